@@ -1,0 +1,55 @@
+"""The ``ecobelt`` command line (also ``python -m ecosystem``).
+
+Each subcommand is one small module: a module of this package whose name does
+not start with ``_``, or a module named by an ``ecobelt.commands`` entry point
+(how ``networks`` and ``viz`` add theirs without ``ecosystem`` importing them).
+The module defines ``register(subparsers)``, which adds its parser(s) and sets
+``func``: a function of the parsed arguments returning the exit status.
+
+Errors raised on purpose (:class:`ecosystem.EcosystemError`) and unreadable
+files print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from importlib.metadata import entry_points
+from typing import Sequence
+
+from .._errors import EcosystemError
+
+__all__ = ["main", "build_parser"]
+
+
+def _command_modules() -> list:
+    own = [importlib.import_module(f"{__name__}.{info.name}")
+           for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")]
+    plugins = [point.load() for point in entry_points(group="ecobelt.commands")]
+    return own + plugins
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="ecobelt",
+        description="Model the supply-chain ecosystem of an industrial belt that sells "
+                    "through cross-border e-commerce.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in _command_modules():
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (EcosystemError, OSError) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"ecobelt {args.command}: error: {message}", file=sys.stderr)
+        return 2

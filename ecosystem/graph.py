@@ -1,0 +1,407 @@
+"""The typed three-ring ecosystem graph.
+
+An :class:`Ecosystem` wraps a :class:`networkx.MultiDiGraph` (``eco.graph``).
+Nodes are members, identified by a string id, with the attributes ``role`` and
+``ring`` (plain strings) plus anything the user adds. Edges are links; the edge
+key is the flow (``"information"``, ``"logistics"``, ``"capital"`` or
+``"technology"``), so two members are joined by at most one link per flow and
+usually by several flows.
+
+Member order
+------------
+Every matrix ecobelt builds (``adjacency``, the flow model, the analyses) has
+its rows and columns in *member order*: the order in which members were added,
+which is ``list(eco.graph)`` and ``eco.members()``. Removing a member keeps the
+relative order of the others.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator, Mapping
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
+from .taxonomy import DEFAULT_ROLES, LINK_NUMERIC_ATTRIBUTES, Flow, Ring
+
+__all__ = ["Ecosystem"]
+
+_MEMBER_RESERVED = ("id", "role", "ring")
+_LINK_RESERVED = ("source", "target", "flow")
+
+
+def _check_member_id(member_id: object) -> str:
+    if not isinstance(member_id, str) or not member_id.strip():
+        raise ParameterError(
+            f"member id must be a non-empty string, got {member_id!r}"
+            + (f"; use {str(member_id)!r}" if isinstance(member_id, (int, np.integer)) else ""))
+    return member_id
+
+
+def link_attribute_problem(name: str, value: object) -> str | None:
+    """Why ``value`` is not allowed for the link attribute ``name`` (None if it is)."""
+    if name not in LINK_NUMERIC_ATTRIBUTES:
+        return None
+    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and name == "reliability":
+        ok = 0 <= value <= 1
+    elif ok:
+        ok = value >= 0 and (name != "lead_time" or float(value).is_integer())
+    return None if ok else f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}, got {value!r}"
+
+
+class Ecosystem:
+    """A cross-border e-commerce supply-chain ecosystem as a typed multiplex graph.
+
+    Parameters
+    ----------
+    name : str, optional
+        A short name, kept in ``graph.graph["name"]``.
+    description : str, optional
+        Free text, kept in ``graph.graph["description"]``.
+    roles : mapping of str to Ring or str, optional
+        Roles of the user's own, with the ring each belongs to. The built-in
+        roles (:data:`ecosystem.taxonomy.DEFAULT_ROLES`) are always known.
+    **attributes
+        Any other graph-level attributes.
+
+    Examples
+    --------
+    >>> eco = Ecosystem("toy")
+    >>> eco.add_member("m1", "manufacturer")
+    >>> eco.add_member("p1", "platform", name="Global Mall")
+    >>> eco.add_member("lg", "logistics")
+    >>> eco.link("m1", "p1", "logistics", volume=120.0, lead_time=2)
+    >>> eco.link("p1", "m1", "information", volume=40.0)
+    >>> eco.link("lg", "m1", "logistics", volume=120.0)
+    >>> eco.members(ring="core")
+    ['m1', 'p1']
+    >>> eco.adjacency("logistics").toarray()
+    array([[  0., 120.,   0.],
+           [  0.,   0.,   0.],
+           [120.,   0.,   0.]])
+    >>> sorted(nx.descendants(eco.graph, "lg"))
+    ['m1', 'p1']
+    """
+
+    def __init__(self, name: str = "", *, description: str = "",
+                 roles: Mapping[str, Ring | str] | None = None, **attributes: Any):
+        self.graph = nx.MultiDiGraph(name=name, description=description, **attributes)
+        self._custom_roles: dict[str, Ring] = {}
+        for role, ring in (roles or {}).items():
+            self.register_role(role, ring)
+
+    # ------------------------------------------------------------------ roles
+    @property
+    def name(self) -> str:
+        """The ecosystem's name."""
+        return self.graph.graph.get("name", "")
+
+    @property
+    def roles(self) -> Mapping[str, Ring]:
+        """Every known role (built-in and registered) with its default ring."""
+        return MappingProxyType({**DEFAULT_ROLES, **self._custom_roles})
+
+    @property
+    def custom_roles(self) -> Mapping[str, Ring]:
+        """The roles registered by the user, with their rings."""
+        return MappingProxyType(dict(self._custom_roles))
+
+    def register_role(self, role: str, ring: Ring | str) -> None:
+        """Make ``role`` known, belonging to ``ring`` by default.
+
+        Re-registering a role with the same ring is harmless; giving a built-in
+        or registered role another ring is an error.
+        """
+        if not isinstance(role, str) or not role.strip():
+            raise ParameterError(f"a role must be a non-empty string, got {role!r}")
+        ring = Ring.coerce(ring, "ring")
+        known = self.roles.get(role)
+        if known is not None and known is not ring:
+            raise ParameterError(f"role {role!r} already belongs to ring {known.value!r}; "
+                                 "a member can still be placed in another ring with ring=...")
+        if role not in DEFAULT_ROLES:
+            self._custom_roles[role] = ring
+
+    def _check_role(self, role: object) -> str:
+        if role not in self.roles:
+            raise ParameterError(f"unknown role {role!r}; register it first with "
+                                 f"register_role({role!r}, ring) or use one of: "
+                                 + ", ".join(sorted(self.roles)))
+        return role  # type: ignore[return-value]
+
+    # ---------------------------------------------------------------- members
+    def add_member(self, member_id: str, role: str, *, ring: Ring | str | None = None,
+                   **attributes: Any) -> None:
+        """Add a member with its role, its ring (the role's ring by default) and attributes."""
+        _check_member_id(member_id)
+        self._check_role(role)
+        for key in attributes:
+            if key in _MEMBER_RESERVED:
+                raise ParameterError(f"{key!r} is reserved and cannot be a member attribute")
+        if member_id in self.graph:
+            raise DuplicateError(f"member {member_id!r} already exists")
+        ring = self.roles[role] if ring is None else Ring.coerce(ring, "ring")
+        self.graph.add_node(member_id, role=role, ring=ring.value, **attributes)
+
+    def add_members_from(self, members: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
+        """Add many members at once from a table with columns ``id``, ``role`` and optional
+        ``ring`` and attributes (a missing value means "no such attribute")."""
+        from .tables import add_members_from_frame
+        add_members_from_frame(self, members)
+
+    def remove(self, *member_ids: str) -> None:
+        """Remove members and every link touching them."""
+        for member_id in member_ids:
+            self._require(member_id)
+        self.graph.remove_nodes_from(member_ids)
+
+    def members(self, ring: Ring | str | None = None, role: str | None = None) -> list[str]:
+        """Member ids in member order, optionally only those of one ring and/or role."""
+        ring_value = None if ring is None else Ring.coerce(ring, "ring").value
+        if role is not None:
+            self._check_role(role)
+        return [m for m, d in self.graph.nodes(data=True)
+                if (ring_value is None or d["ring"] == ring_value)
+                and (role is None or d["role"] == role)]
+
+    def member(self, member_id: str) -> Mapping[str, Any]:
+        """A read-only view of one member's attributes (``role``, ``ring`` and the rest)."""
+        self._require(member_id)
+        return MappingProxyType(self.graph.nodes[member_id])
+
+    def index(self) -> dict[str, int]:
+        """Position of every member in member order (the rows of every matrix)."""
+        return {m: i for i, m in enumerate(self.graph)}
+
+    def __contains__(self, member_id: object) -> bool:
+        return member_id in self.graph
+
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.graph)
+
+    def __repr__(self) -> str:
+        return (f"<Ecosystem {self.name!r}: {len(self)} members, "
+                f"{self.graph.number_of_edges()} links>")
+
+    def _require(self, member_id: object) -> None:
+        if member_id not in self.graph:
+            raise UnknownMemberError(f"no member {member_id!r} in ecosystem {self.name!r}")
+
+    # ------------------------------------------------------------------ links
+    def link(self, source: str, target: str, flow: Flow | str, **attributes: Any) -> None:
+        """Join ``source`` to ``target`` by ``flow``.
+
+        Attributes with a meaning: ``volume``, ``capacity``, ``unit_cost``,
+        ``lead_time`` (periods) and ``reliability``; any others are kept as given.
+        """
+        self._require(source)
+        self._require(target)
+        flow = Flow.coerce(flow, "flow")
+        for key, value in attributes.items():
+            if key in _LINK_RESERVED:
+                raise ParameterError(f"{key!r} is reserved and cannot be a link attribute")
+            problem = link_attribute_problem(key, value)
+            if problem:
+                raise ParameterError(f"link {source!r} -> {target!r} ({flow.value}): {problem}")
+        if self.graph.has_edge(source, target, key=flow.value):
+            raise DuplicateError(f"{source!r} -> {target!r} already has a {flow.value} link; "
+                                 "change its attributes through eco.graph.edges[...]")
+        self.graph.add_edge(source, target, key=flow.value, **attributes)
+
+    def add_links_from(self, links: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
+        """Add many links at once from a table with columns ``source``, ``target``, ``flow``
+        and optional attributes (a missing value means "no such attribute")."""
+        from .tables import add_links_from_frame
+        add_links_from_frame(self, links)
+
+    def unlink(self, source: str, target: str, flow: Flow | str) -> None:
+        """Remove one link."""
+        flow = Flow.coerce(flow, "flow")
+        if not self.graph.has_edge(source, target, key=flow.value):
+            raise UnknownMemberError(f"no {flow.value} link {source!r} -> {target!r}")
+        self.graph.remove_edge(source, target, key=flow.value)
+
+    def links(self, flow: Flow | str | None = None, data: bool = False) -> list[tuple]:
+        """Links as ``(source, target, flow)`` tuples (with their attribute dict if ``data``)."""
+        key = None if flow is None else Flow.coerce(flow, "flow").value
+        return [(u, v, k, d) if data else (u, v, k)
+                for u, v, k, d in self.graph.edges(keys=True, data=True)
+                if key is None or k == key]
+
+    def layer(self, flow: Flow | str) -> nx.DiGraph:
+        """One flow's links as a frozen :class:`networkx.DiGraph` with every member.
+
+        Node and edge attribute dicts are shared with this ecosystem, so changed
+        attribute values show through; links added or removed later do not.
+        """
+        key = Flow.coerce(flow, "flow").value
+        view = nx.DiGraph(**self.graph.graph)
+        view.add_nodes_from(self.graph)
+        for member in self.graph:  # share the attribute dicts instead of copying them
+            view._node[member] = self.graph._node[member]
+        for u, v, k, d in self.graph.edges(keys=True, data=True):
+            if k == key:
+                view._succ[u][v] = d
+                view._pred[v][u] = d
+        return nx.freeze(view)
+
+    def edge_arrays(self, weight: str = "volume", default: float = 1.0
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every link as arrays ``(source_index, target_index, flow_index, weight)``.
+
+        Indices are positions in member order and in ``list(Flow)``; a link
+        without the ``weight`` attribute gets ``default``. One pass over the
+        links, for analyses that need all four layers.
+        """
+        index = self.index()
+        flow_index = {f.value: i for i, f in enumerate(Flow)}
+        m = self.graph.number_of_edges()
+        src = np.empty(m, dtype=np.int64)
+        dst = np.empty(m, dtype=np.int64)
+        fl = np.empty(m, dtype=np.int8)
+        w = np.empty(m, dtype=float)
+        for i, (u, v, k, x) in enumerate(self.graph.edges(keys=True, data=weight,
+                                                          default=default)):
+            src[i], dst[i], fl[i], w[i] = index[u], index[v], flow_index[k], x
+        return src, dst, fl, w
+
+    def adjacency(self, flow: Flow | str, weight: str | None = "volume",
+                  default: float = 1.0) -> sp.csr_array:
+        """The ``flow`` layer as an n x n CSR array in member order.
+
+        Entry (i, j) is the ``weight`` attribute of the link i -> j (``default``
+        where a link lacks it), or 1 for every link if ``weight`` is None.
+        """
+        key = Flow.coerce(flow, "flow")
+        src, dst, fl, w = self.edge_arrays(weight or "__unweighted__", 1.0 if weight is None
+                                           else default)
+        keep = fl == list(Flow).index(key)
+        n = len(self)
+        return sp.csr_array((w[keep], (src[keep], dst[keep])), shape=(n, n))
+
+    # ------------------------------------------------------------ whole graph
+    def copy(self) -> "Ecosystem":
+        """An independent copy (attribute dicts are new; their values are shared)."""
+        other = Ecosystem.__new__(Ecosystem)
+        other.graph = self.graph.copy()
+        other._custom_roles = dict(self._custom_roles)
+        return other
+
+    def subgraph(self, member_ids: Iterable[str]) -> "Ecosystem":
+        """A new ecosystem with these members and the links among them."""
+        member_ids = list(member_ids)
+        for member_id in member_ids:
+            self._require(member_id)
+        other = Ecosystem.__new__(Ecosystem)
+        other.graph = self.graph.subgraph(member_ids).copy()
+        other._custom_roles = dict(self._custom_roles)
+        return other
+
+    def summary(self) -> pd.DataFrame:
+        """Counts by ring, role and flow.
+
+        Returns a DataFrame indexed by ``(kind, name)`` with the columns
+        ``members``, ``links`` (links leaving members of that ring or role, or
+        links of that flow) and ``volume`` (their total volume; links without a
+        volume count as 0 here).
+        """
+        nodes = pd.DataFrame.from_dict(dict(self.graph.nodes(data=True)), orient="index",
+                                       columns=["role", "ring"])
+        edges = pd.DataFrame(
+            [(u, k, d.get("volume", 0.0)) for u, _, k, d in self.graph.edges(keys=True, data=True)],
+            columns=["source", "flow", "volume"])
+        edges = edges.join(nodes, on="source")
+        rows = []
+        for kind, names in (("ring", [r.value for r in Ring]),
+                            ("role", sorted(nodes["role"].unique())),
+                            ("flow", [f.value for f in Flow])):
+            member_counts = nodes[kind].value_counts() if kind != "flow" else None
+            link_groups = edges.groupby(kind)["volume"]
+            counts, volumes = link_groups.size(), link_groups.sum()
+            for name in names:
+                rows.append((kind, name,
+                             0 if member_counts is None else int(member_counts.get(name, 0)),
+                             int(counts.get(name, 0)), float(volumes.get(name, 0.0))))
+        return pd.DataFrame(rows, columns=["kind", "name", "members", "links", "volume"]
+                            ).set_index(["kind", "name"])
+
+    def problems(self) -> list[str]:
+        """Every rule the ecosystem breaks, as sentences (empty when valid).
+
+        Useful after editing ``eco.graph`` directly, which bypasses the checks
+        of :meth:`add_member` and :meth:`link`.
+        """
+        found = []
+        rings = {r.value for r in Ring}
+        for m, d in self.graph.nodes(data=True):
+            if not isinstance(m, str) or not m.strip():
+                found.append(f"member id {m!r} is not a non-empty string")
+            if d.get("role") not in self.roles:
+                found.append(f"member {m!r}: unknown role {d.get('role')!r}")
+            if d.get("ring") not in rings:
+                found.append(f"member {m!r}: ring {d.get('ring')!r} is not one of "
+                             + ", ".join(sorted(rings)))
+        flows = {f.value for f in Flow}
+        for u, v, k, d in self.graph.edges(keys=True, data=True):
+            if k not in flows:
+                found.append(f"link {u!r} -> {v!r}: key {k!r} is not a flow")
+            for name, value in d.items():
+                problem = link_attribute_problem(name, value)
+                if problem:
+                    found.append(f"link {u!r} -> {v!r} ({k}): {problem}")
+        return found
+
+    def validate(self) -> "Ecosystem":
+        """Raise :class:`ValidationError` listing every problem; return self when valid."""
+        found = self.problems()
+        if found:
+            raise ValidationError(found)
+        return self
+
+    # ------------------------------------------------------------- files, tables
+    def to_pandas(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(members, links)`` DataFrames: see :mod:`ecosystem.tables`."""
+        from .tables import to_pandas
+        return to_pandas(self)
+
+    @classmethod
+    def from_pandas(cls, members: pd.DataFrame, links: pd.DataFrame, *, name: str = "",
+                    roles: Mapping[str, Ring | str] | None = None, **attributes: Any
+                    ) -> "Ecosystem":
+        """Build an ecosystem from ``members`` and ``links`` tables (see :mod:`ecosystem.tables`)."""
+        eco = cls(name, roles=roles, **attributes)
+        eco.add_members_from(members)
+        eco.add_links_from(links)
+        return eco
+
+    def save(self, path: str, format: str | None = None) -> None:
+        """Write to ``path``; the format comes from the extension (yaml, yml, json, csv,
+        graphml, gexf) unless given. See :mod:`ecosystem.files`."""
+        from .files import save
+        save(self, path, format=format)
+
+    def __eq__(self, other: object) -> bool:
+        """Same graph attributes, custom roles, members (in order) and links with attributes."""
+        if not isinstance(other, Ecosystem):
+            return NotImplemented
+        return (self.graph.graph == other.graph.graph
+                and self._custom_roles == other._custom_roles
+                and list(self.graph.nodes(data=True)) == list(other.graph.nodes(data=True))
+                and sorted(self.graph.edges(keys=True, data=True), key=_edge_sort_key)
+                == sorted(other.graph.edges(keys=True, data=True), key=_edge_sort_key))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _edge_sort_key(edge: tuple) -> tuple:
+    return edge[0], edge[1], edge[2]

@@ -1,0 +1,3 @@
+"""Builders, loaders and the bundled example ecosystems."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Interactive HTML networks and figures of an ecosystem."""
+
+__all__: list[str] = []
