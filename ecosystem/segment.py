@@ -86,9 +86,10 @@ def _memberships(d2: np.ndarray, m: float) -> np.ndarray:
     zero = d2 <= 1e-300
     # ratios to the row's nearest centre lie in (0, 1]: no overflow for tiny distances
     nearest = np.where(zero, np.inf, d2).min(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # rows with a coinciding centre produce inf/nan here and are replaced just below
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         inverse = np.where(zero, 0.0, (nearest / d2) ** (1.0 / (m - 1.0)))
-    u = inverse / inverse.sum(axis=1, keepdims=True)
+        u = inverse / inverse.sum(axis=1, keepdims=True)
     hit = zero.any(axis=1)
     if hit.any():
         u[hit] = zero[hit] / zero[hit].sum(axis=1, keepdims=True)
