@@ -1,0 +1,77 @@
+"""``ecobelt coupling CSV``: coupling coordination degree of subsystems in a table."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import pandas as pd
+
+from .._errors import ParameterError, SpecError
+from ..coupling import coordination, zhejiang_2016_2020
+from ._common import print_table
+
+__all__ = ["register"]
+
+#: Tables that can be named instead of a CSV file.
+BUNDLED = {"zhejiang-2016-2020": zhejiang_2016_2020}
+
+
+def register(subparsers) -> None:
+    """Add the ``coupling`` subcommand."""
+    parser = subparsers.add_parser(
+        "coupling", help="coupling coordination degree (C, T, D) of subsystems",
+        description="Coupling coordination degree of two or more subsystems: min-max "
+                    "standardisation, entropy weights, coupling degree C (Wang et al. 2021's "
+                    "adjusted C by default), development index T, D = sqrt(C T) and its band. "
+                    "Rows of CSV are observations (years, regions), columns indicators.")
+    parser.add_argument("csv", metavar="CSV",
+                        help="a CSV file, or a bundled table: " + ", ".join(BUNDLED))
+    parser.add_argument("--subsystem", action="append", default=[], metavar="NAME=COL,COL",
+                        help="a subsystem and its indicator columns (repeat for each; by "
+                             "default every column but the index is a subsystem of its own)")
+    parser.add_argument("--negative", action="append", default=[], metavar="COL",
+                        help="a negative indicator, smaller is better (repeatable)")
+    parser.add_argument("--index", metavar="COL", help="the column naming the rows (e.g. year)")
+    parser.add_argument("--method", choices=("adjusted", "standard"), default="adjusted",
+                        help="coupling degree (default: adjusted)")
+    parser.add_argument("--shift", type=float, default=0.01,
+                        help="standardised value of each indicator's worst row (default 0.01)")
+    parser.add_argument("--output", metavar="FILE", help="also write the result as CSV")
+    parser.set_defaults(func=run)
+
+
+def _parse_subsystems(items: list[str]) -> dict[str, list[str]] | None:
+    if not items:
+        return None
+    groups = {}
+    for item in items:
+        name, sep, columns = item.partition("=")
+        if not sep or not name.strip() or not columns.strip():
+            raise ParameterError(f"--subsystem {item!r} must look like NAME=COLUMN,COLUMN")
+        groups[name.strip()] = [c.strip() for c in columns.split(",") if c.strip()]
+    return groups
+
+
+def _read_table(name: str) -> pd.DataFrame:
+    if name in BUNDLED and not os.path.exists(name):
+        return BUNDLED[name]()
+    try:
+        return pd.read_csv(name, comment="#")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise SpecError(f"cannot read as CSV: {error}", file=name) from error
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the coupling table."""
+    subsystems = _parse_subsystems(args.subsystem)
+    table = _read_table(args.csv)
+    result = coordination(table, subsystems, negative=args.negative, method=args.method,
+                          shift=args.shift, index=args.index)
+    print_table(result)
+    weights = pd.Series(result.attrs["weights"], name="weight").to_frame()
+    print(f"\nindicator weights (entropy), coupling degree: {args.method}")
+    print_table(weights)
+    if args.output:
+        result.to_csv(args.output)
+    return 0
