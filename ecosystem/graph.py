@@ -148,7 +148,8 @@ class Ecosystem:
         if member_id in self.graph:
             raise DuplicateError(f"member {member_id!r} already exists")
         ring = self.roles[role] if ring is None else Ring.coerce(ring, "ring")
-        self.graph.add_node(member_id, role=role, ring=ring.value, **attributes)
+        # add_nodes_from: an attribute may be called "node_for_adding" without clashing
+        self.graph.add_nodes_from([(member_id, {"role": role, "ring": ring.value, **attributes})])
 
     def add_members_from(self, members: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
         """Add many members at once from a table with columns ``id``, ``role`` and optional
@@ -216,7 +217,8 @@ class Ecosystem:
         if self.graph.has_edge(source, target, key=flow.value):
             raise DuplicateError(f"{source!r} -> {target!r} already has a {flow.value} link; "
                                  "change its attributes through eco.graph.edges[...]")
-        self.graph.add_edge(source, target, key=flow.value, **attributes)
+        # add_edges_from: an attribute may be called "key" without clashing with the edge key
+        self.graph.add_edges_from([(source, target, flow.value, attributes)])
 
     def add_links_from(self, links: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
         """Add many links at once from a table with columns ``source``, ``target``, ``flow``
