@@ -1,0 +1,250 @@
+"""The CSV pair: ``<stem>.members.csv`` and ``<stem>.links.csv`` (see :mod:`ecosystem.files`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from ._errors import SpecError
+from ._spec import SPEC_VERSION, build, plain
+from .graph import Ecosystem
+
+__all__ = ["pair_paths", "read_csv_pair", "write_csv_pair", "COLUMN_TYPES"]
+
+#: The types an attribute header can carry (``employees:int``).
+COLUMN_TYPES = ("str", "int", "float", "bool", "json")
+_RESERVED = {"members": ("id", "role", "ring"), "links": ("source", "target", "flow")}
+_META_PREFIX = "# ecobelt:"
+_INT = re.compile(r"[+-]?\d+")
+
+
+def pair_paths(path: str | Path) -> tuple[Path, Path]:
+    """The members and links files a ``.csv`` path names.
+
+    ``belt.csv``, ``belt.members.csv`` and ``belt.links.csv`` all name the pair
+    ``belt.members.csv`` + ``belt.links.csv``; ``members.csv`` and ``links.csv``
+    name each other.
+    """
+    path = Path(path)
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    if stem in ("members", "links"):
+        return path.with_name("members.csv"), path.with_name("links.csv")
+    for table in (".members", ".links"):
+        if stem.endswith(table):
+            stem = stem[: -len(table)]
+            break
+    return path.with_name(f"{stem}.members.csv"), path.with_name(f"{stem}.links.csv")
+
+
+# ------------------------------------------------------------------ writing
+def _column_type(values: list[Any]) -> str:
+    kinds = {type(v) for v in values}
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        if kind is str and all(values):  # an empty string would read back as missing
+            return "str"
+        if kind in (int, float, bool):
+            return kind.__name__
+    return "json"
+
+
+def _encoder(kind: str) -> Callable[[Any], str]:
+    return {"str": str, "int": str, "float": repr,
+            "bool": lambda v: "true" if v else "false",
+            "json": lambda v: json.dumps(v, ensure_ascii=False)}[kind]
+
+
+def _write_table(path: Path, reserved: tuple[str, ...], rows: list[tuple[list, dict]],
+                 meta: str | None) -> None:
+    names = list(dict.fromkeys(k for _, attrs in rows for k in attrs))
+    header = list(reserved)
+    encoders = []
+    for name in names:  # one pass per attribute column
+        kind = _column_type([attrs[name] for _, attrs in rows if name in attrs])
+        header.append(f"{name}:{kind}")
+        encoders.append(_encoder(kind))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        if meta is not None:
+            handle.write(meta + "\n")
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        try:
+            writer.writerows(
+                fixed + [encode(attrs[name]) if name in attrs else ""
+                         for name, encode in zip(names, encoders)]
+                for fixed, attrs in rows)
+        except (TypeError, ValueError) as error:
+            raise SpecError(f"a value cannot be written to CSV: {error}", file=str(path)) from None
+
+
+def write_csv_pair(eco: Ecosystem, path: str | Path) -> None:
+    """Write ``eco`` as a CSV pair (see :mod:`ecosystem.files`)."""
+    members_path, links_path = pair_paths(path)
+    graph = {k: plain(v) for k, v in eco.graph.graph.items()}
+    meta = {"ecobelt": SPEC_VERSION, "name": graph.pop("name", ""),
+            "description": graph.pop("description", "")}
+    if graph:
+        meta["attributes"] = graph
+    if eco.custom_roles:
+        meta["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
+    try:
+        meta_line = f"{_META_PREFIX} {json.dumps(meta, ensure_ascii=False)}"
+    except (TypeError, ValueError) as error:
+        raise SpecError(f"a graph attribute cannot be written as JSON: {error}",
+                        file=str(members_path)) from None
+    members = [([m, d["role"], d["ring"]],
+                {k: plain(v) for k, v in d.items() if k not in ("role", "ring")})
+               for m, d in eco.graph.nodes(data=True)]
+    _write_table(members_path, _RESERVED["members"], members, meta_line)
+    links = [([u, v, k], {name: plain(x) for name, x in d.items()})
+             for u, v, k, d in eco.graph.edges(keys=True, data=True)]
+    _write_table(links_path, _RESERVED["links"], links, None)
+
+
+# ------------------------------------------------------------------ reading
+def _split_header(cell: str) -> tuple[str, str | None]:
+    name, _, kind = cell.rpartition(":")
+    return (name, kind) if name and kind in COLUMN_TYPES else (cell, None)
+
+
+def _infer(cells: list[str]) -> str:
+    """The type of an untyped column, from its filled cells."""
+    if all(_INT.fullmatch(c.strip()) for c in cells):
+        return "int"
+    try:
+        for c in cells:
+            float(c)
+        return "float"
+    except ValueError:
+        pass
+    if all(c.strip().lower() in ("true", "false") for c in cells):
+        return "bool"
+    return "str"
+
+
+_DECODERS: dict[str, Callable[[str], Any]] = {
+    "str": str, "int": lambda c: int(c.strip()), "float": float, "json": json.loads,
+    "bool": lambda c: {"true": True, "false": False}[c.strip().lower()],
+}
+
+
+class _Table:
+    """One CSV file read as columns of cells, with spreadsheet row numbers."""
+
+    def __init__(self, path: Path, table: str):
+        self.path, self.table = path, table
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                text = handle.read()
+        except FileNotFoundError:
+            raise SpecError(f"no such file; a CSV pair is {path.name} together with its "
+                            f"{'links' if table == 'members' else 'members'} file",
+                            file=str(path)) from None
+        except UnicodeDecodeError as error:
+            raise SpecError(f"not UTF-8 text (byte {error.start})", file=str(path)) from None
+        self.meta: dict[str, Any] | None = None
+        first_line = 1
+        if text.startswith(_META_PREFIX):
+            line, _, text = text.partition("\n")
+            try:
+                self.meta = json.loads(line[len(_META_PREFIX):])
+            except ValueError as error:
+                raise SpecError(f"the metadata line is not JSON: {error}", file=str(path),
+                                location="row 1") from None
+            if not isinstance(self.meta, dict):
+                raise SpecError("the metadata line must hold a JSON object", file=str(path),
+                                location="row 1", value=self.meta)
+            first_line = 2
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows: list[tuple[int, list[str]]] = []
+        try:  # a record is a spreadsheet row, even when a quoted cell spans lines
+            for row in reader:
+                rows.append((first_line + len(rows), row))
+        except csv.Error as error:
+            raise SpecError(f"malformed CSV: {error}", file=str(path),
+                            location=f"row {first_line + len(rows)}") from None
+        rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
+        if not rows:
+            raise SpecError("the file has no header row", file=str(path))
+        (_, header), body = rows[0], rows[1:]
+        self.row_numbers = [n for n, _ in body]
+        self.names, self.kinds = [], []
+        for j, cell in enumerate(header):
+            name, kind = _split_header(cell)
+            if not name.strip():
+                raise SpecError("a column has no name", file=str(path),
+                                location=f"row {rows[0][0]}, column {j + 1}")
+            if name in self.names:
+                raise SpecError("a column name appears twice", file=str(path),
+                                location=f"row {rows[0][0]}", value=name)
+            self.names.append(name)
+            self.kinds.append(kind)
+        for name in _RESERVED[table][:2] if table == "members" else _RESERVED[table]:
+            if name not in self.names:
+                raise SpecError(f"the {table} file needs a {name!r} column; it has "
+                                + ", ".join(map(repr, self.names)), file=str(path))
+        width = len(self.names)
+        for n, row in body:
+            if len(row) > width:
+                raise SpecError(f"{len(row)} cells but only {width} columns",
+                                file=str(path), location=f"row {n}")
+        self.cells = [row + [""] * (width - len(row)) for _, row in body]
+
+    def records(self) -> list[dict[str, Any]]:
+        """One dict per row with the decoded values of its filled cells."""
+        reserved = _RESERVED[self.table]
+        records: list[dict[str, Any]] = [{} for _ in self.cells]
+        for j, (name, kind) in enumerate(zip(self.names, self.kinds)):
+            column = [row[j] for row in self.cells]
+            filled = [i for i, cell in enumerate(column) if cell != ""]
+            if name in reserved and kind is None:
+                for i in filled:
+                    records[i][name] = column[i]
+                continue
+            kind = kind or _infer([column[i] for i in filled])
+            decode = _DECODERS[kind]
+            i = None
+            try:
+                for i in filled:  # Python ints and exact floats, so one call per cell
+                    records[i][name] = decode(column[i])
+            except (ValueError, KeyError):
+                raise SpecError(f"not a valid {kind} value", file=str(self.path),
+                                location=f"row {self.row_numbers[i]}, column {name!r}",
+                                value=column[i]) from None
+        return records
+
+    def where(self, row: int, field: str | None) -> tuple[str, str]:
+        return str(self.path), f"row {self.row_numbers[row]}" + (
+            f", column {field!r}" if field else "")
+
+
+def read_csv_pair(path: str | Path) -> Ecosystem:
+    """Read a CSV pair (see :mod:`ecosystem.files`)."""
+    members_path, links_path = pair_paths(path)
+    members = _Table(members_path, "members")
+    links = _Table(links_path, "links")
+    meta = dict(members.meta or {})
+    file = str(members_path)
+    version = meta.pop("ecobelt", SPEC_VERSION)
+    if version != SPEC_VERSION:
+        raise SpecError(f"unsupported schema version; this ecobelt reads version {SPEC_VERSION}",
+                        file=file, location="row 1", value=version)
+    allowed = ("name", "description", "attributes", "roles")
+    for key in meta:
+        if key not in allowed:
+            raise SpecError("unknown key in the metadata line; allowed: ecobelt, "
+                            + ", ".join(allowed), file=file, location="row 1", value=key)
+    for key, kind in (("name", str), ("description", str), ("attributes", dict),
+                      ("roles", dict)):
+        if key in meta and not isinstance(meta[key], kind):
+            raise SpecError(f"{key} must be a {'string' if kind is str else 'JSON object'}",
+                            file=file, location=f"row 1: {key}", value=meta[key])
+    tables = {"members": members, "links": links}
+    return build(members.records(), links.records(), name=meta.get("name", ""),
+                 description=meta.get("description", ""), attributes=meta.get("attributes"),
+                 roles=meta.get("roles"), roles_file=file,
+                 where=lambda table, row, field: tables[table].where(row, field))

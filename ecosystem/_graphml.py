@@ -1,0 +1,302 @@
+"""GraphML and GEXF files, lossless for ecobelt's own files (see :mod:`ecosystem.files`).
+
+networkx writes both formats, but its GraphML writer refuses lists, dicts and
+None and splits an attribute that is an int on one node and a string on
+another into two keys; GEXF has no graph attributes. So before writing, every
+attribute that is not of a single scalar type becomes JSON text, and a small
+JSON record (``ecobelt`` graph attribute in GraphML, ``<meta><description>``
+in GEXF) says which, so reading restores the exact values.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+
+from ._errors import SpecError
+from ._spec import SPEC_VERSION, build, plain
+from .graph import Ecosystem
+
+__all__ = ["read_graphml", "write_graphml", "read_gexf", "write_gexf"]
+
+_META = "ecobelt"
+_PREFIX = "ecobelt."
+# Names networkx's GraphML/GEXF writers and readers give a meaning of their own.
+_TAKEN = {
+    "graph": frozenset({"node_default", "edge_default", "mode"}),
+    "node": frozenset({"id", "label", "start", "end", "spells", "slices", "parents", "pid", "viz"}),
+    "edge": frozenset({"id", "key", "label", "weight", "type", "start", "end", "spells",
+                       "slices", "viz", "networkx_key", "flow"}),
+}
+# Characters XML 1.0 cannot hold, and \r, which XML parsers turn into \n.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SCALARS = (str, int, float, bool)
+_EXACT_INT = 2 ** 53  # ints up to this size survive a trip through a double
+
+
+def _stored_name(name: str, scope: str) -> str:
+    return _PREFIX + name if name.startswith(_META) or name in _TAKEN[scope] else name
+
+
+def _kind(values: list[Any]) -> str:
+    """How to write an attribute: "native", "number" (ints and floats) or "json"."""
+    kinds = {type(v) for v in values}
+    if kinds == {int, float} and all(abs(v) < _EXACT_INT for v in values if type(v) is int):
+        return "number"
+    if len(kinds) != 1 or not kinds <= set(_SCALARS):
+        return "json"
+    return "json" if str in kinds and any(_NOT_XML.search(v) for v in values) else "native"
+
+
+def _json_text(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, allow_nan=True)
+    return json.dumps(value, allow_nan=True) if _NOT_XML.search(text) else text
+
+
+def _encode_scope(items: list[tuple[str, dict[str, Any]]], scope: str
+                  ) -> tuple[list[str], dict[str, list[str]]]:
+    """Rewrite the dicts of ``items`` in place (renamed, JSON or float where needed).
+
+    Returns the JSON-encoded names and, for attributes mixing ints and floats
+    (written as doubles so that tools see numbers), the ids of the items whose
+    value was an int.
+    """
+    names = list(dict.fromkeys(k for _, d in items for k in d))
+    encoded, ints = [], {}
+    for name in names:  # one pass per attribute, not per member
+        kind = _kind([d[name] for _, d in items if name in d])
+        stored = _stored_name(name, scope)
+        if kind == "json":
+            encoded.append(stored)
+        elif kind == "number":
+            ints[stored] = [key for key, d in items if type(d.get(name)) is int]
+        for _, d in items:
+            if name in d:
+                value = d.pop(name)
+                d[stored] = (_json_text(value) if kind == "json" else
+                             float(value) if kind == "number" else value)
+    return encoded, ints
+
+
+def _check_id(member_id: str, file: str) -> None:
+    if _NOT_XML.search(member_id):
+        raise SpecError("member id has a character XML cannot hold (a control character "
+                        "other than tab and newline); GraphML and GEXF cannot store it",
+                        file=file, value=member_id)
+
+
+def _encode(eco: Ecosystem, file: str, gexf: bool) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
+    """A plain MultiDiGraph ready for networkx's writers, and the metadata record."""
+    graph = {k: plain(v) for k, v in eco.graph.graph.items()}
+    nodes = [(m, {k: plain(v) for k, v in d.items()}) for m, d in eco.graph.nodes(data=True)]
+    for member_id, _ in nodes:
+        _check_id(member_id, file)
+    edges = [(u, v, k, {name: plain(x) for name, x in d.items()})
+             for u, v, k, d in eco.graph.edges(keys=True, data=True)]
+    edge_ids = [f"e{i}" for i in range(len(edges))]
+    meta: dict[str, Any] = {"ecobelt": SPEC_VERSION, "json": {}, "int": {}}
+    scopes = {"node": [(m, d) for m, d in nodes],
+              "edge": [(e, d) for e, (*_, d) in zip(edge_ids, edges)]}
+    if not gexf:
+        scopes["graph"] = [("graph", graph)]
+    for scope, items in scopes.items():
+        meta["json"][scope], meta["int"][scope] = _encode_scope(items, scope)
+    if eco.custom_roles:
+        meta["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
+    if gexf:
+        meta["graph"] = graph
+        for member_id, d in nodes:
+            name = eco.graph.nodes[member_id].get("name")
+            d["label"] = name if isinstance(name, str) and not _NOT_XML.search(name) \
+                else member_id
+            position = _position(eco.graph.nodes[member_id])
+            if position is not None:
+                d["viz"] = {"position": position}
+    out = nx.MultiDiGraph()
+    out.graph.update({"name": eco.name} if gexf else graph)
+    out.add_nodes_from(nodes)
+    for edge_id, (u, v, k, d) in zip(edge_ids, edges):
+        d["flow"] = k
+        if gexf:  # GEXF: the flow as key (networkx_key), a unique id and the volume as weight
+            if _is_number(eco.graph.edges[u, v, k].get("volume")):
+                d["weight"] = float(eco.graph.edges[u, v, k]["volume"])
+            out.add_edges_from([(u, v, k, {**d, "id": edge_id})])
+        else:  # GraphML: the edge key becomes the edge's (unique) id
+            out.add_edges_from([(u, v, edge_id, d)])
+    return out, meta
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _position(data: dict[str, Any]) -> dict[str, float] | None:
+    if not (_is_number(data.get("x")) and _is_number(data.get("y"))):
+        return None
+    z = data.get("z")
+    return {"x": float(data["x"]), "y": float(data["y"]), "z": float(z) if _is_number(z) else 0.0}
+
+
+def _decode(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, str, str, dict]],
+            meta: dict[str, Any] | None, file: str, graph_attributes: dict[str, Any],
+            restore_graph: bool = True) -> Ecosystem:
+    """Members and links of a read graph, restored and built (and checked) like a spec.
+
+    ``edges`` holds ``(source, target, flow, edge_id, data)``.
+    """
+    encoded: dict[str, Any] = {"graph": set(), "node": set(), "edge": set()}
+    ints: dict[str, Any] = {"graph": {}, "node": {}, "edge": {}}
+    roles: Any = {}
+    if meta is not None:
+        if meta.get("ecobelt") != SPEC_VERSION:
+            raise SpecError(f"unsupported schema version; this ecobelt reads version "
+                            f"{SPEC_VERSION}", file=file, location="ecobelt",
+                            value=meta.get("ecobelt"))
+        try:
+            for scope in encoded:
+                encoded[scope] = set(meta.get("json", {}).get(scope, ()))
+                ints[scope] = {name: set(keys) for name, keys in
+                               meta.get("int", {}).get(scope, {}).items()}
+        except (AttributeError, TypeError):
+            raise SpecError("the ecobelt metadata is damaged", file=file) from None
+        roles = meta.get("roles", {})
+
+    def restore(key: str, d: dict[str, Any], scope: str, where: str) -> dict[str, Any]:
+        out = {}
+        for name, value in d.items():
+            if name in encoded[scope]:
+                try:
+                    value = json.loads(value)
+                except (TypeError, ValueError):
+                    raise SpecError("an encoded attribute is not JSON text", file=file,
+                                    location=f"{where}.{name}", value=value) from None
+            elif name in ints[scope] and key in ints[scope][name]:
+                value = int(value)
+            if meta is not None and name.startswith(_PREFIX):
+                name = name[len(_PREFIX):]
+            out[name] = value
+        return out
+
+    attributes = restore("graph", graph_attributes, "graph", "graph") if restore_graph \
+        else dict(graph_attributes)
+    name = attributes.pop("name", "")
+    description = attributes.pop("description", "")
+    members = []
+    for member_id, d in nodes:  # one pass to rebuild the records
+        record = restore(member_id, d, "node", f"node {member_id!r}")
+        record["id"] = member_id
+        members.append(record)
+    links = []
+    for u, v, flow, edge_id, d in edges:
+        record = restore(edge_id, d, "edge", f"edge {u!r} -> {v!r}")
+        record.setdefault("flow", flow)
+        record.update(source=u, target=v)
+        links.append(record)
+
+    def where(table: str, row: int, field: str | None) -> tuple[str, str]:
+        place = f"node {nodes[row][0]!r}" if table == "members" else \
+            f"edge {edges[row][0]!r} -> {edges[row][1]!r}"
+        return file, place + (f".{field}" if field else "")
+
+    if not isinstance(name, str) or not isinstance(description, str) or \
+            not isinstance(roles, dict):
+        raise SpecError("the graph's name, description or roles have the wrong type", file=file)
+    return build(members, links, name=name, description=description, attributes=attributes,
+                 roles=roles, where=where, roles_file=file)
+
+
+def _read_meta(text: Any, file: str) -> dict[str, Any]:
+    try:
+        meta = json.loads(text)
+    except (TypeError, ValueError):
+        meta = None
+    if not isinstance(meta, dict):
+        raise SpecError("the ecobelt metadata is not a JSON object", file=file, value=text)
+    return meta
+
+
+def _parse_error(error: Exception, file: str, what: str) -> SpecError:
+    position = getattr(error, "position", None)
+    return SpecError(f"malformed {what}: {error}", file=file,
+                     location=f"line {position[0]}, column {position[1] + 1}"
+                     if position else None)
+
+
+# ------------------------------------------------------------------ GraphML
+def write_graphml(eco: Ecosystem, path: str) -> None:
+    """Write ``eco`` as GraphML (see :mod:`ecosystem.files`)."""
+    graph, meta = _encode(eco, path, gexf=False)
+    graph.graph[_META] = json.dumps(meta)
+    nx.write_graphml_xml(graph, path, edge_id_from_attribute="id")
+
+
+def read_graphml(path: str) -> Ecosystem:
+    """Read a GraphML file (see :mod:`ecosystem.files`)."""
+    try:
+        graph = nx.read_graphml(path, node_type=str, force_multigraph=True)
+    except ET.ParseError as error:
+        raise _parse_error(error, path, "GraphML") from None
+    except (nx.NetworkXError, ValueError, KeyError) as error:
+        raise SpecError(f"cannot read as GraphML: {error}", file=path) from None
+    if not graph.is_directed():
+        raise SpecError("the GraphML graph is undirected; ecobelt links have a direction "
+                        '(write edgedefault="directed")', file=path)
+    attributes = {k: v for k, v in graph.graph.items()
+                  if k not in ("node_default", "edge_default", _META)}
+    meta = _read_meta(graph.graph[_META], path) if _META in graph.graph else None
+    edges = [(u, v, k, k, d) for u, v, k, d in graph.edges(keys=True, data=True)]
+    return _decode(list(graph.nodes(data=True)), edges, meta, path, attributes)
+
+
+# --------------------------------------------------------------------- GEXF
+def write_gexf(eco: Ecosystem, path: str) -> None:
+    """Write ``eco`` as GEXF 1.2 with Gephi's positions (see :mod:`ecosystem.files`)."""
+    graph, meta = _encode(eco, path, gexf=True)
+    writer = GEXFWriter(version="1.2draft")
+    try:
+        text = json.dumps(meta, allow_nan=True)
+    except (TypeError, ValueError) as error:
+        raise SpecError(f"a graph attribute cannot be written as JSON: {error}",
+                        file=path) from None
+    ET.SubElement(writer.xml.find("meta"), "description").text = text
+    writer.add_graph(graph)
+    writer.write(path)
+
+
+def read_gexf(path: str) -> Ecosystem:
+    """Read a GEXF file (see :mod:`ecosystem.files`)."""
+    try:
+        root = ET.parse(path).getroot()
+        graph = nx.read_gexf(path, node_type=str)
+    except ET.ParseError as error:
+        raise _parse_error(error, path, "GEXF") from None
+    except (nx.NetworkXError, ValueError, KeyError) as error:
+        raise SpecError(f"cannot read as GEXF: {error}", file=path) from None
+    if not graph.is_directed():
+        raise SpecError("the GEXF graph is undirected; ecobelt links have a direction "
+                        '(write defaultedgetype="directed")', file=path)
+    graph = nx.MultiDiGraph(graph)
+    description = next((e.text for e in root.iter() if e.tag.endswith("}description")
+                        or e.tag == "description"), None)
+    meta = None
+    if description and description.lstrip().startswith("{"):
+        candidate = _read_meta(description, path)
+        meta = candidate if "ecobelt" in candidate else None
+    for _, d in graph.nodes(data=True):
+        d.pop("label", None)
+        d.pop("viz", None)
+    edges = []
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        edge_id = d.pop("id", None)
+        if meta is not None:
+            d.pop("weight", None)
+        edges.append((u, v, k, edge_id, d))
+    attributes = dict(meta.get("graph", {})) if meta else {"name": graph.graph.get("name", "")}
+    return _decode(list(graph.nodes(data=True)), edges, meta, path, attributes,
+                   restore_graph=meta is None)

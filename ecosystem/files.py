@@ -1,0 +1,196 @@
+"""Read and write ecosystems: YAML and JSON specs, a CSV pair, GraphML and GEXF.
+
+The format comes from the file's extension (or ``format=``):
+
+=========  ===================  ==========================================================
+format     extensions           what it carries
+=========  ===================  ==========================================================
+yaml       ``.yaml``, ``.yml``  everything: the spec format below
+json       ``.json``            everything: the same spec as JSON
+csv        ``.csv``             everything: a pair of files (see below)
+graphml    ``.graphml``         everything, for networkx, yEd, Gephi, Cytoscape
+gexf       ``.gexf``            everything, plus node positions for Gephi
+=========  ===================  ==========================================================
+
+"Everything" means the name, description and other graph attributes, the
+custom roles, the members in their order with role, ring and attributes,
+and the links with their attributes, so that ``load(p) == eco`` after
+``eco.save(p)``. Attribute values may be ``str``, ``int``, ``float``,
+``bool``, ``None``, lists and string-keyed dicts of these, nested. Saving
+turns tuples into lists and numpy scalars and arrays into Python numbers and
+lists. NaN is kept by YAML, JSON and the XML formats but in tables it means
+"missing" (:mod:`ecosystem.tables`), so a NaN member attribute does not
+survive the CSV pair.
+
+The spec (YAML or JSON)
+-----------------------
+The JSON Schema ``ecosystem/ecobelt.schema.json`` describes it; point an
+editor at it for completion and checks::
+
+    ecobelt: 1                 # schema version (required)
+    name: archetype
+    description: free text
+    attributes: {key: value}   # other graph-level attributes (optional)
+    roles: {broker: sub_core}  # roles of your own, with their ring (optional)
+    members:                   # ring is optional: the role's ring by default
+      - {id: m1, role: manufacturer, ring: core, name: "Yiwu Socks Co.", employees: 40}
+    links:
+      - {source: m1, target: p1, flow: logistics, volume: 10.0, lead_time: 2}
+
+``id``, ``role`` and ``ring`` are reserved in members and ``source``,
+``target`` and ``flow`` in links; every other key is an attribute. YAML
+dates such as ``2024-05-01`` are read as strings, and a key given twice is
+an error.
+
+The CSV pair
+------------
+``save("belt.csv")`` writes ``belt.members.csv`` (columns ``id``, ``role``,
+``ring`` and one per attribute) and ``belt.links.csv`` (``source``,
+``target``, ``flow`` and one per attribute); ``load`` accepts ``belt.csv``
+or either file of the pair, and also a pair named ``members.csv`` and
+``links.csv``. An empty cell is a missing attribute. Attribute headers carry
+a type, ``employees:int``, one of ``str``, ``int``, ``float``, ``bool``
+(``true``/``false``) and ``json`` (each cell a JSON value: lists, dicts,
+``null``, and columns whose values have several types). The first line of
+the members file, ``# ecobelt: {...}``, holds the name, description, graph
+attributes and custom roles as JSON.
+
+A hand-made pair (from a spreadsheet) needs neither: a header without a type
+gets one from its cells (``int`` if every filled cell is a whole number,
+else ``float``, else ``bool`` if every cell is true or false, else ``str``),
+the members and links need no metadata line unless they use roles of their
+own (``# ecobelt: {"roles": {"broker": "sub_core"}}``), and errors name the
+row as a spreadsheet numbers it. Files are UTF-8 (a byte-order mark is fine),
+comma-separated.
+
+GraphML and GEXF
+----------------
+An attribute whose values are all ``str``, all ``int``, all ``float`` or
+all ``bool`` is written as a typed GraphML/GEXF attribute that any tool
+reads. Any other attribute (lists, dicts, ``None``, or values of several
+types across members, which networkx would split into two keys) is written
+as JSON text, and the graph's ``ecobelt`` attribute (GraphML) or the
+``<meta><description>`` (GEXF) records which attributes are encoded, the
+custom roles and, for GEXF, the graph attributes, so reading the file back
+restores the exact values. Each link is an edge with a unique id and a
+``flow`` attribute. Attribute names the formats use themselves (``label``,
+``weight``, ``id``, ...) or that start with ``ecobelt`` are stored as
+``ecobelt.<name>``. Member ids and string values may not contain characters
+XML cannot hold (control characters other than tab and newline); saving
+such an id is an error, such a value is JSON-encoded.
+
+GEXF adds what Gephi shows: each node's label is its ``name`` attribute (or
+its id), members with numeric ``x`` and ``y`` (and optionally ``z``)
+attributes get those as their position, and a link's ``volume`` is also its
+edge weight. GraphML and GEXF files from other tools load too when their
+nodes have a ``role`` attribute (and their edges a ``flow`` attribute or a
+flow as edge key).
+
+Examples
+--------
+>>> import os, tempfile
+>>> from ecosystem import Ecosystem
+>>> eco = Ecosystem("toy", roles={"broker": "sub_core"})
+>>> eco.add_member("m1", "manufacturer", employees=40, tags=["socks", "hosiery"])
+>>> eco.add_member("b1", "broker", name="Ningbo Trade Agency")
+>>> eco.link("b1", "m1", "information", volume=3.0)
+>>> folder = tempfile.mkdtemp()
+>>> for extension in ("yaml", "json", "csv", "graphml", "gexf"):
+...     path = os.path.join(folder, f"toy.{extension}")
+...     eco.save(path)
+...     assert load(path) == eco, extension
+>>> sorted(os.listdir(folder))  # doctest: +NORMALIZE_WHITESPACE
+['toy.gexf', 'toy.graphml', 'toy.json', 'toy.links.csv', 'toy.members.csv', 'toy.yaml']
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._errors import SpecError
+
+if TYPE_CHECKING:
+    from .graph import Ecosystem
+
+__all__ = ["load", "save", "FORMATS", "format_of"]
+
+#: File extensions and the format each means.
+FORMATS = {"yaml": "yaml", "yml": "yaml", "json": "json", "csv": "csv",
+           "graphml": "graphml", "gexf": "gexf"}
+
+
+def format_of(path: str | os.PathLike, format: str | None = None) -> str:
+    """The format ``format`` names, or that the extension of ``path`` implies."""
+    if format is not None:
+        name = str(format).lower().lstrip(".")
+        if name not in FORMATS:
+            raise SpecError("unknown format; use one of: " + ", ".join(FORMATS), value=format)
+        return FORMATS[name]
+    extension = Path(path).suffix.lower().lstrip(".")
+    if extension not in FORMATS:
+        raise SpecError("cannot tell the format from the extension; use one of: "
+                        + ", ".join(f".{e}" for e in FORMATS) + " (or pass format=)",
+                        file=str(path))
+    return FORMATS[extension]
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except UnicodeDecodeError as error:
+        raise SpecError(f"not UTF-8 text (byte {error.start})", file=path) from None
+
+
+def load(path: str | os.PathLike, format: str | None = None) -> "Ecosystem":
+    """Read an ecosystem from a file (the format from the extension unless given).
+
+    Raises
+    ------
+    SpecError
+        The file cannot be read as an ecosystem; the message names the file,
+        the place (``links[12].flow``, ``line 3, column 7``, ``row 5``), the
+        bad value and what is allowed.
+    OSError
+        The file cannot be opened.
+    """
+    kind = format_of(path, format)
+    path = os.fspath(path)
+    if kind in ("yaml", "json"):
+        from . import _spec
+        text = _read_text(path)
+        data = _spec.read_yaml(text, path) if kind == "yaml" else _spec.read_json(text, path)
+        if data is None:
+            raise SpecError(f"the file is empty; a spec starts with `ecobelt: "
+                            f"{_spec.SPEC_VERSION}`", file=path)
+        return _spec.from_spec(data, path)
+    if kind == "csv":
+        from ._csv import read_csv_pair
+        return read_csv_pair(path)
+    from ._graphml import read_gexf, read_graphml
+    return read_graphml(path) if kind == "graphml" else read_gexf(path)
+
+
+def save(eco: "Ecosystem", path: str | os.PathLike, format: str | None = None) -> None:
+    """Write ``eco`` to a file (the format from the extension unless given).
+
+    A ``.csv`` path writes the pair ``<stem>.members.csv`` and
+    ``<stem>.links.csv`` next to it. See the module docstring for what each
+    format carries.
+    """
+    kind = format_of(path, format)
+    path = os.fspath(path)
+    if kind in ("yaml", "json"):
+        from . import _spec
+        spec = _spec.to_spec(eco)
+        text = _spec.write_yaml(spec, path) if kind == "yaml" else _spec.write_json(spec, path)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    elif kind == "csv":
+        from ._csv import write_csv_pair
+        write_csv_pair(eco, path)
+    else:
+        from ._graphml import write_gexf, write_graphml
+        (write_graphml if kind == "graphml" else write_gexf)(eco, path)
