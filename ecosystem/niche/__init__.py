@@ -1,0 +1,40 @@
+"""Niches of ecosystem members: breadth, overlap, null models and enterprise niches.
+
+Seed 004 §2.1 and §3.1: members of the same niche compete for the same
+resources (logistics firms for customers, manufacturers for platforms), and
+niche overlap measures that competition. The pieces:
+
+- :func:`resource_matrix` (from an :class:`~ecosystem.Ecosystem`) and
+  :func:`resource_matrix_from_table` build the members x resources
+  utilization matrix ``U`` every other function takes (any DataFrame or 2-D
+  array of non-negative use works as well);
+- :func:`breadth` (Levins, standardized Levins, Shannon) and :func:`overlap`
+  (Pianka, Czekanowski/Schoener, MacArthur-Levins, Morisita, Morisita-Horn,
+  Horn, Hurlbert), vectorised; :func:`mean_overlap` the community mean;
+- :func:`null_model`: EcoSimR's RA1-RA4 randomisation tests of the mean
+  overlap, seeded;
+- :func:`state_potential` (Zhu Chunquan 1997) and :func:`suitability`;
+- :func:`competition_pairs` and :func:`competition_layer`, the competing
+  members as a table and as a graph layer for the HTML export.
+
+``overlap(U, method="macarthur_levins")[i, j]`` is the Lotka-Volterra
+competition coefficient alpha_ij, the effect of member j on member i.
+"""
+
+from ._competition import competition_layer, competition_pairs
+from ._enterprise import state_potential, suitability
+from ._indices import (BREADTH_METHODS, OVERLAP_METHODS, SYMMETRIC_METHODS, breadth,
+                       mean_overlap, overlap)
+from ._input import EmptyNicheError
+from ._null import NULL_ALGORITHMS, NULL_INDICES, NullModelResult, null_model
+from ._resources import resource_matrix, resource_matrix_from_table
+
+__all__ = [
+    "resource_matrix", "resource_matrix_from_table",
+    "breadth", "overlap", "mean_overlap",
+    "null_model", "NullModelResult",
+    "state_potential", "suitability",
+    "competition_pairs", "competition_layer",
+    "EmptyNicheError",
+    "BREADTH_METHODS", "OVERLAP_METHODS", "SYMMETRIC_METHODS", "NULL_ALGORITHMS", "NULL_INDICES",
+]

@@ -1,0 +1,135 @@
+"""Competing pairs: members whose niches overlap at least a threshold."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .._errors import ParameterError
+from ._indices import _ALIASES, OVERLAP_METHODS, _kernel, breadth
+from ._input import EmptyPolicy, check_method
+
+if TYPE_CHECKING:
+    from ..graph import Ecosystem
+
+__all__ = ["competition_pairs", "competition_layer"]
+
+
+def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
+                      availability: Any = None, empty: EmptyPolicy = "raise",
+                      top: int | None = None) -> pd.DataFrame:
+    """Pairs of members whose niche overlap is at least ``threshold``.
+
+    The overlap matrix is streamed in row blocks, so 10,000 members never need
+    the full 10,000 x 10,000 matrix at once.
+
+    Parameters
+    ----------
+    U : DataFrame or array_like
+        Members x resources utilization; an array's members are named by
+        their row number.
+    method : str
+        Any :func:`overlap` method.
+    threshold : float
+        Smallest overlap reported (``>=``).
+    availability, empty
+        As in :func:`overlap`; members without use never pair.
+    top : int, optional
+        Keep only the ``top`` strongest pairs.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``member``, ``competitor``, ``overlap``, strongest first (ties
+        in member order). For symmetric indices each unordered pair appears
+        once, ``member`` before ``competitor`` in row order; for
+        ``macarthur_levins`` a row is the ordered pair with
+        ``overlap = alpha[member, competitor]``, the pressure the competitor
+        puts on the member, so both directions can appear.
+
+    Examples
+    --------
+    >>> U = pd.DataFrame([[3, 1, 0], [2, 2, 0], [0, 1, 4]], index=["m1", "m2", "m3"])
+    >>> competition_pairs(U, threshold=0.5)
+      member competitor   overlap
+    0     m1         m2  0.894427
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
+            or not np.isfinite(threshold):
+        raise ParameterError(f"threshold must be a number, got {threshold!r}")
+    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer))
+                            or top < 1):
+        raise ParameterError(f"top must be a whole number >= 1, got {top!r}")
+    util, used, kernel = _kernel(U, method, availability, empty)
+    positions = np.flatnonzero(used)
+    found_rows, found_cols, found_values = [], [], []
+    for start, block in kernel.blocks():
+        rows = np.arange(start, start + block.shape[0])[:, None]
+        cols = np.arange(kernel.n)[None, :]
+        mask = (block >= threshold) & ((cols > rows) if kernel.symmetric else (cols != rows))
+        i, j = np.nonzero(mask)
+        found_rows.append(positions[i + start])
+        found_cols.append(positions[j])
+        found_values.append(block[i, j])
+    i, j = np.concatenate(found_rows), np.concatenate(found_cols)
+    values = np.concatenate(found_values)
+    order = np.lexsort((j, i, -values))
+    if top is not None:
+        order = order[:top]
+    names = (np.asarray(util.members, dtype=object) if util.labelled
+             else np.arange(util.values.shape[0]))
+    return pd.DataFrame({"member": names[i[order]], "competitor": names[j[order]],
+                         "overlap": values[order]})
+
+
+def competition_layer(U: Any, method: str = "pianka", threshold: float = 0.5, *,
+                      eco: "Ecosystem | None" = None, availability: Any = None,
+                      empty: EmptyPolicy = "raise") -> nx.Graph:
+    """The competition layer: members joined where their niches overlap.
+
+    A graph the HTML export can draw next to the four flow layers.
+
+    Nodes
+        every member of ``U`` (isolated when it competes with nobody), with
+        ``breadth`` (Levins' B; NaN for a member without use) and, when ``eco``
+        is given and knows the member, its ``role`` and ``ring``.
+    Edges
+        ``overlap`` (the index value) and ``weight`` (the same number, for
+        drawing tools that size edges by ``weight``). For symmetric indices a
+        :class:`networkx.Graph`; for ``macarthur_levins`` a
+        :class:`networkx.DiGraph` whose edge ``u -> v`` means u presses on v:
+        ``overlap = alpha[v, u]``, the competition coefficient of u on v.
+    Graph attributes
+        ``name`` and ``layer`` ("competition"), ``method``, ``threshold``.
+
+    Examples
+    --------
+    >>> U = pd.DataFrame([[3, 1, 0], [2, 2, 0], [0, 1, 4]], index=["m1", "m2", "m3"])
+    >>> layer = competition_layer(U, threshold=0.5)
+    >>> list(layer.edges(data="overlap"))
+    [('m1', 'm2', 0.894427190999916)]
+    >>> layer.graph["method"], sorted(layer.nodes)
+    ('pianka', ['m1', 'm2', 'm3'])
+    """
+    method = check_method(method, OVERLAP_METHODS, _ALIASES)
+    pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty)
+    symmetric = method != "macarthur_levins"
+    graph = (nx.Graph if symmetric else nx.DiGraph)(
+        name="competition", layer="competition", method=method,
+        threshold=threshold)
+    widths = breadth(U, "levins", empty=empty)
+    labels = (list(widths.index) if isinstance(widths, pd.Series)
+              else list(range(len(widths))))
+    for label, value in zip(labels, np.asarray(widths)):
+        attrs = {"breadth": float(value)}
+        if eco is not None and label in eco:
+            member = eco.member(label)
+            attrs.update(role=member["role"], ring=member["ring"])
+        graph.add_node(label, **attrs)
+    for member, competitor, value in pairs.itertuples(index=False):
+        edge = (member, competitor) if symmetric else (competitor, member)
+        graph.add_edge(*edge, overlap=float(value), weight=float(value))
+    return graph

@@ -1,0 +1,221 @@
+"""Resource-use matrices: what each member draws on, from the graph or a table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Literal
+
+import numpy as np
+import pandas as pd
+
+from .._errors import ParameterError
+from ..taxonomy import Flow, Ring
+
+if TYPE_CHECKING:
+    from ..graph import Ecosystem
+
+__all__ = ["resource_matrix", "resource_matrix_from_table"]
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
+                    flows: Flow | str | Iterable[Flow | str] | None = None,
+                    members: Iterable[str] | None = None,
+                    role: str | Iterable[str] | None = None,
+                    ring: Ring | str | None = None,
+                    resource_role: str | Iterable[str] | None = None,
+                    group_by: str | None = None, weight: str | None = "volume",
+                    default: float = 1.0, drop_empty: bool = True) -> pd.DataFrame:
+    """The members x resources utilization matrix of an ecosystem.
+
+    A member's resources are the members at the other end of its links (seed
+    004 §3.1: members of one niche compete for the same resources, such as
+    logistics firms for customers and manufacturers for platforms):
+
+    ``direction="in"``
+        the providers whose links reach the member: its inbound logistics,
+        capital (finance) and technology suppliers. Members that rely on the
+        same providers compete for their capacity.
+    ``direction="out"``
+        the members it sends to: a manufacturer's platforms and markets
+        (outbound sales), a logistics firm's customers. Members that serve the
+        same outlets compete for them.
+
+    Entry (i, k) is the total ``weight`` of the chosen flows' links between
+    member i and resource k; with ``group_by`` the resources are pooled by an
+    attribute of the resource member (e.g. ``"role"``: logistics, finance,
+    technology; or a user attribute such as ``"market"``). Self-links are
+    ignored (a member is not its own resource).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    direction : {"in", "out"}
+        Providers (in) or outlets (out), see above.
+    flows : flow or list of flows, optional
+        The flows to count; all four by default.
+    members, role, ring : optional
+        Which members are rows: explicit ids, and/or one role (or several),
+        and/or one ring. All members by default, in member order.
+    resource_role : str or list of str, optional
+        Count only resources of these roles (e.g. ``["platform", "market"]``).
+    group_by : str, optional
+        A member attribute ("role", "ring" or a user attribute) whose values
+        become the columns; every resource member must have it.
+    weight : str or None
+        The link attribute summed ("volume"); links without it count
+        ``default``. None counts links.
+    default : float
+        The weight of a link that lacks ``weight``.
+    drop_empty : bool
+        Leave out rows that use nothing (the indices reject all-zero rows);
+        False keeps every selected member.
+
+    Returns
+    -------
+    DataFrame
+        Rows indexed by member id (``index.name == "member"``), columns by
+        resource (``columns.name == "resource"``) in member order or sorted
+        group value; only resources somebody uses appear, so the number of
+        columns (``r`` of the standardized breadth) is that of used resources.
+
+    Raises
+    ------
+    ParameterError
+        Bad direction, flow, role, ring or weight; a resource member without
+        the ``group_by`` attribute.
+    UnknownMemberError
+        An id in ``members`` that is not in the ecosystem.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem("toy")
+    >>> for m, role in [("m1", "manufacturer"), ("m2", "manufacturer"), ("lg", "logistics"),
+    ...                 ("bank", "finance")]:
+    ...     eco.add_member(m, role)
+    >>> eco.link("lg", "m1", "logistics", volume=30.0)
+    >>> eco.link("lg", "m2", "logistics", volume=10.0)
+    >>> eco.link("bank", "m2", "capital", volume=10.0)
+    >>> resource_matrix(eco, role="manufacturer")
+    resource    lg  bank
+    member
+    m1        30.0   0.0
+    m2        10.0  10.0
+    >>> resource_matrix(eco, role="manufacturer", group_by="role", weight=None)
+    resource  finance  logistics
+    member
+    m1            0.0        1.0
+    m2            1.0        1.0
+    """
+    if direction not in ("in", "out"):
+        raise ParameterError(f"direction must be 'in' (providers) or 'out' (outlets), "
+                             f"got {direction!r}")
+    flow_list = list(Flow) if flows is None else [
+        Flow.coerce(f, "flow") for f in ([flows] if isinstance(flows, (str, Flow)) else flows)]
+    ids = list(eco.graph)
+    index = {m: i for i, m in enumerate(ids)}
+    # rows: intersection of the given filters, kept in member order
+    rows = np.ones(len(ids), dtype=bool)
+    if members is not None:
+        wanted = list(members)
+        for member_id in wanted:
+            eco.member(member_id)  # raises UnknownMemberError with the ecosystem's name
+        rows &= np.isin(np.arange(len(ids)), [index[m] for m in wanted])
+    roles = _as_list(role)
+    if roles is not None or ring is not None:
+        selected = set()
+        for one in roles or [None]:
+            selected.update(eco.members(ring=ring, role=one))
+        rows &= np.array([m in selected for m in ids], dtype=bool)
+    columns_ok = np.ones(len(ids), dtype=bool)
+    resource_roles = _as_list(resource_role)
+    if resource_roles is not None:
+        for one in resource_roles:
+            eco.members(role=one)  # validates the role name
+        columns_ok = np.array([eco.graph.nodes[m]["role"] in resource_roles for m in ids],
+                              dtype=bool)
+    if weight is not None and not isinstance(weight, str):
+        raise ParameterError(f"weight must be a link attribute name or None, got {weight!r}")
+    src, dst, fl, w = eco.edge_arrays(weight or "__count__", 1.0 if weight is None else default)
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ParameterError(f"link attribute {weight!r} must be a finite number >= 0 on every "
+                             "link used")
+    member_pos, resource_pos = (dst, src) if direction == "in" else (src, dst)
+    keep = (np.isin(fl, [list(Flow).index(f) for f in flow_list]) & rows[member_pos]
+            & columns_ok[resource_pos] & (src != dst))
+    member_pos, resource_pos, w = member_pos[keep], resource_pos[keep], w[keep]
+    if group_by is None:
+        labels = np.array(ids, dtype=object)
+        codes = resource_pos
+        column_order = np.unique(resource_pos)
+        column_labels = labels[column_order]
+        codes = np.searchsorted(column_order, codes)
+    else:
+        values = []
+        for pos in np.unique(resource_pos):
+            attrs = eco.graph.nodes[ids[pos]]
+            if group_by not in attrs:
+                raise ParameterError(f"resource member {ids[pos]!r} has no attribute "
+                                     f"{group_by!r} to group by")
+            values.append(attrs[group_by])
+        lookup = dict(zip(np.unique(resource_pos).tolist(), values))
+        grouped = [lookup[p] for p in resource_pos.tolist()]
+        column_labels = sorted(set(grouped), key=str)
+        code_of = {label: i for i, label in enumerate(column_labels)}
+        codes = np.array([code_of[g] for g in grouped], dtype=np.int64)
+    row_positions = np.flatnonzero(rows)
+    row_of = np.full(len(ids), -1)
+    row_of[row_positions] = np.arange(row_positions.size)
+    table = np.zeros((row_positions.size, len(column_labels)))
+    np.add.at(table, (row_of[member_pos], codes), w)
+    frame = pd.DataFrame(table, index=pd.Index([ids[p] for p in row_positions], name="member"),
+                         columns=pd.Index(list(column_labels), name="resource"))
+    if drop_empty:
+        frame = frame.loc[frame.sum(axis=1) > 0]
+    return frame
+
+
+def resource_matrix_from_table(table: pd.DataFrame, member: str = "member",
+                               resource: str = "resource", value: str | None = "value"
+                               ) -> pd.DataFrame:
+    """A utilization matrix from a long table of (member, resource, value) rows.
+
+    Repeated (member, resource) rows are summed; ``value=None`` counts rows.
+    A user's own survey or shipment table becomes the matrix the indices take.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"member": ["m1", "m1", "m2", "m1"],
+    ...                      "resource": ["amazon", "ebay", "amazon", "amazon"],
+    ...                      "value": [5, 2, 4, 1]})
+    >>> resource_matrix_from_table(long)
+    resource  amazon  ebay
+    member
+    m1           6.0   2.0
+    m2           4.0   0.0
+    """
+    needed = [member, resource] + ([value] if value is not None else [])
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ParameterError(f"table has no column(s) {missing}; it has {list(table.columns)}")
+    if value is None:
+        values = pd.Series(1.0, index=table.index)
+    else:
+        values = pd.to_numeric(table[value], errors="coerce")
+        bad = values.isna() | ~np.isfinite(values) | (values < 0)
+        if bad.any():
+            row = bad.idxmax()
+            raise ParameterError(f"table[{value!r}] must be finite numbers >= 0; row {row!r} has "
+                                 f"{table.loc[row, value]!r}")
+    frame = (pd.DataFrame({"member": table[member].to_numpy(),
+                           "resource": table[resource].to_numpy(),
+                           "value": values.to_numpy(dtype=float)})
+             .pivot_table(index="member", columns="resource", values="value", aggfunc="sum",
+                          fill_value=0.0, sort=True))
+    frame.index.name, frame.columns.name = "member", "resource"
+    return frame.astype(float)
