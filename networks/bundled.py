@@ -1,12 +1,39 @@
-"""The bundled example ecosystems."""
+"""The bundled example ecosystems: spec files shipped in ``networks/examples``.
+
+Each file is generated from a builder (see :data:`GENERATORS`); regenerate
+them all after changing a builder with
+``python -c "import networks.bundled as b; b._regenerate()"``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-__all__ = ["example_path"]
+import pandas as pd
+
+from ecosystem import Ecosystem, ParameterError
+
+__all__ = ["example_path", "examples", "example", "GENERATORS"]
 
 _HERE = Path(__file__).parent / "examples"
+
+
+def _generators() -> dict[str, Callable[[], Ecosystem]]:
+    from ._cross_border import cross_border_belt
+    from .archetype import archetype
+    from .belt import industrial_belt
+    from .rural import rural_cluster
+    return {
+        "archetype": archetype,
+        "cross_border_belt": cross_border_belt,
+        "rural_cluster": lambda: rural_cluster(40, seed=2026),
+        "industrial_belt": lambda: industrial_belt(100, seed=2026),
+    }
+
+
+#: The builder call behind each bundled file (name -> function of no arguments).
+GENERATORS: dict[str, Callable[[], Ecosystem]] = _generators()
 
 
 def example_path(name: str) -> Path | None:
@@ -14,3 +41,59 @@ def example_path(name: str) -> Path | None:
     for candidate in sorted(_HERE.glob(f"{name}.*")):
         return candidate
     return None
+
+
+def _names() -> list[str]:
+    return sorted(p.stem for p in _HERE.glob("*.yaml"))
+
+
+def examples() -> pd.DataFrame:
+    """The bundled examples: one row per example with its description and size.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``name``, columns ``description``, ``members``, ``links``
+        and ``file``.
+
+    Examples
+    --------
+    >>> table = examples()
+    >>> table.loc["archetype", ["members", "links"]].tolist()
+    [23, 73]
+    >>> "cross_border_belt" in table.index
+    True
+    """
+    rows = []
+    for name in _names():
+        eco = example(name)
+        rows.append((name, eco.graph.graph.get("description", ""), len(eco),
+                     eco.graph.number_of_edges(), str(example_path(name))))
+    return pd.DataFrame(rows, columns=["name", "description", "members", "links", "file"]
+                        ).set_index("name")
+
+
+def example(name: str) -> Ecosystem:
+    """Load the bundled example ``name`` (see :func:`examples` for the names).
+
+    Examples
+    --------
+    >>> belt = example("cross_border_belt")
+    >>> belt.member("riverbend")["name"]
+    'Riverbend Socks'
+    """
+    from ecosystem.files import load
+    path = example_path(name) if isinstance(name, str) else None
+    if path is None:
+        raise ParameterError(f"no bundled example {name!r}; the examples are: "
+                             + ", ".join(_names()))
+    return load(path)
+
+
+def _regenerate() -> None:
+    """Write every bundled file from its builder."""
+    from ecosystem.files import save
+    _HERE.mkdir(exist_ok=True)
+    for name, build in GENERATORS.items():
+        save(build(), _HERE / f"{name}.yaml")
+
