@@ -114,8 +114,9 @@ class _Kernel:
         if method != "hurlbert" and availability is not None:
             raise ParameterError("availability is only used by method='hurlbert'")
         if method == "pianka":
-            # Pianka's index is the cosine of the two use vectors, so raw rows do
-            self.left = values / np.linalg.norm(values, axis=1, keepdims=True)
+            # the cosine of the share vectors; shares first so tiny rows cannot underflow
+            p = _shares(values)
+            self.left = p / np.linalg.norm(p, axis=1, keepdims=True)
             self.right = self.left
         elif method == "morisita":
             self._prepare_morisita(util, values)
@@ -127,9 +128,8 @@ class _Kernel:
             if method == "hurlbert":
                 a = _availability(availability, util, values)
                 self.left = p / np.where(a > 0, a, 1.0)
-            elif method == "horn":
-                positive = np.where(p > 0, p, 1.0)
-                self.plogp = (p * np.log(positive)).sum(axis=1)
+            elif method in ("czekanowski", "horn"):
+                self.support = (p > 0).astype(float)
 
     def _prepare_morisita(self, util: Utilization, values: np.ndarray) -> None:
         if not np.array_equal(values, np.round(values)):
@@ -160,19 +160,21 @@ class _Kernel:
 
     def block(self, start: int, stop: int) -> np.ndarray:
         method = self.method
-        if method == "czekanowski":
-            # 1 - L1/2 equals sum_k min(p_ik, p_jk); cdist's C loop has no matrix-product form
-            out = cdist(self.p[start:stop], self.p, "cityblock")
-            out *= -0.5
+        if method in ("czekanowski", "horn"):
+            # neither has a matrix-product form; scipy's C loops beat numpy broadcasting
+            if method == "czekanowski":  # 1 - L1/2 equals sum_k min(p_ik, p_jk)
+                out = cdist(self.p[start:stop], self.p, "cityblock")
+                out *= -0.5
+            else:  # Horn's R_o = 1 - JSD / ln 2, JSD the Jensen-Shannon divergence in nats
+                out = cdist(self.p[start:stop], self.p, "jensenshannon")
+                # scipy takes the root of a divergence that rounding can push below 0
+                np.nan_to_num(out, copy=False, nan=0.0)
+                out **= 2
+                out *= -1.0 / np.log(2.0)
             out += 1.0
             np.clip(out, 0.0, 1.0, out=out)
-        elif method == "horn":
-            # Horn's R_o = 1 - JSD / ln 2 (Jensen-Shannon divergence in nats), computed in C
-            out = cdist(self.p[start:stop], self.p, "jensenshannon")
-            out **= 2
-            out *= -1.0 / np.log(2.0)
-            out += 1.0
-            np.clip(out, 0.0, 1.0, out=out)
+            # members sharing no resource overlap exactly 0, not a rounding residue
+            out[(self.support[start:stop] @ self.support.T) == 0] = 0.0
         else:
             out = self.left[start:stop] @ self.right.T
             if method == "pianka":
