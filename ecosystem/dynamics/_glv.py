@@ -131,7 +131,7 @@ def _as_matrix(system: Any, options: Mapping[str, Any]) -> pd.DataFrame:
             values = np.asarray(system, dtype=float)
         except (TypeError, ValueError) as error:
             raise ParameterError(f"interaction matrix A must be numbers: {error}") from None
-        if values.ndim != 2:
+        if values.ndim != 2 or values.shape[0] != values.shape[1]:
             raise ParameterError(f"interaction matrix A must be square, got shape {values.shape}")
         frame = pd.DataFrame(values, index=_labels(len(values)), columns=_labels(len(values)))
     if frame.shape[0] != frame.shape[1] or frame.shape[0] == 0:
@@ -395,7 +395,7 @@ def symbiosis(r: Sequence[float], N: Sequence[float], sigma: Any, x0: Any = None
     >>> symbiosis(r=[0.5, 0.4], N=[100.0, 80.0], sigma=(2.0, 0.6))
     Traceback (most recent call last):
     ...
-    ecosystem.dynamics._common.UnboundedGrowthError: unbounded mutualism: b12 b21 = ...
+    ecosystem.dynamics._common.UnboundedGrowthError: unbounded mutualism: sigma1 sigma2 = 1.2 >= 1, ...
     """
     rates = np.asarray(r, dtype=float)
     capacity = np.asarray(N, dtype=float)
@@ -417,6 +417,12 @@ def symbiosis(r: Sequence[float], N: Sequence[float], sigma: Any, x0: Any = None
                              "the -x_i/N_i term)")
     a = rates[:, None] * s / capacity[None, :]
     a[np.diag_indices(n)] = -rates / capacity
+    if n == 2 and (s[0, 1] > 0 and s[1, 0] > 0 and s[0, 1] * s[1, 0] >= 1
+                   and kwargs.get("on_unbounded", "raise") == "raise"):
+        raise UnboundedGrowthError(
+            f"unbounded mutualism: sigma1 sigma2 = {s[0, 1] * s[1, 0]:.6g} >= 1, that is "
+            f"b12 b21 = {a[0, 1] * a[1, 0]:.6g} >= s1 s2 = {a[0, 0] * a[1, 1]:.6g}: both "
+            "populations grow without bound (or pass on_unbounded='flag')")
     if x0 is None:
         x0 = 0.1 * capacity
     return generalized_lv(a, r=rates, x0=x0, t_end=t_end, **kwargs)
