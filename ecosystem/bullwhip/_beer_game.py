@@ -1,0 +1,209 @@
+"""Sterman's (1989) beer distribution game with the anchoring-and-adjustment rule.
+
+The board (Sterman 1989, Management Science 35(3); written out as equations by
+Edali & Yasarcan 2014, JASSS 17(4) 2): four echelons (retailer, wholesaler,
+distributor, factory), each starting with 12 cases and no backlog; two
+one-week shipping-delay boxes between neighbours; two one-week order-slip
+boxes (orders placed, incoming orders) between neighbours; the factory's
+production request slip and two one-week production-delay boxes. Every box
+starts with 4 cases or an order of 4. Each week runs the board's five steps:
+
+1. receive the cases in the nearer shipping (production) box and advance the
+   delays;
+2. read the incoming order, ship it plus the backlog as far as stock allows,
+   the rest stays in backlog;
+3. charge 0.5 per case held and 1.0 per case backlogged;
+4. advance the order slips (the factory starts last week's production request);
+5. place an order (or production request).
+
+So an order reaches the supplier two weeks later and its cases arrive two
+weeks after shipping: four weeks for the retailer, wholesaler and distributor,
+three for the factory (request slip, then two weeks of production).
+
+Ordering rule (Sterman 1989, eq. 7-10)::
+
+    O_t = max(0, Lhat_t + alpha_S (S' - S_t - beta SL_t))
+    Lhat_t = theta IO_t + (1 - theta) Lhat_{t-1}
+
+with ``S`` effective inventory (stock minus backlog) and ``SL`` the supply
+line (orders placed and not yet received: slips in the mail, the supplier's
+backlog and cases in transit, or for the factory cases in production).
+``IO_t`` is the order received this week, the newest figure a player has when
+ordering in step 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import ParameterError
+from ._params import check_nonnegative, per_stage
+
+__all__ = ["beer_game", "BeerGameResult", "ECHELONS"]
+
+#: The four echelons, downstream first.
+ECHELONS = ("retailer", "wholesaler", "distributor", "factory")
+
+
+@dataclass(frozen=True)
+class BeerGameResult:
+    """What :func:`beer_game` returns.
+
+    Attributes
+    ----------
+    weeks : DataFrame
+        One row per week and echelon: incoming order, expected demand, order
+        placed, cases received and shipped, inventory, backlog, effective
+        inventory, supply line, cost of the week.
+    summary : DataFrame
+        One row per echelon: holding, backlog and total cost, peak order and
+        its week, order variance ratio Var(O_i) / Var(customer demand),
+        lowest effective inventory.
+    parameters : DataFrame
+        theta, alpha_s, beta and s_prime of every echelon.
+    """
+
+    weeks: pd.DataFrame
+    summary: pd.DataFrame
+    parameters: pd.DataFrame = field(repr=False)
+
+    @property
+    def total_cost(self) -> float:
+        """The team's cost over the game."""
+        return float(self.summary["total_cost"].sum())
+
+
+def _per_echelon(value: Any, name: str, low: float, high: float | None) -> np.ndarray:
+    values = np.array([float(v) if np.isscalar(v) and not isinstance(v, (str, bool)) else np.nan
+                       for v in per_stage(value, 4, name)])
+    bad = ~np.isfinite(values) | (values < low) | (values > high if high is not None else False)
+    if bad.any():
+        k = int(np.argmax(bad))
+        span = f"[{low}, {high}]" if high is not None else f">= {low}"
+        raise ParameterError(f"{name} must be a number in {span} for every echelon; "
+                             f"{ECHELONS[k]} has {per_stage(value, 4, name)[k]!r}")
+    return values
+
+
+def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
+              s_prime: Any = 17.0, demand: Any = None, weeks: int = 36,
+              initial_inventory: float = 12.0, holding: float = 0.5, backlog_cost: float = 1.0,
+              integer_orders: bool = False) -> BeerGameResult:
+    """Play the board beer game with every echelon following Sterman's rule.
+
+    Parameters
+    ----------
+    theta, alpha_s, beta, s_prime : float or list of 4 floats
+        Expectation smoothing, stock adjustment fraction, weight of the supply
+        line and desired effective inventory plus weighted supply line; per
+        echelon (retailer first) if lists. Defaults: Sterman's (1989) mean
+        estimates 0.36, 0.26, 0.34 and 17.
+    demand : array-like, optional
+        Customer orders for weeks 1, 2, ...; default 4 for weeks 1-4, then 8.
+    weeks : int
+        Length of the game (Sterman's sessions: 36 weeks).
+    initial_inventory : float
+        Cases on hand at every echelon at the start (12 on the board).
+    holding, backlog_cost : float
+        Cost per case-week held (0.5) and backlogged (1.0).
+    integer_orders : bool
+        Round orders to whole cases, as players write them.
+
+    Returns
+    -------
+    BeerGameResult
+
+    Examples
+    --------
+    >>> game = beer_game()
+    >>> list(game.summary.index)
+    ['retailer', 'wholesaler', 'distributor', 'factory']
+    >>> bool(game.summary["peak_order"].is_monotonic_increasing)  # the bullwhip
+    True
+    >>> calm = beer_game(alpha_s=0.0, demand=[4] * 36)  # orders = expected demand
+    >>> calm.total_cost  # 4 echelons x 12 cases x 0.5 x 36 weeks
+    864.0
+    """
+    theta = _per_echelon(theta, "theta", 0.0, 1.0)
+    alpha_s = _per_echelon(alpha_s, "alpha_s", 0.0, 1.0)
+    beta = _per_echelon(beta, "beta", 0.0, None)
+    s_prime = _per_echelon(s_prime, "s_prime", 0.0, None)
+    if not float(weeks).is_integer() or weeks < 1:
+        raise ParameterError(f"weeks must be a whole number >= 1, got {weeks!r}")
+    weeks = int(weeks)
+    initial_inventory = check_nonnegative(initial_inventory, "initial_inventory")
+    holding = check_nonnegative(holding, "holding")
+    backlog_cost = check_nonnegative(backlog_cost, "backlog_cost")
+    if demand is None:
+        customer = np.where(np.arange(1, weeks + 1) < 5, 4.0, 8.0)
+    else:
+        try:
+            customer = np.array(demand, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise ParameterError("demand must be a sequence of numbers") from None
+        if customer.size == 0:
+            raise ParameterError("demand is empty; give the customer orders of every week")
+        if customer.size < weeks:
+            raise ParameterError(f"demand has {customer.size} weeks but the game lasts {weeks}")
+        if not np.isfinite(customer).all() or (customer < 0).any():
+            raise ParameterError("demand must be finite numbers >= 0")
+        customer = customer[:weeks]
+
+    inventory = np.full(4, initial_inventory)
+    backlog = np.zeros(4)
+    near = np.full(4, 4.0)     # shipping (factory: production) box next to the echelon
+    far = np.full(4, 4.0)      # the box behind it
+    slip = np.full(4, 4.0)     # incoming-order slip of echelon i (from i - 1); [0] unused
+    placed = np.full(4, 4.0)   # order placed last week (factory: production request)
+    expected = np.full(4, 4.0)
+    records = np.empty((weeks, 4, 10))
+    # each week feeds the next through the delays: a loop over the game's weeks
+    for week in range(weeks):
+        received = near.copy()                      # step 1
+        inventory += received
+        near, far = far, np.zeros(4)
+        incoming = np.concatenate(([customer[week]], slip[1:]))  # step 2
+        due = backlog + incoming
+        shipped = np.minimum(inventory, due)
+        inventory -= shipped
+        backlog = due - shipped
+        far[:3] = shipped[1:]                       # cases leave for the echelon below
+        cost = holding * inventory + backlog_cost * backlog  # step 3
+        slip[1:] = placed[:3]                       # step 4
+        far[3] = placed[3]                          # factory starts last week's request
+        expected = theta * incoming + (1 - theta) * expected  # step 5
+        effective = inventory - backlog
+        supply_line = near + far
+        supply_line[:3] += slip[1:] + backlog[1:]
+        order = np.maximum(0.0, expected + alpha_s * (s_prime - effective - beta * supply_line))
+        if integer_orders:
+            order = np.round(order)
+        placed = order
+        records[week] = np.column_stack([incoming, expected, order, received, shipped,
+                                         inventory, backlog, effective, supply_line, cost])
+
+    columns = ["incoming_order", "expected_demand", "order", "received", "shipped",
+               "inventory", "backlog", "effective_inventory", "supply_line", "cost"]
+    weekly = pd.DataFrame(records.reshape(weeks * 4, 10), columns=columns)
+    weekly.insert(0, "echelon", pd.Categorical(np.tile(ECHELONS, weeks), categories=ECHELONS))
+    weekly.insert(0, "week", np.repeat(np.arange(1, weeks + 1), 4))
+    orders = records[:, :, 2]
+    demand_var = customer.var(ddof=1) if weeks > 1 else np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = orders.var(axis=0, ddof=1) / demand_var if weeks > 1 else np.full(4, np.nan)
+    summary = pd.DataFrame({
+        "holding_cost": holding * records[:, :, 5].sum(axis=0),
+        "backlog_cost": backlog_cost * records[:, :, 6].sum(axis=0),
+        "total_cost": records[:, :, 9].sum(axis=0),
+        "peak_order": orders.max(axis=0),
+        "peak_week": orders.argmax(axis=0) + 1,
+        "order_variance_ratio": ratio,
+        "min_effective_inventory": records[:, :, 7].min(axis=0),
+    }, index=pd.Index(ECHELONS, name="echelon"))
+    parameters = pd.DataFrame({"theta": theta, "alpha_s": alpha_s, "beta": beta,
+                               "s_prime": s_prime}, index=pd.Index(ECHELONS, name="echelon"))
+    return BeerGameResult(weekly, summary, parameters)

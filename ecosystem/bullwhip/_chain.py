@@ -1,0 +1,223 @@
+"""A serial supply chain read from an ecosystem's logistics layer, and who shares what.
+
+Stage 1 is the member that ships to the market (it sees end-customer demand);
+stage ``k + 1`` supplies stage ``k``. ``L`` of a stage is the number of periods
+its order-up-to level must cover: the physical lead time of its replenishment
+plus the review period (one period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Any, Iterable
+
+import numpy as np
+
+from .._errors import ParameterError
+from ..graph import Ecosystem
+from ..taxonomy import Ring
+from ._params import check_lead_time
+
+__all__ = ["SupplyChain", "chain_from", "resolve_sharing"]
+
+
+@dataclass(frozen=True)
+class SupplyChain:
+    """A serial chain: its stages' member ids and lead times, downstream first.
+
+    Parameters
+    ----------
+    members : tuple of str
+        Stage 1 (which faces the market) first, the most upstream stage last.
+    lead_times : tuple of int
+        ``L`` per stage: physical lead time of the stage's replenishment plus
+        the review period, in periods.
+    market : str, optional
+        The market whose demand stage 1 meets.
+
+    Examples
+    --------
+    >>> chain = SupplyChain(("shop", "factory"), (2, 3), market="eu")
+    >>> chain.stages, chain.stage_of("factory")
+    (2, 2)
+    >>> chain.shares({"factory"})
+    (False, True)
+    """
+
+    members: tuple[str, ...]
+    lead_times: tuple[int, ...]
+    market: str | None = None
+
+    def __post_init__(self) -> None:
+        members = tuple(self.members)
+        if not members:
+            raise ParameterError("a supply chain needs at least one stage")
+        if len(set(members)) != len(members):
+            raise ParameterError(f"a member appears twice in the chain {members}")
+        lead_times = tuple(check_lead_time(v, k + 1) for k, v in enumerate(self.lead_times))
+        if len(lead_times) != len(members):
+            raise ParameterError(f"lead_times has {len(lead_times)} values for "
+                                 f"{len(members)} stage(s)")
+        object.__setattr__(self, "members", members)
+        object.__setattr__(self, "lead_times", lead_times)
+
+    @property
+    def stages(self) -> int:
+        """The number of stages."""
+        return len(self.members)
+
+    def stage_of(self, member: str) -> int:
+        """The 1-based stage of ``member``."""
+        try:
+            return self.members.index(member) + 1
+        except ValueError:
+            raise ParameterError(f"{member!r} is not a stage of this chain; its stages are "
+                                 + ", ".join(self.members)) from None
+
+    def shares(self, sharing: Any) -> tuple[bool, ...]:
+        """Which stages forecast from end-customer demand under ``sharing``."""
+        return tuple(bool(b) for b in resolve_sharing(sharing, self.stages, self))
+
+
+def resolve_sharing(sharing: Any, stages: int, chain: SupplyChain | None = None) -> np.ndarray:
+    """A boolean per stage: does it forecast from end-customer demand?
+
+    ``sharing`` is ``"decentralized"`` (nobody), ``"centralized"`` (every
+    stage) or a collection of 1-based stage numbers and/or member ids of
+    ``chain`` (partial sharing, e.g. an alliance). The market's own id is
+    accepted and ignored: demand is observed there anyway. Stage 1 always sees
+    end-customer demand, so listing it changes nothing.
+    """
+    if isinstance(sharing, str):
+        key = sharing.strip().lower()
+        if key in ("decentralized", "decentralised", "none"):
+            return np.zeros(stages, dtype=bool)
+        if key in ("centralized", "centralised", "all"):
+            return np.ones(stages, dtype=bool)
+        raise ParameterError(f"sharing {sharing!r} is not 'decentralized', 'centralized' or a "
+                             "collection of stage numbers / member ids")
+    if sharing is None:
+        return np.zeros(stages, dtype=bool)
+    try:
+        items = list(sharing)
+    except TypeError:
+        raise ParameterError(f"sharing must be 'decentralized', 'centralized' or a collection "
+                             f"of stage numbers / member ids, got {sharing!r}") from None
+    mask = np.zeros(stages, dtype=bool)
+    for item in items:
+        if isinstance(item, Integral) and not isinstance(item, bool):
+            if not 1 <= item <= stages:
+                raise ParameterError(f"sharing names stage {item}, but stages are numbered "
+                                     f"1..{stages} (1 faces the market)")
+            mask[int(item) - 1] = True
+        elif isinstance(item, str):
+            if chain is None:
+                raise ParameterError(f"sharing names member {item!r}, but the chain has no "
+                                     "member ids; pass a SupplyChain (see chain_from) or use "
+                                     "stage numbers")
+            if item == chain.market:
+                continue
+            mask[chain.stage_of(item) - 1] = True
+        else:
+            raise ParameterError(f"sharing items must be stage numbers or member ids, "
+                                 f"got {item!r}")
+    return mask
+
+
+def _heaviest(layer, candidates: list[str], target: str) -> str:
+    # ties go to the member added first, so the chain does not depend on set order
+    return max(candidates, key=lambda u: (layer.edges[u, target].get("volume", 1.0),
+                                          -candidates.index(u)))
+
+
+def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
+               rings: Iterable[Ring | str] | None = ("core",), review_period: int = 1,
+               default_lead_time: int = 1, source_lead_time: int | None = None
+               ) -> SupplyChain:
+    """Follow the logistics layer upstream from ``market`` into a serial chain.
+
+    Starting at the market, each step moves to the member that ships the
+    largest ``volume`` (a missing volume counts as 1) to the current one,
+    until no supplier is left, a member would repeat, or ``max_stages`` is
+    reached. Only members of ``rings`` become stages (by default the core
+    circle: sub-core service members such as carriers move goods but hold no
+    stock); a supplier outside them is skipped over to its own suppliers.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    market : str
+        The member whose demand the chain serves (usually role ``market``).
+    max_stages : int, optional
+        Stop after this many stages.
+    rings : iterable of Ring or str, optional
+        Rings whose members may be stages; None for every member.
+    review_period : int
+        Periods between orders (added to every physical lead time).
+    default_lead_time : int
+        Physical lead time of a link without a ``lead_time`` attribute.
+    source_lead_time : int, optional
+        Physical lead time of the top stage's own replenishment (production or
+        purchase outside the ecosystem). Default: that member's ``lead_time``
+        attribute if it has one, else ``default_lead_time``.
+
+    Returns
+    -------
+    SupplyChain
+        ``lead_times[k]`` is ``L`` of stage ``k + 1``: the ``lead_time`` of
+        the link from its supplier plus ``review_period``.
+
+    Examples
+    --------
+    >>> eco = Ecosystem("belt")
+    >>> for member, role in [("eu", "market"), ("shop", "platform"),
+    ...                      ("plant", "manufacturer"), ("yarn", "supplier")]:
+    ...     eco.add_member(member, role)
+    >>> eco.link("shop", "eu", "logistics", lead_time=3)
+    >>> eco.link("plant", "shop", "logistics", lead_time=4)
+    >>> eco.link("yarn", "plant", "logistics", lead_time=1)
+    >>> chain = chain_from(eco, "eu")
+    >>> chain.members, chain.lead_times
+    (('shop', 'plant', 'yarn'), (5, 2, 2))
+
+    The shop's ``L`` is 4 + 1: the plant's shipping time plus the review
+    period; the link into the market does not enter any stage's ``L``.
+    """
+    eco.member(market)  # raises UnknownMemberError for an unknown id
+    check_lead_time(review_period)
+    check_lead_time(default_lead_time)
+    if max_stages is not None and (not isinstance(max_stages, Integral) or max_stages < 1):
+        raise ParameterError(f"max_stages must be a whole number >= 1, got {max_stages!r}")
+    allowed = None if rings is None else {Ring.coerce(r, "ring").value for r in rings}
+    layer = eco.layer("logistics")
+    # the whole upstream path first (market, n1, n2, ...) with each link's lead time
+    path, leads = [market], []
+    while True:
+        candidates = [u for u in layer.predecessors(path[-1]) if u not in path]
+        if not candidates:
+            break
+        supplier = _heaviest(layer, candidates, path[-1])
+        leads.append(check_lead_time(layer.edges[supplier, path[-1]].get(
+            "lead_time", default_lead_time)))
+        path.append(supplier)
+    positions = [i for i in range(1, len(path))
+                 if allowed is None or eco.member(path[i])["ring"] in allowed]
+    if not positions:
+        raise ParameterError(f"no member ships to {market!r} in the logistics layer (among "
+                             f"rings {sorted(allowed) if allowed else 'any'}); link a "
+                             "supplier to it with flow 'logistics'")
+    physical = []
+    for rank, i in enumerate(positions):
+        if rank + 1 < len(positions):
+            # a skipped member (e.g. a carrier) adds its links' lead times to the stage it feeds
+            physical.append(sum(leads[i:positions[rank + 1]]))
+        else:
+            source = source_lead_time
+            if source is None:
+                source = eco.member(path[i]).get("lead_time", default_lead_time)
+            physical.append(check_lead_time(source))
+    if max_stages is not None:
+        positions, physical = positions[:max_stages], physical[:max_stages]
+    members = tuple(path[i] for i in positions)
+    return SupplyChain(members, tuple(p + review_period for p in physical), market)

@@ -1,0 +1,362 @@
+"""Monte-Carlo simulation of a serial chain of order-up-to stages.
+
+Timing (every stage, every period ``t``): the replenishment ordered ``L``
+periods ago arrives, the period's demand (end-customer demand at stage 1, the
+downstream stage's order elsewhere) is met from stock or backlogged, then the
+stage raises its inventory position to ``y_t`` and its order goes upstream at
+once. ``L`` is therefore the number of periods an order-up-to level covers:
+physical lead time plus the one-period review. Each stage's supplier delivers in
+full after ``L`` periods (uncapacitated upstream, the setting of Chen et al.
+2000 and of linear-filter analyses), so a stage's inventory figures measure its
+own policy; :func:`beer_game` is the model with real shipments between stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._errors import ParameterError
+from ._chain import SupplyChain, resolve_sharing
+from ._demand import Demand
+from ._forecast import StagePolicy, order_up_to
+from ._params import (check_alpha, check_forecast, check_lead_time, check_nonnegative,
+                      check_stages, check_window, per_stage)
+
+__all__ = ["simulate", "BullwhipResult", "stage_policies", "METRICS"]
+
+_BLOCK_ELEMENTS = 16_384
+
+#: Per-stage outputs, in the order of the summary's columns.
+METRICS = ("order_ratio", "amplification", "inventory_ratio", "fill_rate", "holding_cost",
+           "backorder_cost", "total_cost")
+
+
+@dataclass(frozen=True)
+class BullwhipResult:
+    """What :func:`simulate` returns.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        One row per stage (stage 1 faces the market). For every metric of
+        :data:`METRICS` its mean over replications and the bounds of a
+        ``confidence`` t-interval (``<metric>_low``, ``<metric>_high``), then
+        ``lead_time`` (``L``) and ``shares`` (forecasts from end demand).
+        ``order_ratio`` is Var(q_k) / Var(D) (cumulative), ``amplification``
+        Var(q_k) / Var(q_{k-1}), ``inventory_ratio`` Var(net inventory) / Var(D),
+        ``fill_rate`` the share of demand served from stock at once, costs per
+        period.
+    replications : DataFrame
+        The metrics of every replication and stage (long format).
+    settings : dict
+        The arguments that produced the result.
+    orders, net_inventory : ndarray or None
+        ``(stages, replications, periods)`` after the warm-up, when
+        ``keep_series=True``.
+    """
+
+    summary: pd.DataFrame
+    replications: pd.DataFrame
+    settings: dict
+    orders: np.ndarray | None = field(default=None, repr=False)
+    net_inventory: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def ratio(self) -> pd.Series:
+        """Mean cumulative order-variance ratio Var(q_k) / Var(D) per stage."""
+        return self.summary["order_ratio"]
+
+    def __repr__(self) -> str:
+        return (f"<BullwhipResult: {len(self.summary)} stages, "
+                f"top-stage order ratio {self.ratio.iloc[-1]:.4g}>")
+
+
+def stage_policies(stages: int, lead_time: Any, forecast: Any, window: Any, alpha: Any,
+                   z: Any = 0.0) -> list[StagePolicy]:
+    """Check and expand scalar-or-per-stage settings into one policy per stage."""
+    rows = zip(per_stage(lead_time, stages, "lead_time"), per_stage(forecast, stages, "forecast"),
+               per_stage(window, stages, "window"), per_stage(alpha, stages, "alpha"),
+               per_stage(z, stages, "z"))
+    policies = []
+    for k, (lead, kind, p, a, safety) in enumerate(rows, start=1):
+        kind = check_forecast(kind, k)
+        policy = StagePolicy(kind, check_lead_time(lead, k),
+                             check_window(p, k) if kind == "moving_average" else 1,
+                             check_alpha(a, k) if kind == "exponential_smoothing" else 1.0,
+                             check_nonnegative(safety, "z", k))
+        if policy.z and kind == "moving_average" and policy.window < 2:
+            raise ParameterError(f"z > 0 needs window >= 2 to estimate sigma (stage {k})")
+        policies.append(policy)
+    return policies
+
+
+def _default_warmup(policies: list[StagePolicy], demand: Demand) -> int:
+    memory = 0
+    for policy in policies:
+        if policy.forecast == "moving_average":
+            memory += policy.window
+        elif policy.forecast == "exponential_smoothing":
+            memory += int(np.ceil(8 / policy.alpha))
+        memory += policy.lead_time
+    if demand.kind == "series":
+        return 0
+    return 50 + 3 * memory
+
+
+def _variances(values: np.ndarray) -> np.ndarray:
+    n = values.shape[-1]
+    total = values.sum(axis=-1)
+    squares = np.einsum("...t,...t->...", values, values)
+    return (squares - total * total / n) / max(n - 1, 1)
+
+
+def _lost_sales(incoming: np.ndarray, y: np.ndarray, steady: float, level: float, lead: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Orders, on-hand stock and lost units when unmet demand is lost."""
+    replications, periods = incoming.shape
+    orders = np.empty_like(incoming)
+    on_hand = np.empty_like(incoming)
+    lost = np.empty_like(incoming)
+    stock = np.full(replications, steady - lead * level)
+    position = np.full(replications, steady)
+    wanted = np.maximum(incoming, 0.0)
+    # each period's sales depend on the stock the previous periods left: a loop over periods
+    for t in range(periods):
+        stock += orders[:, t - lead] if t >= lead else level
+        sales = np.minimum(stock, wanted[:, t])
+        stock -= sales
+        position -= sales
+        order = np.maximum(y[:, t] - position, 0.0)
+        position += order
+        orders[:, t] = order
+        on_hand[:, t] = stock
+        lost[:, t] = wanted[:, t] - sales
+    return orders, on_hand, lost
+
+
+def _stage(incoming: np.ndarray, signal: np.ndarray, policy: StagePolicy, level: float,
+           ar1: tuple | None, negative_orders: bool, backlog: bool
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One stage's orders, net inventory and unmet (backordered or lost) demand."""
+    y, steady = order_up_to(signal, policy, level, ar1)
+    lead = policy.lead_time
+    if not backlog:
+        return _lost_sales(incoming, y, steady, level, lead)
+    if negative_orders:
+        position = y
+    else:
+        # IP_t = max(y_t, IP_{t-1} - d_t): a running maximum once shifted by cumulative demand
+        cumulative = np.cumsum(incoming, axis=1)
+        position = y + cumulative
+        np.maximum(position[:, 0], steady, out=position[:, 0])
+        np.maximum.accumulate(position, axis=1, out=position)
+        position -= cumulative
+    orders = np.empty_like(position)
+    orders[:, 0] = position[:, 0] - steady
+    np.subtract(position[:, 1:], position[:, :-1], out=orders[:, 1:])
+    orders += incoming
+    if not negative_orders:
+        np.maximum(orders, 0.0, out=orders)  # only floating-point dust can be negative here
+    # net inventory at the end of t: position L periods ago minus demand since then
+    net = np.subtract(incoming, level)
+    np.cumsum(net, axis=1, out=net)
+    if lead:
+        net[:, lead:] -= net[:, :-lead].copy()
+    np.negative(net, out=net)
+    net[:, :lead] += steady - lead * level
+    net[:, lead:] += position[:, :position.shape[1] - lead]
+    net[:, lead:] -= lead * level
+    unmet = np.negative(net)
+    np.maximum(unmet, 0.0, out=unmet)
+    np.minimum(unmet, incoming, out=unmet) if incoming.min() >= 0 \
+        else np.minimum(unmet, np.maximum(incoming, 0.0), out=unmet)
+    return orders, net, unmet
+
+
+def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = 2, forecast: Any = "moving_average",
+             window: Any = 5, alpha: Any = 0.3, demand: Demand | Any = None,
+             sharing: Any = "decentralized", z: Any = 0.0, negative_orders: bool = True,
+             backlog: bool = True, holding: Any = 0.5, backorder: Any = 1.0,
+             replications: int = 1000, periods: int = 1000, warmup: int | None = None,
+             confidence: float = 0.95, keep_series: bool = False,
+             seed: int | np.random.Generator | None = None) -> BullwhipResult:
+    """Simulate bullwhip amplification in a serial chain of order-up-to stages.
+
+    Parameters
+    ----------
+    stages : int or SupplyChain
+        The number of stages, or a chain from :func:`chain_from` (its lead
+        times are used and ``lead_time`` must be left at its default).
+    lead_time : int or list of int
+        ``L`` per stage: the periods an order-up-to level covers, i.e. the
+        physical lead time plus the review period (so ``L >= 1`` in practice).
+    forecast : str or list of str
+        ``"moving_average"`` (``"ma"``), ``"exponential_smoothing"`` (``"es"``)
+        or ``"ar1"`` (the known-process forecast; demand must be AR(1)).
+    window : int or list of int
+        Moving-average window ``p``.
+    alpha : float or list of float
+        Exponential-smoothing constant.
+    demand : Demand or array-like, optional
+        End-customer demand; default i.i.d. normal, mean 100, sd 10. An array
+        is a given series (1-D: every replication; 2-D: one row each).
+    sharing : "decentralized", "centralized" or collection
+        Who forecasts from end-customer demand rather than incoming orders:
+        nobody, everybody, or the listed stage numbers (1-based) / member ids.
+    z : float or list of float
+        Safety factor on the estimated standard deviation.
+    negative_orders : bool
+        Allow negative orders (returns); with ``z = 0`` this makes the chain a
+        linear filter whose ratios :func:`exact_ratio` gives.
+    backlog : bool
+        Backlog unmet demand (default) or lose it (then ``negative_orders``
+        must be False and every ``L >= 1``).
+    holding, backorder : float or list of float
+        Cost per unit per period held, and per unit backordered per period
+        (per unit lost when ``backlog`` is False).
+    replications, periods : int
+        Independent runs, and periods measured in each after ``warmup``.
+    warmup : int, optional
+        Periods simulated then discarded (default grows with the windows, the
+        smoothing memory and the lead times; 0 for a given series).
+    confidence : float
+        Level of the t-intervals in the summary.
+    keep_series : bool
+        Keep the measured orders and net inventory arrays.
+    seed : int or Generator, optional
+
+    Returns
+    -------
+    BullwhipResult
+
+    Examples
+    --------
+    >>> result = simulate(1, lead_time=2, window=5, replications=200, periods=2000, seed=1)
+    >>> round(float(result.ratio.iloc[0]), 1)  # chen_ratio(2, 5) = 2.12
+    2.1
+    >>> simulate(3, sharing="centralized", replications=50, periods=500, seed=1
+    ...          ).summary[["order_ratio", "amplification"]].round(1).shape
+    (3, 2)
+    """
+    chain = stages if isinstance(stages, SupplyChain) else None
+    if chain is not None:
+        if lead_time != 2 and tuple(per_stage(lead_time, chain.stages, "lead_time")) \
+                != chain.lead_times:
+            raise ParameterError("lead_time conflicts with the chain's own lead times; leave it "
+                                 "out when passing a SupplyChain")
+        count, lead_time = chain.stages, list(chain.lead_times)
+    else:
+        count = check_stages(stages)
+    policies = stage_policies(count, lead_time, forecast, window, alpha, z)
+    shares = resolve_sharing(sharing, count, chain)
+    holding = [check_nonnegative(v, "holding", k + 1)
+               for k, v in enumerate(per_stage(holding, count, "holding"))]
+    backorder = [check_nonnegative(v, "backorder", k + 1)
+                 for k, v in enumerate(per_stage(backorder, count, "backorder"))]
+    demand = Demand.coerce(demand)
+    ar1 = None
+    if any(p.forecast == "ar1" for p in policies):
+        if demand.kind != "ar1":
+            raise ParameterError("the 'ar1' forecast needs a known AR(1) process: pass "
+                                 "demand=Demand.ar1(mu, rho, sigma) or Demand.normal(...)")
+        ar1 = (demand.mu, demand.rho, demand.sigma)
+    if not backlog:
+        if negative_orders:
+            raise ParameterError("lost sales (backlog=False) need negative_orders=False: a "
+                                 "return cannot ship stock that was never received")
+        if any(p.lead_time < 1 for p in policies):
+            raise ParameterError("lost sales (backlog=False) need every lead_time >= 1")
+    if not 0 < confidence < 1:
+        raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
+    for name, value in (("replications", replications), ("periods", periods)):
+        if not float(value).is_integer() or value < 1:
+            raise ParameterError(f"{name} must be a whole number >= 1, got {value!r}")
+    warmup = _default_warmup(policies, demand) if warmup is None else warmup
+    if not float(warmup).is_integer() or warmup < 0:
+        raise ParameterError(f"warmup must be a whole number >= 0, got {warmup!r}")
+    if demand.kind == "series":
+        rows = np.atleast_2d(demand.values).shape[0]
+        replications = rows if rows > 1 else int(replications)
+        periods = demand.length - int(warmup)
+        if periods < 2:
+            raise ParameterError(f"the demand series has {demand.length} periods; it needs at "
+                                 f"least warmup + 2 = {int(warmup) + 2}")
+    replications, periods, warmup = int(replications), int(periods), int(warmup)
+
+    end_demand = demand.generate(replications, warmup + periods, seed)
+    level = demand.level
+    per_rep = {name: np.empty((count, replications)) for name in METRICS}
+    kept_orders = np.empty((count, replications, periods)) if keep_series else None
+    kept_net = np.empty((count, replications, periods)) if keep_series else None
+    # blocks of replications small enough for the cache: temporaries then cost no page faults
+    block = max(1, _BLOCK_ELEMENTS // (warmup + periods))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for first in range(0, replications, block):
+            rows = slice(first, min(first + block, replications))
+            chunk = end_demand[rows]
+            var_demand = _variances(chunk[:, warmup:])
+            incoming, var_before = chunk, var_demand
+            for k, policy in enumerate(policies):  # stage k's demand is stage k-1's orders
+                signal = chunk if shares[k] else incoming
+                orders, net, unmet = _stage(incoming, signal, policy, level, ar1,
+                                            negative_orders, backlog)
+                orders_m, net_m, unmet_m = orders[:, warmup:], net[:, warmup:], unmet[:, warmup:]
+                var_orders = _variances(orders_m)
+                per_rep["order_ratio"][k, rows] = var_orders / var_demand
+                per_rep["amplification"][k, rows] = var_orders / var_before
+                per_rep["inventory_ratio"][k, rows] = _variances(net_m) / var_demand
+                measured = incoming[:, warmup:]
+                wanted = measured.sum(axis=1) if measured.min() >= 0 \
+                    else np.maximum(measured, 0.0).sum(axis=1)
+                per_rep["fill_rate"][k, rows] = 1.0 - unmet_m.sum(axis=1) / wanted
+                if backlog:
+                    stock = np.maximum(net_m, 0.0).mean(axis=1)
+                    short = stock - net_m.mean(axis=1)
+                else:
+                    stock, short = net_m.mean(axis=1), unmet_m.mean(axis=1)
+                per_rep["holding_cost"][k, rows] = holding[k] * stock
+                per_rep["backorder_cost"][k, rows] = backorder[k] * short
+                if keep_series:
+                    kept_orders[k, rows], kept_net[k, rows] = orders_m, net_m
+                incoming, var_before = orders, var_orders
+    per_rep["total_cost"] = per_rep["holding_cost"] + per_rep["backorder_cost"]
+
+    labels = list(chain.members) if chain is not None else list(range(1, count + 1))
+    summary = _summarise(per_rep, labels, confidence)
+    summary["lead_time"] = [p.lead_time for p in policies]
+    summary["shares"] = shares
+    long = pd.DataFrame({
+        "replication": np.tile(np.arange(replications), count),
+        "stage": np.repeat(labels, replications),
+        **{name: per_rep[name].ravel() for name in METRICS}})
+    settings = dict(stages=count, members=labels, lead_time=[p.lead_time for p in policies],
+                    forecast=[p.forecast for p in policies], window=[p.window for p in policies],
+                    alpha=[p.alpha for p in policies], z=[p.z for p in policies],
+                    demand=demand, sharing=sharing, negative_orders=negative_orders,
+                    backlog=backlog, holding=holding, backorder=backorder,
+                    replications=replications, periods=periods, warmup=warmup,
+                    confidence=confidence, seed=seed)
+    return BullwhipResult(summary, long, settings, kept_orders, kept_net)
+
+
+def _summarise(per_rep: dict, labels: list, confidence: float) -> pd.DataFrame:
+    columns = {}
+    for name in METRICS:
+        values = per_rep[name]
+        mean = values.mean(axis=1)
+        n = values.shape[1]
+        if n > 1:
+            half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(axis=1, ddof=1) \
+                / np.sqrt(n)
+        else:
+            half = np.full_like(mean, np.nan)
+        columns[name] = mean
+        columns[f"{name}_low"] = mean - half
+        columns[f"{name}_high"] = mean + half
+    frame = pd.DataFrame(columns, index=pd.Index(labels, name="stage"))
+    return frame
