@@ -54,8 +54,15 @@ def preferential_weights(count: int, exponent: float, rng: np.random.Generator) 
 
 
 def choose_one(count: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """For each of ``count`` choosers, the index of one provider drawn with ``weights``."""
-    return rng.choice(len(weights), size=count, p=weights)
+    """For each of ``count`` choosers, the index of one provider drawn with ``weights``.
+
+    Every provider gets at least one chooser when there are enough of them (a
+    provider without a single client would not be in the belt).
+    """
+    choice = rng.choice(len(weights), size=count, p=weights)
+    if count >= len(weights):
+        choice[rng.choice(count, size=len(weights), replace=False)] = np.arange(len(weights))
+    return choice
 
 
 def choose_several(how_many: np.ndarray, weights: np.ndarray, rng: np.random.Generator

@@ -78,6 +78,7 @@ _LINKS = (
     ("government", "association", "information", 3.0, 0.0, 2, 0.95),
     ("association", "online_shop", "information", 6.0, 0.0, 1, 0.95),
     ("policy_environment", "government", "information", 2.0, 0.0, 4, 0.9),
+    ("policy_environment", "cbec_enterprise", "information", 1.0, 0.0, 4, 0.9),
     ("legal_environment", "customs", "information", 1.0, 0.0, 6, 0.9),
     ("legal_environment", "government", "information", 1.0, 0.0, 6, 0.9),
     ("market_environment", "market", "information", 3.0, 0.0, 2, 0.9),
@@ -134,7 +135,7 @@ def archetype() -> Ecosystem:
     Returns
     -------
     Ecosystem
-        23 members, 73 links; every link has ``volume``, ``capacity``
+        23 members, 74 links; every link has ``volume``, ``capacity``
         (1.5 x volume), ``unit_cost``, ``lead_time`` and ``reliability``.
 
     Notes
@@ -151,7 +152,7 @@ def archetype() -> Ecosystem:
       orders carry its big-data production suggestions), and sideways as
       declarations and clearances with customs, credit data to finance,
       policy from the government and the association, and every signal of the
-      outer environments (policy -> government, legal -> customs and
+      outer environments (policy -> government and cross-border firm, legal -> customs and
       government, market -> market and cross-border firm, innovation ->
       research and technology, production -> manufacturer and production base).
     * **capital** goes upstream as payments (market -> platform -> firm ->
@@ -171,9 +172,9 @@ def archetype() -> Ecosystem:
     --------
     >>> eco = archetype()
     >>> len(eco), eco.graph.number_of_edges()
-    (23, 73)
+    (23, 74)
     >>> eco.summary().loc["flow", "links"].tolist()
-    [32, 13, 20, 8]
+    [33, 13, 20, 8]
     >>> eco.graph.edges["market", "platform", "information"]["volume"]
     520.0
     """

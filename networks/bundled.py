@@ -60,7 +60,7 @@ def examples() -> pd.DataFrame:
     --------
     >>> table = examples()
     >>> table.loc["archetype", ["members", "links"]].tolist()
-    [23, 73]
+    [23, 74]
     >>> "cross_border_belt" in table.index
     True
     """
