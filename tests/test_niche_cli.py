@@ -1,0 +1,66 @@
+"""``ecobelt niche SPEC``."""
+
+import pytest
+
+from ecosystem import Ecosystem
+from ecosystem.cli import main
+
+
+@pytest.fixture
+def spec(tmp_path):
+    eco = Ecosystem("belt")
+    for m in ("m1", "m2", "m3", "m4"):
+        eco.add_member(m, "manufacturer")
+    for p in ("amazon", "ebay", "shopee"):
+        eco.add_member(p, "platform")
+    eco.add_member("lg", "logistics")
+    sales = {"m1": (80, 20, 0), "m2": (40, 10, 0), "m3": (0, 5, 30), "m4": (0, 0, 25)}
+    for m, volumes in sales.items():
+        for platform, volume in zip(("amazon", "ebay", "shopee"), volumes):
+            if volume:
+                eco.link(m, platform, "logistics", volume=float(volume))
+        eco.link("lg", m, "logistics", volume=5.0)
+    path = tmp_path / "belt.yaml"
+    eco.save(str(path))
+    return str(path)
+
+
+def test_breadth_mean_overlap_pairs_and_null_model(spec, capsys):
+    status = main(["niche", spec, "--direction", "out", "--role", "manufacturer",
+                   "--null", "ra3", "--iterations", "200", "--seed", "3"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "niche of belt: 4 members x 3 resources (outlets" in out
+    assert "levins_standardized" in out and "shannon" in out
+    assert "mean overlap (pianka) over the unordered pairs" in out
+    assert "competing pairs (pianka >= 0.5): 2" in out
+    assert "m1     m2" in out
+    assert "Algorithm: ra3    Iterations: 200    Seed: 3" in out
+    assert "Lower-tail P" in out and "Standardized effect size" in out
+
+
+def test_same_seed_prints_the_same_report(spec, capsys):
+    args = ["niche", spec, "--direction", "out", "--null", "ra4", "--iterations", "50",
+            "--seed", "8", "--index", "czekanowski"]
+    main(args)
+    first = capsys.readouterr().out
+    main(args)
+    assert capsys.readouterr().out == first
+
+
+def test_members_without_resources_are_reported(spec, capsys):
+    assert main(["niche", spec]) == 0
+    out = capsys.readouterr().out
+    assert "member(s) without any such resource left out" in out
+
+
+def test_errors_exit_2_with_one_line(spec, capsys):
+    assert main(["niche", spec, "--index", "morisita", "--null", "ra3"]) == 2
+    err = capsys.readouterr().err
+    assert "ecobelt niche: error: the null model does not support --index morisita" in err
+    assert main(["niche", spec, "--role", "robot"]) == 2
+    assert "unknown role 'robot'" in capsys.readouterr().err
+    assert main(["niche", spec, "--flow", "capital"]) == 2
+    assert "no member uses any resource" in capsys.readouterr().err
+    assert main(["niche", spec, "--top", "0"]) == 2
+    assert "--top must be >= 1" in capsys.readouterr().err
