@@ -1,0 +1,179 @@
+"""``ecobelt bullwhip`` (order-variance amplification along a chain) and ``ecobelt beergame``."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from .._errors import ParameterError
+from ._common import print_table, read_spec
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "bullwhip", help="bullwhip amplification in a serial chain, with and without sharing",
+        description="Simulate order-up-to stages and compare with the exact and published "
+                    "ratios. L (--lead-time) is the number of periods an order-up-to level "
+                    "covers: physical lead time plus the review period.")
+    parser.add_argument("--stages", type=int, default=4)
+    parser.add_argument("--lead-time", default="2", metavar="L[,L...]",
+                        help="L per stage (one value for all, or one per stage)")
+    parser.add_argument("--forecast", default="moving_average",
+                        help="moving_average (ma), exponential_smoothing (es) or ar1")
+    parser.add_argument("--window", type=int, default=5, help="moving-average window p")
+    parser.add_argument("--alpha", type=float, default=0.3, help="smoothing constant")
+    parser.add_argument("--rho", type=float, default=0.0, help="AR(1) coefficient of demand")
+    parser.add_argument("--mu", type=float, default=100.0, help="mean demand")
+    parser.add_argument("--sigma", type=float, default=10.0, help="sd of demand innovations")
+    parser.add_argument("--sharing", default="decentralized",
+                        choices=["decentralized", "centralized", "both"])
+    parser.add_argument("--share", metavar="ITEM[,ITEM...]",
+                        help="also run partial sharing by these stage numbers or member ids")
+    parser.add_argument("--spec", metavar="SPEC",
+                        help="take the chain from an ecosystem (file or bundled example)")
+    parser.add_argument("--market", help="with --spec: the market the chain serves")
+    parser.add_argument("--z", type=float, default=0.0, help="safety factor")
+    parser.add_argument("--no-negative-orders", action="store_true",
+                        help="forbid returns (orders below zero)")
+    parser.add_argument("--lost-sales", action="store_true",
+                        help="lose unmet demand instead of backlogging it")
+    parser.add_argument("--replications", type=int, default=1000)
+    parser.add_argument("--periods", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--plot", metavar="OUT.png", help="save a chart of the ratios")
+    parser.set_defaults(func=run_bullwhip)
+
+    game = subparsers.add_parser(
+        "beergame", help="Sterman's beer game with the anchoring-and-adjustment rule",
+        description="Play the 4-echelon board beer game (demand 4, then 8 from week 5) with "
+                    "every echelon ordering by Sterman's (1989) rule.")
+    game.add_argument("--theta", type=float, default=0.36, help="expectation smoothing")
+    game.add_argument("--alpha-s", type=float, default=0.26, help="stock adjustment fraction")
+    game.add_argument("--beta", type=float, default=0.34, help="weight of the supply line")
+    game.add_argument("--s-prime", type=float, default=17.0, help="S' of the rule")
+    game.add_argument("--weeks", type=int, default=36)
+    game.add_argument("--integer-orders", action="store_true", help="round orders to cases")
+    game.add_argument("--weekly", action="store_true", help="also print the orders by week")
+    game.add_argument("--plot", metavar="OUT.png", help="save a chart of orders by week")
+    game.set_defaults(func=run_beergame)
+
+
+def _items(text: str) -> list:
+    return [int(part) if part.strip().isdigit() else part.strip()
+            for part in text.split(",") if part.strip()]
+
+
+def _lead_times(text: str) -> list[int] | int:
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise ParameterError(f"--lead-time must be whole numbers separated by commas, "
+                             f"got {text!r}") from None
+    return values[0] if len(values) == 1 else values
+
+
+def run_bullwhip(args: argparse.Namespace) -> int:
+    from .. import bullwhip as bw
+    if args.spec:
+        if not args.market:
+            raise ParameterError("--spec needs --market (the member whose demand the chain "
+                                 "serves)")
+        stages = bw.chain_from(read_spec(args.spec), args.market)
+        lead_time = list(stages.lead_times)
+    else:
+        stages, lead_time = args.stages, _lead_times(args.lead_time)
+    scenarios = {"both": ["decentralized", "centralized"]}.get(args.sharing, [args.sharing])
+    sharings: dict[str, object] = {name: name for name in scenarios}
+    if args.share:
+        sharings["partial"] = _items(args.share)
+    demand = bw.Demand.ar1(args.mu, args.rho, args.sigma)
+    common = dict(lead_time=lead_time, forecast=args.forecast, window=args.window,
+                  alpha=args.alpha)
+    linear = args.z == 0 and not args.no_negative_orders and not args.lost_sales
+    frames = []
+    for name, sharing in sharings.items():
+        result = bw.simulate(stages, **common, demand=demand, sharing=sharing, z=args.z,
+                             negative_orders=not args.no_negative_orders,
+                             backlog=not args.lost_sales, replications=args.replications,
+                             periods=args.periods, seed=args.seed)
+        table = result.summary
+        frame = pd.DataFrame({
+            "L": table["lead_time"], "shares": table["shares"],
+            "order_ratio": table["order_ratio"],
+            "ci_low": table["order_ratio_low"], "ci_high": table["order_ratio_high"]})
+        if linear:
+            frame["exact"] = bw.exact_ratio(stages, **common, rho=args.rho,
+                                            sharing=sharing).to_numpy()
+        if name != "partial" and set(result.settings["forecast"]) == {"moving_average"}:
+            leads = result.settings["lead_time"]
+            frame["chen"] = [bw.chen_ratio(leads[:k + 1], args.window, args.rho, k + 1, name)
+                             for k in range(len(frame))]
+        for column in ("amplification", "inventory_ratio", "fill_rate", "total_cost"):
+            frame[column] = table[column]
+        frame.insert(0, "sharing", name)
+        frames.append(frame.reset_index())
+    report = pd.concat(frames, ignore_index=True).set_index(["sharing", "stage"])
+    print_table(report)
+    note = "exact: linear-filter value; " if linear else ""
+    print(f"{note}chen: Chen et al. (2000) formula (a lower bound beyond one stage); "
+          f"{args.replications} replications x {args.periods} periods, "
+          "95% t-intervals")
+    if args.plot:
+        _plot_ratios(report, args.plot)
+    return 0
+
+
+def _plot_ratios(report: pd.DataFrame, path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    for name, rows in report.groupby(level="sharing", sort=False):
+        labels = [str(s) for s in rows.index.get_level_values("stage")]
+        mean = rows["order_ratio"].to_numpy()
+        error = [mean - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - mean]
+        axes.errorbar(labels, mean, yerr=error, marker="o", capsize=3, label=f"{name} (sim)")
+        if "exact" in rows:
+            axes.plot(labels, rows["exact"].to_numpy(), linestyle=":", marker="x",
+                      label=f"{name} (exact)")
+    axes.set_yscale("log")
+    axes.set_xlabel("stage (1 faces the market)")
+    axes.set_ylabel("Var(orders) / Var(demand)")
+    axes.set_title("Bullwhip amplification")
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    print(f"chart written to {path}")
+
+
+def run_beergame(args: argparse.Namespace) -> int:
+    from ..bullwhip import beer_game
+    game = beer_game(theta=args.theta, alpha_s=args.alpha_s, beta=args.beta,
+                     s_prime=args.s_prime, weeks=args.weeks, integer_orders=args.integer_orders)
+    print_table(game.summary)
+    print(f"team cost {game.total_cost:.2f} over {args.weeks} weeks "
+          "(holding 0.5, backlog 1.0 per case-week)")
+    orders = game.weeks.pivot(index="week", columns="echelon", values="order")
+    if args.weekly:
+        print_table(orders)
+    if args.plot:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        figure, axes = plt.subplots(figsize=(6.4, 4.0))
+        for echelon in orders.columns:
+            axes.plot(orders.index, orders[echelon], label=str(echelon))
+        demand = game.weeks[game.weeks["echelon"] == "retailer"]
+        axes.plot(demand["week"], demand["incoming_order"], color="black", linestyle="--",
+                  label="customer demand")
+        axes.set_xlabel("week")
+        axes.set_ylabel("cases ordered")
+        axes.set_title("Beer game orders")
+        axes.legend()
+        figure.tight_layout()
+        figure.savefig(args.plot, dpi=120)
+        plt.close(figure)
+        print(f"chart written to {args.plot}")
+    return 0
