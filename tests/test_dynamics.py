@@ -272,6 +272,28 @@ def test_goh_two_by_two_is_exact(s1, s2, b12, b21):
         assert cert.status == "impossible"
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_goh_metzler_candidate_always_certifies(seed):
+    """Rantzer (2015), Proposition 1: a Hurwitz Metzler A is diagonally stable with
+    D = diag(w / u), A u < 0, A^T w < 0."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 7))
+    a = rng.uniform(0.0, 1.0, (n, n))
+    a[np.diag_indices(n)] = -(a.sum(axis=1) + rng.uniform(0.01, 1.0, n))  # row-dominant
+    cert = goh_certificate(a)
+    assert cert.found and _certified(a, cert)
+
+
+def test_goh_search_for_a_triangular_matrix():
+    """A triangular matrix with a negative diagonal is diagonally stable, but neither D = I
+    nor the Metzler candidate works here: the search has to find D."""
+    a = np.array([[-1.0, 5.0, 0.0], [0.0, -1.0, -5.0], [0.0, 0.0, -1.0]])
+    assert np.linalg.eigvalsh(a + a.T).max() > 0
+    cert = goh_certificate(a)
+    assert cert.found and cert.reason.startswith("minimised") and _certified(a, cert)
+
+
 def test_goh_impossible_cases():
     assert "A[1, 1] = 0" in goh_certificate(np.array([[-1.0, 0.0], [0.0, 0.0]])).reason
     assert goh_certificate(np.array([[-1.0, 3.0], [3.0, -1.0]])).status == "impossible"

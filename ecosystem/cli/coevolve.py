@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._errors import ParameterError, SpecError
 from ..dynamics import generalized_lv, predator_prey, symbiosis
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import print_table, read_spec
 
 __all__ = ["register"]
 

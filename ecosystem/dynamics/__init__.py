@@ -13,10 +13,11 @@
 """
 
 from ._common import IntegrationError, UnboundedGrowthError
-from ._glv import LVResult, generalized_lv, mutualism_bounded, symbiosis
+from ._glv import LVResult, generalized_lv, mutualism_bounded
 from ._goh import GohCertificate, goh_certificate
 from ._interactions import RELATIONS, interaction_matrix, interactions
 from ._predator_prey import PredatorPreyResult, predator_prey
+from ._symbiosis import symbiosis
 
 __all__ = [
     "predator_prey", "PredatorPreyResult",

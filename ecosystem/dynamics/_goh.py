@@ -18,8 +18,8 @@ semidefinite solver, so it does this instead:
    negative definite, for example symmetric competition), and, when every
    off-diagonal entry is >= 0 (pure mutualism; A Hurwitz there makes -A an
    M-matrix), ``d_i = w_i / u_i`` with ``A u = -1`` and ``A^T w = -1``, which
-   always works for such matrices (Berman & Plemmons, *Nonnegative Matrices
-   in the Mathematical Sciences*, ch. 6).
+   always works for such matrices (Rantzer, A. (2015), "Scalable control of
+   positive systems", *European Journal of Control* 24: 72-80, Proposition 1).
 3. Otherwise a local search: the largest eigenvalue of ``D A + A^T D`` is a
    convex function of ``d`` on the simplex ``sum d = 1``; it is minimised
    with L-BFGS-B over ``d = softmax(z)``, from the uniform D and from the

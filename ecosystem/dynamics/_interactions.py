@@ -90,6 +90,7 @@ def interactions(eco: Ecosystem, members: Iterable[str] | None = None, *,
     """
     populations = set(_populations(eco, members))
     rows = []
+    # a Python loop: each link's relation depends on its attribute dict and its ends' rings
     for u, v, flow, data in eco.graph.edges(keys=True, data=True):
         if u == v or u not in populations or v not in populations:
             continue

@@ -173,7 +173,10 @@ def predator_prey(a1: float, a2: float, b1: float, b2: float, x0: Sequence[float
     """
     a1, a2, b1, b2 = (positive(v, n) for v, n in ((a1, "a1"), (a2, "a2"), (b1, "b1"),
                                                    (b2, "b2")))
-    start = np.asarray(x0, dtype=float) if not isinstance(x0, str) else np.array([np.nan])
+    try:
+        start = np.asarray(x0, dtype=float) if not isinstance(x0, str) else np.array([np.nan])
+    except (TypeError, ValueError):
+        start = np.array([np.nan])
     if start.shape != (2,) or not np.isfinite(start).all() or (start <= 0).any():
         raise ParameterError(f"x0 must be two finite outputs > 0 (x1 upstream, x2 downstream), "
                              f"got {x0!r}")
