@@ -1,0 +1,217 @@
+"""Industry convergence and value-chain position.
+
+Seed 003 (Wang, *Industry Convergence*) argues that convergence at the
+technology and market levels blurs the boundaries between industries and lifts
+a cluster's value chain. Two measurable sides of that argument:
+
+* :func:`index`: how alike the network neighbourhoods of two industry groups
+  are, per flow layer. Group G's *profile* in layer f is the vector, over all
+  members j, of the volume on links between G's members and j (outgoing,
+  incoming or both). The convergence index of G and H is Pianka's overlap of
+  the two profiles, :math:`\\sum_j p_{Gj} p_{Hj} / \\sqrt{\\sum_j p_{Gj}^2 \\sum_j p_{Hj}^2}`:
+  0 when the groups deal with disjoint partners, 1 when their partners and
+  shares are identical. It is computed by :func:`ecosystem.niche.overlap`, the
+  same index the niche module uses for resource overlap. Comparing snapshots
+  of an ecosystem over time shows convergence as a rising index.
+* :func:`upstreamness`: each member's distance from the final market along the
+  logistics layer, the measure of Antràs, Chor, Fally & Hillberry (2012, AER
+  102(3)) applied to the member network: :math:`U = (I - \\Delta)^{-1} \\mathbf 1`
+  with :math:`\\Delta_{ij}` the share of member i's outgoing volume sent to j.
+  A member whose output all goes to final use (no outgoing link, such as the
+  overseas market) has U = 1; a supplier two stages before it has U = 3.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from scipy.sparse.csgraph import connected_components
+
+from ._errors import ParameterError, UnknownMemberError
+from .graph import Ecosystem
+from .niche import overlap
+from .taxonomy import Flow
+
+__all__ = ["index", "group_profiles", "upstreamness"]
+
+_DIRECTIONS = ("out", "in", "both")
+
+
+def _groups(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    if isinstance(groups, str):
+        values = {m: d.get(groups) for m, d in eco.graph.nodes(data=True)}
+        found: dict[str, list[str]] = {}
+        for member, value in values.items():
+            if value is not None:
+                found.setdefault(str(value), []).append(member)
+        if len(found) < 2:
+            raise ParameterError(f"member attribute {groups!r} defines {len(found)} group(s); "
+                                 "convergence needs at least two")
+        return found
+    found = {str(name): list(members) for name, members in groups.items()}
+    if len(found) < 2:
+        raise ParameterError("give at least two groups")
+    for name, members in found.items():
+        if not members:
+            raise ParameterError(f"group {name!r} has no members")
+        for member in members:
+            if member not in eco:
+                raise UnknownMemberError(f"group {name!r}: no member {member!r}")
+    return found
+
+
+def group_profiles(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]],
+                   flow: Flow | str, *, direction: str = "both",
+                   weight: str = "volume") -> pd.DataFrame:
+    """Each group's neighbourhood profile in one layer (groups x members, volumes).
+
+    ``groups`` maps group names to member ids, or names a member attribute
+    (such as ``"industry"``) whose values define the groups.
+    """
+    if direction not in _DIRECTIONS:
+        raise ParameterError(f"direction must be one of {_DIRECTIONS}, got {direction!r}")
+    named = _groups(eco, groups)
+    adjacency = eco.adjacency(flow, weight=weight)
+    if direction == "in":
+        adjacency = adjacency.T
+    elif direction == "both":
+        adjacency = adjacency + adjacency.T
+    position = eco.index()
+    rows, cols = [], []
+    for g, members in enumerate(named.values()):
+        rows.extend([g] * len(members))
+        cols.extend(position[m] for m in members)
+    membership = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(named), len(eco)))
+    profiles = (membership @ adjacency).toarray()
+    return pd.DataFrame(profiles, index=list(named), columns=list(eco.graph))
+
+
+def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
+          groups: str | Mapping[str, Iterable[str]], *,
+          flows: Iterable[Flow | str] = ("technology", "information", "logistics", "capital"),
+          direction: str = "both", weight: str = "volume") -> pd.DataFrame:
+    """Convergence index between industry groups, per flow layer and snapshot.
+
+    Parameters
+    ----------
+    snapshots : Ecosystem, or a sequence or mapping of them
+        One ecosystem, or snapshots over time (a mapping's keys name them;
+        a sequence's snapshots are numbered from 0).
+    groups : str or mapping of str to member ids
+        The industry groups (see :func:`group_profiles`).
+    flows : iterable of Flow or str
+        The layers to compare on.
+    direction : {"both", "out", "in"}
+        Which links make a member's neighbourhood.
+    weight : str
+        The link attribute used as volume (missing values count 1).
+
+    Returns
+    -------
+    DataFrame
+        One row per snapshot, flow and pair of groups, with the column
+        ``convergence`` in [0, 1]; NaN where a group has no link in that
+        layer. With two or more snapshots a column ``change`` holds the
+        difference from the first snapshot.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for m, role in [("tex1", "manufacturer"), ("toy1", "manufacturer"),
+    ...                 ("lab", "research"), ("uni", "research")]:
+    ...     eco.add_member(m, role)
+    >>> eco.link("lab", "tex1", "technology", volume=2.0)
+    >>> eco.link("uni", "toy1", "technology", volume=1.0)
+    >>> groups = {"textiles": ["tex1"], "toys": ["toy1"]}
+    >>> float(index(eco, groups, flows=["technology"])["convergence"].iloc[0])
+    0.0
+    >>> eco.link("lab", "toy1", "technology", volume=1.0)
+    >>> round(float(index(eco, groups, flows=["technology"])["convergence"].iloc[0]), 3)
+    0.707
+    """
+    if isinstance(snapshots, Ecosystem):
+        named = {0: snapshots}
+    elif isinstance(snapshots, Mapping):
+        named = dict(snapshots)
+    else:
+        named = dict(enumerate(snapshots))
+    if not named:
+        raise ParameterError("give at least one ecosystem")
+    flows = [Flow.coerce(f, "flow") for f in flows]
+    rows = []
+    for label, eco in named.items():
+        for flow in flows:
+            profiles = group_profiles(eco, groups, flow, direction=direction, weight=weight)
+            empty = profiles.sum(axis=1).to_numpy() == 0
+            similarity = np.full((len(profiles), len(profiles)), np.nan)
+            if (~empty).sum():
+                similarity[np.ix_(~empty, ~empty)] = overlap(
+                    profiles.to_numpy()[~empty], method="pianka")
+            a, b = np.triu_indices(len(profiles), k=1)
+            names = profiles.index.to_numpy()
+            rows.append(pd.DataFrame({"snapshot": label, "flow": flow.value,
+                                      "group_a": names[a], "group_b": names[b],
+                                      "convergence": similarity[a, b]}))
+    table = pd.concat(rows, ignore_index=True)
+    if len(named) > 1:
+        first = table.groupby(["flow", "group_a", "group_b"])["convergence"].transform("first")
+        table["change"] = table["convergence"] - first
+    return table
+
+
+def upstreamness(eco: Ecosystem, flow: Flow | str = "logistics", *,
+                 weight: str = "volume") -> pd.Series:
+    """Each member's upstreamness along a layer (Antràs et al. 2012; 1 = final stage).
+
+    Members without any link in the layer get NaN. A group of members that
+    only pass volume among themselves, never reaching a member without
+    outgoing links, has no finite upstreamness: that is an error naming one of
+    them.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for m, role in [("s", "supplier"), ("f", "manufacturer"), ("p", "platform"),
+    ...                 ("us", "market"), ("eu", "market")]:
+    ...     eco.add_member(m, role)
+    >>> eco.link("s", "f", "logistics", volume=10.0)
+    >>> eco.link("f", "p", "logistics", volume=10.0)
+    >>> eco.link("p", "us", "logistics", volume=6.0)
+    >>> eco.link("f", "eu", "logistics", volume=10.0)
+    >>> upstreamness(eco).round(2).tolist()
+    [3.5, 2.5, 2.0, 1.0, 1.0]
+    """
+    a = eco.adjacency(flow, weight=weight).astype(float)
+    n = a.shape[0]
+    outgoing = np.asarray(a.sum(axis=1)).ravel()
+    incoming = np.asarray(a.sum(axis=0)).ravel()
+    if (outgoing < 0).any():
+        raise ParameterError(f"negative {weight!r} volumes in the {flow} layer")
+    shares = sp.diags_array(np.divide(1.0, outgoing, out=np.zeros(n), where=outgoing > 0)) @ a
+    _check_reaches_final_use(a, outgoing, list(eco.graph), flow)
+    values = spla.spsolve((sp.identity(n, format="csc") - shares).tocsc(), np.ones(n))
+    values = np.atleast_1d(values)
+    values[(outgoing == 0) & (incoming == 0)] = np.nan
+    return pd.Series(values, index=list(eco.graph), name="upstreamness")
+
+
+def _check_reaches_final_use(a: sp.csr_array, outgoing: np.ndarray, members: list[str],
+                             flow: object) -> None:
+    """Every member with output must reach a member without outgoing links."""
+    n_parts, part = connected_components(a, directed=True, connection="strong")
+    leaves_part = np.zeros(n_parts, dtype=bool)
+    coo = a.tocoo()
+    crossing = part[coo.row] != part[coo.col]
+    leaves_part[part[coo.row[crossing]]] = True
+    for p in np.flatnonzero(~leaves_part):
+        inside = np.flatnonzero(part == p)
+        if outgoing[inside].sum() > 0:
+            raise ParameterError(
+                f"members {[members[i] for i in inside[:5]]} pass {flow} volume only among "
+                "themselves and never reach final use; upstreamness is infinite there")
