@@ -9,7 +9,7 @@ import pandas as pd
 
 from ecosystem import Ecosystem, Flow, ParameterError
 
-from ._sampling import (LinkBlocks, LinkKind, assemble, check_count, check_fraction,
+from ._sampling import (LinkBlocks, LinkKind, check_count, check_fraction,
                         choose_one, choose_several, member_ids, preferential_weights,
                         small_world_pairs)
 
@@ -162,6 +162,20 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
     >>> belt == industrial_belt(200, seed=1)
     True
     """
+    members, links, description = _belt_tables(
+        n_firms, firm_mix=firm_mix, neighbours=neighbours, rewire=rewire,
+        concentration=concentration, counts=counts, seed=seed)
+    eco = Ecosystem(name, description=description)
+    eco.add_members_from(members)
+    eco.add_links_from(links)
+    return eco
+
+
+def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0.15, 0.35),
+                 neighbours: int = 4, rewire: float = 0.1, concentration: float = 1.0,
+                 counts: dict[str, int] | None = None, seed=None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The members and links tables of :func:`industrial_belt` and its description."""
     n_firms = check_count("n_firms", n_firms, 1)
     neighbours = check_count("neighbours", neighbours)
     rewire = check_fraction("rewire", rewire)
@@ -175,11 +189,11 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
     for role, count in (counts or {}).items():
         if role not in sizes:
             raise ParameterError(f"counts: unknown role {role!r}; allowed: "
-                                  + ", ".join(sizes))
+                                 + ", ".join(sizes))
         sizes[role] = check_count(f"counts[{role!r}]", count, 1)
     if sizes["market"] > len(MARKETS):
         raise ParameterError(f"counts['market'] must be at most {len(MARKETS)}, "
-                              f"got {sizes['market']}")
+                             f"got {sizes['market']}")
     rng = np.random.default_rng(seed)
 
     # ---------------------------------------------------------------- members
@@ -320,7 +334,7 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
     description = (f"A random industrial belt of {n_firms} firms selling through "
                    f"{channels.size} cross-border channels to {markets.size} overseas markets "
                    "(networks.industrial_belt).")
-    return assemble(Ecosystem(name, description=description), members, links, rng)
+    return members, links.frame(members["id"].to_numpy(dtype=object), rng), description
 
 
 def _split(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
