@@ -122,9 +122,13 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     for name in columns:
         column = frame[name]
         names.append(name)
-        values.append([_python(v) for v in column.tolist()] if column.dtype == object
-                      else column.tolist())
-        missing = column.isna().to_numpy()
+        if column.dtype == object:  # None is a value here; only NaN and NA mean "missing"
+            values.append([_python(v) for v in column.tolist()])
+            missing = np.fromiter((v is pd.NA or (isinstance(v, float) and v != v)
+                                   for v in values[-1]), dtype=bool, count=len(column))
+        else:
+            values.append(column.tolist())
+            missing = column.isna().to_numpy()
         masks.append(missing if missing.any() else None)
     if all(mask is None for mask in masks):
         return [dict(zip(names, row)) for row in zip(*values)] if names else \
