@@ -69,8 +69,8 @@ def _write_table(path: Path, reserved: tuple[str, ...], rows: list[tuple[list, d
         encoders.append(_encoder(kind))
     with open(path, "w", encoding="utf-8", newline="") as handle:
         if meta is not None:
-            handle.write(meta + "\n")
-        writer = csv.writer(handle, lineterminator="\n")
+            handle.write(meta + "\r\n")
+        writer = csv.writer(handle)  # \r\n rows, so a lone \r in a cell gets quoted
         writer.writerow(header)
         try:
             writer.writerows(
@@ -172,10 +172,14 @@ class _Table:
             raise SpecError("the file has no header row", file=str(path))
         (_, header), body = rows[0], rows[1:]
         self.row_numbers = [n for n, _ in body]
+        # spreadsheets often leave unnamed, empty columns at the right: drop those
+        while header and not header[-1] and all(len(r) < len(header) or not r[len(header) - 1]
+                                                for _, r in body):
+            header = header[:-1]
         self.names, self.kinds = [], []
         for j, cell in enumerate(header):
             name, kind = _split_header(cell)
-            if not name.strip():
+            if not name:
                 raise SpecError("a column has no name", file=str(path),
                                 location=f"row {rows[0][0]}, column {j + 1}")
             if name in self.names:
@@ -189,10 +193,10 @@ class _Table:
                                 + ", ".join(map(repr, self.names)), file=str(path))
         width = len(self.names)
         for n, row in body:
-            if len(row) > width:
+            if len(row) > width and any(row[width:]):
                 raise SpecError(f"{len(row)} cells but only {width} columns",
                                 file=str(path), location=f"row {n}")
-        self.cells = [row + [""] * (width - len(row)) for _, row in body]
+        self.cells = [row[:width] + [""] * (width - len(row)) for _, row in body]
 
     def records(self) -> list[dict[str, Any]]:
         """One dict per row with the decoded values of its filled cells."""

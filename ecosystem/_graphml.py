@@ -29,10 +29,11 @@ _META = "ecobelt"
 _PREFIX = "ecobelt."
 # Names networkx's GraphML/GEXF writers and readers give a meaning of their own.
 _TAKEN = {
-    "graph": frozenset({"node_default", "edge_default", "mode"}),
-    "node": frozenset({"id", "label", "start", "end", "spells", "slices", "parents", "pid", "viz"}),
+    "graph": frozenset({"id", "node_default", "edge_default", "mode"}),
+    "node": frozenset({"id", "label", "start", "end", "spells", "slices", "parents", "pid", "viz",
+                       "node_for_adding", "key"}),
     "edge": frozenset({"id", "key", "label", "weight", "type", "start", "end", "spells",
-                       "slices", "viz", "networkx_key", "flow"}),
+                       "slices", "viz", "networkx_key", "flow", "u_for_edge", "v_for_edge"}),
 }
 # Characters XML 1.0 cannot hold, and \r, which XML parsers turn into \n.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -119,7 +120,10 @@ def _encode(eco: Ecosystem, file: str, gexf: bool) -> tuple[nx.MultiDiGraph, dic
             if position is not None:
                 d["viz"] = {"position": position}
     out = nx.MultiDiGraph()
-    out.graph.update({"name": eco.name} if gexf else graph)
+    if gexf:  # Gephi shows the name; the exact one is in the metadata
+        out.graph["name"] = "" if _NOT_XML.search(str(eco.name)) else str(eco.name)
+    else:
+        out.graph.update(graph)
     out.add_nodes_from(nodes)
     for edge_id, (u, v, k, d) in zip(edge_ids, edges):
         d["flow"] = k

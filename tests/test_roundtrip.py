@@ -1,0 +1,162 @@
+"""Lossless round trips through every file format and through pandas tables.
+
+Hypothesis builds random ecosystems: built-in roles and a custom one, string
+ids with unicode and spaces, attribute values of type str, int, float, bool,
+None, lists and dicts (nested). NaN is left out on purpose: in tables it means
+"missing" (see ecosystem.tables), and NaN != NaN would make equality useless.
+Member ids avoid control characters, which XML (GraphML, GEXF) cannot hold;
+attribute strings do not (they are JSON-encoded in XML when needed).
+"""
+
+import os
+import tempfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, Ring
+from ecosystem.files import load, save
+from ecosystem.taxonomy import LINK_NUMERIC_ATTRIBUTES
+
+FORMATS = ["yaml", "yml", "json", "csv", "graphml", "gexf"]
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+printable = st.characters(categories=["L", "N", "P", "S", "Zs"])
+member_ids = st.text(printable, min_size=1, max_size=10).filter(str.strip)
+names = st.one_of(
+    # names the formats use themselves, or that collide with ecobelt's own keys
+    st.sampled_from(["name", "label", "weight", "id", "key", "type", "viz", "x", "y", "z",
+                     "ecobelt", "ecobelt.json", "mode", "node_default", "networkx_key",
+                     "node_for_adding", "u_for_edge", "employees", "a:int", "<<"]),
+    st.text(printable, min_size=1, max_size=8))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(),
+                    st.integers(min_value=-2 ** 70, max_value=2 ** 70),
+                    st.floats(allow_nan=False), st.text(max_size=8))
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+    max_leaves=6)
+link_numbers = {
+    "volume": st.floats(min_value=0, max_value=1e12) | st.integers(0, 10 ** 6),
+    "capacity": st.floats(min_value=0, max_value=1e12),
+    "unit_cost": st.floats(min_value=0, max_value=1e6),
+    "lead_time": st.integers(0, 52),
+    "reliability": st.floats(min_value=0, max_value=1),
+}
+
+
+@st.composite
+def ecosystems(draw, max_members=8):
+    custom = draw(st.text(printable, min_size=1, max_size=8).filter(
+        lambda r: r.strip() and r not in DEFAULT_ROLES))
+    eco = Ecosystem(draw(st.text(max_size=10)), description=draw(st.text(max_size=20)),
+                    roles={custom: draw(st.sampled_from(list(Ring)))})
+    eco.graph.graph.update(draw(st.dictionaries(
+        names.filter(lambda n: n not in ("name", "description")), values, max_size=3)))
+    ids = draw(st.lists(member_ids, max_size=max_members, unique=True))
+    roles = st.sampled_from([custom] + sorted(DEFAULT_ROLES))
+    member_names = names.filter(lambda n: n not in ("id", "role", "ring"))
+    for member_id in ids:
+        eco.add_member(member_id, draw(roles), ring=draw(st.none() | st.sampled_from(list(Ring))),
+                       **draw(st.dictionaries(member_names, values, max_size=4)))
+    if ids:
+        ends = st.sampled_from(ids)
+        triples = draw(st.lists(st.tuples(ends, ends, st.sampled_from(list(Flow))),
+                                max_size=3 * len(ids), unique=True))
+        link_names = names.filter(lambda n: n not in ("source", "target", "flow")
+                                  and n not in LINK_NUMERIC_ATTRIBUTES)
+        for source, target, flow in triples:
+            numbers = draw(st.fixed_dictionaries({}, optional=link_numbers))
+            others = draw(st.dictionaries(link_names, values, max_size=2))
+            eco.link(source, target, flow, **numbers, **others)
+    return eco
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+@SETTINGS
+@given(eco=ecosystems())
+def test_file_round_trip_is_lossless(extension, eco):
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, f"eco.{extension}")
+        eco.save(path)
+        back = load(path)
+    assert back == eco
+    assert back.custom_roles == eco.custom_roles
+    assert back.members() == eco.members()  # member order is the matrix order
+
+
+@SETTINGS
+@given(eco=ecosystems())
+def test_pandas_round_trip_is_lossless(eco):
+    members, links = eco.to_pandas()
+    back = Ecosystem.from_pandas(members, links, name=eco.name, roles=eco.custom_roles,
+                                 **{k: v for k, v in eco.graph.graph.items() if k != "name"})
+    assert back == eco
+
+
+@SETTINGS
+@given(eco=ecosystems(max_members=5))
+def test_converting_between_formats_is_lossless(eco):
+    """yaml -> csv -> graphml -> gexf -> json -> yaml gives back the ecosystem."""
+    with tempfile.TemporaryDirectory() as folder:
+        current = eco
+        for extension in ("yaml", "csv", "graphml", "gexf", "json", "yaml"):
+            path = os.path.join(folder, f"step.{extension}")
+            save(current, path)
+            current = load(path)
+    assert current == eco
+
+
+def test_mixed_int_and_float_attribute_stays_numeric_in_graphml(tmp_path):
+    """Tools other than ecobelt see a double column, and ecobelt gets the ints back."""
+    eco = Ecosystem("mixed")
+    eco.add_member("a", "manufacturer", size=3)
+    eco.add_member("b", "supplier", size=2.5)
+    eco.link("a", "b", "logistics", volume=4)
+    eco.link("b", "a", "capital", volume=1.5)
+    path = tmp_path / "mixed.graphml"
+    eco.save(path)
+    text = path.read_text(encoding="utf-8")
+    assert 'attr.name="size" attr.type="double"' in text
+    assert 'attr.name="volume" attr.type="double"' in text
+    back = load(path)
+    assert back == eco
+    assert type(back.member("a")["size"]) is int
+    assert type(back.graph.edges["a", "b", "logistics"]["volume"]) is int
+
+
+def test_gexf_carries_positions_labels_and_weights(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    eco = Ecosystem("gephi")
+    eco.add_member("m1", "manufacturer", name="Yiwu Socks Co.", x=10.0, y=-2.5)
+    eco.add_member("p1", "platform", x=3, y=4, z=1.0)
+    eco.add_member("c1", "customs")  # no position
+    eco.link("m1", "p1", "logistics", volume=12.5)
+    path = tmp_path / "gephi.gexf"
+    eco.save(path)
+    root = ET.parse(path).getroot()
+    nodes = {n.get("id"): n for n in root.iter() if n.tag.endswith("}node")}
+    position = next(e for e in nodes["m1"] if e.tag.endswith("}position"))
+    assert (position.get("x"), position.get("y")) == ("10.0", "-2.5")
+    assert nodes["m1"].get("label") == "Yiwu Socks Co."
+    assert next(e for e in nodes["p1"] if e.tag.endswith("}position")).get("z") == "1.0"
+    assert not any(e.tag.endswith("}position") for e in nodes["c1"])
+    edge = next(e for e in root.iter() if e.tag.endswith("}edge"))
+    assert edge.get("weight") == "12.5"
+    assert load(path) == eco
+
+
+def test_graphml_from_networkx_loads(tmp_path):
+    """A file networkx wrote from eco.graph itself (flow as edge key) reads back."""
+    import networkx as nx
+
+    eco = Ecosystem("plain")
+    eco.add_member("m1", "manufacturer", employees=40)
+    eco.add_member("p1", "platform")
+    eco.link("m1", "p1", "logistics", volume=10.0)
+    eco.link("p1", "m1", "information")
+    path = tmp_path / "plain.graphml"
+    nx.write_graphml(eco.graph, path)
+    assert load(path) == eco
