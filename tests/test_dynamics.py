@@ -138,6 +138,11 @@ def test_predator_prey_in_glv_form_matches_seed_model():
     assert glv.goh.status == "impossible"  # zero diagonal: only neutral stability
 
 
+def test_goh_search_can_be_skipped():
+    fit = generalized_lv([[-1.0, -0.5], [-0.4, -1.0]], r=1.0, t_end=1.0, goh=False)
+    assert fit.goh.status == "skipped" and not fit.globally_stable and fit.locally_stable
+
+
 def test_absent_population_stays_absent():
     fit = generalized_lv([[-1.0, 0.2, -0.1], [0.1, -1.0, 0.0], [0.3, 0.0, -1.0]],
                          r=1.0, x0=[1.0, 0.0, 0.5], t_end=10)
@@ -399,6 +404,8 @@ def test_cli_glv_and_symbiosis(capsys, tmp_path):
     _belt().save(str(spec))
     assert main(["coevolve", "glv", str(spec), "--rows", "3"]) == 0
     assert "globally stable" in capsys.readouterr().out
+    assert main(["coevolve", "glv", str(spec), "--no-goh"]) == 0
+    assert "skipped" in capsys.readouterr().out
     matrix = tmp_path / "a.csv"
     pd.DataFrame([[-1.0, 2.0], [1.0, -1.0]], index=["p", "q"], columns=["p", "q"]).to_csv(matrix)
     assert main(["coevolve", "glv", "--matrix", str(matrix)]) == 2

@@ -57,6 +57,8 @@ def register(subparsers) -> None:
                          help=f"{text} (default {default:g})")
     glv.add_argument("--on-unbounded", choices=("raise", "flag"), default="raise",
                      help="unbounded mutualism: stop with an error (default) or flag it")
+    glv.add_argument("--no-goh", action="store_true",
+                     help="skip the search for Goh's diagonal D (large systems)")
     _add_time_arguments(glv, 50.0)
     glv.set_defaults(func=run_glv)
 
@@ -149,7 +151,7 @@ def _report_lv(fit, args: argparse.Namespace) -> None:
 def run_glv(args: argparse.Namespace) -> int:
     """Print the interaction matrix, equilibrium, stability and a sampled trajectory."""
     common = dict(r=_number_or_name(args.r), x0=_number_or_name(args.x0), t_end=args.t_end,
-                  n_points=args.points, on_unbounded=args.on_unbounded)
+                  n_points=args.points, on_unbounded=args.on_unbounded, goh=not args.no_goh)
     if args.matrix:
         fit = generalized_lv(_read_matrix(args.matrix), **common)
     else:

@@ -214,7 +214,7 @@ def _unbounded_message(a: np.ndarray, labels: list[str]) -> str:
 def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0, *,
                    n_points: int = 501, method: str = "LSODA", rtol: float = 1e-8,
                    atol: float = 1e-10, on_unbounded: str = "raise", ceiling: float = 1e6,
-                   **options: Any) -> LVResult:
+                   goh: bool = True, **options: Any) -> LVResult:
     """Analyse and integrate ``x' = x (r + A x)`` for n populations.
 
     Parameters
@@ -240,6 +240,9 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
         What to do on unbounded growth (see the module text).
     ceiling : float
         A population reaching this is taken as unbounded growth.
+    goh : bool
+        Search for Goh's diagonal D (a local search of up to a few hundred
+        n x n eigendecompositions when the closed forms fail); False skips it.
     **options
         Passed to :func:`~ecosystem.dynamics.interaction_matrix` for an
         ecosystem.
@@ -301,7 +304,8 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
         eigenvalues = np.linalg.eigvals(jacobian)
         locally_stable = feasible and bool(eigenvalues.real.max() < 0)
     bounded, certainly_unbounded = mutualism_bounded(a)
-    goh = goh_certificate(a)
+    certificate = goh_certificate(a) if goh else GohCertificate("skipped", None, float("nan"),
+                                                                "goh=False")
 
     def result(series: pd.DataFrame, unbounded: bool) -> LVResult:
         return LVResult(pd.Series(rates, index=index, name="r"), frame,
@@ -309,7 +313,7 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
                                                               name="equilibrium"),
                         feasible, None if jacobian is None else
                         pd.DataFrame(jacobian, index=index, columns=index),
-                        eigenvalues, locally_stable, goh, bounded, unbounded, series)
+                        eigenvalues, locally_stable, certificate, bounded, unbounded, series)
 
     empty = pd.DataFrame(columns=index, index=pd.Index([], name="t"), dtype=float)
     if certainly_unbounded:

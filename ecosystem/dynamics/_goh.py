@@ -48,8 +48,8 @@ class GohCertificate:
     ----------
     status : str
         ``"found"`` (D is a certificate), ``"impossible"`` (a necessary
-        condition fails; ``reason`` says which) or ``"not found"`` (the
-        search was inconclusive).
+        condition fails; ``reason`` says which), ``"not found"`` (the
+        search was inconclusive) or ``"skipped"`` (not searched).
     d : ndarray or None
         The diagonal of D, scaled to sum to 1, when found.
     max_eigenvalue : float
@@ -86,7 +86,8 @@ def _metzler_candidate(a: np.ndarray) -> np.ndarray | None:
     return w / u
 
 
-def _search(a: np.ndarray, starts: list[np.ndarray], tol: float) -> tuple[np.ndarray, float]:
+def _search(a: np.ndarray, starts: list[np.ndarray], tol: float, max_iter: int
+            ) -> tuple[np.ndarray, float]:
     n = len(a)
     # log-sum-exp of the eigenvalues smooths the largest one where it is repeated
     def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
@@ -107,7 +108,7 @@ def _search(a: np.ndarray, starts: list[np.ndarray], tol: float) -> tuple[np.nda
     for start in starts:
         z0 = np.log(start / start.sum())
         fit = minimize(objective, z0, jac=True, method="L-BFGS-B",
-                       options={"maxiter": 500, "gtol": 1e-12, "ftol": 1e-15})
+                       options={"maxiter": max_iter, "gtol": 1e-12, "ftol": 1e-15})
         d = np.exp(fit.x - fit.x.max())
         d /= d.sum()
         value = _top_eigenvalue(a, d)
@@ -118,7 +119,8 @@ def _search(a: np.ndarray, starts: list[np.ndarray], tol: float) -> tuple[np.nda
     return best_d, best_value
 
 
-def goh_certificate(a: np.ndarray, *, tol: float = 1e-10) -> GohCertificate:
+def goh_certificate(a: np.ndarray, *, tol: float = 1e-10, max_iter: int = 200
+                    ) -> GohCertificate:
     """Search for a diagonal D > 0 with ``D A + A^T D`` negative definite.
 
     See the module text for the method and what each status means.
@@ -129,6 +131,9 @@ def goh_certificate(a: np.ndarray, *, tol: float = 1e-10) -> GohCertificate:
         The n x n interaction matrix of ``x' = x (r + A x)``.
     tol : float
         The largest eigenvalue must be below ``-tol`` to count.
+    max_iter : int
+        Iterations of the local search per start (each costs one symmetric
+        eigendecomposition, O(n^3); at most four starts).
 
     Returns
     -------
@@ -169,7 +174,7 @@ def goh_certificate(a: np.ndarray, *, tol: float = 1e-10) -> GohCertificate:
         value = _top_eigenvalue(a, d)
         if value < -tol:
             return GohCertificate("found", d, value, how)
-    d, value = _search(a, [d for _, d in candidates] + [1.0 / np.abs(diagonal)], tol)
+    d, value = _search(a, [d for _, d in candidates] + [1.0 / np.abs(diagonal)], tol, max_iter)
     if value < -tol:
         return GohCertificate("found", d, value, "minimised the largest eigenvalue over D")
     return GohCertificate("not found", d, value,
