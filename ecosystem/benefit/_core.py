@@ -1,0 +1,105 @@
+"""The core and the least core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._game import Game, GameError, allocation_array, allocation_series
+from ._lp import solve_min_max_excess
+
+__all__ = ["in_core", "least_core", "core_nonempty", "LeastCore", "excess_table",
+           "proper_coalitions", "default_tolerance"]
+
+
+def default_tolerance(table: np.ndarray) -> float:
+    """Absolute tolerance for comparisons of values of this size."""
+    return 1e-9 * max(1.0, float(np.abs(table).max()))
+
+
+def proper_coalitions(n: int) -> np.ndarray:
+    """Boolean table: True for coalitions other than the empty one and N."""
+    free = np.ones(1 << n, dtype=bool)
+    free[0] = free[-1] = False
+    return free
+
+
+def excess_table(game: Game, x: np.ndarray) -> np.ndarray:
+    """``e(S, x) = v(S) - x(S)`` for every coalition bitmask ``S``."""
+    return game.table("excesses") - game.coalition_sums(x)
+
+
+def in_core(game: Game, allocation: Any, tol: float | None = None) -> bool:
+    """Whether ``allocation`` is in the core: ``x(N) = v(N)`` and ``x(S) >= v(S)`` for all S.
+
+    Examples
+    --------
+    >>> g = Game.from_dict({"a": 0, "b": 0, ("a", "b"): 1})
+    >>> in_core(g, [0.3, 0.7]), in_core(g, [0.3, 0.6]), in_core(g, [-0.1, 1.1])
+    (True, False, False)
+    """
+    x = allocation_array(game, allocation)
+    table = game.table("in_core")
+    tol = default_tolerance(table) if tol is None else tol
+    excess = excess_table(game, x)
+    return bool(abs(excess[-1]) <= tol and excess.max() <= tol)
+
+
+@dataclass
+class LeastCore:
+    """The least core: the smallest ``epsilon`` for which
+    ``x(S) >= v(S) - epsilon`` for every proper coalition can hold, and one such ``x``.
+
+    The core is non-empty exactly when ``epsilon <= 0``.
+    """
+
+    epsilon: float
+    allocation: pd.Series
+
+    @property
+    def core_nonempty(self) -> bool:
+        """Whether the game's core has a point."""
+        return self.epsilon <= 1e-9 * max(1.0, float(np.abs(self.allocation).max()))
+
+
+def least_core(game: Game) -> LeastCore:
+    """The least core (Maschler, Peleg & Shapley 1979) by one LP with row generation.
+
+    The allocation returned is one point of the least core (it need not be
+    unique; :func:`nucleolus` picks a canonical one).
+
+    Examples
+    --------
+    The 3-player majority game (a pair or all three win 1) has an empty core:
+
+    >>> g = Game.from_function("abc", lambda s: float(len(s) >= 2))
+    >>> lc = least_core(g)
+    >>> round(lc.epsilon, 6), lc.core_nonempty
+    (0.333333, False)
+    """
+    table = game.table("the least core")
+    n = game.n
+    if n == 1:
+        return LeastCore(0.0, allocation_series(game, table[1:], "least_core"))
+    tol = default_tolerance(table)
+    full = (1 << n) - 1
+    singles = 1 << np.arange(n, dtype=np.int64)
+    result = solve_min_max_excess(table, n, proper_coalitions(n), np.array([full]),
+                                  np.array([table[full]]), np.array([], dtype=np.int64),
+                                  np.array([]), np.concatenate([singles, full ^ singles]), tol,
+                                  center=np.full(n, table[full] / n))
+    return LeastCore(float(result.level), allocation_series(game, result.x, "least_core"))
+
+
+def core_nonempty(game: Game) -> bool:
+    """Whether the core has a point (Bondareva-Shapley: the game is balanced).
+
+    Examples
+    --------
+    >>> core_nonempty(Game.from_function("abc", lambda s: float(len(s) >= 2)))
+    False
+    """
+    return least_core(game).core_nonempty
