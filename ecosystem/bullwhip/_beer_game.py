@@ -160,7 +160,7 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     slip = np.full(4, 4.0)     # incoming-order slip of echelon i (from i - 1); [0] unused
     placed = np.full(4, 4.0)   # order placed last week (factory: production request)
     expected = np.full(4, 4.0)
-    records = np.empty((weeks, 4, 10))
+    records = np.empty((weeks, 4, 11))
     # each week feeds the next through the delays: a loop over the game's weeks
     for week in range(weeks):
         received = near.copy()                      # step 1
@@ -184,11 +184,12 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
             order = np.round(order)
         placed = order
         records[week] = np.column_stack([incoming, expected, order, received, shipped,
-                                         inventory, backlog, effective, supply_line, cost])
+                                         inventory, backlog, effective, supply_line,
+                                         near + far, cost])
 
     columns = ["incoming_order", "expected_demand", "order", "received", "shipped",
-               "inventory", "backlog", "effective_inventory", "supply_line", "cost"]
-    weekly = pd.DataFrame(records.reshape(weeks * 4, 10), columns=columns)
+               "inventory", "backlog", "effective_inventory", "supply_line", "in_transit", "cost"]
+    weekly = pd.DataFrame(records.reshape(weeks * 4, 11), columns=columns)
     weekly.insert(0, "echelon", pd.Categorical(np.tile(ECHELONS, weeks), categories=ECHELONS))
     weekly.insert(0, "week", np.repeat(np.arange(1, weeks + 1), 4))
     orders = records[:, :, 2]
@@ -198,7 +199,7 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     summary = pd.DataFrame({
         "holding_cost": holding * records[:, :, 5].sum(axis=0),
         "backlog_cost": backlog_cost * records[:, :, 6].sum(axis=0),
-        "total_cost": records[:, :, 9].sum(axis=0),
+        "total_cost": records[:, :, 10].sum(axis=0),
         "peak_order": orders.max(axis=0),
         "peak_week": orders.argmax(axis=0) + 1,
         "order_variance_ratio": ratio,

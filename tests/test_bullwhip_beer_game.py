@@ -1,0 +1,98 @@
+"""Sterman's (1989) beer game with the board setup of Edali & Yasarcan (2014)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecosystem import ParameterError
+from ecosystem.bullwhip import beer_game
+from ecosystem.bullwhip._beer_game import ECHELONS
+
+
+def test_default_game_is_sterman_setup():
+    """Sterman's mean estimates are the defaults; customer demand 4 then 8 from week 5."""
+    game = beer_game()
+    assert game.parameters.loc["retailer"].to_dict() == {
+        "theta": 0.36, "alpha_s": 0.26, "beta": 0.34, "s_prime": 17.0}
+    retailer = game.weeks[game.weeks["echelon"] == "retailer"]
+    assert len(retailer) == 36
+    assert retailer["incoming_order"].tolist() == [4.0] * 4 + [8.0] * 32
+    # the board's delays: the retailer's first order (week 1) arrives in week 5
+    first_order = retailer["order"].iloc[0]
+    assert retailer["received"].iloc[:4].tolist() == [4.0] * 4
+    assert retailer["received"].iloc[4] == pytest.approx(first_order)
+    factory = game.weeks[game.weeks["echelon"] == "factory"]
+    # the factory's production request of week 1 is finished in week 4
+    assert factory["received"].iloc[3] == pytest.approx(factory["order"].iloc[0])
+
+
+def test_default_game_shows_the_bullwhip():
+    """Sterman (1989): order amplitude and variance grow from retailer to factory."""
+    summary = beer_game().summary
+    assert summary["peak_order"].is_monotonic_increasing
+    assert summary["peak_order"].iloc[-1] > 3 * 8
+    assert (summary["order_variance_ratio"] > 1).all()
+    assert summary["order_variance_ratio"].iloc[-1] > summary["order_variance_ratio"].iloc[0]
+    assert summary["peak_week"].is_monotonic_increasing  # the wave travels upstream
+
+
+def test_equilibrium_without_adjustment():
+    """alpha_S = 0 and steady demand 4: orders equal expected demand, nothing moves;
+    cost = 4 echelons x 12 cases x 0.5 x 36 weeks."""
+    game = beer_game(alpha_s=0.0, demand=[4] * 36)
+    assert game.total_cost == 864.0
+    assert (game.weeks["inventory"] == 12.0).all()
+    assert (game.weeks["order"] == 4.0).all()
+
+
+def test_costs_add_up_and_per_echelon_parameters():
+    game = beer_game(theta=[0.2, 0.4, 0.6, 0.8], s_prime=[15, 17, 19, 21], holding=0.5,
+                     backlog_cost=1.0)
+    weekly = game.weeks.groupby("echelon", observed=True)["cost"].sum()
+    np.testing.assert_allclose(game.summary["total_cost"], weekly[list(ECHELONS)])
+    np.testing.assert_allclose(game.summary["total_cost"],
+                               game.summary["holding_cost"] + game.summary["backlog_cost"])
+    assert game.parameters["theta"].tolist() == [0.2, 0.4, 0.6, 0.8]
+
+
+def test_integer_orders():
+    orders = beer_game(integer_orders=True).weeks["order"]
+    assert (orders == np.round(orders)).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(theta=st.floats(0, 1), alpha_s=st.floats(0, 1), beta=st.floats(0, 1.5),
+       s_prime=st.floats(0, 40), weeks=st.integers(1, 40))
+def test_beer_is_conserved(theta, alpha_s, beta, s_prime, weeks):
+    """Cases on the board change only by production started and cases sold; stock and
+    backlog are never negative and never both positive; orders are never negative."""
+    game = beer_game(theta=theta, alpha_s=alpha_s, beta=beta, s_prime=s_prime, weeks=weeks)
+    w = game.weeks
+    assert (w["inventory"] >= -1e-9).all() and (w["backlog"] >= -1e-9).all()
+    assert ((w["inventory"] < 1e-9) | (w["backlog"] < 1e-9)).all()
+    assert (w["order"] >= 0).all()
+    start = 4 * 12 + 4 * 2 * 4  # on hand, plus two boxes of 4 in front of every echelon
+    # a production request enters the first production box a week after it is written;
+    # the board's own request of 4 enters in week 1
+    factory_orders = w.loc[w["echelon"] == "factory", "order"].to_numpy()
+    started = 4.0 + factory_orders[:-1].sum()
+    sold = w.loc[w["echelon"] == "retailer", "shipped"].sum()
+    last = w[w["week"] == weeks]
+    on_board = last["inventory"].sum() + last["in_transit"].sum()
+    assert on_board == pytest.approx(start + started - sold, abs=1e-6)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: beer_game(theta=[0.3, 0.3, 0.3]), "3 per-stage values but the chain has 4"),
+    (lambda: beer_game(alpha_s=1.5), r"alpha_s must be a number in \[0.0, 1.0\]"),
+    (lambda: beer_game(beta=-0.1), "beta must be"),
+    (lambda: beer_game(demand=[]), "demand is empty"),
+    (lambda: beer_game(demand=[4, 4]), "demand has 2 weeks but the game lasts 36"),
+    (lambda: beer_game(demand=[4, -1] * 18), "demand must be finite numbers >= 0"),
+    (lambda: beer_game(weeks=0), "weeks must be"),
+    (lambda: beer_game(holding=-0.5), "holding must be"),
+])
+def test_bad_input_is_reported(call, match):
+    with pytest.raises(ParameterError, match=match):
+        call()
