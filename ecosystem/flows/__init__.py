@@ -1,0 +1,41 @@
+"""Flows through the ecosystem: propagation, steady state, reach and disruption cascades.
+
+Seed 004 (Wang & Gao) §4 and Figure 3: the information, logistics, capital and
+technology flows are interconnected at every member and make the members one
+whole; §3.2.2: without the sub-core service platforms the ecosystem "cannot
+operate normally". This package turns both statements into computations.
+
+Propagation (:func:`propagate`, :func:`steady_state`, :func:`reach`)
+    A linear multiplex model. Per flow ``f`` a row-normalised, volume-weighted
+    transmission matrix ``W_f``; a 4 x 4 coupling ``C`` (one unit of flow ``f``
+    arriving at a member drives ``C[f, g]`` units of outgoing flow ``g``); a
+    damping factor; injections ``b`` per member and flow::
+
+        x_{t+1}[:, g] = damping * sum_f C[f, g] * W_f^T x_t[:, f] + b[:, g]
+
+    ``x_t[i, f]`` is what member ``i`` sends out in flow ``f`` at step ``t``.
+    The steady state solves the 4n x 4n block system ``(I - A) x = b`` once,
+    after checking that the spectral radius of ``A`` is below 1
+    (:class:`NoSteadyStateError` otherwise). Details, the default coupling and
+    when the model conserves flow: :mod:`ecosystem.flows._model`.
+
+Cascades (:func:`cascade`, :func:`critical_members`)
+    Remove members or cut their capacity, then let members whose required
+    inputs fall below a rule (:class:`MinProviders`, :class:`MinInboundShare`)
+    fail round after round. See :mod:`ecosystem.flows._cascade`.
+"""
+
+from ._cascade import (DEFAULT_RULES, CascadeResult, MinInboundShare, MinProviders, Rule,
+                       cascade, critical_members)
+from ._model import (DEFAULT_COUPLING, FLOWS, FlowModel, NoSteadyStateError, coupling_matrix,
+                     flow_model)
+from ._propagate import (FlowLevels, FlowTrajectory, Reach, propagate, reach, spectral_radius,
+                         steady_state)
+
+__all__ = [
+    "propagate", "steady_state", "reach", "spectral_radius", "flow_model", "coupling_matrix",
+    "FlowModel", "FlowLevels", "FlowTrajectory", "Reach", "DEFAULT_COUPLING", "FLOWS",
+    "NoSteadyStateError",
+    "cascade", "critical_members", "CascadeResult", "Rule", "MinProviders", "MinInboundShare",
+    "DEFAULT_RULES",
+]

@@ -1,0 +1,368 @@
+"""The linear multiplex flow model: transmission matrices, coupling, block operator.
+
+Notation
+--------
+``n`` members in member order, the four flows in ``list(Flow)`` order
+(information, logistics, capital, technology). ``x_t`` is an ``n x 4`` array:
+``x_t[i, f]`` is the amount of flow ``f`` that member ``i`` sends out at step
+``t``.
+
+Transmission ``W_f`` (n x n, one per flow)
+    ``W_f[i, j] = v_f(i, j) / sum_k v_f(i, k)``: the share of what ``i`` sends
+    in flow ``f`` that goes to ``j``, proportional to link volume (a link
+    without a volume counts as 1). Rows are *row-normalised*: they sum to 1, or
+    to 0 for a member with no outgoing link (or only zero-volume links) in that
+    flow. Such a member is a *sink* of flow ``f``: what it emits in ``f`` leaves
+    the ecosystem.
+Coupling ``C`` (4 x 4, non-negative)
+    ``C[f, g]`` is the amount of outgoing flow ``g`` that one unit of flow
+    ``f`` arriving at a member drives.
+Update
+    ``x_{t+1}[:, g] = damping * sum_f C[f, g] * W_f^T x_t[:, f] + b[:, g]``
+    where ``b`` is the injection (``n x 4``).
+
+Stacking the columns flow by flow (``X = [x[:, 0]; x[:, 1]; x[:, 2]; x[:, 3]]``)
+gives the ``4n x 4n`` block operator ``A`` with blocks
+``A[g, f] = damping * C[f, g] * W_f^T``, and ``X_{t+1} = A X_t + B``.
+
+Default coupling
+----------------
+Seed 004 (Wang & Gao) §4 and Figure 3 state that the four flows are
+interconnected at every member; §3.2.2 describes what drives what (the
+logistics platform moves goods, the financial platform "maintain[s] the
+stability of the capital flow", the technology platform turns enterprise data
+into decisions). The paper gives no numbers; :data:`DEFAULT_COUPLING` is an
+illustrative, documented choice in that spirit, *row-stochastic* (every row
+sums to 1) so that with ``damping < 1`` a steady state always exists:
+
+==============  ===========  =========  =======  ==========
+arriving \\ out  information  logistics  capital  technology
+==============  ===========  =========  =======  ==========
+information     0.4          0.3        0.3      0.0
+logistics       0.2          0.6        0.2      0.0
+capital         0.1          0.1        0.4      0.4
+technology      0.4          0.1        0.0      0.5
+==============  ===========  =========  =======  ==========
+
+(information drives logistics and capital, an order is shipped and paid;
+goods arriving drive tracking information and payment; capital drives
+technology, investment; technology drives information, data and decisions.)
+
+Conservation
+------------
+With a row-stochastic ``C``, ``damping = 1`` and no sinks (every member has an
+outgoing link of positive volume in every flow it can receive), the total
+``sum(x_t)`` of a pulse (no further injection) is the same at every step: the
+model conserves flow. Damping ``< 1`` loses the share ``1 - damping`` per step,
+and sinks lose what they emit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .._errors import EcosystemError, ParameterError, UnknownMemberError
+from ..taxonomy import Flow, Ring
+
+if TYPE_CHECKING:
+    from ..graph import Ecosystem
+
+__all__ = ["FLOWS", "DEFAULT_COUPLING", "NoSteadyStateError", "Layers", "FlowModel",
+           "flow_model", "coupling_matrix", "injection_array"]
+
+#: The flow names in model order (the columns of every result).
+FLOWS: tuple[str, ...] = tuple(f.value for f in Flow)
+
+#: The default coupling ``C[f, g]`` (rows: arriving flow, columns: driven flow).
+DEFAULT_COUPLING: pd.DataFrame = pd.DataFrame(
+    [[0.4, 0.3, 0.3, 0.0],
+     [0.2, 0.6, 0.2, 0.0],
+     [0.1, 0.1, 0.4, 0.4],
+     [0.4, 0.1, 0.0, 0.5]],
+    index=pd.Index(FLOWS, name="arriving"), columns=pd.Index(FLOWS, name="driven"))
+
+
+class NoSteadyStateError(EcosystemError):
+    """The flow operator has spectral radius >= 1, so injected flow never settles.
+
+    ``radius`` holds the spectral radius (an estimate when the operator is large).
+    """
+
+    def __init__(self, radius: float, how: str):
+        self.radius = float(radius)
+        super().__init__(
+            f"no steady state: the spectral radius of the flow operator is {self.radius:.6g} "
+            f"({how}), and it must be below 1; lower damping or the coupling entries, "
+            "or use propagate() for a finite number of steps")
+
+
+@dataclass(frozen=True, eq=False)
+class Layers:
+    """The four layers of an ecosystem as sparse volume matrices, from one pass over links.
+
+    ``volume[f]`` is the n x n CSR array of flow ``f`` (entry (i, j) = volume of
+    the link i -> j); ``members``, ``rings`` and ``roles`` are in member order.
+    """
+
+    members: pd.Index
+    rings: np.ndarray
+    roles: np.ndarray
+    volume: tuple[sp.csr_array, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.members)
+
+    @classmethod
+    def from_ecosystem(cls, eco: "Ecosystem", weight: str = "volume",
+                       default: float = 1.0) -> "Layers":
+        src, dst, fl, w = eco.edge_arrays(weight, default)
+        bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+        if bad.size:
+            raise ParameterError(
+                f"link weight {weight!r} must be a finite number >= 0; link #{bad[0]} has "
+                f"{w[bad[0]]!r} (run eco.validate() to list every problem)")
+        n = len(eco)
+        members = pd.Index(list(eco.graph), name="member")
+        rings = np.array([r for _, r in eco.graph.nodes(data="ring")], dtype=object)
+        roles = np.array([r for _, r in eco.graph.nodes(data="role")], dtype=object)
+        order = np.argsort(fl, kind="stable")
+        bounds = np.searchsorted(fl[order], np.arange(len(FLOWS) + 1))
+        volume = []
+        for f in range(len(FLOWS)):
+            part = order[bounds[f]:bounds[f + 1]]
+            volume.append(sp.csr_array((w[part], (src[part], dst[part])), shape=(n, n)))
+        return cls(members, rings, roles, tuple(volume))
+
+
+def coupling_matrix(coupling: Any = None) -> np.ndarray:
+    """The 4 x 4 coupling as a float array, checked.
+
+    ``coupling`` is None (the default), a 4 x 4 array-like in flow order, or a
+    DataFrame whose index and columns are flow names (any order; missing pairs
+    are 0).
+
+    Examples
+    --------
+    >>> coupling_matrix(np.eye(4))[1].tolist()
+    [0.0, 1.0, 0.0, 0.0]
+    >>> coupling_matrix(pd.DataFrame({"capital": {"information": 0.5}}))[0].tolist()
+    [0.0, 0.0, 0.5, 0.0]
+    """
+    if coupling is None:
+        return DEFAULT_COUPLING.to_numpy(copy=True)
+    if isinstance(coupling, pd.DataFrame):
+        frame = coupling.copy()
+        frame.index = [Flow.coerce(f, "coupling row").value for f in frame.index]
+        frame.columns = [Flow.coerce(f, "coupling column").value for f in frame.columns]
+        if frame.index.duplicated().any() or frame.columns.duplicated().any():
+            raise ParameterError("coupling DataFrame names a flow twice")
+        frame = frame.reindex(index=list(FLOWS), columns=list(FLOWS)).fillna(0.0)
+        values = frame.to_numpy()
+    else:
+        values = np.asarray(coupling)
+    try:
+        values = values.astype(float)
+    except (TypeError, ValueError):
+        raise ParameterError("coupling entries must be numbers") from None
+    if values.shape != (4, 4):
+        raise ParameterError(f"coupling must be a 4 x 4 matrix (rows: arriving flow, columns: "
+                             f"driven flow, in the order {', '.join(FLOWS)}); got shape "
+                             f"{values.shape}")
+    if not np.isfinite(values).all():
+        raise ParameterError("coupling entries must be finite numbers")
+    if (values < 0).any():
+        f, g = np.argwhere(values < 0)[0]
+        raise ParameterError(f"coupling entries must be >= 0; C[{FLOWS[f]}, {FLOWS[g]}] = "
+                             f"{values[f, g]:g}")
+    return values
+
+
+def _check_damping(damping: Any) -> float:
+    try:
+        value = float(damping)
+    except (TypeError, ValueError):
+        raise ParameterError(f"damping must be a number >= 0, got {damping!r}") from None
+    if not np.isfinite(value) or value < 0:
+        raise ParameterError(f"damping must be a finite number >= 0, got {damping!r}")
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class FlowModel:
+    """Everything the propagation needs, built once from an ecosystem.
+
+    Build it with :func:`flow_model`; pass it instead of the ecosystem to
+    :func:`propagate`, :func:`steady_state` and :func:`reach` to skip rebuilding
+    the matrices.
+
+    Attributes
+    ----------
+    layers : Layers
+        The raw volume matrices, member order, rings and roles.
+    transmission : tuple of scipy.sparse.csr_array
+        ``W_f^T`` per flow (n x n, already transposed: column i spreads what i sends).
+    coupling : numpy.ndarray
+        ``C`` (4 x 4).
+    damping : float
+    """
+
+    layers: Layers
+    transmission: tuple[sp.csr_array, ...]
+    coupling: np.ndarray
+    damping: float
+
+    @property
+    def members(self) -> pd.Index:
+        return self.layers.members
+
+    @property
+    def n(self) -> int:
+        return self.layers.n
+
+    def with_parameters(self, coupling: Any = None, damping: Any = None) -> "FlowModel":
+        """The same layers with another coupling and/or damping (None keeps the current one)."""
+        return FlowModel(self.layers, self.transmission,
+                         self.coupling if coupling is None else coupling_matrix(coupling),
+                         self.damping if damping is None else _check_damping(damping))
+
+    def step(self, x: np.ndarray) -> np.ndarray:
+        """``damping * sum_f C[f, :] * W_f^T x[:, f]`` for an n x 4 array ``x``."""
+        arrivals = np.column_stack([self.transmission[f] @ x[:, f] for f in range(len(FLOWS))])
+        return self.damping * (arrivals @ self.coupling)
+
+    def operator(self) -> sp.csr_array:
+        """The 4n x 4n block operator ``A`` (blocks ``A[g, f] = damping C[f, g] W_f^T``)."""
+        blocks = [[self.damping * self.coupling[f, g] * self.transmission[f]
+                   if self.damping * self.coupling[f, g] > 0 else None
+                   for f in range(len(FLOWS))] for g in range(len(FLOWS))]
+        n = self.n
+        for g in range(len(FLOWS)):  # block_array needs every block row and column sized
+            if all(b is None for b in blocks[g]):
+                blocks[g][g] = sp.csr_array((n, n))
+        for f in range(len(FLOWS)):
+            if all(blocks[g][f] is None for g in range(len(FLOWS))):
+                blocks[f][f] = sp.csr_array((n, n))
+        return sp.block_array(blocks, format="csr")
+
+    def norm_bound(self) -> float:
+        """``min(||A||_1, ||A||_inf)``, an upper bound on the spectral radius, in O(links)."""
+        has_out = np.array([(self.layers.volume[f].sum(axis=1) > 0) for f in range(len(FLOWS))])
+        column_sums = self.damping * self.coupling.sum(axis=1)[:, None] * has_out   # (4, n)
+        inflow = np.array([np.asarray(self.transmission[f].sum(axis=1)).ravel()
+                           for f in range(len(FLOWS))])                                # (4, n)
+        row_sums = self.damping * (self.coupling.T @ inflow)
+        one = float(column_sums.max()) if column_sums.size else 0.0
+        inf = float(row_sums.max()) if row_sums.size else 0.0
+        return min(one, inf)
+
+
+def flow_model(eco: "Ecosystem | FlowModel", coupling: Any = None, damping: Any = None,
+               weight: str = "volume") -> FlowModel:
+    """Build the :class:`FlowModel` of ``eco`` (or re-parameterise a model).
+
+    Parameters
+    ----------
+    eco : Ecosystem or FlowModel
+    coupling : 4 x 4 array-like or DataFrame, optional
+        ``C[f, g]``; :data:`DEFAULT_COUPLING` when None. Non-negative.
+    damping : float, optional
+        The share of driven flow passed on each step (0.85 when None).
+    weight : str
+        The link attribute that weighs ``W_f`` (links without it count as 1).
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_members_from(pd.DataFrame({"id": ["a", "b", "c"], "role": "supplier"}))
+    >>> eco.link("a", "b", "logistics", volume=1.0)
+    >>> eco.link("a", "c", "logistics", volume=3.0)
+    >>> model = flow_model(eco)
+    >>> model.transmission[1].toarray()[:, 0]   # what a sends in logistics goes 1/4 to b, 3/4 to c
+    array([0.  , 0.25, 0.75])
+    """
+    if isinstance(eco, FlowModel):
+        return eco.with_parameters(coupling, damping)
+    layers = Layers.from_ecosystem(eco, weight)
+    transmission = []
+    for volume in layers.volume:
+        out = np.asarray(volume.sum(axis=1)).ravel()
+        inverse = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
+        normalised = sp.csr_array(sp.diags_array(inverse) @ volume)
+        normalised.eliminate_zeros()
+        transmission.append(sp.csr_array(normalised.T))
+    return FlowModel(layers, tuple(transmission), coupling_matrix(coupling),
+                     _check_damping(0.85 if damping is None else damping))
+
+
+def _unknown_member(members: pd.Index, ids: Iterable[Any], what: str) -> None:
+    ids = pd.Index(list(ids))
+    missing = ids[~ids.isin(members)]
+    if len(missing):
+        raise UnknownMemberError(f"{what}: no member {missing[0]!r} in the ecosystem"
+                                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+
+
+def injection_array(members: pd.Index, injections: Any) -> np.ndarray:
+    """The injections as an n x 4 array in member and flow order.
+
+    ``injections`` is one of
+
+    - a DataFrame indexed by member id with flow-name columns;
+    - a mapping ``{(member, flow): amount}``;
+    - a mapping ``{member: {flow: amount}}``;
+    - an n x 4 array already in member and flow order.
+    """
+    n = len(members)
+    if isinstance(injections, pd.DataFrame):
+        _unknown_member(members, injections.index, "injections")
+        columns = [Flow.coerce(c, "injection flow").value for c in injections.columns]
+        frame = injections.set_axis(columns, axis=1)
+        if frame.columns.duplicated().any() or frame.index.duplicated().any():
+            raise ParameterError("injections DataFrame names a member or a flow twice")
+        try:
+            array = frame.reindex(index=members, columns=list(FLOWS)).fillna(0.0
+                                                                             ).to_numpy(float)
+        except (TypeError, ValueError):
+            raise ParameterError("injection amounts must be numbers") from None
+    elif isinstance(injections, Mapping):
+        array = np.zeros((n, len(FLOWS)))
+        position = {m: i for i, m in enumerate(members)}
+        flow_position = {f: i for i, f in enumerate(FLOWS)}
+        for key, value in injections.items():  # one entry per injection point: a few at most
+            if isinstance(value, Mapping):
+                entries = [(key, flow, amount) for flow, amount in value.items()]
+            elif isinstance(key, tuple) and len(key) == 2:
+                entries = [(key[0], key[1], value)]
+            else:
+                raise ParameterError(f"injection key {key!r} must be a (member, flow) pair, "
+                                     "or use {member: {flow: amount}}")
+            for member, flow, amount in entries:
+                if member not in position:
+                    raise UnknownMemberError(f"injections: no member {member!r} in the ecosystem")
+                f = flow_position[Flow.coerce(flow, "injection flow").value]
+                try:
+                    array[position[member], f] += float(amount)
+                except (TypeError, ValueError):
+                    raise ParameterError(f"injection amount for ({member!r}, {FLOWS[f]!r}) must "
+                                         f"be a number, got {amount!r}") from None
+    else:
+        try:
+            array = np.asarray(injections, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterError("injections must be a DataFrame, a mapping or an n x 4 array of "
+                                 "numbers") from None
+        if array.shape != (n, len(FLOWS)):
+            raise ParameterError(f"an injection array must have shape ({n}, 4) (members x flows), "
+                                 f"got {array.shape}")
+        array = array.copy()
+    if not np.isfinite(array).all():
+        raise ParameterError("injection amounts must be finite numbers")
+    return array
+
