@@ -267,15 +267,22 @@ class Ecosystem:
         """
         index = self.index()
         flow_index = {f.value: i for i, f in enumerate(Flow)}
-        m = self.graph.number_of_edges()
-        src = np.empty(m, dtype=np.int64)
-        dst = np.empty(m, dtype=np.int64)
-        fl = np.empty(m, dtype=np.int8)
-        w = np.empty(m, dtype=float)
-        for i, (u, v, k, x) in enumerate(self.graph.edges(keys=True, data=weight,
-                                                          default=default)):
-            src[i], dst[i], fl[i], w[i] = index[u], index[v], flow_index[k], x
-        return src, dst, fl, w
+        # walking networkx's adjacency dicts directly is about twice as fast as the edge view
+        succ = self.graph._succ
+        counts, targets, keys, weights = [], [], [], []
+        for u in index:
+            before = len(targets)
+            for v, keyed in succ[u].items():
+                target = index[v]
+                for key, data in keyed.items():
+                    targets.append(target)
+                    keys.append(key)
+                    weights.append(data.get(weight, default))
+            counts.append(len(targets) - before)
+        return (np.repeat(np.arange(len(index), dtype=np.int64), counts),
+                np.array(targets, dtype=np.int64),
+                np.fromiter(map(flow_index.__getitem__, keys), np.int8, len(keys)),
+                np.array(weights, dtype=float))
 
     def adjacency(self, flow: Flow | str, weight: str | None = "volume",
                   default: float = 1.0) -> sp.csr_array:
