@@ -24,8 +24,9 @@ survive the CSV pair.
 
 The spec (YAML or JSON)
 -----------------------
-The JSON Schema ``ecosystem/ecobelt.schema.json`` describes it; point an
-editor at it for completion and checks::
+The JSON Schema :data:`SCHEMA_PATH` (``ecosystem/ecobelt.schema.json``)
+describes it; point an editor at it for completion and checks (for YAML in
+VS Code: a first line ``# yaml-language-server: $schema=<path>``)::
 
     ecobelt: 1                 # schema version (required)
     name: archetype
@@ -114,8 +115,10 @@ from ._errors import SpecError
 if TYPE_CHECKING:
     from .graph import Ecosystem
 
-__all__ = ["load", "save", "FORMATS", "format_of"]
+__all__ = ["load", "save", "FORMATS", "format_of", "SCHEMA_PATH"]
 
+#: The JSON Schema of YAML and JSON spec files (draft 2020-12).
+SCHEMA_PATH = Path(__file__).with_name("ecobelt.schema.json")
 #: File extensions and the format each means.
 FORMATS = {"yaml": "yaml", "yml": "yaml", "json": "json", "csv": "csv",
            "graphml": "graphml", "gexf": "gexf"}

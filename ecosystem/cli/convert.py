@@ -1,0 +1,32 @@
+"""``ecobelt convert SPEC OUT``: write an ecosystem in another format."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..files import FORMATS, save
+from ._common import add_spec_argument, read_spec
+
+__all__ = ["register", "run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load SPEC and save it to OUT (format from OUT's extension unless --format)."""
+    eco = read_spec(args.spec)
+    save(eco, args.out, format=args.format)
+    print(f"wrote {args.out}: {len(eco)} members, {eco.graph.number_of_edges()} links")
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add the ``convert`` subcommand."""
+    parser = subparsers.add_parser(
+        "convert", help="write a spec in another format (yaml, json, csv, graphml, gexf)",
+        description="Read SPEC and write it to OUT; the format comes from OUT's extension "
+                    "(.yaml/.yml, .json, .csv for a members/links pair, .graphml, .gexf for "
+                    "Gephi). Every format keeps everything (see ecosystem.files).")
+    add_spec_argument(parser)
+    parser.add_argument("out", metavar="OUT", help="the file to write")
+    parser.add_argument("--format", choices=sorted(set(FORMATS)),
+                        help="the format of OUT when its extension does not say")
+    parser.set_defaults(func=run)
