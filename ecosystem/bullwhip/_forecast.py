@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import lfilter
 
-__all__ = ["StagePolicy", "order_up_to", "ar1_coefficient", "ar1_error_sd"]
+__all__ = ["StagePolicy", "order_up_to", "level_changes", "ar1_coefficient", "ar1_error_sd"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,30 @@ def order_up_to(signal: np.ndarray, policy: StagePolicy, level: float,
     if spread is not None:
         y += policy.z * np.sqrt(lead) * spread
     return y, lead * level
+
+
+def level_changes(signal: np.ndarray, policy: StagePolicy, level: float,
+                  ar1: tuple[float, float, float] | None = None) -> np.ndarray:
+    """``y_t - y_{t-1}`` without forming ``y`` (valid when the safety stock is constant).
+
+    The moving average and the AR(1) forecast change by a difference of the
+    signal, so no running sum is needed: the cheap path of the simulation.
+    """
+    lead = policy.lead_time
+    change = np.empty_like(signal)
+    if policy.forecast == "exponential_smoothing":
+        alpha = policy.alpha
+        smoothed = lfilter([alpha * lead], [1.0, alpha - 1.0], signal - level, axis=1)
+        change[:, 0] = smoothed[:, 0]
+        np.subtract(smoothed[:, 1:], smoothed[:, :-1], out=change[:, 1:])
+        return change
+    if policy.forecast == "moving_average":
+        lag, scale = policy.window, lead / policy.window
+    else:
+        lag, scale = 1, ar1_coefficient(lead, ar1[1])
+        level = ar1[0]
+    lag = min(lag, signal.shape[1])
+    np.subtract(signal[:, lag:], signal[:, :-lag], out=change[:, lag:])
+    np.subtract(signal[:, :lag], level, out=change[:, :lag])
+    change *= scale
+    return change

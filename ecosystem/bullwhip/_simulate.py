@@ -23,7 +23,7 @@ from scipy import stats
 from .._errors import ParameterError
 from ._chain import SupplyChain, resolve_sharing
 from ._demand import Demand
-from ._forecast import StagePolicy, order_up_to
+from ._forecast import StagePolicy, level_changes, order_up_to
 from ._params import (check_alpha, check_forecast, check_lead_time, check_nonnegative,
                       check_stages, check_window, per_stage)
 
@@ -141,41 +141,40 @@ def _lost_sales(incoming: np.ndarray, y: np.ndarray, steady: float, level: float
 
 def _stage(incoming: np.ndarray, signal: np.ndarray, policy: StagePolicy, level: float,
            ar1: tuple | None, negative_orders: bool, backlog: bool
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One stage's orders, net inventory and unmet (backordered or lost) demand."""
-    y, steady = order_up_to(signal, policy, level, ar1)
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """One stage's orders, net inventory and (lost sales only) lost demand."""
     lead = policy.lead_time
     if not backlog:
+        y, steady = order_up_to(signal, policy, level, ar1)
         return _lost_sales(incoming, y, steady, level, lead)
-    if negative_orders:
-        position = y
+    if policy.z == 0 or policy.forecast == "ar1":
+        # constant safety stock: orders are demand plus the change of the forecast
+        orders = level_changes(signal, policy, level, ar1)
+        steady = lead * level if policy.forecast != "ar1" else \
+            order_up_to(signal[:, :1], policy, level, ar1)[1]
     else:
-        # IP_t = max(y_t, IP_{t-1} - d_t): a running maximum once shifted by cumulative demand
-        cumulative = np.cumsum(incoming, axis=1)
-        position = y + cumulative
-        np.maximum(position[:, 0], steady, out=position[:, 0])
-        np.maximum.accumulate(position, axis=1, out=position)
-        position -= cumulative
-    orders = np.empty_like(position)
-    orders[:, 0] = position[:, 0] - steady
-    np.subtract(position[:, 1:], position[:, :-1], out=orders[:, 1:])
+        y, steady = order_up_to(signal, policy, level, ar1)
+        orders = np.empty_like(y)
+        orders[:, 0] = y[:, 0] - steady
+        np.subtract(y[:, 1:], y[:, :-1], out=orders[:, 1:])
     orders += incoming
     if not negative_orders:
-        np.maximum(orders, 0.0, out=orders)  # only floating-point dust can be negative here
-    # net inventory at the end of t: position L periods ago minus demand since then
-    net = np.subtract(incoming, level)
+        # IP_t = max(y_t, IP_{t-1} - d_t), so IP_t + (demand so far) is the running maximum
+        # of steady + cumulative unconstrained orders, and orders are its increments
+        np.cumsum(orders, axis=1, out=orders)
+        np.maximum(orders[:, 0], 0.0, out=orders[:, 0])
+        np.maximum.accumulate(orders, axis=1, out=orders)
+        orders[:, 1:] -= orders[:, :-1].copy()
+    # net inventory: NI_t = NI_{t-1} + q_{t-L} - d_t, from the steady NI = safety stock
+    net = np.empty_like(orders)
+    periods = orders.shape[1]
+    net[:, :lead] = level
+    net[:, lead:] = orders[:, :periods - lead]
+    net -= incoming
     np.cumsum(net, axis=1, out=net)
-    if lead:
-        net[:, lead:] -= net[:, :-lead].copy()
-    np.negative(net, out=net)
-    net[:, :lead] += steady - lead * level
-    net[:, lead:] += position[:, :position.shape[1] - lead]
-    net[:, lead:] -= lead * level
-    unmet = np.negative(net)
-    np.maximum(unmet, 0.0, out=unmet)
-    np.minimum(unmet, incoming, out=unmet) if incoming.min() >= 0 \
-        else np.minimum(unmet, np.maximum(incoming, 0.0), out=unmet)
-    return orders, net, unmet
+    if steady != lead * level:
+        net += steady - lead * level
+    return orders, net, None
 
 
 def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = 2, forecast: Any = "moving_average",
@@ -303,22 +302,26 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = 2, forecast: Any
             incoming, var_before = chunk, var_demand
             for k, policy in enumerate(policies):  # stage k's demand is stage k-1's orders
                 signal = chunk if shares[k] else incoming
-                orders, net, unmet = _stage(incoming, signal, policy, level, ar1,
-                                            negative_orders, backlog)
-                orders_m, net_m, unmet_m = orders[:, warmup:], net[:, warmup:], unmet[:, warmup:]
+                orders, net, lost = _stage(incoming, signal, policy, level, ar1,
+                                           negative_orders, backlog)
+                orders_m, net_m = orders[:, warmup:], net[:, warmup:]
                 var_orders = _variances(orders_m)
                 per_rep["order_ratio"][k, rows] = var_orders / var_demand
                 per_rep["amplification"][k, rows] = var_orders / var_before
                 per_rep["inventory_ratio"][k, rows] = _variances(net_m) / var_demand
                 measured = incoming[:, warmup:]
-                wanted = measured.sum(axis=1) if measured.min() >= 0 \
-                    else np.maximum(measured, 0.0).sum(axis=1)
-                per_rep["fill_rate"][k, rows] = 1.0 - unmet_m.sum(axis=1) / wanted
+                if measured.min() < 0:
+                    measured = np.maximum(measured, 0.0)
                 if backlog:
-                    stock = np.maximum(net_m, 0.0).mean(axis=1)
-                    short = stock - net_m.mean(axis=1)
+                    stock = np.maximum(net_m, 0.0)
+                    short = stock - net_m  # backorders at the end of each period
+                    # demand not served at once: the backorders, at most this period's demand
+                    unmet = np.minimum(short, measured).sum(axis=1)
+                    stock, short = stock.mean(axis=1), short.mean(axis=1)
                 else:
-                    stock, short = net_m.mean(axis=1), unmet_m.mean(axis=1)
+                    unmet = lost[:, warmup:].sum(axis=1)
+                    stock, short = net_m.mean(axis=1), unmet / periods
+                per_rep["fill_rate"][k, rows] = 1.0 - unmet / measured.sum(axis=1)
                 per_rep["holding_cost"][k, rows] = holding[k] * stock
                 per_rep["backorder_cost"][k, rows] = backorder[k] * short
                 if keep_series:
