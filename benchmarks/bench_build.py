@@ -1,0 +1,109 @@
+"""Build ``networks.industrial_belt`` at 1k, 10k and 100k members and compute every layer's adjacency.
+
+Baseline: plain networkx on the same tables: members added one at a time with
+``MultiDiGraph.add_node``, links one at a time with ``add_edge`` (key = flow),
+then ``nx.to_scipy_sparse_array`` of each flow's edge view.
+
+Every (implementation, size) runs in a fresh subprocess so that its peak
+resident memory (``resource.getrusage``, growth over the process after
+imports) is its own. Set ``ECOBELT_BENCH_TABLES=path/to/tables.py`` to time a
+candidate replacement of ``ecosystem/tables.py``. Run: ``python benchmarks/bench_build.py [--sizes 1000 10000 100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+SIZES = (1_000, 10_000, 100_000)
+MEMBERS_PER_FIRM = 1.025  # industrial_belt's default composition (see its Notes)
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _child(impl: str, target: int, seed: int) -> dict:
+    import networkx as nx
+
+    from ecosystem import Flow
+    from networks import industrial_belt
+    from networks.belt import _belt_tables
+
+    if os.environ.get("ECOBELT_BENCH_TABLES"):  # measure a proposed ecosystem/tables.py
+        import importlib.util
+
+        import ecosystem.tables as tables
+        spec = importlib.util.spec_from_file_location("ecosystem._tables_candidate",
+                                                      os.environ["ECOBELT_BENCH_TABLES"])
+        candidate = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = candidate
+        spec.loader.exec_module(candidate)
+        tables.add_members_from_frame = candidate.add_members_from_frame
+        tables.add_links_from_frame = candidate.add_links_from_frame
+    n_firms = round(target / MEMBERS_PER_FIRM)
+    flows = [f.value for f in Flow]
+    before = _peak_mib()
+    t0 = time.perf_counter()
+    if impl == "ecobelt":
+        eco = industrial_belt(n_firms, seed=seed)
+        t1 = time.perf_counter()
+        matrices = [eco.adjacency(f) for f in flows]
+        members, links = len(eco), eco.graph.number_of_edges()
+    else:
+        members_table, links_table, _ = _belt_tables(n_firms, seed=seed)
+        graph = nx.MultiDiGraph()
+        for row in members_table.to_dict("records"):  # the baseline is one-at-a-time on purpose
+            member = row.pop("id")
+            graph.add_node(member, **{k: v for k, v in row.items() if v == v})
+        names = [c for c in links_table.columns if c not in ("source", "target", "flow")]
+        for row in links_table.itertuples(index=False):
+            graph.add_edge(row.source, row.target, key=row.flow,
+                           **{n: getattr(row, n) for n in names})
+        t1 = time.perf_counter()
+        order = list(graph)
+        matrices = [nx.to_scipy_sparse_array(
+            nx.subgraph_view(graph, filter_edge=lambda u, v, k, f=f: k == f),
+            nodelist=order, weight="volume", format="csr") for f in flows]
+        members, links = graph.number_of_nodes(), graph.number_of_edges()
+    t2 = time.perf_counter()
+    assert sum(m.nnz for m in matrices) == links
+    return {"impl": impl, "target": target, "members": members, "links": links,
+            "build_s": t1 - t0, "adjacency_s": t2 - t1, "total_s": t2 - t0,
+            "peak_mib": _peak_mib() - before}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--child", nargs=2, metavar=("IMPL", "MEMBERS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(args.child[0], int(args.child[1]), args.seed)))
+        return
+
+    def run(impl: str, size: int) -> dict:
+        out = subprocess.run([sys.executable, __file__, "--child", impl, str(size),
+                              "--seed", str(args.seed)], check=True, capture_output=True, text=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    print(f"{'members':>8} {'links':>9} | {'ecobelt build':>13} {'adjacency':>9} {'total':>7} "
+          f"{'peak MiB':>8} | {'networkx build':>14} {'adjacency':>9} {'total':>7} {'peak MiB':>8}"
+          f" | {'speed-up':>8}")
+    for size in args.sizes:
+        ours, base = run("ecobelt", size), run("networkx", size)
+        assert (ours["members"], ours["links"]) == (base["members"], base["links"])
+        print(f"{ours['members']:>8} {ours['links']:>9} | {ours['build_s']:>12.2f}s "
+              f"{ours['adjacency_s']:>8.2f}s {ours['total_s']:>6.2f}s {ours['peak_mib']:>8.0f} | "
+              f"{base['build_s']:>13.2f}s {base['adjacency_s']:>8.2f}s {base['total_s']:>6.2f}s "
+              f"{base['peak_mib']:>8.0f} | {base['total_s'] / ours['total_s']:>7.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
