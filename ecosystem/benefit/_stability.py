@@ -1,0 +1,132 @@
+"""Stability report for an allocation: is any member or group better off alone?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._bits import popcount
+from ._core import default_tolerance, excess_table
+from ._game import Game, allocation_array, allocation_series
+
+__all__ = ["stability", "StabilityReport", "compare_allocations"]
+
+
+@dataclass
+class StabilityReport:
+    """How stable an allocation is.
+
+    Attributes
+    ----------
+    allocation : Series
+        The allocation, by player.
+    efficiency_gap : float
+        ``x(N) - v(N)``: positive means more is promised than the alliance makes.
+    individually_rational : bool
+        Every member gets at least its stand-alone value ``v({i})``.
+    members : DataFrame
+        By player: ``allocation``, ``stand_alone``, ``shortfall`` (how much less
+        than stand-alone it gets, 0 if none).
+    in_core : bool or None
+        No coalition gets less than it could make alone (None without a value table).
+    max_excess : float or None
+        The largest ``e(S, x) = v(S) - x(S)`` over coalitions other than the empty
+        one and N; positive means the coalition would gain by leaving.
+    most_dissatisfied : tuple or None
+        That coalition's members.
+    dissatisfied : DataFrame
+        The ``top`` coalitions by excess: ``coalition``, ``size``, ``value``,
+        ``allocated``, ``excess``.
+    """
+
+    allocation: pd.Series
+    efficiency_gap: float
+    individually_rational: bool
+    members: pd.DataFrame
+    in_core: bool | None
+    max_excess: float | None
+    most_dissatisfied: tuple | None
+    dissatisfied: pd.DataFrame = field(repr=False)
+
+    def __str__(self) -> str:
+        lines = [f"allocation: {self.allocation.name or 'x'}",
+                 f"  efficiency gap x(N) - v(N): {self.efficiency_gap:.6g}",
+                 "  individually rational: " + ("yes" if self.individually_rational else
+                                                 "no (" + ", ".join(
+                                                     map(str, self.members.index[
+                                                         self.members["shortfall"] > 0]))
+                                                 + " below stand-alone)")]
+        if self.in_core is not None:
+            lines.append(f"  in the core: {'yes' if self.in_core else 'no'}")
+            lines.append(f"  most dissatisfied coalition: {{{', '.join(map(str, self.most_dissatisfied))}}}"
+                         f" with excess {self.max_excess:.6g}")
+        return "\n".join(lines)
+
+    def summary(self) -> dict:
+        """One row of :func:`compare_allocations`."""
+        return {"efficiency_gap": self.efficiency_gap,
+                "individually_rational": self.individually_rational,
+                "in_core": self.in_core, "max_excess": self.max_excess,
+                "most_dissatisfied": (None if self.most_dissatisfied is None else
+                                      "{" + ", ".join(map(str, self.most_dissatisfied)) + "}")}
+
+
+def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = None
+              ) -> StabilityReport:
+    """Report individual rationality, core membership and the most dissatisfied coalitions.
+
+    Parameters
+    ----------
+    game : Game
+        With a value table every coalition is examined; without one only the
+        members' stand-alone values are (``in_core`` and ``max_excess`` are None).
+    allocation : Series by player, mapping or sequence in player order
+    top : int
+        How many coalitions to list in ``dissatisfied``.
+
+    Examples
+    --------
+    >>> g = Game.from_function("abc", lambda s: float(len(s) >= 2))
+    >>> report = stability(g, [0.5, 0.5, 0.0])
+    >>> report.in_core, report.most_dissatisfied, round(report.max_excess, 6)
+    (False, ('a', 'c'), 0.5)
+    """
+    x = allocation_array(game, allocation)
+    name = allocation.name if isinstance(allocation, pd.Series) else None
+    series = allocation_series(game, x, name or "allocation")
+    stand_alone = game.stand_alone().to_numpy()
+    table = game.values
+    tol = (default_tolerance(table) if table is not None else 1e-9) if tol is None else tol
+    shortfall = np.maximum(stand_alone - x, 0.0)
+    members = pd.DataFrame({"allocation": x, "stand_alone": stand_alone,
+                            "shortfall": np.where(shortfall > tol, shortfall, 0.0)},
+                           index=series.index)
+    gap = float(x.sum() - game.grand_value)
+    columns = ["coalition", "size", "value", "allocated", "excess"]
+    if table is None or game.n == 1:
+        return StabilityReport(series, gap, bool(np.all(shortfall <= tol)), members,
+                               None if table is None else abs(gap) <= tol,
+                               None, None, pd.DataFrame(columns=columns))
+    excess = excess_table(game, x)
+    excess[0] = excess[-1] = -np.inf
+    count = min(top, len(excess) - 2)
+    best = np.argpartition(-excess, count - 1)[:count] if count > 0 else np.array([], int)
+    best = best[np.lexsort((best, -excess[best]))]
+    frame = pd.DataFrame({"coalition": [game.label(m) for m in best],
+                          "size": popcount(best).astype(int),
+                          "value": table[best], "allocated": table[best] - excess[best],
+                          "excess": excess[best]}, columns=columns)
+    worst = int(np.argmax(excess))  # the first (smallest bitmask) of any tie
+    max_excess = float(excess[worst])
+    return StabilityReport(series, gap, bool(np.all(shortfall <= tol)), members,
+                           bool(abs(gap) <= tol and max_excess <= tol), max_excess,
+                           tuple(game.players[i] for i in game._members_of(worst)), frame)
+
+
+def compare_allocations(game: Game, allocations: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per named allocation with its :meth:`StabilityReport.summary`."""
+    return pd.DataFrame({name: stability(game, x).summary() for name, x in allocations.items()}
+                        ).T.rename_axis("method")
