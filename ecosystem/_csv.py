@@ -16,7 +16,7 @@ from .graph import Ecosystem
 __all__ = ["pair_paths", "read_csv_pair", "write_csv_pair", "COLUMN_TYPES"]
 
 #: The types an attribute header can carry (``employees:int``).
-COLUMN_TYPES = ("str", "int", "float", "bool", "json")
+COLUMN_TYPES = ("str", "int", "float", "number", "bool", "json")
 _RESERVED = {"members": ("id", "role", "ring"), "links": ("source", "target", "flow")}
 _META_PREFIX = "# ecobelt:"
 _INT = re.compile(r"[+-]?\d+")
@@ -49,11 +49,13 @@ def _column_type(values: list[Any]) -> str:
             return "str"
         if kind in (int, float, bool):
             return kind.__name__
+    if kinds == {int, float}:  # "3" and "3.0" tell an int from a float
+        return "number"
     return "json"
 
 
 def _encoder(kind: str) -> Callable[[Any], str]:
-    return {"str": str, "int": str, "float": repr,
+    return {"str": str, "int": str, "float": repr, "number": repr,
             "bool": lambda v: "true" if v else "false",
             "json": lambda v: json.dumps(v, ensure_ascii=False)}[kind]
 
@@ -128,6 +130,7 @@ def _infer(cells: list[str]) -> str:
 
 _DECODERS: dict[str, Callable[[str], Any]] = {
     "str": str, "int": lambda c: int(c.strip()), "float": float, "json": json.loads,
+    "number": lambda c: int(c.strip()) if _INT.fullmatch(c.strip()) else float(c),
     "bool": lambda c: {"true": True, "false": False}[c.strip().lower()],
 }
 

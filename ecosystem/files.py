@@ -18,9 +18,10 @@ and the links with their attributes, so that ``load(p) == eco`` after
 ``eco.save(p)``. Attribute values may be ``str``, ``int``, ``float``,
 ``bool``, ``None``, lists and string-keyed dicts of these, nested. Saving
 turns tuples into lists and numpy scalars and arrays into Python numbers and
-lists. NaN is kept by YAML, JSON and the XML formats but in tables it means
-"missing" (:mod:`ecosystem.tables`), so a NaN member attribute does not
-survive the CSV pair.
+lists. Every format keeps NaN, but in pandas tables NaN means "missing"
+(:mod:`ecosystem.tables`), so ``from_pandas(*eco.to_pandas())`` drops a NaN
+attribute. JSON files hold NaN and infinity as ``NaN`` and ``Infinity``, as
+Python's :mod:`json` (and JavaScript) writes them.
 
 The spec (YAML or JSON)
 -----------------------
@@ -50,9 +51,10 @@ The CSV pair
 ``target``, ``flow`` and one per attribute); ``load`` accepts ``belt.csv``
 or either file of the pair, and also a pair named ``members.csv`` and
 ``links.csv``. An empty cell is a missing attribute. Attribute headers carry
-a type, ``employees:int``, one of ``str``, ``int``, ``float``, ``bool``
+a type, ``employees:int``, one of ``str``, ``int``, ``float``, ``number``
+(ints and floats: ``3`` is an int, ``3.0`` a float), ``bool``
 (``true``/``false``) and ``json`` (each cell a JSON value: lists, dicts,
-``null``, and columns whose values have several types). The first line of
+``null``, and columns whose values have several other types). The first line of
 the members file, ``# ecobelt: {...}``, holds the name, description, graph
 attributes and custom roles as JSON.
 
