@@ -1,0 +1,126 @@
+"""Per-member metrics for the pages: the caller's tables, aligned to member order.
+
+A metric table is anything that gives numbers (or short labels) per member:
+
+- a DataFrame indexed by member id, one column per metric (or with an ``id``
+  or ``member`` column instead of the index), for example Shapley shares,
+  niche breadths, bullwhip ratios and cascade rounds side by side;
+- a Series indexed by member id (its ``name`` is the metric's name);
+- a mapping ``{metric name: Series, mapping of member id to value, or a
+  sequence in member order}``.
+
+Members the table does not mention get a missing value (shown as "n/a");
+ids that are not members are an error, so a typo does not vanish silently.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping, Union
+
+import numpy as np
+import pandas as pd
+
+from ecosystem import ParameterError
+
+if TYPE_CHECKING:
+    from ecosystem import Ecosystem
+
+__all__ = ["MetricsLike", "align_metrics", "structural_metrics", "STRUCTURAL_METRICS"]
+
+MetricsLike = Union[pd.DataFrame, pd.Series, Mapping[str, Any], None]
+
+#: Metrics computed from the links alone, available by name everywhere.
+STRUCTURAL_METRICS = ("degree", "in_degree", "out_degree", "throughput")
+
+
+def structural_metrics(eco: "Ecosystem") -> pd.DataFrame:
+    """Degree, in-degree, out-degree (links of every flow) and throughput per member.
+
+    ``throughput`` is the volume a member sends plus the volume it receives
+    (a link without ``volume`` counts 1).
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_member("a", "manufacturer"); eco.add_member("b", "platform")
+    >>> eco.link("a", "b", "logistics", volume=5.0); eco.link("b", "a", "capital")
+    >>> structural_metrics(eco)
+        degree  in_degree  out_degree  throughput
+    id
+    a        2          1           1         6.0
+    b        2          1           1         6.0
+    """
+    n = len(eco)
+    src, dst, _, volume = eco.edge_arrays("volume", 1.0)
+    out_degree = np.bincount(src, minlength=n)
+    in_degree = np.bincount(dst, minlength=n)
+    throughput = np.bincount(src, volume, minlength=n) + np.bincount(dst, volume, minlength=n)
+    return pd.DataFrame({"degree": in_degree + out_degree, "in_degree": in_degree,
+                         "out_degree": out_degree, "throughput": throughput},
+                        index=pd.Index(list(eco.graph), name="id"))
+
+
+def _frame_from(metrics: MetricsLike, members: pd.Index) -> pd.DataFrame:
+    if metrics is None:
+        return pd.DataFrame(index=members)
+    if isinstance(metrics, pd.Series):
+        return metrics.to_frame(metrics.name if metrics.name is not None else "metric")
+    if isinstance(metrics, pd.DataFrame):
+        frame = metrics
+        if not frame.index.isin(members).any():
+            for column in ("id", "member"):
+                if column in frame.columns:
+                    return frame.set_index(column)
+        return frame
+    if isinstance(metrics, Mapping):
+        columns = {}
+        for name, values in metrics.items():
+            if isinstance(values, pd.Series):
+                columns[name] = values
+            elif isinstance(values, Mapping):
+                columns[name] = pd.Series(dict(values), dtype=object if not values else None)
+            else:
+                array = np.asarray(values)
+                if array.ndim != 1 or len(array) != len(members):
+                    raise ParameterError(
+                        f"metric {name!r}: a sequence must hold one value per member in member "
+                        f"order ({len(members)}), got shape {array.shape}; or pass a Series "
+                        "or mapping indexed by member id")
+                columns[name] = pd.Series(array, index=members)
+        return pd.DataFrame(columns)
+    raise ParameterError("metrics must be a DataFrame or Series indexed by member id, or a "
+                         f"mapping of metric name to values; got {type(metrics).__name__}")
+
+
+def align_metrics(eco: "Ecosystem", metrics: MetricsLike) -> pd.DataFrame:
+    """The caller's metrics as a DataFrame indexed by member id in member order.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_member("a", "manufacturer"); eco.add_member("b", "platform")
+    >>> align_metrics(eco, {"shapley_share": {"b": 0.75}})
+        shapley_share
+    id
+    a             NaN
+    b            0.75
+    >>> align_metrics(eco, pd.Series({"zz": 1.0}, name="x"))
+    Traceback (most recent call last):
+    ...
+    ecosystem._errors.ParameterError: metrics name 1 id(s) that are not members: 'zz'
+    """
+    members = pd.Index(list(eco.graph), name="id")
+    frame = _frame_from(metrics, members)
+    if frame.index.has_duplicates:
+        first = frame.index[frame.index.duplicated()][0]
+        raise ParameterError(f"metrics name member {first!r} more than once")
+    unknown = frame.index[~frame.index.isin(members)]
+    if len(unknown):
+        shown = ", ".join(repr(m) for m in list(unknown)[:5])
+        raise ParameterError(f"metrics name {len(unknown)} id(s) that are not members: {shown}")
+    frame.columns = [str(c) for c in frame.columns]
+    if len(set(frame.columns)) != len(frame.columns):
+        raise ParameterError(f"metric names must be distinct, got {list(frame.columns)}")
+    return frame.reindex(members)

@@ -1,0 +1,252 @@
+/* ecobelt page script: draws each panel's network with vis-network, with a
+ * legend, a flow filter and tooltips. The data of panel i is the JSON in
+ * <script type="application/json" id="ecobelt-data-i">. Everything the page
+ * needs is inline: this script requests nothing from the network. */
+(function () {
+  "use strict";
+
+  function fmt(value) {
+    if (value === null || value === undefined) { return "n/a"; }
+    if (typeof value === "number") {
+      return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+    }
+    return String(value);
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  // swatches are inline SVG parsed from markup (the HTML parser gives them their namespace)
+  function swatch(markup) {
+    var box = document.createElement("span");
+    box.className = "ecobelt-swatch";
+    box.innerHTML = markup;
+    return box;
+  }
+
+  function shapeSwatch(shape, color) {
+    var style = ' fill="' + color + '" stroke="#444" stroke-width="1"';
+    var item;
+    if (shape === "dot") { item = '<circle cx="7" cy="7" r="5.5"' + style + "/>"; }
+    else if (shape === "diamond") { item = '<polygon points="7,1 13,7 7,13 1,7"' + style + "/>"; }
+    else if (shape === "triangle") { item = '<polygon points="7,1 13,12 1,12"' + style + "/>"; }
+    else { item = '<rect x="2" y="2" width="10" height="10"' + style + "/>"; }
+    return swatch('<svg width="14" height="14" viewBox="0 0 14 14">' + item + "</svg>");
+  }
+
+  function lineSwatch(color, dashes) {
+    var dash = dashes ? ' stroke-dasharray="' + dashes.join(" ") + '"' : "";
+    return swatch('<svg width="34" height="10" viewBox="0 0 34 10"><line x1="1" y1="5" x2="33" y2="5" stroke="'
+                  + color + '" stroke-width="2.5"' + dash + "/></svg>");
+  }
+
+  function Panel(index, root) {
+    this.index = index;
+    this.root = root;
+    this.tab = Number(root.closest(".ecobelt-page").getAttribute("data-tab"));
+    this.data = JSON.parse(document.getElementById("ecobelt-data-" + index).textContent);
+    this.network = null;
+    this.ready = false;
+    this.drawMs = null;
+  }
+
+  Panel.prototype.draw = function () {
+    if (this.network) { return this; }
+    var t0 = performance.now();
+    var d = this.data, self = this;
+    var n = d.nodes.id.length, m = d.edges.from.length;
+    var attrNames = d.nodeAttrs.names, attrValues = d.nodeAttrs.values;
+    var metricNames = d.metrics.names, metricValues = d.metrics.values;
+    var nodes = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var role = d.roles[d.nodes.role[i]], ring = d.nodes.ring[i];
+      var lines = [d.nodes.id[i], role + " (" + d.ringLabels[ring] + ")"];
+      for (var a = 0; a < attrNames.length; a++) {
+        var value = attrValues[a][i];
+        if (value !== null) { lines.push(attrNames[a] + ": " + fmt(value)); }
+      }
+      if (metricNames.length) { lines.push("\u2014 metrics \u2014"); }
+      for (var k = 0; k < metricNames.length; k++) {
+        lines.push(metricNames[k] + ": " + fmt(metricValues[k][i]));
+      }
+      var node = {
+        id: d.nodes.id[i], x: d.nodes.x[i], y: d.nodes.y[i], size: d.nodes.size[i],
+        shape: d.ringShapes[ring], color: d.roleColors[d.nodes.role[i]],
+        title: lines.join("\n")
+      };
+      if (d.labels) { node.label = d.nodes.id[i]; }
+      nodes[i] = node;
+    }
+    var edgeAttrNames = d.edgeAttrs.names, edgeAttrValues = d.edgeAttrs.values;
+    var edges = new Array(m);
+    this.flowEdgeIds = d.flows.map(function () { return []; });
+    for (var j = 0; j < m; j++) {
+      var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
+      var edgeLines = [from + " \u2192 " + to + " (" + d.flows[f] + ")"];
+      for (var b = 0; b < edgeAttrNames.length; b++) {
+        var attr = edgeAttrValues[b][j];
+        if (attr !== null) { edgeLines.push(edgeAttrNames[b] + ": " + fmt(attr)); }
+      }
+      var edge = {id: j, from: from, to: to, width: d.edges.width[j],
+                  color: {color: d.flowColors[f], opacity: 0.75}, dashes: d.flowDashes[f],
+                  title: edgeLines.join("\n")};
+      if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCW", roundness: d.flowRoundness[f]}; }
+      edges[j] = edge;
+      this.flowEdgeIds[f].push(j);
+    }
+    this.timings = {built: performance.now() - t0};
+    this.nodes = new vis.DataSet(nodes);
+    this.edges = new vis.DataSet(edges);
+    var big = m > 5000;
+    var options = {
+      autoResize: true,
+      nodes: {borderWidth: 1, font: {size: 12, color: "#222"}, color: {border: "#444"}},
+      edges: {arrows: {to: {enabled: true, scaleFactor: 0.4}}, smooth: false,
+              selectionWidth: 2},
+      layout: {improvedLayout: false},
+      physics: {enabled: d.physics, solver: "forceAtlas2Based",
+                stabilization: {enabled: true, iterations: 200, fit: true}},
+      interaction: {hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big}
+    };
+    this.timings.datasets = performance.now() - t0;
+    var canvas = this.root.querySelector(".ecobelt-network");
+    this.network = new vis.Network(canvas, {nodes: this.nodes, edges: this.edges}, options);
+    this.timings.network = performance.now() - t0;
+    this.network.on("beforeDrawing", function (ctx) { self.drawBands(ctx); });
+    this.network.once("afterDrawing", function () {
+      self.drawMs = performance.now() - t0;
+      self.ready = true;
+    });
+    this.buildLegend();
+    return this;
+  };
+
+  Panel.prototype.drawBands = function (ctx) {
+    // the three ring annuli under the network, each named in the gap just outside it
+    var d = this.data;
+    if (d.physics || !d.bands) { return; }
+    var fills = ["rgba(214,39,40,0.07)", "rgba(31,119,180,0.07)", "rgba(44,160,44,0.07)"];
+    var last = d.bands[d.bands.length - 1][1];
+    ctx.save();
+    ctx.font = Math.max(16, 0.03 * last) + "px sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    for (var k = d.bands.length - 1; k >= 0; k--) {
+      var inner = d.bands[k][0], outer = d.bands[k][1];
+      ctx.beginPath();
+      ctx.arc(0, 0, outer, 0, 2 * Math.PI);
+      if (inner > 0) { ctx.arc(0, 0, inner, 0, 2 * Math.PI, true); }
+      ctx.fillStyle = fills[k];
+      ctx.fill();
+      ctx.strokeStyle = "rgba(0,0,0,0.2)";
+      ctx.stroke();
+      var next = k + 1 < d.bands.length ? d.bands[k + 1][0] : outer + 2 * Math.max(16, 0.03 * last);
+      ctx.fillStyle = "rgba(0,0,0,0.55)";
+      ctx.fillText(d.ringLabels[k], 0, -(outer + next) / 2);
+    }
+    ctx.restore();
+  };
+
+  Panel.prototype.setFlowVisible = function (flow, visible) {
+    var f = this.data.flows.indexOf(flow);
+    if (f < 0) { throw new Error("no flow " + flow); }
+    this.edges.update(this.flowEdgeIds[f].map(function (id) { return {id: id, hidden: !visible}; }));
+    var box = this.root.querySelector('input[data-flow="' + flow + '"]');
+    if (box) { box.checked = visible; }
+  };
+
+  Panel.prototype.counts = function () {
+    var d = this.data, body = this.network.body, byFlow = {};
+    d.flows.forEach(function (flow) { byFlow[flow] = 0; });
+    body.edgeIndices.forEach(function (id) { byFlow[d.flows[d.edges.flow[id]]] += 1; });
+    return {nodes: this.nodes.length, edges: this.edges.length,
+            drawnNodes: body.nodeIndices.length, drawnEdges: body.edgeIndices.length,
+            drawnEdgesByFlow: byFlow};
+  };
+
+  Panel.prototype.buildLegend = function () {
+    var d = this.data, self = this;
+    var legend = this.root.querySelector(".ecobelt-legend-body");
+    legend.textContent = "";
+    legend.appendChild(el("h3", {}, "Rings"));
+    d.ringLabels.forEach(function (label, k) {
+      if (!d.ringCounts[k]) { return; }
+      var row = el("div", {"class": "ecobelt-row"});
+      row.appendChild(shapeSwatch(d.ringShapes[k], "#ddd"));
+      row.appendChild(el("span", {}, label + " (" + d.ringCounts[k] + ")"));
+      legend.appendChild(row);
+    });
+    legend.appendChild(el("h3", {}, "Roles"));
+    d.roles.forEach(function (role, r) {
+      var row = el("div", {"class": "ecobelt-row"});
+      row.appendChild(shapeSwatch("dot", d.roleColors[r]));
+      row.appendChild(el("span", {}, role + " (" + d.roleCounts[r] + ")"));
+      legend.appendChild(row);
+    });
+    legend.appendChild(el("h3", {}, "Flows (show / hide)"));
+    d.flows.forEach(function (flow, f) {
+      var row = el("label", {"class": "ecobelt-row"});
+      var box = el("input", {type: "checkbox", "data-flow": flow});
+      box.checked = true;
+      box.addEventListener("change", function () { self.setFlowVisible(flow, box.checked); });
+      row.appendChild(box);
+      row.appendChild(lineSwatch(d.flowColors[f], d.flowDashes[f]));
+      row.appendChild(el("span", {}, flow + " (" + self.flowEdgeIds[f].length + ")"));
+      legend.appendChild(row);
+    });
+    if (d.sizeBy) {
+      legend.appendChild(el("h3", {}, "Node size"));
+      legend.appendChild(el("div", {"class": "ecobelt-note"},
+        d.sizeBy + ": " + fmt(d.sizeRange[0]) + " (small) to " + fmt(d.sizeRange[1]) + " (large)"));
+    }
+    var physics = el("label", {"class": "ecobelt-row ecobelt-physics"});
+    var toggle = el("input", {type: "checkbox", "data-physics": "1"});
+    toggle.checked = d.physics;
+    toggle.addEventListener("change", function () {
+      self.network.setOptions({physics: {enabled: toggle.checked}});
+    });
+    physics.appendChild(toggle);
+    physics.appendChild(el("span", {}, "physics (slow on large networks)"));
+    legend.appendChild(physics);
+  };
+
+  var panels = [];
+  document.querySelectorAll(".ecobelt-panel").forEach(function (root) {
+    panels.push(new Panel(Number(root.getAttribute("data-panel")), root));
+  });
+  var tabs = document.querySelectorAll(".ecobelt-tab");
+
+  function show(index) {
+    tabs.forEach(function (tab) {
+      tab.classList.toggle("active", Number(tab.getAttribute("data-tab")) === index);
+    });
+    document.querySelectorAll(".ecobelt-page").forEach(function (page) {
+      page.hidden = Number(page.getAttribute("data-tab")) !== index;
+    });
+    var panel = panels.filter(function (p) { return p.tab === index; })[0];
+    if (panel) {
+      panel.draw();
+      panel.network.fit();
+      api.current = panel;
+      api.network = panel.network; api.nodes = panel.nodes; api.edges = panel.edges;
+    }
+    return panel;
+  }
+
+  tabs.forEach(function (tab) {
+    tab.addEventListener("click", function () { show(Number(tab.getAttribute("data-tab"))); });
+  });
+
+  var api = {
+    panels: panels, show: show, current: null, network: null, nodes: null, edges: null,
+    setFlowVisible: function (flow, visible) { api.current.setFlowVisible(flow, visible); },
+    counts: function () { return api.current.counts(); }
+  };
+  window.ecobelt = api;
+  var first = document.querySelector(".ecobelt-page:not([data-overview])");
+  show(first ? Number(first.getAttribute("data-tab")) : 0);
+})();

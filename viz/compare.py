@@ -1,0 +1,169 @@
+"""Several ecosystems in one offline page: an overview table and one tab each.
+
+Typical use: the same industrial belt under alternative alliance
+configurations, each tab holding its network (as drawn by
+:func:`viz.to_html`) next to its metric table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+import html
+import numpy as np
+import pandas as pd
+
+from ecosystem import Flow, ParameterError, Ring
+
+from ._metrics import MetricsLike
+from ._page import HtmlPage, build_page, panel_html
+from .html import network_payload
+
+if TYPE_CHECKING:
+    from ecosystem import Ecosystem
+
+__all__ = ["compare_html", "overview_table"]
+
+
+def overview_table(ecosystems: Mapping[str, "Ecosystem"]) -> pd.DataFrame:
+    """Members per ring, links and volume per flow, and density, one column per ecosystem.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> a, b = Ecosystem("a"), Ecosystem("b")
+    >>> a.add_member("m", "manufacturer"); a.add_member("p", "platform")
+    >>> a.link("m", "p", "logistics", volume=2.0)
+    >>> b.add_member("m", "manufacturer")
+    >>> overview_table({"a": a, "b": b}).loc[["members", "links", "logistics volume"]]
+                        a    b
+    members           2.0  1.0
+    links             1.0  0.0
+    logistics volume  2.0  0.0
+    """
+    columns = {}
+    for name, eco in ecosystems.items():
+        summary = eco.summary()
+        n, m = len(eco), eco.graph.number_of_edges()
+        row = {"members": n, "links": m}
+        for ring in Ring:
+            row[f"{ring.value} members"] = summary.loc[("ring", ring.value), "members"]
+        for flow in Flow:
+            row[f"{flow.value} links"] = summary.loc[("flow", flow.value), "links"]
+        for flow in Flow:
+            row[f"{flow.value} volume"] = summary.loc[("flow", flow.value), "volume"]
+        row["density (links / n(n-1))"] = m / (n * (n - 1)) if n > 1 else np.nan
+        columns[name] = pd.Series(row, dtype=float)
+    return pd.DataFrame(columns)
+
+
+def _table_html(frame: pd.DataFrame | pd.Series) -> str:
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"a metric table must be a DataFrame or Series, "
+                             f"got {type(frame).__name__}")
+    return frame.to_html(classes="ecobelt-table", border=0, escape=True, na_rep="n/a",
+                         float_format=lambda x: f"{x:.4g}")
+
+
+def _named(values, names: list[str], what: str) -> list:
+    if values is None:
+        return [None] * len(names)
+    if isinstance(values, Mapping):
+        unknown = [k for k in values if k not in names]
+        if unknown:
+            raise ParameterError(f"{what} names {unknown!r}, which are not among the "
+                                 f"ecosystems {names!r}")
+        return [values.get(name) for name in names]
+    values = list(values)
+    if len(values) != len(names):
+        raise ParameterError(f"{what} must have one entry per ecosystem ({len(names)}), "
+                             f"got {len(values)}")
+    return values
+
+
+def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
+                 path: str | Path | None = None, *,
+                 metrics: Mapping[str, MetricsLike] | Sequence[MetricsLike] | None = None,
+                 tables: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | None = None,
+                 size_by: str | None = None, title: str = "Ecosystem comparison",
+                 physics: bool = False, labels: bool | None = None,
+                 height: int = 700) -> HtmlPage:
+    """Write two or more ecosystems into one self-contained page, one tab each.
+
+    Parameters
+    ----------
+    ecosystems : mapping of name to Ecosystem, or sequence of Ecosystem
+        What to compare; a sequence is named by each ecosystem's ``name``.
+    path : str or Path, optional
+        Where to write the page.
+    metrics : mapping or sequence, optional
+        Per-member metrics of each ecosystem (as for :func:`viz.to_html`),
+        keyed by name or in the order of ``ecosystems``.
+    tables : mapping or sequence of DataFrame, optional
+        A metric table per ecosystem shown beside its network (for example
+        its benefit allocation or coupling results). Without one, a summary
+        of the per-member metrics is shown, if any. Each tab also shows the
+        ecosystem's structure (:meth:`Ecosystem.summary`), and an "Overview"
+        tab puts the ecosystems side by side (:func:`overview_table`).
+    size_by, physics, labels
+        As for :func:`viz.to_html`, applied to every ecosystem.
+    title : str
+        Page title.
+    height : int
+        Height in pixels of the inline view in Jupyter.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> a, b = Ecosystem("alliance"), Ecosystem("no alliance")
+    >>> for eco in (a, b):
+    ...     eco.add_member("m", "manufacturer"); eco.add_member("p", "platform")
+    >>> a.link("m", "p", "capital")
+    >>> page = compare_html([a, b], tables={"alliance": pd.DataFrame({"gain": [1.5]})})
+    >>> page.html.count('class="ecobelt-panel"')
+    2
+    """
+    if isinstance(ecosystems, Mapping):
+        named = {str(k): v for k, v in ecosystems.items()}
+    else:
+        named = {}
+        for i, eco in enumerate(ecosystems):
+            base = getattr(eco, "name", "") or f"ecosystem {i + 1}"
+            name, k = base, 2
+            while name in named:  # equal names get a counter so every tab is reachable
+                name, k = f"{base} ({k})", k + 1
+            named[name] = eco
+    if len(named) < 2:
+        raise ParameterError(f"compare_html needs two or more ecosystems, got {len(named)}; "
+                             "use viz.to_html for one")
+    names = list(named)
+    metric_list = _named(metrics, names, "metrics")
+    table_list = _named(tables, names, "tables")
+    overview = overview_table(named)
+    pages = [("Overview", '<div class="ecobelt-overview"><h2>Side by side</h2>'
+              f"{_table_html(overview)}</div>")]
+    payloads = []
+    for i, (name, eco) in enumerate(named.items()):
+        payload = network_payload(eco, metric_list[i], size_by=size_by, physics=physics,
+                                  labels=labels)
+        payloads.append(payload)
+        side = [f"<h2>{html.escape(name)}</h2>"]
+        if table_list[i] is not None:
+            side.append(f"<h3>Metrics</h3>{_table_html(table_list[i])}")
+        elif payload["metrics"]["names"]:
+            per_member = pd.DataFrame(dict(zip(payload["metrics"]["names"],
+                                               payload["metrics"]["values"])))
+            numeric = per_member.apply(pd.to_numeric, errors="coerce")
+            side.append("<h3>Metrics per member</h3>"
+                        + _table_html(numeric.describe().T[["count", "mean", "min", "max"]]))
+        side.append(f"<h3>Structure</h3>{_table_html(eco.summary())}")
+        extra = f'<aside class="ecobelt-side">{"".join(side)}</aside>'
+        pages.append((name, panel_html(i, extra)))
+    text = build_page(title, pages, payloads, subtitle=f"{len(named)} ecosystems", tabs=True)
+    page = HtmlPage(text, height=height)
+    if path is not None:
+        page.save(path)
+    return page
