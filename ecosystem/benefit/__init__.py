@@ -8,7 +8,7 @@ split stable?" with transferable-utility cooperative games:
 * :class:`Game`: ``v`` over named players, as a float64 table indexed by
   coalition bitmask (exact methods, up to 26 players) or as a callable (the
   sampling methods); built from a dict, a function or an Ecosystem
-  (:func:`surplus_game`, :func:`synergy_game`).
+  (:func:`surplus_game`, :func:`synergy_game`, :func:`sharing_game`).
 * Solutions, each a pandas Series indexed by player: :func:`shapley` (exact,
   permutation or stratified sampling), :func:`banzhaf`, :func:`nucleolus`,
   :func:`least_core`, :func:`nash_bargaining`, :func:`equal_split`,
@@ -34,6 +34,7 @@ from ._game import MAX_EXACT_PLAYERS, Game, GameError, TooManyPlayersError
 from ._graph_games import surplus_game, surplus_routes, synergy_game
 from ._lp import SolverError
 from ._nucleolus import kohlberg, nucleolus
+from ._sharing import sharing_game
 from ._shapley import ShapleyEstimate, shapley, shapley_estimate
 from ._stability import StabilityReport, compare_allocations, stability
 from ._structured import graph_restricted, myerson, owen
@@ -47,6 +48,6 @@ __all__ = [
     "nash_bargaining", "equal_split", "proportional_split", "modified_shapley",
     "owen", "myerson", "graph_restricted",
     "stability", "StabilityReport", "compare_allocations",
-    "surplus_game", "surplus_routes", "synergy_game",
+    "surplus_game", "surplus_routes", "synergy_game", "sharing_game",
     "GameError", "TooManyPlayersError", "SolverError", "StabilityWarning",
 ]

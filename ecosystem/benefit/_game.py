@@ -214,8 +214,9 @@ class Game:
                        game: str = "surplus", **options: Any) -> "Game":
         """A game derived from an :class:`~ecosystem.Ecosystem`.
 
-        ``game`` is ``"surplus"`` (:func:`surplus_game`) or ``"synergy"``
-        (:func:`synergy_game`); ``options`` go to that function.
+        ``game`` is ``"surplus"`` (:func:`surplus_game`), ``"synergy"``
+        (:func:`synergy_game`) or ``"sharing"`` (:func:`sharing_game`, which
+        needs ``market=``); ``options`` go to that function.
         """
         from ._graph_games import GRAPH_GAMES
         if game not in GRAPH_GAMES:

@@ -243,4 +243,9 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
     return Game(players, table, name="surplus")
 
 
-GRAPH_GAMES = {"surplus": surplus_game, "synergy": synergy_game}
+def _sharing(eco: Any, members: Sequence[str] | None = None, **options: Any) -> Game:
+    from ._sharing import sharing_game
+    return sharing_game(eco, members=members, **options)
+
+
+GRAPH_GAMES = {"surplus": surplus_game, "synergy": synergy_game, "sharing": _sharing}

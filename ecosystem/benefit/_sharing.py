@@ -1,0 +1,81 @@
+"""The information-sharing savings game, from :mod:`ecosystem.bullwhip`."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .._errors import ParameterError, UnknownMemberError
+from ._game import Game
+
+__all__ = ["sharing_game"]
+
+#: Above this many sharing stages the game is kept as a callable (one bullwhip
+#: evaluation per coalition, about 2 ms each) for the sampling methods.
+MAX_TABULATED_STAGES = 16
+
+
+def sharing_game(source: Any, market: str | None = None, members: Sequence | None = None,
+                 **options: Any) -> Game:
+    """The information-sharing game of a serial chain: what sharing demand data saves.
+
+    ``v(S) = C(nobody shares) - C(the stages in S share)``, with ``C`` the
+    chain's expected holding and backorder cost per period computed exactly by
+    :func:`ecosystem.bullwhip.sharing_cost` (:func:`ecosystem.bullwhip.sharing_savings`).
+    A sharing stage forecasts from end-customer demand instead of its
+    customer's orders (seed 004 §4.2 and §5.1). Sharing changes the orders
+    every upstream stage receives, so the game need not be superadditive and a
+    member's savings can be negative.
+
+    Parameters
+    ----------
+    source : Ecosystem, SupplyChain or int
+        An ecosystem (with ``market``: the chain is
+        :func:`ecosystem.bullwhip.chain_from`), a chain, or a number of stages
+        (players are then the stage numbers 1, 2, ...).
+    market : str, optional
+        With an Ecosystem: the market whose demand the chain serves.
+    members : sequence, optional
+        The players (a subset of the chain's stages); the others never share.
+        Default: every stage.
+    **options
+        Passed to :func:`ecosystem.bullwhip.sharing_cost` (``lead_time``,
+        ``window``, ``sigma``, ``holding``, ``backorder`` ...).
+
+    Examples
+    --------
+    >>> g = sharing_game(3, lead_time=2, window=4, sigma=10)
+    >>> g.players, round(g.grand_value, 3) == round(g({1, 2, 3}), 3)
+    ((1, 2, 3), True)
+    """
+    from .. import bullwhip
+    from ..graph import Ecosystem
+    if isinstance(source, Ecosystem):
+        if market is None:
+            raise ParameterError("a sharing game from an ecosystem needs market=<member id>")
+        chain = bullwhip.chain_from(source, market)
+        stages = list(chain.members)
+    elif isinstance(source, bullwhip.SupplyChain):
+        chain = source
+        stages = list(chain.members)
+    elif isinstance(source, int) and not isinstance(source, bool) and source > 0:
+        chain = source
+        stages = list(range(1, source + 1))
+    else:
+        raise ParameterError("source must be an Ecosystem (with market=), a "
+                             f"bullwhip.SupplyChain or a number of stages, got {source!r}")
+    if members is None:
+        players = stages
+    else:
+        players = list(members)
+        for p in players:
+            if p not in stages:
+                raise UnknownMemberError(f"{p!r} is not a stage of the chain; its stages are "
+                                         + ", ".join(map(str, stages)))
+    if "sharing" in options:
+        raise ParameterError("the coalition decides who shares; do not pass sharing=")
+
+    def savings(coalition: frozenset) -> float:
+        return bullwhip.sharing_savings(chain, set(coalition), **options)
+
+    return Game.from_function(players, savings, exact=len(players) <= MAX_TABULATED_STAGES,
+                              name="information sharing")
