@@ -5,8 +5,24 @@ import pandas as pd
 import pytest
 
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError
-from ecosystem.bullwhip import (SupplyChain, chain_from, exact_ratio, sharing_savings, simulate)
-from ecosystem.cli import main
+from ecosystem.bullwhip import (Demand, SupplyChain, chain_from, compare_sharing, exact_ratio,
+                                sharing_savings, simulate)
+from ecosystem.cli import bullwhip as command
+
+
+def main(argv):
+    """Run one of this module's subcommands the way ``ecobelt`` does (exit 2 on our errors),
+    without loading the other packages' commands."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="ecobelt")
+    command.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ParameterError as error:
+        import sys
+        print(f"ecobelt {args.command}: error: {error}", file=sys.stderr)
+        return 2
 
 
 @pytest.fixture
@@ -112,3 +128,29 @@ def test_cli_reports_bad_input(capsys):
     assert main(["bullwhip", "--rho", "1"]) == 2
     assert "|rho| < 1" in capsys.readouterr().err
     assert main(["beergame", "--alpha-s", "2"]) == 2
+
+
+def test_compare_sharing_on_an_ecosystem(belt):
+    """The alliance sits between no sharing and full sharing; simulated values match the
+    exact filter within 2%; members off the chain are listed, not silently used."""
+    table = compare_sharing(belt, {"yarn", "bank"}, market="eu", replications=100,
+                            periods=1500, seed=2)
+    assert list(table.index) == ["decentralized", "alliance", "centralized"]
+    assert table.attrs["outside"] == ["bank"]
+    assert table.loc["alliance", "sharing_stages"] == ["yarn"]
+    exact = table["exact"]
+    assert exact["decentralized"] > exact["alliance"] > exact["centralized"]
+    np.testing.assert_allclose(table["order_ratio"], exact, rtol=0.02)
+    np.testing.assert_allclose(table["total_cost"], table["expected_cost"], rtol=0.02)
+    nonlinear = compare_sharing(belt, {"plant"}, market="eu", z=1.0, replications=10,
+                                periods=200, seed=2)
+    assert nonlinear["exact"].isna().all()
+
+
+def test_compare_sharing_errors(belt):
+    with pytest.raises(ParameterError, match="needs market="):
+        compare_sharing(belt, {"plant"})
+    with pytest.raises(ParameterError, match="not one string"):
+        compare_sharing(belt, "plant", market="eu")
+    with pytest.raises(ParameterError, match="AR\\(1\\) or normal demand"):
+        compare_sharing(belt, {"plant"}, market="eu", demand=Demand.step(1, 2, 3))

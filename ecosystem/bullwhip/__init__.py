@@ -13,6 +13,7 @@ period.
 from ._beer_game import BeerGameResult, beer_game
 from ._chain import SupplyChain, chain_from
 from ._closed_forms import chen_ratio, lpw_ratio, smoothing_ratio
+from ._compare import compare_sharing
 from ._demand import Demand
 from ._linear_filter import exact_ratio, net_inventory_ratio, sharing_cost, sharing_savings
 from ._simulate import METRICS, BullwhipResult, simulate
@@ -21,6 +22,6 @@ __all__ = [
     "simulate", "BullwhipResult", "METRICS", "Demand",
     "chen_ratio", "smoothing_ratio", "lpw_ratio",
     "exact_ratio", "net_inventory_ratio", "sharing_cost", "sharing_savings",
-    "SupplyChain", "chain_from",
+    "SupplyChain", "chain_from", "compare_sharing",
     "beer_game", "BeerGameResult",
 ]
