@@ -39,7 +39,6 @@ __all__ = ["Diffusion", "independent_cascade", "linear_threshold", "heat",
            "influence_maximization", "spillover_pool"]
 
 _DEFAULT_FLOWS = ("technology", "information")
-_CELLS_PER_BATCH = 20_000_000  # runs x links held at once; bounds memory on large belts
 
 
 @dataclass(frozen=True)
@@ -76,15 +75,14 @@ class Diffusion:
 
 
 def _layers(eco: Ecosystem, flows: Iterable[Flow | str], weight: str) -> sp.csr_array:
-    flows = [Flow.coerce(f, "flow") for f in flows]
-    if not flows:
+    """The sum of the chosen layers' weighted adjacencies, without self-links."""
+    chosen = [list(Flow).index(Flow.coerce(f, "flow")) for f in flows]
+    if not chosen:
         raise ParameterError("give at least one flow layer")
-    total = eco.adjacency(flows[0], weight=weight)
-    for flow in flows[1:]:
-        total = total + eco.adjacency(flow, weight=weight)
-    total.setdiag(0)  # a member does not convert itself
-    total.eliminate_zeros()
-    return total.tocsr()
+    src, dst, flow, w = eco.edge_arrays(weight)
+    keep = np.isin(flow, chosen) & (src != dst)  # a member does not convert itself
+    n = len(eco)
+    return sp.csr_array((w[keep], (src[keep], dst[keep])), shape=(n, n))
 
 
 def _seed_positions(eco: Ecosystem, seeds: Iterable[str]) -> np.ndarray:
@@ -109,39 +107,53 @@ def _check_runs(runs: int) -> None:
         raise ParameterError(f"runs must be a positive integer, got {runs!r}")
 
 
-def _summarise(eco: Ecosystem, first: np.ndarray) -> Diffusion:
-    """Turn first-adoption steps (runs x members, -1 = never) into a Diffusion."""
-    runs, n = first.shape
-    adopted = first >= 0
+def _summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) -> Diffusion:
+    """Turn adoption events (cells run * n + member, and their steps) into a Diffusion.
+
+    Every aggregate is a bincount over the events, so the cost follows the
+    number of adoptions, not runs x members.
+    """
+    cells, steps = events
+    n = len(eco)
+    run_of, member_of = np.divmod(cells, n)
     members = list(eco.graph)
-    last = int(first.max()) if adopted.any() else 0
-    nodes = pd.DataFrame.from_dict(dict(eco.graph.nodes(data=True)), orient="index",
-                                   columns=["ring", "role"]).loc[members]
-    steps = np.arange(last + 1)
-    by_step = np.stack([((first >= 0) & (first <= t)).mean(axis=0) for t in steps])  # steps x n
+    last = int(steps.max()) if steps.size else 0
+    rings = np.array([d["ring"] for _, d in eco.graph.nodes(data=True)], dtype=str)
+    roles = np.array([d["role"] for _, d in eco.graph.nodes(data=True)], dtype=str)
+    count = np.bincount(member_of, minlength=n)
+    per_step = np.zeros((last + 1, n))
+    np.add.at(per_step, (steps, member_of), 1.0)
+    by_step = np.cumsum(per_step, axis=0) / runs  # steps x members: P(adopted by step)
     curve = {"all": by_step.mean(axis=1)}
     for ring in Ring:
-        mask = (nodes["ring"] == ring.value).to_numpy()
+        mask = rings == ring.value
         if mask.any():
             curve[ring.value] = by_step[:, mask].mean(axis=1)
-    with np.errstate(invalid="ignore"):
-        time = np.where(adopted, first, 0).sum(axis=0) / adopted.sum(axis=0)
+    time = np.divide(np.bincount(member_of, weights=steps, minlength=n), count,
+                     out=np.full(n, np.nan), where=count > 0)
+    never = np.iinfo(np.int64).max
 
-    def groups(kind: str) -> pd.DataFrame:
-        rows = {}
-        for name, frame in nodes.groupby(kind):
-            mask = nodes.index.isin(frame.index)
-            reached = np.where(adopted[:, mask], first[:, mask], np.iinfo(np.int64).max).min(axis=1)
-            hit = reached != np.iinfo(np.int64).max
-            rows[name] = {"members": int(mask.sum()), "reach": float(adopted[:, mask].mean()),
-                          "p_reached": float(hit.mean()),
-                          "time_to_reach": float(reached[hit].mean()) if hit.any() else np.nan}
-        return pd.DataFrame.from_dict(rows, orient="index").rename_axis(kind)
+    def groups(labels: np.ndarray, kind: str) -> pd.DataFrame:
+        names, codes = np.unique(labels, return_inverse=True)
+        g = len(names)
+        reached = np.full(runs * g, never, dtype=np.int64)  # first step per (run, group)
+        np.minimum.at(reached, run_of * g + codes[member_of], steps)
+        reached = reached.reshape(runs, g)
+        hit = reached != never
+        hits = hit.sum(axis=0)
+        sizes = np.bincount(codes, minlength=g)
+        return pd.DataFrame({
+            "members": sizes,
+            "reach": np.bincount(codes, weights=count / runs, minlength=g) / sizes,
+            "p_reached": hits / runs,
+            "time_to_reach": np.divide(np.where(hit, reached, 0).sum(axis=0), hits,
+                                       out=np.full(g, np.nan), where=hits > 0)},
+            index=pd.Index(names, name=kind))
 
-    return Diffusion(curve=pd.DataFrame(curve, index=pd.Index(steps, name="step")),
-                     adoption=pd.Series(adopted.mean(axis=0), index=members, name="adoption"),
+    return Diffusion(curve=pd.DataFrame(curve, index=pd.Index(np.arange(last + 1), name="step")),
+                     adoption=pd.Series(count / runs, index=members, name="adoption"),
                      time_to_adopt=pd.Series(time, index=members, name="time_to_adopt"),
-                     by_ring=groups("ring"), by_role=groups("role"), runs=runs)
+                     by_ring=groups(rings, "ring"), by_role=groups(roles, "role"), runs=runs)
 
 
 def independent_cascade(eco: Ecosystem, seeds: str | Iterable[str], *,
@@ -183,30 +195,82 @@ def independent_cascade(eco: Ecosystem, seeds: str | Iterable[str], *,
             raise ParameterError(f"probability must be in [0, 1], got {probability!r}")
         chance = _layers(eco, flows, "volume")
         chance.data[:] = probability
-    coo = chance.tocoo()
-    src, p = coo.row, coo.data
-    n, m = len(eco), len(src)
-    incidence = sp.csr_array((np.ones(m), (np.arange(m), coo.col)), shape=(m, n))
-    rng = np.random.default_rng(seed)
+    events = _spread(chance.tocsr(), start, runs, max_steps, np.random.default_rng(seed),
+                     threshold=False)
+    return _summarise(eco, events, runs)
+
+
+def _out_links(weights: sp.csr_array, cells: np.ndarray, n: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The outgoing links of (run, member) cells, flattened as run * n + member.
+
+    Returns the run-offset of each link (run * n), its target and its weight.
+    """
+    runs_of, members = np.divmod(cells, n)
+    start, stop = weights.indptr[members], weights.indptr[members + 1]
+    count = stop - start
+    total = int(count.sum())
+    position = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    link = np.repeat(start, count) + position
+    return np.repeat(runs_of * n, count), weights.indices[link], weights.data[link]
+
+
+def _distinct(cells: np.ndarray, stamp: np.ndarray) -> np.ndarray:
+    """``cells`` without repeats, in first-seen order, using a scratch array (no sort).
+
+    ``stamp`` holds 0 everywhere on entry and on exit (so it can be a lazy np.zeros).
+    """
+    position = np.arange(1, cells.size + 1)
+    stamp[cells] = cells.size + 1  # larger than any position
+    np.minimum.at(stamp, cells, position)  # defined for repeats, unlike plain assignment
+    keep = stamp[cells] == position
+    stamp[cells] = 0
+    return cells[keep]
+
+
+def _spread(weights: sp.csr_array, start: np.ndarray, runs: int, max_steps: int | None,
+            rng: np.random.Generator, *, threshold: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Adoption events of all runs: cells (run * n + member) and the step of adoption.
+
+    All runs advance together; each step touches only the links leaving the
+    members that adopted in the previous step, so the work is that of a
+    one-run-at-a-time loop, without its Python overhead. ``threshold``
+    selects the linear-threshold rule (weights are in-shares; a member's
+    uniform threshold is drawn when a link first reaches it), otherwise each
+    touched link converts its target with probability equal to its weight.
+    """
+    n = weights.shape[0]
+    adopted = np.zeros(runs * n, dtype=bool)  # zero pages cost nothing until touched
+    stamp = np.zeros(runs * n, dtype=np.int64)
+    fresh = np.unique((np.arange(runs)[:, None] * n + start[None, :]).ravel())
+    adopted[fresh] = True
+    found_cells, found_steps = [fresh], [np.zeros(fresh.size, dtype=np.int64)]
+    if threshold:
+        pressure = np.zeros(runs * n)
+        bar = np.zeros(runs * n)
+        drawn = np.zeros(runs * n, dtype=bool)
     limit = n if max_steps is None else max_steps
-    batch = max(1, min(runs, _CELLS_PER_BATCH // max(m, 1)))
-    first = np.full((runs, n), -1, dtype=np.int64)
-    for lo in range(0, runs, batch):  # batches bound memory; each batch is vectorised
-        hi = min(runs, lo + batch)
-        active = np.zeros((hi - lo, n), dtype=bool)
-        active[:, start] = True
-        fresh = active.copy()
-        first[lo:hi, start] = 0
-        # each step depends on the adopters of the previous one
-        for step in range(1, limit + 1):
-            if not fresh.any():
-                break
-            tries = fresh[:, src] & (rng.random((hi - lo, m)) < p)
-            hit = (incidence.T @ tries.T.astype(np.float32)).T > 0
-            fresh = hit & ~active
-            active |= fresh
-            first[lo:hi][fresh] = step
-    return _summarise(eco, first)
+    # each step depends on the adopters of the previous one
+    for step in range(1, limit + 1):
+        offset, target, weight = _out_links(weights, fresh, n)
+        cells = offset + target
+        if threshold:
+            np.add.at(pressure, cells, weight)
+            cells = _distinct(cells[~adopted[cells]], stamp)
+            new = cells[~drawn[cells]]
+            bar[new] = rng.random(new.size)
+            drawn[new] = True
+            cells = cells[pressure[cells] >= bar[cells] - 1e-12]
+        else:
+            cells = cells[rng.random(cells.size) < weight]
+            cells = _distinct(cells[~adopted[cells]], stamp)
+        if cells.size == 0:
+            break
+        adopted[cells] = True
+        found_cells.append(cells)
+        found_steps.append(np.full(cells.size, step, dtype=np.int64))
+        fresh = cells
+    return np.concatenate(found_cells), np.concatenate(found_steps)
 
 
 def _combined_chances(eco: Ecosystem, flows: Iterable[Flow | str], attribute: str
@@ -251,27 +315,9 @@ def linear_threshold(eco: Ecosystem, seeds: str | Iterable[str], *,
     """
     _check_runs(runs)
     start = _seed_positions(eco, seeds)
-    shares = _in_shares(_layers(eco, flows, weight))
-    n = len(eco)
-    rng = np.random.default_rng(seed)
-    limit = n if max_steps is None else max_steps
-    batch = max(1, min(runs, _CELLS_PER_BATCH // max(n, 1)))
-    first = np.full((runs, n), -1, dtype=np.int64)
-    for lo in range(0, runs, batch):  # batches bound memory; each batch is vectorised
-        hi = min(runs, lo + batch)
-        threshold = rng.random((hi - lo, n))
-        active = np.zeros((hi - lo, n), dtype=bool)
-        active[:, start] = True
-        first[lo:hi, start] = 0
-        # each step depends on the adopters of the previous one
-        for step in range(1, limit + 1):
-            pressure = (shares.T @ active.T.astype(float)).T
-            fresh = (pressure >= threshold - 1e-12) & ~active
-            if not fresh.any():
-                break
-            active |= fresh
-            first[lo:hi][fresh] = step
-    return _summarise(eco, first)
+    events = _spread(_in_shares(_layers(eco, flows, weight)), start, runs, max_steps,
+                     np.random.default_rng(seed), threshold=True)
+    return _summarise(eco, events, runs)
 
 
 def heat(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str],
