@@ -154,3 +154,16 @@ def test_compare_sharing_errors(belt):
         compare_sharing(belt, "plant", market="eu")
     with pytest.raises(ParameterError, match="AR\\(1\\) or normal demand"):
         compare_sharing(belt, {"plant"}, market="eu", demand=Demand.step(1, 2, 3))
+
+
+def test_cli_bullwhip_on_a_spec_file(belt, tmp_path, capsys):
+    path = tmp_path / "belt.yaml"
+    belt.save(str(path))
+    status = main(["bullwhip", "--spec", str(path), "--market", "eu", "--share", "yarn",
+                   "--replications", "20", "--periods", "300"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "shop" in out and "yarn" in out and "partial" in out
+    assert main(["bullwhip", "--spec", str(path)]) == 2
+    assert "--spec needs --market" in capsys.readouterr().err
+    assert main(["bullwhip", "--spec", str(path), "--market", "eu", "--lead-time", "3"]) == 2

@@ -37,10 +37,15 @@ _MAX_LENGTH = 2_000_000
 def _setup(stages, lead_time, forecast, window, alpha, rho, sharing):
     chain = stages if isinstance(stages, SupplyChain) else None
     if chain is not None:
+        if lead_time is not None and tuple(per_stage(lead_time, chain.stages, "lead_time")) \
+                != chain.lead_times:
+            raise ParameterError("lead_time conflicts with the chain's own lead times; leave it "
+                                 "out when passing a SupplyChain")
         count, lead_time = chain.stages, list(chain.lead_times)
         labels = list(chain.members)
     else:
         count = check_stages(stages)
+        lead_time = 2 if lead_time is None else lead_time
         labels = list(range(1, count + 1))
     policies = stage_policies(count, lead_time, forecast, window, alpha)
     return policies, resolve_sharing(sharing, count, chain), check_rho(rho), labels
@@ -90,14 +95,15 @@ def _ratios(policies, shares, rho):
     return (np.array([o @ o for o in orders]) / base, np.array([v @ v for v in net]) / base)
 
 
-def exact_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = 2,
+def exact_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = None,
                 forecast: Any = "moving_average", window: Any = 5, alpha: Any = 0.3,
                 rho: float = 0.0, sharing: Any = "decentralized") -> pd.Series:
     """Exact cumulative order-variance ratios Var(q_k) / Var(D) of a linear chain.
 
     Valid for ``z = 0`` with negative orders allowed (or for any ``z`` with the
     ``"ar1"`` forecast, whose safety stock is constant), AR(1) demand with
-    coefficient ``rho`` (i.i.d. for 0). Arguments as in :func:`simulate`;
+    coefficient ``rho`` (i.i.d. for 0). Arguments as in :func:`simulate`
+    (``lead_time`` defaults to 2, or to the chain's own lead times);
     ``sharing`` may be partial (a collection of stage numbers or member ids).
 
     Returns
@@ -122,7 +128,7 @@ def exact_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = 2,
     return pd.Series(ratios, index=pd.Index(labels, name="stage"), name="order_ratio")
 
 
-def net_inventory_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = 2,
+def net_inventory_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = None,
                         forecast: Any = "moving_average", window: Any = 5, alpha: Any = 0.3,
                         rho: float = 0.0, sharing: Any = "decentralized") -> pd.Series:
     """Exact Var(net inventory_k) / Var(D) per stage of a linear chain.
@@ -142,7 +148,7 @@ def net_inventory_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = 2,
 
 
 def sharing_cost(stages: int | SupplyChain = 1, *, sharing: Any = "decentralized",
-                 lead_time: Any = 2, forecast: Any = "moving_average", window: Any = 5,
+                 lead_time: Any = None, forecast: Any = "moving_average", window: Any = 5,
                  alpha: Any = 0.3, rho: float = 0.0, sigma: float = 1.0, holding: Any = 0.5,
                  backorder: Any = 1.0, safety_stock: str = "optimal") -> pd.Series:
     """Expected holding + backorder cost per period of each stage, given who shares.

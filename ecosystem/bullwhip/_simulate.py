@@ -79,6 +79,9 @@ class BullwhipResult:
 def stage_policies(stages: int, lead_time: Any, forecast: Any, window: Any, alpha: Any,
                    z: Any = 0.0) -> list[StagePolicy]:
     """Check and expand scalar-or-per-stage settings into one policy per stage."""
+    for value, check in ((lead_time, check_lead_time), (window, check_window)):
+        if not isinstance(value, (list, tuple, np.ndarray)):
+            check(value)  # a shared value is reported without a stage number
     rows = zip(per_stage(lead_time, stages, "lead_time"), per_stage(forecast, stages, "forecast"),
                per_stage(window, stages, "window"), per_stage(alpha, stages, "alpha"),
                per_stage(z, stages, "z"))
@@ -177,7 +180,7 @@ def _stage(incoming: np.ndarray, signal: np.ndarray, policy: StagePolicy, level:
     return orders, net, None
 
 
-def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = 2, forecast: Any = "moving_average",
+def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None, forecast: Any = "moving_average",
              window: Any = 5, alpha: Any = 0.3, demand: Demand | Any = None,
              sharing: Any = "decentralized", z: Any = 0.0, negative_orders: bool = True,
              backlog: bool = True, holding: Any = 0.5, backorder: Any = 1.0,
@@ -191,9 +194,10 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = 2, forecast: Any
     stages : int or SupplyChain
         The number of stages, or a chain from :func:`chain_from` (its lead
         times are used and ``lead_time`` must be left at its default).
-    lead_time : int or list of int
+    lead_time : int or list of int, optional
         ``L`` per stage: the periods an order-up-to level covers, i.e. the
         physical lead time plus the review period (so ``L >= 1`` in practice).
+        Default 2, or the chain's own lead times.
     forecast : str or list of str
         ``"moving_average"`` (``"ma"``), ``"exponential_smoothing"`` (``"es"``)
         or ``"ar1"`` (the known-process forecast; demand must be AR(1)).
@@ -233,6 +237,15 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = 2, forecast: Any
     -------
     BullwhipResult
 
+    Notes
+    -----
+    Each replication's ratio divides two sample variances over ``periods``;
+    for persistent demand (``rho`` near 1) or long smoothing memories this
+    estimate is biased by roughly ``(1 + rho) / ((1 - rho) periods)``, so use
+    more periods (fewer replications) there. Compare with :func:`exact_ratio`
+    and the closed forms (:func:`chen_ratio`, :func:`smoothing_ratio`,
+    :func:`lpw_ratio`) at ``z = 0`` with returns allowed.
+
     Examples
     --------
     >>> result = simulate(1, lead_time=2, window=5, replications=200, periods=2000, seed=1)
@@ -244,13 +257,14 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = 2, forecast: Any
     """
     chain = stages if isinstance(stages, SupplyChain) else None
     if chain is not None:
-        if lead_time != 2 and tuple(per_stage(lead_time, chain.stages, "lead_time")) \
+        if lead_time is not None and tuple(per_stage(lead_time, chain.stages, "lead_time")) \
                 != chain.lead_times:
             raise ParameterError("lead_time conflicts with the chain's own lead times; leave it "
                                  "out when passing a SupplyChain")
         count, lead_time = chain.stages, list(chain.lead_times)
     else:
         count = check_stages(stages)
+        lead_time = 2 if lead_time is None else lead_time
     policies = stage_policies(count, lead_time, forecast, window, alpha, z)
     shares = resolve_sharing(sharing, count, chain)
     holding = [check_nonnegative(v, "holding", k + 1)

@@ -17,8 +17,9 @@ def register(subparsers) -> None:
                     "ratios. L (--lead-time) is the number of periods an order-up-to level "
                     "covers: physical lead time plus the review period.")
     parser.add_argument("--stages", type=int, default=4)
-    parser.add_argument("--lead-time", default="2", metavar="L[,L...]",
-                        help="L per stage (one value for all, or one per stage)")
+    parser.add_argument("--lead-time", metavar="L[,L...]",
+                        help="L per stage (one value for all, or one per stage; default 2, or "
+                             "the chain's own with --spec)")
     parser.add_argument("--forecast", default="moving_average",
                         help="moving_average (ma), exponential_smoothing (es) or ar1")
     parser.add_argument("--window", type=int, default=5, help="moving-average window p")
@@ -79,10 +80,13 @@ def run_bullwhip(args: argparse.Namespace) -> int:
         if not args.market:
             raise ParameterError("--spec needs --market (the member whose demand the chain "
                                  "serves)")
+        if args.lead_time is not None:
+            raise ParameterError("--lead-time cannot be used with --spec: the chain's lead "
+                                 "times come from its logistics links")
         stages = bw.chain_from(read_spec(args.spec), args.market)
         lead_time = list(stages.lead_times)
     else:
-        stages, lead_time = args.stages, _lead_times(args.lead_time)
+        stages, lead_time = args.stages, _lead_times(args.lead_time or "2")
     scenarios = {"both": ["decentralized", "centralized"]}.get(args.sharing, [args.sharing])
     sharings: dict[str, object] = {name: name for name in scenarios}
     if args.share:
