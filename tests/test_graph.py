@@ -351,8 +351,7 @@ def test_validation_error_shows_five_problems_and_counts_the_rest():
     eco = Ecosystem()
     for i in range(4):
         eco.graph.add_node(f"ghost{i}")  # two problems each
-    with pytest.raises(ValidationError, match=r"^8 problem\(s\): .*ghost2'?[^;]*$|"
-                                              r"\(and 3 more\)$") as info:
+    with pytest.raises(ValidationError, match=r"^8 problem\(s\): member 'ghost0'") as info:
         eco.validate()
     assert len(info.value.problems) == 8
     assert str(info.value).endswith("(and 3 more)")
