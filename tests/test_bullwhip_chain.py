@@ -1,7 +1,6 @@
 """Chains read from an ecosystem, partial sharing by an alliance, and the CLI."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError

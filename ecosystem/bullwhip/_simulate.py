@@ -180,8 +180,8 @@ def _stage(incoming: np.ndarray, signal: np.ndarray, policy: StagePolicy, level:
     return orders, net, None
 
 
-def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None, forecast: Any = "moving_average",
-             window: Any = 5, alpha: Any = 0.3, demand: Demand | Any = None,
+def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
+             forecast: Any = "moving_average", window: Any = 5, alpha: Any = 0.3, demand: Demand | Any = None,
              sharing: Any = "decentralized", z: Any = 0.0, negative_orders: bool = True,
              backlog: bool = True, holding: Any = 0.5, backorder: Any = 1.0,
              replications: int = 1000, periods: int = 1000, warmup: int | None = None,
