@@ -237,3 +237,64 @@ def test_sharing_cost_and_savings():
 def test_bad_input_is_reported(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def _reference_stage(demand, lead, window, level, returns):
+    """A plain loop over periods: moving-average order-up-to stage, full supply after L."""
+    history = [level] * window
+    position, net = lead * level, 0.0
+    pipeline = [level] * lead
+    orders, nets = [], []
+    for d in demand:
+        pipeline.append(None)
+        net += pipeline.pop(0) if lead else 0.0
+        net -= d
+        history = history[1:] + [d]
+        target = lead * sum(history) / window
+        order = target - (position - d)
+        if not returns:
+            order = max(order, 0.0)
+        position += order - d
+        if lead:
+            pipeline[-1] = order
+        else:
+            net += order
+        orders.append(order)
+        nets.append(net)
+    return np.array(orders), np.array(nets)
+
+
+@pytest.mark.parametrize("returns", [True, False])
+@pytest.mark.parametrize("lead, window", [(0, 1), (1, 3), (3, 5)])
+def test_vectorised_stage_matches_a_plain_loop(returns, lead, window):
+    """The running-maximum and recursive net-inventory kernels agree with a per-period loop."""
+    rng = np.random.default_rng(lead * 10 + window)
+    sales = np.abs(100 + 40 * rng.standard_normal(150))
+    result = simulate(2, lead_time=lead, window=window, demand=sales, negative_orders=returns,
+                      replications=1, keep_series=True)
+    orders, nets = _reference_stage(sales, lead, window, sales[0], returns)
+    np.testing.assert_allclose(result.orders[0, 0], orders, atol=1e-8)
+    np.testing.assert_allclose(result.net_inventory[0, 0], nets, atol=1e-8)
+    upstream, upstream_net = _reference_stage(orders, lead, window, sales[0], returns)
+    np.testing.assert_allclose(result.orders[1, 0], upstream, atol=1e-8)
+    np.testing.assert_allclose(result.net_inventory[1, 0], upstream_net, atol=1e-8)
+
+
+def test_safety_stock_kernels_match_plain_formulas():
+    """Rolling sample sd over the window (moving average) and smoothed squared errors
+    (exponential smoothing), against pandas and a loop."""
+    from ecosystem.bullwhip._forecast import StagePolicy, order_up_to
+    rng = np.random.default_rng(0)
+    signal = 100 + 10 * rng.standard_normal((2, 60))
+    y, _ = order_up_to(signal, StagePolicy("moving_average", 3, window=4, z=1.5), 100.0)
+    padded = pd.Series(np.concatenate([[100.0] * 3, signal[0]]))
+    expected = 3 * padded.rolling(4).mean() + 1.5 * np.sqrt(3) * padded.rolling(4).std()
+    np.testing.assert_allclose(y[0], expected.to_numpy()[3:], atol=1e-9)
+    y, _ = order_up_to(signal, StagePolicy("exponential_smoothing", 2, alpha=0.3, z=1.0), 100.0)
+    forecast, square, expected = 100.0, 0.0, []
+    for value in signal[0]:
+        error = value - forecast
+        square = 0.3 * error * error + 0.7 * square
+        forecast += 0.3 * error
+        expected.append(2 * forecast + np.sqrt(2) * np.sqrt(square))
+    np.testing.assert_allclose(y[0], expected, atol=1e-9)
