@@ -152,7 +152,8 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
         raise ParameterError(f"tolerance must be > 0, got {tolerance}")
     if method == "permutation":
         max_samples = 5000 if max_samples is None else int(max_samples)
-        per_round = max(1, min(max_samples, 4_000_000 // (n * (n + 1))))
+        # rounds of at most 64 orders (fewer for big games: bounded membership matrices)
+        per_round = max(1, min(64, 4_000_000 // (n * (n + 1))))
         total = np.zeros(n)
         square = np.zeros(n)
         done = 0
