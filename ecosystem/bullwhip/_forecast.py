@@ -56,8 +56,10 @@ def ar1_error_sd(lead_time: int, rho: float, sigma: float) -> float:
 def _rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
     """Sums over the last ``window`` periods (zeros before period 0)."""
     total = np.cumsum(values, axis=1)
-    total[:, window:] -= total[:, :-window].copy()
-    return total
+    sums = np.empty_like(total)
+    sums[:, :window] = total[:, :window]
+    np.subtract(total[:, window:], total[:, :-window], out=sums[:, window:])
+    return sums
 
 
 def order_up_to(signal: np.ndarray, policy: StagePolicy, level: float,

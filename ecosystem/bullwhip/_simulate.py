@@ -167,7 +167,9 @@ def _stage(incoming: np.ndarray, signal: np.ndarray, policy: StagePolicy, level:
         np.cumsum(orders, axis=1, out=orders)
         np.maximum(orders[:, 0], 0.0, out=orders[:, 0])
         np.maximum.accumulate(orders, axis=1, out=orders)
-        orders[:, 1:] -= orders[:, :-1].copy()
+        peaks, orders = orders, np.empty_like(orders)
+        orders[:, 0] = peaks[:, 0]
+        np.subtract(peaks[:, 1:], peaks[:, :-1], out=orders[:, 1:])
     # net inventory: NI_t = NI_{t-1} + q_{t-L} - d_t, from the steady NI = safety stock
     net = np.empty_like(orders)
     periods = orders.shape[1]
