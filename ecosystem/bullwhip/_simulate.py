@@ -29,7 +29,7 @@ from ._params import (check_alpha, check_forecast, check_lead_time, check_nonneg
 
 __all__ = ["simulate", "BullwhipResult", "stage_policies", "METRICS"]
 
-_BLOCK_ELEMENTS = 16_384
+_BLOCK_ELEMENTS = 32_768
 
 #: Per-stage outputs, in the order of the summary's columns.
 METRICS = ("order_ratio", "amplification", "inventory_ratio", "fill_rate", "holding_cost",
