@@ -298,3 +298,22 @@ def test_safety_stock_kernels_match_plain_formulas():
         forecast += 0.3 * error
         expected.append(2 * forecast + np.sqrt(2) * np.sqrt(square))
     np.testing.assert_allclose(y[0], expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("options, match", [
+    (dict(periods=1), "periods must be a whole number >= 2"),
+    (dict(replications=0), "replications must be a whole number >= 1"),
+    (dict(warmup=-5), "warmup must be a whole number >= 0"),
+    (dict(confidence=1.0), r"confidence must be in \(0, 1\)"),
+    (dict(demand=[1.0, 2.0, 3.0], warmup=2), "needs at least warmup"),
+])
+def test_bad_run_settings_are_reported(options, match):
+    with pytest.raises(ParameterError, match=match):
+        simulate(2, **options)
+
+
+def test_zero_lead_time_passes_demand_through():
+    """L = 0: nothing to cover, so orders equal demand and no stock is ever short."""
+    summary = simulate(2, lead_time=0, replications=3, periods=50, seed=0).summary
+    np.testing.assert_allclose(summary["order_ratio"], 1.0)
+    np.testing.assert_allclose(summary["fill_rate"], 1.0)

@@ -288,9 +288,10 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
             raise ParameterError("lost sales (backlog=False) need every lead_time >= 1")
     if not 0 < confidence < 1:
         raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
-    for name, value in (("replications", replications), ("periods", periods)):
-        if not float(value).is_integer() or value < 1:
-            raise ParameterError(f"{name} must be a whole number >= 1, got {value!r}")
+    for name, value, least in (("replications", replications, 1), ("periods", periods, 2)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
+            why = " (a variance needs two periods)" if least == 2 else ""
+            raise ParameterError(f"{name} must be a whole number >= {least}{why}, got {value!r}")
     warmup = _default_warmup(policies, demand) if warmup is None else warmup
     if not float(warmup).is_integer() or warmup < 0:
         raise ParameterError(f"warmup must be a whole number >= 0, got {warmup!r}")
