@@ -5,9 +5,30 @@ stage from the overseas consumer to the original supplier; the information
 sharing of a core-enterprise alliance (§5.1) is meant to damp it. This package
 measures that on textbook chains and on a user's own ecosystem.
 
+* :func:`simulate` -- Monte-Carlo chain of order-up-to stages (moving average,
+  exponential smoothing or known AR(1) forecasts), decentralized, centralized
+  or partially shared, vectorised over replications and periods;
+* :func:`chen_ratio`, :func:`smoothing_ratio`, :func:`lpw_ratio` -- the
+  published closed forms; :func:`exact_ratio`, :func:`net_inventory_ratio`
+  -- exact values of any chain of linear forecasters;
+* :func:`sharing_cost`, :func:`sharing_savings` -- expected cost of a chain
+  given who shares, the characteristic function of a sharing game;
+* :func:`chain_from`, :func:`compare_sharing` -- the chain serving one market
+  of an :class:`~ecosystem.Ecosystem`, and its alliance versus no / full sharing;
+* :func:`beer_game` -- Sterman's (1989) board game with his ordering rule.
+
 Convention used everywhere: ``L`` (``lead_time``) is the number of periods an
 order-up-to level must cover, i.e. the physical lead time plus the review
-period.
+period. Stage 1 faces the market; higher stages are further upstream.
+
+Examples
+--------
+>>> from ecosystem import bullwhip
+>>> bullwhip.chen_ratio(2, 5)
+2.12
+>>> shared = bullwhip.exact_ratio(3, lead_time=2, window=5, sharing={3})
+>>> bool(shared.iloc[-1] < bullwhip.exact_ratio(3, lead_time=2, window=5).iloc[-1])
+True
 """
 
 from ._beer_game import BeerGameResult, beer_game
