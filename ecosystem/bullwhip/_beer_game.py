@@ -20,7 +20,7 @@ So an order reaches the supplier two weeks later and its cases arrive two
 weeks after shipping: four weeks for the retailer, wholesaler and distributor,
 three for the factory (request slip, then two weeks of production).
 
-Ordering rule (Sterman 1989, eq. 7-10)::
+Ordering rule (Sterman 1989, the anchoring-and-adjustment heuristic)::
 
     O_t = max(0, Lhat_t + alpha_S (S' - S_t - beta SL_t))
     Lhat_t = theta IO_t + (1 - theta) Lhat_{t-1}
