@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.signal import lfilter
-
 from .._errors import ParameterError
 from ._params import check_nonnegative, check_rho
 
@@ -124,6 +122,7 @@ class Demand:
         shocks = rng.standard_normal((replications, periods)) * self.sigma
         if self.rho == 0.0:
             return shocks + self.mu
+        from scipy.signal import lfilter  # scipy.signal takes a second to import: on use
         start = rng.standard_normal(replications) * np.sqrt(self.variance)
         # deviations follow x_t = rho x_{t-1} + e_t from a stationary x_{-1}
         path = lfilter([1.0], [1.0, -self.rho], shocks, axis=1,

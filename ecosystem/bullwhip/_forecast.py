@@ -25,8 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import lfilter
-
 __all__ = ["StagePolicy", "order_up_to", "level_changes", "ar1_coefficient", "ar1_error_sd"]
 
 
@@ -95,6 +93,7 @@ def order_up_to(signal: np.ndarray, policy: StagePolicy, level: float,
             squares = _rolling_sum(deviation * deviation, p)
             spread = np.sqrt(np.maximum(squares - p * forecast * forecast, 0.0) / (p - 1))
     else:
+        from scipy.signal import lfilter  # scipy.signal takes a second to import: on use
         alpha = policy.alpha
         forecast = lfilter([alpha], [1.0, alpha - 1.0], deviation, axis=1)
         spread = None
@@ -120,6 +119,7 @@ def level_changes(signal: np.ndarray, policy: StagePolicy, level: float,
     lead = policy.lead_time
     change = np.empty_like(signal)
     if policy.forecast == "exponential_smoothing":
+        from scipy.signal import lfilter  # scipy.signal takes a second to import: on use
         alpha = policy.alpha
         smoothed = lfilter([alpha * lead], [1.0, alpha - 1.0], signal - level, axis=1)
         change[:, 0] = smoothed[:, 0]

@@ -20,8 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lfilter
-from scipy.stats import norm
 
 from .._errors import ParameterError
 from ._chain import SupplyChain, resolve_sharing
@@ -66,6 +64,7 @@ def _length(policies, rho: float) -> int:
 def _responses(policies, shares, rho: float) -> tuple[np.ndarray, list, list]:
     """Impulse responses to one demand innovation: demand, each stage's orders and
     net inventory."""
+    from scipy.signal import lfilter  # scipy.signal takes a second to import: on use
     n = _length(policies, rho)
     demand = rho ** np.arange(n, dtype=float)
     incoming = demand
@@ -198,6 +197,7 @@ def sharing_cost(stages: int | SupplyChain = 1, *, sharing: Any = "decentralized
                   for k, v in enumerate(per_stage(holding, count, "holding"))])
     b = np.array([check_nonnegative(v, "backorder", k + 1)
                   for k, v in enumerate(per_stage(backorder, count, "backorder"))])
+    from scipy.stats import norm  # scipy.stats is slow to import: on use
     _, inventory = _ratios(policies, shares, rho)
     spread = sigma * np.sqrt(inventory)
     if safety_stock == "optimal":

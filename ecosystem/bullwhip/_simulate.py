@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._errors import ParameterError
 from ._chain import SupplyChain, resolve_sharing
@@ -365,6 +364,7 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
 
 
 def _summarise(per_rep: dict, labels: list, confidence: float) -> pd.DataFrame:
+    from scipy import stats  # scipy.stats is slow to import: on use
     columns = {}
     for name in METRICS:
         values = per_rep[name]
