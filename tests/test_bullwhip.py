@@ -317,3 +317,15 @@ def test_zero_lead_time_passes_demand_through():
     summary = simulate(2, lead_time=0, replications=3, periods=50, seed=0).summary
     np.testing.assert_allclose(summary["order_ratio"], 1.0)
     np.testing.assert_allclose(summary["fill_rate"], 1.0)
+
+
+def test_mixed_forecasters_per_stage_match_exact_filter():
+    """Per-stage lists: a moving-average retailer, a smoothing distributor that shares
+    end demand, an AR(1)-forecasting factory; simulated within 2% of the exact filter."""
+    options = dict(lead_time=[1, 2, 3], forecast=["ma", "es", "ar1"], window=[4, 1, 1],
+                   alpha=[1.0, 0.4, 1.0], sharing={2})
+    simulated = _simulated_top(3, 0.5, **options)
+    np.testing.assert_allclose(simulated, exact_ratio(3, rho=0.5, **options), rtol=0.02)
+    inventory = simulate(3, demand=Demand.ar1(100.0, 0.5, 10.0), replications=200,
+                         periods=2000, seed=8, **options).summary["inventory_ratio"]
+    np.testing.assert_allclose(inventory, net_inventory_ratio(3, rho=0.5, **options), rtol=0.02)
