@@ -129,7 +129,7 @@ def _infer(cells: list[str]) -> str:
 
 
 _DECODERS: dict[str, Callable[[str], Any]] = {
-    "str": str, "int": lambda c: int(c.strip()), "float": float, "json": json.loads,
+    "str": str, "int": int, "float": float, "json": json.loads,
     "number": lambda c: int(c.strip()) if _INT.fullmatch(c.strip()) else float(c),
     "bool": lambda c: {"true": True, "false": False}[c.strip().lower()],
 }
@@ -170,7 +170,8 @@ class _Table:
         except csv.Error as error:
             raise SpecError(f"malformed CSV: {error}", file=str(path),
                             location=f"row {first_line + len(rows)}") from None
-        rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
+        rows = [(n, row) for n, row in rows
+                if row and (row[0].strip() or any(cell.strip() for cell in row))]
         if not rows:
             raise SpecError("the file has no header row", file=str(path))
         (_, header), body = rows[0], rows[1:]
@@ -199,7 +200,8 @@ class _Table:
             if len(row) > width and any(row[width:]):
                 raise SpecError(f"{len(row)} cells but only {width} columns",
                                 file=str(path), location=f"row {n}")
-        self.cells = [row[:width] + [""] * (width - len(row)) for _, row in body]
+        self.cells = [row if len(row) == width else row[:width] + [""] * (width - len(row))
+                      for _, row in body]
 
     def records(self) -> list[dict[str, Any]]:
         """One dict per row with the decoded values of its filled cells."""

@@ -9,6 +9,7 @@ whatever the file. Each error names the file and the place inside it.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable
 
@@ -17,7 +18,7 @@ import yaml
 
 from ._errors import ParameterError, SpecError
 from .graph import Ecosystem, link_attribute_problem
-from .taxonomy import Flow, Ring
+from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring
 
 __all__ = ["SPEC_VERSION", "TOP_LEVEL_KEYS", "from_spec", "to_spec", "build", "plain",
            "read_yaml", "write_yaml", "read_json", "write_json"]
@@ -31,6 +32,7 @@ _MEMBER_KEYS = ("id", "role", "ring")
 _LINK_KEYS = ("source", "target", "flow")
 _RINGS = ", ".join(r.value for r in Ring)
 _FLOWS = ", ".join(f.value for f in Flow)
+_FLOW_VALUES = frozenset(f.value for f in Flow)
 
 #: ``where(table, row, field) -> (file, location)``: how a format names a place.
 Where = Callable[[str, int, "str | None"], "tuple[str | None, str]"]
@@ -121,7 +123,7 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
     first_row: dict[str, int] = {}
     # records come from a parsed file: one Python pass over them is the minimum
     for i, record in enumerate(members):
-        if not isinstance(record, Mapping):
+        if type(record) is not dict and not isinstance(record, Mapping):
             raise fail("each member must be a mapping such as {id: m1, role: manufacturer}",
                        "members", i, None, record)
         member_id = record.get("id")
@@ -159,7 +161,7 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
     edges = []
     seen: dict[tuple[str, str, str], int] = {}
     for i, record in enumerate(links):  # as above, one pass over parsed records
-        if not isinstance(record, Mapping):
+        if type(record) is not dict and not isinstance(record, Mapping):
             raise fail("each link must be a mapping such as {source: m1, target: p1, "
                        "flow: logistics}", "links", i, None, record)
         ends = []
@@ -173,7 +175,7 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
             ends.append(member_id)
         flow = record.get("flow")
         try:
-            flow = Flow.coerce(flow).value
+            flow = flow if type(flow) is str and flow in _FLOW_VALUES else Flow.coerce(flow).value
         except ParameterError:
             raise fail(f"flow must be one of: {_FLOWS}" if "flow" in record else
                        f"link has no flow (one of: {_FLOWS})", "links", i, "flow", flow) from None
@@ -183,7 +185,8 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
                 continue
             if not isinstance(key, str):
                 raise fail("attribute names must be strings", "links", i, None, key)
-            problem = link_attribute_problem(key, value)
+            problem = key in LINK_NUMERIC_ATTRIBUTES and not _plain_number_ok(key, value) \
+                and link_attribute_problem(key, value)
             if problem:
                 raise fail(problem.rsplit(", got", 1)[0], "links", i, key, value)
             attrs[key] = value
@@ -198,6 +201,20 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
     eco.graph.add_nodes_from(nodes.items())
     eco.graph.add_edges_from(edges)
     return eco
+
+
+def _plain_number_ok(name: str, value: Any) -> bool:
+    """A fast yes for the usual case (a plain float or int in range); no means "look closer"."""
+    kind = type(value)
+    if kind is float:
+        ok = 0.0 <= value < math.inf
+    elif kind is int:
+        ok = value >= 0
+    else:
+        return False
+    if name == "reliability":
+        return ok and value <= 1
+    return ok and (name != "lead_time" or kind is int)
 
 
 # ------------------------------------------------------------------ writing
