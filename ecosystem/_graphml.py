@@ -142,6 +142,10 @@ def _is_number(value: Any) -> bool:
 
 def _position(data: dict[str, Any]) -> dict[str, float] | None:
     if not (_is_number(data.get("x")) and _is_number(data.get("y"))):
+        pos = data.get("pos")  # networkx's layouts give (x, y) pairs
+        if isinstance(pos, (list, tuple)) and len(pos) in (2, 3) and all(map(_is_number, pos)):
+            return {"x": float(pos[0]), "y": float(pos[1]),
+                    "z": float(pos[2]) if len(pos) == 3 else 0.0}
         return None
     z = data.get("z")
     return {"x": float(data["x"]), "y": float(data["y"]), "z": float(z) if _is_number(z) else 0.0}

@@ -40,9 +40,11 @@ VS Code: a first line ``# yaml-language-server: $schema=<path>``)::
       - {source: m1, target: p1, flow: logistics, volume: 10.0, lead_time: 2}
 
 ``id``, ``role`` and ``ring`` are reserved in members and ``source``,
-``target`` and ``flow`` in links; every other key is an attribute. YAML
-dates such as ``2024-05-01`` are read as strings, and a key given twice is
-an error.
+``target`` and ``flow`` in links; every other key is an attribute. Rings
+and flows are written in lower case (the loader also accepts other cases).
+YAML dates such as ``2024-05-01`` are read as strings, and a key given twice
+is an error. YAML is for files people edit; for ecosystems of many thousand
+members JSON and the CSV pair load several times faster.
 
 The CSV pair
 ------------
@@ -84,8 +86,8 @@ such an id is an error, such a value is JSON-encoded.
 
 GEXF adds what Gephi shows: each node's label is its ``name`` attribute (or
 its id), members with numeric ``x`` and ``y`` (and optionally ``z``)
-attributes get those as their position, and a link's ``volume`` is also its
-edge weight. GraphML and GEXF files from other tools load too when their
+attributes, or a ``pos`` pair such as networkx's layouts return, get those
+as their position, and a link's ``volume`` is also its edge weight. GraphML and GEXF files from other tools load too when their
 nodes have a ``role`` attribute (and their edges a ``flow`` attribute or a
 flow as edge key).
 

@@ -143,6 +143,12 @@ def test_gexf_carries_positions_labels_and_weights(tmp_path):
     assert nodes["m1"].get("label") == "Yiwu Socks Co."
     assert next(e for e in nodes["p1"] if e.tag.endswith("}position")).get("z") == "1.0"
     assert not any(e.tag.endswith("}position") for e in nodes["c1"])
+    layout = eco.copy()
+    layout.graph.nodes["c1"]["pos"] = (0.5, 2)  # as networkx's layouts give them
+    layout.save(tmp_path / "layout.gexf")
+    node = next(n for n in ET.parse(tmp_path / "layout.gexf").getroot().iter()
+                if n.tag.endswith("}node") and n.get("id") == "c1")
+    assert next(e for e in node if e.tag.endswith("}position")).get("x") == "0.5"
     edge = next(e for e in root.iter() if e.tag.endswith("}edge"))
     assert edge.get("weight") == "12.5"
     assert load(path) == eco
