@@ -49,10 +49,10 @@ def _child(impl: str, target: int, seed: int) -> dict:
     n_firms = round(target / MEMBERS_PER_FIRM)
     flows = [f.value for f in Flow]
     before = _peak_mib()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if impl == "ecobelt":
         eco = industrial_belt(n_firms, seed=seed)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         matrices = [eco.adjacency(f) for f in flows]
         members, links = len(eco), eco.graph.number_of_edges()
     else:
@@ -65,16 +65,17 @@ def _child(impl: str, target: int, seed: int) -> dict:
         for row in links_table.itertuples(index=False):
             graph.add_edge(row.source, row.target, key=row.flow,
                            **{n: getattr(row, n) for n in names})
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         order = list(graph)
         matrices = [nx.to_scipy_sparse_array(
             nx.subgraph_view(graph, filter_edge=lambda u, v, k, f=f: k == f),
             nodelist=order, weight="volume", format="csr") for f in flows]
         members, links = graph.number_of_nodes(), graph.number_of_edges()
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     assert sum(m.nnz for m in matrices) == links
     return {"impl": impl, "target": target, "members": members, "links": links,
             "build_s": t1 - t0, "adjacency_s": t2 - t1, "total_s": t2 - t0,
+            "build_cpu": c1 - c0, "adjacency_cpu": c2 - c1, "total_cpu": c2 - c0,
             "peak_mib": _peak_mib() - before}
 
 
@@ -93,16 +94,21 @@ def main() -> None:
                               "--seed", str(args.seed)], check=True, capture_output=True, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    print(f"{'members':>8} {'links':>9} | {'ecobelt build':>13} {'adjacency':>9} {'total':>7} "
-          f"{'peak MiB':>8} | {'networkx build':>14} {'adjacency':>9} {'total':>7} {'peak MiB':>8}"
-          f" | {'speed-up':>8}")
+    print("wall-clock seconds, CPU seconds in brackets (the machine may be shared); "
+          "peak MiB = growth of peak RSS")
+    print(f"{'members':>8} {'links':>9} | {'ecobelt build':>15} {'adjacency':>13} {'peak MiB':>8} | "
+          f"{'networkx build':>15} {'adjacency':>13} {'peak MiB':>8} | {'speed-up (CPU)':>14}")
     for size in args.sizes:
         ours, base = run("ecobelt", size), run("networkx", size)
         assert (ours["members"], ours["links"]) == (base["members"], base["links"])
-        print(f"{ours['members']:>8} {ours['links']:>9} | {ours['build_s']:>12.2f}s "
-              f"{ours['adjacency_s']:>8.2f}s {ours['total_s']:>6.2f}s {ours['peak_mib']:>8.0f} | "
-              f"{base['build_s']:>13.2f}s {base['adjacency_s']:>8.2f}s {base['total_s']:>6.2f}s "
-              f"{base['peak_mib']:>8.0f} | {base['total_s'] / ours['total_s']:>7.2f}x", flush=True)
+        def cell(result: dict, part: str) -> str:
+            return f"{result[part + '_s']:6.2f} ({result[part + '_cpu']:5.2f})"
+
+        print(f"{ours['members']:>8} {ours['links']:>9} | {cell(ours, 'build'):>15} "
+              f"{cell(ours, 'adjacency'):>13} {ours['peak_mib']:>8.0f} | {cell(base, 'build'):>15} "
+              f"{cell(base, 'adjacency'):>13} {base['peak_mib']:>8.0f} | "
+              f"{base['total_s'] / ours['total_s']:5.2f}x ({base['total_cpu'] / ours['total_cpu']:4.2f}x)",
+              flush=True)
 
 
 if __name__ == "__main__":
