@@ -23,6 +23,7 @@ from ._bits import bool_from_masks, subset_sum
 __all__ = ["SolverError", "ExcessLP", "solve_min_max_excess"]
 
 _ADD_PER_ROUND = 64
+_KEEP = 256
 
 
 class SolverError(EcosystemError):
@@ -72,7 +73,10 @@ def solve_min_max_excess(table: np.ndarray, n: int, free: np.ndarray, fixed: np.
     """
     active = np.unique(active[free[active]])
     best = np.asarray(center, dtype=float)
-    best_worst = np.max(np.where(free, table - subset_sum(best), -np.inf))
+    at_center = np.where(free, table - subset_sum(best), -np.inf)
+    best_worst = np.max(at_center)
+    if active.size > _KEEP:  # rows carried over from earlier levels: keep the near-binding
+        active = active[np.argpartition(-at_center[active], _KEEP - 1)[:_KEEP]]
     if active.size == 0:
         candidates = np.flatnonzero(free)
         excess = table[candidates] - subset_sum(best)[candidates]

@@ -155,7 +155,9 @@ def kohlberg(game: Game, allocation: Any, imputations: bool = True,
     nucleolus ``x`` must be an imputation and the collection may be completed
     by singletons ``{i}`` with ``x_i = v({i})`` (Kohlberg 1971, SIAM J. Appl.
     Math. 20:62-66). Levels are checked from the top until the collection
-    together with N spans R^n, after which adding coalitions keeps it balanced.
+    together with N spans R^n; adding coalitions whose vectors lie in the span of a
+    balanced collection keeps it balanced, so only the levels that raise the
+    rank need a balancedness LP (at most n - 1 of them).
 
     Examples
     --------
@@ -184,11 +186,20 @@ def kohlberg(game: Game, allocation: Any, imputations: bool = True,
     # group equal excesses: a new level starts where the drop exceeds tol
     starts = np.flatnonzero(np.concatenate([[True], np.diff(ordered) < -tol]))
     ends = np.append(starts[1:], len(order))
-    for end in ends:  # one balancedness LP per level, until the span is full
-        collection = order[:end]
-        if not _balanced(collection, optional, n):
+    # A collection whose members' vectors lie in the span of a balanced one (with N) is
+    # balanced too (perturb the weights), so only levels that raise the rank need an LP.
+    basis = np.ones((n, 1)) / np.sqrt(n)
+    start = 0
+    for end in ends:  # at most n - 1 levels raise the rank
+        vectors = bool_from_masks(order[start:end], n).astype(float)
+        start = end
+        residual = vectors - (vectors @ basis) @ basis.T
+        if np.abs(residual).max() <= 1e-9:
+            continue
+        if not _balanced(order[:end], optional, n):
             return False
-        vectors = np.vstack([bool_from_masks(collection, n).astype(float), np.ones((1, n))])
-        if np.linalg.matrix_rank(vectors) == n:
+        basis = _orthonormal(np.vstack([basis.T, residual]))
+        if basis.shape[1] == n:
             return True
+    return True
     return True
