@@ -1,0 +1,165 @@
+"""Scenario sweeps: parameters x alliances x seeds, in local processes or on Dask.
+
+Every task is one :func:`evaluate` call with an explicit seed, so the rows do
+not depend on where or in which order they run: the same seeds give the same
+table on one process, on a local process pool and on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .._errors import ParameterError
+from ..graph import Ecosystem
+from ._config import Alliance
+from ._compare import _check_names
+from ._metrics import Settings, evaluate, finish, make_settings
+
+__all__ = ["sweep"]
+
+_ALLIANCE_FIELDS = {f.name for f in fields(Alliance)} - {"name", "members"}
+_SETTING_FIELDS = {f.name for f in fields(Settings)} - {"players", "options"}
+
+_worker_ecosystem: Ecosystem | None = None  # the one copy each pool process keeps
+
+
+def _remember(eco: Ecosystem) -> None:
+    global _worker_ecosystem
+    _worker_ecosystem = eco
+
+
+def _run_in_worker(task: tuple) -> dict[str, Any]:
+    return _run(_worker_ecosystem, task)
+
+
+def _run(eco: Ecosystem, task: tuple) -> dict[str, Any]:
+    alliance, settings, seed, labels = task
+    return {**labels, "seed": seed, **evaluate(eco, alliance, settings, seed)}
+
+
+def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[str, Sequence],
+           seeds: Sequence[int], options: Mapping[str, Any]) -> list[tuple]:
+    unknown = set(parameters) - _ALLIANCE_FIELDS - _SETTING_FIELDS
+    if unknown:
+        raise ParameterError(f"cannot sweep {sorted(unknown)}; sweepable: "
+                             f"{sorted(_ALLIANCE_FIELDS | _SETTING_FIELDS)}")
+    names = list(parameters)
+    tasks = []
+    for values in itertools.product(*(parameters[n] for n in names)):
+        labels = dict(zip(names, values))
+        lever = {n: v for n, v in labels.items() if n in _ALLIANCE_FIELDS}
+        setting = {n: v for n, v in labels.items() if n in _SETTING_FIELDS}
+        settings = make_settings(eco, alliances, **{**options, **setting})
+        configured = [a.with_(**lever) for a in alliances]
+        for seed in seeds:
+            tasks += [(a, settings, seed, labels) for a in [None, *configured]]
+    return tasks
+
+
+def _progress(total: int, enabled: bool) -> Callable[[int], None]:
+    def show(done: int) -> None:
+        if enabled:
+            width = 30
+            filled = width * done // max(total, 1)
+            print(f"\rsweep [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                  end="\n" if done == total else "", file=sys.stderr, flush=True)
+    return show
+
+
+def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
+          parameters: Mapping[str, Sequence] | None = None, seeds: Iterable[int] = (0,),
+          processes: int | None = None, scheduler: Any = None, progress: bool = True,
+          **options: Any) -> pd.DataFrame:
+    """Evaluate every combination of parameters, alliances (plus the baseline) and seeds.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    alliances : iterable of Alliance
+    parameters : mapping of str to list, optional
+        Values to sweep. Alliance levers (``cost_cut``, ``technology_sharing``,
+        ``share_information``, ``shared_platform``, ``platform_volume``) apply
+        to every alliance; settings (``window``, ``damping``, ``market``,
+        ``margin``, ``replications``, ``periods``) to every row.
+    seeds : iterable of int
+        One row per seed for each combination (the seed drives the simulated
+        bullwhip check).
+    processes : int, optional
+        Local worker processes (default: the number of CPUs; 1 runs in this
+        process). Ignored with ``scheduler``.
+    scheduler : str or dask.distributed.Client, optional
+        A Dask scheduler address (``"tcp://host:8786"``) or a client: run the
+        tasks on that cluster (needs the ``dask`` extra: ``pip install
+        ecobelt[dask]``).
+    progress : bool
+        Show a progress bar on stderr.
+    **options
+        As for :func:`ecosystem.alliance.compare` (``players``, ``market``, ...).
+
+    Returns
+    -------
+    DataFrame
+        One row per (parameter values, seed, configuration), with the
+        parameter columns, ``seed`` and every column of ``compare``; the
+        coupling coordination, ranks and Pareto flags are computed within each
+        (parameter values, seed) group.
+    """
+    alliances = list(alliances)
+    _check_names(alliances)
+    parameters = dict(parameters or {})
+    seeds = list(seeds)
+    if not seeds:
+        raise ParameterError("give at least one seed")
+    tasks = _tasks(eco, alliances, parameters, seeds, options)
+    show = _progress(len(tasks), progress)
+    if scheduler is not None:
+        rows = _on_dask(eco, tasks, scheduler, show)
+    else:
+        rows = _locally(eco, tasks, processes or os.cpu_count() or 1, show)
+    table = pd.DataFrame(rows)
+    groups = [*parameters, "seed"]
+    finished = [finish(group) for _, group in table.groupby(groups, sort=False, dropna=False)]
+    return pd.concat(finished).reset_index(drop=True)
+
+
+def _locally(eco: Ecosystem, tasks: list[tuple], processes: int,
+             show: Callable[[int], None]) -> list[dict]:
+    if processes <= 1 or len(tasks) <= 1:
+        rows = []
+        for done, task in enumerate(tasks, 1):
+            rows.append(_run(eco, task))
+            show(done)
+        return rows
+    rows = []
+    with ProcessPoolExecutor(max_workers=processes, initializer=_remember,
+                             initargs=(eco,)) as pool:
+        for done, row in enumerate(pool.map(_run_in_worker, tasks), 1):  # map keeps task order
+            rows.append(row)
+            show(done)
+    return rows
+
+
+def _on_dask(eco: Ecosystem, tasks: list[tuple], scheduler: Any,
+             show: Callable[[int], None]) -> list[dict]:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise ParameterError("a Dask scheduler was given but dask.distributed is not "
+                             "installed: pip install 'ecobelt[dask]'") from None
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        shared = client.scatter(eco, broadcast=True)
+        futures = [client.submit(_run, shared, task, pure=False) for task in tasks]
+        for done, _ in enumerate(as_completed(futures), 1):
+            show(done)
+        return client.gather(futures)  # in task order, whatever finished first
+    finally:
+        if client is not scheduler:
+            client.close()
