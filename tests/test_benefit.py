@@ -132,8 +132,8 @@ def test_exact_shapley_blocked_path_matches_single_pass(monkeypatch):
 
 
 def test_glove_game_shapley():
-    """Glove game, one left and two right gloves: Shapley (2/3, 1/6, 1/6)
-    (Maschler, Solan & Zamir 2013, Game Theory, Example 18.x; a standard textbook figure)."""
+    """Glove game, one left and two right gloves: Shapley (2/3, 1/6, 1/6), the standard
+    textbook figure (Maschler, Solan & Zamir 2013, Game Theory, chapter 18)."""
     glove = Game.from_function(["L", "R1", "R2"],
                                lambda s: float("L" in s and ("R1" in s or "R2" in s)))
     np.testing.assert_allclose(shapley(glove).to_numpy(), [2 / 3, 1 / 6, 1 / 6])
@@ -169,7 +169,8 @@ def test_weighted_voting_un_security_council():
 
 
 def test_weighted_voting_small():
-    """[3; 2, 1, 1]: Shapley-Shubik (2/3, 1/6, 1/6), raw Banzhaf (3/4, 1/4, 1/4) by counting swings."""
+    """[3; 2, 1, 1]: Shapley-Shubik (2/3, 1/6, 1/6), raw Banzhaf (3/4, 1/4, 1/4), counted
+    by hand from the swings."""
     w = {"a": 2, "b": 1, "c": 1}
     game = Game.from_function("abc", lambda s: float(sum(w[p] for p in s) >= 3))
     np.testing.assert_allclose(shapley(game).to_numpy(), [2 / 3, 1 / 6, 1 / 6])
@@ -229,3 +230,12 @@ def test_sampling_rejects_bad_options():
         shapley_estimate(game, tolerance=-1)
     with pytest.raises(ValueError, match="method 'foo'"):
         shapley(game, "foo")
+
+
+def test_from_dict_conflicting_keys_and_non_string_players():
+    with pytest.raises(GameError, match="given twice"):
+        Game.from_dict({("a", "b"): 1, ("b", "a"): 2, "a": 0, "b": 0})
+    game = Game.from_dict({1: 0, 2: 0, (1, 2): 1})
+    assert game.players == (1, 2) and shapley(game).tolist() == [0.5, 0.5]
+    simple = Game.from_function("abc", lambda s: len(s) >= 2)  # bools: a simple game
+    assert simple.grand_value == 1.0

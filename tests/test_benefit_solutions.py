@@ -1,4 +1,5 @@
-"""ecosystem.benefit: nucleolus, core, least core, Banzhaf, Nash, modified Shapley, Owen, Myerson."""
+"""ecosystem.benefit: nucleolus, core, least core, Banzhaf, Nash, modified Shapley, Owen,
+Myerson."""
 
 import itertools
 import math

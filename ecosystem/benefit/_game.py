@@ -134,7 +134,7 @@ class Game:
                 out = np.empty(members.shape[0])
                 for row, inside in enumerate(members):  # a user's scalar function: one call each
                     value = v(frozenset(p for p, x in zip(players, inside) if x))
-                    if not isinstance(value, Real) or isinstance(value, bool):
+                    if not isinstance(value, Real):  # bool is fine: simple games
                         raise GameError(f"v{_label(players, np.flatnonzero(inside))} returned "
                                         f"{value!r}; v must return a real number")
                     out[row] = value
@@ -167,14 +167,22 @@ class Game:
         >>> g.players, g.grand_value
         (('a', 'b'), 6.0)
         """
-        keyed = {}
+        def members_of(key: Any) -> tuple:
+            if isinstance(key, str) or not isinstance(key, Iterable):
+                return (key,)
+            return tuple(key)
+
+        keyed: dict = {}
         for key, value in values.items():
-            members = (key,) if isinstance(key, str) else tuple(key)
-            keyed[frozenset(members)] = value
+            coalition = frozenset(members_of(key))
+            if coalition in keyed and keyed[coalition] != value:
+                raise GameError(f"coalition {sorted(map(str, coalition))} is given twice, with "
+                                f"values {keyed[coalition]!r} and {value!r}")
+            keyed[coalition] = value
         if players is None:
             order: dict = {}
             for key in values:
-                for p in ((key,) if isinstance(key, str) else key):
+                for p in members_of(key):
                     order.setdefault(p, None)
             players = tuple(order)
         players = tuple(players)

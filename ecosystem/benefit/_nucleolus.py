@@ -80,8 +80,8 @@ def nucleolus(game: Game, imputations: bool = True, verify: bool = True) -> pd.S
     singles = 1 << np.arange(n, dtype=np.int64)
     if imputations and table[singles].sum() > table[full] + tol:
         raise GameError("the imputation set is empty (the stand-alone values add up to more "
-                        "than v(N)); use nucleolus(game, imputations=False), or --method prenucleolus, "
-                        "for the prenucleolus")
+                        "than v(N)); use nucleolus(game, imputations=False), or --method "
+                        "prenucleolus, for the prenucleolus")
     free = proper_coalitions(n)
     sizes = popcount(np.arange(1 << n, dtype=np.int64)).astype(float)
     fixed = [full]

@@ -18,7 +18,7 @@ _METHODS = ("exact", "permutation", "stratified")
 
 
 def shapley_weights(n: int) -> np.ndarray:
-    """``w[s] = s! (n-s-1)! / n!``: the weight of a marginal contribution to a coalition of size s."""
+    """``w[s] = s! (n-s-1)! / n!``: weight of a marginal contribution to a size-s coalition."""
     return np.array([1.0 / (n * comb(n - 1, s)) for s in range(n)])
 
 

@@ -61,8 +61,9 @@ class StabilityReport:
                                                  + " below stand-alone)")]
         if self.in_core is not None:
             lines.append(f"  in the core: {'yes' if self.in_core else 'no'}")
-            lines.append(f"  most dissatisfied coalition: {{{', '.join(map(str, self.most_dissatisfied))}}}"
-                         f" with excess {self.max_excess:.6g}")
+            members = ", ".join(map(str, self.most_dissatisfied))
+            lines.append(f"  most dissatisfied coalition: {{{members}}} with excess "
+                         f"{self.max_excess:.6g}")
         return "\n".join(lines)
 
     def summary(self) -> dict:
