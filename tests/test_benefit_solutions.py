@@ -313,3 +313,16 @@ def test_myerson_value():
                                [1 / 6, 2 / 3, 1 / 6])
     with pytest.raises(ValueError, match="Ecosystem or a networkx graph"):
         myerson(majority, [("a", "b")])
+
+
+def test_least_core_over_imputations():
+    """v({a, b}) = 10, v(N) = 2: over efficient allocations epsilon = 4 (x_c = -4 pays the
+    pair); over imputations x_c >= 0 forces epsilon = 8 (worked by hand)."""
+    game = Game.from_dict({"a": 0, "b": 0, "c": 0, ("a", "b"): 10, ("a", "c"): 0,
+                           ("b", "c"): 0, ("a", "b", "c"): 2})
+    assert least_core(game).epsilon == pytest.approx(4)
+    restricted = least_core(game, imputations=True)
+    assert restricted.epsilon == pytest.approx(8)
+    assert restricted.allocation.min() >= -1e-9
+    with pytest.raises(GameError, match="imputation set is empty"):
+        least_core(Game.from_dict({"a": 2, "b": 2, ("a", "b"): 3}), imputations=True)

@@ -65,11 +65,14 @@ class LeastCore:
         return self.epsilon <= 1e-9 * max(1.0, float(np.abs(self.allocation).max()))
 
 
-def least_core(game: Game) -> LeastCore:
+def least_core(game: Game, imputations: bool = False) -> LeastCore:
     """The least core (Maschler, Peleg & Shapley 1979) by one LP with row generation.
 
-    The allocation returned is one point of the least core (it need not be
-    unique; :func:`nucleolus` picks a canonical one).
+    Over all efficient allocations (the usual definition) or, with
+    ``imputations=True``, only over those giving every member at least its
+    stand-alone value (as coopgame-py does). The allocation returned is one
+    point of the least core (it need not be unique; :func:`nucleolus` picks a
+    canonical one).
 
     Examples
     --------
@@ -87,10 +90,19 @@ def least_core(game: Game) -> LeastCore:
     tol = default_tolerance(table)
     full = (1 << n) - 1
     singles = 1 << np.arange(n, dtype=np.int64)
+    center = np.full(n, table[full] / n)
+    bound_players = np.array([], dtype=np.int64)
+    if imputations:
+        if table[singles].sum() > table[full] + tol:
+            raise GameError("the imputation set is empty (the stand-alone values add up to "
+                            "more than v(N)); use least_core(game) over all efficient "
+                            "allocations")
+        center = table[singles] + (table[full] - table[singles].sum()) / n
+        bound_players = np.arange(n)
     result = solve_min_max_excess(table, n, proper_coalitions(n), np.array([full]),
-                                  np.array([table[full]]), np.array([], dtype=np.int64),
-                                  np.array([]), np.concatenate([singles, full ^ singles]), tol,
-                                  center=np.full(n, table[full] / n))
+                                  np.array([table[full]]), bound_players,
+                                  table[singles[bound_players]],
+                                  np.concatenate([singles, full ^ singles]), tol, center=center)
     return LeastCore(float(result.level), allocation_series(game, result.x, "least_core"))
 
 
