@@ -38,6 +38,8 @@ GENERATORS: dict[str, Callable[[], Ecosystem]] = _generators()
 
 def example_path(name: str) -> Path | None:
     """The spec file of the bundled example ``name``, or None if there is none."""
+    if not name or Path(name).name != name or any(c in name for c in "*?[]"):
+        return None  # a path or a pattern is never an example's name
     for candidate in sorted(_HERE.glob(f"{name}.*")):
         return candidate
     return None

@@ -144,8 +144,8 @@ class HtmlPage:
     Examples
     --------
     >>> page = HtmlPage("<!DOCTYPE html><p>hi</p>", height=300)
-    >>> page._repr_html_()[:60]
-    '<iframe srcdoc="&lt;!DOCTYPE html&gt;&lt;p&gt;hi&lt;/p&gt;" s'
+    >>> page._repr_html_().startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;&lt;p&gt;hi')
+    True
     """
 
     def __init__(self, text: str, path: str | Path | None = None, height: int = 650):
