@@ -3,6 +3,7 @@
 import argparse
 import itertools
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -239,3 +240,48 @@ def test_cli_reports_unstable_split_and_errors(tmp_path, capsys):
         run_cli(["benefit", str(path), "--method", "owen"])
     with pytest.raises(ParameterError, match="--market"):
         run_cli(["benefit", str(path), "--game", "sharing"])
+
+
+def test_surplus_max_flow_matches_networkx_min_cost_flow():
+    """routing="max_flow": with margins above every route's cost, v(S) = margin * max flow
+    - least cost of a max flow (networkx max_flow_min_cost on S's sub-network)."""
+    rng = np.random.default_rng(8)
+    eco = Ecosystem("mesh")
+    layers = [["a", "b"], ["f", "g", "h"], ["p", "q"], ["mk"]]
+    roles = ["supplier", "cbec_enterprise", "platform", "market"]
+    for names, role in zip(layers, roles):
+        for m in names:
+            eco.add_member(m, role)
+    for upper, lower in zip(layers, layers[1:]):
+        for u in upper:
+            for v in lower:
+                if rng.random() < 0.8:
+                    eco.link(u, v, "logistics", capacity=float(rng.integers(1, 9)),
+                             volume=1.0, unit_cost=float(rng.integers(0, 3)))
+    margin = 20.0
+    game = surplus_game(eco, margin=margin, routing="max_flow")
+    for size in range(2, game.n + 1):
+        for coalition in itertools.combinations(game.players, size):
+            graph = nx.DiGraph()
+            graph.add_edges_from(["source", o] for o in ("a", "b") if o in coalition)
+            graph.add_edges_from([("mk", "sink")] if "mk" in coalition else [])
+            for u, v, _, d in eco.links(flow="logistics", data=True):
+                if u in coalition and v in coalition:
+                    graph.add_edge(u, v, capacity=d["capacity"], weight=d["unit_cost"])
+            if not ({"source", "sink"} <= set(graph)):
+                assert game(coalition) == 0
+                continue
+            flow = nx.max_flow_min_cost(graph, "source", "sink")
+            delivered = sum(flow["source"].values())
+            expected = margin * delivered - nx.cost_of_flow(graph, flow)
+            assert game(coalition) == pytest.approx(expected)
+
+
+def test_surplus_max_flow_options():
+    eco = belt()
+    free = surplus_game(eco, ["s1", "f", "p", "mk"], margin=2.0, routing="max_flow",
+                        outsiders="free")
+    # the free carrier and supplier s2 serve the alliance: 15 units, 9 via p, 6 via lg
+    assert free.grand_value == pytest.approx(9 * (2.0 - 0.1) + 6 * (2.0 - 0.2))
+    with pytest.raises(ParameterError, match="routing"):
+        surplus_game(eco, routing="fastest")
