@@ -277,10 +277,21 @@ def write_gexf(eco: Ecosystem, path: str) -> None:
     writer.write(path)
 
 
+def _gexf_description(path: str) -> str | None:
+    """The text of ``<meta><description>``, reading no further than the metadata."""
+    for _, element in ET.iterparse(path, events=("end",)):
+        tag = element.tag.rpartition("}")[2]
+        if tag == "description":
+            return element.text
+        if tag in ("meta", "attributes", "node", "graph"):
+            return None
+    return None
+
+
 def read_gexf(path: str) -> Ecosystem:
     """Read a GEXF file (see :mod:`ecosystem.files`)."""
     try:
-        root = ET.parse(path).getroot()
+        description = _gexf_description(path)
         graph = nx.read_gexf(path, node_type=str)
     except ET.ParseError as error:
         raise _parse_error(error, path, "GEXF") from None
@@ -290,8 +301,6 @@ def read_gexf(path: str) -> Ecosystem:
         raise SpecError("the GEXF graph is undirected; ecobelt links have a direction "
                         '(write defaultedgetype="directed")', file=path)
     graph = nx.MultiDiGraph(graph)
-    description = next((e.text for e in root.iter() if e.tag.endswith("}description")
-                        or e.tag == "description"), None)
     meta = None
     if description and description.lstrip().startswith("{"):
         candidate = _read_meta(description, path)
