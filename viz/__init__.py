@@ -1,3 +1,23 @@
-"""Interactive HTML networks and figures of an ecosystem."""
+"""Interactive HTML networks and figures of an ecosystem.
 
-__all__: list[str] = []
+- :func:`to_html`: one self-contained, offline, interactive page.
+- :func:`compare_html`: several ecosystems in one page, in tabs, with metric tables.
+- :func:`ring_layout`: the concentric ring positions both use.
+- figures (matplotlib, PNG or SVG by extension): :func:`rings_figure`,
+  :func:`bullwhip_figure`, :func:`allocation_figure`, :func:`niche_overlap_figure`,
+  :func:`phase_portrait_figure`, :func:`coupling_figure`, or :func:`figure` by kind.
+"""
+
+from ._metrics import align_metrics, structural_metrics
+from ._page import HtmlPage
+from .compare import compare_html
+from .figures import (FIGURE_KINDS, allocation_figure, bullwhip_figure, coupling_figure,
+                      figure, niche_overlap_figure, phase_portrait_figure, rings_figure)
+from .html import to_html
+from .layout import ring_layout
+
+__all__ = [
+    "to_html", "compare_html", "HtmlPage", "ring_layout", "structural_metrics", "align_metrics",
+    "figure", "FIGURE_KINDS", "rings_figure", "bullwhip_figure", "allocation_figure",
+    "niche_overlap_figure", "phase_portrait_figure", "coupling_figure",
+]
