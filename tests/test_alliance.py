@@ -1,4 +1,7 @@
-"""Alliance configurations, their comparison and sweeps (ecosystem.alliance)."""
+"""Alliance configurations and their comparison (ecosystem.alliance); sweeps and the CLI
+are in test_alliance_sweep.py and test_alliance_cli.py."""
+
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -6,10 +9,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import networks
-from ecosystem import ParameterError, UnknownMemberError, benefit, bullwhip, flows
-from ecosystem.alliance import (Alliance, apply, candidates, compare, evaluate, finish, greedy,
-                                sweep)
-from ecosystem.alliance._metrics import make_settings
+from ecosystem import Ecosystem, ParameterError, UnknownMemberError, benefit, bullwhip, flows, niche
+from ecosystem.alliance import (Alliance, Settings, apply, candidates, compare, evaluate, finish,
+                                greedy, greedy_path)
 
 MARGIN = 8.0
 
@@ -53,6 +55,10 @@ def test_apply_changes_a_copy_only(belt, chain_members):
     ({"members": ("a",), "cost_cut": 1.0}, "cost_cut"),
     ({"members": ("a",), "technology_sharing": -1.0}, "technology_sharing"),
     ({"members": ("a",), "shared_platform": "market"}, "shared_platform"),
+    ({"members": ("a",), "cost_cut": "0.1"}, "cost_cut"),
+    ({"members": ("a",), "platform_volume": float("nan")}, "platform_volume"),
+    ({"members": ("a",), "share_information": "yes"}, "share_information"),
+    ({"members": ()}, "at least one"),
 ])
 def test_alliance_rejects_bad_levers(kwargs, match):
     with pytest.raises(ParameterError, match=match):
@@ -66,6 +72,12 @@ def test_unknown_members_and_keys(belt):
         Alliance.from_dict({"name": "x", "members": ["a"], "discount": 0.1})
     assert Alliance.from_dict(Alliance("x", ("a", "b"), cost_cut=0.1).to_dict()) == \
         Alliance("x", ("a", "b"), cost_cut=0.1)
+    assert Alliance.from_dict({"name": "x", "members": "beltlink"}).members == ("beltlink",)
+    with pytest.raises(ParameterError, match="no lever"):
+        Alliance("x", ("a",)).with_(discount=0.1)
+    with pytest.raises(ParameterError, match="already exists"):
+        apply(apply(belt, Alliance("x", ("beltlink",), shared_platform="finance")),
+              Alliance("x", ("silkroad",), shared_platform="logistics"))
 
 
 @settings(max_examples=40, deadline=None)
@@ -99,6 +111,16 @@ def test_compare_baseline_row_equals_separate_metrics(belt, chain_members):
         flows.steady_state(belt, injections).levels.to_numpy().sum())
     worst = flows.critical_members(belt, belt.members(role="platform"), top=1)
     assert base["resilience"] == pytest.approx(1 - worst["lost_share"].iloc[0])
+    assert base["critical_platform"] == worst.index[0]
+    report = benefit.stability(game, phi)
+    assert base["max_excess"] == pytest.approx(report.max_excess)
+    assert base["in_core"] == report.in_core
+    use = niche.resource_matrix(belt, members=list(chain_members), direction="out",
+                                drop_empty=True)
+    pairs = niche.overlap(use, "pianka").to_numpy()
+    assert base["niche_overlap"] == pytest.approx(pairs[~np.eye(len(pairs), dtype=bool)].mean())
+    run = bullwhip.simulate(chain, replications=200, periods=400, seed=0)
+    assert base["bullwhip_simulated"] == pytest.approx(run.summary["order_ratio"].iloc[-1])
     allied = table.loc["chain"]
     assert allied["bullwhip_ratio"] < base["bullwhip_ratio"]
     assert allied["total_surplus"] > base["total_surplus"]  # cheaper links on its own routes
@@ -120,17 +142,51 @@ def test_finish_ranks_and_pareto_by_hand():
     assert done["coordination"].notna().all()
 
 
-def test_candidates_and_greedy(belt, chain_members):
-    firms = belt.members(role="cbec_enterprise")
-    found = candidates(belt, firms, max_size=3, cost_cut=0.1)
-    assert len(found) == 3 + 1  # three pairs and the triple
+def test_candidates_are_every_subset(belt):
+    firms = belt.members(role="cbec_enterprise") + belt.members(role="platform")
+    found = candidates(belt, max_size=3, cost_cut=0.1)  # default pool: the core enterprises
+    assert len(found) == 15 + 20  # C(6, 2) pairs and C(6, 3) triples
+    assert {frozenset(a.members) for a in found} == \
+        {frozenset(g) for k in (2, 3) for g in itertools.combinations(firms, k)}
     assert all(a.cost_cut == 0.1 for a in found)
-    path = greedy(belt, "total_surplus", list(chain_members), max_size=3,
-                  levers={"cost_cut": 0.3}, market="us_market", margin=MARGIN)
+    assert len(candidates(belt, firms[:3], min_size=1, max_size=9)) == 3 + 3 + 1
+    with pytest.raises(ParameterError, match="unknown alliance levers"):
+        candidates(belt, discount=0.1)
+    with pytest.raises(ParameterError, match="min_size"):
+        candidates(belt, min_size=3, max_size=2)
+
+
+def test_greedy_starts_from_the_best_pair_and_only_improves(belt, chain_members):
+    pool = list(chain_members[:4])
+    options = dict(market="us_market", margin=MARGIN, replications=20, periods=60)
+    path = greedy(belt, "total_surplus", pool, max_size=3, levers={"cost_cut": 0.3}, **options)
     assert path.index[0] == "baseline" and path["step"].tolist() == list(range(len(path)))
     assert path["total_surplus"].iloc[1:].is_monotonic_increasing
-    with pytest.raises(ParameterError, match="metric"):
-        greedy(belt, "happiness")
+    pairs = compare(belt, [a for a in candidates(belt, pool, cost_cut=0.3)], players=pool,
+                    **options)
+    best = pairs.drop(index="baseline")["total_surplus"].max()
+    assert path["total_surplus"].iloc[1] == pytest.approx(best)
+    alliances = greedy_path(belt, "total_surplus", pool, max_size=3, levers={"cost_cut": 0.3},
+                            **options)
+    assert [a.name for a in alliances] == list(path.index[1:])
+    assert all(a.cost_cut == 0.3 for a in alliances)
+    # minimising: the first pair of a bullwhip search has the smallest ratio of all pairs
+    low = greedy(belt, "bullwhip_ratio", pool, max_size=2, **options)
+    assert low["bullwhip_ratio"].iloc[1] == pytest.approx(
+        compare(belt, candidates(belt, pool), players=pool, **options)["bullwhip_ratio"].min())
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"metric": "happiness"}, "metric"),
+    ({"metric": "coordination"}, "metric"),
+    ({"members": ["beltlink"]}, "at least two"),
+    ({"max_size": 1}, "max_size"),
+    ({"levers": {"discount": 0.1}}, "unknown alliance levers"),
+    ({"members": ["beltlink", "ghost"]}, "ghost"),
+])
+def test_greedy_errors(belt, kwargs, match):
+    with pytest.raises((ParameterError, UnknownMemberError), match=match):
+        greedy(belt, margin=MARGIN, **kwargs)
 
 
 def test_compare_errors(belt):
@@ -140,41 +196,42 @@ def test_compare_errors(belt):
         compare(belt, [Alliance("baseline", ("beltlink",))], margin=MARGIN)
     with pytest.raises(UnknownMemberError, match="nowhere"):
         compare(belt, [Alliance("x", ("beltlink",))], market="nowhere", margin=MARGIN)
+    with pytest.raises(ParameterError, match="unknown comparison options"):
+        compare(belt, [Alliance("x", ("beltlink",))], margin=MARGIN, windw=3)
+    with pytest.raises(ParameterError, match="not an Alliance"):
+        compare(belt, [{"name": "x", "members": ["beltlink"]}], margin=MARGIN)
+    with pytest.raises(ParameterError, match="distinct"):
+        compare(belt, [Alliance("x", ("beltlink",)), Alliance("x", ("silkroad",))],
+                margin=MARGIN)
 
 
-def _sweep(belt, chain_members, **backend):
-    return sweep(belt, [Alliance("chain", chain_members[:3])],
-                 parameters={"cost_cut": [0.0, 0.3], "window": [3]}, seeds=[0, 1],
-                 market="us_market", margin=MARGIN, replications=50, periods=200,
-                 progress=False, **backend)
+def _linear_chain(lead_times) -> Ecosystem:
+    """A supplier -> ... -> market chain with the given logistics lead times."""
+    eco = Ecosystem("chain")
+    stages = [f"s{i}" for i in range(len(lead_times))]
+    for member in stages:
+        eco.add_member(member, "manufacturer")
+    eco.add_member("m", "market", margin=5.0)
+    for source, target, lead in zip(stages, stages[1:] + ["m"], lead_times):
+        eco.link(source, target, "logistics", volume=10.0, unit_cost=1.0, lead_time=lead)
+    return eco
 
 
-def test_sweep_is_the_same_on_every_backend(belt, chain_members):
-    serial = _sweep(belt, chain_members, processes=1)
-    assert len(serial) == 2 * 2 * 2
-    assert serial.groupby(["cost_cut", "seed"]).size().eq(2).all()
-    one = serial[(serial["cost_cut"] == 0.3) & (serial["seed"] == 1)].set_index("configuration")
-    direct = compare(belt, [Alliance("chain", chain_members[:3], cost_cut=0.3)], seed=1,
-                     market="us_market", margin=MARGIN, window=3, replications=50, periods=200)
-    pd.testing.assert_frame_equal(one.drop(columns=["cost_cut", "window", "seed"]), direct,
-                                  check_like=True)
-    pooled = _sweep(belt, chain_members, processes=2)
-    pd.testing.assert_frame_equal(serial, pooled)
-    distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        on_dask = _sweep(belt, chain_members, scheduler=client)
-    pd.testing.assert_frame_equal(serial, on_dask)
-    with pytest.raises(ParameterError, match="cannot sweep"):
-        sweep(belt, [], parameters={"colour": [1]}, margin=MARGIN)
-
-
-def test_seeds_change_only_the_simulated_metric(belt, chain_members):
-    settings_ = make_settings(belt, [Alliance("c", chain_members)], market="us_market",
-                              margin=MARGIN, replications=50, periods=200)
-    a, b = (evaluate(belt, None, settings_, seed) for seed in (0, 1))
-    assert a["bullwhip_simulated"] != b["bullwhip_simulated"]
-    assert {k: v for k, v in a.items() if k != "bullwhip_simulated"} == \
-        {k: v for k, v in b.items() if k != "bullwhip_simulated"}
-    assert np.isfinite(a["bullwhip_simulated"])
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=2, max_size=4), st.integers(1, 6),
+       st.data())
+def test_information_sharing_lever_never_raises_the_top_stage_ratio(lead_times, window, data):
+    """Through the Alliance lever: allying any subset of a linear chain with
+    ``share_information`` never raises the exact top-stage ratio of the model's
+    linear case above the no-alliance baseline, and without sharing (no cost
+    or technology lever either) the ratio is the baseline's."""
+    eco = _linear_chain(lead_times)
+    stages = [f"s{i}" for i in range(len(lead_times))]
+    members = tuple(data.draw(st.lists(st.sampled_from(stages), min_size=1, unique=True)))
+    config = Settings(players=members, market="m", margin=5.0, window=window,
+                      replications=10, periods=40)
+    base = evaluate(eco, None, config)["bullwhip_ratio"]
+    shared = evaluate(eco, Alliance("a", members), config)["bullwhip_ratio"]
+    silent = evaluate(eco, Alliance("a", members, share_information=False), config)
+    assert shared <= base * (1 + 1e-9)
+    assert silent["bullwhip_ratio"] == pytest.approx(base)

@@ -10,10 +10,10 @@ coupling coordination, and :func:`sweep` runs parameters x alliances x seeds
 in local processes or on a Dask cluster.
 """
 
-from ._compare import candidates, compare, greedy
+from ._compare import candidates, compare, greedy, greedy_path
 from ._config import SERVICE_FLOWS, Alliance, apply
 from ._metrics import METRICS, Settings, evaluate, finish
 from ._sweep import sweep
 
-__all__ = ["Alliance", "apply", "compare", "sweep", "candidates", "greedy", "evaluate",
-           "finish", "Settings", "METRICS", "SERVICE_FLOWS"]
+__all__ = ["Alliance", "apply", "compare", "sweep", "candidates", "greedy", "greedy_path",
+           "evaluate", "finish", "Settings", "METRICS", "SERVICE_FLOWS"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
@@ -12,12 +13,16 @@ from ..graph import Ecosystem
 from ._config import Alliance
 from ._metrics import METRICS, evaluate, finish, make_settings
 
-__all__ = ["compare", "candidates", "greedy"]
+__all__ = ["compare", "candidates", "greedy", "greedy_path"]
 
 CORE_ENTERPRISE_ROLES = ("cbec_enterprise", "platform")
 
 
 def _check_names(alliances: Sequence[Alliance]) -> None:
+    for i, alliance in enumerate(alliances):
+        if not isinstance(alliance, Alliance):
+            raise ParameterError(f"alliances[{i}] is a {type(alliance).__name__}, not an "
+                                 "Alliance (build one with Alliance(...) or Alliance.from_dict)")
     names = [a.name for a in alliances]
     if "baseline" in names or len(set(names)) != len(names):
         raise ParameterError(f"alliance names must be distinct and not 'baseline', got {names}")
@@ -90,6 +95,27 @@ def compare(eco: Ecosystem, alliances: Iterable[Alliance], *, players: Sequence[
     return finish(pd.DataFrame(rows)).set_index("configuration")
 
 
+def _core_enterprises(eco: Ecosystem, members: Iterable[str] | None, what: str) -> list[str]:
+    pool = list(members) if members is not None else [
+        m for role in CORE_ENTERPRISE_ROLES for m in eco.members(role=role)]
+    for member in pool:
+        if member not in eco:
+            raise UnknownMemberError(f"{what} member {member!r} is not a member")
+    return pool
+
+
+def _check_levers(levers: Mapping[str, Any]) -> None:
+    allowed = set(Alliance.__dataclass_fields__) - {"name", "members"}
+    unknown = set(levers) - allowed
+    if unknown:
+        raise ParameterError(f"unknown alliance levers {sorted(unknown)}; levers: "
+                             f"{sorted(allowed)}")
+
+
+def _alliance(group: Sequence[str], levers: Mapping[str, Any]) -> Alliance:
+    return Alliance("+".join(map(str, group)), tuple(group), **levers)
+
+
 def candidates(eco: Ecosystem, members: Iterable[str] | None = None, *, max_size: int = 2,
                min_size: int = 2, **levers: Any) -> list[Alliance]:
     """Every alliance of ``members`` with ``min_size`` to ``max_size`` members.
@@ -97,55 +123,89 @@ def candidates(eco: Ecosystem, members: Iterable[str] | None = None, *, max_size
     ``members`` defaults to the core enterprises (cross-border firms and
     platforms). ``levers`` are the :class:`Alliance` fields given to every
     candidate (``cost_cut=0.1``, ...). Names join the members with ``+``.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for firm in ["a", "b", "c"]:
+    ...     eco.add_member(firm, "cbec_enterprise")
+    >>> [a.name for a in candidates(eco, max_size=3, cost_cut=0.1)]
+    ['a+b', 'a+c', 'b+c', 'a+b+c']
     """
-    members = list(members) if members is not None else [
-        m for role in CORE_ENTERPRISE_ROLES for m in eco.members(role=role)]
-    for member in members:
-        if member not in eco:
-            raise UnknownMemberError(f"candidate member {member!r} is not a member")
+    pool = _core_enterprises(eco, members, "candidate")
+    _check_levers(levers)
     if not 1 <= min_size <= max_size:
         raise ParameterError(f"need 1 <= min_size <= max_size, got {min_size}, {max_size}")
-    return [Alliance("+".join(group), group, **levers)
-            for size in range(min_size, min(max_size, len(members)) + 1)
-            for group in combinations(members, size)]
+    return [_alliance(group, levers)
+            for size in range(min_size, min(max_size, len(pool)) + 1)
+            for group in combinations(pool, size)]
+
+
+def greedy_path(eco: Ecosystem, metric: str = "total_surplus",
+                members: Iterable[str] | None = None, *, max_size: int = 4,
+                levers: Mapping[str, Any] | None = None, seed: int = 0,
+                **compare_options: Any) -> list[Alliance]:
+    """The alliances a greedy search passes through, smallest first (see :func:`greedy`)."""
+    path, _, _ = _search(eco, metric, members, max_size, levers, seed, compare_options)
+    return path
 
 
 def greedy(eco: Ecosystem, metric: str = "total_surplus", members: Iterable[str] | None = None,
-           *, max_size: int = 4, levers: Mapping[str, Any] | None = None,
+           *, max_size: int = 4, levers: Mapping[str, Any] | None = None, seed: int = 0,
            **compare_options: Any) -> pd.DataFrame:
     """Grow one alliance member by member, each time adding the member that helps ``metric`` most.
 
-    Starts from the best pair; stops at ``max_size`` members or when no
-    addition improves the metric. Returns the :func:`compare` rows of the
-    alliances on the path, in order (baseline first), with the column
-    ``step``.
+    Starts from the best pair of ``members`` (default: the core enterprises);
+    stops at ``max_size`` members or when no addition improves the metric.
+    Each configuration is evaluated once. ``levers`` are given to every
+    alliance tried; ``players`` (among ``compare_options``) default to
+    ``members``. ``coordination`` cannot be searched on: it is defined across
+    a table's rows, not for one configuration.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`compare` table of the alliances on the path, in order
+        (baseline first), with the column ``step``.
     """
-    if metric not in METRICS:
-        raise ParameterError(f"metric must be one of {sorted(METRICS)}, got {metric!r}")
-    pool = list(members) if members is not None else [
-        m for role in CORE_ENTERPRISE_ROLES for m in eco.members(role=role)]
+    path, rows, settings = _search(eco, metric, members, max_size, levers, seed,
+                                   compare_options)
+    table = pd.DataFrame([evaluate(eco, None, settings, seed), *rows])
+    table = finish(table).set_index("configuration")
+    table["step"] = range(len(table))
+    return table
+
+
+def _search(eco: Ecosystem, metric: str, members: Iterable[str] | None, max_size: int,
+            levers: Mapping[str, Any] | None, seed: int, compare_options: dict[str, Any]
+            ) -> tuple[list[Alliance], list[dict[str, Any]], Any]:
+    if metric not in METRICS or metric == "coordination":
+        raise ParameterError(f"metric must be one of "
+                             f"{sorted(set(METRICS) - {'coordination'})}, got {metric!r}")
+    pool = _core_enterprises(eco, members, "greedy")
+    if len(pool) < 2 or max_size < 2:
+        raise ParameterError(f"a greedy search needs at least two members and max_size >= 2, "
+                             f"got {len(pool)} members and max_size={max_size}")
     levers = dict(levers or {})
-    larger_is_better = METRICS[metric]
-    players = compare_options.pop("players", None) or tuple(pool)
+    _check_levers(levers)
+    options = dict(compare_options)
+    players = options.pop("players", None) or tuple(pool)
+    settings = make_settings(eco, [], players=players, **options)
+    sign = 1.0 if METRICS[metric] else -1.0
+    tried: dict[tuple, tuple[Alliance, dict[str, Any]]] = {}
 
-    def best(options: list[Alliance]) -> tuple[Alliance, pd.DataFrame]:
-        table = compare(eco, options, players=players, **compare_options)
-        scores = table.loc[[a.name for a in options], metric]
-        name = scores.idxmax() if larger_is_better else scores.idxmin()
-        return next(a for a in options if a.name == name), table
+    def score(group: tuple) -> float:
+        if group not in tried:
+            alliance = _alliance(group, levers)
+            tried[group] = alliance, evaluate(eco, alliance, settings, seed)
+        value = sign * tried[group][1][metric]
+        return -np.inf if np.isnan(value) else value
 
-    current, table = best(candidates(eco, pool, max_size=2, min_size=2, **levers))
-    path = [current]
-    score = table.loc[current.name, metric]
-    while len(current.members) < min(max_size, len(pool)):
-        grown = [Alliance("+".join(current.members + (m,)), current.members + (m,), **levers)
-                 for m in pool if m not in current.members]
-        challenger, table = best(grown)
-        new_score = table.loc[challenger.name, metric]
-        if (new_score <= score) if larger_is_better else (new_score >= score):
+    path = [max(combinations(pool, 2), key=score)]
+    while len(path[-1]) < min(max_size, len(pool)):
+        grown = max((path[-1] + (m,) for m in pool if m not in path[-1]), key=score)
+        if score(grown) <= score(path[-1]):
             break
-        current, score = challenger, new_score
-        path.append(current)
-    result = compare(eco, path, players=players, **compare_options)
-    result["step"] = range(len(result))
-    return result
+        path.append(grown)
+    return [tried[g][0] for g in path], [tried[g][1] for g in path], settings

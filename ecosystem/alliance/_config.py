@@ -9,6 +9,8 @@ shared service platform; :func:`apply` returns the changed ecosystem.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from numbers import Real
+from collections.abc import Iterable
 from typing import Any, Mapping
 
 import numpy as np
@@ -70,21 +72,28 @@ class Alliance:
     platform_volume: float = 1.0
 
     def __post_init__(self) -> None:
-        members = (self.members,) if isinstance(self.members, str) else tuple(self.members)
+        members = self.members
+        if isinstance(members, str) or not isinstance(members, Iterable):
+            members = (members,)
+        members = tuple(members)
         object.__setattr__(self, "members", members)
         if not self.name or not isinstance(self.name, str):
             raise ParameterError(f"an alliance needs a non-empty name, got {self.name!r}")
         if len(members) < 1 or len(set(members)) != len(members):
             raise ParameterError(f"alliance {self.name!r}: members must be distinct and at "
                                  f"least one, got {members!r}")
-        if not 0 <= self.cost_cut < 1:
-            raise ParameterError(f"alliance {self.name!r}: cost_cut must be in [0, 1), "
-                                 f"got {self.cost_cut!r}")
-        for name in ("technology_sharing", "platform_volume"):
+        if not isinstance(self.share_information, (bool, np.bool_)):
+            raise ParameterError(f"alliance {self.name!r}: share_information must be true or "
+                                 f"false, got {self.share_information!r}")
+        for name in ("cost_cut", "technology_sharing", "platform_volume"):
             value = getattr(self, name)
-            if not (np.isfinite(value) and value >= 0):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) \
+                    or not np.isfinite(value) or value < 0:
                 raise ParameterError(f"alliance {self.name!r}: {name} must be a finite "
                                      f"number >= 0, got {value!r}")
+        if not self.cost_cut < 1:
+            raise ParameterError(f"alliance {self.name!r}: cost_cut must be in [0, 1) (a "
+                                 f"fraction of the unit cost), got {self.cost_cut!r}")
         if self.shared_platform is not None and self.shared_platform not in SERVICE_FLOWS:
             raise ParameterError(f"alliance {self.name!r}: shared_platform must be one of "
                                  f"{sorted(SERVICE_FLOWS)}, got {self.shared_platform!r}")
@@ -99,7 +108,7 @@ class Alliance:
                                  f"{sorted(allowed)}")
         if "name" not in spec or "members" not in spec:
             raise ParameterError("an alliance needs 'name' and 'members'")
-        return cls(**{**spec, "members": tuple(spec["members"])})
+        return cls(**spec)
 
     def to_dict(self) -> dict[str, Any]:
         """The constructor's arguments as plain values (for YAML and JSON)."""
@@ -108,6 +117,10 @@ class Alliance:
 
     def with_(self, **changes: Any) -> "Alliance":
         """A copy with some fields changed (parameter sweeps use this)."""
+        unknown = set(changes) - set(self.__dataclass_fields__)
+        if unknown:
+            raise ParameterError(f"alliance {self.name!r}: no lever {sorted(unknown)}; "
+                                 f"levers: {sorted(self.__dataclass_fields__)}")
         return replace(self, **changes)
 
 
@@ -142,11 +155,15 @@ def apply(eco: Ecosystem, alliance: Alliance | None) -> Ecosystem:
     for member in alliance.members:
         graph.nodes[member]["alliance"] = alliance.name
     if alliance.cost_cut:
-        for u, v, data in graph.edges(data=True):
-            if u in allied and v in allied and "unit_cost" in data:
-                data["unit_cost"] = data["unit_cost"] * (1 - alliance.cost_cut)
-    if alliance.technology_sharing:
+        # only the members' own adjacency is visited: O(their degree), not O(links)
         for u in alliance.members:
+            for v, by_flow in graph.adj[u].items():
+                if v in allied:
+                    for data in by_flow.values():
+                        if "unit_cost" in data:
+                            data["unit_cost"] = data["unit_cost"] * (1 - alliance.cost_cut)
+    if alliance.technology_sharing:
+        for u in alliance.members:  # pairs of members: the alliance is small next to the belt
             for v in alliance.members:
                 if u != v and not graph.has_edge(u, v, Flow.TECHNOLOGY.value):
                     result.link(u, v, Flow.TECHNOLOGY, volume=alliance.technology_sharing,

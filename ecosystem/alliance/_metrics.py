@@ -8,7 +8,7 @@ coordination, ranks, the Pareto front). Both are used by ``compare`` and by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -66,7 +66,6 @@ class Settings:
     replications: int = 200
     periods: int = 400
     damping: float | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 def default_market(eco: Ecosystem) -> str:
@@ -95,9 +94,14 @@ def make_settings(eco: Ecosystem, alliances: Sequence[Alliance], *,
                   margin: float | Mapping[str, float] | None = None, **options: Any
                   ) -> Settings:
     """Fill the defaults of :class:`Settings` from the ecosystem and the alliances."""
+    known = set(Settings.__dataclass_fields__) - {"players", "market", "margin"}
+    unknown = set(options) - known
+    if unknown:
+        raise ParameterError(f"unknown comparison options {sorted(unknown)}; known: "
+                             f"{sorted(known | {'players', 'market', 'margin', 'seed'})}")
     if players is None:
         players = list(dict.fromkeys(m for a in alliances for m in a.members))
-    players = tuple(players)
+    players = (players,) if isinstance(players, str) else tuple(players)
     if not players:
         raise ParameterError("no players: give alliances with members or players=...")
     for member in players:
@@ -107,9 +111,7 @@ def make_settings(eco: Ecosystem, alliances: Sequence[Alliance], *,
     if market not in eco:
         raise UnknownMemberError(f"market {market!r} is not a member")
     margin = default_margin(eco) if margin is None else margin
-    known = {name for name in Settings.__dataclass_fields__ if name != "options"}
-    direct = {k: options.pop(k) for k in list(options) if k in known}
-    return Settings(players=players, market=market, margin=margin, **direct, options=options)
+    return Settings(players=players, market=market, margin=margin, **options)
 
 
 def evaluate(eco: Ecosystem, alliance: Alliance | None, settings: Settings,
@@ -125,57 +127,76 @@ def evaluate(eco: Ecosystem, alliance: Alliance | None, settings: Settings,
     ``in_core``; ``niche_overlap`` (mean Pianka overlap of the players'
     outlets); ``throughput`` (total steady-state flow from one unit of
     information, the orders, injected at every market); ``resilience`` (share
-    of volume still moving after the most critical platform fails); and
-    ``flow:<subsystem>:<flow>``, the steady-state flow handled by the
-    cross-border side (``cbec``) and the industrial side (``industry``), from
-    which :func:`finish` computes coupling coordination.
+    of volume still moving after the most critical platform fails) and
+    ``critical_platform``; and ``flow:<subsystem>:<flow>``, the steady-state
+    flow handled by the cross-border side (``cbec``) and the industrial side
+    (``industry``), from which :func:`finish` computes coupling coordination.
     """
-    from .. import benefit, bullwhip, flows, niche
-
     configured = apply(eco, alliance)
-    members = set(alliance.members) if alliance else set()
     row: dict[str, Any] = {"configuration": alliance.name if alliance else "baseline",
-                           "members": ",".join(alliance.members) if alliance else ""}
+                           "members": ",".join(map(str, alliance.members)) if alliance else ""}
+    row.update(_bullwhip(configured, alliance, settings, seed))
+    row.update(_benefit(configured, settings))
+    row["niche_overlap"] = _niche_overlap(configured, settings.players)
+    row.update(_flows(configured, settings.damping))
+    return row
 
-    chain = bullwhip.chain_from(configured, settings.market)
-    sharing: Any = ({m for m in chain.members if m in members}
-                    if alliance and alliance.share_information else "decentralized")
-    sharing = sharing or "decentralized"
+
+def _bullwhip(eco: Ecosystem, alliance: Alliance | None, settings: Settings,
+              seed: int) -> dict[str, float]:
+    from .. import bullwhip
+
+    chain = bullwhip.chain_from(eco, settings.market)
+    shared = set()
+    if alliance is not None and alliance.share_information:
+        shared = {m for m in chain.members if m in set(alliance.members)}
+    sharing: Any = shared or "decentralized"
     exact = bullwhip.exact_ratio(chain, window=settings.window, sharing=sharing)
-    row["bullwhip_ratio"] = float(exact.iloc[-1])
     simulated = bullwhip.simulate(chain, window=settings.window, sharing=sharing,
                                   replications=settings.replications,
                                   periods=settings.periods, seed=seed)
-    row["bullwhip_simulated"] = float(simulated.summary["order_ratio"].iloc[-1])
+    return {"bullwhip_ratio": float(exact.iloc[-1]),
+            "bullwhip_simulated": float(simulated.summary["order_ratio"].iloc[-1])}
 
-    game = benefit.surplus_game(configured, list(settings.players), margin=settings.margin,
+
+def _benefit(eco: Ecosystem, settings: Settings) -> dict[str, Any]:
+    from .. import benefit
+
+    game = benefit.surplus_game(eco, list(settings.players), margin=settings.margin,
                                 outsiders="free")
     shapley = benefit.shapley(game)
     report = benefit.stability(game, shapley)
-    row["total_surplus"] = float(game.grand_value)
-    row.update({f"shapley:{p}": float(v) for p, v in shapley.items()})
-    row["max_excess"] = float(report.max_excess)
-    row["in_core"] = bool(report.in_core)
+    return {"total_surplus": float(game.grand_value),
+            **{f"shapley:{p}": float(v) for p, v in shapley.items()},
+            # one player has no proper coalition, hence no excess (NaN, not 0)
+            "max_excess": np.nan if report.max_excess is None else float(report.max_excess),
+            "in_core": bool(report.in_core)}
 
-    use = niche.resource_matrix(configured, members=list(settings.players), direction="out",
-                                drop_empty=True)
-    if len(use) >= 2:
-        table = niche.overlap(use, "pianka").to_numpy()
-        row["niche_overlap"] = float(table[~np.eye(len(table), dtype=bool)].mean())
-    else:
-        row["niche_overlap"] = np.nan
 
-    injections = {(m, "information"): 1.0 for m in configured.members(role="market")}
-    state = flows.steady_state(configured, injections, damping=settings.damping)
-    row["throughput"] = float(state.levels.to_numpy().sum())
+def _niche_overlap(eco: Ecosystem, players: Sequence[str]) -> float:
+    """Mean Pianka overlap of the players' outlets over ordered pairs (NaN for fewer than two)."""
+    from .. import niche
+
+    use = niche.resource_matrix(eco, members=list(players), direction="out", drop_empty=True)
+    if len(use) < 2:
+        return np.nan
+    table = niche.overlap(use, "pianka").to_numpy()
+    return float(table[~np.eye(len(table), dtype=bool)].mean())
+
+
+def _flows(eco: Ecosystem, damping: float | None) -> dict[str, Any]:
+    from .. import flows
+
+    orders = {(m, "information"): 1.0 for m in eco.members(role="market")}
+    state = flows.steady_state(eco, orders, damping=damping)
+    row: dict[str, Any] = {"throughput": float(state.levels.to_numpy().sum())}
     roles = pd.Series(state.roles, index=state.levels.index)
     for side, side_roles in (("cbec", CBEC_ROLES), ("industry", INDUSTRY_ROLES)):
         handled = state.levels[roles.isin(side_roles).to_numpy()].sum()
         row.update({f"flow:{side}:{f}": float(v) for f, v in handled.items()})
-
-    platforms = configured.members(role="platform")
+    platforms = eco.members(role="platform")
     if platforms:
-        worst = flows.critical_members(configured, platforms, top=1)
+        worst = flows.critical_members(eco, platforms, top=1)
         row["resilience"] = float(1.0 - worst["lost_share"].iloc[0])
         row["critical_platform"] = worst.index[0]
     else:

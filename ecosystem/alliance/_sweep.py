@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
@@ -25,7 +27,8 @@ from ._metrics import Settings, evaluate, finish, make_settings
 __all__ = ["sweep"]
 
 _ALLIANCE_FIELDS = {f.name for f in fields(Alliance)} - {"name", "members"}
-_SETTING_FIELDS = {f.name for f in fields(Settings)} - {"players", "options"}
+_SETTING_FIELDS = {f.name for f in fields(Settings)} - {"players"}
+_GROUP = "_group"  # one (parameter values, seed) combination; finish() runs within each
 
 _worker_ecosystem: Ecosystem | None = None  # the one copy each pool process keeps
 
@@ -40,8 +43,8 @@ def _run_in_worker(task: tuple) -> dict[str, Any]:
 
 
 def _run(eco: Ecosystem, task: tuple) -> dict[str, Any]:
-    alliance, settings, seed, labels = task
-    return {**labels, "seed": seed, **evaluate(eco, alliance, settings, seed)}
+    alliance, settings, seed, labels, group = task
+    return {_GROUP: group, **labels, "seed": seed, **evaluate(eco, alliance, settings, seed)}
 
 
 def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[str, Sequence],
@@ -51,15 +54,20 @@ def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[st
         raise ParameterError(f"cannot sweep {sorted(unknown)}; sweepable: "
                              f"{sorted(_ALLIANCE_FIELDS | _SETTING_FIELDS)}")
     names = list(parameters)
-    tasks = []
-    for values in itertools.product(*(parameters[n] for n in names)):
+    for name in names:
+        if isinstance(parameters[name], (str, bytes)) or not isinstance(parameters[name], Iterable):
+            raise ParameterError(f"parameter {name!r}: give a list of values to sweep, "
+                                 f"got {parameters[name]!r}")
+    tasks: list[tuple] = []
+    for values in itertools.product(*(list(parameters[n]) for n in names)):
         labels = dict(zip(names, values))
         lever = {n: v for n, v in labels.items() if n in _ALLIANCE_FIELDS}
         setting = {n: v for n, v in labels.items() if n in _SETTING_FIELDS}
         settings = make_settings(eco, alliances, **{**options, **setting})
         configured = [a.with_(**lever) for a in alliances]
         for seed in seeds:
-            tasks += [(a, settings, seed, labels) for a in [None, *configured]]
+            group = len(tasks)
+            tasks += [(a, settings, seed, labels, group) for a in [None, *configured]]
     return tasks
 
 
@@ -115,8 +123,11 @@ def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
     _check_names(alliances)
     parameters = dict(parameters or {})
     seeds = list(seeds)
-    if not seeds:
-        raise ParameterError("give at least one seed")
+    if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool)
+                            for s in seeds):
+        raise ParameterError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    if processes is not None and (not isinstance(processes, int) or processes < 1):
+        raise ParameterError(f"processes must be a whole number >= 1, got {processes!r}")
     tasks = _tasks(eco, alliances, parameters, seeds, options)
     show = _progress(len(tasks), progress)
     if scheduler is not None:
@@ -124,9 +135,8 @@ def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
     else:
         rows = _locally(eco, tasks, processes or os.cpu_count() or 1, show)
     table = pd.DataFrame(rows)
-    groups = [*parameters, "seed"]
-    finished = [finish(group) for _, group in table.groupby(groups, sort=False, dropna=False)]
-    return pd.concat(finished).reset_index(drop=True)
+    finished = [finish(group) for _, group in table.groupby(_GROUP, sort=False)]
+    return pd.concat(finished).drop(columns=_GROUP).reset_index(drop=True)
 
 
 def _locally(eco: Ecosystem, tasks: list[tuple], processes: int,

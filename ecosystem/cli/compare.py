@@ -5,6 +5,7 @@ ALLIANCES.yaml::
     alliances:                     # the configurations (the baseline is added)
       - {name: export chain, members: [beltlink, riverbend], cost_cut: 0.15}
     candidates: {max_size: 2, cost_cut: 0.1}   # and/or: every subset of core enterprises
+    greedy: {metric: total_surplus, max_size: 3, cost_cut: 0.1}  # and/or: a greedy search's path
     players: [beltlink, riverbend]             # optional, see ecosystem.alliance.compare
     market: us_market                          # optional
     margin: 8.0                                # optional (default: the markets' margin)
@@ -23,10 +24,10 @@ from typing import Any
 
 import yaml
 
-from .._errors import SpecError
+from .._errors import EcosystemError, SpecError
 from ._common import add_spec_argument, print_table, read_spec
 
-_COMPARE_KEYS = {"alliances", "candidates", "players", "market", "margin", "window",
+_COMPARE_KEYS = {"alliances", "candidates", "greedy", "players", "market", "margin", "window",
                  "replications", "periods", "damping", "seed"}
 _SWEEP_KEYS = {"parameters", "seeds", "processes"}
 
@@ -57,29 +58,62 @@ def _read(path: str, allowed: set[str]) -> dict[str, Any]:
     return spec
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..alliance import Alliance, candidates, compare, sweep
-    eco = read_spec(args.spec)
-    spec = _read(args.alliances, _COMPARE_KEYS)
+def _alliances(eco, spec: dict[str, Any], file: str) -> list:
+    """The configurations an ALLIANCES.yaml names: listed, candidates and a greedy path."""
+    from ..alliance import Alliance, candidates, greedy_path
+
     alliances = []
-    for i, entry in enumerate(spec.pop("alliances", []) or []):
+    for i, entry in enumerate(spec.pop("alliances", None) or []):
         if not isinstance(entry, dict):
-            raise SpecError("each alliance must be a mapping", file=args.alliances,
+            raise SpecError("each alliance must be a mapping", file=file,
                             location=f"alliances[{i}]", value=entry)
         try:
             alliances.append(Alliance.from_dict(entry))
-        except Exception as error:
-            raise SpecError(str(error), file=args.alliances, location=f"alliances[{i}]") from None
-    if "candidates" in spec:
-        alliances += candidates(eco, **(spec.pop("candidates") or {}))
+        except EcosystemError as error:
+            raise SpecError(str(error), file=file, location=f"alliances[{i}]") from None
+    for key in ("candidates", "greedy"):
+        options = spec.pop(key, None)
+        if options is None:
+            continue
+        if not isinstance(options, dict):
+            raise SpecError(f"'{key}' must be a mapping of options", file=file, value=options)
+        try:
+            if key == "candidates":
+                alliances += candidates(eco, **options)
+            else:
+                alliances += greedy_path(eco, **_greedy_options(options, spec))
+        except EcosystemError as error:
+            raise SpecError(str(error), file=file, location=key) from None
     if not alliances:
-        raise SpecError("no alliances: give 'alliances' and/or 'candidates'", file=args.alliances)
+        raise SpecError("no alliances: give 'alliances', 'candidates' and/or 'greedy'", file=file)
+    return alliances
+
+
+def _greedy_options(options: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    from ..alliance import Alliance
+
+    search = {"metric", "members", "max_size"}
+    levers = set(Alliance.__dataclass_fields__) - {"name", "members"}
+    unknown = set(options) - search - levers
+    if unknown:
+        raise SpecError(f"unknown greedy options {sorted(unknown)}; allowed: "
+                        f"{sorted(search | levers)}")
+    return {**{k: v for k, v in options.items() if k in search}, **spec,
+            "levers": {k: v for k, v in options.items() if k in levers}}
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..alliance import compare, sweep
+
+    eco = read_spec(args.spec)
+    spec = _read(args.alliances, _COMPARE_KEYS)
+    alliances = _alliances(eco, spec, args.alliances)
     if args.sweep or args.scheduler:
         plan = _read(args.sweep, _SWEEP_KEYS) if args.sweep else {}
+        seeds = plan.get("seeds", [spec.pop("seed", 0)])
         spec.pop("seed", None)
-        table = sweep(eco, alliances, parameters=plan.get("parameters"),
-                      seeds=plan.get("seeds", [0]), processes=plan.get("processes"),
-                      scheduler=args.scheduler, **spec)
+        table = sweep(eco, alliances, parameters=plan.get("parameters"), seeds=seeds,
+                      processes=plan.get("processes"), scheduler=args.scheduler, **spec)
     else:
         table = compare(eco, alliances, **spec)
     shown = [c for c in table.columns if not c.startswith(("flow:", "shapley:", "rank:"))]
