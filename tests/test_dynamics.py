@@ -28,8 +28,10 @@ def test_equilibrium_formula(a1, a2, b1, b2):
     assert e1 == pytest.approx(a2 / (b1 * b2)) and e2 == pytest.approx(a1 / b1)
     dx1, dx2 = fit.rates(e1, e2)
     assert abs(dx1) < 1e-9 * max(1.0, a1 * e1) and abs(dx2) < 1e-9 * max(1.0, a2 * e2)
-    assert np.allclose(np.sort(fit.eigenvalues.imag), [-math.sqrt(a1 * a2), math.sqrt(a1 * a2)])
-    assert np.allclose(fit.eigenvalues.real, 0.0)
+    assert np.allclose(fit.jacobian, [[0.0, -a2 / b2], [a1 * b2, 0.0]], atol=1e-12)
+    root = math.sqrt(a1 * a2)
+    assert np.allclose(fit.eigenvalues.imag, [root, -root], rtol=1e-9)
+    assert np.allclose(fit.eigenvalues.real, 0.0, atol=1e-9 * root)
 
 
 def test_jacobian_matches_finite_differences():
@@ -153,8 +155,25 @@ def test_unbounded_mutualism_is_an_error():
     """Two mutualists with b12 b21 = 2 > s1 s2 = 1 grow without bound."""
     a = [[-1.0, 2.0], [1.0, -1.0]]
     assert mutualism_bounded(np.array(a)) == (False, True)
-    with pytest.raises(UnboundedGrowthError, match=r"b12 b21 = 2 >= s1 s2 = 1"):
+    with pytest.raises(UnboundedGrowthError, match=r"b12 b21 = 2 > s1 s2 = 1"):
         generalized_lv(a, r=1.0, x0=0.5)
+
+
+def test_boundary_mutualism_is_decided_by_the_growth_rates():
+    """b12 b21 = s1 s2 exactly (3 * 1/3 = 1, whose eigenvalue rounds to -1e-16): with the left
+    null vector w = (1, 3) of A, sum w_i ln x_i changes at the rate w . r. r = (1, 1): unbounded,
+    an error; r = (-1, 0.2), w . r = -0.4: x1 dies out and x2 settles at r2 / s2 = 0.2, which
+    is integrated."""
+    a = [[-1.0, 3.0], [1 / 3, -1.0]]
+    assert np.linalg.eigvals(np.array(a)).real.max() < 0  # rounding alone would say "stable"
+    with pytest.raises(UnboundedGrowthError, match="boundary"):
+        generalized_lv(a, r=1.0, x0=0.5)
+    fit = generalized_lv(a, r=[-1.0, 0.2], x0=[0.5, 0.5], t_end=200.0)
+    assert not fit.unbounded and not fit.bounded
+    assert np.allclose(fit.series.iloc[-1], [0.0, 0.2], atol=1e-6)
+    # and the neighbours either side are classified by the strict rule
+    assert mutualism_bounded(np.array([[-1.0, 2.9], [1 / 3, -1.0]])) == (True, False)
+    assert mutualism_bounded(np.array([[-1.0, 3.1], [1 / 3, -1.0]])) == (False, True)
 
 
 def test_unbounded_mutualism_flagged_stops_at_ceiling():

@@ -185,19 +185,6 @@ def test_hurlbert_matches_plain_double_loop():
                        reference_overlap(U, "hurlbert", a))
 
 
-def test_block_streaming_gives_the_same_matrix(monkeypatch):
-    """Row blocks (used for large n) stitch back to the one-shot matrix."""
-    import ecosystem.niche._indices as indices
-    rng = np.random.default_rng(9)
-    U = rng.random((23, 6))
-    whole = {m: overlap(U, m) for m in ("czekanowski", "horn")}
-    mean = mean_overlap(U, "pianka")
-    monkeypatch.setattr(indices, "_BLOCK_ELEMENTS", 50)  # two rows per block
-    for method, matrix in whole.items():
-        assert np.allclose(overlap(U, method), matrix)
-    assert mean_overlap(U, "pianka") == pytest.approx(mean)
-
-
 # ------------------------------------------------------ identical and disjoint
 @pytest.mark.parametrize("method", ["pianka", "czekanowski", "macarthur_levins",
                                     "morisita_horn", "horn"])

@@ -13,7 +13,8 @@
 """
 
 from ._common import IntegrationError, UnboundedGrowthError
-from ._glv import LVResult, generalized_lv, mutualism_bounded
+from ._bounds import mutualism_bounded
+from ._glv import LVResult, generalized_lv
 from ._goh import GohCertificate, goh_certificate
 from ._interactions import RELATIONS, interaction_matrix, interactions
 from ._predator_prey import PredatorPreyResult, predator_prey

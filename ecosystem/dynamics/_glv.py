@@ -17,18 +17,23 @@ when Goh's diagonal D exists (:mod:`ecosystem.dynamics._goh`).
 Unbounded growth
 ----------------
 Two mutualists ``x1' = x1 (r1 - s1 x1 + b12 x2)``, ``x2' = x2 (r2 - s2 x2 +
-b21 x1)`` have bounded orbits only if ``b12 b21 < s1 s2``; otherwise they
-grow without bound (in finite time), and an ODE solver would run into
-overflow. In general, comparing with the cooperative system whose
-off-diagonal entries are ``max(A_ij, 0)``: when that matrix is stable
-(Hurwitz) every orbit is bounded. When it is not and A has no negative
-off-diagonal entry (pure mutualism), growth is unbounded from large enough
-starts (the boundary case, an eigenvalue with real part exactly 0, is
-counted as unbounded too); for n = 2 this is exactly ``b12 b21 >= s1 s2``.
-:func:`generalized_lv` then raises :class:`UnboundedGrowthError` before integrating (or, with
+b21 x1)`` have bounded orbits only if ``b12 b21 < s1 s2``; with ``b12 b21 >
+s1 s2`` they grow without bound, in finite time, and an ODE solver would run
+into overflow. In general, compare A with the cooperative system whose
+off-diagonal entries are ``max(A_ij, 0)`` (Kamke's comparison theorem): when
+that matrix is stable (Hurwitz) every orbit is bounded. When its largest
+real eigenvalue mu is > 0 and A has no negative off-diagonal entry (pure
+mutualism), growth is unbounded from large enough starts. The boundary
+``mu = 0`` (``b12 b21 = s1 s2`` for two) is no finite-time blow-up: with
+``w`` the left null vector of A (``w A = 0``, w >= 0), ``sum_i w_i ln x_i``
+changes at the constant rate ``w . r``, so growth is unbounded (exponential)
+exactly when ``w . r > 0``, for example every r_i > 0. mu is compared with 0
+at a relative tolerance of 1e-9, so that a rounded boundary case is not
+decided by the last bit. :func:`generalized_lv` raises
+:class:`UnboundedGrowthError` before integrating (or, with
 ``on_unbounded="flag"``, integrates only until a population reaches
-``ceiling`` and sets ``unbounded``). In the remaining mixed cases the
-trajectory is watched and the same rule applies if it reaches ``ceiling``.
+``ceiling`` and sets ``unbounded``). In the remaining cases the trajectory
+is watched and the same rule applies if it reaches ``ceiling``.
 
 The solver integrates ``ln x``, which keeps populations positive and their
 relative error uniform; a population starting at 0 stays at 0.
@@ -46,9 +51,10 @@ from scipy.integrate import solve_ivp
 from .._errors import ParameterError
 from ..graph import Ecosystem
 from ._common import IntegrationError, UnboundedGrowthError, check_time, positive
+from ._bounds import mutualism_bounded, unbounded_message
 from ._goh import GohCertificate, goh_certificate
 
-__all__ = ["LVResult", "generalized_lv", "mutualism_bounded"]
+__all__ = ["LVResult", "generalized_lv"]
 
 
 @dataclass(frozen=True)
@@ -177,40 +183,6 @@ def _per_population(value: Any, name: str, labels: list[str], system: Any, *,
     return array
 
 
-def mutualism_bounded(a: np.ndarray) -> tuple[bool, bool]:
-    """``(bounded, unbounded)``: whether the comparison test proves every orbit of
-    ``x' = x (r + A x)`` bounded, and whether A (pure mutualism) is certainly unbounded.
-
-    Examples
-    --------
-    >>> mutualism_bounded(np.array([[-1.0, 0.5], [0.5, -1.0]]))   # b12 b21 < s1 s2
-    (True, False)
-    >>> mutualism_bounded(np.array([[-1.0, 2.0], [1.0, -1.0]]))   # b12 b21 > s1 s2
-    (False, True)
-    """
-    a = np.asarray(a, dtype=float)
-    off = ~np.eye(len(a), dtype=bool)
-    majorant = np.where(off, np.maximum(a, 0.0), a)
-    stable = float(np.linalg.eigvals(majorant).real.max()) < 0
-    return stable, (not stable) and bool((a[off] >= 0).all())
-
-
-def _unbounded_message(a: np.ndarray, labels: list[str]) -> str:
-    if len(a) == 2:
-        b12, b21, s1, s2 = a[0, 1], a[1, 0], -a[0, 0], -a[1, 1]
-        return (f"unbounded mutualism: b12 b21 = {b12 * b21:.6g} >= s1 s2 = {s1 * s2:.6g}, so "
-                f"{labels[0]} and {labels[1]} grow without bound; weaken the mutual benefits "
-                "or strengthen self-limitation (or pass on_unbounded='flag')")
-    unlimited = [labels[i] for i in np.flatnonzero(np.diag(a) >= 0)]
-    if unlimited:
-        return (f"unbounded growth: population(s) {unlimited[:5]} have no self-limitation "
-                "(A_ii >= 0) and nothing holds them back; give every population A_ii < 0 "
-                "(or pass on_unbounded='flag')")
-    return ("unbounded mutualism: the mutualistic interaction matrix is not stable (an "
-            "eigenvalue with real part >= 0), so the populations grow without bound; weaken "
-            "mutual benefits or strengthen self-limitation (or pass on_unbounded='flag')")
-
-
 def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0, *,
                    n_points: int = 501, method: str = "LSODA", rtol: float = 1e-8,
                    atol: float = 1e-10, on_unbounded: str = "raise", ceiling: float = 1e6,
@@ -303,7 +275,7 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
         jacobian = x_star[:, None] * a
         eigenvalues = np.linalg.eigvals(jacobian)
         locally_stable = feasible and bool(eigenvalues.real.max() < 0)
-    bounded, certainly_unbounded = mutualism_bounded(a)
+    bounded, certainly_unbounded = mutualism_bounded(a, rates)
     certificate = goh_certificate(a) if goh else GohCertificate("skipped", None, float("nan"),
                                                                 "goh=False")
 
@@ -318,7 +290,7 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
     empty = pd.DataFrame(columns=index, index=pd.Index([], name="t"), dtype=float)
     if certainly_unbounded:
         if on_unbounded == "raise":
-            raise UnboundedGrowthError(_unbounded_message(a, labels))
+            raise UnboundedGrowthError(unbounded_message(a, labels))
     series, reached = _integrate(a, rates, start, t_end, n_points, method, rtol, atol, ceiling)
     series = pd.DataFrame(series[1], index=pd.Index(series[0], name="t"), columns=index)
     if reached and on_unbounded == "raise":

@@ -49,7 +49,8 @@ class PredatorPreyResult:
     jacobian : ndarray
         The 2 x 2 Jacobian at E.
     eigenvalues : ndarray
-        Its eigenvalues, ``+-i sqrt(a1 a2)``.
+        Its eigenvalues (computed with numpy, positive imaginary part first):
+        ``+-i sqrt(a1 a2)`` up to rounding.
     period : float
         ``2 pi / sqrt(a1 a2)``, the period of small oscillations around E
         (larger orbits take longer).
@@ -118,6 +119,11 @@ def _conserved(a1: float, a2: float, b1: float, b2: float, x1, x2) -> np.ndarray
     return b1 * b2 * (x1 - e1) - a2 * np.log(x1 / e1) + b1 * (x2 - e2) - a1 * np.log(x2 / e2)
 
 
+def _jacobian(a1: float, a2: float, b1: float, b2: float, x1: float, x2: float) -> np.ndarray:
+    """The Jacobian of equations 1-2 at (x1, x2); at E it is [[0, -a2/b2], [a1 b2, 0]]."""
+    return np.array([[a1 - b1 * x2, -b1 * x1], [b1 * b2 * x2, -a2 + b1 * b2 * x1]])
+
+
 def predator_prey(a1: float, a2: float, b1: float, b2: float, x0: Sequence[float],
                   t_end: float | None = None, *, n_points: int = 1001,
                   method: str = "DOP853", rtol: float = 1e-10, atol: float = 1e-12
@@ -183,14 +189,16 @@ def predator_prey(a1: float, a2: float, b1: float, b2: float, x0: Sequence[float
     period = 2.0 * np.pi / np.sqrt(a1 * a2)
     t_end, n_points = check_time(3.0 * period if t_end is None else t_end, n_points)
     e1, e2 = a2 / (b1 * b2), a1 / b1
-    jacobian = np.array([[0.0, -a2 / b2], [a1 * b2, 0.0]])  # [[a1 - b1 x2, -b1 x1], ...] at E
-    eigenvalues = np.array([complex(0.0, np.sqrt(a1 * a2)), complex(0.0, -np.sqrt(a1 * a2))])
+    jacobian = _jacobian(a1, a2, b1, b2, e1, e2)
+    # computed, not written down, so that tests can hold them to +-i sqrt(a1 a2)
+    eigenvalues = np.linalg.eigvals(jacobian)
+    eigenvalues = eigenvalues[np.argsort(-eigenvalues.imag)]
 
     def rates(_t: float, x: np.ndarray) -> np.ndarray:
         return np.array([a1 * x[0] - b1 * x[0] * x[1], -a2 * x[1] + b1 * b2 * x[0] * x[1]])
 
     def jac(_t: float, x: np.ndarray) -> np.ndarray:
-        return np.array([[a1 - b1 * x[1], -b1 * x[0]], [b1 * b2 * x[1], -a2 + b1 * b2 * x[0]]])
+        return _jacobian(a1, a2, b1, b2, x[0], x[1])
 
     times = np.linspace(0.0, t_end, n_points)
     implicit = {"jac": jac} if method in ("Radau", "BDF", "LSODA") else {}

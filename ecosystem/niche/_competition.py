@@ -66,13 +66,10 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
     util, used, kernel = _kernel(U, method, availability, empty)
     positions = np.flatnonzero(used)
     found_rows, found_cols, found_values = [], [], []
-    for start, block in kernel.blocks():
-        rows = np.arange(start, start + block.shape[0])[:, None]
-        cols = np.arange(kernel.n)[None, :]
-        mask = (block >= threshold) & ((cols > rows) if kernel.symmetric else (cols != rows))
-        i, j = np.nonzero(mask)
+    for start, first, block in kernel.blocks():
+        i, j = np.nonzero((block >= threshold) & kernel.distinct_pairs(start, first, block.shape))
         found_rows.append(positions[i + start])
-        found_cols.append(positions[j])
+        found_cols.append(positions[j + first])
         found_values.append(block[i, j])
     i, j = np.concatenate(found_rows), np.concatenate(found_cols)
     values = np.concatenate(found_values)

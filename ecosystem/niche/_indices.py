@@ -16,14 +16,14 @@ a silent 0 or Inf.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import cdist
 
 from .._errors import ParameterError
 from ._input import EmptyPolicy, Utilization, as_utilization, check_method
+from ._kernels import Kernel
 
 __all__ = ["breadth", "overlap", "mean_overlap", "BREADTH_METHODS", "OVERLAP_METHODS",
            "SYMMETRIC_METHODS"]
@@ -34,7 +34,6 @@ OVERLAP_METHODS = ("pianka", "czekanowski", "macarthur_levins", "morisita", "mor
 #: Methods whose matrix is symmetric; macarthur_levins is the asymmetric one.
 SYMMETRIC_METHODS = tuple(m for m in OVERLAP_METHODS if m != "macarthur_levins")
 _ALIASES = {"schoener": "czekanowski", "proportional_similarity": "czekanowski"}
-_BLOCK_ELEMENTS = 4_000_000  # rows per block x members stays near 32 MB of float64
 
 
 def _shares(values: np.ndarray) -> np.ndarray:
@@ -100,139 +99,12 @@ def breadth(U: Any, method: str = "levins", *, empty: EmptyPolicy = "raise"
     return result
 
 
-class _Kernel:
-    """One overlap index on the members that use something, computed by row blocks.
-
-    ``block(start, stop)`` is rows ``start:stop`` of the full square matrix, so
-    callers can build the whole matrix or stream it without holding it.
-    """
-
-    def __init__(self, method: str, util: Utilization, values: np.ndarray,
-                 availability: Any = None):
-        self.method = method
-        self.n = values.shape[0]
-        if method != "hurlbert" and availability is not None:
-            raise ParameterError("availability is only used by method='hurlbert'")
-        if method == "pianka":
-            # the cosine of the share vectors; shares first so tiny rows cannot underflow
-            p = _shares(values)
-            self.left = p / np.linalg.norm(p, axis=1, keepdims=True)
-            self.right = self.left
-        elif method == "morisita":
-            self._prepare_morisita(util, values)
-        else:
-            p = _shares(values)
-            self.p = p
-            self.squares = (p * p).sum(axis=1)
-            self.left = self.right = p
-            # constant factors go into the left operand: no extra pass over the n x n result
-            if method == "hurlbert":
-                a = _availability(availability, util, values)
-                self.left = p / np.where(a > 0, a, 1.0)
-            elif method == "macarthur_levins":
-                self.left = p / self.squares[:, None]
-            elif method == "morisita_horn":
-                self.left = 2.0 * p
-                self.denominator = self.squares
-            elif method in ("czekanowski", "horn"):
-                self.support = (p > 0).astype(float)
-
-    def _prepare_morisita(self, util: Utilization, values: np.ndarray) -> None:
-        if not np.array_equal(values, np.round(values)):
-            raise ParameterError(
-                "morisita needs integer counts (individuals or links per resource); for shares, "
-                "volumes or other continuous use take method='morisita_horn'")
-        totals = values.sum(axis=1)
-        rows = util.values.sum(axis=1) > 0
-        names = np.flatnonzero(rows)
-        if (totals < 2).any():
-            bad = names[totals < 2]
-            raise ParameterError(
-                "morisita needs at least 2 counts per member (N > 1): "
-                + ", ".join(util.member_names(bad[:5])) + " have N = 1; take morisita_horn")
-        simpson = (values * (values - 1)).sum(axis=1) / (totals * (totals - 1))
-        if (simpson == 0).any():
-            bad = names[simpson == 0]
-            raise ParameterError(
-                "morisita is undefined for members with every count 0 or 1 (Simpson's "
-                "lambda = 0, e.g. a 0/1 link matrix): " + ", ".join(util.member_names(bad[:5]))
-                + "; take morisita_horn")
-        self.denominator = simpson
-        self.right = values / totals[:, None]
-        self.left = 2.0 * self.right
-
-    @property
-    def symmetric(self) -> bool:
-        return self.method != "macarthur_levins"
-
-    def block(self, start: int, stop: int) -> np.ndarray:
-        method = self.method
-        if method in ("czekanowski", "horn"):
-            # neither has a matrix-product form; scipy's C loops beat numpy broadcasting
-            if method == "czekanowski":  # 1 - L1/2 equals sum_k min(p_ik, p_jk)
-                out = cdist(self.p[start:stop], self.p, "cityblock")
-                out *= -0.5
-            else:  # Horn's R_o = 1 - JSD / ln 2, JSD the Jensen-Shannon divergence in nats
-                out = cdist(self.p[start:stop], self.p, "jensenshannon")
-                # scipy takes the root of a divergence that rounding can push below 0
-                np.nan_to_num(out, copy=False, nan=0.0)
-                out **= 2
-                out *= -1.0 / np.log(2.0)
-            out += 1.0
-            np.clip(out, 0.0, 1.0, out=out)
-            # members sharing no resource overlap exactly 0, not a rounding residue
-            out[(self.support[start:stop] @ self.support.T) == 0] = 0.0
-        else:
-            out = self.left[start:stop] @ self.right.T
-            if method in ("morisita_horn", "morisita"):
-                # divide by (d_i + d_j) a slab at a time: no n x n temporary
-                d = self.denominator
-                for first in range(0, stop - start, 512):
-                    last = min(first + 512, stop - start)
-                    out[first:last] /= d[start + first:start + last, None] + d[None, :]
-        if method not in ("morisita", "hurlbert"):
-            # identical shares overlap exactly 1; rounding would otherwise leave 1 - 1e-16
-            idx = np.arange(start, stop)
-            out[idx - start, idx] = 1.0
-        return out
-
-    def blocks(self, rows: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
-        rows = rows or max(1, _BLOCK_ELEMENTS // max(self.n, 1))
-        for start in range(0, self.n, rows):
-            yield start, self.block(start, min(start + rows, self.n))
-
-
-def _availability(availability: Any, util: Utilization, values: np.ndarray) -> np.ndarray:
-    if availability is None:
-        raise ParameterError("hurlbert needs availability=: the share of each resource in what "
-                             "is available (one value per resource column)")
-    if isinstance(availability, pd.Series) and util.resources is not None:
-        missing = [c for c in util.resources if c not in availability.index]
-        if missing:
-            raise ParameterError(f"availability has no value for resource(s) {missing[:5]}")
-        availability = availability.reindex(util.resources)
-    try:
-        a = np.asarray(availability, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise ParameterError("availability must be numbers, one per resource") from None
-    if a.size != values.shape[1]:
-        raise ParameterError(f"availability has {a.size} values for {values.shape[1]} resources")
-    if not np.isfinite(a).all() or (a < 0).any() or a.sum() <= 0:
-        raise ParameterError("availability must be finite, >= 0 and not all zero")
-    a = a / a.sum()
-    unavailable_but_used = (a == 0) & (values > 0).any(axis=0)
-    if unavailable_but_used.any():
-        bad = util.resource_names(np.flatnonzero(unavailable_but_used)[:5])
-        raise ParameterError(f"resource(s) {', '.join(bad)} are used but have availability 0")
-    return a
-
-
 def _kernel(U: Any, method: str, availability: Any, empty: EmptyPolicy
-            ) -> tuple[Utilization, np.ndarray, _Kernel]:
+            ) -> tuple[Utilization, np.ndarray, Kernel]:
     method = check_method(method, OVERLAP_METHODS, _ALIASES)
     util = as_utilization(U)
     used = util.nonempty(empty)
-    return util, used, _Kernel(method, util, util.values[used], availability)
+    return util, used, Kernel(method, util, util.values[used], availability)
 
 
 def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
@@ -291,11 +163,13 @@ def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
     Notes
     -----
     pianka, macarthur_levins, morisita_horn, morisita and hurlbert are one
-    BLAS matrix product: 10,000 members x 50 resources take about 0.5-1 s on
-    two cores (benchmarks/bench_niche.py). czekanowski and horn have no
-    product form and run scipy's C pair loops: about 2-9 ns (czekanowski)
-    and 1.4 us (horn, a logarithm per resource) per pair. For the
-    strongest pairs or the community mean of a large ecosystem use
+    BLAS matrix product; czekanowski and horn have no product form and are
+    computed on the upper triangle only (scipy's C L1 loop; a numpy loop
+    over resources for horn's logarithms). Measured on 10,000 members x 50
+    resources (benchmarks/RESULTS.md, section niche): the product indices
+    take well under 1 s of CPU, czekanowski about 1.5 s and horn about 5 s;
+    the 800 MB result alone takes a noticeable share. For the strongest
+    pairs or the community mean of a large ecosystem use
     :func:`competition_pairs` and :func:`mean_overlap`, which stream the
     matrix in row blocks instead of holding n x n values.
 
@@ -323,15 +197,19 @@ def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
     n = util.values.shape[0]
     if used.all() and kernel.method not in ("czekanowski", "horn"):
         result = kernel.block(0, n)  # one matrix product is fastest
-    elif used.all():
-        result = np.empty((n, n))
-        for start, block in kernel.blocks():
-            result[start:start + block.shape[0]] = block
     else:
-        result = np.full((n, n), np.nan)
+        result = np.empty((n, n)) if used.all() else np.full((n, n), np.nan)
         idx = np.flatnonzero(used)
-        for start, block in kernel.blocks():
-            result[np.ix_(idx[start:start + block.shape[0]], idx)] = block
+        for start, first, block in kernel.blocks():
+            rows, cols = idx[start:start + block.shape[0]], idx[first:]
+            if used.all():
+                result[start:start + block.shape[0], first:] = block
+                if kernel.symmetric:  # the lower triangle mirrors the upper one
+                    result[first:, start:start + block.shape[0]] = block.T
+            else:
+                result[np.ix_(rows, cols)] = block
+                if kernel.symmetric:
+                    result[np.ix_(cols, rows)] = block.T
     if util.labelled:
         return pd.DataFrame(result, index=util.members, columns=util.members)
     return result
@@ -363,9 +241,7 @@ def mean_overlap(U: Any, method: str = "pianka", *, availability: Any = None,
         raise ParameterError(f"the mean overlap needs at least 2 members that use something, "
                              f"got {n}")
     total = 0.0
-    for start, block in kernel.blocks():
-        rows = np.arange(start, start + block.shape[0])[:, None]
-        cols = np.arange(n)[None, :]
-        total += block[(cols > rows) if kernel.symmetric else (cols != rows)].sum()
+    for start, first, block in kernel.blocks():
+        total += block[kernel.distinct_pairs(start, first, block.shape)].sum()
     pairs = n * (n - 1) / (2 if kernel.symmetric else 1)
     return float(total / pairs)
