@@ -104,3 +104,17 @@ def test_myerson_component_efficiency(game, data):
     x = myerson(game, graph)
     for component in nx.connected_components(graph):
         assert x[list(component)].sum() == pytest.approx(game(component), abs=1e-9)
+
+
+@SETTINGS
+@given(games(min_players=2, max_players=5), st.data())
+def test_kohlberg_rejects_every_other_allocation(game, data):
+    """The prenucleolus is unique (Schmeidler 1969), so Kohlberg's criterion must fail for
+    any other efficient allocation, however close."""
+    x = nucleolus(game, imputations=False).to_numpy()
+    shift = np.array(data.draw(st.lists(st.floats(-1, 1), min_size=game.n, max_size=game.n)))
+    shift -= shift.mean()
+    if np.abs(shift).max() < 1e-3:
+        shift = np.zeros(game.n)
+        shift[0], shift[1] = 1e-3, -1e-3
+    assert not kohlberg(game, x + shift, imputations=False, tol=1e-7)

@@ -122,6 +122,17 @@ def test_glove_game_core_and_nucleolus():
     assert not in_core(game, shapley(game))
 
 
+def test_glove_market_nucleolus_with_large_excess_levels():
+    """Glove market, 5 left and 7 right gloves: the core is the single point where every
+    left glove gets 1 (Shapley & Shubik 1969). 3,300 coalitions share the top excess
+    0, one balancedness LP in the Kohlberg check (once a dense k x k program)."""
+    left = set(range(5))
+    game = Game.from_function(range(12), lambda s: float(min(len(s & left), len(s - left))))
+    x = nucleolus(game)
+    np.testing.assert_allclose(x.to_numpy(), [1] * 5 + [0] * 7, atol=1e-9)
+    assert kohlberg(game, x) and not kohlberg(game, [1] * 4 + [0.9, 0.1] + [0] * 6)
+
+
 def test_prenucleolus_differs_from_nucleolus_when_imputations_bind():
     """coopgame's documented example: v = 10 for {a,b}, 2 for N, 0 otherwise:
     nucleolus (1, 1, 0) but prenucleolus (3, 3, -4)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from ._bits import bool_from_masks, popcount, subset_sum
@@ -16,19 +17,45 @@ from ._lp import SolverError, solve_min_max_excess
 __all__ = ["nucleolus", "kohlberg"]
 
 
-def _in_span(basis: np.ndarray, n: int, sizes: np.ndarray, tol: float) -> np.ndarray:
-    # ||projection of 1_S||^2 = sum_j (q_j . 1_S)^2, and q_j . 1_S for every S is a
-    # subset-sum table: no matrix product over the 2**n rows.
-    norm = np.zeros(1 << n)
-    for q in basis.T:  # one table per basis vector (at most n)
-        proj = subset_sum(q)
-        norm += proj * proj
-    return sizes - norm <= tol
+class _Span:
+    """The span of N and of coalitions added so far, with every coalition's squared
+    distance to it kept as one table: each new orthonormal vector q updates the table by
+    ``(q . 1_S)**2``, a subset-sum table, with no matrix product over the 2**n rows."""
 
+    def __init__(self, n: int, tol: float = 1e-8):
+        self.n, self.tol = n, tol
+        self.basis: list[np.ndarray] = []
+        self.distance = popcount(np.arange(1 << n, dtype=np.int64)).astype(float)
+        self._add(np.ones(n))
 
-def _orthonormal(vectors: np.ndarray) -> np.ndarray:
-    u, s, _ = np.linalg.svd(vectors.T, full_matrices=False)
-    return u[:, s > 1e-9 * max(1.0, s.max())]
+    @property
+    def rank(self) -> int:
+        return len(self.basis)
+
+    def _add(self, vector: np.ndarray) -> None:
+        for q in self.basis:  # modified Gram-Schmidt on one n-vector
+            vector = vector - (q * vector).sum() * q
+        q = vector / np.sqrt((vector * vector).sum())
+        self.basis.append(q)
+        projection = subset_sum(q)
+        self.distance -= projection * projection
+
+    def inside(self) -> np.ndarray:
+        """Boolean table: True for the coalitions whose vectors are in the span."""
+        return self.distance <= self.tol
+
+    def outside(self, masks: np.ndarray) -> np.ndarray:
+        """The masks whose vectors are not in the span."""
+        return masks[self.distance[masks] > self.tol]
+
+    def extend(self, masks: np.ndarray) -> None:
+        """Add the vectors of ``masks`` to the span (the farthest first)."""
+        while self.rank < self.n:  # at most n additions in all
+            far = self.outside(masks)
+            if far.size == 0:
+                return
+            self._add(bool_from_masks(far[[int(np.argmax(self.distance[far]))]], self.n)[0]
+                      .astype(float))
 
 
 def nucleolus(game: Game, imputations: bool = True, verify: bool = True) -> pd.Series:
@@ -83,11 +110,10 @@ def nucleolus(game: Game, imputations: bool = True, verify: bool = True) -> pd.S
                         "than v(N)); use nucleolus(game, imputations=False), or --method "
                         "prenucleolus, for the prenucleolus")
     free = proper_coalitions(n)
-    sizes = popcount(np.arange(1 << n, dtype=np.int64)).astype(float)
+    span = _Span(n)
     fixed = [full]
     fixed_rhs = [float(table[full])]
     bound_players = np.arange(n) if imputations else np.array([], dtype=np.int64)
-    basis_vectors = [np.ones(n)]
     active = np.concatenate([singles, full ^ singles])
     levels = []
     x = np.full(n, (table[full] - (table[singles].sum() if imputations else 0.0)) / n)
@@ -105,21 +131,20 @@ def nucleolus(game: Game, imputations: bool = True, verify: bool = True) -> pd.S
             tight = result.active[[int(np.argmax(result.active_duals))]]
         fixed.extend(int(m) for m in tight)
         fixed_rhs.extend(float(table[m] - result.level) for m in tight)
-        basis_vectors.extend(bool_from_masks(tight, n).astype(float))
+        span.extend(tight)
         pinned = result.bound_players[result.bound_duals > dual_tol]
         for player in pinned:
             fixed.append(1 << int(player))
             fixed_rhs.append(float(table[1 << int(player)]))
-            basis_vectors.append(np.eye(n)[player])
+        span.extend(singles[pinned])
         bound_players = np.setdiff1d(bound_players, pinned)
-        basis = _orthonormal(np.array(basis_vectors))
-        if basis.shape[1] == n:
+        if span.rank == n:
             break
-        free &= ~_in_span(basis, n, sizes, 1e-7)
+        free[span.inside()] = False
         if not free.any():
             break
         active = result.active
-    if basis.shape[1] == n:
+    if span.rank == n:
         rows = bool_from_masks(np.array(fixed), n).astype(float)
         x = np.linalg.lstsq(rows, np.array(fixed_rhs), rcond=None)[0]
     out = allocation_series(game, x, "nucleolus")
@@ -130,19 +155,27 @@ def nucleolus(game: Game, imputations: bool = True, verify: bool = True) -> pd.S
     return out
 
 
-def _balanced(collection: np.ndarray, optional: np.ndarray, n: int) -> bool:
-    # max s  s.t.  sum lambda_S 1_S + sum mu_i e_i = 1_N,  lambda_S >= s,  mu >= 0,  s <= 1
-    k, q = len(collection), len(optional)
-    a_eq = np.zeros((n, k + q + 1))
-    a_eq[:, :k] = bool_from_masks(collection, n).T
-    a_eq[optional, k + np.arange(q)] = 1.0
-    a_ub = np.zeros((k, k + q + 1))
-    a_ub[np.arange(k), np.arange(k)] = -1.0
-    a_ub[:, -1] = 1.0
-    cost = np.zeros(k + q + 1)
+def _balanced(level: np.ndarray, optional: np.ndarray, basis: list[np.ndarray], n: int) -> bool:
+    # Whether B + level is balanced (with the optional singletons), given that B is and
+    # spans ``basis`` with N. Since 1_N lies in the relative interior of B's cone, B's
+    # columns can be replaced by the basis with free coefficients (perturb B's positive
+    # weights): find lambda_S >= s > 0 on the level, mu >= 0, alpha free with
+    # sum lambda_S 1_S + sum mu_i e_i + sum alpha_j q_j = 1_N, as lambda_S = s + slack_S.
+    # n sparse equality rows: a k x k block of lambda_S >= s rows would not fit in memory
+    # when one level holds tens of thousands of coalitions.
+    k, q, r = len(level), len(optional), len(basis)
+    members = bool_from_masks(level, n)
+    player, column = np.nonzero(members.T)
+    counts = members.sum(axis=0).astype(float)  # s enters once per coalition holding i
+    dense = np.column_stack(basis + [counts])
+    a_eq = sp.hstack([
+        sp.csc_array((np.ones(len(player)), (player, column)), shape=(n, k)),
+        sp.csc_array((np.ones(q), (optional, np.arange(q))), shape=(n, q)),
+        sp.csc_array(dense)], format="csc")
+    cost = np.zeros(k + q + r + 1)
     cost[-1] = -1.0
-    result = linprog(cost, A_ub=a_ub, b_ub=np.zeros(k), A_eq=a_eq, b_eq=np.ones(n),
-                     bounds=[(0, None)] * (k + q) + [(None, 1.0)], method="highs")
+    bounds = [(0, None)] * (k + q) + [(None, None)] * r + [(0.0, 1.0)]
+    result = linprog(cost, A_eq=a_eq, b_eq=np.ones(n), bounds=bounds, method="highs")
     return result.status == 0 and -result.fun > 1e-9
 
 
@@ -157,7 +190,9 @@ def kohlberg(game: Game, allocation: Any, imputations: bool = True,
     Math. 20:62-66). Levels are checked from the top until the collection
     together with N spans R^n; adding coalitions whose vectors lie in the span of a
     balanced collection keeps it balanced, so only the levels that raise the
-    rank need a balancedness LP (at most n - 1 of them).
+    rank need a balancedness LP (at most n - 1 of them), and each LP holds only
+    that level's coalitions outside the span, the collection above it entering
+    through a basis of its span.
 
     Examples
     --------
@@ -188,18 +223,16 @@ def kohlberg(game: Game, allocation: Any, imputations: bool = True,
     ends = np.append(starts[1:], len(order))
     # A collection whose members' vectors lie in the span of a balanced one (with N) is
     # balanced too (perturb the weights), so only levels that raise the rank need an LP.
-    basis = np.ones((n, 1)) / np.sqrt(n)
+    span = _Span(n)
     start = 0
     for end in ends:  # at most n - 1 levels raise the rank
-        vectors = bool_from_masks(order[start:end], n).astype(float)
+        level = span.outside(order[start:end])
         start = end
-        residual = vectors - (vectors @ basis) @ basis.T
-        if np.abs(residual).max() <= 1e-9:
+        if level.size == 0:
             continue
-        if not _balanced(order[:end], optional, n):
+        if not _balanced(level, optional, span.basis, n):
             return False
-        basis = _orthonormal(np.vstack([basis.T, residual]))
-        if basis.shape[1] == n:
+        span.extend(level)
+        if span.rank == n:
             return True
-    return True
     return True
