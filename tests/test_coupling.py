@@ -33,6 +33,43 @@ def test_three_subsystems_by_hand():
     assert coupling_degree(u, "adjusted")[0] == pytest.approx(math.sqrt(0.6 * math.sqrt(0.125)))
 
 
+#: R package coupling (Lyu; CRAN, vignette "Coupling Coordination Degree Model and
+#: Metacoupling Analysis"): the first six rows of sdsfun's gzma data (four subsystem scores,
+#: min-max normalised, printed to 7 decimals) and what coupling::ccd() printed for them.
+GZMA = np.array([[0.8179733, 0.3246648, 0.6590316, 0.1308531],
+                 [0.3020233, 0.1318888, 0.4046987, 0.5173794],
+                 [0.9209903, 0.3353516, 0.6921477, 0.3141320],
+                 [0.9604095, 0.3914758, 0.7099999, 0.4316421],
+                 [0.9061589, 0.3473603, 0.7297774, 0.6909494],
+                 [0.9456379, 0.4391423, 0.7304117, 0.4792905]])
+GZMA_PRINTED = {  # method: (C, D), D = sqrt(C T) with T the plain mean of the four scores
+    "standard": ([0.8051958, 0.8914577, 0.8999423, 0.9346128, 0.9440912, 0.9519923],
+                 [0.6237105, 0.5497290, 0.7134825, 0.7632959, 0.7944703, 0.7858001]),
+    "adjusted": ([0.4722274, 0.6211236, 0.5375842, 0.5861986, 0.6640321, 0.6319211],
+                 [0.4776480, 0.4588675, 0.5514412, 0.6045044, 0.6662930, 0.6402164]),
+}
+
+
+@pytest.mark.parametrize("method", ["standard", "adjusted"])
+def test_four_subsystems_match_the_r_package_coupling(method):
+    """Published values: coupling::ccd(dt) and ccd(dt, method = "wang") in the R package
+    coupling's vignette (Wang et al. 2021's adjusted C is its "wang"), four subsystems. The
+    inputs are printed to 7 decimals, so agreement is to about 1e-7."""
+    c = coupling_degree(GZMA, method)
+    printed_c, printed_d = GZMA_PRINTED[method]
+    assert np.allclose(c, printed_c, atol=3e-7)
+    assert np.allclose(np.sqrt(c * GZMA.mean(axis=1)), printed_d, atol=3e-7)
+    frame = pd.DataFrame(GZMA, columns=["PS", "EL", "OH", "IL"])
+    # the pipeline on the scores as given (one indicator per subsystem) gives the same
+    result = coordination(frame, method=method, rescale=False)
+    assert np.allclose(result["C"], printed_c, atol=3e-7)
+    assert np.allclose(result["D"], printed_d, atol=3e-7)
+    with pytest.raises(ParameterError, match=r"already be in \[0, 1\]; \['PS'\]"):
+        coordination(frame.assign(PS=frame["PS"] * 2), rescale=False)
+    with pytest.raises(ParameterError, match="negative indicators need rescale=True"):
+        coordination(frame, rescale=False, negative=["PS"])
+
+
 def test_equal_scores_couple_perfectly():
     u = np.array([[0.3, 0.3, 0.3], [1.0, 1.0, 1.0]])
     assert np.allclose(coupling_degree(u, "standard"), 1.0)
@@ -224,3 +261,8 @@ def test_cli_csv_and_errors(tmp_path, capsys):
     assert main(["coupling", str(path), "--subsystem", "bad"]) == 2
     assert "NAME=COLUMN" in capsys.readouterr().err
     assert main(["coupling", str(tmp_path / "missing.csv")]) == 2
+    capsys.readouterr()
+    scores = tmp_path / "gzma.csv"
+    pd.DataFrame(GZMA, columns=["PS", "EL", "OH", "IL"]).to_csv(scores, index=False)
+    assert main(["coupling", str(scores), "--no-rescale"]) == 0
+    assert "0.4722" in capsys.readouterr().out  # the R package's first adjusted C

@@ -37,6 +37,9 @@ def register(subparsers) -> None:
                         help="coupling degree (default: adjusted)")
     parser.add_argument("--shift", type=float, default=0.01,
                         help="standardised value of each indicator's worst row (default 0.01)")
+    parser.add_argument("--no-rescale", action="store_true",
+                        help="the columns are already scores in [0, 1]: skip min-max "
+                             "standardisation (then --negative and --shift do not apply)")
     parser.add_argument("--output", metavar="FILE", help="also write the result as CSV")
     parser.set_defaults(func=run)
 
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     subsystems = _parse_subsystems(args.subsystem)
     table = _read_table(args.csv)
     result = coordination(table, subsystems, negative=args.negative, method=args.method,
-                          shift=args.shift, index=args.index)
+                          shift=args.shift, index=args.index, rescale=not args.no_rescale)
     print_table(result)
     weights = pd.Series(result.attrs["weights"], name="weight").to_frame()
     print(f"\nindicator weights (entropy), coupling degree: {args.method}")

@@ -90,7 +90,8 @@ def coordination(data: pd.DataFrame, subsystems: Mapping[str, Sequence[str]] | N
                  negative: Iterable[str] = (), method: str = "adjusted",
                  weights: str | Mapping[str, float] = "entropy",
                  subsystem_weights: Mapping[str, float] | Sequence[float] | None = None,
-                 shift: float = 0.01, index: str | None = None) -> pd.DataFrame:
+                 shift: float = 0.01, index: str | None = None,
+                 rescale: bool = True) -> pd.DataFrame:
     """Coupling coordination degree (C, T, D) of subsystems, one row per observation.
 
     Parameters
@@ -113,6 +114,11 @@ def coordination(data: pd.DataFrame, subsystems: Mapping[str, Sequence[str]] | N
     shift : float
         Standardised value of each indicator's worst observation
         (see :func:`standardize`).
+    rescale : bool
+        Min-max standardise the indicators (default). False takes them as
+        already standardised scores in [0, 1] (for example subsystem scores
+        from elsewhere, one indicator per subsystem); ``negative`` and
+        ``shift`` then do not apply.
     index : str, optional
         A column to use as the row labels (for example ``"year"``) instead
         of an indicator.
@@ -160,7 +166,17 @@ def coordination(data: pd.DataFrame, subsystems: Mapping[str, Sequence[str]] | N
     stray = [c for c in negative if c not in used]
     if stray:
         raise ParameterError(f"negative indicator(s) {stray} are not in any subsystem")
-    standardized = standardize(data[used], negative, shift=shift)
+    if rescale:
+        standardized = standardize(data[used], negative, shift=shift)
+    else:
+        standardized = data[used].astype(float)
+        if negative:
+            raise ParameterError("negative indicators need rescale=True (they are turned "
+                                 "around by the standardisation)")
+        outside = [c for c in used if not standardized[c].between(0.0, 1.0).all()]
+        if outside:
+            raise ParameterError(f"with rescale=False every indicator must already be in "
+                                 f"[0, 1]; {outside} are not")
     w = _indicator_weights(standardized, groups, weights)
     names = list(groups)
     scores = np.column_stack([standardized[cols].to_numpy() @ w[cols].to_numpy()
