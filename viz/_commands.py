@@ -1,5 +1,244 @@
-"""``ecobelt`` subcommands contributed by :mod:`viz`."""
+"""``ecobelt`` subcommands contributed by :mod:`viz`: ``html`` and ``figure``.
+
+``ecobelt html SPEC -o out.html [--metric NAME ...] [--metrics TABLE.csv] ...``
+    The interactive page of :func:`viz.to_html`.
+``ecobelt figure [SPEC] --kind KIND -o out.png|svg|pdf ...``
+    A figure of :mod:`viz.figures`: ``rings``, ``bullwhip`` and ``niche_overlap``
+    from a spec; ``allocation``, ``coupling`` and ``niche_overlap`` from a
+    ``--table``; ``phase_portrait`` from ``--parameters``.
+
+Each subcommand is one ``add_*`` function below that adds its parser; to add
+a command, write another and list it in :data:`SUBCOMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ecosystem import ParameterError, SpecError
+from ecosystem.cli._common import add_spec_argument, read_spec
+
+__all__ = ["register", "SUBCOMMANDS", "add_html", "add_figure", "add_demo", "figure_from_spec",
+           "read_table"]
+
+#: The kinds of viz.figures.FIGURE_KINDS (named here so that ``ecobelt`` starts without matplotlib).
+FIGURE_KIND_NAMES = ("rings", "bullwhip", "allocation", "niche_overlap", "phase_portrait",
+                     "coupling")
+_TABLE_KINDS = ("allocation", "coupling", "niche_overlap")
+_SPEC_KINDS = ("rings", "bullwhip", "niche_overlap")
+_OVERLAP_LIMIT = 60
+
+
+def read_table(path: str) -> pd.DataFrame:
+    """A CSV table whose first column is the index (member id, period, ...)."""
+    try:
+        return pd.read_csv(path, index_col=0)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise SpecError(f"not a readable CSV table: {str(error).splitlines()[0]}",
+                        file=path) from None
+
+
+# ------------------------------------------------------------------------------ html
+def add_html(subparsers) -> None:
+    """``ecobelt html``."""
+    parser = subparsers.add_parser(
+        "html", help="write the interactive network as one offline HTML page",
+        description="Write the ecosystem as one self-contained HTML page (works offline): "
+                    "concentric rings, colour by role, links by flow, a legend with a flow "
+                    "filter, tooltips with attributes and metrics.")
+    add_spec_argument(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="out.html")
+    parser.add_argument("--metric", action="append", default=[], metavar="NAME",
+                        help="a metric shown in the tooltips (repeatable): degree, in_degree, "
+                             "out_degree, throughput, upstreamness, niche_breadth, or a column "
+                             "of --metrics; the first one sets node size unless --size-by")
+    parser.add_argument("--metrics", metavar="TABLE.csv",
+                        help="per-member metrics (e.g. Shapley shares): first column the member "
+                             "id, one column per metric; every column is shown")
+    parser.add_argument("--size-by", metavar="NAME",
+                        help="metric or numeric member attribute that sets node size")
+    parser.add_argument("--fail", action="append", default=[], metavar="MEMBER",
+                        help="add a cascade_round metric: the round in which each member fails "
+                             "when MEMBER fails (repeatable; ecosystem.flows.cascade)")
+    parser.add_argument("--title", help="page title (default: the ecosystem's name)")
+    parser.add_argument("--physics", action="store_true",
+                        help="start with the force layout on (slow above ~1,000 members)")
+    labels = parser.add_mutually_exclusive_group()
+    labels.add_argument("--labels", dest="labels", action="store_true", default=None,
+                        help="write member ids next to nodes (default: up to 300 members)")
+    labels.add_argument("--no-labels", dest="labels", action="store_false")
+    parser.set_defaults(func=run_html)
+
+
+def _html_metrics(eco, args: argparse.Namespace) -> pd.DataFrame:
+    from ._metrics import align_metrics, computed_metrics
+
+    table = align_metrics(eco, read_table(args.metrics)) if args.metrics else \
+        pd.DataFrame(index=pd.Index(list(eco.graph), name="id"))
+    wanted = [name for name in dict.fromkeys(args.metric) if name not in table.columns]
+    frame = table.join(computed_metrics(eco, wanted)) if wanted else table
+    if args.fail:
+        from ecosystem.flows import cascade
+        rounds = cascade(eco, args.fail).failed["round"]
+        frame["cascade_round"] = rounds.reindex(frame.index)
+    return frame
+
+
+def run_html(args: argparse.Namespace) -> int:
+    """Write the page and print where it went."""
+    from .html import to_html
+
+    eco = read_spec(args.spec)
+    metrics = _html_metrics(eco, args)
+    size_by = args.size_by or (args.metric[0] if args.metric else None)
+    page = to_html(eco, args.output, metrics=metrics, size_by=size_by, title=args.title,
+                   physics=args.physics, labels=args.labels)
+    print(f"wrote {page.path} ({len(eco):,} members, {len(page.html) / 1e6:.1f} MB)")
+    return 0
+
+
+# ---------------------------------------------------------------------------- figure
+def add_figure(subparsers) -> None:
+    """``ecobelt figure``."""
+    parser = subparsers.add_parser(
+        "figure", help="draw a static figure (PNG, SVG or PDF by extension)",
+        description="Draw a figure with matplotlib. From a SPEC: rings (the three-ring "
+                    "diagram), bullwhip (a simulated run of the chain to --market), "
+                    "niche_overlap (Pianka overlap of the outlets of --role or --members). "
+                    "From --table: allocation, coupling, niche_overlap. From --parameters: "
+                    "phase_portrait.")
+    parser.add_argument("spec", metavar="SPEC", nargs="?",
+                        help="a spec file or a bundled example's name (kinds drawn from a spec)")
+    parser.add_argument("--kind", required=True, choices=FIGURE_KIND_NAMES)
+    parser.add_argument("-o", "--output", required=True, metavar="out.png")
+    parser.add_argument("--table", metavar="TABLE.csv",
+                        help="the figure's data, first column the index: allocation (members x "
+                             "rules), coupling (periods x indices), niche_overlap (square)")
+    parser.add_argument("--parameters", nargs=4, type=float, metavar=("A1", "B1", "A2", "B2"),
+                        help="phase_portrait: seed 002's predator-prey coefficients")
+    parser.add_argument("--market", help="bullwhip: the market whose chain is simulated "
+                                         "(default: the first market)")
+    parser.add_argument("--role", help="niche_overlap: compare the members of this role "
+                                       "(default: the core ring)")
+    parser.add_argument("--members", nargs="+", metavar="MEMBER",
+                        help="niche_overlap: compare these members")
+    parser.add_argument("--seed", type=int, default=0, help="bullwhip: random seed (default 0)")
+    parser.add_argument("--title", help="figure title")
+    parser.set_defaults(func=run_figure)
+
+
+def _bullwhip_from(eco, market: str | None, seed: int, title: str | None):
+    from ecosystem import bullwhip
+
+    from .figures import bullwhip_figure
+
+    markets = eco.members(role="market")
+    if market is None:
+        if not markets:
+            raise ParameterError("the ecosystem has no member of role 'market'; a bullwhip "
+                                 "figure needs a chain to a market")
+        market = markets[0]
+    chain = bullwhip.chain_from(eco, market)
+    demand = np.random.default_rng(seed).normal(100.0, 10.0, 200)
+    run = bullwhip.simulate(chain, demand=demand, replications=1, keep_series=True, seed=seed)
+    orders = pd.DataFrame(run.orders[:, 0, :].T, columns=list(chain.members))
+    return bullwhip_figure(orders, demand[-len(orders):], log=True,
+                           title=title or f"Orders along the chain to {market}")
+
+
+def _overlap_from(eco, role: str | None, members: list[str] | None, title: str | None):
+    from ecosystem import niche
+
+    from .figures import niche_overlap_figure
+
+    use = niche.resource_matrix(eco, direction="out", members=members, role=role,
+                                ring=None if (role or members) else "core")
+    if len(use) > _OVERLAP_LIMIT:
+        raise ParameterError(f"{len(use)} members to compare: a heatmap is readable up to "
+                             f"{_OVERLAP_LIMIT}; narrow it with --role or --members")
+    if len(use) < 2:
+        raise ParameterError("fewer than two members with outlets to compare; pick others "
+                             "with --role or --members")
+    return niche_overlap_figure(niche.overlap(use, "pianka"),
+                                title=title or "Niche overlap of outlets (Pianka)")
+
+
+def figure_from_spec(kind: str, eco, *, market: str | None = None, role: str | None = None,
+                     members: list[str] | None = None, seed: int = 0, title: str | None = None):
+    """The figure ``kind`` (rings, bullwhip or niche_overlap) drawn from an ecosystem."""
+    from .figures import rings_figure
+
+    if kind == "rings":
+        return rings_figure(eco, title=title)
+    if kind == "bullwhip":
+        return _bullwhip_from(eco, market, seed, title)
+    if kind == "niche_overlap":
+        return _overlap_from(eco, role, members, title)
+    raise ParameterError(f"the {kind} figure is not drawn from a spec; give --table"
+                         + (" or --parameters" if kind == "phase_portrait" else ""))
+
+
+def run_figure(args: argparse.Namespace) -> int:
+    """Draw and save the figure; print where it went."""
+    from .figures import FIGURE_KINDS, SAVE_FORMATS, phase_portrait_figure
+
+    output = Path(args.output)
+    if output.suffix.lower() not in SAVE_FORMATS:
+        raise ParameterError(f"cannot save a figure as {str(output)!r}: the file name must end "
+                             f"in one of {', '.join(SAVE_FORMATS)}")
+    title = {"title": args.title} if args.title else {}
+    if args.kind == "phase_portrait":
+        if args.parameters is None:
+            raise ParameterError("phase_portrait needs --parameters A1 B1 A2 B2")
+        figure = phase_portrait_figure(*args.parameters, **title)
+    elif args.table is not None:
+        if args.kind not in _TABLE_KINDS:
+            raise ParameterError(f"the {args.kind} figure is not drawn from a table; "
+                                 f"--table works for {', '.join(_TABLE_KINDS)}")
+        figure = FIGURE_KINDS[args.kind](read_table(args.table), **title)
+    elif args.spec is not None:
+        figure = figure_from_spec(args.kind, read_spec(args.spec), market=args.market,
+                                  role=args.role, members=args.members, seed=args.seed,
+                                  title=args.title)
+    else:
+        source = "SPEC" if args.kind in _SPEC_KINDS else "--table TABLE.csv"
+        raise ParameterError(f"the {args.kind} figure needs {source}")
+    figure.savefig(output, dpi=150, format=output.suffix.lower()[1:])
+    print(f"wrote {output}")
+    return 0
+
+
+# ------------------------------------------------------------------------------ demo
+def add_demo(subparsers) -> None:
+    """``ecobelt demo`` (the report is :func:`viz.report.demo`)."""
+    parser = subparsers.add_parser(
+        "demo", help="write the report of the bundled cross-border belt",
+        description="Build the bundled cross-border belt, run every analysis, compare four "
+                    "alliance configurations and write a report folder: index.html (offline), "
+                    "CSV tables and PNG figures.")
+    parser.add_argument("-o", "--output", default="report", metavar="DIR",
+                        help="the report folder (default: ./report)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.set_defaults(func=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Write the report and print where it is."""
+    from .report import demo
+
+    print(demo(args.output, seed=args.seed))
+    return 0
+
+
+#: The functions that add this package's subcommands, in ``ecobelt --help`` order.
+SUBCOMMANDS = [add_html, add_figure, add_demo]
 
 
 def register(subparsers) -> None:
     """Add this package's subcommands to the ``ecobelt`` parser."""
+    for add in SUBCOMMANDS:
+        add(subparsers)

@@ -15,7 +15,7 @@ ids that are not members are an error, so a typo does not vanish silently.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Union
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,8 @@ from ecosystem import ParameterError
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
-__all__ = ["MetricsLike", "align_metrics", "structural_metrics", "STRUCTURAL_METRICS"]
+__all__ = ["MetricsLike", "align_metrics", "structural_metrics", "computed_metrics",
+           "STRUCTURAL_METRICS", "COMPUTED_METRICS"]
 
 MetricsLike = Union[pd.DataFrame, pd.Series, Mapping[str, Any], None]
 
@@ -59,6 +60,58 @@ def structural_metrics(eco: "Ecosystem") -> pd.DataFrame:
     return pd.DataFrame({"degree": in_degree + out_degree, "in_degree": in_degree,
                          "out_degree": out_degree, "throughput": throughput},
                         index=pd.Index(list(eco.graph), name="id"))
+
+
+def _upstreamness(eco: "Ecosystem") -> pd.Series:
+    from ecosystem.convergence import upstreamness
+    return upstreamness(eco)
+
+
+def _niche_breadth(eco: "Ecosystem") -> pd.Series:
+    from ecosystem import niche
+    use = niche.resource_matrix(eco, direction="out")
+    return niche.breadth(use, "levins") if use.size else pd.Series(dtype=float)
+
+
+#: Per-member metrics computed from the ecosystem alone, by name (besides the structural ones):
+#: ``upstreamness`` (logistics chain position, ecosystem.convergence) and ``niche_breadth``
+#: (Levins' breadth of each member's outlets, ecosystem.niche).
+COMPUTED_METRICS = {"upstreamness": _upstreamness, "niche_breadth": _niche_breadth}
+
+
+def computed_metrics(eco: "Ecosystem", names: Sequence[str]) -> pd.DataFrame:
+    """The named metrics (structural or in :data:`COMPUTED_METRICS`) per member, in member order.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_member("a", "manufacturer"); eco.add_member("b", "platform")
+    >>> eco.link("a", "b", "logistics", volume=5.0)
+    >>> computed_metrics(eco, ["out_degree", "niche_breadth"])
+        out_degree  niche_breadth
+    id
+    a            1            1.0
+    b            0            NaN
+    >>> computed_metrics(eco, ["shapley"])
+    Traceback (most recent call last):
+    ...
+    ecosystem._errors.ParameterError: unknown metric 'shapley'; computed from the ecosystem alone are: degree, in_degree, out_degree, throughput, upstreamness, niche_breadth (pass others as a table)
+    """
+    members = pd.Index(list(eco.graph), name="id")
+    frame = pd.DataFrame(index=members)
+    structural = None
+    for name in names:  # a few names
+        if name in STRUCTURAL_METRICS:
+            structural = structural_metrics(eco) if structural is None else structural
+            frame[name] = structural[name]
+        elif name in COMPUTED_METRICS:
+            frame[name] = COMPUTED_METRICS[name](eco).reindex(members)
+        else:
+            choices = ", ".join(list(STRUCTURAL_METRICS) + list(COMPUTED_METRICS))
+            raise ParameterError(f"unknown metric {name!r}; computed from the ecosystem alone "
+                                 f"are: {choices} (pass others as a table)")
+    return frame
 
 
 def _frame_from(metrics: MetricsLike, members: pd.Index) -> pd.DataFrame:

@@ -54,14 +54,10 @@
     this.drawMs = null;
   }
 
-  Panel.prototype.draw = function () {
-    if (this.network) { return this; }
-    var t0 = performance.now();
-    var d = this.data, self = this;
-    var n = d.nodes.id.length, m = d.edges.from.length;
+  Panel.prototype.nodeList = function () {
+    var d = this.data, n = d.nodes.id.length, nodes = new Array(n);
     var attrNames = d.nodeAttrs.names, attrValues = d.nodeAttrs.values;
     var metricNames = d.metrics.names, metricValues = d.metrics.values;
-    var nodes = new Array(n);
     for (var i = 0; i < n; i++) {
       var role = d.roles[d.nodes.role[i]], ring = d.nodes.ring[i];
       var lines = [d.nodes.id[i], role + " (" + d.ringLabels[ring] + ")"];
@@ -81,27 +77,81 @@
       if (d.labels) { node.label = d.nodes.id[i]; }
       nodes[i] = node;
     }
+    return nodes;
+  };
+
+  Panel.prototype.edgeList = function () {
+    var d = this.data, m = d.edges.from.length, edges = new Array(m);
     var edgeAttrNames = d.edgeAttrs.names, edgeAttrValues = d.edgeAttrs.values;
-    var edges = new Array(m);
     this.flowEdgeIds = d.flows.map(function () { return []; });
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
-      var edgeLines = [from + " \u2192 " + to + " (" + d.flows[f] + ")"];
+      var lines = [from + " \u2192 " + to + " (" + d.flows[f] + ")"];
       for (var b = 0; b < edgeAttrNames.length; b++) {
         var attr = edgeAttrValues[b][j];
-        if (attr !== null) { edgeLines.push(edgeAttrNames[b] + ": " + fmt(attr)); }
+        if (attr !== null) { lines.push(edgeAttrNames[b] + ": " + fmt(attr)); }
       }
       var edge = {id: j, from: from, to: to, width: d.edges.width[j],
-                  color: {color: d.flowColors[f], opacity: 0.75}, dashes: d.flowDashes[f],
-                  title: edgeLines.join("\n")};
+                  color: {color: d.flowColors[f], opacity: 0.75},
+                  dashes: this.dashPattern(f), title: lines.join("\n")};
       if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCW", roundness: d.flowRoundness[f]}; }
       edges[j] = edge;
       this.flowEdgeIds[f].push(j);
     }
-    this.timings = {built: performance.now() - t0};
-    this.nodes = new vis.DataSet(nodes);
-    this.edges = new vis.DataSet(edges);
-    var big = m > 5000;
+    return edges;
+  };
+
+  // Dash patterns are in network units, so zoomed far out (a large network fitted to the
+  // screen) a 3-unit dash is a fraction of a pixel and the canvas strokes thousands of them
+  // per link. Patterns are therefore scaled by a power of two close to 1 / zoom.
+  Panel.prototype.dashPattern = function (flow) {
+    var pattern = this.data.flowDashes[flow], k = this.dashScale;
+    return pattern ? pattern.map(function (v) { return v * k; }) : false;
+  };
+
+  function dashScaleFor(scale) {
+    return Math.min(4096, Math.max(0.25, Math.pow(2, Math.round(Math.log2(1 / scale)))));
+  }
+
+  // the zoom vis-network's fit() will choose (its View.fit: the nodes' range plus 10%, at
+  // most 1), known before the network exists, so the first frame already has fitting dashes
+  Panel.prototype.fitScale = function (canvas) {
+    var d = this.data, n = d.nodes.id.length;
+    if (!n) { return 1; }
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    for (var i = 0; i < n; i++) {
+      var x = d.nodes.x[i], y = d.nodes.y[i], r = d.nodes.size[i];
+      if (x - r < minX) { minX = x - r; } if (x + r > maxX) { maxX = x + r; }
+      if (y - r < minY) { minY = y - r; } if (y + r > maxY) { maxY = y + r; }
+    }
+    var width = canvas.clientWidth || 800, height = canvas.clientHeight || 600;
+    return Math.min(1, width / (1.1 * (maxX - minX) || 1), height / (1.1 * (maxY - minY) || 1));
+  };
+
+  Panel.prototype.rescaleDashes = function () {
+    var k = dashScaleFor(this.network.getScale());
+    if (k === this.dashScale) { return false; }
+    this.dashScale = k;
+    var self = this, changes = [];
+    this.data.flows.forEach(function (flow, f) {
+      var pattern = self.dashPattern(f);
+      if (!pattern) { return; }
+      self.flowEdgeIds[f].forEach(function (id) { changes.push({id: id, dashes: pattern}); });
+    });
+    this.edges.update(changes);
+    return true;
+  };
+
+  Panel.prototype.draw = function () {
+    if (this.network) { return this; }
+    var t0 = performance.now();
+    var d = this.data, self = this;
+    var canvas = this.root.querySelector(".ecobelt-network");
+    this.dashScale = d.physics ? 1 : dashScaleFor(this.fitScale(canvas));
+    this.nodes = new vis.DataSet(this.nodeList());
+    this.edges = new vis.DataSet(this.edgeList());
+    this.timings = {datasets: performance.now() - t0};
+    var big = d.edges.from.length > 5000;
     var options = {
       autoResize: true,
       nodes: {borderWidth: 1, font: {size: 12, color: "#222"}, color: {border: "#444"}},
@@ -112,10 +162,15 @@
                 stabilization: {enabled: true, iterations: 200, fit: true}},
       interaction: {hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big}
     };
-    this.timings.datasets = performance.now() - t0;
-    var canvas = this.root.querySelector(".ecobelt-network");
+    this.physics = d.physics;
     this.network = new vis.Network(canvas, {nodes: this.nodes, edges: this.edges}, options);
     this.timings.network = performance.now() - t0;
+    var pending = null;
+    this.network.on("zoom", function () {
+      clearTimeout(pending);
+      pending = setTimeout(function () { self.rescaleDashes(); }, 250);
+    });
+    this.network.on("stabilized", function () { self.rescaleDashes(); });
     this.network.on("beforeDrawing", function (ctx) { self.drawBands(ctx); });
     this.network.once("afterDrawing", function () {
       self.drawMs = performance.now() - t0;
@@ -128,7 +183,7 @@
   Panel.prototype.drawBands = function (ctx) {
     // the three ring annuli under the network, each named in the gap just outside it
     var d = this.data;
-    if (d.physics || !d.bands) { return; }
+    if (this.physics || !d.bands) { return; }
     var fills = ["rgba(214,39,40,0.07)", "rgba(31,119,180,0.07)", "rgba(44,160,44,0.07)"];
     var last = d.bands[d.bands.length - 1][1];
     ctx.save();
@@ -207,6 +262,7 @@
     var toggle = el("input", {type: "checkbox", "data-physics": "1"});
     toggle.checked = d.physics;
     toggle.addEventListener("change", function () {
+      self.physics = toggle.checked;
       self.network.setOptions({physics: {enabled: toggle.checked}});
     });
     physics.appendChild(toggle);
@@ -230,7 +286,8 @@
     var panel = panels.filter(function (p) { return p.tab === index; })[0];
     if (panel) {
       panel.draw();
-      panel.network.fit();
+      panel.network.fit({animation: false});
+      panel.rescaleDashes();
       api.current = panel;
       api.network = panel.network; api.nodes = panel.nodes; api.edges = panel.edges;
     }

@@ -14,7 +14,7 @@ from matplotlib.patches import Wedge
 
 from ecosystem import Flow, Ring
 
-from ..html import FLOW_STYLES, RING_LABELS, role_palette
+from .._style import FLOW_STYLES, RING_LABELS, role_palette
 from ..layout import ring_layout, role_order
 from ._common import finish, new_axes
 
@@ -110,12 +110,17 @@ def rings_figure(eco: "Ecosystem", path: str | Path | None = None, *, links: boo
         for member, i in index.items():
             axes.annotate(member, xy[i], xytext=(0, 6), textcoords="offset points",
                           ha="center", fontsize=7, zorder=3)
-    role_handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=colors[r],
-                           markeredgecolor="#333", label=r.replace("_", " ")) for r in roles]
+    role_ring = positions.drop_duplicates("role").set_index("role")["ring"]
+    role_handles = [Line2D([], [], marker=_MARKERS[role_ring[r]], linestyle="",
+                           markerfacecolor=colors[r], markeredgecolor="#333",
+                           label=r.replace("_", " ")) for r in roles]
     ring_handles = [Line2D([], [], marker=_MARKERS[r.value], linestyle="", color="#999",
                            label=RING_LABELS[r.value]) for r in Ring]
-    axes.legend(handles=ring_handles + role_handles + handles, loc="upper left",
-                bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    legend = {"handles": ring_handles + role_handles + handles, "fontsize": 8, "frameon": False}
+    if ax is None:  # our own figure: constrained layout makes room for an outside legend
+        figure.legend(loc="outside right upper", **legend)
+    else:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), **legend)
     limit = bands[-1][1] * 1.18
     axes.set_xlim(-limit, limit)
     axes.set_ylim(-limit, limit)
