@@ -7,8 +7,8 @@ import argparse
 import pandas as pd
 
 from .._errors import ParameterError
-from ..niche import (NULL_ALGORITHMS, NULL_INDICES, OVERLAP_METHODS, breadth, competition_pairs, mean_overlap,
-                     null_model, resource_matrix)
+from ..niche import (NULL_ALGORITHMS, NULL_INDICES, OVERLAP_METHODS, breadth, competition_pairs,
+                     mean_overlap, null_model, resource_matrix)
 from ._common import add_spec_argument, print_table, read_spec
 
 __all__ = ["register"]

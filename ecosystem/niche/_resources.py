@@ -156,18 +156,19 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
         column_labels = labels[column_order]
         codes = np.searchsorted(column_order, codes)
     else:
+        distinct = np.unique(resource_pos)
         values = []
-        for pos in np.unique(resource_pos):
+        # attributes live in networkx's per-node dicts: one lookup per distinct resource
+        for pos in distinct.tolist():
             attrs = eco.graph.nodes[ids[pos]]
             if group_by not in attrs:
                 raise ParameterError(f"resource member {ids[pos]!r} has no attribute "
                                      f"{group_by!r} to group by")
             values.append(attrs[group_by])
-        lookup = dict(zip(np.unique(resource_pos).tolist(), values))
-        grouped = [lookup[p] for p in resource_pos.tolist()]
-        column_labels = sorted(set(grouped), key=str)
+        column_labels = sorted(set(values), key=str)
         code_of = {label: i for i, label in enumerate(column_labels)}
-        codes = np.array([code_of[g] for g in grouped], dtype=np.int64)
+        distinct_codes = np.array([code_of[v] for v in values], dtype=np.int64)
+        codes = distinct_codes[np.searchsorted(distinct, resource_pos)]
     row_positions = np.flatnonzero(rows)
     row_of = np.full(len(ids), -1)
     row_of[row_positions] = np.arange(row_positions.size)
