@@ -151,15 +151,61 @@ def test_lost_sales_lose_demand_without_safety_stock():
 
 
 def test_given_series_and_step_demand():
+    """A 1-D series is one deterministic run (replications default to 1; more give identical
+    rows); a 2-D series has one row per replication; periods may take a prefix."""
     sales = 100 + 10 * np.sin(np.arange(120) / 5.0)
+    single = simulate(2, demand=sales)
+    assert single.settings["replications"] == 1 and single.settings["periods"] == 120
+    assert single.summary["order_ratio_low"].isna().all()  # no interval from one run
     result = simulate(2, demand=sales, replications=5, seed=0)
-    assert result.settings["replications"] == 5 and result.settings["periods"] == 120
+    assert result.settings["replications"] == 5
     assert (result.summary["order_ratio_low"] == result.summary["order_ratio"]).all()
+    pd.testing.assert_series_equal(result.ratio, single.ratio)
     rows = simulate(2, demand=np.vstack([sales, sales[::-1]]), seed=0)
     assert rows.settings["replications"] == 2
-    step = simulate(2, demand=Demand.step(100, 120, at=50), warmup=0, periods=200,
-                    replications=3, keep_series=True, seed=0)
-    assert step.orders[0, 0, 50] > 120  # the first stage over-reacts to the step
+    prefix = simulate(2, demand=sales, periods=60, warmup=10, keep_series=True)
+    assert prefix.orders.shape == (2, 1, 60)
+    full = simulate(2, demand=sales, keep_series=True)
+    np.testing.assert_allclose(prefix.orders[:, :, :], full.orders[:, :, 10:70])
+
+
+def test_step_demand_is_a_transient_from_steady_state():
+    """A step is measured from period 0 by default (no warm-up hides it): a moving
+    average of p periods with L = 2 orders d + (L/p)(d_t - d_{t-p}), so the first stage
+    orders 120 + 2/5 * 20 = 128 in the step's period and its ratio is finite."""
+    step = simulate(2, demand=Demand.step(100, 120, at=50), periods=200, replications=3,
+                    keep_series=True, seed=0)
+    assert step.settings["warmup"] == 0
+    assert step.orders[0, 0, 50] == pytest.approx(128.0)
+    np.testing.assert_allclose(step.orders[0, 0, :50], 100.0)
+    np.testing.assert_allclose(step.orders[0, 0, 55:], 120.0)
+    assert np.isfinite(step.ratio).all() and (step.ratio > 1).all()
+
+
+def test_closed_forms_by_hand():
+    """Values worked out from the printed formulas. Chen, Drezner, Ryan & Simchi-Levi (2000),
+    Management Science 46(3): 1 + (2L/p + 2L^2/p^2)(1 - rho^p), decentralized product over
+    stages, centralized with L = sum L_i. Chen, Ryan & Simchi-Levi (2000), Naval Research
+    Logistics 47(4): 1 + 2 L alpha + 2 L^2 alpha^2 / (2 - alpha) for i.i.d. demand (alpha = 1
+    is the one-period moving average). Lee, Padmanabhan & Whang (1997), Management Science
+    43(4): 1 + 2 rho (1 - rho^(v+1)) (1 - rho^(v+2)) / (1 - rho) with v = L - 1, which tends
+    to 1 + 2 rho / (1 - rho) for long lead times."""
+    assert chen_ratio(1, 1) == pytest.approx(5.0)
+    assert chen_ratio(2, 5) == pytest.approx(1 + 0.8 + 0.32)
+    assert chen_ratio(2, 5, rho=0.5) == pytest.approx(1 + 1.12 * (1 - 0.5 ** 5))
+    assert chen_ratio(1, 5, stages=3) == pytest.approx(1.48 ** 3)
+    assert chen_ratio([1, 2], 4, stages=2, sharing="centralized") == \
+        pytest.approx(1 + 2 * 3 / 4 + 2 * 9 / 16)
+    assert smoothing_ratio(1, 1.0) == pytest.approx(chen_ratio(1, 1))
+    assert smoothing_ratio(2, 0.3) == pytest.approx(1 + 1.2 + 2 * 4 * 0.09 / 1.7)
+    assert smoothing_ratio(2, 0.3, rho=0.5) == pytest.approx(
+        1 + (1.2 + 2 * 4 * 0.09 / 1.7) * 0.5 / (1 - 0.7 * 0.5))
+    assert lpw_ratio(1, 0.5) == pytest.approx(1 + 2 * 0.5 * 0.5 * 0.75 / 0.5)
+    assert lpw_ratio(60, 0.5) == pytest.approx(1 + 2 * 0.5 / 0.5)
+    assert lpw_ratio(3, 0.0) == 1.0
+    # bullwhip grows with L and shrinks with p (Chen et al. 2000)
+    assert chen_ratio(3, 5) > chen_ratio(2, 5) > chen_ratio(2, 8)
+    assert lpw_ratio(3, 0.6) > lpw_ratio(2, 0.6)
 
 
 @settings(max_examples=50, deadline=None)
@@ -233,71 +279,18 @@ def test_sharing_cost_and_savings():
     (lambda: simulate(holding=-1.0), "holding must be"),
     (lambda: chen_ratio(2, 5, sharing={2}), "use exact_ratio for partial"),
     (lambda: sharing_cost(2, safety_stock="max"), "safety_stock must be"),
+    (lambda: Demand.ar1(mu="a"), "demand mu must be a finite number"),
+    (lambda: Demand.ar1(mu=None), "demand mu must be a finite number"),
+    (lambda: Demand.step(100, 120, at="x"), "at .*must be a whole number >= 0"),
+    (lambda: Demand.step(100, 120, at=-1), "at .*must be a whole number >= 0"),
+    (lambda: Demand.step("a", 120, at=3), "before must be a finite number"),
+    (lambda: Demand.series([[1.0, 2.0], [3.0]]), "demand series must be numbers"),
+    (lambda: simulate(z=-1.0), r"z must be a finite number >= 0 \(stage 1\)"),
+    (lambda: simulate(2, window=[3, 2.5]), r"window must be .*\(stage 2\)"),
 ])
 def test_bad_input_is_reported(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
-
-
-def _reference_stage(demand, lead, window, level, returns):
-    """A plain loop over periods: moving-average order-up-to stage, full supply after L."""
-    history = [level] * window
-    position, net = lead * level, 0.0
-    pipeline = [level] * lead
-    orders, nets = [], []
-    for d in demand:
-        pipeline.append(None)
-        net += pipeline.pop(0) if lead else 0.0
-        net -= d
-        history = history[1:] + [d]
-        target = lead * sum(history) / window
-        order = target - (position - d)
-        if not returns:
-            order = max(order, 0.0)
-        position += order - d
-        if lead:
-            pipeline[-1] = order
-        else:
-            net += order
-        orders.append(order)
-        nets.append(net)
-    return np.array(orders), np.array(nets)
-
-
-@pytest.mark.parametrize("returns", [True, False])
-@pytest.mark.parametrize("lead, window", [(0, 1), (1, 3), (3, 5)])
-def test_vectorised_stage_matches_a_plain_loop(returns, lead, window):
-    """The running-maximum and recursive net-inventory kernels agree with a per-period loop."""
-    rng = np.random.default_rng(lead * 10 + window)
-    sales = np.abs(100 + 40 * rng.standard_normal(150))
-    result = simulate(2, lead_time=lead, window=window, demand=sales, negative_orders=returns,
-                      replications=1, keep_series=True)
-    orders, nets = _reference_stage(sales, lead, window, sales[0], returns)
-    np.testing.assert_allclose(result.orders[0, 0], orders, atol=1e-8)
-    np.testing.assert_allclose(result.net_inventory[0, 0], nets, atol=1e-8)
-    upstream, upstream_net = _reference_stage(orders, lead, window, sales[0], returns)
-    np.testing.assert_allclose(result.orders[1, 0], upstream, atol=1e-8)
-    np.testing.assert_allclose(result.net_inventory[1, 0], upstream_net, atol=1e-8)
-
-
-def test_safety_stock_kernels_match_plain_formulas():
-    """Rolling sample sd over the window (moving average) and smoothed squared errors
-    (exponential smoothing), against pandas and a loop."""
-    from ecosystem.bullwhip._forecast import StagePolicy, order_up_to
-    rng = np.random.default_rng(0)
-    signal = 100 + 10 * rng.standard_normal((2, 60))
-    y, _ = order_up_to(signal, StagePolicy("moving_average", 3, window=4, z=1.5), 100.0)
-    padded = pd.Series(np.concatenate([[100.0] * 3, signal[0]]))
-    expected = 3 * padded.rolling(4).mean() + 1.5 * np.sqrt(3) * padded.rolling(4).std()
-    np.testing.assert_allclose(y[0], expected.to_numpy()[3:], atol=1e-9)
-    y, _ = order_up_to(signal, StagePolicy("exponential_smoothing", 2, alpha=0.3, z=1.0), 100.0)
-    forecast, square, expected = 100.0, 0.0, []
-    for value in signal[0]:
-        error = value - forecast
-        square = 0.3 * error * error + 0.7 * square
-        forecast += 0.3 * error
-        expected.append(2 * forecast + np.sqrt(2) * np.sqrt(square))
-    np.testing.assert_allclose(y[0], expected, atol=1e-9)
 
 
 @pytest.mark.parametrize("options, match", [
@@ -306,6 +299,12 @@ def test_safety_stock_kernels_match_plain_formulas():
     (dict(warmup=-5), "warmup must be a whole number >= 0"),
     (dict(confidence=1.0), r"confidence must be in \(0, 1\)"),
     (dict(demand=[1.0, 2.0, 3.0], warmup=2), "needs at least warmup"),
+    (dict(warmup="long"), "warmup must be a whole number >= 0"),
+    (dict(warmup=2.5), "warmup must be a whole number >= 0"),
+    (dict(confidence="high"), r"confidence must be in \(0, 1\)"),
+    (dict(replications=2.5), "replications must be a whole number >= 1"),
+    (dict(demand=np.ones((3, 10)), replications=5), "3 rows, one per replication"),
+    (dict(demand=np.ones(10), periods=9, warmup=2), "give periods <= 8"),
 ])
 def test_bad_run_settings_are_reported(options, match):
     with pytest.raises(ParameterError, match=match):

@@ -92,7 +92,36 @@ def test_beer_is_conserved(theta, alpha_s, beta, s_prime, weeks):
     (lambda: beer_game(demand=[4, -1] * 18), "demand must be finite numbers >= 0"),
     (lambda: beer_game(weeks=0), "weeks must be"),
     (lambda: beer_game(holding=-0.5), "holding must be"),
+    (lambda: beer_game(weeks="long"), "weeks must be a whole number >= 1"),
+    (lambda: beer_game(weeks=2.5), "weeks must be a whole number >= 1"),
+    (lambda: beer_game(demand=[[4] * 36, [8] * 36]), r"1-D\), got shape \(2, 36\)"),
+    (lambda: beer_game(demand="four"), "demand must be a sequence of numbers"),
+    (lambda: beer_game(s_prime=float("nan")), "s_prime must be a number"),
 ])
 def test_bad_input_is_reported(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+@pytest.mark.parametrize("options", [{}, dict(theta=0.9, alpha_s=0.6, beta=0.0, s_prime=30)])
+def test_supply_line_is_orders_placed_not_yet_received(options):
+    """Sterman (1989): the supply line is what an echelon has ordered and not yet received.
+    On the board (Edali & Yasarcan 2014) a distribution echelon starts with 16 cases owed to
+    it (its order slip, the supplier's incoming slip, two shipping boxes of 4); the factory
+    with 12 (its production request and two production boxes). Checked every week."""
+    weeks = beer_game(**options).weeks
+    for echelon, start in zip(ECHELONS, (16.0, 16.0, 16.0, 12.0)):
+        rows = weeks[weeks["echelon"] == echelon]
+        placed_before = np.concatenate(([0.0], np.cumsum(rows["order"].to_numpy())[:-1]))
+        received = np.cumsum(rows["received"].to_numpy())
+        np.testing.assert_allclose(rows["supply_line"], start + placed_before - received,
+                                   atol=1e-9, err_msg=echelon)
+    assert (weeks["backlog"] > 0).any()  # the supplier's backlog is part of the supply line
+
+
+def test_first_decision_by_hand():
+    """Week 1 at the retailer: expected demand stays 4 (demand 4), effective inventory 12,
+    supply line 12 after the week's delivery, so O = 4 + 0.26 (17 - 12 - 0.34 x 12)."""
+    retailer = beer_game().weeks.query("echelon == 'retailer'").iloc[0]
+    assert retailer["effective_inventory"] == 12.0 and retailer["supply_line"] == 12.0
+    assert retailer["order"] == pytest.approx(4 + 0.26 * (17 - 12 - 0.34 * 12))

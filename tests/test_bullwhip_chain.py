@@ -151,6 +151,8 @@ def test_compare_sharing_errors(belt):
         compare_sharing(belt, {"plant"})
     with pytest.raises(ParameterError, match="not one string"):
         compare_sharing(belt, "plant", market="eu")
+    with pytest.raises(ParameterError, match="collection of member ids"):
+        compare_sharing(belt, 5, market="eu")
     with pytest.raises(ParameterError, match="AR\\(1\\) or normal demand"):
         compare_sharing(belt, {"plant"}, market="eu", demand=Demand.step(1, 2, 3))
 

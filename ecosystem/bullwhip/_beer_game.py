@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from ._params import check_nonnegative, per_stage
+from ._params import check_nonnegative, check_whole, per_stage
 
 __all__ = ["beer_game", "BeerGameResult", "ECHELONS"]
 
@@ -132,9 +132,7 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     alpha_s = _per_echelon(alpha_s, "alpha_s", 0.0, 1.0)
     beta = _per_echelon(beta, "beta", 0.0, None)
     s_prime = _per_echelon(s_prime, "s_prime", 0.0, None)
-    if not float(weeks).is_integer() or weeks < 1:
-        raise ParameterError(f"weeks must be a whole number >= 1, got {weeks!r}")
-    weeks = int(weeks)
+    weeks = check_whole(weeks, "weeks", 1)
     initial_inventory = check_nonnegative(initial_inventory, "initial_inventory")
     holding = check_nonnegative(holding, "holding")
     backlog_cost = check_nonnegative(backlog_cost, "backlog_cost")
@@ -142,9 +140,12 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
         customer = np.where(np.arange(1, weeks + 1) < 5, 4.0, 8.0)
     else:
         try:
-            customer = np.array(demand, dtype=float).ravel()
+            customer = np.array(demand, dtype=float)
         except (TypeError, ValueError):
             raise ParameterError("demand must be a sequence of numbers") from None
+        if customer.ndim != 1:
+            raise ParameterError(f"demand must be one customer order per week (1-D), got shape "
+                                 f"{customer.shape}")
         if customer.size == 0:
             raise ParameterError("demand is empty; give the customer orders of every week")
         if customer.size < weeks:

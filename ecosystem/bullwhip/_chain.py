@@ -17,9 +17,9 @@ import numpy as np
 from .._errors import ParameterError
 from ..graph import Ecosystem
 from ..taxonomy import Ring
-from ._params import check_lead_time
+from ._params import check_lead_time, check_stages, per_stage
 
-__all__ = ["SupplyChain", "chain_from", "resolve_sharing"]
+__all__ = ["SupplyChain", "chain_from", "resolve_sharing", "stages_of"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,19 @@ def resolve_sharing(sharing: Any, stages: int, chain: SupplyChain | None = None)
             raise ParameterError(f"sharing items must be stage numbers or member ids, "
                                  f"got {item!r}")
     return mask
+
+
+def stages_of(stages: Any, lead_time: Any) -> tuple[int, Any, list, SupplyChain | None]:
+    """Stage count, lead times (default 2, or the chain's own), stage labels and the
+    chain, from a number of stages or a :class:`SupplyChain`."""
+    if isinstance(stages, SupplyChain):
+        if lead_time is not None and tuple(per_stage(lead_time, stages.stages, "lead_time")) \
+                != stages.lead_times:
+            raise ParameterError("lead_time conflicts with the chain's own lead times; leave it "
+                                 "out when passing a SupplyChain")
+        return stages.stages, list(stages.lead_times), list(stages.members), stages
+    count = check_stages(stages)
+    return count, 2 if lead_time is None else lead_time, list(range(1, count + 1)), None
 
 
 def _heaviest(layer, candidates: list[str], target: str) -> str:

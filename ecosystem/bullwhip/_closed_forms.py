@@ -91,6 +91,16 @@ def smoothing_ratio(lead_time: int, alpha: float, rho: float = 0.0) -> float:
     For i.i.d. demand this is ``1 + 2 L alpha + 2 L^2 alpha^2 / (2 - alpha)``.
     A centralized chain of such stages has the same ratio with ``L = sum L_i``.
 
+    Parameters
+    ----------
+    lead_time : int
+        ``L``: the periods the order-up-to level covers (physical lead time
+        plus the review period).
+    alpha : float
+        Smoothing constant in (0, 1].
+    rho : float
+        AR(1) coefficient of demand, ``|rho| < 1``.
+
     Examples
     --------
     >>> round(smoothing_ratio(2, 0.3), 4)
@@ -111,7 +121,16 @@ def lpw_ratio(lead_time: int, rho: float) -> float:
 
         Var(q) / Var(D) = 1 + 2 rho (1 - rho^L) (1 - rho^(L+1)) / (1 - rho)
 
-    above 1 for ``rho > 0`` and increasing in ``L``.
+    above 1 for ``rho > 0`` and increasing in ``L``. Exact for any safety factor
+    (the forecast error's variance, hence the safety stock, is constant).
+
+    Parameters
+    ----------
+    lead_time : int
+        ``L``: the periods the order-up-to level covers (physical lead time
+        plus the review period; Lee et al.'s lead time ``v`` is ``L - 1``).
+    rho : float
+        AR(1) coefficient of demand, ``|rho| < 1``.
 
     Examples
     --------

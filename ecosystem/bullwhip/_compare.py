@@ -76,8 +76,9 @@ def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (
     else:
         raise ParameterError(f"source must be an Ecosystem or a SupplyChain, got "
                              f"{type(source).__name__}")
-    if isinstance(alliance, str):
-        raise ParameterError("alliance must be a collection of member ids, not one string")
+    if isinstance(alliance, str) or not isinstance(alliance, Iterable):
+        raise ParameterError(f"alliance must be a collection of member ids (not one string or "
+                             f"a number), got {alliance!r}")
     alliance = list(alliance)
     inside = [m for m in chain.members if m in alliance]
     outside = sorted(m for m in set(alliance) - set(chain.members) if m != chain.market)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from .._errors import ParameterError
-from ._params import check_nonnegative, check_rho
+from ._params import check_finite, check_nonnegative, check_rho, check_whole
 
 __all__ = ["Demand"]
 
@@ -48,21 +48,17 @@ class Demand:
     @classmethod
     def ar1(cls, mu: float = 100.0, rho: float = 0.0, sigma: float = 10.0) -> "Demand":
         """AR(1) demand; ``sigma`` is the innovations' standard deviation."""
-        if not np.isfinite(mu):
-            raise ParameterError(f"demand mu must be a finite number, got {mu!r}")
-        return cls("ar1", float(mu), check_rho(rho), check_nonnegative(sigma, "sigma"))
+        return cls("ar1", check_finite(mu, "demand mu"), check_rho(rho),
+                   check_nonnegative(sigma, "sigma"))
 
     @classmethod
     def step(cls, before: float, after: float, at: int, sigma: float = 0.0) -> "Demand":
-        """``before`` until period ``at`` (0-based), ``after`` from then on, plus
-        i.i.d. normal noise of standard deviation ``sigma``."""
-        for name, value in (("before", before), ("after", after)):
-            if not np.isfinite(value):
-                raise ParameterError(f"step demand: {name} must be finite, got {value!r}")
-        if not float(at).is_integer() or at < 0:
-            raise ParameterError(f"step demand: at must be a whole period >= 0, got {at!r}")
-        return cls("step", float(before), 0.0, check_nonnegative(sigma, "sigma"),
-                   float(after), int(at))
+        """``before`` until period ``at`` (0-based, counted from the first simulated
+        period), ``after`` from then on, plus i.i.d. normal noise of standard
+        deviation ``sigma``."""
+        return cls("step", check_finite(before, "step demand: before"), 0.0,
+                   check_nonnegative(sigma, "sigma"), check_finite(after, "step demand: after"),
+                   check_whole(at, "step demand: at (a 0-based period)"))
 
     @classmethod
     def series(cls, values: Any) -> "Demand":

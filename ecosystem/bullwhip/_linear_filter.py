@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from ._chain import SupplyChain, resolve_sharing
+from ._chain import SupplyChain, resolve_sharing, stages_of
 from ._forecast import ar1_coefficient
-from ._params import check_nonnegative, check_rho, check_stages, per_stage
+from ._params import check_nonnegative, check_rho, per_stage
 from ._simulate import stage_policies
 
 __all__ = ["exact_ratio", "net_inventory_ratio", "sharing_cost", "sharing_savings"]
@@ -33,18 +33,7 @@ _MAX_LENGTH = 2_000_000
 
 
 def _setup(stages, lead_time, forecast, window, alpha, rho, sharing):
-    chain = stages if isinstance(stages, SupplyChain) else None
-    if chain is not None:
-        if lead_time is not None and tuple(per_stage(lead_time, chain.stages, "lead_time")) \
-                != chain.lead_times:
-            raise ParameterError("lead_time conflicts with the chain's own lead times; leave it "
-                                 "out when passing a SupplyChain")
-        count, lead_time = chain.stages, list(chain.lead_times)
-        labels = list(chain.members)
-    else:
-        count = check_stages(stages)
-        lead_time = 2 if lead_time is None else lead_time
-        labels = list(range(1, count + 1))
+    count, lead_time, labels, chain = stages_of(stages, lead_time)
     policies = stage_policies(count, lead_time, forecast, window, alpha)
     return policies, resolve_sharing(sharing, count, chain), check_rho(rho), labels
 

@@ -15,7 +15,8 @@ import numpy as np
 from .._errors import ParameterError
 
 __all__ = ["FORECASTS", "per_stage", "check_lead_time", "check_window", "check_alpha",
-           "check_rho", "check_stages", "check_nonnegative", "check_forecast"]
+           "check_rho", "check_stages", "check_nonnegative", "check_finite", "check_whole",
+           "check_forecast"]
 
 #: Forecast names (and accepted aliases) -> canonical name.
 FORECASTS = {
@@ -93,6 +94,22 @@ def check_nonnegative(value: Any, name: str, stage: int | None = None) -> float:
     if not ok or value < 0:
         raise ParameterError(f"{name} must be a finite number >= 0{_where(stage)}, got {value!r}")
     return float(value)
+
+
+def check_finite(value: Any, name: str) -> float:
+    """A finite number (any sign)."""
+    if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
+        raise ParameterError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def check_whole(value: Any, name: str, least: int = 0, why: str = "") -> int:
+    """A whole number >= ``least`` (an integral float such as 3.0 is accepted)."""
+    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value) \
+        and float(value).is_integer() and value >= least
+    if not ok:
+        raise ParameterError(f"{name} must be a whole number >= {least}{why}, got {value!r}")
+    return int(value)
 
 
 def check_forecast(value: Any, stage: int | None = None) -> str:
