@@ -1,0 +1,144 @@
+"""``ecobelt demo``: the report folder of the bundled belt, end to end, and its page in a browser."""
+
+import contextlib
+import io
+import re
+
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+
+import networks
+from ecosystem import ParameterError
+from ecosystem.alliance import METRICS, apply
+from ecosystem.cli import main
+from tests._browser import open_page, require_chromium
+from viz._page import VENDOR_URL_STRINGS
+from viz.report import DEMO_MARGIN, demo_alliances, write_report
+
+TABLES = {"structure", "upstreamness", "flow_levels", "critical_members", "cascade_lost_volume",
+          "bullwhip_sharing", "bullwhip_stages", "allocations", "stability", "niche_breadth",
+          "niche_null_model", "predator_prey_equilibrium", "coupling_zhejiang",
+          "spillover_by_ring", "segments", "alliances", "alliance_levers", "alliance_summary"}
+FIGURES = {"rings", "bullwhip", "allocation", "niche_overlap", "phase_portrait", "coupling",
+           "alliances"}
+
+
+@pytest.fixture(scope="module")
+def belt():
+    return networks.example("cross_border_belt")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """The folder ``ecobelt demo -o DIR`` wrote, and what it printed."""
+    folder = tmp_path_factory.mktemp("demo") / "report"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(["demo", "-o", str(folder), "--seed", "3"])
+    assert status == 0
+    return folder, printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def configurations(belt):
+    alliances = demo_alliances(belt, "us_market")
+    return {"baseline": belt, **{a.name: apply(belt, a) for a in alliances}}
+
+
+def test_demo_prints_where_the_report_is(report):
+    folder, printed = report
+    assert f"report written to {(folder / 'index.html').resolve()}" in printed
+    assert f"{len(TABLES)} CSV tables, {len(FIGURES)} PNG figures" in printed
+
+
+def test_demo_writes_every_table_and_figure(report):
+    folder, _ = report
+    assert {p.stem for p in folder.glob("*.csv")} == TABLES
+    assert {p.stem for p in folder.glob("*.png")} == FIGURES
+    for name in TABLES:
+        assert len(pd.read_csv(folder / f"{name}.csv")) > 0, name
+    for name in FIGURES:
+        image = matplotlib.image.imread(folder / f"{name}.png")
+        assert image.shape[0] > 200 and image.shape[1] > 300, name
+        # non-blank: a real share of pixels differs from the background colour
+        assert (np.abs(image[..., :3] - image[0, 0, :3]).sum(axis=2) > 0.1).mean() > 0.01, name
+
+
+def test_demo_compares_four_alliances_and_the_baseline(report, configurations):
+    folder, _ = report
+    table = pd.read_csv(folder / "alliances.csv", index_col="configuration")
+    assert list(table.index) == list(configurations)
+    assert len(table) >= 5
+    for metric in METRICS:
+        assert table[metric].notna().all(), metric
+        assert set(table[f"rank:{metric}"]) <= set(range(1, len(table) + 1))
+    assert table["pareto"].any()
+    assert table.loc["export chain", "bullwhip_ratio"] < table.loc["baseline", "bullwhip_ratio"]
+    shapley = [c for c in table.columns if c.startswith("shapley:")]
+    assert len(shapley) >= 4
+
+
+def test_demo_page_is_offline_and_holds_every_configuration(report, configurations):
+    folder, _ = report
+    text = (folder / "index.html").read_text(encoding="utf-8")
+    urls = set(re.findall(r"https?://[^\s\"'<>)\\]+", text))
+    assert urls <= VENDOR_URL_STRINGS, urls - VENDOR_URL_STRINGS
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=['\"](?!data:)", text)
+    assert text.count('class="ecobelt-panel"') == len(configurations)
+    assert text.count("src='data:image/png;base64,") == len(FIGURES)
+    for name in configurations:
+        assert f">{name}</button>" in text
+
+
+def test_demo_is_reproducible(report, belt, tmp_path):
+    """The same seed writes the same tables (write_report with the demo's settings)."""
+    folder, _ = report
+    again = write_report(belt, tmp_path, margin=DEMO_MARGIN, seed=3)
+    for name in ("alliances", "bullwhip_sharing", "niche_null_model", "segments",
+                 "spillover_by_ring"):
+        pd.testing.assert_frame_equal(pd.read_csv(folder / f"{name}.csv"),
+                                      pd.read_csv(tmp_path / f"{name}.csv"), obj=name)
+    assert again.seconds > 0 and again.cpu_seconds > 0
+
+
+def test_report_errors(belt, tmp_path, capsys):
+    with pytest.raises(ParameterError, match="margin"):
+        write_report(belt, tmp_path)  # the bundled belt records no margins
+    with pytest.raises(ParameterError, match="seed"):
+        write_report(belt, tmp_path, margin=DEMO_MARGIN, seed=1.5)
+    with pytest.raises(ParameterError, match="at least one alliance"):
+        write_report(belt, tmp_path, margin=DEMO_MARGIN, alliances=[])
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    assert main(["demo", "-o", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ecobelt demo: error:") and err.count("\n") == 1
+
+
+@pytest.mark.browser
+def test_demo_page_in_a_browser(report, configurations, tmp_path):
+    """The browser check of the HTML issue on every configuration's tab: no console
+    error or request, every member and link drawn, each flow filter hides exactly
+    that flow's edges; the Results tab shows every figure."""
+    require_chromium()
+    folder, _ = report
+    with open_page(folder / "index.html") as live:
+        assert live.tabs() == [*configurations, "Results"]
+        for i, (name, eco) in enumerate(configurations.items()):
+            live.show(name)
+            check = live.check(screenshot=tmp_path / f"tab{i}.png")
+            check.assert_clean()
+            assert (check.nodes, check.edges) == (len(eco), eco.graph.number_of_edges()), name
+            per_flow = eco.summary().xs("flow")["links"]
+            assert check.edges_by_flow == {f: int(n) for f, n in per_flow.items() if n}, name
+            for flow, counts in check.hidden_flow_edges.items():
+                assert counts == {**check.edges_by_flow, flow: 0}, (name, flow)
+        live.show("Results")
+        assert live.visible_tab() == len(configurations)
+        images = live.evaluate("""() => [...document.querySelectorAll(
+            '.ecobelt-page:not([hidden]) img')].map((img) => img.complete && img.naturalWidth)""")
+        assert len(images) == len(FIGURES) and all(width > 100 for width in images)
+        live.screenshot(tmp_path / "results.png")
+        live.check(flows=False).assert_clean()

@@ -1,0 +1,248 @@
+"""The analyses of the report folder (:mod:`viz.report`), one function per section.
+
+Each function runs one mechanism of :mod:`ecosystem` on the ecosystem, hands
+its tables and figures to a :class:`ReportWriter` (which writes ``<name>.csv``
+and ``<name>.png`` and keeps them for the page) and adds a section to the
+page's "Results" tab.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # the report is written to files; never open a window
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dynamics, flows,
+                       niche, segment, spillover)
+from ecosystem.alliance import METRICS, Alliance, compare
+
+from .figures import (allocation_figure, bullwhip_figure, coupling_figure, niche_overlap_figure,
+                      phase_portrait_figure, rings_figure)
+
+if TYPE_CHECKING:
+    from .report import Report
+
+__all__ = ["ReportWriter", "run_analyses", "alliance_section", "PREDATOR_PREY"]
+
+# seed 002's upstream/downstream predator-prey illustration: a1, a2, b1, b2
+PREDATOR_PREY = (0.8, 0.6, 0.4, 0.5)
+
+
+class ReportWriter:
+    """Collects tables, figures and page sections while the report is written."""
+
+    def __init__(self, folder: Path, report: "Report"):
+        self.folder, self.report = folder, report
+        self.sections: list[str] = []
+
+    def table(self, name: str, frame: pd.DataFrame | pd.Series) -> pd.DataFrame:
+        """Write ``frame`` as ``<name>.csv``, keep it for the page and return it."""
+        frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+        frame.to_csv(self.folder / f"{name}.csv")
+        self.report.tables[name] = frame
+        return frame
+
+    def figure(self, name: str, fig: plt.Figure) -> str:
+        """Save ``fig`` as ``<name>.png``; return the PNG as base64 for the page."""
+        path = self.folder / f"{name}.png"
+        fig.savefig(path, dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        self.report.figures.append(path)
+        return base64.b64encode(path.read_bytes()).decode("ascii")
+
+    def section(self, title: str, note: str, tables: Sequence[str] = (),
+                image: str | None = None, first: bool = False) -> None:
+        """A section of the Results tab showing the named tables (already added)."""
+        parts = [f"<section><h2>{html.escape(title)}</h2><p>{html.escape(note)}</p>"]
+        if image:
+            parts.append(f"<img alt='{html.escape(title)}' style='max-width:100%' "
+                         f"src='data:image/png;base64,{image}'>")
+        for name in tables:
+            frame = self.report.tables[name]
+            body = frame.to_html(classes="ecobelt-table", border=0, na_rep="n/a",
+                                 float_format=lambda x: f"{x:.4g}")
+            parts.append(f"<details{' open' if len(frame) <= 12 else ''}><summary>{name}.csv "
+                         f"({len(frame)} rows)</summary>{body}</details>")
+        parts.append("</section>")
+        self.sections.insert(0 if first else len(self.sections), "".join(parts))
+
+
+def run_analyses(out: ReportWriter, eco: Ecosystem, market: str, alliances: Sequence[Alliance],
+                 margin: float | Mapping[str, float], seed: int) -> None:
+    """Every analysis section but the alliance comparison, in page order."""
+    players = list(dict.fromkeys(m for a in alliances for m in a.members))
+    _structure(out, eco)
+    _flows(out, eco)
+    _bullwhip(out, eco, market, alliances[0], seed)
+    _benefit(out, eco, players, margin)
+    _niches(out, eco, players, seed)
+    _coevolution(out)
+    _spillover(out, eco, seed)
+    _segments(out, eco, seed)
+
+
+def _structure(out: ReportWriter, eco: Ecosystem) -> None:
+    out.table("structure", eco.summary())
+    out.table("upstreamness", convergence.upstreamness(eco).dropna())
+    out.section("Structure", "Members and links by ring, role and flow; upstreamness along "
+                "the logistics layer (Antràs et al. 2012; 1 = final stage).",
+                ["structure", "upstreamness"],
+                out.figure("rings", rings_figure(eco, title=f"{eco.name}: the three rings")))
+
+
+def _flows(out: ReportWriter, eco: Ecosystem) -> None:
+    orders = {(m, "information"): 1.0 for m in eco.members(role="market")}
+    out.table("flow_levels", flows.steady_state(eco, orders).levels)
+    candidates = list(dict.fromkeys(eco.members(ring="sub_core") + eco.members(role="platform")))
+    if not candidates:
+        out.section("Flows", "Steady state of one unit of orders per market; no sub-core "
+                    "member or platform, so no disruption analysis.", ["flow_levels"])
+        return
+    critical = out.table("critical_members", flows.critical_members(eco, candidates, top=10))
+    worst = critical.index[0]
+    out.table("cascade_lost_volume", flows.cascade(eco, worst).lost_volume)
+    out.section("Flows and disruption", f"Steady state of one unit of orders per market; "
+                f"members ranked by the volume lost when each fails alone; the cascade after "
+                f"the most critical one, {worst}, fails.",
+                ["critical_members", "cascade_lost_volume", "flow_levels"])
+
+
+def _bullwhip(out: ReportWriter, eco: Ecosystem, market: str, alliance: Alliance,
+              seed: int) -> None:
+    chain = bullwhip.chain_from(eco, market)
+    out.table("bullwhip_sharing", bullwhip.compare_sharing(
+        chain, alliance.members, replications=500, periods=500, seed=seed))
+    out.table("bullwhip_stages",
+              bullwhip.simulate(chain, replications=500, periods=500, seed=seed).summary)
+    # one run on normal demand (mean 100, sd 10) shows the orders growing up the chain
+    demand = np.random.default_rng(seed).normal(100.0, 10.0, 200)
+    run = bullwhip.simulate(chain, demand=demand, replications=1, keep_series=True, seed=seed)
+    orders = pd.DataFrame(run.orders[:, 0, :].T, columns=list(chain.members))
+    warmup = run.settings.get("warmup") or 0
+    image = out.figure("bullwhip", bullwhip_figure(
+        orders, pd.Series(demand[warmup:]), log=True,
+        title=f"Orders along the chain to {chain.market}"))
+    out.section("Bullwhip effect", f"Chain {' <- '.join((market,) + chain.members)}: order "
+                f"variance ratios without sharing, with the members of '{alliance.name}' "
+                f"sharing demand data, and fully shared (500 runs of 500 periods).",
+                ["bullwhip_sharing", "bullwhip_stages"], image)
+
+
+def _benefit(out: ReportWriter, eco: Ecosystem, players: list[str],
+             margin: float | Mapping[str, float]) -> None:
+    game = benefit.surplus_game(eco, players, margin=margin, outsiders="free")
+    allocations = out.table("allocations", pd.DataFrame({
+        "shapley": benefit.shapley(game), "nucleolus": benefit.nucleolus(game),
+        "banzhaf": benefit.banzhaf(game, normalize=True), "equal": benefit.equal_split(game)}))
+    out.table("stability", benefit.stability(game, allocations["shapley"]).members)
+    image = out.figure("allocation", allocation_figure(
+        allocations, title="Surplus of the alliances' members, by sharing rule"))
+    out.section("Benefit distribution", f"Surplus game of the {len(players)} members of the "
+                f"alliances (v(N) = {game.grand_value:.4g}); stability of the Shapley value.",
+                ["allocations", "stability"], image)
+
+
+def _niches(out: ReportWriter, eco: Ecosystem, players: list[str], seed: int) -> None:
+    use = niche.resource_matrix(eco, members=players, direction="out")
+    out.table("niche_breadth", pd.DataFrame({
+        "levins": niche.breadth(use, "levins"),
+        "levins_standardized": niche.breadth(use, "levins_standardized")}))
+    out.table("niche_null_model",
+              niche.null_model(use, "ra3", iterations=300, seed=seed).summary())
+    image = out.figure("niche_overlap", niche_overlap_figure(
+        niche.overlap(use, "pianka"), title="Outlet overlap of the alliances' members"))
+    out.section("Niches", "Levins breadth of each member's outlets, Pianka overlap (figure) "
+                "against the RA3 null model (300 randomisations).",
+                ["niche_breadth", "niche_null_model"], image)
+
+
+def _coevolution(out: ReportWriter) -> None:
+    a1, a2, b1, b2 = PREDATOR_PREY
+    run = dynamics.predator_prey(a1, a2, b1, b2, (1.5, 1.0), t_end=40.0)
+    out.table("predator_prey_equilibrium", pd.Series(
+        {"upstream": run.equilibrium[0], "downstream": run.equilibrium[1]}, name="value"))
+    out.section("Co-evolution", "Seed 002's upstream/downstream predator-prey model.",
+                ["predator_prey_equilibrium"],
+                out.figure("phase_portrait", phase_portrait_figure(a1=a1, b1=b1, a2=a2, b2=b2)))
+    table = out.table("coupling_zhejiang", coupling.coordination(
+        coupling.zhejiang_2016_2020(), {"export": ["export_volume", "export_growth"],
+                                        "import": ["import_volume", "import_growth"]},
+        index="year"))
+    out.section("Coupling coordination", "Seed 002 Table 1: Zhejiang's export and import "
+                "sides, 2016-2020.", ["coupling_zhejiang"],
+                out.figure("coupling", coupling_figure(table[["C", "T", "D"]])))
+
+
+def _spillover(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
+    sources = eco.members(role="research") or eco.members(role="technology")
+    if not sources:
+        out.section("Knowledge spillover", "No research or technology member to start from.")
+        return
+    spread = spillover.independent_cascade(eco, sources[:1], runs=1000, seed=seed)
+    out.table("spillover_by_ring", spread.by_ring)
+    out.section("Knowledge spillover", f"Independent cascade from {sources[0]} "
+                "(1000 runs), by ring.", ["spillover_by_ring"])
+
+
+def _segments(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
+    levels = out.report.tables["flow_levels"]
+    firms = [m for m in eco.members(ring="core") if m not in eco.members(role="market")]
+    rows = eco.adjacency("logistics")[[eco.index()[m] for m in firms]]
+    outlets = np.diff(rows.tocsr().indptr)  # stored links per row: the member's outlets
+    profile = pd.DataFrame({"throughput": levels.loc[firms].sum(axis=1), "outlets": outlets},
+                           index=firms)
+    clusters = min(3, len(firms))
+    if clusters < 2:
+        out.section("Segments", "Fewer than two core firms: nothing to segment.")
+        return
+    found = segment.fuzzy_cmeans(profile, clusters, seed=seed)
+    out.table("segments", found.memberships.assign(segment=found.labels))
+    out.section("Segments", f"Fuzzy c-means ({clusters} segments) of the core firms by "
+                "steady-state throughput and number of logistics outlets.", ["segments"])
+
+
+def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alliance],
+                     market: str, margin: float | Mapping[str, float], seed: int
+                     ) -> pd.DataFrame:
+    """The comparison table (first section of the Results tab); returns it."""
+    comparison = out.table("alliances", compare(eco, alliances, market=market, margin=margin,
+                                                seed=seed))
+    out.table("alliance_levers", pd.DataFrame(
+        [{**a.to_dict(), "members": ", ".join(map(str, a.members))} for a in alliances]
+    ).set_index("name"))
+    shown = [c for c in comparison.columns
+             if c != "members" and not c.startswith(("flow:", "rank:", "shapley:"))]
+    out.table("alliance_summary", comparison[shown].T)
+    image = out.figure("alliances", _alliance_figure(comparison))
+    out.section("Alliance configurations", "Seed 004 §5.1's strategic alliances against the "
+                "baseline. Pareto: no other configuration is at least as good on every metric "
+                "and better on one. Ranks and Shapley values per member are in alliances.csv.",
+                ["alliance_summary", "alliance_levers"], image, first=True)
+    return comparison
+
+
+def _alliance_figure(comparison: pd.DataFrame) -> plt.Figure:
+    """One bar chart per metric, a bar per configuration (Pareto-optimal ones dark)."""
+    metrics = [m for m in METRICS if comparison[m].notna().any()]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(2.4 * len(metrics), 3.2),
+                             squeeze=False)
+    colours = np.where(comparison["pareto"], "#2b6cb0", "#a0aec0")
+    for ax, metric in zip(axes[0], metrics):
+        ax.barh(range(len(comparison)), comparison[metric].to_numpy(dtype=float), color=colours)
+        ax.set_title(f"{metric}\n({'higher' if METRICS[metric] else 'lower'} is better)",
+                     fontsize=8)
+        ax.set_yticks(range(len(comparison)))
+        ax.set_yticklabels(comparison.index if ax is axes[0][0] else [], fontsize=8)
+        ax.invert_yaxis()
+        ax.tick_params(axis="x", labelsize=7)
+    fig.suptitle("Alliance configurations (dark: Pareto-optimal)", fontsize=10)
+    fig.tight_layout()
+    return fig
