@@ -228,6 +228,13 @@ def test_sampling_rejects_bad_options():
         shapley_estimate(game, "exact")
     with pytest.raises(ValueError, match="tolerance"):
         shapley_estimate(game, tolerance=-1)
+    with pytest.raises(ValueError, match="tolerance"):
+        shapley_estimate(game, tolerance=float("nan"))
+    for method in ("permutation", "stratified"):  # one sample has no standard error
+        with pytest.raises(ValueError, match=r"max_samples \(1\) must be at least min_samples"):
+            shapley_estimate(game, method, max_samples=1)
+        with pytest.raises(ValueError, match="max_samples"):
+            shapley_estimate(game, method, max_samples=0)
     with pytest.raises(ValueError, match="method 'foo'"):
         shapley(game, "foo")
 
@@ -239,3 +246,6 @@ def test_from_dict_conflicting_keys_and_non_string_players():
     assert game.players == (1, 2) and shapley(game).tolist() == [0.5, 0.5]
     simple = Game.from_function("abc", lambda s: len(s) >= 2)  # bools: a simple game
     assert simple.grand_value == 1.0
+    weights = np.array([2, 1, 1])  # numpy comparisons return numpy bools
+    voting = Game.from_function(range(3), lambda s: weights[list(s)].sum() >= 3)
+    assert voting(0) == 0.0 and voting([0, 1]) == 1.0  # one player by name, or a list

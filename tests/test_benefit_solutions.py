@@ -195,6 +195,23 @@ def test_stability_report():
     assert table.loc["equal", "max_excess"] == pytest.approx(1 / 3)
 
 
+def test_stability_ties_ignore_rounding_noise():
+    """d is a null player, so Shapley pays it 0 and {d} and {a, b, c} both have excess 0;
+    rounding leaves {a, b, c} at +4.4e-16. The report must name the smaller coalition
+    and call the split stable."""
+    w = {"a": 0.3, "b": 0.6, "c": 0.1, "d": 0.0}
+    game = Game.from_function("abcd", lambda s: sum(w[p] for p in sorted(s))
+                              + (0.3 if set("abc") <= s else 0.0))
+    x = shapley(game)
+    raw = game.values - game.coalition_sums(x.to_numpy())
+    assert raw[0b0111] > 0  # the noise this test is about
+    report = stability(game, x)
+    assert report.most_dissatisfied == ("d",) and report.max_excess == 0 and report.in_core
+    assert list(report.dissatisfied["coalition"].iloc[:2]) == ["{d}", "{a, b, c}"]
+    with pytest.raises(ValueError, match="top must be >= 0"):
+        stability(game, x, top=-1)
+
+
 def test_stability_without_value_table():
     game = Game.from_function(range(30), lambda m: m.sum(axis=1).astype(float),
                               vectorized=True)

@@ -134,7 +134,7 @@ class Game:
                 out = np.empty(members.shape[0])
                 for row, inside in enumerate(members):  # a user's scalar function: one call each
                     value = v(frozenset(p for p, x in zip(players, inside) if x))
-                    if not isinstance(value, Real):  # bool is fine: simple games
+                    if not isinstance(value, (Real, np.bool_)):  # bools: simple games
                         raise GameError(f"v{_label(players, np.flatnonzero(inside))} returned "
                                         f"{value!r}; v must return a real number")
                     out[row] = value
@@ -250,9 +250,10 @@ class Game:
     def _members_of(self, mask: int) -> list[int]:
         return self._members_static(mask, self.n)
 
-    def mask(self, coalition: Iterable[Hashable] | str) -> int:
-        """The bitmask of a coalition given by player names."""
-        members = (coalition,) if isinstance(coalition, str) else coalition
+    def mask(self, coalition: Iterable[Hashable] | Hashable) -> int:
+        """The bitmask of a coalition given by player names (or one player's name)."""
+        single = isinstance(coalition, str) or not isinstance(coalition, Iterable)
+        members = (coalition,) if single else coalition
         mask = 0
         for p in members:
             if p not in self._position:
@@ -270,7 +271,7 @@ class Game:
         """A coalition bitmask written as ``{a, b}``."""
         return _label(self.players, self._members_of(int(mask)))
 
-    def __call__(self, coalition: Iterable[Hashable] | str) -> float:
+    def __call__(self, coalition: Iterable[Hashable] | Hashable) -> float:
         """``v`` of a coalition given by player names."""
         mask = self.mask(coalition)
         if self.values is not None:

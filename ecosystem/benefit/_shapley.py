@@ -148,10 +148,15 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
     if tolerance is None:
         scale = abs(game.grand_value)
         tolerance = 1e-3 * (scale if scale > 0 else 1.0)
-    if tolerance <= 0:
+    if not tolerance > 0:
         raise ParameterError(f"tolerance must be > 0, got {tolerance}")
+    if max_samples is None:
+        max_samples = 5000 if method == "permutation" else 500
+    if int(max_samples) < min_samples:
+        raise ParameterError(f"max_samples ({max_samples}) must be at least min_samples "
+                             f"({min_samples}): fewer samples give no standard error to trust")
+    max_samples = int(max_samples)
     if method == "permutation":
-        max_samples = 5000 if max_samples is None else int(max_samples)
         # rounds of at most 64 orders (fewer for big games: bounded membership matrices)
         per_round = max(1, min(64, 4_000_000 // (n * (n + 1))))
         total = np.zeros(n)
@@ -170,7 +175,6 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
                 break
         evaluations = done * (n + 1)
     else:
-        max_samples = 500 if max_samples is None else int(max_samples)
         total = np.zeros((n, n))  # [size, player]
         square = np.zeros((n, n))
         done = 0
@@ -190,7 +194,8 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
     return ShapleyEstimate(value=allocation_series(game, mean, "shapley"),
                            stderr=allocation_series(game, stderr, "stderr"),
                            samples=done, evaluations=evaluations,
-                           converged=bool(stderr.max() <= tolerance), method=method,
+                           converged=bool(done >= min_samples and stderr.max() <= tolerance),
+                           method=method,
                            tolerance=float(tolerance))
 
 

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .._errors import ParameterError
 from ._bits import popcount
 from ._core import default_tolerance, excess_table
 from ._game import Game, allocation_array, allocation_series
@@ -36,7 +37,8 @@ class StabilityReport:
         The largest ``e(S, x) = v(S) - x(S)`` over coalitions other than the empty
         one and N; positive means the coalition would gain by leaving.
     most_dissatisfied : tuple or None
-        That coalition's members.
+        That coalition's members; among coalitions whose excesses tie (within the
+        tolerance), the smallest, then the first in player order.
     dissatisfied : DataFrame
         The ``top`` coalitions by excess: ``coalition``, ``size``, ``value``,
         ``allocated``, ``excess``.
@@ -95,6 +97,8 @@ def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = Non
     >>> report.in_core, report.most_dissatisfied, round(report.max_excess, 6)
     (False, ('a', 'c'), 0.5)
     """
+    if top < 0:
+        raise ParameterError(f"top must be >= 0 (coalitions to list), got {top}")
     x = allocation_array(game, allocation)
     name = allocation.name if isinstance(allocation, pd.Series) else None
     series = allocation_series(game, x, name or "allocation")
@@ -113,17 +117,26 @@ def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = Non
                                None, None, pd.DataFrame(columns=columns))
     excess = excess_table(game, x)
     excess[0] = excess[-1] = -np.inf
+    # Excesses within about tol of each other tie (rounding noise must not pick the
+    # coalition); ties go to the smallest coalition, a group that is easiest to form,
+    # then to the lowest bitmask.
+    level = np.round(excess / tol)
     count = min(top, len(excess) - 2)
-    best = np.argpartition(-excess, count - 1)[:count] if count > 0 else np.array([], int)
-    best = best[np.lexsort((best, -excess[best]))]
+    if count > 0:
+        kth = np.partition(level, len(level) - count)[len(level) - count]
+        candidates = np.flatnonzero(level >= kth)
+    else:
+        candidates = np.flatnonzero(level == level.max())
+    candidates = candidates[np.lexsort((candidates, popcount(candidates), -level[candidates]))]
+    best = candidates[:count]
     frame = pd.DataFrame({"coalition": [game.label(m) for m in best],
                           "size": popcount(best).astype(int),
                           "value": table[best], "allocated": table[best] - excess[best],
                           "excess": excess[best]}, columns=columns)
-    worst = int(np.argmax(excess))  # the first (smallest bitmask) of any tie
+    worst = int(candidates[0])
     max_excess = float(excess[worst])
     return StabilityReport(series, gap, bool(np.all(shortfall <= tol)), members,
-                           bool(abs(gap) <= tol and max_excess <= tol), max_excess,
+                           bool(abs(gap) <= tol and excess.max() <= tol), max_excess,
                            tuple(game.players[i] for i in game._members_of(worst)), frame)
 
 
