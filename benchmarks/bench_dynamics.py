@@ -8,6 +8,10 @@ Run: python benchmarks/bench_dynamics.py
 * coupling.coordination on many observations against a plain-Python loop
   doing the same standardisation, entropy weights and adjusted C.
 * goh_certificate on a random diagonally dominant n x n matrix (no baseline).
+
+Times are best-of-3 wall and CPU seconds (``time.process_time``; the machine
+is shared, so the load average is printed with the table); the ratio is the
+baseline's CPU time over ours.
 """
 
 from __future__ import annotations
@@ -29,13 +33,15 @@ from ecosystem.coupling import coordination  # noqa: E402
 from ecosystem.dynamics import generalized_lv, goh_certificate  # noqa: E402
 
 
-def _timed(function, repeat: int = 3) -> float:
-    best = math.inf
+def _timed(function, repeat: int = 3) -> tuple[float, float]:
+    """Best wall and best CPU seconds of ``repeat`` runs."""
+    wall = cpu = math.inf
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
-        best = min(best, time.perf_counter() - start)
-    return best
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return wall, cpu
 
 
 def _random_community(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +51,7 @@ def _random_community(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, rng.uniform(0.5, 1.5, n)
 
 
-def bench_glv(n: int, t_end: float = 20.0) -> tuple[float, float]:
+def bench_glv(n: int, t_end: float = 20.0) -> tuple[tuple[float, float], tuple[float, float]]:
     a, r = _random_community(n, seed=1)
     ours = _timed(lambda: generalized_lv(a, r=r, x0=0.5, t_end=t_end, n_points=201))
     rows = a.tolist()
@@ -82,7 +88,8 @@ def _loop_coupling(frame: pd.DataFrame, groups: dict[str, list[str]]) -> list[fl
     return out
 
 
-def bench_coupling(rows: int, indicators: int = 12) -> tuple[float, float]:
+def bench_coupling(rows: int, indicators: int = 12
+                   ) -> tuple[tuple[float, float], tuple[float, float]]:
     rng = np.random.default_rng(2)
     frame = pd.DataFrame(rng.uniform(1, 100, (rows, indicators)),
                          columns=[f"i{k}" for k in range(indicators)])
@@ -94,21 +101,30 @@ def bench_coupling(rows: int, indicators: int = 12) -> tuple[float, float]:
     return ours, baseline
 
 
+def _row(case: str, ours: tuple[float, float], base: tuple[float, float] | None) -> str:
+    if base is None:
+        return f"| {case} | {ours[0]:.4f} | {ours[1]:.4f} | - | - | - |"
+    return (f"| {case} | {ours[0]:.4f} | {ours[1]:.4f} | {base[0]:.4f} | {base[1]:.4f} | "
+            f"{base[1] / ours[1]:.1f} |")
+
+
 def main() -> None:
-    print("| case | ecobelt (s) | baseline (s) | baseline / ecobelt |")
-    print("|---|---|---|---|")
+    print("load average before: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+    print("| case | ecobelt wall (s) | ecobelt CPU (s) | baseline wall (s) | baseline CPU (s) | "
+          "baseline / ecobelt (CPU) |")
+    print("|---|---|---|---|---|---|")
     for n in (20, 100):
         ours, base = bench_glv(n)
-        print(f"| generalized_lv n={n}, t_end=20 vs plain-Python loop RHS | {ours:.4f} | "
-              f"{base:.4f} | {base / ours:.1f} |")
+        print(_row(f"generalized_lv n={n}, t_end=20 vs plain-Python loop RHS", ours, base))
     for rows in (10_000, 100_000):
         ours, base = bench_coupling(rows)
-        print(f"| coordination {rows} rows x 12 indicators vs plain-Python loops | {ours:.4f} | "
-              f"{base:.4f} | {base / ours:.1f} |")
+        print(_row(f"coordination {rows} rows x 12 indicators vs plain-Python loops", ours,
+                   base))
     for n in (50, 200):
         a, _ = _random_community(n, seed=3)
-        seconds = _timed(lambda: goh_certificate(a), repeat=1)
-        print(f"| goh_certificate n={n} ({goh_certificate(a).reason}) | {seconds:.4f} | - | - |")
+        print(_row(f"goh_certificate n={n} ({goh_certificate(a).reason})",
+                   _timed(lambda: goh_certificate(a), repeat=1), None))
+    print("load average after: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

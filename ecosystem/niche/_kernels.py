@@ -181,7 +181,10 @@ class Kernel:
     def blocks(self, rows: int | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
         """``(start, first, block)`` covering the matrix: the upper triangle (with the
         diagonal) of a symmetric index, every entry of an asymmetric one."""
-        rows = rows or max(1, _BLOCK_ELEMENTS // max(self.n, 1))
+        if rows is None:
+            rows = max(1, _BLOCK_ELEMENTS // max(self.n, 1))
+            if self.symmetric:  # at least 8 blocks, so that skipping the lower triangle pays
+                rows = min(rows, -(-self.n // 8))
         for start in range(0, self.n, rows):
             first = start if self.symmetric else 0
             yield start, first, self.block(start, min(start + rows, self.n), first)
