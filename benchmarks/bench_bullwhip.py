@@ -11,13 +11,16 @@ little larger; the orders (and so the variance ratios, 1 for base-stock) agree.
 
 Reported: wall-clock and CPU time (the machine is shared; CPU time is less disturbed by
 other jobs) per stage-period for stockpyl and per stage-period-replication for us
-(warm-up periods counted, since they are simulated), and their ratio.
+(warm-up periods counted, since they are simulated), their ratio, and the load average
+before and after the run (the issue's target: under 20 ns per stage-period-replication).
 
 Run: ``python benchmarks/bench_bullwhip.py`` (about a minute).
 """
 
 from __future__ import annotations
 
+import os
+import platform
 import time
 
 import numpy as np
@@ -61,11 +64,17 @@ def _stockpyl_ratio(network) -> float:
     return float(np.var(orders[20:]) / np.var(demand[20:]))
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     try:
         import stockpyl  # noqa: F401
     except ImportError:
         raise SystemExit("stockpyl is not installed: pip install stockpyl")
+    print(f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, {os.cpu_count()} cores, "
+          f"numpy {np.__version__}, load average {_load()}")
     print(f"stockpyl: {STAGES}-stage serial base-stock system, {STOCKPYL_PERIODS} periods, "
           f"best of {REPEATS}")
     wall, cpu, network = _best(stockpyl_run)
@@ -94,6 +103,8 @@ def main() -> None:
         print(f"  {name:34s} {ours_wall * 1e9:8.1f} {ours_cpu * 1e9:8.1f} "
               f"{base_wall / ours_wall:11.0f} {base_cpu / ours_cpu:11.0f} "
               f"{result.ratio.iloc[-1]:10.3f}")
+    print(f"load average after the run {_load()}; target: < 20 ns per "
+          "stage-period-replication (CPU time is the figure less disturbed by other jobs)")
 
 
 if __name__ == "__main__":

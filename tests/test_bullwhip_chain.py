@@ -91,6 +91,15 @@ def test_chain_errors(belt):
         simulate(chain, lead_time=[1, 1, 1])
     with pytest.raises(ParameterError, match="max_stages must be"):
         chain_from(belt, "eu", max_stages=0)
+    with pytest.raises(ParameterError, match="max_stages must be"):
+        chain_from(belt, "eu", max_stages=True)
+    with pytest.raises(ParameterError, match="review_period must be a whole number >= 0"):
+        chain_from(belt, "eu", review_period=-1)
+    with pytest.raises(ParameterError, match="source_lead_time must be"):
+        chain_from(belt, "eu", source_lead_time=1.5)
+    belt.graph.nodes["yarn"]["lead_time"] = "slow"
+    with pytest.raises(ParameterError, match="lead_time of member 'yarn' must be"):
+        chain_from(belt, "eu")
     with pytest.raises(ParameterError, match="lead_times has 1 values for 2"):
         SupplyChain(("a", "b"), (1,))
     with pytest.raises(ParameterError, match=r"lead_time must be .*\(stage 2\)"):
@@ -168,3 +177,16 @@ def test_cli_bullwhip_on_a_spec_file(belt, tmp_path, capsys):
     assert main(["bullwhip", "--spec", str(path)]) == 2
     assert "--spec needs --market" in capsys.readouterr().err
     assert main(["bullwhip", "--spec", str(path), "--market", "eu", "--lead-time", "3"]) == 2
+
+
+def test_known_process_forecast_stays_linear_with_safety_stock(belt, capsys):
+    """The AR(1) forecast's safety stock is a constant, so exact values exist for z > 0 too
+    (Lee, Padmanabhan & Whang 1997): compare_sharing and the CLI report them."""
+    demand = Demand.ar1(100.0, 0.6, 10.0)
+    table = compare_sharing(belt, {"plant"}, market="eu", forecast="optimal", z=1.5,
+                            demand=demand, replications=100, periods=1500, seed=3)
+    assert table["exact"].notna().all()
+    np.testing.assert_allclose(table["order_ratio"], table["exact"], rtol=0.02)
+    assert main(["bullwhip", "--stages", "2", "--forecast", "ar1", "--rho", "0.6", "--z", "1.5",
+                 "--replications", "20", "--periods", "300"]) == 0
+    assert "exact" in capsys.readouterr().out

@@ -17,7 +17,7 @@ import numpy as np
 from .._errors import ParameterError
 from ..graph import Ecosystem
 from ..taxonomy import Ring
-from ._params import check_lead_time, check_stages, per_stage
+from ._params import check_lead_time, check_stages, check_whole, per_stage
 
 __all__ = ["SupplyChain", "chain_from", "resolve_sharing", "stages_of"]
 
@@ -198,10 +198,10 @@ def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
     period; the link into the market does not enter any stage's ``L``.
     """
     eco.member(market)  # raises UnknownMemberError for an unknown id
-    check_lead_time(review_period)
-    check_lead_time(default_lead_time)
-    if max_stages is not None and (not isinstance(max_stages, Integral) or max_stages < 1):
-        raise ParameterError(f"max_stages must be a whole number >= 1, got {max_stages!r}")
+    check_whole(review_period, "review_period")
+    check_whole(default_lead_time, "default_lead_time")
+    if max_stages is not None:
+        check_whole(max_stages, "max_stages", 1)
     allowed = None if rings is None else {Ring.coerce(r, "ring").value for r in rings}
     layer = eco.layer("logistics")
     # the whole upstream path first (market, n1, n2, ...) with each link's lead time
@@ -226,10 +226,11 @@ def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
             # a skipped member (e.g. a carrier) adds its links' lead times to the stage it feeds
             physical.append(sum(leads[i:positions[rank + 1]]))
         else:
-            source = source_lead_time
+            source, name = source_lead_time, "source_lead_time"
             if source is None:
                 source = eco.member(path[i]).get("lead_time", default_lead_time)
-            physical.append(check_lead_time(source))
+                name = f"lead_time of member {path[i]!r}"
+            physical.append(check_whole(source, name))
     if max_stages is not None:
         positions, physical = positions[:max_stages], physical[:max_stages]
     members = tuple(path[i] for i in positions)

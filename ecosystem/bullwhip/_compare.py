@@ -18,6 +18,7 @@ from ..graph import Ecosystem
 from ._chain import SupplyChain, chain_from
 from ._demand import Demand
 from ._linear_filter import exact_ratio, sharing_cost
+from ._params import check_forecast, per_stage
 from ._simulate import simulate
 
 __all__ = ["compare_sharing"]
@@ -86,7 +87,10 @@ def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (
     if demand.kind != "ar1":
         raise ParameterError("compare_sharing needs AR(1) or normal demand (Demand.ar1 / "
                              "Demand.normal) so that exact values exist")
-    linear = negative_orders and (z == 0 or forecast == "ar1")
+    # z > 0 keeps the chain linear only with the AR(1) forecast's constant safety stock
+    known = {check_forecast(f, k + 1) for k, f in enumerate(per_stage(forecast, chain.stages,
+                                                                      "forecast"))}
+    linear = negative_orders and (z == 0 or known == {"ar1"})
     options = dict(forecast=forecast, window=window, alpha=alpha)
     rows = {}
     for name, sharing in (("decentralized", "decentralized"), ("alliance", set(inside)),

@@ -94,7 +94,9 @@ def run_bullwhip(args: argparse.Namespace) -> int:
     demand = bw.Demand.ar1(args.mu, args.rho, args.sigma)
     common = dict(lead_time=lead_time, forecast=args.forecast, window=args.window,
                   alpha=args.alpha)
-    linear = args.z == 0 and not args.no_negative_orders and not args.lost_sales
+    known_process = args.forecast.strip().lower() in ("ar1", "optimal")  # constant safety stock
+    linear = (args.z == 0 or known_process) and not args.no_negative_orders \
+        and not args.lost_sales
     frames = []
     for name, sharing in sharings.items():
         result = bw.simulate(stages, **common, demand=demand, sharing=sharing, z=args.z,
@@ -142,6 +144,9 @@ def _plot_ratios(report: pd.DataFrame, path: str) -> None:
             axes.plot(labels, rows["exact"].to_numpy(), linestyle=":", marker="x",
                       label=f"{name} (exact)")
     axes.set_yscale("log")
+    from matplotlib.ticker import ScalarFormatter
+    for axis_format in (axes.yaxis.set_major_formatter, axes.yaxis.set_minor_formatter):
+        axis_format(ScalarFormatter())  # plain numbers on the log axis, not 4 x 10^1
     axes.set_xlabel("stage (1 faces the market)")
     axes.set_ylabel("Var(orders) / Var(demand)")
     axes.set_title("Bullwhip amplification")
