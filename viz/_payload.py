@@ -194,18 +194,18 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     n = len(ids)
     positions = _positions(eco, positions, max(30.0, 1.6 * float(size_range[1])), ids)
     rings = [r.value for r in Ring]
-    ring_codes = pd.Categorical([d["ring"] for _, d in nodes], categories=rings).codes
+    ring_codes = pd.Index(rings).get_indexer([d["ring"] for _, d in nodes])
     if (ring_codes < 0).any():
         bad = ids[int(np.flatnonzero(ring_codes < 0)[0])]
         raise ParameterError(f"member {bad!r} has ring {eco.graph.nodes[bad]['ring']!r}; "
                              "run eco.validate() to see every problem")
     roles = role_order([d["role"] for _, d in nodes])
-    role_codes = pd.Categorical([d["role"] for _, d in nodes], categories=roles).codes
+    role_codes = pd.Index(roles).get_indexer([d["role"] for _, d in nodes])
     sizes, size_span = _sizes(metric_frame, size_by, size_range, n)
 
     source, target, keys, link_data = _links(eco)
     flows = [f.value for f in Flow]
-    flow_codes = pd.Categorical(keys, categories=flows).codes
+    flow_codes = pd.Index(flows).get_indexer(keys)
     if (flow_codes < 0).any():
         k = int(np.flatnonzero(flow_codes < 0)[0])
         raise ParameterError(f"link {ids[source[k]]!r} -> {ids[target[k]]!r} has key "

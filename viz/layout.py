@@ -120,13 +120,13 @@ def ring_layout(eco: "Ecosystem", spacing: float = 30.0, *, start_angle: float =
     rings = np.array([r for _, r in eco.graph.nodes(data="ring")] + [None], dtype=object)[:-1]
     roles = np.array([r for _, r in eco.graph.nodes(data="role")] + [None], dtype=object)[:-1]
     ring_names = [r.value for r in Ring]
-    ring_code = pd.Categorical(rings, categories=ring_names).codes.astype(np.int64)
+    ring_code = pd.Index(ring_names).get_indexer(rings).astype(np.int64)
     if n and np.any(ring_code < 0):
         bad = members[int(np.flatnonzero(ring_code < 0)[0])]
         raise ParameterError(f"member {bad!r} has ring {eco.graph.nodes[bad]['ring']!r}; "
                              "run eco.validate() to see every problem")
     ordered_roles = role_order(roles.tolist())
-    role_code = pd.Categorical(roles, categories=ordered_roles).codes.astype(np.int64)
+    role_code = pd.Index(ordered_roles).get_indexer(roles).astype(np.int64)
     counts = np.bincount(ring_code, minlength=3)
     bands = ring_bands(counts, spacing)
 

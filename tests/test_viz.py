@@ -1,0 +1,398 @@
+"""viz.to_html, viz.compare_html and the ring layout: what the page holds (no browser here).
+
+The page is checked by reading it back: the JSON data of each panel is parsed
+from its ``<script type="application/json">`` and compared with the
+ecosystem, member by member and link by link.
+"""
+
+import html as html_lib
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import networks
+import viz
+from ecosystem import Ecosystem, Flow, ParameterError, Ring
+from ecosystem.taxonomy import DEFAULT_ROLES
+from viz._page import VENDOR_URL_STRINGS, vendor_assets
+from viz._payload import LABEL_LIMIT, network_payload
+from viz._style import FLOW_STYLES, ROLE_PALETTES, RING_SHAPES
+from viz.compare import overview_table
+
+URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>)]*""")
+LOADING = re.compile(r"""<link\b|<iframe\b|<img\b|\bsrc\s*=|@import|url\(\s*(?!['"]?data:)""",
+                     re.IGNORECASE)
+
+
+def external_references(page: str) -> list[str]:
+    """Every URL or resource-loading construct in ``page`` that is not a known vendor string.
+
+    Outside the embedded vis-network script nothing URL-like may appear at all;
+    inside it only the strings listed (and explained) in VENDOR_URL_STRINGS.
+    """
+    vendor, _ = vendor_assets()
+    start = page.index(vendor)
+    own = page[:start] + page[start + len(vendor):]
+    found = [m.group(0) for m in URL.finditer(own)] + [m.group(0) for m in LOADING.finditer(own)]
+    found += [u for u in (m.group(0) for m in URL.finditer(vendor))
+              if u.rstrip(".,;") not in VENDOR_URL_STRINGS]
+    return found
+
+
+def panel_data(page: str) -> list[dict]:
+    """The JSON payload of every panel of a page, in panel order."""
+    blocks = re.findall(r'<script type="application/json" id="ecobelt-data-(\d+)">(.*?)</script>',
+                        page, re.DOTALL)
+    assert [int(i) for i, _ in blocks] == list(range(len(blocks)))
+    return [json.loads(text) for _, text in blocks]
+
+
+@pytest.fixture(scope="module")
+def belt():
+    return networks.example("cross_border_belt")
+
+
+@pytest.fixture(scope="module")
+def belt_page(belt):
+    return viz.to_html(belt, metrics={"shapley_share": {"beltlink": 0.25, "riverbend": 0.75}},
+                       size_by="throughput", title="Sock belt")
+
+
+def test_page_embeds_vis_network_and_references_nothing_external(belt_page):
+    page = belt_page.html
+    vendor_js, vendor_css = vendor_assets()
+    assert len(vendor_js) > 400_000 and vendor_js in page and vendor_css in page
+    assert "sourceMappingURL" not in page
+    assert external_references(page) == []
+
+
+def test_external_reference_check_catches_what_pyvis_writes(belt, tmp_path):
+    """pyvis 0.3.2's own in-line template still links bootstrap from a CDN (issue 8)."""
+    from pyvis.network import Network
+
+    net = Network(cdn_resources="in_line")
+    net.add_node("a")
+    pyvis_page = net.generate_html()
+    vendor, _ = vendor_assets()
+    assert vendor[:2000] in pyvis_page  # the same vis-network copy, so the check applies
+    found = external_references(pyvis_page)
+    assert any("cdn.jsdelivr.net" in u for u in found)
+    ours = viz.to_html(belt).html
+    injected = ours.replace("</head>", '<script src="https://cdn.example.org/x.js"></script></head>')
+    assert len(external_references(injected)) >= 2
+
+
+def test_payload_members_and_links_equal_the_ecosystem(belt, belt_page):
+    (data,) = panel_data(belt_page.html)
+    members = list(belt.graph)
+    assert data["nodes"]["id"] == members
+    rings = [belt.graph.nodes[m]["ring"] for m in members]
+    roles = [belt.graph.nodes[m]["role"] for m in members]
+    assert [data["rings"][k] for k in data["nodes"]["ring"]] == rings
+    assert [data["roles"][k] for k in data["nodes"]["role"]] == roles
+    drawn = sorted((members[s], members[t], data["flows"][f]) for s, t, f in
+                   zip(data["edges"]["from"], data["edges"]["to"], data["edges"]["flow"]))
+    assert drawn == sorted(belt.graph.edges(keys=True))
+    assert data["ringCounts"] == [len(belt.members(ring=r)) for r in Ring]
+    assert sum(data["roleCounts"]) == len(belt)
+
+
+def test_payload_positions_are_the_ring_layout(belt, belt_page):
+    (data,) = panel_data(belt_page.html)
+    layout = viz.ring_layout(belt, spacing=max(30.0, 1.6 * 22.0))
+    np.testing.assert_allclose(data["nodes"]["x"], layout["x"], atol=0.01)
+    np.testing.assert_allclose(data["nodes"]["y"], layout["y"], atol=0.01)
+    np.testing.assert_allclose(data["bands"], layout.attrs["bands"])
+
+
+def test_styles_colour_by_ring_and_role_and_flow(belt, belt_page):
+    (data,) = panel_data(belt_page.html)
+    assert data["ringShapes"] == [RING_SHAPES[r.value] for r in Ring]
+    for role, color in zip(data["roles"], data["roleColors"]):
+        assert color in ROLE_PALETTES[DEFAULT_ROLES[role].value]
+    assert len(set(data["roleColors"])) == len(data["roles"])  # fewer roles than colours
+    assert data["flows"] == [f.value for f in Flow]
+    assert data["flowColors"] == [FLOW_STYLES[f][0] for f in data["flows"]]
+    dashes = [json.dumps(d) for d in data["flowDashes"]]
+    assert len(set(dashes)) == 4 and len(set(data["flowColors"])) == 4
+    assert data["physics"] is False and data["labels"] is True
+
+
+def test_title_and_subtitle(belt, belt_page):
+    page = belt_page.html
+    assert "<title>Sock belt</title>" in page and "<h1>Sock belt</h1>" in page
+    assert f"{len(belt)} members, {belt.graph.number_of_edges()} links" in page
+    assert "<title>cross_border_belt</title>" in viz.to_html(belt).html
+
+
+def test_tooltip_data_has_attributes_and_metrics(belt, belt_page):
+    (data,) = panel_data(belt_page.html)
+    members = data["nodes"]["id"]
+    metrics = dict(zip(data["metrics"]["names"], data["metrics"]["values"]))
+    assert metrics["shapley_share"][members.index("riverbend")] == 0.75
+    assert metrics["shapley_share"][members.index("yarnwell")] is None
+    assert "throughput" in metrics  # the size metric is shown too
+    attributes = dict(zip(data["nodeAttrs"]["names"], data["nodeAttrs"]["values"]))
+    for name, column in attributes.items():
+        for member, value in zip(members, column):
+            assert value == belt.graph.nodes[member].get(name)
+    links = dict(zip(data["edgeAttrs"]["names"], data["edgeAttrs"]["values"]))
+    edges = list(belt.graph.edges(keys=True, data=True))
+    index = {m: i for i, m in enumerate(members)}
+    for k, (s, t) in enumerate(zip(data["edges"]["from"], data["edges"]["to"])):
+        attrs = belt.graph.edges[members[s], members[t], data["flows"][data["edges"]["flow"][k]]]
+        assert {n: links[n][k] for n in links if links[n][k] is not None} == attrs
+    assert len(edges) == len(data["edges"]["from"]) and len(index) == len(belt)
+
+
+def test_node_size_follows_the_metric():
+    eco = Ecosystem()
+    for member in "abcd":
+        eco.add_member(member, "manufacturer")
+    share = pd.Series({"c": 3.0, "a": 1.0, "b": 2.0}, name="share")  # not in member order
+    data = network_payload(eco, share, size_by="share", size_range=(5.0, 25.0))
+    assert data["nodes"]["size"] == [5.0, 15.0, 25.0, 5.0]  # d has no value: smallest
+    assert data["sizeRange"] == [1.0, 3.0]
+    assert data["metrics"]["values"][0] == [1.0, 2.0, 3.0, None]
+
+
+def test_node_size_by_attribute_and_structural_metric():
+    eco = Ecosystem()
+    eco.add_member("a", "manufacturer", employees=10)
+    eco.add_member("b", "platform", employees=30)
+    eco.add_member("c", "logistics")
+    eco.link("a", "b", "logistics")
+    eco.link("c", "b", "capital")
+    data = network_payload(eco, size_by="employees", size_range=(4.0, 8.0))
+    assert data["nodes"]["size"] == [4.0, 8.0, 4.0]
+    data = network_payload(eco, size_by="in_degree", size_range=(4.0, 8.0))
+    assert data["nodes"]["size"] == [4.0, 8.0, 4.0]
+
+
+def test_edge_width_grows_with_volume():
+    eco = Ecosystem()
+    for member in "abcd":
+        eco.add_member(member, "manufacturer")
+    eco.link("a", "b", "logistics", volume=1.0)
+    eco.link("a", "c", "logistics", volume=4.0)
+    eco.link("a", "d", "logistics")
+    data = network_payload(eco)
+    width = dict(zip(data["edges"]["to"], data["edges"]["width"]))
+    assert width[1] == 3.0 and width[2] == 5.0 and width[3] == 1.0  # 1 + 4 sqrt(v / max)
+
+
+def test_labels_only_for_small_networks():
+    eco = Ecosystem()
+    eco.add_members_from(pd.DataFrame({"id": [f"m{i}" for i in range(LABEL_LIMIT + 1)],
+                                       "role": "manufacturer"}))
+    assert network_payload(eco)["labels"] is False
+    assert network_payload(eco, labels=True)["labels"] is True
+    assert network_payload(eco.subgraph(["m0", "m1"]))["labels"] is True
+
+
+def test_physics_option(belt):
+    assert panel_data(viz.to_html(belt, physics=True).html)[0]["physics"] is True
+
+
+def test_member_names_cannot_break_out_of_the_script():
+    eco = Ecosystem("x")
+    eco.add_member("</script><script>alert(1)</script>", "manufacturer", note="a & b <c>")
+    page = viz.to_html(eco).html
+    assert "</script><script>alert(1)" not in page
+    (data,) = panel_data(page)
+    assert data["nodes"]["id"] == ["</script><script>alert(1)</script>"]
+    assert data["nodeAttrs"]["values"] == [["a & b <c>"]]
+
+
+def test_empty_ecosystem():
+    data = panel_data(viz.to_html(Ecosystem("empty")).html)[0]
+    assert data["nodes"]["id"] == [] and data["edges"]["from"] == []
+
+
+def test_the_ecosystem_is_not_modified(belt):
+    eco = belt.copy()
+    before = (list(eco.graph.nodes(data=True)), list(eco.graph.edges(keys=True, data=True)),
+              dict(eco.graph.graph))
+    frozen = json.dumps(before, sort_keys=True, default=str)
+    viz.to_html(eco, metrics={"x": {"beltlink": 1.0}}, size_by="employees")
+    viz.compare_html({"a": eco, "b": eco})
+    viz.rings_figure(eco)
+    after = (list(eco.graph.nodes(data=True)), list(eco.graph.edges(keys=True, data=True)),
+             dict(eco.graph.graph))
+    assert json.dumps(after, sort_keys=True, default=str) == frozen
+    assert eco == belt
+
+
+def test_save_and_jupyter_inline(belt, tmp_path):
+    page = viz.to_html(belt, tmp_path / "belt.html", height=420)
+    assert page.path == tmp_path / "belt.html"
+    assert (tmp_path / "belt.html").read_text(encoding="utf-8") == page.html
+    inline = page._repr_html_()
+    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" style="[^"]*height:420px[^"]*" '
+                          r'sandbox="allow-scripts"></iframe>', inline)
+    assert srcdoc and html_lib.unescape(srcdoc.group(1)) == page.html
+    assert repr(page).startswith("<HtmlPage ") and str(page) == page.html
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"metrics": {"x": {"nobody": 1.0}}}, "not members: 'nobody'"),
+    ({"metrics": {"x": [1.0, 2.0]}}, "one value per member"),
+    ({"metrics": 3.0}, "metrics must be a DataFrame"),
+    ({"size_by": "no_such_metric"}, "size_by='no_such_metric' is neither"),
+    ({"metrics": {"tag": {"beltlink": "big"}}, "size_by": "tag"}, "not numbers"),
+    ({"size_range": (10.0, 2.0)}, "size_range"),
+    ({"positions": pd.DataFrame({"x": [0.0], "y": [0.0]}, index=["beltlink"])},
+     "finite x and y for every member"),
+    ({"positions": pd.DataFrame({"a": [0.0]})}, "columns 'x' and 'y'"),
+])
+def test_bad_arguments_are_specific_errors(belt, kwargs, message):
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        viz.to_html(belt, **kwargs)
+
+
+def test_duplicate_metric_rows_are_an_error(belt):
+    frame = pd.DataFrame({"x": [1.0, 2.0]}, index=["beltlink", "beltlink"])
+    with pytest.raises(ParameterError, match="more than once"):
+        viz.to_html(belt, metrics=frame)
+
+
+def test_metrics_table_with_an_id_column(belt):
+    frame = pd.DataFrame({"id": ["riverbend", "beltlink"], "shapley": [0.7, 0.3]})
+    aligned = viz.align_metrics(belt, frame)
+    assert list(aligned.index) == list(belt.graph)
+    assert aligned.loc["riverbend", "shapley"] == 0.7 and aligned["shapley"].count() == 2
+
+
+# ---------------------------------------------------------------------------- compare
+@pytest.fixture(scope="module")
+def two_configurations(belt):
+    alliance = belt.copy()
+    alliance.link("yarnwell", "stride", "information", volume=5.0)
+    alone = belt.subgraph([m for m in belt.graph if m != "paybridge"])
+    return {"alliance": alliance, "no finance": alone}
+
+
+def test_compare_html_tabs_and_tables(two_configurations):
+    table = pd.DataFrame({"gain": [1.5, 2.5]}, index=["beltlink", "riverbend"])
+    page = viz.compare_html(two_configurations, tables={"alliance": table},
+                            metrics={"no finance": {"score": {"beltlink": 2.0}}})
+    text = page.html
+    assert external_references(text) == []
+    tabs = re.findall(r'<button class="ecobelt-tab" data-tab="(\d+)" type="button">([^<]*)</button>',
+                      text)
+    assert [label for _, label in tabs] == ["Overview", "alliance", "no finance"]
+    data = panel_data(text)
+    for payload, eco in zip(data, two_configurations.values()):
+        assert payload["nodes"]["id"] == list(eco.graph)
+        assert len(payload["edges"]["from"]) == eco.graph.number_of_edges()
+    assert "<h3>Metrics</h3>" in text and "gain" in text  # the caller's table
+    assert "<h3>Metrics per member</h3>" in text  # a summary of the per-member metric
+    assert text.count("<h3>Structure</h3>") == 2
+
+
+def test_overview_table_counts(two_configurations):
+    table = overview_table(two_configurations)
+    for name, eco in two_configurations.items():
+        assert table.loc["members", name] == len(eco)
+        assert table.loc["links", name] == eco.graph.number_of_edges()
+        for flow in Flow:
+            assert table.loc[f"{flow.value} links", name] == len(eco.links(flow))
+        assert table.loc["core members", name] == len(eco.members(ring="core"))
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    (lambda c: [c["alliance"]], {}, "two or more"),
+    (lambda c: c, {"metrics": {"nobody": None}}, "not among the ecosystems"),
+    (lambda c: c, {"tables": [None]}, "one entry per ecosystem"),
+])
+def test_compare_html_errors(two_configurations, args, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        viz.compare_html(args(two_configurations), **kwargs)
+
+
+# ----------------------------------------------------------------------------- layout
+def _polar(layout):
+    radius = np.hypot(layout["x"], layout["y"])
+    angle = np.mod(np.arctan2(-layout["y"], layout["x"]), 2 * np.pi)
+    return radius, angle
+
+
+def test_ring_layout_core_inside_outer_outside(belt):
+    layout = viz.ring_layout(belt)
+    radius, _ = _polar(layout)
+    by_ring = [radius[(layout["ring"] == r.value).to_numpy()] for r in Ring]
+    assert by_ring[0].max() < by_ring[1].min() and by_ring[1].max() < by_ring[2].min()
+    bands = layout.attrs["bands"]
+    for k, values in enumerate(by_ring):
+        assert (values >= bands[k, 0] - 1e-9).all() and (values <= bands[k, 1] + 1e-9).all()
+
+
+def _sector_runs(roles_by_angle: list[str]) -> int:
+    """Number of contiguous runs of equal roles around the circle."""
+    runs = sum(a != b for a, b in zip(roles_by_angle, roles_by_angle[1:])) + 1
+    if len(roles_by_angle) > 1 and roles_by_angle[0] == roles_by_angle[-1] and runs > 1:
+        runs -= 1
+    return runs
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(sorted(DEFAULT_ROLES)), min_size=1, max_size=120))
+def test_ring_layout_groups_roles_in_sectors(roles):
+    eco = Ecosystem()
+    eco.add_members_from(pd.DataFrame({"id": [f"m{i}" for i in range(len(roles))],
+                                       "role": roles}))
+    layout = viz.ring_layout(eco, spacing=10.0)
+    radius, angle = _polar(layout)
+    bands = layout.attrs["bands"]
+    assert np.all(np.diff(bands.ravel()) > 0)
+    for k, ring in enumerate(r.value for r in Ring):
+        keep = (layout["ring"] == ring).to_numpy()
+        if not keep.any():
+            continue
+        assert (radius[keep] >= bands[k, 0] - 1e-9).all()
+        assert (radius[keep] <= bands[k, 1] + 1e-9).all()
+        order = np.argsort(angle[keep], kind="stable")
+        ring_roles = layout["role"].to_numpy()[keep][order].tolist()
+        assert _sector_runs(ring_roles) == len(set(ring_roles))
+    xy = layout[["x", "y"]].to_numpy()
+    if len(xy) > 1:
+        gaps = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+        assert gaps[~np.eye(len(xy), dtype=bool)].min() > 1e-6  # nobody on top of another
+
+
+def test_ring_layout_is_deterministic_and_lone_core_centred():
+    eco = Ecosystem()
+    eco.add_member("hub", "platform")
+    eco.add_member("lg", "logistics")
+    first, second = viz.ring_layout(eco), viz.ring_layout(eco)
+    pd.testing.assert_frame_equal(first, second)
+    assert first.loc["hub", "x"] == 0.0 and first.loc["hub", "y"] == 0.0
+
+
+def test_ring_layout_rejects_a_member_with_an_unknown_ring(belt):
+    eco = belt.copy()
+    eco.graph.nodes["beltlink"]["ring"] = "middle"
+    with pytest.raises(ParameterError, match="'beltlink' has ring 'middle'"):
+        viz.ring_layout(eco)
+    with pytest.raises(ParameterError, match="'beltlink' has ring 'middle'"):
+        viz.to_html(eco)
+
+
+def test_structural_and_computed_metrics(belt):
+    metrics = viz.computed_metrics(belt, ["degree", "throughput", "upstreamness",
+                                          "niche_breadth"])
+    assert list(metrics.index) == list(belt.graph)
+    degree = dict(belt.graph.degree())
+    assert metrics["degree"].to_dict() == degree
+    volume = {m: 0.0 for m in belt.graph}
+    for s, t, v in belt.graph.edges(data="volume", default=1.0):
+        volume[s] += v
+        volume[t] += v
+    np.testing.assert_allclose(metrics["throughput"], pd.Series(volume)[metrics.index])
+    assert metrics["upstreamness"].notna().any() and metrics["niche_breadth"].notna().any()
+    assert (metrics["niche_breadth"].dropna() >= 1.0).all()  # Levins' B is at least 1
