@@ -55,6 +55,12 @@ class NullModelResult:
         (small when overlap is higher than chance, e.g. shared resources).
         When no simulated value reaches the observed one, the share is 0 and
         the report prints it as ``< 1/iterations``, a bound, as EcoSimR does.
+        (EcoSimR's summary prints the mirror case, an observed value below
+        every simulated one, as "Lower-tail P > 1/nReps", a slip for "<";
+        ecobelt prints ``< 1/iterations`` for either tail.) A simulated value
+        within a relative 1e-10 of the observed one counts as equal: shuffled
+        sums differ from the observed one in the last bits, where EcoSimR's
+        exact ``==`` would split true ties at random.
     ses : float
         Standardized effect size ``(observed - mean) / sd``; NaN when every
         simulated value is the same (e.g. every member uses all resources evenly).
