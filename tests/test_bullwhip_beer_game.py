@@ -35,6 +35,13 @@ def test_default_game_shows_the_bullwhip():
     assert (summary["order_variance_ratio"] > 1).all()
     assert summary["order_variance_ratio"].iloc[-1] > summary["order_variance_ratio"].iloc[0]
     assert summary["peak_week"].is_monotonic_increasing  # the wave travels upstream
+    # oscillation: every echelon runs a backlog, then overshoots its starting stock of 12
+    effective = beer_game().weeks.pivot(index="week", columns="echelon",
+                                        values="effective_inventory")
+    for echelon in ECHELONS:
+        trough = effective[echelon].idxmin()
+        assert effective[echelon].min() < 0
+        assert effective.loc[trough:, echelon].max() > 12
 
 
 def test_equilibrium_without_adjustment():

@@ -130,11 +130,24 @@ def run_bullwhip(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plot_ratios(report: pd.DataFrame, path: str) -> None:
+def _axes():
+    """A figure for a file (no display needed) and its axes."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    return plt.subplots(figsize=(6.4, 4.0))
+
+
+def _save(figure, path: str) -> None:
+    import matplotlib.pyplot as plt
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    print(f"chart written to {path}")
+
+
+def _plot_ratios(report: pd.DataFrame, path: str) -> None:
+    figure, axes = _axes()
     for name, rows in report.groupby(level="sharing", sort=False):
         labels = [str(s) for s in rows.index.get_level_values("stage")]
         mean = rows["order_ratio"].to_numpy()
@@ -151,10 +164,7 @@ def _plot_ratios(report: pd.DataFrame, path: str) -> None:
     axes.set_ylabel("Var(orders) / Var(demand)")
     axes.set_title("Bullwhip amplification")
     axes.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    print(f"chart written to {path}")
+    _save(figure, path)
 
 
 def run_beergame(args: argparse.Namespace) -> int:
@@ -168,10 +178,7 @@ def run_beergame(args: argparse.Namespace) -> int:
     if args.weekly:
         print_table(orders)
     if args.plot:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        figure, axes = plt.subplots(figsize=(6.4, 4.0))
+        figure, axes = _axes()
         for echelon in orders.columns:
             axes.plot(orders.index, orders[echelon], label=str(echelon))
         demand = game.weeks[game.weeks["echelon"] == "retailer"]
@@ -181,8 +188,5 @@ def run_beergame(args: argparse.Namespace) -> int:
         axes.set_ylabel("cases ordered")
         axes.set_title("Beer game orders")
         axes.legend()
-        figure.tight_layout()
-        figure.savefig(args.plot, dpi=120)
-        plt.close(figure)
-        print(f"chart written to {args.plot}")
+        _save(figure, args.plot)
     return 0
