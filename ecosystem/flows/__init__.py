@@ -22,15 +22,18 @@ Propagation (:func:`propagate`, :func:`steady_state`, :func:`reach`)
 Cascades (:func:`cascade`, :func:`critical_members`)
     Remove members or cut their capacity, then let members whose required
     inputs fall below a rule (:class:`MinProviders`, :class:`MinInboundShare`)
-    fail round after round. See :mod:`ecosystem.flows._cascade`.
+    fail round after round. See :mod:`ecosystem.flows._cascade` and
+    :mod:`ecosystem.flows._rules`.
 """
 
-from ._cascade import (DEFAULT_RULES, CascadeResult, MinInboundShare, MinProviders, Rule,
-                       cascade, critical_members)
+from ._cascade import CascadeResult, cascade
+from ._critical import critical_members
 from ._model import (DEFAULT_COUPLING, FLOWS, FlowModel, NoSteadyStateError, coupling_matrix,
                      flow_model)
-from ._propagate import (FlowLevels, FlowTrajectory, Reach, propagate, reach, spectral_radius,
-                         steady_state)
+from ._propagate import FlowLevels, FlowTrajectory, propagate, steady_state
+from ._reach import Reach, reach
+from ._rules import DEFAULT_RULES, MinInboundShare, MinProviders, Rule
+from ._spectral import spectral_radius
 
 __all__ = [
     "propagate", "steady_state", "reach", "spectral_radius", "flow_model", "coupling_matrix",

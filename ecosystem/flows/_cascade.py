@@ -2,200 +2,35 @@
 
 The shock removes members (``fail``) or cuts the capacity of their outgoing
 links by a fraction (``cut``). Then, round after round, every surviving member
-that breaks one of the rules fails; the cascade stops when a round fails no
-one. A failed member sends and receives nothing; a member whose capacity is
-cut by ``c`` sends ``1 - c`` of each outgoing link's volume.
+that breaks one of the rules (:mod:`._rules`) fails; the cascade stops when a
+round fails no one. A failed member sends and receives nothing; a member whose
+capacity is cut by ``c`` sends ``1 - c`` of each outgoing link's volume (and
+still counts as a provider for :class:`~ecosystem.flows.MinProviders`).
 
-Rules
------
-:class:`MinProviders`
-    A member needs at least ``minimum`` surviving in-neighbours in a flow
-    (optionally only in-neighbours of some roles): "every firm needs a
-    logistics provider".
-:class:`MinInboundShare`
-    A member needs at least ``fraction`` of its original inbound volume in a
-    flow: "a firm that gets less than half its usual supplies stops".
-
-A rule applies only to the members it selects (by role and/or ring) *that met
-it before the shock*: a member that never had a finance provider does not fail
-for lacking one. :data:`DEFAULT_RULES` follow seed 004 §3.2.2, where the
-logistics and the financial platform support the core circle and "without
-these service entities, the supply chain ecosystem cannot operate normally":
-every core member needs at least one logistics and one capital provider.
-
-Every round is a few sparse matrix products over all members; the ranking of
-:func:`critical_members` runs many single-failure cascades at once as the
-columns of one n x k matrix.
+Every round is a few sparse matrix products over all members, and the engine
+runs many cascades at once as the columns of one n x k matrix (used by
+:func:`~ecosystem.flows.critical_members`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from .._errors import ParameterError, UnknownMemberError
-from ..taxonomy import Flow, Ring
+from ..taxonomy import Ring
 from ._model import FLOWS, Layers
+from ._rules import DEFAULT_RULES, Rule, check_rules
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
 
-__all__ = ["Rule", "MinProviders", "MinInboundShare", "DEFAULT_RULES", "CascadeResult",
-           "cascade", "critical_members"]
+__all__ = ["CascadeResult", "CascadeEngine", "cascade"]
 
 _RINGS = [r.value for r in Ring]
-
-
-def _names(values: Iterable[str] | str | None, what: str) -> tuple[str, ...] | None:
-    if values is None:
-        return None
-    values = (values,) if isinstance(values, str) else tuple(values)
-    if not values or not all(isinstance(v, str) for v in values):
-        raise ParameterError(f"{what} must be a non-empty list of names, got {values!r}")
-    return values
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Base of the cascade rules: the flow, and which members the rule applies to.
-
-    Parameters
-    ----------
-    flow : Flow or str
-    roles : str or sequence of str, optional
-        Apply only to members with these roles.
-    rings : str or sequence of str, optional
-        Apply only to members of these rings.
-    """
-
-    flow: Flow | str
-    roles: tuple[str, ...] | None = field(default=None, kw_only=True)
-    rings: tuple[str, ...] | None = field(default=None, kw_only=True)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "flow", Flow.coerce(self.flow, "rule flow"))
-        object.__setattr__(self, "roles", _names(self.roles, "rule roles"))
-        rings = _names(self.rings, "rule rings")
-        if rings is not None:
-            rings = tuple(Ring.coerce(r, "rule ring").value for r in rings)
-        object.__setattr__(self, "rings", rings)
-
-    def _selects(self, layers: Layers, known_roles: Iterable[str]) -> np.ndarray:
-        mask = np.ones(layers.n, dtype=bool)
-        if self.roles is not None:
-            _check_roles(self.roles, known_roles)
-            mask &= np.isin(layers.roles, self.roles)
-        if self.rings is not None:
-            mask &= np.isin(layers.rings, self.rings)
-        return mask
-
-    def _scope(self) -> str:
-        parts = []
-        if self.roles is not None:
-            parts.append("roles " + "/".join(self.roles))
-        if self.rings is not None:
-            parts.append("ring " + "/".join(self.rings))
-        return f" ({', '.join(parts)})" if parts else ""
-
-
-def _check_roles(roles: Iterable[str], known_roles: Iterable[str]) -> None:
-    known = set(known_roles)
-    for role in roles:
-        if role not in known:
-            raise ParameterError(f"rule names unknown role {role!r}; known roles: "
-                                 + ", ".join(sorted(known)))
-
-
-@dataclass(frozen=True)
-class MinProviders(Rule):
-    """A member needs ``minimum`` surviving in-neighbours in ``flow``.
-
-    Parameters
-    ----------
-    flow : Flow or str
-    minimum : int
-        At least 1.
-    providers : str or sequence of str, optional
-        Count only in-neighbours with these roles.
-    roles, rings
-        See :class:`Rule`.
-
-    Examples
-    --------
-    >>> MinProviders("capital", providers="finance", rings="core")
-    MinProviders(flow=<Flow.CAPITAL: 'capital'>, roles=None, rings=('core',), minimum=1, providers=('finance',))
-    """
-
-    minimum: int = 1
-    providers: tuple[str, ...] | None = None
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if isinstance(self.minimum, bool) or not isinstance(self.minimum, (int, np.integer)) \
-                or self.minimum < 1:
-            raise ParameterError(f"minimum must be a whole number >= 1, got {self.minimum!r}")
-        object.__setattr__(self, "providers", _names(self.providers, "rule providers"))
-
-    def __str__(self) -> str:
-        who = f" {'/'.join(self.providers)}" if self.providers else ""
-        return f"fewer than {self.minimum}{who} {self.flow.value} provider(s){self._scope()}"
-
-    def _compile(self, layers: Layers, known_roles: Iterable[str]
-                 ) -> tuple[sp.csr_array, np.ndarray, np.ndarray, bool]:
-        inbound = sp.csr_array(layers.volume[FLOWS.index(self.flow.value)].T)
-        pattern = sp.csr_array((np.ones(inbound.nnz), inbound.indices, inbound.indptr),
-                               shape=inbound.shape)
-        if self.providers is not None:
-            _check_roles(self.providers, known_roles)
-            keep = np.isin(layers.roles, self.providers).astype(float)
-            pattern = sp.csr_array(pattern @ sp.diags_array(keep))
-            pattern.eliminate_zeros()
-        before = pattern @ np.ones(layers.n)
-        active = self._selects(layers, known_roles) & (before >= self.minimum)
-        return pattern, np.full(layers.n, float(self.minimum)), active, False
-
-
-@dataclass(frozen=True)
-class MinInboundShare(Rule):
-    """A member needs ``fraction`` of its original inbound volume in ``flow``.
-
-    Parameters
-    ----------
-    flow : Flow or str
-    fraction : float
-        In (0, 1].
-    roles, rings
-        See :class:`Rule`.
-    """
-
-    fraction: float = 0.5
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if isinstance(self.fraction, bool) or not isinstance(self.fraction, (int, float)) \
-                or not 0 < self.fraction <= 1:
-            raise ParameterError(f"fraction must be a number in (0, 1], got {self.fraction!r}")
-
-    def __str__(self) -> str:
-        return (f"inbound {self.flow.value} volume below {self.fraction:g} of its original"
-                f"{self._scope()}")
-
-    def _compile(self, layers: Layers, known_roles: Iterable[str]
-                 ) -> tuple[sp.csr_array, np.ndarray, np.ndarray, bool]:
-        inbound = sp.csr_array(layers.volume[FLOWS.index(self.flow.value)].T)
-        before = inbound @ np.ones(layers.n)
-        active = self._selects(layers, known_roles) & (before > 0)
-        # a relative tolerance keeps an untouched member from failing on rounding
-        return inbound, self.fraction * before * (1 - 1e-9), active, True
-
-
-#: Every core member needs a logistics and a capital provider (seed 004 §3.2.2).
-DEFAULT_RULES: tuple[Rule, ...] = (MinProviders("logistics", rings="core"),
-                                   MinProviders("capital", rings="core"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -240,19 +75,13 @@ class CascadeResult:
                 f"({lost['share']:.1%})")
 
 
-class _Engine:
+class CascadeEngine:
     """The compiled rules of one ecosystem, ready to run cascades column by column."""
 
-    def __init__(self, layers: Layers, rules: Sequence[Rule], known_roles: Iterable[str]):
-        if isinstance(rules, Rule):
-            rules = (rules,)
-        rules = tuple(rules)
-        for rule in rules:
-            if not isinstance(rule, Rule):
-                raise ParameterError(f"rules must be MinProviders / MinInboundShare objects, "
-                                     f"got {rule!r}")
+    def __init__(self, layers: Layers, rules: Rule | Sequence[Rule],
+                 known_roles: Iterable[str]):
         self.layers = layers
-        self.rules = rules
+        self.rules = check_rules(rules)
         self.compiled = [rule._compile(layers, known_roles) for rule in rules]
 
     def run(self, capacity: np.ndarray, max_rounds: int | None
@@ -370,9 +199,10 @@ def cascade(eco: "Ecosystem", fail: Iterable[str] | str | None = None, *,
     ['bank']
     """
     layers = Layers.from_ecosystem(eco, weight)
-    engine = _Engine(layers, rules, eco.roles)
+    engine = CascadeEngine(layers, rules, eco.roles)
     shock = _shock_capacity(layers, fail, cut)
-    if max_rounds is not None and (not isinstance(max_rounds, (int, np.integer))
+    if max_rounds is not None and (isinstance(max_rounds, bool)
+                                   or not isinstance(max_rounds, (int, np.integer))
                                    or max_rounds < 0):
         raise ParameterError(f"max_rounds must be a whole number >= 0, got {max_rounds!r}")
     capacity = np.ones((layers.n, 1))
@@ -404,93 +234,3 @@ def cascade(eco: "Ecosystem", fail: Iterable[str] | str | None = None, *,
         by_role=_count_table(layers.roles, is_failed, None, "role"),
         lost_volume=lost, per_round=per_round,
         survivors=layers.members[~is_failed].tolist())
-
-
-def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, *,
-                     rules: Sequence[Rule] = DEFAULT_RULES, max_candidates: int = 200,
-                     top: int | None = None, batch: int = 64, weight: str = "volume"
-                     ) -> pd.DataFrame:
-    """Rank members by the volume lost when each one alone fails.
-
-    Every candidate's single-failure cascade (under ``rules``) is run; the
-    cascades are batched as the columns of one n x ``batch`` matrix.
-
-    Parameters
-    ----------
-    eco : Ecosystem
-    candidates : iterable of str, optional
-        Members to try. By default every member when there are at most
-        ``max_candidates``; otherwise the ``max_candidates`` members with the
-        largest strength (inbound plus outbound volume over all flows), since a
-        failure loses at least the failed member's own links.
-    rules : sequence of Rule
-    max_candidates : int
-    top : int, optional
-        Keep only the first ``top`` rows.
-    batch : int
-        Cascades run together (memory grows with n x batch).
-    weight : str
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by member, sorted by ``lost_volume`` (descending, ties in member
-        order), with ``rank``, ``ring``, ``role``, ``failed`` (members failed,
-        itself included), ``lost_volume``, ``lost_share`` and the volume lost per flow.
-
-    Examples
-    --------
-    >>> from ecosystem import Ecosystem
-    >>> eco = Ecosystem()
-    >>> eco.add_members_from(pd.DataFrame({"id": ["lg", "bank", "m1", "m2"],
-    ...     "role": ["logistics", "finance", "manufacturer", "manufacturer"]}))
-    >>> for m in ("m1", "m2"):
-    ...     eco.link("lg", m, "logistics", volume=10.0)
-    ...     eco.link("bank", m, "capital", volume=5.0)
-    >>> critical_members(eco)[["rank", "failed", "lost_volume"]]
-            rank  failed  lost_volume
-    member
-    lg         1       3         30.0
-    bank       2       3         30.0
-    m1         3       1         15.0
-    m2         4       1         15.0
-    """
-    layers = Layers.from_ecosystem(eco, weight)
-    engine = _Engine(layers, rules, eco.roles)
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise ParameterError(f"batch must be a whole number >= 1, got {batch!r}")
-    if candidates is None:
-        if layers.n <= max_candidates:
-            positions = np.arange(layers.n)
-        else:
-            total = sum(layers.volume)
-            strength = np.asarray(total.sum(axis=0)).ravel() + np.asarray(total.sum(axis=1)
-                                                                          ).ravel()
-            positions = np.sort(np.argsort(-strength, kind="stable")[:max_candidates])
-    else:
-        candidates = [candidates] if isinstance(candidates, str) else list(candidates)
-        positions = layers.members.get_indexer(candidates)
-        if (positions < 0).any():
-            raise UnknownMemberError(f"critical_members: no member "
-                                     f"{candidates[int(np.argmax(positions < 0))]!r}")
-    before = np.array([v.sum() for v in layers.volume])
-    failed_counts = np.empty(positions.size, dtype=np.int64)
-    lost = np.empty((positions.size, len(FLOWS)))
-    for start in range(0, positions.size, batch):  # bounded memory: n x batch per pass
-        chunk = positions[start:start + batch]
-        capacity = np.ones((layers.n, chunk.size))
-        capacity[chunk, np.arange(chunk.size)] = 0.0
-        failed_in, _, final = engine.run(capacity, None)
-        failed_counts[start:start + chunk.size] = (failed_in >= 0).sum(axis=0)
-        lost[start:start + chunk.size] = (before[:, None] - engine.volume_after(final)).T
-    table = pd.DataFrame(lost, columns=[f"lost_{f}" for f in FLOWS],
-                         index=layers.members[positions])
-    table.insert(0, "lost_share", lost.sum(axis=1) / before.sum() if before.sum() > 0 else 0.0)
-    table.insert(0, "lost_volume", lost.sum(axis=1))
-    table.insert(0, "failed", failed_counts)
-    table.insert(0, "role", layers.roles[positions])
-    table.insert(0, "ring", layers.rings[positions])
-    order = np.lexsort((positions, -np.round(table["lost_volume"].to_numpy(), 9)))
-    table = table.iloc[order]
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return table if top is None else table.head(top)

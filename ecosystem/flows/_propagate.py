@@ -1,32 +1,27 @@
-"""Trajectories, steady states and reach of the flow model (see :mod:`._model`)."""
+"""Trajectories and steady states of the flow model (see :mod:`._model`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-import scipy.sparse.csgraph as csgraph
-import scipy.sparse.linalg as sla
 
-from .._errors import EcosystemError, ParameterError, UnknownMemberError
-from ..taxonomy import Flow, Ring
+from .._errors import ParameterError
+from ..taxonomy import Ring
 from ._model import FLOWS, FlowModel, NoSteadyStateError, flow_model, injection_array
+from ._solve import solve_steady_state
+from ._spectral import spectral_radius
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
 
-__all__ = ["FlowLevels", "FlowTrajectory", "Reach", "propagate", "steady_state", "reach",
-           "spectral_radius"]
+__all__ = ["FlowLevels", "FlowTrajectory", "propagate", "steady_state"]
 
 _RINGS = [r.value for r in Ring]
-#: Largest system (4n unknowns) solved by a sparse LU factorisation under method="auto";
-#: larger ones use GMRES, because the LU of an expander-like supply network fills in.
-_DIRECT_LIMIT = 20_000
-#: Below this many unknowns the exact spectral radius comes from dense eigenvalues.
-_DENSE_EIG_LIMIT = 2_000
+#: A radius this close to 1 counts as 1: the steady state would be meaningless.
+_RADIUS_MARGIN = 1e-9
 
 
 def _group(levels: pd.DataFrame, keys: np.ndarray, name: str, order: list[str] | None
@@ -140,79 +135,6 @@ class FlowTrajectory:
                             columns=pd.Index(FLOWS, name="flow"))
 
 
-@dataclass(frozen=True, eq=False)
-class Reach:
-    """When a shock first reaches each member, ring and role.
-
-    Step 0 is the shocked member itself; step ``k`` means the shock needs ``k``
-    transmissions. Never-reached entries are ``<NA>``.
-
-    Attributes
-    ----------
-    sources : tuple of str
-    members : pandas.Series
-        Member (member order) -> first step (nullable Int64).
-    rings : pandas.Series
-        Ring (ring order) -> first step at which any member of the ring is reached.
-    roles : pandas.Series
-        Role -> first step.
-    """
-
-    sources: tuple[str, ...]
-    members: pd.Series
-    rings: pd.Series
-    roles: pd.Series
-
-    def reached(self) -> list[str]:
-        """Members the shock ever reaches, in member order."""
-        return self.members.index[self.members.notna()].tolist()
-
-
-def spectral_radius(model: FlowModel, tol: float = 1e-9) -> tuple[float, str]:
-    """The spectral radius of the block operator and how it was obtained.
-
-    The norm bound ``min(||A||_1, ||A||_inf)`` comes first (O(links)); only when
-    it is not below 1 is the radius computed: dense eigenvalues for a small
-    operator, ARPACK (:func:`scipy.sparse.linalg.eigs`) for a large one, and
-    Collatz-Wielandt bounds from power iteration if ARPACK does not converge
-    (valid because the operator is non-negative).
-
-    Returns
-    -------
-    (radius, how) : (float, str)
-        ``radius`` is the bound itself when the bound is below 1.
-    """
-    bound = model.norm_bound()
-    if bound < 1:
-        return bound, "norm bound"
-    operator = model.operator()
-    size = operator.shape[0]
-    if size <= _DENSE_EIG_LIMIT:
-        return float(np.abs(np.linalg.eigvals(operator.toarray())).max()), "dense eigenvalues"
-    try:
-        values = sla.eigs(operator, k=1, which="LM", tol=tol, maxiter=20 * size,
-                          return_eigenvectors=False, v0=np.ones(size))
-        return float(np.abs(values).max()), "ARPACK estimate"
-    except sla.ArpackNoConvergence:
-        return _collatz_wielandt_upper(operator), "Collatz-Wielandt upper bound"
-
-
-def _collatz_wielandt_upper(operator: sp.csr_array, iterations: int = 500) -> float:
-    """``max_i (A v)_i / v_i`` for a positive vector ``v`` after power iteration (>= radius)."""
-    v = np.ones(operator.shape[0])
-    upper = np.inf
-    for _ in range(iterations):  # power iteration is sequential by nature
-        w = operator @ v + 1e-12 * v.sum()
-        upper = min(upper, float((w / v).max()))
-        v = w / w.sum()
-    return upper
-
-
-def _as_model(eco: "Ecosystem | FlowModel", coupling: Any, damping: Any, weight: str
-              ) -> FlowModel:
-    return flow_model(eco, coupling, damping, weight)
-
-
 def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
               coupling: Any = None, damping: float | None = None, weight: str = "volume",
               pulse: bool = False) -> FlowTrajectory:
@@ -260,7 +182,7 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
     >>> run.final.levels["information"].tolist()     # 1, 0.5, 0.5**2
     [1.0, 0.5, 0.25]
     """
-    model = _as_model(eco, coupling, damping, weight)
+    model = flow_model(eco, coupling, damping, weight)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ParameterError(f"steps must be a whole number >= 0, got {steps!r}")
     b = injection_array(model.members, injections)
@@ -279,28 +201,34 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, coupling: Any
     ``x*`` is the limit of :func:`propagate` with a sustained injection, and
     the total of a pulse over all steps (the Neumann series ``sum_k A^k b``).
     It exists when the spectral radius of the block operator ``A`` is below 1;
-    the radius is checked first (see :func:`spectral_radius`).
+    that is checked first (see :func:`spectral_radius`).
 
     Parameters
     ----------
     eco, injections, coupling, damping, weight
         As for :func:`propagate`.
     method : {"auto", "direct", "iterative"}
-        "direct" factorises ``I - A`` (sparse LU, SuperLU); "iterative" solves
-        it with GMRES to relative residual ``rtol``. "auto" is direct up to
-        20,000 unknowns (4n) and iterative above, where LU fill-in on a
-        densely meshed network makes the factorisation slow.
+        "direct" factorises ``I - A`` (sparse LU, SuperLU). "iterative" solves
+        it without forming ``A`` (BiCGSTAB, GMRES if BiCGSTAB stalls) to
+        relative residual ``rtol``. "auto" is direct up to 2,000 unknowns (4n,
+        i.e. 500 members) and iterative above, because the LU of a
+        small-world network with hubs fills in (see :mod:`._solve`).
     rtol : float
-        Relative residual of the iterative solve.
+        Relative residual ``||b - (I - A) x|| / ||b||`` of the iterative solve.
 
     Returns
     -------
     FlowLevels
+        ``spectral_bound`` holds the radius or the upper bound that proved it below 1.
 
     Raises
     ------
     NoSteadyStateError
-        The spectral radius is >= 1; the message states it.
+        The spectral radius is >= 1; the message states it and how it was found.
+    ParameterError
+        As for :func:`propagate`, or a bad ``method`` / ``rtol``.
+    EcosystemError
+        The iterative solve did not reach ``rtol`` (radius very close to 1).
 
     Examples
     --------
@@ -313,89 +241,23 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, coupling: Any
     ...                      coupling=np.diag([1.0, 0, 0, 0]))
     >>> state.levels["information"].round(6).tolist()   # 1/(1-0.25), 0.5/(1-0.25)
     [1.333333, 0.666667]
+    >>> steady_state(eco, {("a", "information"): 1.0}, damping=1.0, coupling=np.eye(4))
+    Traceback (most recent call last):
+    ...
+    ecosystem.flows._model.NoSteadyStateError: no steady state: ... is 1 (dense eigenvalues)...
     """
-    model = _as_model(eco, coupling, damping, weight)
+    model = flow_model(eco, coupling, damping, weight)
     if method not in ("auto", "direct", "iterative"):
         raise ParameterError(f"method must be 'auto', 'direct' or 'iterative', got {method!r}")
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
+        raise ParameterError(f"rtol must be a number in (0, 1), got {rtol!r}")
     b = injection_array(model.members, injections)
     radius, how = spectral_radius(model)
-    if radius >= 1 - 1e-12:
+    if radius >= 1 - _RADIUS_MARGIN:
         raise NoSteadyStateError(radius, how)
-    operator = model.operator()
-    size = operator.shape[0]
-    system = sp.csc_array(sp.eye_array(size, format="csc") - operator)
     rhs = b.T.reshape(-1)  # flow-major stacking: block f is b[:, f]
-    if size == 0 or not rhs.any():
-        solution = np.zeros(size)
-    elif method == "direct" or (method == "auto" and size <= _DIRECT_LIMIT):
-        solution = sla.splu(system).solve(rhs)
-    else:
-        solution, info = sla.gmres(system, rhs, x0=rhs.copy(), rtol=rtol, atol=0.0,
-                                   restart=50, maxiter=200)
-        residual = np.linalg.norm(system @ solution - rhs) / np.linalg.norm(rhs)
-        if info != 0 and residual > 1e3 * rtol:
-            raise EcosystemError(f"the iterative steady-state solve stopped at relative "
-                                 f"residual {residual:.3g}; try method='direct'")
+    solution = (solve_steady_state(model, rhs, method, float(rtol)) if rhs.any()
+                else np.zeros(rhs.size))
     frame = pd.DataFrame(solution.reshape(len(FLOWS), model.n).T, index=model.members,
                          columns=pd.Index(FLOWS, name="flow"))
     return FlowLevels(frame, model.layers.rings, model.layers.roles, radius)
-
-
-def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
-          flows: Iterable[Flow | str] | None = None, coupling: Any = None,
-          damping: float | None = None, weight: str = "volume") -> Reach:
-    """The step at which a shock at ``sources`` first reaches each member and ring.
-
-    The shock enters the sources in ``flows`` (all four by default) and moves
-    like a pulse of :func:`propagate`: flow ``f`` goes along links of positive
-    weight in layer ``f`` and then drives flow ``g`` where ``C[f, g] > 0``. The
-    step counts are breadth-first distances on that (member, flow) graph,
-    computed by :func:`scipy.sparse.csgraph.shortest_path`, and equal the first
-    step at which a pulse makes the member's level non-zero.
-
-    Examples
-    --------
-    >>> from ecosystem import Ecosystem
-    >>> eco = Ecosystem()
-    >>> eco.add_members_from(pd.DataFrame({"id": ["p", "lg", "m"],
-    ...                                    "role": ["platform", "logistics", "manufacturer"]}))
-    >>> eco.link("p", "lg", "information")
-    >>> eco.link("lg", "m", "logistics")
-    >>> r = reach(eco, "p")
-    >>> r.members.tolist()
-    [0, 1, 2]
-    >>> r.rings
-    ring
-    core           0
-    sub_core       1
-    outer       <NA>
-    Name: step, dtype: Int64
-    """
-    model = _as_model(eco, coupling, damping, weight)
-    sources = (sources,) if isinstance(sources, str) else tuple(sources)
-    if not sources:
-        raise ParameterError("reach needs at least one source member")
-    position = model.members.get_indexer(sources)
-    if (position < 0).any():
-        raise UnknownMemberError(f"reach: no member {sources[int(np.argmax(position < 0))]!r} "
-                                 "in the ecosystem")
-    entry = (list(range(len(FLOWS))) if flows is None
-             else sorted({FLOWS.index(Flow.coerce(f, "flow").value) for f in flows}))
-    n = model.n
-    size = len(FLOWS) * n
-    edges = sp.coo_array(model.operator().T)  # (f, i) -> (g, j): flow moves from i to j
-    keep = edges.data != 0
-    start = np.array([f * n + p for f in entry for p in position])
-    # a virtual node (index ``size``) joined to every entry point makes one BFS of many sources
-    rows = np.concatenate([edges.row[keep], np.full(start.size, size)])
-    cols = np.concatenate([edges.col[keep], start])
-    graph = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(size + 1, size + 1))
-    distance = csgraph.shortest_path(graph, method="D", unweighted=True, indices=size)[:size] - 1
-    distance[start] = 0
-    steps = distance.reshape(len(FLOWS), n).min(axis=0)
-    members = pd.Series(pd.array(np.where(np.isfinite(steps), steps, 0).astype(np.int64),
-                                 dtype="Int64"), index=model.members, name="step")
-    members[~np.isfinite(steps)] = pd.NA
-    rings = members.groupby(pd.Index(model.layers.rings, name="ring")).min().reindex(_RINGS)
-    roles = members.groupby(pd.Index(model.layers.roles, name="role")).min()
-    return Reach(tuple(sources), members, rings.astype("Int64"), roles.astype("Int64"))
