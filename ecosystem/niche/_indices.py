@@ -167,8 +167,8 @@ def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
     computed on the upper triangle only (scipy's C L1 loop; a numpy loop
     over resources for horn's logarithms). Measured on 10,000 members x 50
     resources (benchmarks/RESULTS.md, section niche): the product indices
-    take well under 1 s of CPU, czekanowski about 1.5 s and horn about 5 s;
-    the 800 MB result alone takes a noticeable share. For the strongest
+    take 0.3-0.5 s of CPU, czekanowski about 1.2 s and horn about 5.5 s;
+    writing the 800 MB result is a noticeable share of it. For the strongest
     pairs or the community mean of a large ecosystem use
     :func:`competition_pairs` and :func:`mean_overlap`, which stream the
     matrix in row blocks instead of holding n x n values.

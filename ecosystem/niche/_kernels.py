@@ -10,8 +10,8 @@ Speed (benchmarks/bench_niche.py, 10,000 members x 50 resources): pianka,
 macarthur_levins, morisita_horn, morisita and hurlbert are BLAS matrix
 products; czekanowski (no product form) is scipy's C L1 loop on the upper
 triangle; horn (no product form, a logarithm per resource and pair) is a
-resource-by-resource numpy loop over row tiles, about 7 times faster than
-scipy's ``jensenshannon`` distance.
+resource-by-resource numpy loop over row tiles, about 10 times faster than
+scipy's ``jensenshannon`` distance (benchmarks/RESULTS.md, section niche).
 """
 
 from __future__ import annotations
