@@ -1,0 +1,176 @@
+"""The exported pages in a real browser: headless Debian Chromium, offline (tests/_browser.py).
+
+Skipped when /usr/bin/chromium or playwright is missing, except under CI=true.
+"""
+
+import matplotlib.image
+import numpy as np
+import pytest
+
+import networks
+import viz
+from _browser import open_page, render, require_chromium
+from ecosystem import Ecosystem, Flow
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _chromium():
+    require_chromium()
+
+
+@pytest.fixture(scope="module")
+def belt():
+    return networks.example("cross_border_belt")
+
+
+def flow_counts(eco):
+    return {flow.value: len(eco.links(flow)) for flow in Flow}
+
+
+def assert_draws_exactly(check, eco):
+    """Every member and link drawn, and each flow's checkbox hides exactly that flow's links."""
+    assert check.nodes == len(eco)
+    assert check.edges == eco.graph.number_of_edges()
+    counts = flow_counts(eco)
+    assert check.edges_by_flow == counts
+    for flow in counts:
+        assert check.hidden_flow_edges[flow] == {**counts, flow: 0}
+
+
+def test_network_page_draws_and_filters(belt, tmp_path):
+    page = viz.to_html(belt, tmp_path / "belt.html", size_by="throughput",
+                       metrics={"shapley_share": {"beltlink": 0.25, "riverbend": 0.75}})
+    check = render(page.path, screenshot=tmp_path / "belt.png")
+    assert check.console_errors == [] and check.blocked_requests == []
+    assert check.title == "cross_border_belt" and check.panels == 1
+    assert_draws_exactly(check, belt)
+    shot = matplotlib.image.imread(check.screenshot)
+    assert shot.shape[:2] == (800, 1280)
+    assert len(np.unique((shot[..., :3] * 255).astype(np.uint8).reshape(-1, 3), axis=0)) > 100
+
+
+def test_large_page_with_straight_links_and_no_labels(tmp_path):
+    eco = networks.industrial_belt(300, seed=2)
+    assert eco.graph.number_of_edges() > 3000  # above SMOOTH_LIMIT: straight links
+    check = render(viz.to_html(eco, tmp_path / "belt.html").path, timeout=60)
+    assert_draws_exactly(check, eco)
+
+
+def test_physics_on(belt, tmp_path):
+    page = viz.to_html(belt.subgraph(belt.members(ring="core")), tmp_path / "p.html",
+                       physics=True)
+    check = render(page.path, flows=False)
+    assert check.nodes == len(belt.members(ring="core"))
+
+
+def test_empty_ecosystem_page(tmp_path):
+    check = render(viz.to_html(Ecosystem("empty"), tmp_path / "e.html").path)
+    assert check.nodes == 0 and check.edges == 0 and check.problems == []
+
+
+def test_tooltip_shows_attributes_and_metrics(belt, tmp_path):
+    page = viz.to_html(belt, tmp_path / "belt.html",
+                       metrics={"shapley_share": {"riverbend": 0.75}})
+    with open_page(page.path) as live:
+        point = live.evaluate("""() => { const net = window.ecobelt.network;
+            const p = net.canvasToDOM(net.getPosition("riverbend"));
+            const box = document.querySelector(".ecobelt-network").getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y}; }""")
+        live.page.mouse.move(point["x"] + 40, point["y"] + 40)
+        live.page.mouse.move(point["x"], point["y"], steps=5)
+        tooltip = live.page.locator("div.vis-tooltip")
+        tooltip.wait_for(state="visible", timeout=5000)
+        text = tooltip.inner_text()
+        assert live.console_errors == []
+    assert text.startswith("riverbend\nmanufacturer (core)")
+    assert "shapley_share: 0.75" in text
+    for name, value in belt.member("riverbend").items():
+        if name not in ("role", "ring"):
+            assert f"{name}: " in text
+
+
+def test_dashes_follow_the_zoom(belt, tmp_path):
+    page = viz.to_html(belt, tmp_path / "belt.html")
+    state = """() => { const p = window.ecobelt.current, d = p.data;
+        const f = d.flows.indexOf("information"), id = p.flowEdgeIds[f][0];
+        return {k: p.dashScale, scale: p.network.getScale(), dashes: p.edges.get(id).dashes,
+                pattern: d.flowDashes[f]}; }"""
+    with open_page(page.path, viewport=(480, 360)) as live:  # small: fitted far out
+        before = live.evaluate(state)
+        assert before["k"] > 1  # zoomed out to fit, so dashes are longer in network units
+        assert before["dashes"] == [v * before["k"] for v in before["pattern"]]
+        live.page.mouse.move(60, 300)  # left of the legend
+        for _ in range(12):
+            live.page.mouse.wheel(0, -300)
+        live.page.wait_for_timeout(600)
+        after = live.evaluate(state)
+        assert live.console_errors == []
+    assert after["scale"] > 2 * before["scale"]
+    assert after["k"] < before["k"]
+    assert after["dashes"] == [v * after["k"] for v in after["pattern"]]
+
+
+def test_compare_page_tabs(belt, tmp_path):
+    alliance = belt.copy()
+    alliance.link("yarnwell", "stride", "information", volume=5.0)
+    alone = belt.subgraph([m for m in belt.graph if m != "paybridge"])
+    page = viz.compare_html({"alliance": alliance, "no finance": alone}, tmp_path / "c.html")
+    with open_page(page.path) as live:
+        assert live.tabs() == ["Overview", "alliance", "no finance"]
+        assert live.visible_tab() == 1  # opens on the first network
+        assert_draws_exactly(live.check(), alliance)
+        live.show("no finance")
+        assert live.visible_tab() == 2
+        assert_draws_exactly(live.check(), alone)
+        live.set_flow("capital", False)
+        assert live.drawn()["byFlow"]["capital"] == 0
+        live.show("alliance")  # the other tab's filter is its own
+        assert live.drawn()["byFlow"] == flow_counts(alliance)
+        live.show("Overview")
+        assert live.visible_tab() == 0
+        assert live.page.locator(".ecobelt-overview table").is_visible()
+        assert not live.page.locator(".ecobelt-panel").first.is_visible()
+        live.screenshot(tmp_path / "overview.png")
+        assert live.check(flows=False).problems == []
+
+
+def test_jupyter_inline_view_draws(belt, tmp_path):
+    host = tmp_path / "notebook.html"
+    host.write_text("<!DOCTYPE html><html><body><h1>notebook</h1>"
+                    + viz.to_html(belt)._repr_html_() + "</body></html>", encoding="utf-8")
+    with open_page(host) as live:
+        frame = live.page.frames[1]
+        frame.wait_for_function("() => window.ecobelt && window.ecobelt.current.ready",
+                                timeout=30_000)
+        drawn = frame.evaluate("() => window.ecobelt.counts()")
+        assert live.console_errors == [] and live.blocked_requests == []
+    assert drawn["drawnNodes"] == len(belt)
+    assert drawn["drawnEdges"] == belt.graph.number_of_edges()
+
+
+# ---------------------------------------------------------------- the harness itself
+def test_harness_blocks_and_reports_any_request(tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("local", encoding="utf-8")
+    page = tmp_path / "leaky.html"
+    page.write_text('<!DOCTYPE html><img src="https://cdn.example.org/x.png">'
+                    f'<script>fetch("{other.as_uri()}").catch(() => null);</script>',
+                    encoding="utf-8")
+    check = render(page, strict=False)
+    assert "https://cdn.example.org/x.png" in check.blocked_requests
+    assert other.as_uri() in check.blocked_requests
+    with pytest.raises(AssertionError, match="blocked request: https://cdn.example.org"):
+        render(page)
+
+
+def test_harness_reports_console_errors(tmp_path):
+    page = tmp_path / "noisy.html"
+    page.write_text('<!DOCTYPE html><script>console.error("boom"); null.x;</script>',
+                    encoding="utf-8")
+    check = render(page, strict=False)
+    assert check.console_errors[0] == "boom" and "uncaught" in check.console_errors[1]
+    assert check.nodes is None and check.panels == 0
+    with pytest.raises(AssertionError, match="console error: boom"):
+        check.assert_clean()
