@@ -16,7 +16,7 @@ API (kept stable; other tests reuse it)
     the edges left per flow), optionally save a PNG screenshot. With
     ``strict`` (the default) it raises ``AssertionError`` when the page logged
     a console error, threw, or attempted any blocked request.
-``open_page(path, *, timeout=30.0) -> LivePage`` (a context manager)
+``open_page(path, *, timeout=30.0, viewport=(1280, 800), wait=True) -> LivePage`` (a context manager)
     The same, step by step: ``show(tab)``, ``drawn()``, ``set_flow(flow,
     visible)``, ``screenshot(path)``, ``check()``, ``evaluate(js)``; the
     playwright page is ``.page``.
@@ -252,10 +252,11 @@ class LivePage:
             self.blocked_requests.append(url)
         route.abort("blockedbyclient")
 
-    def _goto(self) -> None:
+    def _goto(self, wait: bool) -> None:
         started = time.perf_counter()
         self.page.goto(self.path.as_uri(), wait_until="load", timeout=self.timeout_ms)
-        self.wait_ready()
+        if wait:
+            self.wait_ready()
         self.load_seconds = time.perf_counter() - started
 
     # -- actions -------------------------------------------------------------------------
@@ -330,9 +331,13 @@ class LivePage:
 
 
 @contextmanager
-def open_page(path: str | Path, *, timeout: float = 30.0,
-              viewport: tuple[int, int] = (1280, 800)) -> Iterator[LivePage]:
-    """Open ``path`` offline in headless Chromium; yield a :class:`LivePage`; close it after."""
+def open_page(path: str | Path, *, timeout: float = 30.0, viewport: tuple[int, int] = (1280, 800),
+              wait: bool = True) -> Iterator[LivePage]:
+    """Open ``path`` offline in headless Chromium; yield a :class:`LivePage`; close it after.
+
+    ``wait``: return only once the network shown (if any) is drawn; False returns
+    after the ``load`` event (for pages that are not ecobelt's).
+    """
     path = Path(path).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"no page at {path}")
@@ -342,7 +347,7 @@ def open_page(path: str | Path, *, timeout: float = 30.0,
     try:
         live = LivePage(context.new_page(), path, timeout)
         live._listen()
-        live._goto()
+        live._goto(wait)
         yield live
     finally:
         context.close()

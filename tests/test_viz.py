@@ -172,6 +172,9 @@ def test_node_size_by_attribute_and_structural_metric():
     assert data["nodes"]["size"] == [4.0, 8.0, 4.0]
     data = network_payload(eco, size_by="in_degree", size_range=(4.0, 8.0))
     assert data["nodes"]["size"] == [4.0, 8.0, 4.0]
+    eco.link("a", "c", "logistics")  # a: two outlets used equally, Levins' B = 2; b: none
+    data = network_payload(eco, size_by="niche_breadth", size_range=(4.0, 8.0))
+    assert data["metrics"]["values"][0] == [2.0, None, 1.0]
 
 
 def test_edge_width_grows_with_volume():

@@ -17,7 +17,8 @@ import pandas as pd
 
 from ecosystem import Flow, ParameterError, Ring
 
-from ._metrics import STRUCTURAL_METRICS, MetricsLike, align_metrics, structural_metrics
+from ._metrics import (COMPUTED_METRICS, STRUCTURAL_METRICS, MetricsLike, align_metrics,
+                       computed_metrics)
 from ._style import FLOW_STYLES, RING_LABELS, RING_SHAPES, role_palette
 from .layout import ring_bands, ring_layout, role_order
 
@@ -141,15 +142,15 @@ def _size_metric(eco: "Ecosystem", frame: pd.DataFrame, size_by: str | None) -> 
     """``frame`` with the ``size_by`` column added when it is structural or an attribute."""
     if size_by is None or size_by in frame.columns:
         return frame
-    if size_by in STRUCTURAL_METRICS:
-        frame[size_by] = structural_metrics(eco)[size_by]
+    if size_by in STRUCTURAL_METRICS or size_by in COMPUTED_METRICS:
+        frame[size_by] = computed_metrics(eco, [size_by])[size_by]
         return frame
     attribute = pd.Series([d.get(size_by) for _, d in eco.graph.nodes(data=True)],
                           index=frame.index, dtype=object)
     if attribute.isna().all():
-        choices = list(frame.columns) + list(STRUCTURAL_METRICS)
+        choices = list(frame.columns) + list(STRUCTURAL_METRICS) + list(COMPUTED_METRICS)
         raise ParameterError(f"size_by={size_by!r} is neither a metric passed in metrics, a "
-                             f"structural metric nor a member attribute; choose from {choices} "
+                             f"computed metric nor a member attribute; choose from {choices} "
                              "or a numeric member attribute")
     frame[size_by] = pd.to_numeric(attribute, errors="coerce").where(attribute.notna())
     return frame

@@ -8,9 +8,11 @@ colour by role, edge colour and dash by flow, width by volume, a legend, a
 checkbox per flow that shows and hides its links, tooltips with each member's
 attributes and the caller's metrics, and node size mapped to one metric.
 
-Node and edge lists are built column-wise with numpy and pandas and written
-as one JSON document; the page script turns the columns into vis DataSets.
-The ecosystem is only read.
+pyvis' ``Network.from_nx`` is not used either: it modifies the graph it is
+given, drops the flow keys of parallel links and handles one node and one link
+at a time. Node and edge lists are built column-wise instead
+(:mod:`viz._payload`) and written as one JSON document; the page script turns
+the columns into vis DataSets. The ecosystem is only read.
 """
 
 from __future__ import annotations
@@ -54,9 +56,12 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
         niche breadths, bullwhip ratios, cascade rounds; a DataFrame indexed
         by member id with one column per metric (see :mod:`viz._metrics`).
     size_by : str, optional
-        Metric that sets node size: a column of ``metrics``, one of
-        ``degree``, ``in_degree``, ``out_degree``, ``throughput``, or a
-        numeric member attribute. Members without a value get the smallest size.
+        Metric that sets node size: a column of ``metrics``, a metric computed
+        from the ecosystem alone (``degree``, ``in_degree``, ``out_degree``,
+        ``throughput``, ``upstreamness``, ``niche_breadth``: see
+        :func:`viz.computed_metrics`; it is then shown in the tooltips too),
+        or a numeric member attribute. Members without a value get the
+        smallest size.
     title : str, optional
         Page title (default: the ecosystem's name).
     physics : bool
