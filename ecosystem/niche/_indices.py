@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ._input import EmptyPolicy, Utilization, as_utilization, check_method
-from ._kernels import Kernel
+from ._kernels import Kernel, shares
 
 __all__ = ["breadth", "overlap", "mean_overlap", "BREADTH_METHODS", "OVERLAP_METHODS",
            "SYMMETRIC_METHODS"]
@@ -34,10 +34,6 @@ OVERLAP_METHODS = ("pianka", "czekanowski", "macarthur_levins", "morisita", "mor
 #: Methods whose matrix is symmetric; macarthur_levins is the asymmetric one.
 SYMMETRIC_METHODS = tuple(m for m in OVERLAP_METHODS if m != "macarthur_levins")
 _ALIASES = {"schoener": "czekanowski", "proportional_similarity": "czekanowski"}
-
-
-def _shares(values: np.ndarray) -> np.ndarray:
-    return values / values.sum(axis=1, keepdims=True)
 
 
 def breadth(U: Any, method: str = "levins", *, empty: EmptyPolicy = "raise"
@@ -84,7 +80,7 @@ def breadth(U: Any, method: str = "levins", *, empty: EmptyPolicy = "raise"
     method = check_method(method, BREADTH_METHODS)
     util = as_utilization(U, min_resources=2 if method == "levins_standardized" else 1)
     used = util.nonempty(empty)
-    p = _shares(util.values[used])
+    p = shares(util.values[used])
     if method == "shannon":
         positive = np.where(p > 0, p, 1.0)
         values = 0.0 - (p * np.log(positive)).sum(axis=1)  # 0.0 - x: no -0.0

@@ -26,12 +26,12 @@ from scipy.special import xlogy
 from .._errors import ParameterError
 from ._input import Utilization
 
-__all__ = ["Kernel"]
+__all__ = ["Kernel", "shares"]
 
 _BLOCK_ELEMENTS = 4_000_000  # rows per block x members stays near 32 MB of float64
 _HORN_TILE = 16  # rows per horn tile: a tile of every member's values stays in cache
 _TINY = 1e-9  # czekanowski / horn values below this are recomputed pair by pair
-_LOG_FLOOR = 5e-301  # added to shares before ln: 0 ln 0 becomes -3.5e-298 instead of nan
+_LOG_FLOOR = 5e-301  # added to both shares before ln: two zeros add -7e-298, not 0 * -inf
 
 
 class Kernel:
@@ -46,13 +46,13 @@ class Kernel:
             raise ParameterError("availability is only used by method='hurlbert'")
         if method == "pianka":
             # the cosine of the share vectors; shares first so tiny rows cannot underflow
-            p = _shares(values)
+            p = shares(values)
             self.left = p / np.linalg.norm(p, axis=1, keepdims=True)
             self.right = self.left
         elif method == "morisita":
             self._prepare_morisita(util, values)
         else:
-            p = _shares(values)
+            p = shares(values)
             self.p = p
             self.squares = (p * p).sum(axis=1)
             self.left = self.right = p
@@ -190,7 +190,8 @@ class Kernel:
             yield start, first, self.block(start, min(start + rows, self.n), first)
 
 
-def _shares(values: np.ndarray) -> np.ndarray:
+def shares(values: np.ndarray) -> np.ndarray:
+    """Each row as shares of its total (rows must not be all zero)."""
     return values / values.sum(axis=1, keepdims=True)
 
 
