@@ -27,9 +27,9 @@ mutualism), growth is unbounded from large enough starts. The boundary
 ``mu = 0`` (``b12 b21 = s1 s2`` for two) is no finite-time blow-up: with
 ``w`` the left null vector of A (``w A = 0``, w >= 0), ``sum_i w_i ln x_i``
 changes at the constant rate ``w . r``, so growth is unbounded (exponential)
-exactly when ``w . r > 0``, for example every r_i > 0. mu is compared with 0
-at a relative tolerance of 1e-9, so that a rounded boundary case is not
-decided by the last bit. :func:`generalized_lv` raises
+when ``w . r > 0``, for example every r_i > 0; otherwise the trajectory is
+integrated and watched. mu is compared with 0 at a relative tolerance of
+1e-9, so that a rounded boundary case is not decided by the last bit. :func:`generalized_lv` raises
 :class:`UnboundedGrowthError` before integrating (or, with
 ``on_unbounded="flag"``, integrates only until a population reaches
 ``ceiling`` and sets ``unbounded``). In the remaining cases the trajectory
