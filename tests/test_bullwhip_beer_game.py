@@ -63,6 +63,13 @@ def test_costs_add_up_and_per_echelon_parameters():
     assert game.parameters["theta"].tolist() == [0.2, 0.4, 0.6, 0.8]
 
 
+def test_game_length_follows_the_demand_given():
+    """A demand series sets the game's length unless weeks= takes a prefix of it."""
+    assert beer_game(demand=[4] * 50).weeks["week"].max() == 50
+    assert beer_game(demand=[4] * 50, weeks=20).weeks["week"].max() == 20
+    assert beer_game().weeks["week"].max() == 36
+
+
 def test_integer_orders():
     orders = beer_game(integer_orders=True).weeks["order"]
     assert (orders == np.round(orders)).all()

@@ -176,3 +176,31 @@ def test_safety_stock_levels_match_plain_formulas():
     y, _ = order_up_to(signal, long, 100.0)
     np.testing.assert_allclose(y[1], _levels(signal[1], "ma", 2, 100.0, window=20)[0],
                                atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(forecasts=st.lists(st.sampled_from(["ma", "es", "ar1"]), min_size=1, max_size=3),
+       lead=st.integers(1, 4), z=st.sampled_from([0.0, 1.0]), returns=st.booleans(),
+       backlog=st.booleans(), shared=st.booleans(), seed=st.integers(0, 2 ** 16))
+def test_simulation_invariants(forecasts, lead, z, returns, backlog, shared, seed):
+    """Any chain: cumulative ratios are products of the per-stage amplifications; fill rates
+    lie in [0, 1]; costs add up and are not negative; no order is negative without returns."""
+    returns = returns and backlog
+    stages = len(forecasts)
+    sim = simulate(stages, lead_time=lead, forecast=forecasts, window=3, alpha=0.4, z=z,
+                   demand=Demand.ar1(100.0, 0.5, 25.0), negative_orders=returns,
+                   backlog=backlog, sharing={stages} if shared else "decentralized",
+                   replications=3, periods=60, warmup=20, keep_series=True, seed=seed)
+    per_run = sim.replications.pivot(index="replication", columns="stage")
+    np.testing.assert_allclose(per_run["order_ratio"].to_numpy(),
+                               np.cumprod(per_run["amplification"].to_numpy(), axis=1),
+                               rtol=1e-9)
+    assert ((per_run["fill_rate"] >= 0) & (per_run["fill_rate"] <= 1)).all().all()
+    assert (sim.replications[["holding_cost", "backorder_cost"]] >= 0).all().all()
+    np.testing.assert_allclose(sim.replications["total_cost"],
+                               sim.replications["holding_cost"]
+                               + sim.replications["backorder_cost"])
+    if not returns:
+        assert sim.orders.min() >= 0.0
+    if not backlog:
+        assert sim.net_inventory.min() >= -1e-9  # lost sales: on-hand stock only

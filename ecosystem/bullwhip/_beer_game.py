@@ -90,7 +90,7 @@ def _per_echelon(value: Any, name: str, low: float, high: float | None) -> np.nd
 
 
 def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
-              s_prime: Any = 17.0, demand: Any = None, weeks: int = 36,
+              s_prime: Any = 17.0, demand: Any = None, weeks: int | None = None,
               initial_inventory: float = 12.0, holding: float = 0.5, backlog_cost: float = 1.0,
               integer_orders: bool = False) -> BeerGameResult:
     """Play the board beer game with every echelon following Sterman's rule.
@@ -104,8 +104,9 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
         estimates 0.36, 0.26, 0.34 and 17.
     demand : array-like, optional
         Customer orders for weeks 1, 2, ...; default 4 for weeks 1-4, then 8.
-    weeks : int
-        Length of the game (Sterman's sessions: 36 weeks).
+    weeks : int, optional
+        Length of the game: default 36 (Sterman's sessions), or the length of
+        ``demand``; with both, the first ``weeks`` orders of ``demand`` are used.
     initial_inventory : float
         Cases on hand at every echelon at the start (12 on the board).
     holding, backlog_cost : float
@@ -132,11 +133,13 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     alpha_s = _per_echelon(alpha_s, "alpha_s", 0.0, 1.0)
     beta = _per_echelon(beta, "beta", 0.0, None)
     s_prime = _per_echelon(s_prime, "s_prime", 0.0, None)
-    weeks = check_whole(weeks, "weeks", 1)
+    if weeks is not None:
+        weeks = check_whole(weeks, "weeks", 1)
     initial_inventory = check_nonnegative(initial_inventory, "initial_inventory")
     holding = check_nonnegative(holding, "holding")
     backlog_cost = check_nonnegative(backlog_cost, "backlog_cost")
     if demand is None:
+        weeks = 36 if weeks is None else weeks
         customer = np.where(np.arange(1, weeks + 1) < 5, 4.0, 8.0)
     else:
         try:
@@ -148,6 +151,7 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
                                  f"{customer.shape}")
         if customer.size == 0:
             raise ParameterError("demand is empty; give the customer orders of every week")
+        weeks = customer.size if weeks is None else weeks
         if customer.size < weeks:
             raise ParameterError(f"demand has {customer.size} weeks but the game lasts {weeks}")
         if not np.isfinite(customer).all() or (customer < 0).any():
