@@ -102,7 +102,7 @@ def test_beer_is_conserved(theta, alpha_s, beta, s_prime, weeks):
     (lambda: beer_game(alpha_s=1.5), r"alpha_s must be a number in \[0.0, 1.0\]"),
     (lambda: beer_game(beta=-0.1), "beta must be"),
     (lambda: beer_game(demand=[]), "demand is empty"),
-    (lambda: beer_game(demand=[4, 4]), "demand has 2 weeks but the game lasts 36"),
+    (lambda: beer_game(demand=[4, 4], weeks=36), "demand has 2 weeks but the game lasts 36"),
     (lambda: beer_game(demand=[4, -1] * 18), "demand must be finite numbers >= 0"),
     (lambda: beer_game(weeks=0), "weeks must be"),
     (lambda: beer_game(holding=-0.5), "holding must be"),
