@@ -9,7 +9,8 @@ API (kept stable; other tests reuse it)
 ---------------------------------------
 ``require_chromium()``
     Skip the calling test when Chromium or playwright is missing, unless the
-    environment variable ``CI`` is ``true``: then fail loudly.
+    environment variable ``CI`` is ``true``: then fail loudly. Mark browser test
+    modules ``pytestmark = pytest.mark.browser`` (``-m "not browser"`` leaves them out).
 ``render(path, *, screenshot=None, tab=None, timeout=30.0, strict=True) -> PageCheck``
     Open the page, wait until its network is drawn, count what was drawn,
     switch each flow off and on again through the legend's checkboxes (counting
@@ -39,7 +40,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -192,7 +192,7 @@ atexit.register(close)
 
 def chromium_available() -> bool:
     """True when ``/usr/bin/chromium`` and the playwright package are both there."""
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+    if not os.access(CHROMIUM, os.X_OK):
         return False
     try:
         import playwright.sync_api  # noqa: F401
