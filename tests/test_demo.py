@@ -1,4 +1,4 @@
-"""``ecobelt demo``: the report folder of the bundled belt, end to end, and its page in a browser."""
+"""``ecobelt demo``: the bundled belt's report folder, end to end, and its page in a browser."""
 
 import contextlib
 import io
@@ -13,7 +13,7 @@ import networks
 from ecosystem import ParameterError
 from ecosystem.alliance import METRICS, apply
 from ecosystem.cli import main
-from tests._browser import open_page, require_chromium
+from _browser import open_page, require_chromium  # one module object with the other browser tests
 from viz._page import VENDOR_URL_STRINGS
 from viz.report import DEMO_MARGIN, demo_alliances, write_report
 

@@ -74,7 +74,8 @@ def compare(eco: Ecosystem, alliances: Iterable[Alliance], *, players: Sequence[
     >>> from ecosystem import Ecosystem
     >>> eco = Ecosystem("toy")
     >>> for member, role in [("yarn", "supplier"), ("mill", "manufacturer"),
-    ...                      ("shop", "cbec_enterprise"), ("mall", "platform"), ("bank", "finance")]:
+    ...                      ("shop", "cbec_enterprise"), ("mall", "platform"),
+    ...                      ("bank", "finance")]:
     ...     eco.add_member(member, role)
     >>> eco.add_member("us", "market", margin=5.0)
     >>> for u, v in [("yarn", "mill"), ("mill", "shop"), ("shop", "mall"), ("mall", "us")]:

@@ -60,7 +60,8 @@ class Alliance:
     Examples
     --------
     >>> Alliance("exporters", ("cbec1", "cbec2"), cost_cut=0.1)
-    Alliance(name='exporters', members=('cbec1', 'cbec2'), share_information=True, cost_cut=0.1, technology_sharing=0.0, shared_platform=None, platform_volume=1.0)
+    Alliance(name='exporters', members=('cbec1', 'cbec2'), share_information=True,
+             cost_cut=0.1, technology_sharing=0.0, shared_platform=None, platform_volume=1.0)
     """
 
     name: str
@@ -139,7 +140,8 @@ def apply(eco: Ecosystem, alliance: Alliance | None) -> Ecosystem:
     ...     eco.add_member(m, "cbec_enterprise")
     >>> eco.link("a", "b", "logistics", unit_cost=2.0)
     >>> allied = apply(eco, Alliance("ab", ("a", "b"), cost_cut=0.25, technology_sharing=1.0))
-    >>> allied.graph.edges["a", "b", "logistics"]["unit_cost"], eco.graph.edges["a", "b", "logistics"]["unit_cost"]
+    >>> cost = lambda e: e.graph.edges["a", "b", "logistics"]["unit_cost"]
+    >>> cost(allied), cost(eco)
     (1.5, 2.0)
     >>> sorted(allied.links(flow="technology"))
     [('a', 'b', 'technology'), ('b', 'a', 'technology')]
