@@ -10,6 +10,7 @@ import networks
 from ecosystem import ParameterError, bullwhip
 from ecosystem.alliance import Alliance, compare, evaluate, sweep
 from ecosystem.alliance._metrics import make_settings
+from ecosystem.cli import main
 
 MARGIN = 8.0
 SMALL = dict(market="us_market", replications=50, periods=200)
@@ -63,14 +64,20 @@ def _dask():
 
 
 @pytest.mark.slow
-def test_dask_cluster_gives_the_same_table(belt, chain, serial):
+def test_dask_cluster_gives_the_same_table(belt, chain, serial, tmp_path, capsys):
     """A LocalCluster with a worker process, reached by its scheduler address
-    (as ``--scheduler`` does): the ecosystem and tasks travel pickled."""
+    (as ``ecobelt compare --scheduler`` does): the ecosystem and tasks travel pickled."""
     distributed = _dask()
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         on_dask = sweep(belt, [Alliance("chain", chain)], parameters=PARAMETERS, seeds=[0, 1],
                         scheduler=cluster.scheduler_address, progress=False, **SMALL)
+        spec = tmp_path / "alliances.yaml"
+        spec.write_text(f"alliances: [{{name: chain, members: [{', '.join(chain)}]}}]\n"
+                        "margin: 8.0\nmarket: us_market\nreplications: 50\nperiods: 200\n")
+        assert main(["compare", "cross_border_belt", str(spec), "--scheduler",
+                     cluster.scheduler_address, "-o", str(tmp_path / "out.csv")]) == 0
+        assert capsys.readouterr().err.endswith("2/2\n")
         with distributed.Client(cluster) as client:  # a client is accepted too, and left open
             again = sweep(belt, [Alliance("chain", chain)], parameters={"cost_cut": [0.3]},
                           seeds=[1], scheduler=client, progress=False, margin=MARGIN, **SMALL)
@@ -79,6 +86,11 @@ def test_dask_cluster_gives_the_same_table(belt, chain, serial):
     expected = serial[(serial["cost_cut"] == 0.3) & (serial["margin"] == MARGIN)
                       & (serial["seed"] == 1)].drop(columns="margin").reset_index(drop=True)
     pd.testing.assert_frame_equal(again, expected, check_like=True)
+    from_cli = pd.read_csv(tmp_path / "out.csv", index_col=0).set_index("configuration")
+    direct = compare(belt, [Alliance("chain", chain)], margin=MARGIN, **SMALL)
+    numbers = direct.select_dtypes("number").columns
+    pd.testing.assert_frame_equal(from_cli[numbers], direct[numbers], check_dtype=False)
+    assert (from_cli["seed"] == 0).all()
 
 
 def test_progress_bar(belt, chain, capsys):
