@@ -328,3 +328,15 @@ def test_mixed_forecasters_per_stage_match_exact_filter():
     inventory = simulate(3, demand=Demand.ar1(100.0, 0.5, 10.0), replications=200,
                          periods=2000, seed=8, **options).summary["inventory_ratio"]
     np.testing.assert_allclose(inventory, net_inventory_ratio(3, rho=0.5, **options), rtol=0.02)
+
+
+@pytest.mark.parametrize("rho", [-0.6, 0.0, 0.5, 0.9])
+def test_ar1_demand_is_stationary_from_period_0(rho):
+    """D_t = mu + rho (D_{t-1} - mu) + e_t: every period has variance sigma^2 / (1 - rho^2)
+    (the first too: the process starts in its stationary law) and lag-1 correlation rho."""
+    demand = Demand.ar1(50.0, rho, 4.0)
+    paths = demand.generate(40_000, 6, seed=1)
+    np.testing.assert_allclose(paths.mean(axis=0), 50.0, atol=0.15 / math.sqrt(1 - rho))
+    np.testing.assert_allclose(paths.var(axis=0), demand.variance, rtol=0.04)
+    lag1 = np.corrcoef(paths[:, 0], paths[:, 1])[0, 1]
+    assert lag1 == pytest.approx(rho, abs=0.02)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ecosystem.bullwhip import Demand, simulate
 from ecosystem.bullwhip._forecast import (StagePolicy, add_shifted, increments, order_up_to,
-                                          window_sum)
+                                          first_order, smooth, window_sum)
 
 
 def _levels(signal, forecast, lead, level, window=1, alpha=1.0, z=0.0, ar1=None):
@@ -158,6 +158,20 @@ def test_shift_helpers_match_plain_slicing(rows, periods, lag, contiguous):
         expected[:, lag:] += values[:, :-lag] if lag < periods else 0.0
         add_shifted(out, values, lag)
         np.testing.assert_array_equal(out, expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.integers(1, 3), periods=st.integers(1, 300), alpha=st.floats(1e-4, 1.0),
+       rho=st.floats(-0.999, 0.999))
+def test_recursions_by_doubling_match_a_recursive_filter(rows, periods, alpha, rho):
+    """Exponential smoothing f_t = a x_t + (1 - a) f_{t-1} and the AR(1) recursion
+    x_t = rho x_{t-1} + e_t by doubling equal scipy's lfilter to rounding."""
+    from scipy.signal import lfilter
+    values = np.random.default_rng(periods).standard_normal((rows, periods)) * 10
+    expected = lfilter([alpha], [1.0, alpha - 1.0], values, axis=1)
+    np.testing.assert_allclose(smooth(values, alpha), expected, rtol=0, atol=1e-10)
+    expected = lfilter([1.0], [1.0, -rho], values, axis=1)
+    np.testing.assert_allclose(first_order(values, rho), expected, rtol=0, atol=1e-9)
 
 
 def test_safety_stock_levels_match_plain_formulas():

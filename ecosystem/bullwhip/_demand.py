@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from .._errors import ParameterError
+from ._forecast import first_order
 from ._params import check_finite, check_nonnegative, check_rho, check_whole
 
 __all__ = ["Demand"]
@@ -118,9 +119,8 @@ class Demand:
         shocks = rng.standard_normal((replications, periods)) * self.sigma
         if self.rho == 0.0:
             return shocks + self.mu
-        from scipy.signal import lfilter  # scipy.signal takes a second to import: on use
         start = rng.standard_normal(replications) * np.sqrt(self.variance)
         # deviations follow x_t = rho x_{t-1} + e_t from a stationary x_{-1}
-        path = lfilter([1.0], [1.0, -self.rho], shocks, axis=1,
-                       zi=(self.rho * start)[:, None])[0]
+        path = first_order(shocks, self.rho)
+        path += np.outer(start, self.rho ** np.arange(1, periods + 1))
         return path + self.mu

@@ -89,22 +89,25 @@ def lost_sales_stage(incoming: np.ndarray, signal: np.ndarray, policy: StagePoli
     (orders are never negative; every ``L >= 1``)."""
     lead = policy.lead_time
     y, steady = order_up_to(signal, policy, level, ar1)
-    replications, periods = incoming.shape
-    orders = np.empty_like(incoming)
-    on_hand = np.empty_like(incoming)
-    lost = np.empty_like(incoming)
+    # periods first, so that every period's step reads and writes contiguous rows
+    y = np.ascontiguousarray(y.T)
+    wanted = np.ascontiguousarray(np.maximum(incoming, 0.0).T)
+    periods, replications = wanted.shape
+    orders = np.empty_like(wanted)
+    on_hand = np.empty_like(wanted)
+    sold = np.empty_like(wanted)
     stock = np.full(replications, steady - lead * level)
     position = np.full(replications, steady)
-    wanted = np.maximum(incoming, 0.0)
     # each period's sales depend on the stock the previous periods left: a loop over periods
     for t in range(periods):
-        stock += orders[:, t - lead] if t >= lead else level
-        sales = np.minimum(stock, wanted[:, t])
-        stock -= sales
-        position -= sales
-        order = np.maximum(y[:, t] - position, 0.0)
-        position += order
-        orders[:, t] = order
-        on_hand[:, t] = stock
-        lost[:, t] = wanted[:, t] - sales
-    return orders, on_hand, lost
+        stock += orders[t - lead] if t >= lead else level
+        np.minimum(stock, wanted[t], out=sold[t])
+        stock -= sold[t]
+        position -= sold[t]
+        np.subtract(y[t], position, out=orders[t])
+        np.maximum(orders[t], 0.0, out=orders[t])
+        position += orders[t]
+        on_hand[t] = stock
+    wanted -= sold
+    return (np.ascontiguousarray(orders.T), np.ascontiguousarray(on_hand.T),
+            np.ascontiguousarray(wanted.T))

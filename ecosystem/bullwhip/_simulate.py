@@ -31,6 +31,7 @@ from ._params import (check_alpha, check_forecast, check_lead_time, check_nonneg
 __all__ = ["simulate", "BullwhipResult", "stage_policies", "METRICS"]
 
 _BLOCK_ELEMENTS = 32_768
+_LOOP_BLOCK_ELEMENTS = 2_000_000
 
 #: Per-stage outputs, in the order of the summary's columns.
 METRICS = ("order_ratio", "amplification", "inventory_ratio", "fill_rate", "holding_cost",
@@ -249,8 +250,9 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
     per_rep = {name: np.empty((count, replications)) for name in METRICS}
     kept_orders = np.empty((count, replications, periods)) if keep_series else None
     kept_net = np.empty((count, replications, periods)) if keep_series else None
-    # blocks of replications small enough for the cache: temporaries then cost no page faults
-    block = max(1, _BLOCK_ELEMENTS // (warmup + periods))
+    # blocks of replications small enough for the cache: temporaries then cost no page faults;
+    # lost sales loop over periods, so there the blocks are wide to share each step's overhead
+    block = max(1, (_BLOCK_ELEMENTS if backlog else _LOOP_BLOCK_ELEMENTS) // (warmup + periods))
     with np.errstate(divide="ignore", invalid="ignore"):
         for first in range(0, replications, block):
             rows = slice(first, min(first + block, replications))
