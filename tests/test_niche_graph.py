@@ -183,3 +183,17 @@ def test_competition_layer_directed_for_macarthur_levins():
         alpha.loc["generalist", "specialist"])
     assert np.isclose(layer.edges["generalist", "specialist"]["overlap"],
                       alpha.loc["specialist", "generalist"])
+
+
+def test_members_without_use_in_pairs_and_layer():
+    """An all-zero row raises by default; with empty='nan' it never pairs, and the layer keeps
+    it as an isolated node with breadth NaN (never a silent 0)."""
+    U = pd.concat([U3, pd.DataFrame([[0, 0, 0]], index=["idle"], columns=U3.columns)])
+    with pytest.raises(ParameterError, match="'idle'"):
+        competition_pairs(U)
+    pairs = competition_pairs(U, threshold=0.0, empty="nan")
+    assert "idle" not in set(pairs["member"]) | set(pairs["competitor"])
+    assert len(pairs) == len(competition_pairs(U3, threshold=0.0))
+    layer = competition_layer(U, threshold=0.5, empty="nan")
+    assert "idle" in layer and layer.degree("idle") == 0
+    assert np.isnan(layer.nodes["idle"]["breadth"])
