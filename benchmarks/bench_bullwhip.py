@@ -92,6 +92,9 @@ def main() -> None:
         "exponential smoothing a=0.3, L=2": dict(forecast="es", alpha=0.3, lead_time=2),
         "moving average, no returns": dict(window=5, lead_time=2, negative_orders=False),
         "moving average, z=1.65": dict(window=5, lead_time=2, z=1.65),
+        "exponential smoothing, z=1.65": dict(forecast="es", alpha=0.3, lead_time=2, z=1.65),
+        "moving average, lost sales": dict(window=5, lead_time=2, negative_orders=False,
+                                           backlog=False),
     }
     for name, options in cases.items():
         simulate(STAGES, replications=50, periods=100, seed=0, **options)  # warm caches

@@ -17,7 +17,9 @@ must cover (physical lead time plus the review period).
   Upstream stages apply the same rule to the orders they receive.
 
 Before period 0 every series sits at its level (steady state), so filters
-start from rest; the simulation discards a warm-up.
+start from rest; the simulation discards a warm-up. Sums over windows and the
+smoothing recursion are whole-array operations (shifted adds, doubling), with
+no Python loop over periods.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 __all__ = ["StagePolicy", "order_up_to", "target_deviation", "window_sum", "smooth",
            "first_order", "add_shifted", "increments", "ar1_coefficient", "ar1_error_sd"]
 
@@ -174,8 +177,8 @@ def target_deviation(signal: np.ndarray, policy: StagePolicy, level: float,
         alpha = policy.alpha
         forecast = smooth(deviation, alpha)
         if policy.z:
-            error = deviation
-            error[:, 1:] -= forecast[:, :-1]
+            error = increments(forecast)  # f_t - f_{t-1} = alpha (x_t - f_{t-1})
+            error /= alpha
             error *= error
             spread = np.sqrt(smooth(error, alpha))
     target = forecast
