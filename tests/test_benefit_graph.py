@@ -242,9 +242,11 @@ def test_cli_reports_unstable_split_and_errors(tmp_path, capsys):
         run_cli(["benefit", str(path), "--game", "sharing"])
 
 
-def test_surplus_max_flow_matches_networkx_min_cost_flow():
+@pytest.mark.parametrize("cyclic", [False, True])
+def test_surplus_max_flow_matches_networkx_min_cost_flow(cyclic):
     """routing="max_flow": with margins above every route's cost, v(S) = margin * max flow
-    - least cost of a max flow (networkx max_flow_min_cost on S's sub-network)."""
+    - least cost of a max flow (networkx max_flow_min_cost on S's sub-network); also with
+    links back and forth among the firms (cycles)."""
     rng = np.random.default_rng(8)
     eco = Ecosystem("mesh")
     layers = [["a", "b"], ["f", "g", "h"], ["p", "q"], ["mk"]]
@@ -258,6 +260,11 @@ def test_surplus_max_flow_matches_networkx_min_cost_flow():
                 if rng.random() < 0.8:
                     eco.link(u, v, "logistics", capacity=float(rng.integers(1, 9)),
                              volume=1.0, unit_cost=float(rng.integers(0, 3)))
+    if cyclic:
+        for u, v in itertools.permutations(["f", "g", "h", "p"], 2):
+            if rng.random() < 0.6 and not eco.graph.has_edge(u, v, "logistics"):
+                eco.link(u, v, "logistics", capacity=float(rng.integers(1, 9)), volume=1.0,
+                         unit_cost=float(rng.integers(0, 2)))
     margin = 20.0
     game = surplus_game(eco, margin=margin, routing="max_flow")
     for size in range(2, game.n + 1):
