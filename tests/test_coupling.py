@@ -156,6 +156,11 @@ def test_dataset_matches_seed_table():
     assert table["total_volume"].sum() == pytest.approx(4256.4)
     assert np.allclose(table["total_volume"], table["export_volume"] + table["import_volume"],
                        atol=0.02)
+    # printed growth rates: the export ones follow from the volumes, the import ones do not
+    implied = 100 * (table[["export_volume", "import_volume"]].pct_change()).iloc[1:]
+    assert np.allclose(implied["export_volume"], table["export_growth"].iloc[1:], atol=0.06)
+    assert implied["import_volume"].iloc[0] == pytest.approx(96.68, abs=0.01)  # printed 93.0
+    assert table["import_growth"].iloc[1] == 93.0
 
 
 def test_band_boundaries():
