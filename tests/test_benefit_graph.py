@@ -5,6 +5,7 @@ import itertools
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError
@@ -214,15 +215,17 @@ def test_cli_prints_allocation_and_stability(tmp_path, capsys):
     path = tmp_path / "belt.yaml"
     belt().save(str(path))
     status = run_cli(["benefit", str(path), "--members", "s1,s2,f,p,lg,mk", "--game", "surplus",
-                      "--margin", "2", "--method", "shapley,nucleolus,core,equal,owen,myerson",
-                      "--unions", "f,p"])
+                      "--margin", "2", "--method",
+                      "shapley,nucleolus,core,least_core,equal,owen,myerson", "--unions", "f,p"])
     out = capsys.readouterr().out
     assert status == 0
     assert "surplus game of belt: 6 players" in out and "core: non-empty" in out
     header = next(line for line in out.splitlines() if "stand_alone" in line)
-    assert header.split() == ["stand_alone", "shapley", "nucleolus", "core", "equal", "owen",
-                              "myerson"]
-    assert "stability" in out and "most_dissatisfied" in out
+    # core is a verdict (the line above and the in_core column), not a split of its own
+    assert header.split() == ["stand_alone", "shapley", "nucleolus", "least_core", "equal",
+                              "owen", "myerson"]
+    assert "stability" in out and "most_dissatisfied" in out and "in_core" in out
+    assert "-0 " not in out and "e-1" not in out  # rounding noise is printed as 0
 
 
 def test_cli_reports_unstable_split_and_errors(tmp_path, capsys):
@@ -240,6 +243,45 @@ def test_cli_reports_unstable_split_and_errors(tmp_path, capsys):
         run_cli(["benefit", str(path), "--method", "owen"])
     with pytest.raises(ParameterError, match="--market"):
         run_cli(["benefit", str(path), "--game", "sharing"])
+    with pytest.raises(ParameterError, match="needs --factors"):
+        run_cli(["benefit", str(path), "--method", "modified_shapley"])
+    with pytest.raises(ParameterError, match="member 's1' has no numeric attribute 'risk'"):
+        run_cli(["benefit", str(path), "--method", "modified_shapley", "--factors", "risk"])
+
+
+def test_cli_large_game_points_to_sampling(tmp_path, capsys):
+    """30 players: exact methods are refused with the way out; sampling works."""
+    path = tmp_path / "big.yaml"
+    belt(extra_suppliers=25).save(str(path))
+    with pytest.raises(ParameterError, match="too many for --method shapley.*shapley_sampled"):
+        run_cli(["benefit", str(path)])
+    run_cli(["benefit", str(path), "--method", "shapley_sampled,equal", "--samples", "50",
+             "--sampling", "stratified"])
+    out = capsys.readouterr().out
+    assert "32 players" in out and "after 50 stratified samples" in out
+
+
+def test_cli_modified_shapley_from_member_attributes(tmp_path, capsys):
+    """--factors reads member attributes; the split is phi + (R - 1/n) v(N)."""
+    from ecosystem.benefit import modified_shapley
+    eco = Ecosystem("duo")
+    for member, role, risk in [("s", "supplier", 3.0), ("f", "cbec_enterprise", 1.0),
+                               ("mk", "market", 1.0)]:
+        eco.add_member(member, role, risk=risk, investment=1.0)
+    eco.link("s", "f", "logistics", volume=5.0)
+    eco.link("f", "mk", "logistics", volume=5.0)
+    path = tmp_path / "duo.yaml"
+    eco.save(str(path))
+    run_cli(["benefit", str(path), "--method", "modified_shapley", "--margin", "3",
+             "--factors", "risk=0.5,investment=0.5"])
+    out = capsys.readouterr().out
+    game = surplus_game(eco, margin=3.0)
+    factors = pd.DataFrame({"risk": [3.0, 1.0, 1.0], "investment": [1.0] * 3},
+                           index=["s", "f", "mk"])
+    expected = modified_shapley(game, factors)
+    row = next(line for line in out.splitlines() if line.startswith("s "))
+    assert float(row.split()[-1]) == pytest.approx(expected["s"], rel=1e-3)
+    assert expected["s"] == pytest.approx(5 + (0.5 * 0.6 + 0.5 / 3 - 1 / 3) * 15)
 
 
 @pytest.mark.parametrize("cyclic", [False, True])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from numbers import Real
 
+import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
@@ -12,7 +14,10 @@ from ._common import add_spec_argument, print_table, read_spec
 __all__ = ["register"]
 
 _METHODS = ("shapley", "shapley_sampled", "banzhaf", "nucleolus", "prenucleolus", "core",
-            "equal", "proportional", "nash", "owen", "myerson")
+            "least_core", "equal", "proportional", "nash", "modified_shapley", "owen",
+            "myerson")
+#: Methods that work without a value table (games of more than 26 players).
+_SAMPLED = ("shapley_sampled", "equal", "proportional", "nash")
 
 
 def register(subparsers) -> None:
@@ -34,7 +39,10 @@ def register(subparsers) -> None:
                              "saved when its members share demand data")
     parser.add_argument("--method", default="shapley,nucleolus,core", metavar="M[,M...]",
                         help="any of: " + ", ".join(_METHODS) + " (default: shapley,nucleolus,"
-                             "core; core prints a least-core point)")
+                             "core). core reports whether the core is empty (least-core "
+                             "epsilon) and which splits lie in it; least_core prints one "
+                             "least-core split. Above 26 players only "
+                             + ", ".join(_SAMPLED) + " work")
     parser.add_argument("--margin", type=float, default=1.0,
                         help="surplus: value per unit delivered to a market (default: 1)")
     parser.add_argument("--markets", default="market", metavar="ROLE[,ROLE]",
@@ -42,6 +50,11 @@ def register(subparsers) -> None:
     parser.add_argument("--outsiders", choices=("excluded", "free"), default="excluded",
                         help="surplus: routes through non-players count for nobody (excluded, "
                              "default) or non-players serve every coalition (free)")
+    parser.add_argument("--routing", choices=("proportional", "max_flow"),
+                        default="proportional",
+                        help="surplus: a coalition keeps the routes it owns with their traced "
+                             "flows (proportional, default) or re-routes goods for the most "
+                             "profit within link capacities (max_flow; slow above ~16 players)")
     parser.add_argument("--flow", action="append", default=None, metavar="FLOW",
                         help="synergy: count only this flow (repeatable; default: all)")
     parser.add_argument("--weight", default="volume", metavar="ATTR",
@@ -53,8 +66,16 @@ def register(subparsers) -> None:
                              "semicolon-separated (members not named stand alone)")
     parser.add_argument("--graph-flow", metavar="FLOW",
                         help="myerson: cooperate along this flow's links only (default: all)")
+    parser.add_argument("--factors", metavar="ATTR[=W],...",
+                        help="modified_shapley: member attributes used as correction factors "
+                             "(risk, investment, effort ...), each with an optional weight "
+                             "(default: equal weights), e.g. employees=0.6,investment=0.4")
     parser.add_argument("--samples", type=int, default=2000,
-                        help="shapley_sampled: most permutations (default: 2000)")
+                        help="shapley_sampled: most samples (default: 2000)")
+    parser.add_argument("--sampling", choices=("permutation", "stratified"),
+                        default="permutation",
+                        help="shapley_sampled: random orders (default) or random coalitions "
+                             "of every size")
     parser.add_argument("--seed", type=int, default=0, help="shapley_sampled: random seed")
     parser.add_argument("--top", type=int, default=3,
                         help="coalitions listed for each split outside the core (default: 3)")
@@ -75,7 +96,8 @@ def _build_game(eco, args: argparse.Namespace):
     members = _split(args.members)
     if args.game == "surplus":
         return Game.from_ecosystem(eco, members, "surplus", margin=args.margin,
-                                   markets=_split(args.markets), outsiders=args.outsiders)
+                                   markets=_split(args.markets), outsiders=args.outsiders,
+                                   routing=args.routing)
     if args.game == "synergy":
         return Game.from_ecosystem(eco, members, "synergy", flows=args.flow, weight=args.weight)
     if not args.market:
@@ -84,26 +106,53 @@ def _build_game(eco, args: argparse.Namespace):
     return Game.from_ecosystem(eco, members, "sharing", market=args.market)
 
 
+def _factors(eco, game, text: str | None) -> tuple[pd.DataFrame, dict[str, float] | None]:
+    """--factors: member attributes as a (player x factor) table, and the factor weights."""
+    if not text:
+        raise ParameterError("--method modified_shapley needs --factors ATTR[=WEIGHT],... "
+                             "(numeric member attributes such as risk or investment)")
+    weights: dict[str, float] = {}
+    for item in _split(text):
+        name, _, weight = item.partition("=")
+        try:
+            weights[name.strip()] = float(weight) if weight else 1.0
+        except ValueError:
+            raise ParameterError(f"--factors: weight of {name!r} is {weight!r}, not a "
+                                 "number") from None
+    table = {}
+    for name in weights:
+        column = []
+        for player in game.players:
+            value = eco.member(player).get(name) if player in eco else None
+            if not isinstance(value, Real) or isinstance(value, bool):
+                raise ParameterError(f"--factors: member {player!r} has no numeric attribute "
+                                     f"{name!r} (got {value!r}); give every player that "
+                                     "attribute in the spec")
+            column.append(float(value))
+        table[name] = column
+    return pd.DataFrame(table, index=pd.Index(game.players, name="player")), weights
+
+
 def _allocate(game, eco, method: str, args: argparse.Namespace) -> pd.Series:
     from .. import benefit as bf
-    if method == "shapley":
-        return bf.shapley(game)
+    simple = {"shapley": bf.shapley, "nucleolus": bf.nucleolus, "equal": bf.equal_split,
+              "proportional": bf.proportional_split, "nash": bf.nash_bargaining}
+    if method in simple:
+        return simple[method](game)
     if method == "shapley_sampled":
-        return bf.shapley(game, "permutation", max_samples=args.samples, seed=args.seed)
+        return bf.shapley(game, args.sampling, max_samples=args.samples, seed=args.seed)
     if method == "banzhaf":
         return bf.banzhaf(game, normalize=True)
-    if method == "nucleolus":
-        return bf.nucleolus(game)
     if method == "prenucleolus":
         return bf.nucleolus(game, imputations=False)
-    if method == "core":
+    if method == "least_core":
         return bf.least_core(game).allocation
-    if method == "equal":
-        return bf.equal_split(game)
-    if method == "proportional":
-        return bf.proportional_split(game)
-    if method == "nash":
-        return bf.nash_bargaining(game)
+    if method == "modified_shapley":
+        import warnings
+        factors, weights = _factors(eco, game, args.factors)
+        with warnings.catch_warnings():  # the stability report below says the same
+            warnings.simplefilter("ignore", bf.StabilityWarning)
+            return bf.modified_shapley(game, factors, weights)
     if method == "owen":
         if not args.unions:
             raise ParameterError("--method owen needs --unions 'a,b;c,d'")
@@ -112,6 +161,17 @@ def _allocate(game, eco, method: str, args: argparse.Namespace) -> pd.Series:
         unions += [[p] for p in game.players if p not in named]
         return bf.owen(game, unions)
     return bf.myerson(game, eco, flow=args.graph_flow)
+
+
+def _tidy(frame: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """Rounding noise (|x| below 1e-9 of the game's scale, and -0) printed as 0."""
+    def clean(value):
+        if isinstance(value, (float, np.floating)) and abs(value) <= scale:
+            return 0.0
+        return value
+    return frame.apply(lambda column: column.map(clean) if column.dtype == object
+                       else column.where(column.abs() > scale, 0.0)
+                       if pd.api.types.is_float_dtype(column) else column)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,29 +185,37 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"--top must be >= 1, got {args.top}")
     eco = read_spec(args.spec)
     game = _build_game(eco, args)
+    if not game.is_exact:
+        exact = [m for m in methods if m not in _SAMPLED]
+        if exact:
+            raise ParameterError(
+                f"{game.n} players is too many for --method {exact[0]} (exact methods need "
+                f"a value table: at most {bf.MAX_EXACT_PLAYERS} players); use --method "
+                "shapley_sampled (with equal, proportional or nash), or fewer --members")
+    scale = 1e-9 * max(1.0, abs(game.grand_value))
     print(f"{args.game} game of {eco.name or args.spec}: {game.n} players, "
-          f"v(N) = {game.grand_value:.6g}")
+          f"v(N) = {game.grand_value + 0.0:.6g}")
     if game.is_exact:
         lc = bf.least_core(game)
+        epsilon = 0.0 if abs(lc.epsilon) <= scale else lc.epsilon
         state = "non-empty" if lc.core_nonempty else "EMPTY"
-        print(f"core: {state} (least-core epsilon = {lc.epsilon:.6g})")
-    allocations = {m: _allocate(game, eco, m, args) for m in methods}
+        print(f"core: {state} (least-core epsilon = {epsilon:.6g})")
+    allocations = {m: _allocate(game, eco, m, args) for m in methods if m != "core"}
     table = pd.DataFrame({"stand_alone": game.stand_alone(), **allocations})
     print("\nallocation")
-    print_table(table)
+    print_table(_tidy(table, scale))
     if "shapley_sampled" in allocations:
-        stderr = allocations["shapley_sampled"].attrs["stderr"]
-        print(f"shapley_sampled: largest standard error {stderr.max():.4g} after "
-              f"{allocations['shapley_sampled'].attrs['samples']} permutations")
+        attrs = allocations["shapley_sampled"].attrs
+        print(f"shapley_sampled: largest standard error {attrs['stderr'].max():.4g} after "
+              f"{attrs['samples']} {args.sampling} samples")
+    if not allocations:
+        return 0
     print("\nstability")
-    report = bf.compare_allocations(game, allocations)
-    scale = 1e-9 * max(1.0, abs(game.grand_value))
-    report["efficiency_gap"] = [0.0 if abs(g) <= scale else g for g in report["efficiency_gap"]]
-    print_table(report)
+    print_table(_tidy(bf.compare_allocations(game, allocations), scale))
     if game.is_exact:
         for name, x in allocations.items():  # details only where a coalition would gain by leaving
             details = bf.stability(game, x, top=args.top)
             if not details.in_core:
                 print(f"\n{name} is not in the core; most dissatisfied coalitions:")
-                print_table(details.dissatisfied.set_index("coalition"))
+                print_table(_tidy(details.dissatisfied.set_index("coalition"), scale))
     return 0
