@@ -116,11 +116,14 @@ class Demand:
             base = np.where(np.arange(periods) < self.at, self.mu, self.after)
             noise = rng.standard_normal((replications, periods)) * self.sigma
             return noise + base
-        shocks = rng.standard_normal((replications, periods)) * self.sigma
+        shocks = rng.standard_normal((replications, periods))
+        shocks *= self.sigma
         if self.rho == 0.0:
-            return shocks + self.mu
+            shocks += self.mu
+            return shocks
         start = rng.standard_normal(replications) * np.sqrt(self.variance)
         # deviations follow x_t = rho x_{t-1} + e_t from a stationary x_{-1}
-        path = first_order(shocks, self.rho)
-        path += np.outer(start, self.rho ** np.arange(1, periods + 1))
-        return path + self.mu
+        shocks[:, 0] += self.rho * start
+        path = first_order(shocks, self.rho, in_place=True)
+        path += self.mu
+        return path
