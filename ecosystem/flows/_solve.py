@@ -43,7 +43,7 @@ def bicgstab(matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray, x0: np.n
     """Solve ``M x = b`` by unpreconditioned BiCGSTAB; return ``(x, converged)``.
 
     Stops when the recursively updated residual is at most ``rtol * ||b||``,
-    at a breakdown (``rho`` or ``omega`` becoming 0) or after ``maxiter``
+    at a breakdown (``rho``, ``omega`` or ``r_hat . v`` becoming 0) or after ``maxiter``
     iterations; ``converged`` is False in the last two cases.
 
     Examples
@@ -53,35 +53,44 @@ def bicgstab(matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray, x0: np.n
     >>> converged, np.allclose(M @ x, [1.0, 2.0])
     (True, True)
     """
-    x = np.array(x0, dtype=float)
+    scale = float(np.abs(b).max()) if b.size else 0.0
+    if scale == 0.0:
+        return np.zeros_like(b, dtype=float), True
+    # the system is linear: solving for b / scale keeps the dot products clear of under- and
+    # overflow whatever the units of the injections
+    b = b / scale
+    x = np.array(x0, dtype=float) / scale
     r = b - matvec(x)
     r_hat = r.copy()
     target = rtol * np.sqrt(_dot(b, b))
     if np.sqrt(_dot(r, r)) <= target:
-        return x, True
+        return x * scale, True
     rho = alpha = omega = 1.0
     v = np.zeros_like(b)
     p = np.zeros_like(b)
     for _ in range(maxiter):  # Krylov iterations: each one needs the previous residual
         rho_next = _dot(r_hat, r)
         if rho_next == 0.0 or omega == 0.0:
-            return x, False
+            return x * scale, False
         beta = (rho_next / rho) * (alpha / omega)
         rho = rho_next
         p = r + beta * (p - omega * v)
         v = matvec(p)
-        alpha = rho / _dot(r_hat, v)
+        projection = _dot(r_hat, v)
+        if projection == 0.0:
+            return x * scale, False
+        alpha = rho / projection
         s = r - alpha * v
         if np.sqrt(_dot(s, s)) <= target:
-            return x + alpha * p, True
+            return (x + alpha * p) * scale, True
         t = matvec(s)
         tt = _dot(t, t)
         omega = _dot(t, s) / tt if tt > 0 else 0.0
         x += alpha * p + omega * s
         r = s - omega * t
         if np.sqrt(_dot(r, r)) <= target:
-            return x, True
-    return x, False
+            return x * scale, True
+    return x * scale, False
 
 
 def solve_steady_state(model: FlowModel, rhs: np.ndarray, method: str, rtol: float
@@ -94,18 +103,18 @@ def solve_steady_state(model: FlowModel, rhs: np.ndarray, method: str, rtol: flo
     size = rhs.size
     if method == "direct" or (method == "auto" and size <= DIRECT_LIMIT):
         system = sp.csc_array(sp.eye_array(size, format="csc") - model.operator())
-        return sla.splu(system).solve(rhs)
+        return sla.splu(system).solve(rhs) + 0.0   # + 0.0 turns LU's -0.0 into 0.0 for printing
 
     def matvec(v: np.ndarray) -> np.ndarray:
         return v - model.apply(v)
 
-    norm = np.sqrt(_dot(rhs, rhs))
+    scale = float(np.abs(rhs).max())
 
     def residual(x: np.ndarray) -> float:
         if not np.isfinite(x).all():
             return np.inf
-        r = matvec(x) - rhs
-        return np.sqrt(_dot(r, r)) / norm
+        r, b = (matvec(x) - rhs) / scale, rhs / scale
+        return np.sqrt(_dot(r, r) / _dot(b, b))
 
     # x0 = b is the first Neumann term, already close when the radius is small
     solution, _ = bicgstab(matvec, rhs, rhs, rtol)
