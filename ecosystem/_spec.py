@@ -17,8 +17,9 @@ import numpy as np
 import yaml
 
 from ._errors import ParameterError, SpecError
-from .graph import Ecosystem, link_attribute_problem
-from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring
+from ._bulk import insert_links, insert_members, paused_gc
+from .graph import Ecosystem
+from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem
 
 __all__ = ["SPEC_VERSION", "TOP_LEVEL_KEYS", "from_spec", "to_spec", "build", "plain",
            "read_yaml", "write_yaml", "read_json", "write_json"]
@@ -146,15 +147,13 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
                 ring = Ring.coerce(ring).value
             except ParameterError:
                 raise fail(f"ring must be one of: {_RINGS}", "members", i, "ring", ring) from None
-        attrs = {}
+        attrs = {"role": role, "ring": ring}  # the order add_member gives
         for key, value in record.items():
             if key in _MEMBER_KEYS:
                 continue
             if not isinstance(key, str):
                 raise fail("attribute names must be strings", "members", i, None, key)
             attrs[key] = value
-        attrs["role"] = role
-        attrs["ring"] = ring
         nodes[member_id] = attrs
         first_row[member_id] = i
 
@@ -198,8 +197,9 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
         seen[triple] = i
         edges.append((ends[0], ends[1], flow, attrs))
 
-    eco.graph.add_nodes_from(nodes.items())
-    eco.graph.add_edges_from(edges)
+    with paused_gc():
+        insert_members(eco.graph, nodes, nodes.values())
+        insert_links(eco.graph, edges)
     return eco
 
 

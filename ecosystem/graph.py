@@ -17,8 +17,6 @@ relative order of the others.
 
 from __future__ import annotations
 
-import math
-from numbers import Real
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -28,7 +26,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
-from .taxonomy import DEFAULT_ROLES, LINK_NUMERIC_ATTRIBUTES, Flow, Ring
+from .taxonomy import DEFAULT_ROLES, Flow, Ring, link_attribute_problem
 
 __all__ = ["Ecosystem"]
 
@@ -42,18 +40,6 @@ def _check_member_id(member_id: object) -> str:
             f"member id must be a non-empty string, got {member_id!r}"
             + (f"; use {str(member_id)!r}" if isinstance(member_id, (int, np.integer)) else ""))
     return member_id
-
-
-def link_attribute_problem(name: str, value: object) -> str | None:
-    """Why ``value`` is not allowed for the link attribute ``name`` (None if it is)."""
-    if name not in LINK_NUMERIC_ATTRIBUTES:
-        return None
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-    if ok and name == "reliability":
-        ok = 0 <= value <= 1
-    elif ok:
-        ok = value >= 0 and (name != "lead_time" or float(value).is_integer())
-    return None if ok else f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}, got {value!r}"
 
 
 class Ecosystem:
@@ -246,43 +232,31 @@ class Ecosystem:
         Node and edge attribute dicts are shared with this ecosystem, so changed
         attribute values show through; links added or removed later do not.
         """
-        key = Flow.coerce(flow, "flow").value
-        view = nx.DiGraph(**self.graph.graph)
-        view.add_nodes_from(self.graph)
-        for member in self.graph:  # share the attribute dicts instead of copying them
-            view._node[member] = self.graph._node[member]
-        for u, v, k, d in self.graph.edges(keys=True, data=True):
-            if k == key:
-                view._succ[u][v] = d
-                view._pred[v][u] = d
-        return nx.freeze(view)
+        from ._bulk import layer_graph
+        return layer_graph(self.graph, Flow.coerce(flow, "flow"))
 
     def edge_arrays(self, weight: str = "volume", default: float = 1.0
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every link as arrays ``(source_index, target_index, flow_index, weight)``.
 
         Indices are positions in member order and in ``list(Flow)``; a link
-        without the ``weight`` attribute gets ``default``. One pass over the
-        links, for analyses that need all four layers.
+        without the ``weight`` attribute gets ``default``. Links come source
+        by source in member order, for analyses that need all four layers at
+        once. The arrays are new on every call.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_member("m1", "manufacturer")
+        >>> eco.add_member("p1", "platform")
+        >>> eco.link("m1", "p1", "logistics", volume=5.0)
+        >>> eco.link("m1", "p1", "information")
+        >>> src, dst, flow, volume = eco.edge_arrays()
+        >>> src.tolist(), dst.tolist(), flow.tolist(), volume.tolist()
+        ([0, 0], [1, 1], [1, 0], [5.0, 1.0])
         """
-        index = self.index()
-        flow_index = {f.value: i for i, f in enumerate(Flow)}
-        # walking networkx's adjacency dicts directly is about twice as fast as the edge view
-        succ = self.graph._succ
-        counts, targets, keys, weights = [], [], [], []
-        for u in index:
-            before = len(targets)
-            for v, keyed in succ[u].items():
-                target = index[v]
-                for key, data in keyed.items():
-                    targets.append(target)
-                    keys.append(key)
-                    weights.append(data.get(weight, default))
-            counts.append(len(targets) - before)
-        return (np.repeat(np.arange(len(index), dtype=np.int64), counts),
-                np.array(targets, dtype=np.int64),
-                np.fromiter(map(flow_index.__getitem__, keys), np.int8, len(keys)),
-                np.array(weights, dtype=float))
+        from ._bulk import edge_arrays
+        return edge_arrays(self.graph, weight, default)
 
     def adjacency(self, flow: Flow | str, weight: str | None = "volume",
                   default: float = 1.0) -> sp.csr_array:
@@ -290,19 +264,23 @@ class Ecosystem:
 
         Entry (i, j) is the ``weight`` attribute of the link i -> j (``default``
         where a link lacks it), or 1 for every link if ``weight`` is None.
+
+        Notes
+        -----
+        The list of links is worked out once and kept until members or links
+        are added or removed (through any method of ``eco`` or ``eco.graph``),
+        so the four layers of a large ecosystem cost one pass over its links;
+        the weights are read afresh on every call.
         """
-        key = Flow.coerce(flow, "flow")
-        src, dst, fl, w = self.edge_arrays(weight or "__unweighted__", 1.0 if weight is None
-                                           else default)
-        keep = fl == list(Flow).index(key)
-        n = len(self)
-        return sp.csr_array((w[keep], (src[keep], dst[keep])), shape=(n, n))
+        from ._bulk import adjacency
+        return adjacency(self.graph, Flow.coerce(flow, "flow"), weight, default)
 
     # ------------------------------------------------------------ whole graph
     def copy(self) -> "Ecosystem":
         """An independent copy (attribute dicts are new; their values are shared)."""
+        from ._bulk import copy_graph
         other = Ecosystem.__new__(Ecosystem)
-        other.graph = self.graph.copy()
+        other.graph = copy_graph(self.graph)
         other._custom_roles = dict(self._custom_roles)
         return other
 
@@ -324,25 +302,8 @@ class Ecosystem:
         links of that flow) and ``volume`` (their total volume; links without a
         volume count as 0 here).
         """
-        nodes = pd.DataFrame.from_dict(dict(self.graph.nodes(data=True)), orient="index",
-                                       columns=["role", "ring"])
-        edges = pd.DataFrame(
-            [(u, k, d.get("volume", 0.0)) for u, _, k, d in self.graph.edges(keys=True, data=True)],
-            columns=["source", "flow", "volume"])
-        edges = edges.join(nodes, on="source")
-        rows = []
-        for kind, names in (("ring", [r.value for r in Ring]),
-                            ("role", sorted(nodes["role"].unique())),
-                            ("flow", [f.value for f in Flow])):
-            member_counts = nodes[kind].value_counts() if kind != "flow" else None
-            link_groups = edges.groupby(kind)["volume"]
-            counts, volumes = link_groups.size(), link_groups.sum()
-            for name in names:
-                rows.append((kind, name,
-                             0 if member_counts is None else int(member_counts.get(name, 0)),
-                             int(counts.get(name, 0)), float(volumes.get(name, 0.0))))
-        return pd.DataFrame(rows, columns=["kind", "name", "members", "links", "volume"]
-                            ).set_index(["kind", "name"])
+        from ._inspect import summary
+        return summary(self)
 
     def problems(self) -> list[str]:
         """Every rule the ecosystem breaks, as sentences (empty when valid).
@@ -350,25 +311,8 @@ class Ecosystem:
         Useful after editing ``eco.graph`` directly, which bypasses the checks
         of :meth:`add_member` and :meth:`link`.
         """
-        found = []
-        rings = {r.value for r in Ring}
-        for m, d in self.graph.nodes(data=True):
-            if not isinstance(m, str) or not m.strip():
-                found.append(f"member id {m!r} is not a non-empty string")
-            if d.get("role") not in self.roles:
-                found.append(f"member {m!r}: unknown role {d.get('role')!r}")
-            if d.get("ring") not in rings:
-                found.append(f"member {m!r}: ring {d.get('ring')!r} is not one of "
-                             + ", ".join(sorted(rings)))
-        flows = {f.value for f in Flow}
-        for u, v, k, d in self.graph.edges(keys=True, data=True):
-            if k not in flows:
-                found.append(f"link {u!r} -> {v!r}: key {k!r} is not a flow")
-            for name, value in d.items():
-                problem = link_attribute_problem(name, value)
-                if problem:
-                    found.append(f"link {u!r} -> {v!r} ({k}): {problem}")
-        return found
+        from ._inspect import problems
+        return problems(self)
 
     def validate(self) -> "Ecosystem":
         """Raise :class:`ValidationError` listing every problem; return self when valid."""
@@ -403,14 +347,11 @@ class Ecosystem:
         """Same graph attributes, custom roles, members (in order) and links with attributes."""
         if not isinstance(other, Ecosystem):
             return NotImplemented
+        from ._bulk import same_links
         return (self.graph.graph == other.graph.graph
                 and self._custom_roles == other._custom_roles
                 and list(self.graph.nodes(data=True)) == list(other.graph.nodes(data=True))
-                and sorted(self.graph.edges(keys=True, data=True), key=_edge_sort_key)
-                == sorted(other.graph.edges(keys=True, data=True), key=_edge_sort_key))
+                and same_links(self.graph, other.graph))
 
     __hash__ = None  # type: ignore[assignment]
 
-
-def _edge_sort_key(edge: tuple) -> tuple:
-    return edge[0], edge[1], edge[2]

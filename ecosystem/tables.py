@@ -20,13 +20,15 @@ object so that ``3`` does not come back as ``3.0``.
 
 from __future__ import annotations
 
+from collections import deque
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ._errors import SpecError
-from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring
+from ._errors import ParameterError, SpecError
+from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem
 
 if TYPE_CHECKING:
     from .graph import Ecosystem
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["to_pandas", "add_members_from_frame", "add_links_from_frame"]
 
 _MISSING = object()
+_FLOW_INDEX = pd.Index([f.value for f in Flow], dtype=object)
+_RING_INDEX = pd.Index([r.value for r in Ring], dtype=object)
 
 
 def _column(records: list[Mapping[str, Any]], key: str) -> pd.Series:
@@ -117,8 +121,8 @@ def _as_frame(table: pd.DataFrame | Iterable[Mapping[str, Any]], what: str) -> p
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    """Rows as attribute dicts without their missing values (vectorised per column)."""
-    names, values, masks = [], [], []
+    """Rows as attribute dicts without their missing values, built column by column."""
+    names, values, present = [], [], []
     for name in columns:
         column = frame[name]
         names.append(name)
@@ -129,15 +133,28 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
         else:
             values.append(column.tolist())
             missing = column.isna().to_numpy()
-        masks.append(missing if missing.any() else None)
-    if all(mask is None for mask in masks):
+        present.append((~missing).tolist() if missing.any() else None)
+    if all(mask is None for mask in present):
         return [dict(zip(names, row)) for row in zip(*values)] if names else \
             [{} for _ in range(len(frame))]
-    rows = []
-    for i, row in enumerate(zip(*values)):
-        rows.append({n: v for n, v, mask in zip(names, row, masks)
-                     if mask is None or not mask[i]})
+    rows: list[dict[str, Any]] = [{} for _ in range(len(frame))]
+    for name, column, mask in zip(names, values, present):
+        # map/compress/deque fill one column into every row's dict without a Python loop
+        targets = rows if mask is None else compress(rows, mask)
+        filled = column if mask is None else compress(column, mask)
+        deque(map(dict.__setitem__, targets, repeat(name), filled), maxlen=0)
     return rows
+
+
+def _check_attribute_names(frame: pd.DataFrame, reserved: tuple[str, ...], what: str
+                           ) -> list[str]:
+    """The attribute columns of ``frame``; their names must be strings, as in every file."""
+    names = [c for c in frame.columns if c not in reserved]
+    for name in names:
+        if not isinstance(name, str):
+            raise SpecError("attribute names (column names) must be strings", location=what,
+                            value=name)
+    return names
 
 
 def _first_bad(mask: np.ndarray) -> int | None:
@@ -149,47 +166,59 @@ def _require_strings(frame: pd.DataFrame, column: str, what: str) -> list:
     if column not in frame.columns:
         raise SpecError(f"the {what} table needs a {column!r} column; it has "
                         + ", ".join(map(repr, frame.columns)), location=what)
-    values = [_python(v) for v in frame[column].tolist()]
-    for i, v in enumerate(values):
-        if not isinstance(v, str) or not v.strip():
-            raise SpecError("must be a non-empty string", location=f"{what}[{i}].{column}",
-                            value=v)
+    series = frame[column]
+    values = series.tolist() if isinstance(series.dtype, pd.StringDtype) else \
+        [_python(v) for v in series.tolist()]
+    if isinstance(series.dtype, pd.StringDtype):  # only strings and missing values
+        blank = (series.str.strip() == "").to_numpy(dtype=bool, na_value=True)
+        bad = series.isna().to_numpy() | blank
+    else:
+        bad = np.fromiter((not isinstance(v, str) or not v.strip() for v in values), dtype=bool,
+                          count=len(values))
+    i = _first_bad(bad)
+    if i is not None:
+        raise SpecError("must be a non-empty string", location=f"{what}[{i}].{column}",
+                        value=values[i])
     return values
 
 
 def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]]
                            ) -> None:
     """Add the rows of a members table to ``eco`` (all or nothing)."""
+    from ._bulk import insert_members, paused_gc
     frame = _as_frame(table, "members")
     ids = _require_strings(frame, "id", "members")
     roles = _require_strings(frame, "role", "members")
     known = eco.roles
-    for i, role in enumerate(roles):
-        if role not in known:
-            raise SpecError("unknown role; register it (roles: {name: ring}) or use one of: "
-                            + ", ".join(sorted(known)), location=f"members[{i}].role", value=role)
-    duplicated = pd.Index(ids).duplicated()
-    i = _first_bad(duplicated | np.array([m in eco.graph for m in ids], dtype=bool))
+    i = _first_bad(~pd.Index(roles, dtype=object).isin(list(known)))
+    if i is not None:
+        raise SpecError("unknown role; register it (roles: {name: ring}) or use one of: "
+                        + ", ".join(sorted(known)), location=f"members[{i}].role", value=roles[i])
+    id_index = pd.Index(ids, dtype=object)
+    i = _first_bad(id_index.duplicated() | id_index.isin(list(eco.graph)))
     if i is not None:
         raise SpecError("duplicate member id", location=f"members[{i}].id", value=ids[i])
+    default_ring = {role: ring.value for role, ring in known.items()}
+    rings = [default_ring[role] for role in roles]
     if "ring" in frame.columns:
-        rings = []
-        for i, (ring, role) in enumerate(zip(frame["ring"].tolist(), roles)):
-            if ring is None or (isinstance(ring, float) and np.isnan(ring)):
-                rings.append(known[role].value)
-                continue
+        given = frame["ring"]
+        try:
+            codes = _RING_INDEX.get_indexer(given)
+        except TypeError:  # an unhashable value such as a list
+            codes = np.full(len(frame), -1, dtype=np.intp)
+        for i in np.flatnonzero(codes >= 0):
+            rings[i] = _RING_INDEX[codes[i]]
+        for i in np.flatnonzero((codes < 0) & ~given.isna().to_numpy()):  # other spellings
             try:
-                rings.append(Ring.coerce(ring, "ring").value)
-            except Exception:
+                rings[i] = Ring.coerce(_python(given.iloc[i]), "ring").value
+            except ParameterError:
                 raise SpecError("ring must be one of: " + ", ".join(r.value for r in Ring),
-                                location=f"members[{i}].ring", value=ring) from None
-    else:
-        rings = [known[role].value for role in roles]
-    attributes = _records(frame, [c for c in frame.columns if c not in ("id", "role", "ring")])
-    for attrs, role, ring in zip(attributes, roles, rings):
-        attrs["role"] = role
-        attrs["ring"] = ring
-    eco.graph.add_nodes_from(zip(ids, attributes))
+                                location=f"members[{i}].ring", value=_python(given.iloc[i])
+                                ) from None
+    attributes = _records(frame, _check_attribute_names(frame, ("id", "role", "ring"), "members"))
+    with paused_gc():
+        insert_members(eco.graph, ids, [{"role": role, "ring": ring, **attrs} for role, ring, attrs
+                                        in zip(roles, rings, attributes)])
 
 
 def _check_numeric(frame: pd.DataFrame, name: str) -> None:
@@ -208,50 +237,89 @@ def _check_numeric(frame: pd.DataFrame, name: str) -> None:
             raise SpecError(f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}",
                             location=f"links[{i}].{name}", value=_python(column.iloc[i]))
         return
-    from .graph import link_attribute_problem
     for i, value in enumerate(column.tolist()):
         if present[i] and link_attribute_problem(name, _python(value)):
             raise SpecError(f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}",
                             location=f"links[{i}].{name}", value=_python(value))
 
 
-def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]]
-                         ) -> None:
-    """Add the rows of a links table to ``eco`` (all or nothing)."""
-    frame = _as_frame(table, "links")
-    sources = _require_strings(frame, "source", "links")
-    targets = _require_strings(frame, "target", "links")
+def _member_codes(frame: pd.DataFrame, members: pd.Index) -> dict[str, np.ndarray]:
+    """Positions of the ``source`` and ``target`` of every row in ``members`` (-1: none).
+
+    A link end that names a member is a non-empty string; only when some end
+    names none are the values checked one by one, to report the first
+    problem in the order a reader expects (not a string, then dangling).
+    """
+    for column in ("source", "target"):
+        if column not in frame.columns:
+            raise SpecError(f"the links table needs a {column!r} column; it has "
+                            + ", ".join(map(repr, frame.columns)), location="links")
+    try:
+        codes = {column: members.get_indexer(frame[column]) for column in ("source", "target")}
+    except TypeError:  # an unhashable value such as a list
+        codes = {column: np.full(len(frame), -1, dtype=np.intp) for column in ("source", "target")}
+    if (codes["source"] < 0).any() or (codes["target"] < 0).any():
+        for column in ("source", "target"):
+            _require_strings(frame, column, "links")
+    return codes
+
+
+def _flow_codes(frame: pd.DataFrame) -> np.ndarray:
+    """The position in ``list(Flow)`` of every row's flow (any spelling Flow.coerce reads)."""
     if "flow" not in frame.columns:
         raise SpecError("the links table needs a 'flow' column", location="links")
-    flow_names = {f.value for f in Flow}
-    flows = [_python(f) for f in frame["flow"].tolist()]
-    i = _first_bad(~np.isin(np.asarray(flows, dtype=object), list(flow_names))) if flows else None
-    if i is not None:
-        try:  # accept Flow members and other spellings Flow.coerce understands
-            flows = [Flow.coerce(f).value for f in flows]
-        except Exception:
-            bad = next(j for j, f in enumerate(flows) if not _is_flow(f))
+    try:
+        codes = _FLOW_INDEX.get_indexer(frame["flow"])
+    except TypeError:  # an unhashable value such as a list
+        codes = np.full(len(frame), -1, dtype=np.intp)
+    for i in np.flatnonzero(codes < 0):  # Flow members and other spellings: rare
+        value = _python(frame["flow"].iloc[i])
+        if not _is_flow(value):
             raise SpecError("flow must be one of: " + ", ".join(f.value for f in Flow),
-                            location=f"links[{bad}].flow", value=flows[bad]) from None
-    members = pd.Index(list(eco.graph))
-    for column, values in (("source", sources), ("target", targets)):
-        i = _first_bad(~pd.Index(values).isin(members))
+                            location=f"links[{i}].flow", value=value)
+        codes[i] = _FLOW_INDEX.get_loc(Flow.coerce(value).value)
+    return codes
+
+
+def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]]
+                         ) -> None:
+    """Add the rows of a links table to ``eco`` (all or nothing).
+
+    Every check works on whole columns (member ids and flows become integer
+    codes), so a million links are checked and added in a couple of seconds.
+    """
+    from ._bulk import insert_links, paused_gc
+    frame = _as_frame(table, "links")
+    members = pd.Index(list(eco.graph), dtype=object)
+    ends = _member_codes(frame, members)
+    flows = _flow_codes(frame)
+    for column in ("source", "target"):
+        i = _first_bad(ends[column] < 0)
         if i is not None:
             raise SpecError("no member with this id (a dangling link)",
-                            location=f"links[{i}].{column}", value=values[i])
-    keys = pd.DataFrame({"s": sources, "t": targets, "f": flows})
-    i = _first_bad(keys.duplicated().to_numpy())
-    if i is None and eco.graph.number_of_edges():
-        i = _first_bad(np.array([eco.graph.has_edge(s, t, f)
-                                 for s, t, f in zip(sources, targets, flows)], dtype=bool))
+                            location=f"links[{i}].{column}", value=_python(frame[column].iloc[i]))
+    # (source, target, flow) as one integer: a link is a duplicate if its code repeats
+    n = np.int64(max(len(members), 1))
+    code = (ends["source"].astype(np.int64) * n + ends["target"]) * len(_FLOW_INDEX) + flows
+    i = _first_bad(pd.Series(code).duplicated().to_numpy())
+    ids = members.to_numpy()
+    sources, targets = ids[ends["source"]].tolist(), ids[ends["target"]].tolist()
+    flow_names = _FLOW_INDEX.to_numpy()[flows].tolist()
+    if i is None and any(eco.graph._succ.values()):  # number_of_edges() counts them all
+        succ = eco.graph._succ
+        i = _first_bad(np.fromiter((flow in succ[s].get(t, ()) for s, t, flow in
+                                    zip(sources, targets, flow_names)),
+                                   dtype=bool, count=len(code)))
     if i is not None:
-        raise SpecError(f"a second {flows[i]} link between the same two members",
-                        location=f"links[{i}]", value=(sources[i], targets[i], flows[i]))
-    attribute_columns = [c for c in frame.columns if c not in ("source", "target", "flow")]
+        raise SpecError(f"a second {flow_names[i]} link between the same two members",
+                        location=f"links[{i}]", value=(sources[i], targets[i], flow_names[i]))
+    attribute_columns = _check_attribute_names(frame, ("source", "target", "flow"), "links")
     for name in attribute_columns:
         if name in LINK_NUMERIC_ATTRIBUTES:
             _check_numeric(frame, name)
-    eco.graph.add_edges_from(zip(sources, targets, flows, _records(frame, attribute_columns)))
+    with paused_gc():
+        insert_links(eco.graph, zip(sources, targets, flow_names,
+                                    _records(frame, attribute_columns)))
 
 
 def _is_flow(value: Any) -> bool:

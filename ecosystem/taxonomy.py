@@ -7,13 +7,15 @@ seed 000 §II (Liu & Li) for the members of a rural e-commerce cluster.
 
 from __future__ import annotations
 
+import math
 from enum import Enum
+from numbers import Integral, Real
 from types import MappingProxyType
 from typing import Mapping
 
 from ._errors import ParameterError
 
-__all__ = ["Ring", "Flow", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES"]
+__all__ = ["Ring", "Flow", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES", "link_attribute_problem"]
 
 
 class _Named(str, Enum):
@@ -73,3 +75,28 @@ LINK_NUMERIC_ATTRIBUTES: Mapping[str, str] = MappingProxyType({
     "lead_time": "a whole number of periods >= 0",
     "reliability": "a number in [0, 1] (probability the link delivers)",
 })
+
+
+def link_attribute_problem(name: str, value: object) -> str | None:
+    """Why ``value`` is not allowed for the link attribute ``name`` (None if it is).
+
+    Only the attributes of :data:`LINK_NUMERIC_ATTRIBUTES` have rules; any
+    other attribute may hold any value.
+
+    Examples
+    --------
+    >>> link_attribute_problem("lead_time", 2.5)
+    'lead_time must be a whole number of periods >= 0, got 2.5'
+    >>> link_attribute_problem("volume", 3) is None, link_attribute_problem("colour", -1) is None
+    (True, True)
+    """
+    if name not in LINK_NUMERIC_ATTRIBUTES:
+        return None
+    whole = isinstance(value, Integral)  # always finite, maybe too large for a float
+    ok = isinstance(value, Real) and not isinstance(value, bool) and (
+        whole or math.isfinite(value))
+    if ok and name == "reliability":
+        ok = 0 <= value <= 1
+    elif ok:
+        ok = value >= 0 and (name != "lead_time" or whole or float(value).is_integer())
+    return None if ok else f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}, got {value!r}"

@@ -223,6 +223,9 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
         position += 1
     blocks.append(pd.DataFrame({"id": list(_ENVIRONMENTS), "role": list(_ENVIRONMENTS)}))
     members = pd.concat(blocks, ignore_index=True)
+    # concat made employees floats (other roles have none): keep whole numbers whole
+    members["employees"] = pd.Series(employees.tolist() + [np.nan] * (position - n_firms),
+                                     dtype=object)
 
     def span(role: str) -> np.ndarray:
         return np.arange(start[role], start[role] + (sizes[role] if role in sizes else 1))

@@ -1,0 +1,237 @@
+"""The column-wise paths of the Ecosystem (ecosystem._bulk, ecosystem._inspect, the bulk
+adds of ecosystem.tables) against plain per-member and per-link references.
+
+The fast paths walk networkx's dicts directly and keep the list of links in
+the graph's ``__networkx_cache__``; these tests check that they give exactly
+what networkx's own methods and a plain loop give, and that the cached list
+never goes stale.
+"""
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecosystem import (DEFAULT_ROLES, Ecosystem, Flow, ParameterError, Ring, SpecError,
+                       ValidationError)
+from ecosystem.taxonomy import LINK_NUMERIC_ATTRIBUTES, link_attribute_problem
+from networks import industrial_belt
+
+ROLES = sorted(DEFAULT_ROLES)
+FLOWS = [f.value for f in Flow]
+# link attribute values, good and bad, of every type a direct edit could leave
+ANY_VALUE = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 60),
+                      st.integers(2 ** 1030, 2 ** 1031), st.booleans(), st.none(),
+                      st.text(max_size=3), st.builds(np.float64, st.floats(-1, 2)),
+                      st.builds(np.int64, st.integers(-3, 3)))
+
+
+@st.composite
+def edited_ecosystems(draw, bad_values=True):
+    """Ecosystems built straight on eco.graph, so any attribute value can appear."""
+    eco = Ecosystem("edited")
+    n = draw(st.integers(0, 8))
+    ids = [f"m{i}" for i in draw(st.permutations(range(n)))]
+    for member in ids:
+        role = draw(st.sampled_from(ROLES))
+        eco.add_member(member, role, ring=draw(st.none() | st.sampled_from(list(Ring))))
+    if not ids:
+        return eco
+    triples = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids),
+                                      st.sampled_from(FLOWS)), unique=True, max_size=25))
+    names = st.sampled_from(list(LINK_NUMERIC_ATTRIBUTES) + ["colour"])
+    for source, target, flow in triples:
+        if bad_values:
+            attributes = draw(st.dictionaries(names, ANY_VALUE, max_size=4))
+        else:  # valid values: whole lead times, numbers in [0, 1] otherwise
+            attributes = {name: draw(st.integers(0, 9) if name == "lead_time" else
+                                     st.floats(0, 1))
+                          for name in draw(st.lists(names, unique=True, max_size=4))}
+        eco.graph.add_edge(source, target, key=flow, **attributes)
+    return eco
+
+
+def reference_summary(eco):
+    """The summary as one would write it with pandas, link by link."""
+    nodes = pd.DataFrame([(d["role"], d["ring"]) for _, d in eco.graph.nodes(data=True)],
+                         columns=["role", "ring"], index=list(eco.graph))
+    edges = pd.DataFrame([(u, k, d.get("volume", 0.0))
+                          for u, _, k, d in eco.graph.edges(keys=True, data=True)],
+                         columns=["source", "flow", "volume"]).join(nodes, on="source")
+    rows = []
+    for kind, names in (("ring", [r.value for r in Ring]),
+                        ("role", sorted(nodes["role"].unique())), ("flow", FLOWS)):
+        members = nodes[kind].value_counts() if kind != "flow" else {}
+        groups = edges.groupby(kind)["volume"]
+        count, volume = groups.size(), groups.sum()
+        rows += [(kind, name, int(members.get(name, 0)), int(count.get(name, 0)),
+                  float(volume.get(name, 0.0))) for name in names]
+    return pd.DataFrame(rows, columns=["kind", "name", "members", "links", "volume"]
+                        ).set_index(["kind", "name"])
+
+
+def reference_link_problems(eco):
+    return [f"link {u!r} -> {v!r} ({k}): {problem}"
+            for u, v, k, d in eco.graph.edges(keys=True, data=True) for name, value in d.items()
+            if (problem := link_attribute_problem(name, value))]
+
+
+# ------------------------------------------------------------------- reading
+@settings(max_examples=60, deadline=None)
+@given(eco=edited_ecosystems())
+def test_problems_match_a_link_by_link_check(eco):
+    assert eco.problems() == reference_link_problems(eco)
+
+
+@settings(max_examples=40, deadline=None)
+@given(eco=edited_ecosystems(bad_values=False))
+def test_summary_matches_pandas(eco):
+    pd.testing.assert_frame_equal(eco.summary(), reference_summary(eco))
+
+
+@settings(max_examples=40, deadline=None)
+@given(eco=edited_ecosystems(bad_values=False))
+def test_edge_arrays_layer_and_copy_match_networkx(eco):
+    index = eco.index()
+    src, dst, flow, weight = eco.edge_arrays("reliability", default=-1.0)
+    assert list(zip(src.tolist(), dst.tolist(), flow.tolist(), weight.tolist())) == [
+        (index[u], index[v], FLOWS.index(k), d.get("reliability", -1.0))
+        for u, v, k, d in eco.graph.edges(keys=True, data=True)]
+    for f in FLOWS:
+        layer = eco.layer(f)
+        expected = nx.DiGraph()
+        expected.add_nodes_from(eco.graph.nodes(data=True))
+        expected.add_edges_from((u, v, d) for u, v, k, d in eco.graph.edges(keys=True, data=True)
+                                if k == f)
+        assert list(layer.nodes(data=True)) == list(expected.nodes(data=True))
+        assert list(layer.edges(data=True)) == list(expected.edges(data=True))
+        assert all(list(layer.pred[m]) == list(expected.pred[m]) for m in eco)
+    copied, plain = eco.copy().graph, eco.graph.copy()
+    assert list(copied.nodes(data=True)) == list(plain.nodes(data=True))
+    assert list(copied.edges(keys=True, data=True)) == list(plain.edges(keys=True, data=True))
+    assert all(list(copied.pred[m]) == list(plain.pred[m]) for m in eco)
+    assert all(copied._pred[v][u] is copied._succ[u][v] for u, v in copied.edges())
+
+
+def test_the_list_of_links_follows_every_change():
+    """Links added or removed through eco or eco.graph, and changed values, always show."""
+    eco = Ecosystem()
+    for member, role in (("a", "supplier"), ("b", "manufacturer"), ("c", "platform")):
+        eco.add_member(member, role)
+    eco.link("a", "b", "logistics", volume=1.0)
+    assert eco.adjacency("logistics").toarray()[0, 1] == 1.0
+    eco.graph.edges["a", "b", "logistics"]["volume"] = 7.0  # a value: read afresh
+    assert eco.adjacency("logistics").toarray()[0, 1] == 7.0
+    eco.graph.add_edge("b", "c", key="logistics", volume=2.0)  # networkx's own method
+    assert eco.adjacency("logistics").toarray()[1, 2] == 2.0
+    eco.link("c", "a", "capital", volume=3.0)
+    eco.add_links_from([{"source": "a", "target": "c", "flow": "capital", "volume": 4.0}])
+    assert eco.adjacency("capital").toarray()[[2, 0], [0, 2]].tolist() == [3.0, 4.0]
+    eco.unlink("a", "b", "logistics")
+    assert eco.adjacency("logistics").nnz == 1
+    eco.remove("b")
+    assert eco.adjacency("logistics").shape == (2, 2) and eco.adjacency("logistics").nnz == 0
+    eco.add_members_from([{"id": "d", "role": "market"}])
+    eco.graph.remove_edges_from([("c", "a", "capital")])
+    assert eco.adjacency("capital").toarray().tolist() == [[0, 4, 0], [0, 0, 0], [0, 0, 0]]
+    src, *_ = eco.edge_arrays()
+    src[:] = 99  # the caller's own array
+    assert eco.edge_arrays()[0].tolist() == [0]
+
+
+def test_a_link_whose_key_is_not_a_flow_is_reported():
+    eco = Ecosystem()
+    eco.add_member("a", "supplier")
+    eco.graph.add_edge("a", "a", key="money")
+    with pytest.raises(ValidationError, match="link 'a' -> 'a': key 'money' is not a flow"):
+        eco.adjacency("capital")
+    with pytest.raises(ValidationError, match="key 'money' is not a flow"):
+        eco.summary()
+
+
+def test_a_weight_that_is_not_a_number_is_named():
+    eco = Ecosystem()
+    eco.add_member("a", "supplier")
+    eco.add_member("b", "manufacturer")
+    eco.link("a", "b", "logistics", grade="high")
+    with pytest.raises(ParameterError, match="link 'a' -> 'b': grade 'high' is not a number"):
+        eco.adjacency("logistics", weight="grade")
+
+
+def test_attribute_names_must_be_strings():
+    eco = Ecosystem()
+    eco.add_member("a", "supplier")
+    eco.graph.nodes["a"][3] = "x"
+    eco.graph.add_edge("a", "a", key="capital", **{"volume": 1.0})
+    eco.graph.edges["a", "a", "capital"][(1, 2)] = 0
+    assert eco.problems() == ["member 'a': attribute names must be strings",
+                              "link 'a' -> 'a' (capital): attribute names must be strings"]
+    members = pd.DataFrame({"id": ["b"], "role": ["market"], 7: [1]})
+    with pytest.raises(SpecError, match="attribute names .* must be strings"):
+        eco.add_members_from(members)
+
+
+# ------------------------------------------------------------------- writing
+def test_bulk_adds_accept_every_spelling_and_catch_every_duplicate():
+    eco = Ecosystem(roles={"broker": "sub_core"})
+    eco.add_members_from(pd.DataFrame({
+        "id": ["a", "b", "c", "d"], "role": ["supplier", "broker", "platform", "market"],
+        "ring": [None, np.nan, "OUTER", Ring.SUB_CORE]}))
+    assert [eco.member(m)["ring"] for m in "abcd"] == ["core", "sub_core", "outer", "sub_core"]
+    eco.add_links_from(pd.DataFrame({"source": ["a", "b", np.str_("c")],
+                                     "target": ["b", "c", "d"],
+                                     "flow": [Flow.CAPITAL, " Logistics", "information"]}))
+    assert eco.links() == [("a", "b", "capital"), ("b", "c", "logistics"),
+                           ("c", "d", "information")]
+    assert all(type(u) is str for u, _, _ in eco.links())
+    with pytest.raises(SpecError, match=r"links\[1\]: a second capital link .*'a', 'b'"):
+        eco.add_links_from([{"source": "d", "target": "a", "flow": "capital"},
+                            {"source": "a", "target": "b", "flow": "CAPITAL"}])
+    with pytest.raises(SpecError, match=r"links\[0\].flow: flow must be one of"):
+        eco.add_links_from([{"source": "a", "target": "b", "flow": ["capital"]}])
+    with pytest.raises(SpecError, match=r"links\[0\].source: must be a non-empty string"):
+        eco.add_links_from([{"source": ["a"], "target": "b", "flow": "capital"}])
+    with pytest.raises(SpecError, match=r"members\[0\].ring: ring must be one of"):
+        eco.add_members_from([{"id": "e", "role": "market", "ring": "middle"}])
+    with pytest.raises(SpecError, match=r"members\[1\].id: must be a non-empty string"):
+        eco.add_members_from(pd.DataFrame({"id": ["e", " "], "role": ["market"] * 2}))
+    assert len(eco) == 4 and eco.graph.number_of_edges() == 3
+
+
+@settings(max_examples=30, deadline=None)
+@given(eco=edited_ecosystems(bad_values=False), data=st.data())
+def test_bulk_adds_equal_one_at_a_time(eco, data):
+    """from_pandas builds exactly what add_member and link build, in the same order."""
+    members, links = eco.to_pandas()
+    links = links.sample(frac=1.0, random_state=data.draw(st.integers(0, 99)))
+    one_by_one = Ecosystem("edited")
+    for row in members.to_dict("records"):
+        one_by_one.add_member(row.pop("id"), row.pop("role"), ring=row.pop("ring"))
+    for row in links.to_dict("records"):
+        one_by_one.link(row.pop("source"), row.pop("target"), row.pop("flow"),
+                        **{k: v for k, v in row.items() if not (isinstance(v, float)
+                                                                and math.isnan(v))})
+    bulk = Ecosystem.from_pandas(members, links, name="edited")
+    assert bulk == one_by_one
+    assert list(bulk.graph.edges(keys=True)) == list(one_by_one.graph.edges(keys=True))
+    assert all(list(bulk.graph.pred[m]) == list(one_by_one.graph.pred[m]) for m in bulk)
+
+
+def test_belt_firms_have_whole_numbers_of_employees():
+    belt = industrial_belt(300, seed=3)
+    employees = [belt.member(m)["employees"] for m in belt.members(role="manufacturer")]
+    assert employees and all(type(e) is int and e >= 1 for e in employees)
+    assert "employees" not in belt.member(belt.members(role="platform")[0])
+
+
+def test_ints_beyond_the_largest_float_are_checked_not_overflowed():
+    eco = Ecosystem()
+    eco.add_member("a", "supplier")
+    eco.link("a", "a", "logistics", volume=2 ** 1030, lead_time=10 ** 400)
+    with pytest.raises(ParameterError, match="reliability must be a number in"):
+        eco.link("a", "a", "capital", reliability=2 ** 1030)
+    assert eco.problems() == [] and eco.summary().loc[("flow", "logistics"), "volume"] == np.inf
