@@ -11,7 +11,7 @@ API (kept stable; other tests reuse it)
     Skip the calling test when Chromium or playwright is missing, unless the
     environment variable ``CI`` is ``true``: then fail loudly. Mark browser test
     modules ``pytestmark = pytest.mark.browser`` (``-m "not browser"`` leaves them out).
-``render(path, *, screenshot=None, tab=None, timeout=30.0, strict=True) -> PageCheck``
+``render(path, *, screenshot=None, tab=None, flows=True, timeout=30.0, strict=True) -> PageCheck``
     Open the page, wait until its network is drawn, count what was drawn,
     switch each flow off and on again through the legend's checkboxes (counting
     the edges left per flow), optionally save a PNG screenshot. With
@@ -26,9 +26,9 @@ API (kept stable; other tests reuse it)
 harness wraps the ``draw`` method of vis' node and edge classes, redraws once,
 and counts the distinct node and edge ids actually painted on the canvas.
 
-Example::
+Example (``tests/`` is on ``sys.path`` when pytest runs, as it has no ``__init__.py``)::
 
-    from tests._browser import render, require_chromium
+    from _browser import render, require_chromium
 
     def test_page(tmp_path):
         require_chromium()
