@@ -2,8 +2,6 @@
 Myerson."""
 
 import itertools
-import math
-import warnings
 
 import networkx as nx
 import numpy as np

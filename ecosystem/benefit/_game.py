@@ -346,15 +346,24 @@ def allocation_series(game: Game, values: np.ndarray, name: str) -> pd.Series:
                      name=name)
 
 
+def check_players(game: Game, labels: Iterable, names: str, lacks: str) -> None:
+    """Raise unless ``labels`` (an index by player) hold every player and no one else;
+    the messages read ``<names> 'x', which is not a player`` and ``<lacks> 'y'``."""
+    labels = list(labels)
+    unknown = [p for p in labels if p not in game._position]
+    if unknown:
+        raise UnknownMemberError(f"{names} {unknown[0]!r}, which is not a player")
+    present = set(labels)
+    missing = [p for p in game.players if p not in present]
+    if missing:
+        raise GameError(f"{lacks} {missing[0]!r}")
+
+
 def allocation_array(game: Game, allocation: Any) -> np.ndarray:
     """An allocation (Series by player, mapping or sequence in player order) as an array."""
     if isinstance(allocation, pd.Series):
-        unknown = [p for p in allocation.index if p not in game._position]
-        if unknown:
-            raise UnknownMemberError(f"allocation names {unknown[0]!r}, which is not a player")
-        missing = [p for p in game.players if p not in allocation.index]
-        if missing:
-            raise GameError(f"allocation has no value for player {missing[0]!r}")
+        check_players(game, allocation.index, "allocation names",
+                      "allocation has no value for player")
         x = allocation.reindex(list(game.players)).to_numpy(dtype=float)
     elif isinstance(allocation, Mapping):
         return allocation_array(game, pd.Series(dict(allocation), dtype=float))

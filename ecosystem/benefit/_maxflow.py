@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ._game import Game, GameError
+from ._game import GameError
 from ._lp import SolverError
 
 __all__ = ["max_flow_surplus_table"]

@@ -116,6 +116,9 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
     (Maleki et al. 2013, arXiv:1306.4265), which removes the variance between
     sizes. Sampling proceeds in rounds and stops once the largest standard error
     is at most ``tolerance`` (after ``min_samples``) or ``max_samples`` is spent.
+    A permutation costs n + 1 evaluations of ``v``; a stratified round n (n + 2),
+    which suits games of up to a few hundred players (permutations go further:
+    1,000 players in benchmarks/bench_benefit.py).
 
     Parameters
     ----------

@@ -8,10 +8,10 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .._errors import ParameterError, UnknownMemberError
+from .._errors import ParameterError
 from ._bits import BLOCK_BITS, sum_over_members
 from ._core import in_core
-from ._game import Game, GameError, allocation_series
+from ._game import Game, GameError, allocation_series, check_players
 from ._shapley import shapley
 
 __all__ = ["banzhaf", "equal_split", "proportional_split", "nash_bargaining",
@@ -70,12 +70,7 @@ def _per_player(game: Game, weights: Any, what: str, nonnegative: bool = True) -
     if isinstance(weights, Mapping):
         weights = pd.Series(dict(weights), dtype=float)
     if isinstance(weights, pd.Series):
-        unknown = [p for p in weights.index if p not in game._position]
-        if unknown:
-            raise UnknownMemberError(f"{what} names {unknown[0]!r}, which is not a player")
-        missing = [p for p in game.players if p not in weights.index]
-        if missing:
-            raise GameError(f"{what} has no value for player {missing[0]!r}")
+        check_players(game, weights.index, f"{what} names", f"{what} has no value for player")
         weights = weights.reindex(list(game.players))
     w = np.asarray(weights, dtype=float).reshape(-1)
     if w.shape != (game.n,):
@@ -176,12 +171,7 @@ def modified_shapley(game: Game, factors: pd.DataFrame, weights: Any = None, *,
     if not isinstance(factors, pd.DataFrame) or factors.shape[1] == 0:
         raise ParameterError("factors must be a DataFrame indexed by player with at least one "
                              "factor column")
-    unknown = [p for p in factors.index if p not in game._position]
-    if unknown:
-        raise UnknownMemberError(f"factors name {unknown[0]!r}, which is not a player")
-    missing = [p for p in game.players if p not in factors.index]
-    if missing:
-        raise GameError(f"factors have no row for player {missing[0]!r}")
+    check_players(game, factors.index, "factors name", "factors have no row for player")
     f = factors.reindex(list(game.players)).apply(pd.to_numeric, errors="coerce")
     values = f.to_numpy(dtype=float)
     if not np.all(np.isfinite(values)) or np.any(values < 0):
