@@ -1,48 +1,68 @@
-"""Benchmark ecosystem.benefit against coopgame-py (Rust) and plain itertools code.
+"""Benchmark ecosystem.benefit against coopgame-py (Rust) and plain itertools / networkx code.
 
-Run: python benchmarks/bench_benefit.py   (needs `pip install coopgame-py`, import name
-`coopgame`; about 2 minutes). Prints one table: time of ecobelt, of the baseline, and
-their ratio (baseline / ecobelt, so > 1 means ecobelt is faster). Baselines marked
-"extrapolated" were timed on a sample of coalitions and scaled to all of them.
+Run: python benchmarks/bench_benefit.py   (needs coopgame-py, import name `coopgame`, in the
+benchmark environment only: `pip install coopgame-py`, or `pip install --target DIR
+coopgame-py` and PYTHONPATH=DIR; about 4 minutes on the 2-core machine). Every row times
+ecobelt and its baseline in this process, wall and CPU seconds (time.process_time), best of
+a few runs, and prints the ratio baseline / ecobelt (> 1: ecobelt is faster). Baselines
+marked "extrapolated" were timed on a sample of coalitions and scaled to all of them.
+Results are checked against the baseline before they are timed. The kernels use
+elementwise numpy (no BLAS products), so BLAS threads are left as they are.
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
+import os
+import platform
+import resource
 import time
 
 import networkx as nx
 import numpy as np
+import scipy
 import scipy.sparse as sp
 
 import coopgame
 
 from ecosystem import Ecosystem
-from ecosystem.benefit import (Game, myerson, nucleolus, owen, shapley, shapley_estimate,
-                               surplus_game, surplus_routes, synergy_game)
-from ecosystem.benefit._bits import subset_sum
+from ecosystem.benefit import (Game, banzhaf, least_core, myerson, nucleolus, owen, shapley,
+                               shapley_estimate, surplus_game, surplus_routes, synergy_game)
+from ecosystem.benefit._bits import popcount, subset_sum, zeta_subsets
 
 ROWS = []
 
 
 def timed(fn, repeat=3):
-    best = math.inf
+    """Best wall time of ``repeat`` runs, the CPU time of that run, and the result."""
+    best = (math.inf, math.inf)
+    out = None
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         out = fn()
-        best = min(best, time.perf_counter() - start)
+        run = (time.perf_counter() - wall, time.process_time() - cpu)
+        best = min(best, run)
     return best, out
 
 
-def record(task, ours, baseline_name, theirs, note=""):
-    ratio = theirs / ours if theirs and ours else float("nan")
-    ROWS.append((task, ours, baseline_name, theirs, ratio, note))
-    print(f"{task:<46} ecobelt {ours:9.4f}s  {baseline_name:<22} "
-          f"{theirs if theirs is not None else float('nan'):9.4f}s  ratio {ratio:8.1f}  {note}",
-          flush=True)
+def record(task, ours, baseline_name="(none)", theirs=None, note=""):
+    ROWS.append((task, ours, baseline_name, theirs, note))
+    ratio = "" if theirs is None else (f"ratio {theirs[0] / ours[0]:8.2f} wall "
+                                       f"{theirs[1] / max(ours[1], 1e-6):8.2f} cpu")
+    base = "" if theirs is None else f"{theirs[0]:9.4f}s ({theirs[1]:.4f} cpu)"
+    print(f"{task:<52} ecobelt {ours[0]:8.4f}s ({ours[1]:.4f} cpu)  {baseline_name:<24} "
+          f"{base} {ratio}  {note}", flush=True)
 
 
+def random_table(n, seed=0):
+    values = np.random.default_rng(seed).random(1 << n)
+    values[0] = 0.0
+    return values
+
+
+# ------------------------------------------------------------------ exact values
 def itertools_shapley(values, n):
     """Plain Python: sum over coalitions without i of w(|S|) (v(S + i) - v(S))."""
     weight = [math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) for s in range(n)]
@@ -56,13 +76,7 @@ def itertools_shapley(values, n):
     return phi
 
 
-def random_table(n, seed=0):
-    values = np.random.default_rng(seed).random(1 << n)
-    values[0] = 0.0
-    return values
-
-
-def bench_exact_shapley():
+def bench_exact_values():
     for n in (16, 20):
         values = random_table(n)
         game = Game(range(n), values)
@@ -72,40 +86,69 @@ def bench_exact_shapley():
         assert np.allclose(phi.to_numpy(), ref)
         record(f"exact Shapley from table, n={n}", ours, "coopgame.shapley", theirs)
         plain_values = values.tolist()
-        t_plain, ref2 = timed(lambda: itertools_shapley(plain_values, n), repeat=1)
+        slow, ref2 = timed(lambda: itertools_shapley(plain_values, n), repeat=1)
         assert np.allclose(phi.to_numpy(), ref2)
-        record(f"exact Shapley from table, n={n}", ours, "itertools", t_plain)
+        record(f"exact Shapley from table, n={n}", ours, "itertools", slow)
+        ours, beta = timed(lambda: banzhaf(game))
+        theirs, ref = timed(lambda: coopgame.banzhaf(cg))
+        assert np.allclose(beta.to_numpy(), ref)
+        record(f"Banzhaf from table, n={n}", ours, "coopgame.banzhaf", theirs)
     for n in (24, 26):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         values = random_table(n, seed=1)
         game = Game(range(n), values)
-        ours, phi = timed(lambda: shapley(game), repeat=1)
+        ours, phi = timed(lambda: shapley(game), repeat=2)
         assert abs(phi.sum() - values[-1]) < 1e-6
-        record(f"exact Shapley from table, n={n} ({values.nbytes >> 20} MiB)", ours,
-               "(none)", None)
+        peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) >> 10
+        record(f"exact Shapley from table, n={n} ({values.nbytes >> 20} MiB table)", ours,
+               note=f"peak RSS growth {peak} MiB (table included)")
         del game, values
 
 
-def bench_nucleolus():
-    rng = np.random.default_rng(3)
-    n = 16
+# ------------------------------------------------------------------ nucleolus, least core
+def nucleolus_games(n=16, seed=3):
+    rng = np.random.default_rng(seed)
+    size = popcount(np.arange(1 << n, dtype=np.int64)).astype(float)
     w = rng.random(n) * 10
-    square = subset_sum(w) ** 2 / 10  # convex: supermodular, many excess levels
     unanimity = np.zeros(1 << n)
     unanimity[rng.integers(1, 1 << n, 300)] = rng.random(300)
-    from ecosystem.benefit._bits import zeta_subsets
-    unanimity = zeta_subsets(unanimity, n) + subset_sum(w)  # convex: sum of unanimity games
-    for label, values in (("convex (w(S)^2)", square), ("convex (unanimity sum)", unanimity)):
-        game = Game(range(n), values)
+    unanimity = zeta_subsets(unanimity, n) + subset_sum(w)
+    random = rng.random(1 << n) * size
+    random[0], random[-1] = 0.0, n  # v(N) = n: imputations exist
+    votes = rng.integers(1, 10, n).astype(float)
+    claims = rng.integers(1, 100, n).astype(float)
+    left = subset_sum(np.r_[np.ones(7), np.zeros(n - 7)])
+    return {"convex w(S)^2": subset_sum(w) ** 2 / 10,
+            "convex unanimity sum": unanimity,
+            "random v(S) ~ U(0, |S|)": random,
+            "weighted voting (quota half)": (subset_sum(votes) >= votes.sum() / 2) * 1.0,
+            "bankruptcy, estate 40% of claims": np.maximum(
+                0.0, 0.4 * claims.sum() - (claims.sum() - subset_sum(claims))),
+            "glove market 7 left / 9 right": np.minimum(left, size - left)}
+
+
+def bench_nucleolus():
+    for label, values in nucleolus_games().items():
+        game = Game(range(16), values)
         ours, x = timed(lambda: nucleolus(game), repeat=2)
         cg = coopgame.Game(values[1:].tolist())
         theirs, ref = timed(lambda: coopgame.nucleolus(cg)["allocation"], repeat=2)
-        assert np.allclose(x.to_numpy(), ref, atol=1e-6), (x.to_numpy(), ref)
+        assert np.allclose(x.to_numpy(), ref, atol=1e-6), (label, x.to_numpy(), ref)
         record(f"nucleolus n=16 {label}", ours, "coopgame.nucleolus", theirs,
                f"{len(x.attrs['levels'])} LP levels, Kohlberg-checked")
+    values = nucleolus_games()["random v(S) ~ U(0, |S|)"]
+    game = Game(range(16), values)
+    ours, lc = timed(lambda: least_core(game, imputations=True))
+    cg = coopgame.Game(values[1:].tolist())
+    theirs, ref = timed(lambda: coopgame.least_core(cg))
+    reference = ref["epsilon"] if isinstance(ref, dict) else ref[0]
+    assert abs(lc.epsilon - reference) < 1e-6, (lc.epsilon, ref)
+    record("least core over imputations, n=16 random", ours, "coopgame.least_core", theirs)
 
 
+# ------------------------------------------------------------------ graph games
 def chain_ecosystem(n_members, seed=0):
-    """Suppliers -> cross-border firms -> platforms/carriers -> 2 markets, n members."""
+    """Suppliers -> cross-border firms -> platforms/carriers -> markets, n members."""
     rng = np.random.default_rng(seed)
     eco = Ecosystem("bench")
     tiers = {"supplier": n_members * 2 // 5, "cbec_enterprise": n_members // 5,
@@ -129,46 +172,88 @@ def chain_ecosystem(n_members, seed=0):
     return eco
 
 
-def bench_graph_tables():
+def networkx_max_flow_value(eco, coalition, margin):
+    """One coalition's max-flow surplus with networkx (every route here is profitable).
+    Costs go in as integer cents: networkx's network simplex needs integer weights."""
+    graph = nx.DiGraph()
+    for u, v, _, d in eco.links(flow="logistics", data=True):
+        if u in coalition and v in coalition:
+            graph.add_edge(u, v, capacity=d.get("capacity", d["volume"]),
+                           weight=round(100 * d.get("unit_cost", 0.0)))
+    for m in coalition:
+        role = eco.member(m)["role"]
+        if role == "supplier" and m in graph:
+            graph.add_edge("source", m)
+        if role == "market" and m in graph:
+            graph.add_edge(m, "sink")
+    if "source" not in graph or "sink" not in graph:
+        return 0.0
+    flow = nx.max_flow_min_cost(graph, "source", "sink")
+    return margin * sum(flow["source"].values()) - nx.cost_of_flow(graph, flow) / 100
+
+
+def bench_graph_games():
     eco = chain_ecosystem(20)
     n = len(eco)
+    members = eco.members()
+    sample = np.random.default_rng(0).integers(0, 1 << n, 20_000)
     ours, game = timed(lambda: synergy_game(eco))
     graph = nx.Graph()
-    graph.add_nodes_from(eco.members())
+    graph.add_nodes_from(members)
     for u, v, _, d in eco.links(data=True):
         w = graph.edges[u, v]["weight"] if graph.has_edge(u, v) else 0.0
         graph.add_edge(u, v, weight=w + d["volume"])
-    members = eco.members()
-    sample = np.random.default_rng(0).integers(0, 1 << n, 20_000)
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for mask in sample:  # the baseline: one networkx call per coalition
         graph.subgraph([members[i] for i in range(n) if mask >> i & 1]).size(weight="weight")
-    per = (time.perf_counter() - start) / len(sample)
-    record("synergy game table, n=20 (all 2^20 coalitions)", ours,
-           "networkx per coalition", per * (1 << n), "extrapolated from 20,000")
+    scale = (1 << n) / len(sample)
+    record("synergy game table, n=20 (all 2^20 coalitions)", ours, "networkx per coalition",
+           ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
+           "extrapolated from 20,000")
     routes = surplus_routes(eco, margin=2.0)
     ours, game = timed(lambda: surplus_game(eco, margin=2.0))
     route_sets = [(frozenset(p), v) for p, v in zip(routes["path"], routes["value"])]
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for mask in sample[:5000]:  # the baseline: test every route against each coalition
         coalition = {members[i] for i in range(n) if mask >> i & 1}
         sum(v for p, v in route_sets if p <= coalition)
-    per = (time.perf_counter() - start) / 5000
+    scale = (1 << n) / 5000
     record(f"surplus game table, n=20 ({len(routes)} routes)", ours,
-           "itertools per coalition", per * (1 << n), "extrapolated from 5,000")
-    ours, phi = timed(lambda: myerson(game, eco, flow="logistics"), repeat=1)
+           "itertools per coalition",
+           ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
+           "extrapolated from 5,000")
+    for size in (12, 16):
+        small = chain_ecosystem(size)
+        ours, flow_game = timed(lambda: surplus_game(small, margin=2.0, routing="max_flow"),
+                                repeat=1)
+        names = small.members()
+        picks = np.random.default_rng(1).integers(0, 1 << size, 200)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for mask in picks:  # the baseline: one networkx min-cost max-flow per coalition
+            coalition = {names[i] for i in range(size) if mask >> i & 1}
+            expected = networkx_max_flow_value(small, coalition, 2.0)
+            assert abs(flow_game.values[mask] - expected) < 1e-6, (coalition, expected)
+        scale = (1 << size) / len(picks)
+        record(f"max-flow surplus table, n={size}", ours, "networkx per coalition",
+               ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
+               "extrapolated from 200 (values checked)")
+    ours, phi = timed(lambda: myerson(game, eco, flow="logistics"), repeat=2)
     edges = [(members.index(u), members.index(v)) for u, v, _ in eco.links(flow="logistics")]
     cg = coopgame.Game(game.values[1:].tolist())
-    theirs, ref = timed(lambda: coopgame.myerson(cg, edges), repeat=1)
+    theirs, ref = timed(lambda: coopgame.myerson(cg, edges), repeat=2)
     assert np.allclose(phi.to_numpy(), ref, atol=1e-8)
     record("Myerson value, surplus game n=20", ours, "coopgame.myerson", theirs)
-    unions = [list(range(k, min(k + 4, n))) for k in range(0, n, 4)]
-    ours, phi = timed(lambda: owen(game, [[members[i] for i in u] for u in unions]))
-    theirs, ref = timed(lambda: coopgame.owen(cg, unions))
-    assert np.allclose(phi.to_numpy(), ref, atol=1e-8)
-    record("Owen value, n=20, 5 unions of 4", ours, "coopgame.owen", theirs)
+    for sizes in ((4, 4, 4, 4, 4), (16, 4)):
+        bounds = np.cumsum((0,) + sizes)
+        unions = [list(range(a, b)) for a, b in zip(bounds, bounds[1:])]
+        ours, phi = timed(lambda: owen(game, [[members[i] for i in u] for u in unions]))
+        theirs, ref = timed(lambda: coopgame.owen(cg, unions))
+        assert np.allclose(phi.to_numpy(), ref, atol=1e-8)
+        record(f"Owen value, n=20, unions of {'+'.join(map(str, sizes))}", ours,
+               "coopgame.owen", theirs)
 
 
+# ------------------------------------------------------------------ sampling
 def bench_sampling():
     n = 1000
     rng = np.random.default_rng(7)
@@ -181,53 +266,59 @@ def bench_sampling():
 
     game = Game.from_function(range(n), v, vectorized=True, exact=False)
     exact = weight.sum(axis=1) / 2  # closed form: half the incident weights
-    start = time.perf_counter()
-    est = shapley_estimate(game, "permutation", tolerance=0.1, max_samples=400, seed=0)
-    ours = time.perf_counter() - start
+    ours, est = timed(lambda: shapley_estimate(game, "permutation", tolerance=0.1,
+                                               max_samples=400, seed=0), repeat=1)
     within = np.mean(np.abs(est.value.to_numpy() - exact) <= 3 * est.stderr.to_numpy() + 1e-12)
-    per_perm = ours / est.samples
     fn = coopgame.FunctionGame(n, lambda s: float(v(np.isin(np.arange(n), s)[None, :])[0]))
-    start = time.perf_counter()
-    coopgame.shapley_sampling(fn, 3, seed=0)
-    theirs_per = (time.perf_counter() - start) / 3
+    per, _ = timed(lambda: coopgame.shapley_sampling(fn, 3, seed=0), repeat=1)
     record(f"sampled Shapley, n=1000 synergy, {est.samples} perms", ours,
-           "coopgame FunctionGame", theirs_per * est.samples,
-           f"max stderr {est.stderr.max():.3f}, {within:.0%} within 3 s.e.; baseline "
-           "extrapolated from 3 perms")
+           "coopgame FunctionGame", (per[0] / 3 * est.samples, per[1] / 3 * est.samples),
+           f"max stderr {est.stderr.max():.3f}, {within:.0%} within 3 s.e. of the closed "
+           "form; baseline extrapolated from 3 perms")
     quota_weights = rng.integers(1, 100, n).astype(float)
     quota = quota_weights.sum() / 2
     voting = Game.from_function(range(n), lambda m: ((m * quota_weights).sum(axis=1) >= quota)
                                 .astype(float), vectorized=True, exact=False)
-    start = time.perf_counter()
-    vote = shapley_estimate(voting, "permutation", tolerance=2e-4, max_samples=3000, seed=0)
-    ours = time.perf_counter() - start
+    ours, vote = timed(lambda: shapley_estimate(voting, "permutation", tolerance=2e-4,
+                                                max_samples=3000, seed=0), repeat=1)
     fn = coopgame.FunctionGame(n, lambda s: float(quota_weights[list(s)].sum() >= quota))
-    start = time.perf_counter()
-    coopgame.shapley_sampling(fn, 3, seed=0)
-    theirs_per = (time.perf_counter() - start) / 3
+    per, _ = timed(lambda: coopgame.shapley_sampling(fn, 3, seed=0), repeat=1)
     record(f"sampled Shapley, n=1000 weighted voting, {vote.samples} perms", ours,
-           "coopgame FunctionGame", theirs_per * vote.samples,
+           "coopgame FunctionGame", (per[0] / 3 * vote.samples, per[1] / 3 * vote.samples),
            f"max stderr {vote.stderr.max():.2e}, sum {vote.value.sum():.3f}; baseline "
            "extrapolated from 3 perms")
     n = 60
     small = Game.from_function(range(n), lambda m: v(np.pad(m, ((0, 0), (0, 1000 - n)))),
                                vectorized=True, exact=False)
-    start = time.perf_counter()
-    strat = shapley_estimate(small, "stratified", tolerance=0.01, max_samples=200, seed=0)
-    record(f"stratified Shapley, n=60, {strat.samples} per size",
-           time.perf_counter() - start, "(none)", None,
-           f"max stderr {strat.stderr.max():.4f}")
+    ours, strat = timed(lambda: shapley_estimate(small, "stratified", tolerance=0.01,
+                                                 max_samples=200, seed=0), repeat=1)
+    record(f"stratified Shapley, n=60, {strat.samples} per size", ours,
+           note=f"max stderr {strat.stderr.max():.4f}")
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB; Python "
+            f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+            f"networkx {nx.__version__}, coopgame-py "
+            f"{getattr(coopgame, '__version__', '0.3.0 (pip)')}")
 
 
 if __name__ == "__main__":
-    print("ecosystem.benefit benchmark (ratio = baseline time / ecobelt time)")
-    bench_exact_shapley()
+    print(f"ecosystem.benefit benchmark, {datetime.date.today()}; {machine()}")
+    load_start = os.getloadavg()
+    print(f"load average at start: {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}")
+    bench_exact_values()
     bench_nucleolus()
-    bench_graph_tables()
+    bench_graph_games()
     bench_sampling()
-    print("\n| task | ecobelt (s) | baseline | baseline (s) | ratio | note |")
+    load_end = os.getloadavg()
+    print(f"load average at end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
+    print("\n| task | ecobelt s wall (CPU) | baseline | baseline s wall (CPU) | "
+          "baseline / ecobelt wall (CPU) | note |")
     print("|---|---|---|---|---|---|")
-    for task, ours, name, theirs, ratio, note in ROWS:
-        theirs_text = "" if theirs is None else f"{theirs:.4g}"
-        ratio_text = "" if theirs is None else f"{ratio:.3g}"
-        print(f"| {task} | {ours:.4g} | {name} | {theirs_text} | {ratio_text} | {note} |")
+    for task, ours, name, theirs, note in ROWS:
+        base = "-" if theirs is None else f"{theirs[0]:.4g} ({theirs[1]:.4g})"
+        ratio = "-" if theirs is None else (f"{theirs[0] / ours[0]:.3g} "
+                                            f"({theirs[1] / max(ours[1], 1e-6):.3g})")
+        print(f"| {task} | {ours[0]:.4g} ({ours[1]:.4g}) | {name} | {base} | {ratio} | {note} |")

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ecosystem.benefit import (Game, banzhaf, in_core, kohlberg, least_core, myerson, nucleolus,
-                               owen, shapley)
+                               owen, shapley, shapley_estimate)
 
 SETTINGS = settings(max_examples=50, deadline=None)
 VALUES = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
@@ -30,6 +30,14 @@ def swap_bits(masks, i, j):
 @given(games())
 def test_efficiency(game):
     assert shapley(game).sum() == pytest.approx(game.grand_value, abs=1e-9)
+
+
+@SETTINGS
+@given(games(), st.integers(0, 2 ** 32 - 1))
+def test_permutation_estimate_is_efficient(game, seed):
+    """Every sampled order's marginal contributions add up to v(N), so the estimate does."""
+    est = shapley_estimate(game, "permutation", max_samples=12, seed=seed)
+    assert est.value.sum() == pytest.approx(game.grand_value, abs=1e-8)
 
 
 @SETTINGS
