@@ -249,3 +249,21 @@ def test_from_dict_conflicting_keys_and_non_string_players():
     weights = np.array([2, 1, 1])  # numpy comparisons return numpy bools
     voting = Game.from_function(range(3), lambda s: weights[list(s)].sum() >= 3)
     assert voting(0) == 0.0 and voting([0, 1]) == 1.0  # one player by name, or a list
+
+
+def test_one_player_game_every_method():
+    """A lone player gets v(N) from every rule; its report has no coalition to name."""
+    import networkx as nx
+
+    from ecosystem.benefit import (equal_split, kohlberg, least_core, modified_shapley, myerson,
+                                   nash_bargaining, owen, proportional_split)
+    game = Game.from_dict({"a": 3.0})
+    for rule in (shapley, banzhaf, nucleolus, equal_split, proportional_split, nash_bargaining):
+        assert rule(game).tolist() == [3.0]
+    assert owen(game, [["a"]]).tolist() == [3.0]
+    assert myerson(game, nx.empty_graph(["a"])).tolist() == [3.0]
+    assert modified_shapley(game, pd.DataFrame({"risk": [1.0]}, index=["a"])).tolist() == [3.0]
+    assert least_core(game).epsilon == 0 and kohlberg(game, [3.0])
+    report = stability(game, [3.0])
+    assert report.in_core and report.most_dissatisfied is None
+    assert "most dissatisfied" not in str(report) and "in the core: yes" in str(report)

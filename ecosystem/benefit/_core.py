@@ -103,7 +103,9 @@ def least_core(game: Game, imputations: bool = False) -> LeastCore:
                                   np.array([table[full]]), bound_players,
                                   table[singles[bound_players]],
                                   np.concatenate([singles, full ^ singles]), tol, center=center)
-    return LeastCore(float(result.level), allocation_series(game, result.x, "least_core"))
+    # + 0.0 turns the solver's -0.0 into 0.0
+    return LeastCore(float(result.level) + 0.0,
+                     allocation_series(game, result.x + 0.0, "least_core"))
 
 
 def core_nonempty(game: Game) -> bool:

@@ -147,7 +147,7 @@ def nucleolus(game: Game, imputations: bool = True, verify: bool = True) -> pd.S
     if span.rank == n:
         rows = bool_from_masks(np.array(fixed), n).astype(float)
         x = np.linalg.lstsq(rows, np.array(fixed_rhs), rcond=None)[0]
-    out = allocation_series(game, x, "nucleolus")
+    out = allocation_series(game, x + 0.0, "nucleolus")  # no -0.0
     out.attrs["levels"] = levels
     if verify and not kohlberg(game, out, imputations=imputations):
         raise SolverError("the nucleolus LPs returned an allocation that fails the Kohlberg "

@@ -63,6 +63,7 @@ class StabilityReport:
                                                  + " below stand-alone)")]
         if self.in_core is not None:
             lines.append(f"  in the core: {'yes' if self.in_core else 'no'}")
+        if self.most_dissatisfied is not None:  # a lone player has no proper coalition
             members = ", ".join(map(str, self.most_dissatisfied))
             lines.append(f"  most dissatisfied coalition: {{{members}}} with excess "
                          f"{self.max_excess:.6g}")

@@ -93,7 +93,9 @@ def proportional_split(game: Game, weights: Any = None) -> pd.Series:
     if np.any(w < 0):
         raise GameError("stand-alone values are negative; give proportional_split weights")
     if w.sum() <= 0:
-        raise GameError("the weights add up to 0; give positive weights")
+        raise GameError("the weights add up to 0; give positive weights" if weights is not None
+                        else "the stand-alone values add up to 0; give proportional_split "
+                        "weights")
     return allocation_series(game, game.grand_value * w / w.sum(), "proportional")
 
 
