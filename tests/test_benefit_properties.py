@@ -126,3 +126,24 @@ def test_kohlberg_rejects_every_other_allocation(game, data):
         shift = np.zeros(game.n)
         shift[0], shift[1] = 1e-3, -1e-3
     assert not kohlberg(game, x + shift, imputations=False, tol=1e-7)
+
+
+@SETTINGS
+@given(games(min_players=2, max_players=5))
+def test_nucleolus_is_an_imputation_in_the_least_core(game):
+    """Over imputations (Schmeidler 1969): x is an imputation whose largest excess is the
+    least-core epsilon over imputations, it lies in the core whenever the core has a
+    point, and it passes Kohlberg's criterion with the singleton completion."""
+    values = game.values.copy()
+    singles = 1 << np.arange(game.n)
+    values[-1] = max(values[-1], values[singles].sum())  # imputations exist
+    game = Game(game.players, values)
+    x = nucleolus(game)
+    assert x.sum() == pytest.approx(values[-1], abs=1e-7)
+    assert np.all(x.to_numpy() >= values[singles] - 1e-7)
+    assert kohlberg(game, x, tol=1e-6)
+    excess = values - game.coalition_sums(x.to_numpy())
+    assert excess[1:-1].max() == pytest.approx(least_core(game, imputations=True).epsilon,
+                                               abs=1e-6)
+    if least_core(game).epsilon <= -1e-7:
+        assert in_core(game, x, tol=1e-7)
