@@ -31,7 +31,7 @@ def _inbound(eco, member, flow):
 def _supply(eco, rule, member, capacity):
     links = _inbound(eco, member, rule.flow.value)
     if isinstance(rule, MinProviders):
-        return sum(1 for source, _ in links if capacity[source] > 0
+        return sum(1 for source, volume in links if capacity[source] > 0 and volume > 0
                    and (rule.providers is None
                         or eco.graph.nodes[source]["role"] in rule.providers))
     return sum(volume * capacity[source] for source, volume in links)
@@ -286,7 +286,8 @@ def ecosystems(draw):
     n = draw(st.integers(2, 7))
     roles = draw(st.lists(st.sampled_from(ROLES), min_size=n, max_size=n))
     links = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
-                                    st.sampled_from(FLOWS), st.floats(0.1, 10.0)),
+                                    st.sampled_from(FLOWS),
+                                    st.just(0.0) | st.floats(0.1, 10.0)),
                           max_size=4 * n, unique_by=lambda link: link[:3]))
     eco = Ecosystem()
     eco.add_members_from(pd.DataFrame({"id": [f"x{i}" for i in range(n)], "role": roles}))

@@ -44,7 +44,9 @@ class FlowLevels:
     rings, roles : numpy.ndarray
         Each member's ring and role, in member order.
     spectral_bound : float
-        An upper bound on the spectral radius of the operator (NaN for a trajectory step).
+        The spectral radius of the operator, or the upper bound below 1 that
+        proved a steady state exists (see :func:`spectral_radius`); NaN for a
+        trajectory step.
     """
 
     levels: pd.DataFrame
@@ -161,6 +163,8 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
     Returns
     -------
     FlowTrajectory
+        All T + 1 snapshots: ``32 n (T + 1)`` bytes (100 steps of a
+        100,000-member ecosystem: 320 MB).
 
     Raises
     ------

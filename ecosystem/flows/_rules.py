@@ -87,6 +87,10 @@ class Rule:
                              "nothing; use MinProviders or MinInboundShare (or a subclass "
                              "that defines _compile)")
 
+    def _inbound(self, layers: Layers) -> sp.csr_array:
+        """Row i: the volume each member sends to i in this rule's flow."""
+        return sp.csr_array(layers.volume[FLOWS.index(self.flow.value)].T)
+
     def _scope(self) -> str:
         parts = []
         if self.roles is not None:
@@ -107,6 +111,9 @@ def _check_roles(roles: Iterable[str], known_roles: Iterable[str]) -> None:
 @dataclass(frozen=True)
 class MinProviders(Rule):
     """A member needs ``minimum`` surviving in-neighbours in ``flow``.
+
+    A provider is a member with a link of positive volume to it in ``flow``;
+    a member whose capacity is only cut still counts.
 
     Parameters
     ----------
@@ -141,9 +148,10 @@ class MinProviders(Rule):
 
     def _compile(self, layers: Layers, known_roles: Iterable[str]
                  ) -> tuple[sp.csr_array, np.ndarray, np.ndarray, bool]:
-        inbound = sp.csr_array(layers.volume[FLOWS.index(self.flow.value)].T)
-        pattern = sp.csr_array((np.ones(inbound.nnz), inbound.indices, inbound.indptr),
-                               shape=inbound.shape)
+        inbound = self._inbound(layers)
+        pattern = sp.csr_array(((inbound.data > 0).astype(float), inbound.indices,
+                                inbound.indptr), shape=inbound.shape)
+        pattern.eliminate_zeros()
         if self.providers is not None:
             _check_roles(self.providers, known_roles)
             keep = np.isin(layers.roles, self.providers).astype(float)
@@ -181,7 +189,7 @@ class MinInboundShare(Rule):
 
     def _compile(self, layers: Layers, known_roles: Iterable[str]
                  ) -> tuple[sp.csr_array, np.ndarray, np.ndarray, bool]:
-        inbound = sp.csr_array(layers.volume[FLOWS.index(self.flow.value)].T)
+        inbound = self._inbound(layers)
         before = inbound @ np.ones(layers.n)
         active = self._selects(layers, known_roles) & (before > 0)
         # a relative tolerance keeps an untouched member from failing on rounding
