@@ -6,8 +6,9 @@ then ``nx.to_scipy_sparse_array`` of each flow's edge view.
 
 Every (implementation, size) runs in a fresh subprocess so that its peak
 resident memory (``resource.getrusage``, growth over the process after
-imports) is its own. Set ``ECOBELT_BENCH_TABLES=path/to/tables.py`` to time a
-candidate replacement of ``ecosystem/tables.py``. Run: ``python benchmarks/bench_build.py [--sizes 1000 10000 100000]``.
+imports) is its own. The load average is printed before and after: on a shared
+machine wall times can be a multiple of the CPU times.
+Run: ``python benchmarks/bench_build.py [--sizes 1000 10000 100000]``.
 """
 
 from __future__ import annotations
@@ -35,17 +36,6 @@ def _child(impl: str, target: int, seed: int) -> dict:
     from networks import industrial_belt
     from networks.belt import _belt_tables
 
-    if os.environ.get("ECOBELT_BENCH_TABLES"):  # measure a proposed ecosystem/tables.py
-        import importlib.util
-
-        import ecosystem.tables as tables
-        spec = importlib.util.spec_from_file_location("ecosystem._tables_candidate",
-                                                      os.environ["ECOBELT_BENCH_TABLES"])
-        candidate = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = candidate
-        spec.loader.exec_module(candidate)
-        tables.add_members_from_frame = candidate.add_members_from_frame
-        tables.add_links_from_frame = candidate.add_links_from_frame
     n_firms = round(target / MEMBERS_PER_FIRM)
     flows = [f.value for f in Flow]
     before = _peak_mib()
@@ -94,6 +84,7 @@ def main() -> None:
                               "--seed", str(args.seed)], check=True, capture_output=True, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
+    print("load average %.1f %.1f %.1f" % os.getloadavg())
     print("wall-clock seconds, CPU seconds in brackets (the machine may be shared); "
           "peak MiB = growth of peak RSS")
     print(f"{'members':>8} {'links':>9} | {'ecobelt build':>15} {'adjacency':>13} {'peak MiB':>8} | "
@@ -109,6 +100,7 @@ def main() -> None:
               f"{cell(base, 'adjacency'):>13} {base['peak_mib']:>8.0f} | "
               f"{base['total_s'] / ours['total_s']:5.2f}x ({base['total_cpu'] / ours['total_cpu']:4.2f}x)",
               flush=True)
+    print("load average %.1f %.1f %.1f" % os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -78,7 +78,9 @@ class Ecosystem:
 
     def __init__(self, name: str = "", *, description: str = "",
                  roles: Mapping[str, Ring | str] | None = None, **attributes: Any):
-        self.graph = nx.MultiDiGraph(name=name, description=description, **attributes)
+        self.graph = nx.MultiDiGraph()
+        # not as keywords of MultiDiGraph: an attribute may be called anything
+        self.graph.graph.update(name=name, description=description, **attributes)
         self._custom_roles: dict[str, Ring] = {}
         for role, ring in (roles or {}).items():
             self.register_role(role, ring)
@@ -300,7 +302,22 @@ class Ecosystem:
         Returns a DataFrame indexed by ``(kind, name)`` with the columns
         ``members``, ``links`` (links leaving members of that ring or role, or
         links of that flow) and ``volume`` (their total volume; links without a
-        volume count as 0 here).
+        volume, or whose volume is not a number, count as 0 here). Rings and
+        flows come in their fixed order, roles by name.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_member("m1", "manufacturer")
+        >>> eco.add_member("lg", "logistics")
+        >>> eco.link("lg", "m1", "logistics", volume=5.0)
+        >>> eco.link("m1", "lg", "capital", volume=2.0)
+        >>> eco.summary().loc["ring"]
+                  members  links  volume
+        name
+        core            1      1     2.0
+        sub_core        1      1     5.0
+        outer           0      0     0.0
         """
         from ._inspect import summary
         return summary(self)

@@ -21,13 +21,13 @@ object so that ``3`` does not come back as ``3.0``.
 from __future__ import annotations
 
 from collections import deque
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ._errors import ParameterError, SpecError
+from ._errors import ParameterError, SpecError, ValidationError
 from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem
 
 if TYPE_CHECKING:
@@ -35,32 +35,37 @@ if TYPE_CHECKING:
 
 __all__ = ["to_pandas", "add_members_from_frame", "add_links_from_frame"]
 
-_MISSING = object()
 _FLOW_INDEX = pd.Index([f.value for f in Flow], dtype=object)
 _RING_INDEX = pd.Index([r.value for r in Ring], dtype=object)
 
 
-def _column(records: list[Mapping[str, Any]], key: str) -> pd.Series:
-    values = [r.get(key, _MISSING) for r in records]
-    present = [v for v in values if v is not _MISSING]
-    if len(present) == len(values):
+class _Missing:
+    """The value of an attribute a row does not have."""
+
+
+_MISSING = _Missing()
+
+
+def _column(records: list[dict[str, Any]], key: str) -> pd.Series:
+    values = list(map(dict.get, records, repeat(key), repeat(_MISSING)))
+    kinds = set(map(type, values))
+    if _Missing not in kinds:
         try:
             column = pd.Series(values)
         except (TypeError, ValueError):  # e.g. every value a list of equal length
             column = pd.Series(values, dtype=object)
         # pandas would turn mixed int/float into floats and Python objects into numpy ones
-        if column.dtype.kind in "fiub" and {type(v) for v in present} <= {float, int, bool}:
-            if len({type(v) for v in present}) == 1:
-                return column
+        if column.dtype.kind in "fiub" and len(kinds) == 1 and kinds <= {float, int, bool}:
+            return column
         return pd.Series(values, dtype=object)
-    if present and all(type(v) is float for v in present):
-        return pd.Series([np.nan if v is _MISSING else v for v in values], dtype=float)
-    return pd.Series([np.nan if v is _MISSING else v for v in values], dtype=object)
+    kinds.discard(_Missing)
+    filled = [np.nan if v is _MISSING else v for v in values]
+    return pd.Series(filled, dtype=float if kinds == {float} else object)
 
 
-def _frame(records: list[Mapping[str, Any]], leading: list[str], leading_values: list[list]
+def _frame(records: list[dict[str, Any]], leading: list[str], leading_values: list[list]
            ) -> pd.DataFrame:
-    keys = list(dict.fromkeys(k for r in records for k in r))
+    keys = list(dict.fromkeys(chain.from_iterable(records)))
     columns = {name: pd.Series(vals, dtype=object if not vals else None)
                for name, vals in zip(leading, leading_values)}
     for key in keys:
@@ -94,9 +99,20 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
     members = _frame(node_attrs, ["id", "role", "ring"],
                      [[m for m, _ in nodes], [d["role"] for _, d in nodes],
                       [d["ring"] for _, d in nodes]])
-    edges = list(eco.graph.edges(keys=True, data=True))
-    links = _frame([d for *_, d in edges], ["source", "target", "flow"],
-                   [[e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges]])
+    from ._bulk import link_structure
+    try:
+        structure = link_structure(eco.graph)
+    except ValidationError:  # a key that is not a flow: the table shows it as it is
+        edges = list(eco.graph.edges(keys=True, data=True))
+        ends = [[e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges]]
+        data = [d for *_, d in edges]
+    else:
+        member = structure.members.__getitem__
+        ends = [list(map(member, structure.source.tolist())),
+                list(map(member, structure.target.tolist())),
+                _FLOW_INDEX.to_numpy()[structure.flow].tolist()]
+        data = structure.data
+    links = _frame(data, ["source", "target", "flow"], ends)
     return members, links
 
 

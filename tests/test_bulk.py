@@ -151,6 +151,8 @@ def test_a_link_whose_key_is_not_a_flow_is_reported():
         eco.adjacency("capital")
     with pytest.raises(ValidationError, match="key 'money' is not a flow"):
         eco.summary()
+    assert eco.to_pandas()[1]["flow"].tolist() == ["money"]  # tables show it as it is
+    assert eco.problems() == ["link 'a' -> 'a': key 'money' is not a flow"]
 
 
 def test_a_weight_that_is_not_a_number_is_named():

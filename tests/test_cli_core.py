@@ -1,8 +1,12 @@
 """The core ``ecobelt`` subcommands: validate, info and convert. Errors print one line on
 stderr and exit with status 2, never a traceback."""
 
+import os
+import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -152,7 +156,12 @@ def test_ecobelt_validate_checks_after_loading(tmp_path, capsys):
     assert status == 2 and "node 'a'.ring: ring must be one of: core, sub_core, outer" in err
 
 
-@pytest.mark.parametrize("launcher", [["ecobelt"], [sys.executable, "-m", "ecosystem"]])
+# the console script of the Python running the tests, even when its folder is not on PATH
+ECOBELT = shutil.which("ecobelt", path=os.pathsep.join(
+    [str(Path(sys.executable).parent), os.environ.get("PATH", "")])) or "ecobelt"
+
+
+@pytest.mark.parametrize("launcher", [[ECOBELT], [sys.executable, "-m", "ecosystem"]])
 def test_console_script_and_module(spec, launcher):
     good = subprocess.run(launcher + ["validate", str(spec)], capture_output=True, text=True,
                           timeout=120)
@@ -172,3 +181,30 @@ def test_help_lists_the_core_commands(capsys):
     out = capsys.readouterr().out
     for command in ("validate", "info", "convert"):
         assert command in out
+
+
+# --------------------------------------------------------------- README and CI
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    """.ci/run installs from scratch and runs the README's second set-up command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)\n```", setup, re.S)
+    assert len(commands) == 2
+    install, test_command = commands[1].split(" && ")
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.startswith("#")]
+    assert ci[-1] == test_command
+    assert any(line.endswith(f"pip install -q -e {install.split()[-1]}") for line in ci)
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert blocks
+    monkeypatch.chdir(tmp_path)  # the example saves toy.yaml
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    assert load(tmp_path / "toy.yaml").members() == ["sockco", "shopx", "mall", "us", "express"]

@@ -262,10 +262,11 @@ def test_example_equals_its_builder(name):
     loaded, built = example(name), GENERATORS[name]()
     assert loaded == built
     # == takes 25 for 25.0: the types of the values must match too
-    assert [{k: type(v) for k, v in d.items()} for _, d in loaded.graph.nodes(data=True)] == \
-        [{k: type(v) for k, v in d.items()} for _, d in built.graph.nodes(data=True)]
-    assert [{k: type(v) for k, v in d.items()} for *_, d in loaded.graph.edges(keys=True, data=True)] \
-        == [{k: type(v) for k, v in d.items()} for *_, d in built.graph.edges(keys=True, data=True)]
+    def types(eco):
+        return ([{k: type(v) for k, v in d.items()} for _, d in eco.graph.nodes(data=True)],
+                [{k: type(v) for k, v in d.items()} for *_, d in eco.graph.edges(keys=True,
+                                                                                  data=True)])
+    assert types(loaded) == types(built)
     assert loaded.problems() == []
 
 
