@@ -52,7 +52,9 @@ def _kind(values: list[Any]) -> str:
         return "number"
     if len(kinds) != 1 or not kinds <= set(_SCALARS):
         return "json"
-    return "json" if str in kinds and any(_NOT_XML.search(v) for v in values) else "native"
+    # an empty string is an empty XML element, which older networkx readers skip
+    return "json" if str in kinds and any(not v or _NOT_XML.search(v) for v in values) \
+        else "native"
 
 
 def _json_text(value: Any) -> str:

@@ -3,6 +3,7 @@ value and what is allowed; the same rules for YAML, JSON, the CSV pair and Graph
 
 import json
 
+import pandas as pd
 import pytest
 
 from ecosystem import EcosystemError, SpecError
@@ -405,3 +406,50 @@ def test_from_pandas_errors_name_the_row():
     members.loc[1, "role"] = "wizard"
     with pytest.raises(SpecError, match=r"members\[1\]\.role: unknown role"):
         Ecosystem.from_pandas(members, links)
+
+
+MEMBERS = [{"id": "m1", "role": "manufacturer"}, {"id": "p1", "role": "platform"}]
+LINK = {"source": "m1", "target": "p1", "flow": "logistics"}
+
+
+@pytest.mark.parametrize("members, links, message", [
+    ([{"role": "market"}], [], r"members: the members table needs a 'id' column"),
+    ([{"id": 7, "role": "market"}], [], r"members\[0\]\.id: must be a non-empty string \(got 7\)"),
+    ([{"id": "", "role": "market"}], [], r"members\[0\]\.id: must be a non-empty string"),
+    ([{"id": "a", "role": "wizard"}], [], r"members\[0\]\.role: unknown role; register it"),
+    ([{"id": "a", "role": "market", "ring": "middle"}], [],
+     r"members\[0\]\.ring: ring must be one of: core, sub_core, outer \(got 'middle'\)"),
+    (MEMBERS + [{"id": "m1", "role": "market"}], [], r"members\[2\]\.id: duplicate member id"),
+    (MEMBERS, [{"target": "p1", "flow": "capital"}], r"links: the links table needs a 'source'"),
+    (MEMBERS, [{"source": "m1", "target": "p1"}], r"links: the links table needs a 'flow'"),
+    (MEMBERS, [{**LINK, "flow": "money"}], r"links\[0\]\.flow: flow must be one of: information"),
+    (MEMBERS, [LINK, {**LINK, "source": "x9"}],
+     r"links\[1\]\.source: no member with this id \(a dangling link\) \(got 'x9'\)"),
+    (MEMBERS, [LINK, LINK], r"links\[1\]: a second logistics link between the same two members"),
+    (MEMBERS, [{**LINK, "volume": -1.0}], r"links\[0\]\.volume: volume must be a finite number"),
+    (MEMBERS, [{**LINK, "volume": float("inf")}], r"links\[0\]\.volume: volume must be a finite"),
+    (MEMBERS, [{**LINK, "volume": True}], r"links\[0\]\.volume: volume must be .* \(got True\)"),
+    (MEMBERS, [{**LINK, "volume": "12"}], r"links\[0\]\.volume: volume must be .* \(got '12'\)"),
+    (MEMBERS, [{**LINK, "lead_time": 1.5}], r"links\[0\]\.lead_time: lead_time must be a whole"),
+    (MEMBERS, [{**LINK, "reliability": 1.5}], r"links\[0\]\.reliability: reliability must be"),
+])
+def test_table_errors(members, links, message):
+    """Every bad table names the row and column, as spec files do."""
+    from ecosystem import Ecosystem
+
+    for as_frames in (False, True):
+        tables = [pd.DataFrame(rows) for rows in (members, links)] if as_frames \
+            else (members, links)
+        with pytest.raises(SpecError, match=message):
+            Ecosystem.from_pandas(*tables)
+
+
+@pytest.mark.parametrize("table, message", [
+    (5, r"members: expected a DataFrame or a list of mappings, got int"),
+    ([{"id": "a", "role": "market"}, ["b", "market"]], r"members\[1\]: each row must be a mapping"),
+])
+def test_what_is_not_a_table(table, message):
+    from ecosystem import Ecosystem
+
+    with pytest.raises(SpecError, match=message):
+        Ecosystem().add_members_from(table)

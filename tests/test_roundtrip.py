@@ -9,6 +9,7 @@ attribute strings do not (they are JSON-encoded in XML when needed).
 """
 
 import os
+import re
 import tempfile
 
 import pytest
@@ -186,3 +187,17 @@ def test_graphml_from_networkx_loads(tmp_path):
     path = tmp_path / "plain.graphml"
     nx.write_graphml(eco.graph, path)
     assert load(path) == eco
+
+
+@pytest.mark.parametrize("extension", ["graphml", "gexf"])
+def test_empty_strings_are_not_empty_xml_elements(tmp_path, extension):
+    """networkx 3.2's GraphML reader skips an empty <data> element: empty strings go as JSON."""
+    eco = Ecosystem("blank")
+    eco.add_member("a", "supplier", note="")
+    eco.add_member("b", "market", note="")
+    eco.link("a", "b", "logistics", tag="")
+    path = tmp_path / f"blank.{extension}"
+    eco.save(path)
+    text = path.read_text(encoding="utf-8")
+    assert 'value=""' not in text and not re.search(r'<data key="\w+"\s*/>', text)
+    assert_same(load(path), eco)
