@@ -29,7 +29,8 @@ def proper_coalitions(n: int) -> np.ndarray:
 
 def excess_table(game: Game, x: np.ndarray) -> np.ndarray:
     """``e(S, x) = v(S) - x(S)`` for every coalition bitmask ``S``."""
-    return game.table("excesses") - game.coalition_sums(x)
+    sums = game.coalition_sums(x)
+    return np.subtract(game.table("excesses"), sums, out=sums)  # one table, not two
 
 
 def in_core(game: Game, allocation: Any, tol: float | None = None) -> bool:

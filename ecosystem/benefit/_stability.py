@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from ._bits import popcount
+from ._bits import bool_from_masks, popcount
 from ._core import default_tolerance, excess_table
 from ._game import Game, allocation_array, allocation_series
 
@@ -116,13 +116,15 @@ def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = Non
         return StabilityReport(series, gap, bool(np.all(shortfall <= tol)), members,
                                None if table is None else abs(gap) <= tol,
                                None, None, pd.DataFrame(columns=columns))
-    excess = excess_table(game, x)
-    excess[0] = excess[-1] = -np.inf
+    level = excess_table(game, x)
+    largest = float(np.max(level[1:-1]))
     # Excesses within about tol of each other tie (rounding noise must not pick the
     # coalition); ties go to the smallest coalition, a group that is easiest to form,
-    # then to the lowest bitmask.
-    level = np.round(excess / tol)
-    count = min(top, len(excess) - 2)
+    # then to the lowest bitmask. The table is turned into these levels in place (at
+    # 26 players it is 512 MiB); the few excesses reported are recomputed.
+    np.round(np.divide(level, tol, out=level), out=level)
+    level[0] = level[-1] = -np.inf
+    count = min(top, len(level) - 2)
     if count > 0:
         kth = np.partition(level, len(level) - count)[len(level) - count]
         candidates = np.flatnonzero(level >= kth)
@@ -130,14 +132,15 @@ def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = Non
         candidates = np.flatnonzero(level == level.max())
     candidates = candidates[np.lexsort((candidates, popcount(candidates), -level[candidates]))]
     best = candidates[:count]
+    allocated = (bool_from_masks(best, game.n) * x).sum(axis=1)
     frame = pd.DataFrame({"coalition": [game.label(m) for m in best],
                           "size": popcount(best).astype(int),
-                          "value": table[best], "allocated": table[best] - excess[best],
-                          "excess": excess[best]}, columns=columns)
+                          "value": table[best], "allocated": allocated,
+                          "excess": table[best] - allocated}, columns=columns)
     worst = int(candidates[0])
-    max_excess = float(excess[worst])
+    max_excess = float(table[worst] - x[game._members_of(worst)].sum())
     return StabilityReport(series, gap, bool(np.all(shortfall <= tol)), members,
-                           bool(abs(gap) <= tol and excess.max() <= tol), max_excess,
+                           bool(abs(gap) <= tol and largest <= tol), max_excess,
                            tuple(game.players[i] for i in game._members_of(worst)), frame)
 
 
