@@ -16,7 +16,8 @@ import pandas as pd
 
 from ._bulk import link_structure
 from ._errors import ValidationError
-from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem
+from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
+                       link_values_ok)
 
 if TYPE_CHECKING:
     from .graph import Ecosystem
@@ -125,13 +126,7 @@ def _bad_values(data: list[dict], name: str) -> np.ndarray:
     except (TypeError, OverflowError):  # one by one, as link() checks them
         return np.array([i for i in np.flatnonzero(present)
                          if link_attribute_problem(name, values[i])], dtype=np.int64)
-    if name == "reliability":
-        ok = (x >= 0) & (x <= 1)
-    else:
-        ok = (x >= 0) & np.isfinite(x)
-        if name == "lead_time":
-            ok &= np.mod(np.where(np.isfinite(x), x, 0.5), 1) == 0
-    return np.flatnonzero(present & ~ok)
+    return np.flatnonzero(present & ~link_values_ok(name, x))
 
 
 def _link_problems_one_by_one(eco: "Ecosystem") -> list[str]:

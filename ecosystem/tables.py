@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ParameterError, SpecError, ValidationError
-from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem
+from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
+                       link_values_ok)
 
 if TYPE_CHECKING:
     from .graph import Ecosystem
@@ -241,14 +242,7 @@ def _check_numeric(frame: pd.DataFrame, name: str) -> None:
     column = frame[name]
     present = ~column.isna().to_numpy()
     if column.dtype.kind in "fiu":
-        x = column.to_numpy(dtype=float)
-        if name == "reliability":
-            ok = (x >= 0) & (x <= 1)
-        else:
-            ok = (x >= 0) & np.isfinite(x)
-            if name == "lead_time":
-                ok &= np.mod(np.where(np.isfinite(x), x, 0.5), 1) == 0
-        i = _first_bad(present & ~ok)
+        i = _first_bad(present & ~link_values_ok(name, column.to_numpy(dtype=float)))
         if i is not None:
             raise SpecError(f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}",
                             location=f"links[{i}].{name}", value=_python(column.iloc[i]))

@@ -13,9 +13,12 @@ from numbers import Integral, Real
 from types import MappingProxyType
 from typing import Mapping
 
+import numpy as np
+
 from ._errors import ParameterError
 
-__all__ = ["Ring", "Flow", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES", "link_attribute_problem"]
+__all__ = ["Ring", "Flow", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES", "link_attribute_problem",
+           "link_values_ok"]
 
 
 class _Named(str, Enum):
@@ -100,3 +103,19 @@ def link_attribute_problem(name: str, value: object) -> str | None:
     elif ok:
         ok = value >= 0 and (name != "lead_time" or whole or float(value).is_integer())
     return None if ok else f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}, got {value!r}"
+
+
+def link_values_ok(name: str, values: np.ndarray) -> np.ndarray:
+    """:func:`link_attribute_problem` for a whole float array: True where a value is allowed.
+
+    Examples
+    --------
+    >>> link_values_ok("lead_time", np.array([0.0, 2.0, 2.5, -1.0, np.inf])).tolist()
+    [True, True, False, False, False]
+    """
+    if name == "reliability":
+        return (values >= 0) & (values <= 1)
+    ok = (values >= 0) & np.isfinite(values)
+    if name == "lead_time":
+        ok &= np.mod(np.where(np.isfinite(values), values, 0.5), 1) == 0
+    return ok
