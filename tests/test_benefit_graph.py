@@ -188,6 +188,8 @@ def test_sharing_game_is_bullwhip_savings():
             assert game(coalition) == pytest.approx(
                 bullwhip.sharing_savings(chain, set(coalition), window=4, sigma=10))
     assert shapley(game).sum() == pytest.approx(game.grand_value)
+    lazy = sharing_game(chain, window=4, sigma=10, exact=False)
+    assert not lazy.is_exact and lazy({"shop", "yarn"}) == game({"shop", "yarn"})
 
 
 def test_sharing_game_from_ecosystem_and_errors():

@@ -9,13 +9,14 @@ from ._game import Game
 
 __all__ = ["sharing_game"]
 
-#: Above this many sharing stages the game is kept as a callable (one bullwhip
-#: evaluation per coalition, about 2 ms each) for the sampling methods.
-MAX_TABULATED_STAGES = 16
+#: Above this many sharing stages the game is kept as a callable for the sampling
+#: methods by default: the table takes one exact bullwhip evaluation per coalition
+#: (about 1-3 ms each), so 12 stages take seconds and 16 stages minutes.
+MAX_TABULATED_STAGES = 12
 
 
 def sharing_game(source: Any, market: str | None = None, members: Sequence | None = None,
-                 **options: Any) -> Game:
+                 *, exact: bool | None = None, **options: Any) -> Game:
     """The information-sharing game of a serial chain: what sharing demand data saves.
 
     ``v(S) = C(nobody shares) - C(the stages in S share)``, with ``C`` the
@@ -37,6 +38,10 @@ def sharing_game(source: Any, market: str | None = None, members: Sequence | Non
     members : sequence, optional
         The players (a subset of the chain's stages); the others never share.
         Default: every stage.
+    exact : bool, optional
+        Tabulate ``v`` for every coalition (the default up to
+        :data:`MAX_TABULATED_STAGES` players) or keep it as a callable for
+        sampling.
     **options
         Passed to :func:`ecosystem.bullwhip.sharing_cost` (``lead_time``,
         ``window``, ``sigma``, ``holding``, ``backorder`` ...).
@@ -74,8 +79,14 @@ def sharing_game(source: Any, market: str | None = None, members: Sequence | Non
     if "sharing" in options:
         raise ParameterError("the coalition decides who shares; do not pass sharing=")
 
-    def savings(coalition: frozenset) -> float:
-        return bullwhip.sharing_savings(chain, set(coalition), **options)
+    # sharing_savings(chain, S) less the cost without sharing, which every coalition shares
+    alone = float(bullwhip.sharing_cost(chain, sharing="decentralized", **options).sum())
 
-    return Game.from_function(players, savings, exact=len(players) <= MAX_TABULATED_STAGES,
-                              name="information sharing")
+    def savings(coalition: frozenset) -> float:
+        if not coalition:
+            return 0.0
+        return alone - float(bullwhip.sharing_cost(chain, sharing=set(coalition), **options).sum())
+
+    if exact is None:
+        exact = len(players) <= MAX_TABULATED_STAGES
+    return Game.from_function(players, savings, exact=exact, name="information sharing")
