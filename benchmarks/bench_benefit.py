@@ -29,7 +29,8 @@ import coopgame
 
 from ecosystem import Ecosystem
 from ecosystem.benefit import (Game, banzhaf, least_core, myerson, nucleolus, owen, shapley,
-                               shapley_estimate, surplus_game, surplus_routes, synergy_game)
+                               shapley_estimate, sharing_game, surplus_game, surplus_routes,
+                               synergy_game)
 from ecosystem.benefit._bits import popcount, subset_sum, zeta_subsets
 
 ROWS = []
@@ -222,7 +223,7 @@ def bench_graph_games():
            "itertools per coalition",
            ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
            "extrapolated from 5,000")
-    for size in (12, 16):
+    for size in (12, 16, 20):
         small = chain_ecosystem(size)
         ours, flow_game = timed(lambda: surplus_game(small, margin=2.0, routing="max_flow"),
                                 repeat=1)
@@ -237,6 +238,7 @@ def bench_graph_games():
         record(f"max-flow surplus table, n={size}", ours, "networkx per coalition",
                ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
                "extrapolated from 200 (values checked)")
+    bench_sharing_game()
     ours, phi = timed(lambda: myerson(game, eco, flow="logistics"), repeat=2)
     edges = [(members.index(u), members.index(v)) for u, v, _ in eco.links(flow="logistics")]
     cg = coopgame.Game(game.values[1:].tolist())
@@ -251,6 +253,23 @@ def bench_graph_games():
         assert np.allclose(phi.to_numpy(), ref, atol=1e-8)
         record(f"Owen value, n=20, unions of {'+'.join(map(str, sizes))}", ours,
                "coopgame.owen", theirs)
+
+
+def bench_sharing_game(stages=10):
+    """The information-sharing game: one exact bullwhip cost per coalition either way."""
+    from ecosystem import bullwhip
+    options = dict(lead_time=2, window=4, sigma=10.0)
+    ours, game = timed(lambda: sharing_game(stages, **options), repeat=1)
+    picks = np.random.default_rng(2).integers(1, 1 << stages, 100)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for mask in picks:  # the baseline: bullwhip.sharing_savings per coalition
+        coalition = {k + 1 for k in range(stages) if mask >> k & 1}
+        value = bullwhip.sharing_savings(stages, coalition, **options)
+        assert abs(game.values[mask] - value) < 1e-9 * max(1.0, abs(value))
+    scale = (1 << stages) / len(picks)
+    record(f"sharing game table, {stages} stages", ours, "sharing_savings per coalition",
+           ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
+           "extrapolated from 100 (values checked)")
 
 
 # ------------------------------------------------------------------ sampling
