@@ -169,6 +169,9 @@ class _Residual:
                     break
                 path[going, step] = pred[rows[going], node[going]]
                 node[going] = self.tail[path[going, step]]
+            if np.any(node != source):  # pragma: no cover - a cycle of predecessors
+                raise SolverError("the max-flow surplus met a predecessor cycle (a numerical "
+                                  "problem); rescale capacities or costs")
             res = np.concatenate([residual[todo], np.full((len(todo), 1), np.inf)], axis=1)
             amount = np.take_along_axis(res, path, axis=1).min(axis=1)
             on_path = path < 2 * self.arcs
