@@ -85,6 +85,7 @@ def test_flows_default_injection_is_an_order_at_every_market(spec, capsys):
     (["--damping", "-1"], "damping must be a finite number >= 0"),
     (["--steps", "-2"], "--steps must be >= 0"),
     (["--pulse"], "--pulse needs --steps T"),
+    (["--weight", "volum"], "no link has the attribute 'volum' given to --weight"),
     (["--coupling", "/no/such/coupling.csv"], "No such file"),
 ])
 def test_flows_bad_input_is_one_line_and_status_2(spec, capsys, arguments, message):
@@ -186,6 +187,7 @@ def test_cascade_critical_ranking(spec, capsys):
     (["--fail", "lg", "--role", "robot"], "unknown role 'robot'"),
     (["--fail", "lg", "--max-rounds", "-1"], "max_rounds must be a whole number >= 0"),
     (["--critical", "0"], "--critical must be >= 1"),
+    (["--fail", "lg", "--weight", "volum"], "no link has the attribute 'volum'"),
 ])
 def test_cascade_bad_input_is_one_line_and_status_2(spec, capsys, arguments, message):
     assert main(["cascade", spec, *arguments]) == 2

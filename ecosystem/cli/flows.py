@@ -133,6 +133,13 @@ def _injections(eco, specs: list[str]) -> tuple[dict, str]:
     return injections, "; ".join(specs)
 
 
+def _check_weight(eco, weight: str) -> None:
+    """A misspelt --weight would silently weigh every link 1: refuse it instead."""
+    if eco.graph.number_of_edges() and not any(
+            weight in data for *_, data in eco.graph.edges(keys=True, data=True)):
+        raise ParameterError(f"no link has the attribute {weight!r} given to --weight")
+
+
 def _coupling(path: str | None):
     if path is None:
         return None
@@ -157,6 +164,7 @@ def run_flows(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise ParameterError(f"--top must be >= 0, got {args.top}")
     eco = read_spec(args.spec)
+    _check_weight(eco, args.weight)
     injections, described = _injections(eco, args.inject)
     model = flow_model(eco, _coupling(args.coupling), args.damping, args.weight)
     print(f"flows in {eco.name or args.spec}: {model.n:,} members, damping {model.damping:g}; "
@@ -241,6 +249,7 @@ def run_cascade(args: argparse.Namespace) -> int:
     if args.critical is not None and args.critical < 1:
         raise ParameterError(f"--critical must be >= 1, got {args.critical}")
     eco = read_spec(args.spec)
+    _check_weight(eco, args.weight)
     print(f"cascade in {eco.name or args.spec}: {len(eco):,} members; a member fails with "
           + " or ".join(str(rule) for rule in rules))
     if args.fail or args.cut:
