@@ -95,6 +95,19 @@ def test_nucleolus_bankruptcy_talmud_random():
                                    talmud(estate, claims), atol=1e-6)
 
 
+@pytest.mark.parametrize("n", [9, 12])
+def test_nucleolus_bankruptcy_talmud_with_row_generation(n):
+    """Bankruptcy with 9 and 12 claimants (510 and 4,094 coalitions, of which the
+    restricted programs hold a few dozen): the nucleolus is still the Talmud division
+    (Aumann & Maschler 1985)."""
+    rng = np.random.default_rng(n)
+    claims = rng.integers(1, 100, n).astype(float)
+    for share in (0.3, 0.7):
+        estate = share * claims.sum()
+        np.testing.assert_allclose(nucleolus(bankruptcy(estate, claims)).to_numpy(),
+                                   talmud(estate, claims), atol=1e-6)
+
+
 def test_nucleolus_matches_naive_sequential_lp():
     rng = np.random.default_rng(1)
     for n in (3, 4, 5):
