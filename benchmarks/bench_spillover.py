@@ -1,23 +1,37 @@
-"""Independent cascade: ecobelt's vectorised Monte Carlo against a plain-Python per-run loop.
+"""Knowledge spillover: ecobelt against plain baselines, in one process.
 
-Both start from the same link probabilities (built once, the same for both, and
-timed separately as "graph s"), so the ratio compares the simulation kernels:
-ecobelt advances all runs together with numpy, touching only the links that
-leave the members adopting in the previous step; the baseline is the textbook
-loop, one run at a time, one random draw per tried link. Both estimate every
-member's adoption probability; the last column is the largest difference
-(Monte Carlo noise).
+* Independent cascade and linear threshold: ecobelt's Monte Carlo (all runs
+  advance together with numpy, touching only the links that leave the members
+  adopting in the previous step) against the textbook plain-Python loop, one
+  run at a time, one random draw per tried link (cascade) or per threshold.
+  Both start from the same link chances / shares, built once and timed
+  separately ("graph"); both estimate each member's adoption probability, and
+  the last column is the largest difference in standard errors (|z| below ~5
+  is Monte Carlo noise).
+* Heat diffusion: ``ecosystem.spillover.heat`` (sparse ``expm_multiply``)
+  against the dense matrix exponential ``scipy.linalg.expm`` of the same
+  Laplacian; the last column is the largest absolute difference.
+
+Wall and CPU seconds (``time.process_time``) and the load average are printed.
 
     python benchmarks/bench_spillover.py
 """
 
+import os
 import random
 import time
 
 import numpy as np
+import scipy.linalg
 
 import networks
-from ecosystem.spillover import _in_shares, _layers, _spread, _summarise
+from ecosystem.spillover import heat, laplacian
+from ecosystem.spillover._heat import _STIFF, _norm_bound
+from ecosystem.spillover._kernel import spread
+from ecosystem.spillover._network import cascade_chances, in_shares, layer_weights
+from ecosystem.spillover._result import summarise
+
+FLOWS = ("technology", "information")
 
 
 def plain_cascade(members, out, seeds, runs, seed):
@@ -38,38 +52,120 @@ def plain_cascade(members, out, seeds, runs, seed):
     return np.array([counts[m] / runs for m in members])
 
 
-def main():
-    print(f"{'network':>20} {'members':>8} {'links':>7} {'p':>5} {'runs':>5} {'graph s':>8} "
-          f"{'ecobelt s':>10} {'plain s':>8} {'ratio':>6} {'adopters':>9} {'max |dp|':>9}")
-    cases = [("rural_cluster(2000)", networks.rural_cluster(2000, seed=1), None, 1000),
-             ("industrial_belt(2k)", networks.industrial_belt(2000, seed=1), 0.3, 1000),
-             ("industrial_belt(10k)", networks.industrial_belt(10000, seed=1), 0.3, 1000)]
-    for label, eco, probability, runs in cases:
-        seed_member = (eco.members(role="training") or eco.members(role="research"))[0]
+def plain_threshold(members, out, seeds, runs, seed):
+    rng = random.Random(seed)
+    counts = dict.fromkeys(members, 0)
+    for _ in range(runs):
+        active, frontier = set(seeds), list(seeds)
+        pressure, bar = {}, {}
+        while frontier:
+            nxt = []
+            for u in frontier:
+                for v, w in out[u]:
+                    if v in active:
+                        continue
+                    pressure[v] = pressure.get(v, 0.0) + w
+                    if v not in bar:
+                        bar[v] = rng.random()
+                    if pressure[v] >= bar[v] - 1e-12:
+                        active.add(v)
+                        nxt.append(v)
+            frontier = nxt
+        for m in active:
+            counts[m] += 1
+    return np.array([counts[m] / runs for m in members])
+
+
+def timed(function, *args, **kwargs):
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = function(*args, **kwargs)
+    return value, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def diffusion_cases():
+    rural = networks.rural_cluster(2000, seed=1)
+    belt2k = networks.industrial_belt(2000, seed=1)
+    belt10k = networks.industrial_belt(10000, seed=1)
+    return [("rural_cluster(2000)", rural, rural.members(role="association")[0], "cascade", None),
+            ("industrial_belt(2k)", belt2k, belt2k.members(role="research")[0], "cascade", 0.3),
+            ("industrial_belt(10k)", belt10k, belt10k.members(role="research")[0], "cascade",
+             0.3),
+            ("rural_cluster(2000)", rural, rural.members(role="association")[0], "threshold",
+             None),
+            ("industrial_belt(10k)", belt10k, belt10k.members(role="research")[0], "threshold",
+             None)]
+
+
+def bench_diffusion(runs=1000):
+    print(f"load average {os.getloadavg()[0]:.1f}; {runs} runs; seconds wall (CPU)")
+    print(f"{'network':>21} {'members':>8} {'links':>7} {'model':>9} {'p':>4} {'graph':>6} "
+          f"{'ecobelt':>14} {'plain':>14} {'ratio wall (CPU)':>17} {'adopters':>9} "
+          f"{'max |z|':>7}")
+    for label, eco, source, model, probability in diffusion_cases():
+        threshold = model == "threshold"
         start = time.perf_counter()
-        chance = _in_shares(_layers(eco, ("technology", "information"), "volume")).tocsr()
-        if probability is not None:
-            chance.data[:] = probability
+        if threshold:
+            weights = in_shares(layer_weights(eco, FLOWS, "volume"))
+        else:
+            weights = cascade_chances(eco, FLOWS, probability or "weighted_cascade")
         t_graph = time.perf_counter() - start
         members = list(eco.graph)
-        coo = chance.tocoo()
+        coo = weights.tocoo()
         out = {m: [] for m in members}
-        for u, v, p in zip(coo.row, coo.col, coo.data):
-            out[members[u]].append((members[v], p))
+        for u, v, w in zip(coo.row, coo.col, coo.data):
+            out[members[u]].append((members[v], w))
+        seeds = np.array([eco.index()[source]])
 
-        start = time.perf_counter()
-        events = _spread(chance, np.array([eco.index()[seed_member]]), runs, None,
-                        np.random.default_rng(0), threshold=False)
-        result = _summarise(eco, events, runs)
-        t_ours = time.perf_counter() - start
-        start = time.perf_counter()
-        theirs = plain_cascade(members, out, [seed_member], runs, seed=0)
-        t_plain = time.perf_counter() - start
-        print(f"{label:>20} {len(eco):>8} {eco.graph.number_of_edges():>7} "
-              f"{probability or 'wc':>5} {runs:>5} {t_graph:>8.3f} {t_ours:>10.3f} "
-              f"{t_plain:>8.3f} {t_plain / t_ours:>6.1f} {result.expected_spread:>9.0f} "
-              f"{np.abs(result.adoption.to_numpy() - theirs).max():>9.3f}")
+        def ours():
+            events = spread(weights, seeds, runs, None, np.random.default_rng(0),
+                            threshold=threshold)
+            return summarise(eco, events, runs)
+
+        result, wall, cpu = timed(ours)
+        baseline = plain_threshold if threshold else plain_cascade
+        theirs, p_wall, p_cpu = timed(baseline, members, out, [source], runs, seed=0)
+        ours_p = result.adoption.to_numpy()
+        pooled = (ours_p + theirs) / 2
+        se = np.sqrt(np.maximum(pooled * (1 - pooled), 1e-300) * 2 / runs)
+        z = np.where(pooled * (1 - pooled) > 0, np.abs(ours_p - theirs) / se, 0.0).max()
+        print(f"{label:>21} {len(eco):>8} {eco.graph.number_of_edges():>7} {model:>9} "
+              f"{probability or 'wc':>4} {t_graph:>6.3f} {wall:>6.3f} ({cpu:>5.3f}) "
+              f"{p_wall:>6.3f} ({p_cpu:>5.3f}) {p_wall / wall:>8.1f} ({p_cpu / cpu:>5.1f}) "
+              f"{result.expected_spread:>9.1f} {z:>7.1f}")
+
+
+def bench_heat():
+    print(f"\nload average {os.getloadavg()[0]:.1f}; heat at 5 times vs dense scipy.linalg.expm")
+    print(f"ecobelt integrates (BDF) where the norm bound x t exceeds {_STIFF:g}, otherwise "
+          "expm_multiply")
+    print(f"{'network':>21} {'members':>8} {'laplacian':>10} {'bound t':>9} {'ecobelt':>14} "
+          f"{'dense expm':>16} {'ratio wall (CPU)':>17} {'max |dx|':>9}")
+    times = [0.5, 1.0, 2.0, 5.0, 10.0]
+    for label, eco in [("rural_cluster(500)", networks.rural_cluster(500, seed=1)),
+                       ("industrial_belt(1k)", networks.industrial_belt(1000, seed=1)),
+                       ("industrial_belt(10k)", networks.industrial_belt(10000, seed=1))]:
+        source = eco.members(role="research")[0]
+        for normalized in (False, True):
+            lap = laplacian(eco, normalized=normalized)
+            norm = _norm_bound(-lap.tocsc()) * times[-1]
+            levels, wall, cpu = timed(heat, eco, source, times, normalized=normalized)
+            kind = "shares" if normalized else "volumes"
+            if len(eco) > 2000:  # a dense n x n exponential is out of reach
+                print(f"{label:>21} {len(eco):>8} {kind:>10} {norm:>9.1e} {wall:>6.3f} "
+                      f"({cpu:>5.3f}) {'-':>16} {'-':>17} {'-':>9}")
+                continue
+
+            def dense():
+                x0 = np.zeros(len(eco))
+                x0[eco.index()[source]] = 1.0
+                return np.stack([scipy.linalg.expm(-t * lap.toarray()) @ x0 for t in times])
+
+            expected, d_wall, d_cpu = timed(dense)
+            print(f"{label:>21} {len(eco):>8} {kind:>10} {norm:>9.1e} {wall:>6.3f} ({cpu:>5.3f}) "
+                  f"{d_wall:>7.3f} ({d_cpu:>6.3f}) {d_wall / wall:>8.1f} ({d_cpu / cpu:>5.1f}) "
+                  f"{np.abs(levels.to_numpy() - expected).max():>9.1e}")
 
 
 if __name__ == "__main__":
-    main()
+    bench_diffusion()
+    bench_heat()

@@ -1,4 +1,4 @@
-"""``ecobelt spillover``: knowledge diffusion from seed members."""
+"""``ecobelt spillover``: knowledge diffusion from seed members, and Jaffe's spillover pool."""
 
 from __future__ import annotations
 
@@ -9,45 +9,76 @@ from ._common import add_spec_argument, print_table, read_spec
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "spillover", help="knowledge spillover from seed members (cascade, threshold or heat)")
+        "spillover", help="knowledge spillover from seed members (cascade, threshold or heat) "
+                          "and Jaffe's spillover pool")
     add_spec_argument(parser)
-    parser.add_argument("--from", dest="seeds", required=True, metavar="ID[,ID...]",
-                        help="the members that hold the know-how first")
+    parser.add_argument("--from", dest="seeds", metavar="ID[,ID...]",
+                        help="the members that hold the know-how first (needed unless --pool)")
     parser.add_argument("--model", choices=["cascade", "threshold", "heat"], default="cascade")
-    parser.add_argument("--flows", default="technology,information", metavar="FLOW[,FLOW...]")
+    parser.add_argument("--flows", default="technology,information", metavar="FLOW[,FLOW...]",
+                        help="the layers know-how travels along")
     parser.add_argument("--probability", default="weighted_cascade",
                         help="cascade: a number, 'weighted_cascade' or a link attribute name")
-    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--weight", default="volume",
+                        help="threshold and heat: the link attribute that weighs the links")
+    parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo replications")
+    parser.add_argument("--max-steps", type=int, metavar="T", help="stop after T steps")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument("--curve", action="store_true", help="also print the adoption curve")
     parser.add_argument("--top", type=int, default=0, metavar="K",
                         help="also choose the K members whose seeding spreads most")
+    parser.add_argument("--times", default="0,1,2,5,10", metavar="T[,T...]",
+                        help="heat: the times to report")
+    parser.add_argument("--rate", type=float, default=1.0, help="heat: diffusion rate")
+    parser.add_argument("--pool", metavar="ATTR",
+                        help="print Jaffe's spillover pool, with research effort from this "
+                             "member attribute (technology layer profiles)")
     parser.set_defaults(func=run)
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import spillover
+    from .._errors import ParameterError
     eco = read_spec(args.spec)
-    seeds = [s for s in args.seeds.split(",") if s]
-    flows = [f for f in args.flows.split(",") if f]
+    if args.pool:
+        print_table(spillover.spillover_pool(eco, args.pool))
+        if not args.seeds:
+            return 0
+    if not args.seeds:
+        raise ParameterError("give the seed members with --from ID[,ID...] (or --pool ATTR)")
+    seeds, flows = _split(args.seeds), _split(args.flows)
     if args.model == "heat":
-        print_table(spillover.heat(eco, seeds, flows=flows).T)
+        try:
+            times = [float(t) for t in _split(args.times)]
+        except ValueError:
+            raise ParameterError(f"--times must be numbers, got {args.times!r}") from None
+        print_table(spillover.heat(eco, seeds, times, flows=flows, rate=args.rate,
+                                   weight=args.weight).T)
         return 0
-    options = {"flows": flows, "runs": args.runs, "seed": args.seed}
+    options = {"flows": flows, "runs": args.runs, "seed": args.seed,
+               "max_steps": args.max_steps}
     if args.model == "cascade":
         try:
             probability: float | str = float(args.probability)
         except ValueError:
             probability = args.probability
-        options["probability"] = probability
-        result = spillover.independent_cascade(eco, seeds, **options)
+        model_options = {"probability": probability}
+        result = spillover.independent_cascade(eco, seeds, **options, **model_options)
     else:
-        result = spillover.linear_threshold(eco, seeds, **options)
+        model_options = {"weight": args.weight}
+        result = spillover.linear_threshold(eco, seeds, **options, **model_options)
     print(f"expected adopters: {result.expected_spread:.2f} of {len(eco)} ({result.runs} runs)")
     print_table(result.by_ring)
     print_table(result.by_role)
+    if args.curve:
+        print_table(result.curve)
     if args.top:
         model = "independent_cascade" if args.model == "cascade" else "linear_threshold"
-        options.pop("runs")
-        print_table(spillover.influence_maximization(eco, args.top, model=model,
-                                                     runs=min(args.runs, 300), **options))
+        options["runs"] = min(args.runs, 300)
+        print_table(spillover.influence_maximization(eco, args.top, model=model, **options,
+                                                     **model_options))
     return 0

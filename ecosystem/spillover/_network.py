@@ -1,0 +1,127 @@
+"""The graph the diffusion models run on: chosen layers, link chances, seed members."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._errors import ParameterError, UnknownMemberError
+from ..graph import Ecosystem
+from ..taxonomy import Flow
+
+__all__ = ["DEFAULT_FLOWS", "FlowChoice", "chosen_flows", "layer_weights", "in_shares",
+           "cascade_chances", "seed_positions", "check_runs", "check_max_steps"]
+
+DEFAULT_FLOWS = ("technology", "information")
+
+FlowChoice = Flow | str | Iterable[Flow | str]
+
+
+def chosen_flows(flows: FlowChoice) -> list[Flow]:
+    """The distinct flows named by one flow or a list of them (at least one)."""
+    items = [flows] if isinstance(flows, (str, Flow)) else list(flows)
+    chosen = list(dict.fromkeys(Flow.coerce(f, "flow") for f in items))
+    if not chosen:
+        raise ParameterError("give at least one flow layer, such as 'technology'")
+    return chosen
+
+
+def _links(eco: Ecosystem, flows: FlowChoice, weight: str, default: float = 1.0
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source, target and ``weight`` of every link of the chosen layers, self-links left out."""
+    codes = [list(Flow).index(f) for f in chosen_flows(flows)]
+    try:
+        src, dst, flow, w = eco.edge_arrays(weight, default)
+    except (TypeError, ValueError):
+        raise ParameterError(f"link attribute {weight!r} must be a number on every link"
+                             ) from None
+    keep = np.isin(flow, codes) & (src != dst)  # a member does not convert itself
+    return src[keep], dst[keep], w[keep]
+
+
+def layer_weights(eco: Ecosystem, flows: FlowChoice, weight: str = "volume") -> sp.csr_array:
+    """The chosen layers' ``weight`` summed per (source, target) pair, as an n x n CSR array.
+
+    Links without ``weight`` count 1. Every weight must be finite and >= 0.
+    """
+    src, dst, w = _links(eco, flows, weight)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        members = list(eco.graph)
+        i = int(np.flatnonzero(bad)[0])
+        raise ParameterError(f"link {members[src[i]]!r} -> {members[dst[i]]!r} has "
+                             f"{weight}={float(w[i])!r}; diffusion weights must be finite "
+                             "and >= 0")
+    n = len(eco)
+    return sp.csr_array((w, (src, dst)), shape=(n, n))  # duplicate pairs are summed
+
+
+def in_shares(weights: sp.csr_array) -> sp.csr_array:
+    """Each link's share of its target's incoming weight (columns sum to 1 or 0)."""
+    incoming = np.asarray(weights.sum(axis=0)).ravel()
+    scale = np.divide(1.0, incoming, out=np.zeros_like(incoming), where=incoming > 0)
+    return (weights @ sp.diags_array(scale)).tocsr()
+
+
+def cascade_chances(eco: Ecosystem, flows: FlowChoice, probability: float | str
+                    ) -> sp.csr_array:
+    """The chance that an adopter converts each member it links to (n x n CSR).
+
+    ``"weighted_cascade"``: the pair's share of the target's incoming volume,
+    summed over the chosen layers. A number or a link attribute: that chance
+    per link, and a pair joined by several layers gets one independent try
+    per link, ``1 - prod(1 - p)``.
+    """
+    if isinstance(probability, str) and probability == "weighted_cascade":
+        return in_shares(layer_weights(eco, flows, "volume"))
+    if isinstance(probability, str):
+        src, dst, p = _links(eco, flows, probability, default=np.nan)
+        bad = ~((p >= 0) & (p <= 1))  # also catches NaN: a link without the attribute
+        if bad.any():
+            members = list(eco.graph)
+            i = int(np.flatnonzero(bad)[0])
+            shown = "no value" if np.isnan(p[i]) else repr(float(p[i]))
+            raise ParameterError(
+                f"every link of the chosen layers needs a {probability!r} probability in "
+                f"[0, 1]; {members[src[i]]!r} -> {members[dst[i]]!r} has {shown}")
+    else:
+        if (isinstance(probability, bool) or not isinstance(probability, (int, float, np.number))
+                or not 0 <= probability <= 1):
+            raise ParameterError(f"probability must be a number in [0, 1], 'weighted_cascade' "
+                                 f"or a link attribute name, got {probability!r}")
+        src, dst, _ = _links(eco, flows, "volume")
+        p = np.full(src.size, float(probability))
+    n = len(eco)
+    # independent tries add in log(1 - p) (-inf for a sure link); summing duplicates adds them
+    # per pair
+    with np.errstate(divide="ignore"):
+        misses = sp.csr_array((np.log1p(-p), (src, dst)), shape=(n, n))
+    misses.data = -np.expm1(misses.data)
+    return misses
+
+
+def seed_positions(eco: Ecosystem, seeds: str | Iterable[str]) -> np.ndarray:
+    """Positions of the seed members (at least one; every one a member)."""
+    seeds = [seeds] if isinstance(seeds, str) else list(seeds)
+    if not seeds:
+        raise ParameterError("give at least one seed member")
+    index = eco.index()
+    unknown = [m for m in seeds if m not in index]
+    if unknown:
+        raise UnknownMemberError(f"seed {unknown[0]!r} is not a member of the ecosystem"
+                                 + (f" (nor are {unknown[1:4]})" if len(unknown) > 1 else ""))
+    return np.unique([index[m] for m in seeds])
+
+
+def check_runs(runs: object) -> None:
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
+        raise ParameterError(f"runs must be a positive integer, got {runs!r}")
+
+
+def check_max_steps(max_steps: object) -> None:
+    if max_steps is not None and (isinstance(max_steps, bool)
+                                  or not isinstance(max_steps, (int, np.integer))
+                                  or max_steps < 0):
+        raise ParameterError(f"max_steps must be None or an integer >= 0, got {max_steps!r}")
