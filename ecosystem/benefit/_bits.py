@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["popcount", "subset_sum", "zeta_subsets", "masks_from_bool", "bool_from_masks",
-           "sum_over_members", "BLOCK_BITS"]
+           "sum_over_members", "grow_within", "BLOCK_BITS"]
 
 #: Kernels walk tables larger than 2**BLOCK_BITS in blocks of that size, so that
 #: their scratch arrays stay small next to the table itself.
@@ -96,3 +96,38 @@ def sum_over_members(table: np.ndarray, n: int, out: np.ndarray | None = None,
             if (high >> (bit - low_bits)) & 1:
                 out[bit] += total
     return out
+
+
+def grow_within(start: np.ndarray, allowed: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Grow every bitmask of ``start`` along ``neighbours`` (``neighbours[i]``: the mask of
+    i's neighbours) without leaving the matching ``allowed`` mask, all at once.
+
+    The neighbours of a set are looked up 8 members at a time (tables of 256 ORs), and
+    each pass adds one breadth-first layer to the sets still growing. The result has
+    ``start``'s dtype (int32 halves the memory for tables of up to 31 members).
+
+    Examples
+    --------
+    >>> path = np.array([0b010, 0b101, 0b010])  # 0 - 1 - 2
+    >>> grow_within(np.array([0b001, 0b001]), np.array([0b111, 0b101]), path).tolist()
+    [7, 1]
+    """
+    dtype = start.dtype
+    lookups = []
+    for first in range(0, len(neighbours), 8):  # one table per 8 members
+        table = np.zeros(1, dtype=np.int64)
+        for mask in neighbours[first:first + 8]:  # one doubling per member
+            table = np.concatenate([table, table | np.int64(mask)])
+        lookups.append(table.astype(dtype))
+    reach = start.copy()
+    todo = np.flatnonzero(reach)
+    while todo.size:  # one breadth-first layer per pass, only on sets still growing
+        current = reach[todo]
+        grown = np.zeros_like(current)
+        for c, lookup in enumerate(lookups):
+            grown |= lookup[(current >> (8 * c)) & 255]
+        new = current | (grown & allowed[todo])
+        changed = new != current
+        reach[todo] = new
+        todo = todo[changed]
+    return reach

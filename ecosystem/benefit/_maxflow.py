@@ -6,33 +6,11 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ._bits import grow_within
 from ._game import GameError
 from ._lp import SolverError
 
 __all__ = ["max_flow_surplus_table"]
-
-
-def _closure(start: np.ndarray, allowed: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
-    """Grow each bitmask in ``start`` along ``neighbours`` inside ``allowed`` (all at once)."""
-    chunks = []
-    for first in range(0, len(neighbours), 8):  # OR of neighbour masks, 8 members per lookup
-        part = neighbours[first:first + 8]
-        table = np.zeros(1, dtype=np.int64)
-        for mask in part:
-            table = np.concatenate([table, table | np.int64(mask)])
-        chunks.append(table)
-    reach = start.copy()
-    todo = np.flatnonzero(reach)
-    while todo.size:  # one breadth-first layer per pass, only on sets still growing
-        current = reach[todo]
-        grown = np.zeros_like(current)
-        for c, lookup in enumerate(chunks):
-            grown |= lookup[(current >> (8 * c)) & 255]
-        new = current | (grown & allowed[todo])
-        changed = new != current
-        reach[todo] = new
-        todo = todo[changed]
-    return reach
 
 
 def max_flow_surplus_table(eco: Any, players: Sequence[str], *, market_set: set,
@@ -60,8 +38,8 @@ def max_flow_surplus_table(eco: Any, players: Sequence[str], *, market_set: set,
     n = len(players)
     always = np.int64(sum(1 << i for i in range(n, n_nodes)))
     coalitions = np.arange(1 << n, dtype=np.int64) | always
-    forward = _closure(coalitions & origin_bits, coalitions, succ)
-    backward = _closure(coalitions & market_bits, coalitions, pred)
+    forward = grow_within(coalitions & origin_bits, coalitions, succ)
+    backward = grow_within(coalitions & market_bits, coalitions, pred)
     useful = forward & backward  # members on some origin-to-market path inside S
     distinct, inverse = np.unique(useful, return_inverse=True)
     src = np.array([u for u, _, _ in edges], dtype=np.int64)

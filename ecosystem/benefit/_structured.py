@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
-from ._bits import popcount_table
+from ._bits import grow_within, popcount_table
 from ._game import Game, GameError, allocation_series
 from ._shapley import _exact, shapley, shapley_weights
 
@@ -126,23 +126,9 @@ def graph_restricted(game: Game, graph: Any, flow: Any = None) -> Game:
     n = game.n
     adjacency = _neighbour_masks(game, graph, flow)
     # neighbours of a set = OR over its members; looked up 8 bits at a time
-    chunks = []
-    for start in range(0, n, 8):
-        part = adjacency[start:start + 8]
-        chunks.append(_masks_of_subsets(part.tolist())[: 1 << len(part)])
     dtype = np.int32 if n < 31 else np.int64
     coalitions = np.arange(1 << n, dtype=dtype)
-    component = coalitions & -coalitions  # lowest member
-    todo = np.flatnonzero(component != coalitions)
-    while todo.size:  # one breadth-first layer per pass, only on coalitions still growing
-        grow = component[todo]
-        reach = np.zeros_like(grow)
-        for c, lookup in enumerate(chunks):
-            reach |= lookup[(grow >> (8 * c)) & 255].astype(dtype)
-        new = grow | (reach & coalitions[todo])
-        changed = new != grow
-        component[todo] = new
-        todo = todo[changed]
+    component = grow_within(coalitions & -coalitions, coalitions, adjacency)  # lowest member's
     restricted = table[component].copy()
     rest = coalitions ^ component
     todo = np.flatnonzero(rest)
