@@ -208,3 +208,21 @@ def test_readme_python_example_runs(tmp_path, monkeypatch):
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
     assert load(tmp_path / "toy.yaml").members() == ["sockco", "shopx", "mall", "us", "express"]
+
+
+def test_a_broken_add_on_leaves_the_other_commands_working(spec, capsys, monkeypatch):
+    import ecosystem.cli as cli
+
+    class Broken:
+        value = "broken_addon._commands"
+
+        def load(self):
+            raise ImportError("No module named 'broken_addon'")
+
+    real = cli.entry_points
+    monkeypatch.setattr(cli, "entry_points",
+                        lambda group: [*real(group=group), Broken()])
+    status, out, err = run(capsys, "validate", spec)
+    assert (status, out) == (0, "ok: 4 members, 4 links\n")
+    assert err == ("ecobelt: warning: the commands of broken_addon._commands are unavailable: "
+                   "ImportError: No module named 'broken_addon'\n")

@@ -25,10 +25,20 @@ __all__ = ["main", "build_parser"]
 
 
 def _command_modules() -> list:
-    own = [importlib.import_module(f"{__name__}.{info.name}")
-           for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")]
-    plugins = [point.load() for point in entry_points(group="ecobelt.commands")]
-    return own + plugins
+    """Every subcommand module; one that cannot be imported is left out with a one-line
+    warning, so that a broken add-on does not take the other commands down with it."""
+    loaders = [(info.name, lambda name=info.name: importlib.import_module(f"{__name__}.{name}"))
+               for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")]
+    loaders += [(point.value, point.load) for point in entry_points(group="ecobelt.commands")]
+    modules = []
+    for name, load in loaders:
+        try:
+            modules.append(load())
+        except Exception as error:  # whatever an add-on raises while importing
+            print(f"ecobelt: warning: the commands of {name} are unavailable: "
+                  f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+                  file=sys.stderr)
+    return modules
 
 
 def build_parser() -> argparse.ArgumentParser:
