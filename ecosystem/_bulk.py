@@ -110,6 +110,10 @@ class LinkStructure:
     data: list
     _by_flow: dict = field(default_factory=dict, repr=False)
 
+    def __reduce__(self):
+        # pickled (to another process, say) it comes back as "not worked out yet"
+        return _not_cached, ()
+
     def of_flow(self, code: int) -> tuple[np.ndarray, np.ndarray, list]:
         """``(source, target, data)`` of the links of one flow."""
         if code not in self._by_flow:
@@ -117,6 +121,10 @@ class LinkStructure:
             self._by_flow[code] = (self.source[keep], self.target[keep],
                                    list(compress(self.data, keep.tolist())))
         return self._by_flow[code]
+
+
+def _not_cached() -> None:
+    return None
 
 
 def link_structure(graph: nx.MultiDiGraph) -> LinkStructure:
@@ -128,8 +136,9 @@ def link_structure(graph: nx.MultiDiGraph) -> LinkStructure:
         A link's key is not a flow (the graph was edited directly).
     """
     cache = getattr(graph, "__networkx_cache__", None)
-    if cache is not None and _CACHE_KEY in cache:
-        return cache[_CACHE_KEY]
+    cached = None if cache is None else cache.get(_CACHE_KEY)
+    if cached is not None:
+        return cached
     succ = graph._succ
     members = list(succ)
     index = dict(zip(members, range(len(members))))

@@ -237,3 +237,18 @@ def test_ints_beyond_the_largest_float_are_checked_not_overflowed():
     with pytest.raises(ParameterError, match="reliability must be a number in"):
         eco.link("a", "a", "capital", reliability=2 ** 1030)
     assert eco.problems() == [] and eco.summary().loc[("flow", "logistics"), "volume"] == np.inf
+
+
+def test_pickles_leave_the_list_of_links_behind():
+    """A pickled ecosystem (sent to a worker process) carries no cached arrays."""
+    import pickle
+
+    belt = industrial_belt(200, seed=5)
+    size = len(pickle.dumps(belt))
+    expected = [belt.adjacency(f) for f in FLOWS]  # works out and caches the list of links
+    assert len(pickle.dumps(belt)) < size + 100  # a marker, not 2,238 links' arrays
+    back = pickle.loads(pickle.dumps(belt))
+    assert back == belt
+    assert all(abs(a - b).sum() == 0 for a, b in zip(expected, (back.adjacency(f) for f in FLOWS)))
+    back.unlink(*back.links("capital")[0])
+    assert back.adjacency("capital").nnz == expected[2].nnz - 1
