@@ -249,6 +249,9 @@ def test_from_dict_conflicting_keys_and_non_string_players():
     weights = np.array([2, 1, 1])  # numpy comparisons return numpy bools
     voting = Game.from_function(range(3), lambda s: weights[list(s)].sum() >= 3)
     assert voting(0) == 0.0 and voting([0, 1]) == 1.0  # one player by name, or a list
+    pairs = Game.from_dict({("a", 1): 1, ("b", 2): 2, (("a", 1), ("b", 2)): 4},
+                           players=[("a", 1), ("b", 2)])
+    assert pairs(("a", 1)) == 1 and pairs([("a", 1), ("b", 2)]) == 4  # tuple-named players
 
 
 def test_one_player_game_every_method():

@@ -158,8 +158,9 @@ class Game:
         """A game from ``{coalition: value}``.
 
         Keys are iterables of player names (a frozenset, tuple or list; a string
-        key is one player's name, and ``()`` the empty coalition). Every non-empty
-        coalition must appear unless ``fill`` gives the value of the missing ones.
+        key, or a key that ``players`` names, is one player, and ``()`` the empty
+        coalition). Every non-empty coalition must appear unless ``fill`` gives the
+        value of the missing ones.
 
         Examples
         --------
@@ -167,9 +168,11 @@ class Game:
         >>> g.players, g.grand_value
         (('a', 'b'), 6.0)
         """
+        named = frozenset(players) if players is not None else frozenset()
+
         def members_of(key: Any) -> tuple:
-            if isinstance(key, str) or not isinstance(key, Iterable):
-                return (key,)
+            if key in named or isinstance(key, str) or not isinstance(key, Iterable):
+                return (key,)  # one player (a tuple key too, when players names it)
             return tuple(key)
 
         keyed: dict = {}
@@ -252,8 +255,13 @@ class Game:
 
     def mask(self, coalition: Iterable[Hashable] | Hashable) -> int:
         """The bitmask of a coalition given by player names (or one player's name)."""
-        single = isinstance(coalition, str) or not isinstance(coalition, Iterable)
-        members = (coalition,) if single else coalition
+        try:  # a player's own name, even a tuple, is that player alone
+            single = coalition in self._position
+        except TypeError:  # unhashable: a list or set of names
+            single = False
+        if single or isinstance(coalition, str) or not isinstance(coalition, Iterable):
+            coalition = (coalition,)
+        members = coalition
         mask = 0
         for p in members:
             if p not in self._position:
