@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from . import _bulk, _inspect
 from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
 from .taxonomy import DEFAULT_ROLES, Flow, Ring, link_attribute_problem
 
@@ -234,8 +235,7 @@ class Ecosystem:
         Node and edge attribute dicts are shared with this ecosystem, so changed
         attribute values show through; links added or removed later do not.
         """
-        from ._bulk import layer_graph
-        return layer_graph(self.graph, Flow.coerce(flow, "flow"))
+        return _bulk.layer_graph(self.graph, Flow.coerce(flow, "flow"))
 
     def edge_arrays(self, weight: str = "volume", default: float = 1.0
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -257,8 +257,7 @@ class Ecosystem:
         >>> src.tolist(), dst.tolist(), flow.tolist(), volume.tolist()
         ([0, 0], [1, 1], [1, 0], [5.0, 1.0])
         """
-        from ._bulk import edge_arrays
-        return edge_arrays(self.graph, weight, default)
+        return _bulk.edge_arrays(self.graph, weight, default)
 
     def adjacency(self, flow: Flow | str, weight: str | None = "volume",
                   default: float = 1.0) -> sp.csr_array:
@@ -274,15 +273,13 @@ class Ecosystem:
         so the four layers of a large ecosystem cost one pass over its links;
         the weights are read afresh on every call.
         """
-        from ._bulk import adjacency
-        return adjacency(self.graph, Flow.coerce(flow, "flow"), weight, default)
+        return _bulk.adjacency(self.graph, Flow.coerce(flow, "flow"), weight, default)
 
     # ------------------------------------------------------------ whole graph
     def copy(self) -> "Ecosystem":
         """An independent copy (attribute dicts are new; their values are shared)."""
-        from ._bulk import copy_graph
         other = Ecosystem.__new__(Ecosystem)
-        other.graph = copy_graph(self.graph)
+        other.graph = _bulk.copy_graph(self.graph)
         other._custom_roles = dict(self._custom_roles)
         return other
 
@@ -319,8 +316,7 @@ class Ecosystem:
         sub_core        1      1     5.0
         outer           0      0     0.0
         """
-        from ._inspect import summary
-        return summary(self)
+        return _inspect.summary(self)
 
     def problems(self) -> list[str]:
         """Every rule the ecosystem breaks, as sentences (empty when valid).
@@ -328,8 +324,7 @@ class Ecosystem:
         Useful after editing ``eco.graph`` directly, which bypasses the checks
         of :meth:`add_member` and :meth:`link`.
         """
-        from ._inspect import problems
-        return problems(self)
+        return _inspect.problems(self)
 
     def validate(self) -> "Ecosystem":
         """Raise :class:`ValidationError` listing every problem; return self when valid."""
@@ -364,11 +359,10 @@ class Ecosystem:
         """Same graph attributes, custom roles, members (in order) and links with attributes."""
         if not isinstance(other, Ecosystem):
             return NotImplemented
-        from ._bulk import same_links
         return (self.graph.graph == other.graph.graph
                 and self._custom_roles == other._custom_roles
                 and list(self.graph.nodes(data=True)) == list(other.graph.nodes(data=True))
-                and same_links(self.graph, other.graph))
+                and _bulk.same_links(self.graph, other.graph))
 
     __hash__ = None  # type: ignore[assignment]
 
