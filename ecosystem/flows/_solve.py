@@ -7,11 +7,11 @@ SIAM J. Sci. Stat. Comput. 13(2), 1992), with GMRES from
 :mod:`scipy.sparse.linalg` as the fallback when BiCGSTAB breaks down.
 
 BiCGSTAB is written out here rather than taken from scipy because scipy's
-version does its dot products and vector updates through BLAS level 1, and a
-threaded OpenBLAS spends three to four times longer than the arithmetic
-needs on those 4n-long vectors when the machine is shared (measured on the
-100,000-member belt: 1.1-1.3 s CPU against 0.34 s with the inner products as
-plain :func:`numpy.einsum` reductions; benchmarks/bench_flows.py).
+version does its inner products and vector updates through BLAS level 1, and a
+threaded OpenBLAS spends several times longer than the arithmetic needs on
+those 4n-long vectors when the cores are shared: on the 100,000-member belt
+scipy's took 2.8-4.6x the CPU time of this one, whose inner products are
+plain :func:`numpy.einsum` reductions (benchmarks/RESULTS.md, "flows").
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ __all__ = ["solve_steady_state", "bicgstab", "DIRECT_LIMIT"]
 
 #: Largest system (4n unknowns) that method="auto" factorises (sparse LU). Above it the
 #: iterative solver wins by orders of magnitude: the LU of a small-world supply network with
-#: hub platforms fills in (a 5,000-firm belt, 20,580 unknowns: 29 s and 23 million factor
-#: entries against 0.4 s for BiCGSTAB).
+#: hub platforms fills in (a 5,000-firm belt, 20,580 unknowns: 11 s CPU and 23 million
+#: factor entries against 0.01 s for BiCGSTAB; benchmarks/RESULTS.md, "flows").
 DIRECT_LIMIT = 2_000
 
 
