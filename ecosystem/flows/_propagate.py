@@ -10,7 +10,8 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ..taxonomy import Ring
-from ._model import FLOWS, FlowModel, NoSteadyStateError, flow_model, injection_array
+from ._injections import injection_array
+from ._model import FLOWS, FlowModel, NoSteadyStateError, flow_model
 from ._solve import solve_steady_state
 from ._spectral import spectral_radius
 
