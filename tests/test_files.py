@@ -108,6 +108,13 @@ def test_archetype_validates_and_round_trips_unchanged(tmp_path):
         back = load(path)
         assert back == eco, extension
         assert back.members() == eco.members()
+        # unchanged to the type: lead times stay ints, volumes floats (== takes 1 for 1.0)
+        def typed(graph):
+            return ([(m, {k: (type(v), v) for k, v in d.items()})
+                     for m, d in graph.nodes(data=True)],
+                    {(u, v, k): {n: (type(x), x) for n, x in d.items()}
+                     for u, v, k, d in graph.edges(keys=True, data=True)})
+        assert typed(back.graph) == typed(eco.graph), extension
         assert (back.adjacency("logistics") != eco.adjacency("logistics")).nnz == 0
 
 
