@@ -45,9 +45,9 @@ _CACHE_KEY = "ecobelt.links"
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a bulk build allocates many dicts.
 
-    A million new attribute dicts trigger full collections that walk the
-    whole heap and find nothing to free (the dicts hold no cycles); the
-    previous state is restored on exit.
+    Hundreds of thousands of new networkx dicts trigger collections that
+    walk the whole heap again and again and find nothing to free (a build
+    makes no reference cycles); the previous state is restored on exit.
     """
     enabled = gc.isenabled()
     gc.disable()
