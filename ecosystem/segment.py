@@ -1,9 +1,19 @@
 """Fuzzy c-means segmentation of ecosystem members.
 
 Seed 001 (Zhang, Yan & Guo, §2.7, formulas 1-3) segments enterprises with fuzzy
-c-means (FCM). Its printed update (formula 3) has typos: the exponent is
-``1/a`` and the ratio's indices are swapped. This module implements the
-standard FCM of Bezdek (1981), which minimises
+c-means (FCM). Its printed formulas have typos, so this module implements the
+standard FCM of Bezdek (1981) instead of transcribing them:
+
+* formula 1 writes the distance as :math:`\\lVert y_x - b_x \\rVert` (point and
+  centre under the same index, and ``b`` also names the number of clusters);
+  it should be the distance of point z to centre x;
+* formula 3, :math:`m_{xz} = 1 / \\sum_{x=1}^{b} (\\lVert y_x - b_x \\rVert /
+  \\lVert y_z - b_z \\rVert)^{1/a}`, sums over the same index x that its
+  left side keeps fixed, scrambles the indices of the ratio (both distances
+  should be of point z: to centre x over to centre j), and has the exponent
+  1/a where the minimisation gives 2/(a - 1).
+
+The standard FCM minimises
 
 .. math:: J_m = \\sum_{i=1}^{n} \\sum_{k=1}^{c} u_{ik}^m \\lVert x_i - v_k \\rVert^2,
           \\qquad \\sum_k u_{ik} = 1,
@@ -13,21 +23,26 @@ by alternating the updates
 .. math:: v_k = \\frac{\\sum_i u_{ik}^m x_i}{\\sum_i u_{ik}^m}, \\qquad
           u_{ik} = \\Big[\\sum_{j=1}^{c} (d_{ik} / d_{ij})^{2/(m-1)}\\Big]^{-1}.
 
-A point that coincides with one or more centres (``d_ik = 0``) belongs to
-those centres in equal parts, the usual limit of the update.
+A point that coincides with one or more centres (``d_ik = 0``, up to the
+rounding of the coordinates) belongs to those centres in equal parts, the
+usual limit of the update.
+:func:`segment_members` builds the data from members' attributes, their
+volumes in the flow layers, or any table of metrics.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from ._errors import ParameterError
+from ._errors import ParameterError, UnknownMemberError
+from .graph import Ecosystem
 
-__all__ = ["FuzzyPartition", "fuzzy_cmeans", "segment_members"]
+__all__ = ["FuzzyPartition", "fuzzy_cmeans", "member_features", "segment_members"]
 
 
 @dataclass(frozen=True)
@@ -82,8 +97,8 @@ def _squared_distances(x: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
 
 
-def _memberships(d2: np.ndarray, m: float) -> np.ndarray:
-    zero = d2 <= 1e-300
+def _memberships(d2: np.ndarray, m: float, zero_level: float) -> np.ndarray:
+    zero = d2 <= zero_level
     # ratios to the row's nearest centre lie in (0, 1]: no overflow for tiny distances
     nearest = np.where(zero, np.inf, d2).min(axis=1, keepdims=True)
     # rows with a coinciding centre produce inf/nan here and are replaced just below
@@ -94,6 +109,11 @@ def _memberships(d2: np.ndarray, m: float) -> np.ndarray:
     if hit.any():
         u[hit] = zero[hit] / zero[hit].sum(axis=1, keepdims=True)
     return u
+
+
+def _finite_number(value: object) -> bool:
+    return (isinstance(value, Real) and not isinstance(value, bool)
+            and bool(np.isfinite(float(value))))
 
 
 def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float = 2.0,
@@ -111,13 +131,15 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
     m : float, default 2.0
         Fuzzifier, m > 1 (m -> 1 approaches k-means).
     tol : float, default 1e-6
-        Stop when no membership changes by more than ``tol`` in an iteration.
+        Stop when no membership changes by more than ``tol`` in an iteration
+        (scikit-fuzzy compares the Frobenius norm of the change instead).
     max_iter : int, default 300
         Iteration cap.
     seed : int or Generator, optional
         Seeds the random initial memberships (rows drawn uniformly from the simplex).
     initial_memberships : array (n, c), optional
-        Start from these memberships instead (rows must sum to 1).
+        Start from these memberships instead (rows must sum to 1; every
+        cluster needs some membership).
 
     Returns
     -------
@@ -149,17 +171,27 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
     if not isinstance(n_clusters, (int, np.integer)) or not 2 <= n_clusters <= n:
         raise ParameterError(f"n_clusters must be an integer between 2 and the number of "
                              f"points ({n}), got {n_clusters!r}")
-    if not m > 1:
-        raise ParameterError(f"the fuzzifier m must be > 1, got {m!r}")
-    if not tol > 0 or max_iter < 1:
-        raise ParameterError("tol must be > 0 and max_iter >= 1")
+    if not _finite_number(m) or not m > 1:
+        raise ParameterError(f"the fuzzifier m must be a finite number > 1, got {m!r}")
+    if not _finite_number(tol) or not tol > 0:
+        raise ParameterError(f"tol must be a finite number > 0, got {tol!r}")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ParameterError(f"max_iter must be an integer >= 1, got {max_iter!r}")
     if initial_memberships is None:
         u = np.random.default_rng(seed).dirichlet(np.ones(n_clusters), size=n)
     else:
-        u = np.array(initial_memberships, dtype=float)
-        if u.shape != (n, n_clusters) or (u < 0).any() or not np.allclose(u.sum(axis=1), 1):
+        try:
+            u = np.array(initial_memberships, dtype=float)
+        except (TypeError, ValueError):
+            u = np.full((0, 0), np.nan)
+        if (u.shape != (n, n_clusters) or not np.isfinite(u).all() or (u < 0).any()
+                or not np.allclose(u.sum(axis=1), 1) or not (u.sum(axis=0) > 0).all()):
             raise ParameterError(f"initial_memberships must be a ({n}, {n_clusters}) array of "
-                                 "non-negative rows summing to 1")
+                                 "non-negative rows summing to 1, every cluster with some "
+                                 "membership")
+    # a centre closer to a point than the rounding of a weighted mean of coordinates this size
+    # coincides with it
+    zero_level = max((64 * np.finfo(float).eps * np.abs(x).max()) ** 2, 1e-300)
     history = []
     converged = False
     centres = np.zeros((n_clusters, x.shape[1]))
@@ -171,7 +203,7 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
         centres[used] = (weights.T @ x)[used] / mass[used, None]
         d2 = _squared_distances(x, centres)
         history.append(float((weights * d2).sum()))
-        new_u = _memberships(d2, m)
+        new_u = _memberships(d2, m, zero_level)
         change = np.abs(new_u - u).max()
         u = new_u
         if change < tol:
@@ -186,7 +218,53 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
         history=np.array(history), n_iter=iteration, converged=converged)
 
 
-def segment_members(eco, features: pd.DataFrame | Iterable[str], n_clusters: int, *,
+_METRICS = {"in": "incoming volume", "out": "outgoing volume", "links": "number of links"}
+
+
+def member_features(eco: Ecosystem, names: Iterable[str]) -> pd.DataFrame:
+    """A members x features table of attributes and network metrics.
+
+    Each name is a member attribute (missing values are NaN), or a metric of
+    a flow layer: ``in:FLOW`` and ``out:FLOW`` (the member's incoming and
+    outgoing ``volume`` in that layer, links without one counting 1) and
+    ``links:FLOW`` (its number of links in the layer, either way).
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_member("f", "manufacturer", employees=40)
+    >>> eco.add_member("p", "platform")
+    >>> eco.link("f", "p", "logistics", volume=7.0)
+    >>> member_features(eco, ["employees", "out:logistics", "links:logistics"])
+       employees  out:logistics  links:logistics
+    f       40.0            7.0              1.0
+    p        NaN            0.0              1.0
+    """
+    names = [names] if isinstance(names, str) else list(names)
+    if not names:
+        raise ParameterError("give at least one feature name")
+    members = list(eco.graph)
+    columns = {}
+    for name in dict.fromkeys(names):
+        kind, _, flow = str(name).partition(":")
+        if flow and kind in _METRICS:
+            if kind == "links":
+                a = eco.adjacency(flow, weight=None)
+                values = np.asarray(a.sum(axis=0)).ravel() + np.asarray(a.sum(axis=1)).ravel()
+            else:
+                a = eco.adjacency(flow, weight="volume")
+                values = np.asarray(a.sum(axis=0 if kind == "in" else 1)).ravel()
+            columns[name] = values.astype(float)
+        elif flow:
+            raise ParameterError(f"feature {name!r}: a metric is written in:FLOW, out:FLOW or "
+                                 "links:FLOW")
+        else:
+            columns[name] = [d.get(name, np.nan) for _, d in eco.graph.nodes(data=True)]
+    return pd.DataFrame(columns, index=members)
+
+
+def segment_members(eco: Ecosystem, features: pd.DataFrame | Iterable[str], n_clusters: int, *,
                     members: Iterable[str] | None = None, standardize: bool = True,
                     **options) -> FuzzyPartition:
     """Segment members by attributes or metrics with :func:`fuzzy_cmeans`.
@@ -196,15 +274,23 @@ def segment_members(eco, features: pd.DataFrame | Iterable[str], n_clusters: int
     eco : Ecosystem
     features : DataFrame or list of str
         A DataFrame of metrics indexed by member id (for example the output of
-        another analysis), or names of numeric member attributes.
+        another analysis), or names of numeric member attributes and flow
+        metrics (see :func:`member_features`).
     n_clusters : int
     members : iterable of str, optional
-        Which members to segment (default: those with every feature).
+        Which members to segment (default: those with a value for every
+        feature; members missing one are left out).
     standardize : bool, default True
         Scale each feature to zero mean and unit variance first, so that no
         feature dominates by its units (constant features are left at 0).
     **options
         Passed to :func:`fuzzy_cmeans` (``m``, ``tol``, ``seed``, ...).
+
+    Returns
+    -------
+    FuzzyPartition
+        Memberships indexed by member id; centres in standardized units if
+        ``standardize``.
 
     Examples
     --------
@@ -220,28 +306,35 @@ def segment_members(eco, features: pd.DataFrame | Iterable[str], n_clusters: int
         table = features
         unknown = [m for m in table.index if m not in eco]
         if unknown:
-            raise ParameterError(f"features has rows for members not in the ecosystem: "
-                                 f"{unknown[:5]}")
+            raise UnknownMemberError(f"features has a row for {unknown[0]!r}, which is not a "
+                                     "member")
+        if not table.index.is_unique:
+            raise ParameterError(f"features has repeated rows for members "
+                                 f"{table.index[table.index.duplicated()].unique().tolist()[:5]}")
     else:
-        names = list(features)
-        if not names:
-            raise ParameterError("give at least one feature name")
-        rows = {m: [d.get(name, np.nan) for name in names] for m, d in eco.graph.nodes(data=True)}
-        table = pd.DataFrame.from_dict(rows, orient="index", columns=names)
+        table = member_features(eco, features)
     if members is not None:
-        members = list(members)
+        members = list(dict.fromkeys([members] if isinstance(members, str) else members))
+        for member in members:
+            eco.member(member)  # raises UnknownMemberError
         missing = [m for m in members if m not in table.index]
         if missing:
             raise ParameterError(f"no features for members {missing[:5]}")
         table = table.loc[members]
     else:
         table = table.dropna()
-    table = table.apply(pd.to_numeric, errors="coerce")
-    if table.isna().any().any():
-        bad = table.columns[table.isna().any()].tolist()
-        raise ParameterError(f"features {bad} have non-numeric or missing values for the "
-                             "chosen members")
+    numeric = table.apply(pd.to_numeric, errors="coerce")
+    bad = numeric.isna() & table.notna()
+    if bad.any().any():
+        column = bad.any().idxmax()
+        member = bad[column].idxmax()
+        raise ParameterError(f"feature {column!r} is not numeric for {member!r} (got "
+                             f"{table.loc[member, column]!r})")
+    if numeric.isna().any().any():
+        column = numeric.isna().any().idxmax()
+        raise ParameterError(f"feature {column!r} is missing for member "
+                             f"{numeric[column].isna().idxmax()!r}")
     if standardize:
-        spread = table.std(ddof=0).replace(0.0, 1.0)
-        table = (table - table.mean()) / spread
-    return fuzzy_cmeans(table, n_clusters, **options)
+        spread = numeric.std(ddof=0).replace(0.0, 1.0)
+        numeric = (numeric - numeric.mean()) / spread
+    return fuzzy_cmeans(numeric, n_clusters, **options)
