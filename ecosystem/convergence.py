@@ -42,17 +42,25 @@ _DIRECTIONS = ("out", "in", "both")
 
 
 def _groups(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Group name -> distinct member ids; attribute-defined groups sorted by name."""
     if isinstance(groups, str):
-        values = {m: d.get(groups) for m, d in eco.graph.nodes(data=True)}
         found: dict[str, list[str]] = {}
-        for member, value in values.items():
+        for member, data in eco.graph.nodes(data=True):
+            value = data.get(groups)
             if value is not None:
                 found.setdefault(str(value), []).append(member)
         if len(found) < 2:
             raise ParameterError(f"member attribute {groups!r} defines {len(found)} group(s); "
                                  "convergence needs at least two")
-        return found
-    found = {str(name): list(members) for name, members in groups.items()}
+        # sorted, so that every snapshot pairs its groups in the same order
+        return dict(sorted(found.items()))
+    if not isinstance(groups, Mapping):
+        raise ParameterError("groups must be a member attribute name or a mapping of group "
+                             "names to member ids")
+    found = {}
+    for name, members in groups.items():
+        members = [members] if isinstance(members, str) else list(members)
+        found[str(name)] = list(dict.fromkeys(members))
     if len(found) < 2:
         raise ParameterError("give at least two groups")
     for name, members in found.items():
@@ -69,13 +77,38 @@ def group_profiles(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]],
                    weight: str = "volume") -> pd.DataFrame:
     """Each group's neighbourhood profile in one layer (groups x members, volumes).
 
-    ``groups`` maps group names to member ids, or names a member attribute
-    (such as ``"industry"``) whose values define the groups.
+    Entry (G, j) is the total ``weight`` of the ``flow`` links between G's
+    members and member j: links from G to j (``direction="out"``), from j to
+    G (``"in"``) or both added up (``"both"``).
+
+    Parameters
+    ----------
+    groups : str or mapping of str to member ids
+        The groups: a mapping of group names to member ids, or the name of a
+        member attribute (such as ``"industry"``) whose values define them
+        (members without it belong to no group; groups sorted by name).
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for m in ["tex", "toy", "lab"]:
+    ...     eco.add_member(m, "manufacturer" if m != "lab" else "research")
+    >>> eco.link("lab", "tex", "technology", volume=2.0)
+    >>> eco.link("lab", "toy", "technology", volume=1.0)
+    >>> group_profiles(eco, {"textiles": ["tex"], "toys": ["toy"]}, "technology")
+              tex  toy  lab
+    textiles  0.0  0.0  2.0
+    toys      0.0  0.0  1.0
     """
     if direction not in _DIRECTIONS:
         raise ParameterError(f"direction must be one of {_DIRECTIONS}, got {direction!r}")
     named = _groups(eco, groups)
-    adjacency = eco.adjacency(flow, weight=weight)
+    try:
+        adjacency = eco.adjacency(flow, weight=weight)
+    except (TypeError, ValueError):
+        raise ParameterError(f"link attribute {weight!r} must be a number on every link"
+                             ) from None
     if direction == "in":
         adjacency = adjacency.T
     elif direction == "both":
@@ -113,10 +146,18 @@ def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
     Returns
     -------
     DataFrame
-        One row per snapshot, flow and pair of groups, with the column
-        ``convergence`` in [0, 1]; NaN where a group has no link in that
-        layer. With two or more snapshots a column ``change`` holds the
-        difference from the first snapshot.
+        One row per snapshot, flow and pair of groups (columns ``snapshot``,
+        ``flow``, ``group_a``, ``group_b``), with the column ``convergence``
+        in [0, 1]; NaN where a group has no link in that layer. With two or
+        more snapshots a column ``change`` holds the difference from the
+        first snapshot (NaN where that one has no value).
+
+    Notes
+    -----
+    The index compares whom the groups deal with, not whether they deal
+    with each other: two industries that only trade with each other have
+    disjoint partners and converge 0 (structural equivalence, as in the
+    technological-proximity measures of Jaffe 1986).
 
     Examples
     --------
@@ -142,7 +183,14 @@ def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
         named = dict(enumerate(snapshots))
     if not named:
         raise ParameterError("give at least one ecosystem")
-    flows = [Flow.coerce(f, "flow") for f in flows]
+    for label, eco in named.items():
+        if not isinstance(eco, Ecosystem):
+            raise ParameterError(f"snapshot {label!r} is a {type(eco).__name__}, not an "
+                                 "Ecosystem")
+    flows = list(dict.fromkeys(Flow.coerce(f, "flow") for f in
+                               ([flows] if isinstance(flows, (str, Flow)) else flows)))
+    if not flows:
+        raise ParameterError("give at least one flow layer")
     rows = []
     for label, eco in named.items():
         for flow in flows:
@@ -159,8 +207,12 @@ def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
                                       "convergence": similarity[a, b]}))
     table = pd.concat(rows, ignore_index=True)
     if len(named) > 1:
-        first = table.groupby(["flow", "group_a", "group_b"])["convergence"].transform("first")
-        table["change"] = table["convergence"] - first
+        # against the first snapshot itself: NaN there (or a pair it lacks) gives NaN changes
+        key = ["flow", "group_a", "group_b"]
+        first_label = next(iter(named))
+        baseline = table.loc[table["snapshot"] == first_label, key + ["convergence"]]
+        table["change"] = table["convergence"] - table[key].merge(
+            baseline, on=key, how="left")["convergence"].to_numpy()
     return table
 
 
@@ -189,10 +241,16 @@ def upstreamness(eco: Ecosystem, flow: Flow | str = "logistics", *,
     """
     a = eco.adjacency(flow, weight=weight).astype(float)
     n = a.shape[0]
+    bad = ~np.isfinite(a.data) | (a.data < 0)
+    if bad.any():
+        coo = a.tocoo()
+        members = list(eco.graph)
+        i = int(np.flatnonzero(~np.isfinite(coo.data) | (coo.data < 0))[0])
+        raise ParameterError(f"link {members[coo.row[i]]!r} -> {members[coo.col[i]]!r} has "
+                             f"{weight}={float(coo.data[i])!r}; upstreamness needs volumes "
+                             "that are finite and >= 0")
     outgoing = np.asarray(a.sum(axis=1)).ravel()
     incoming = np.asarray(a.sum(axis=0)).ravel()
-    if (outgoing < 0).any():
-        raise ParameterError(f"negative {weight!r} volumes in the {flow} layer")
     shares = sp.diags_array(np.divide(1.0, outgoing, out=np.zeros(n), where=outgoing > 0)) @ a
     _check_reaches_final_use(a, outgoing, list(eco.graph), flow)
     values = spla.spsolve((sp.identity(n, format="csc") - shares).tocsc(), np.ones(n))

@@ -1,9 +1,13 @@
 """Industry convergence and upstreamness (ecosystem.convergence)."""
 
+import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError
+from ecosystem.cli import main
 from ecosystem.convergence import group_profiles, index, upstreamness
 
 
@@ -51,6 +55,9 @@ def test_group_without_links_is_nan_and_profiles_add_volumes():
     assert np.isnan(index(eco, "industry", flows=["technology"])["convergence"].iloc[0])
     profiles = group_profiles(eco, "industry", "technology", direction="in")
     assert profiles.loc["textiles", "lab"] == 3.0
+    listed_twice = group_profiles(eco, {"t": ["tex1", "tex1", "tex2"], "u": ["toy1"]},
+                                  "technology", direction="in")
+    assert listed_twice.loc["t", "lab"] == 3.0  # a member counts once per group
 
 
 def test_upstreamness_closed_form_chain_and_split():
@@ -83,3 +90,153 @@ def test_errors():
         index(eco, {"a": ["tex1"], "b": ["ghost"]})
     with pytest.raises(ParameterError, match="direction"):
         index(eco, "industry", direction="sideways")
+    with pytest.raises(ParameterError, match="flow layer"):
+        index(eco, "industry", flows=[])
+    with pytest.raises(ParameterError, match="snapshot 'b' is a str"):
+        index({"a": eco, "b": "eco.yaml"}, "industry")
+    with pytest.raises(ParameterError, match="defines 0 group"):
+        index(eco, "region")
+    eco.graph.nodes["tex1"]["region"] = "north"
+    with pytest.raises(ParameterError, match="defines 1 group"):
+        index(eco, "region")
+    eco.graph.edges["tex1", "tex2", "logistics"]["volume"] = -3.0
+    with pytest.raises(ParameterError, match="'tex1' -> 'tex2' has volume=-3.0"):
+        upstreamness(eco)
+
+
+# random links among 8 members (two industries of 3, two providers), volumes > 0
+links = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7),
+                           st.sampled_from(["technology", "logistics"]), st.floats(0.1, 10)),
+                 max_size=25)
+
+
+def _two_industries(drawn):
+    eco = Ecosystem()
+    for i in range(8):
+        eco.add_member(f"m{i}", "manufacturer" if i < 6 else "research",
+                       **({"industry": "a" if i < 3 else "b"} if i < 6 else {}))
+    for u, v, flow, w in drawn:
+        if u != v and not eco.graph.has_edge(f"m{u}", f"m{v}", flow):
+            eco.link(f"m{u}", f"m{v}", flow, volume=w)
+    return eco
+
+
+@settings(max_examples=50, deadline=None)
+@given(links, st.floats(0.01, 100), st.sampled_from(["both", "out", "in"]))
+def test_index_is_a_symmetric_scale_free_share(drawn, scale, direction):
+    """Pianka's overlap of the profiles: in [0, 1] (NaN only for a group without links), the
+    same with the groups swapped, and unchanged when every volume is multiplied by a
+    constant."""
+    eco = _two_industries(drawn)
+    groups = {"a": ["m0", "m1", "m2"], "b": ["m3", "m4", "m5"]}
+    table = index(eco, groups, flows=["technology", "logistics"], direction=direction)
+    swapped = index(eco, {"b": groups["b"], "a": groups["a"]},
+                    flows=["technology", "logistics"], direction=direction)
+    values, again = table["convergence"].to_numpy(), swapped["convergence"].to_numpy()
+    assert np.array_equal(np.isnan(values), np.isnan(again))
+    assert np.allclose(values[~np.isnan(values)], again[~np.isnan(again)])
+    assert ((values[~np.isnan(values)] >= -1e-12) & (values[~np.isnan(values)] <= 1 + 1e-12)).all()
+    scaled = Ecosystem()
+    for m, d in eco.graph.nodes(data=True):
+        scaled.add_member(m, d["role"])
+    for u, v, flow, d in eco.graph.edges(keys=True, data=True):
+        scaled.link(u, v, flow, volume=d["volume"] * scale)
+    other = index(scaled, groups, flows=["technology", "logistics"], direction=direction)
+    assert np.allclose(other["convergence"], values, equal_nan=True)
+    for flow, value in zip(table["flow"], values):
+        profiles = group_profiles(eco, groups, flow, direction=direction)
+        shared = ((profiles.loc["a"] > 0) & (profiles.loc["b"] > 0)).any()
+        if not np.isnan(value):
+            assert (value > 0) == shared  # 0 exactly when no partner is shared
+
+
+@settings(max_examples=30, deadline=None)
+@given(links)
+def test_a_group_against_itself_converges_fully(drawn):
+    """Identical groups have identical profiles: index 1 wherever the group has a link."""
+    eco = _two_industries(drawn)
+    table = index(eco, {"x": ["m0", "m4"], "y": ["m4", "m0"]}, flows=["technology", "logistics"])
+    for flow, value in zip(table["flow"], table["convergence"]):
+        has_links = group_profiles(eco, {"x": ["m0"], "y": ["m4"]}, flow).to_numpy().sum() > 0
+        assert value == pytest.approx(1.0) if has_links else np.isnan(value)
+
+
+def test_change_is_against_the_first_snapshot_even_where_it_is_nan():
+    """A pair without value in the first snapshot has no change later (not a change against
+    the second snapshot); attribute groups pair in name order whatever the member order."""
+    first = _belt()
+    first.link("lab", "tex1", "technology", volume=1.0)  # toys: no technology link yet
+    second = _belt()
+    second.link("uni", "toy1", "technology", volume=1.0)
+    second.link("lab", "tex1", "technology", volume=1.0)
+    third = second.copy()
+    third.link("lab", "toy1", "technology", volume=1.0)
+    table = index([first, second, third], "industry", flows=["technology"])
+    assert table["group_a"].tolist() == ["textiles"] * 3
+    assert np.isnan(table["convergence"].iloc[0]) and table["change"].isna().all()
+    reordered = Ecosystem()
+    for m in ["toy1", "tex1", "lab"]:
+        attrs = dict(third.graph.nodes[m])
+        reordered.add_member(m, attrs.pop("role"), **{k: v for k, v in attrs.items()
+                                                      if k != "ring"})
+    reordered.link("lab", "tex1", "technology", volume=1.0)
+    reordered.link("lab", "toy1", "technology", volume=1.0)
+    both = index({"then": second, "now": reordered}, "industry", flows=["technology"])
+    assert both["group_a"].tolist() == ["textiles", "textiles"]
+    assert both["change"].tolist() == pytest.approx([0.0, 1.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.floats(0.1, 10)),
+                max_size=20))
+def test_upstreamness_solves_its_defining_equation(drawn):
+    """Antras et al. (2012): U_i = 1 + sum_j delta_ij U_j on a network without cycles
+    (links only from lower to higher index), so U >= 1 and a member without output has 1."""
+    eco = Ecosystem()
+    for i in range(8):
+        eco.add_member(f"m{i}", "supplier")
+    for u, v, w in drawn:
+        if u < v and not eco.graph.has_edge(f"m{u}", f"m{v}", "logistics"):
+            eco.link(f"m{u}", f"m{v}", "logistics", volume=w)
+    u = upstreamness(eco)
+    layer = nx.DiGraph(eco.layer("logistics"))
+    for i in range(8):
+        member = f"m{i}"
+        if layer.degree(member) == 0:
+            assert np.isnan(u[member])
+            continue
+        out = {v: d["volume"] for _, v, d in layer.out_edges(member, data=True)}
+        total = sum(out.values())
+        expected = 1 + sum(w / total * u[v] for v, w in out.items()) if total else 1.0
+        assert u[member] == pytest.approx(expected)
+        assert u[member] >= 1.0
+
+
+def test_cli_convergence_with_snapshots(tmp_path, capsys):
+    before = _belt()
+    before.link("lab", "tex1", "technology", volume=1.0)
+    before.link("uni", "toy1", "technology", volume=1.0)
+    before.link("tex1", "amz", "logistics", volume=4.0)
+    before.link("toy1", "ebay", "logistics", volume=2.0)
+    after = before.copy()
+    after.link("lab", "toy1", "technology", volume=1.0)
+    paths = []
+    for name, eco in [("y2019", before), ("y2023", after)]:
+        paths.append(str(tmp_path / f"{name}.yaml"))
+        eco.save(paths[-1])
+    assert main(["convergence", paths[0], "--later", paths[1], "--flows", "technology"]) == 0
+    out = capsys.readouterr().out
+    assert "y2019" in out and "y2023" in out and f"{np.sqrt(0.5):.4g}" in out
+    assert "logistics" not in out.split("upstreamness")[0]
+    assert "upstreamness along logistics" in out
+    assert main(["convergence", paths[0], "--flows", "logistics", "--direction", "out"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "textiles" in line)
+    assert row.split() == ["0", "y2019", "logistics", "textiles", "toys", "0"]  # amz vs ebay
+    assert main(["convergence", paths[0], "--flows", "logistics", "--direction", "in"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "textiles" in line)
+    assert row.split()[-1] == "NaN"  # nothing flows into either industry's logistics
+    assert main(["convergence", paths[0], "--chain", "technology"]) == 0
+    out = capsys.readouterr().out.split("upstreamness along technology")[1]
+    assert "lab" in out and "amz" not in out
+    assert main(["convergence", paths[0], "--groups", "nothing"]) != 0
+    assert "defines 0 group(s)" in capsys.readouterr().err

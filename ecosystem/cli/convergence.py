@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from ._common import add_spec_argument, print_table, read_spec
 
@@ -12,16 +13,33 @@ def register(subparsers) -> None:
         "convergence", help="convergence index between industry groups, and upstreamness")
     add_spec_argument(parser)
     parser.add_argument("--groups", default="industry", metavar="ATTR",
-                        help="the member attribute whose values are the industry groups")
-    parser.add_argument("--later", metavar="SPEC",
-                        help="a later snapshot of the same ecosystem, to show the change")
+                        help="the member attribute whose values are the industry groups "
+                             "(e.g. industry, product, role)")
+    parser.add_argument("--later", metavar="SPEC", action="append", default=[],
+                        help="a later snapshot of the same ecosystem, to show the change "
+                             "(repeat for several, in time order)")
+    parser.add_argument("--flows", default="technology,information,logistics,capital",
+                        metavar="FLOW[,FLOW...]", help="the layers to compare the groups on")
+    parser.add_argument("--direction", choices=["both", "out", "in"], default="both",
+                        help="which links make a group's neighbourhood")
+    parser.add_argument("--chain", default="logistics", metavar="FLOW",
+                        help="the layer for upstreamness (value-chain position)")
     parser.set_defaults(func=run)
+
+
+def _label(spec: str, taken: dict) -> str:
+    name = os.path.splitext(os.path.basename(spec))[0] or spec
+    return name if name not in taken else f"{name} ({len(taken)})"
 
 
 def run(args: argparse.Namespace) -> int:
     from ..convergence import index, upstreamness
     eco = read_spec(args.spec)
-    snapshots = {"first": eco, "later": read_spec(args.later)} if args.later else eco
-    print_table(index(snapshots, args.groups))
-    print_table(upstreamness(eco).dropna().sort_values(ascending=False).to_frame())
+    snapshots = {_label(args.spec, {}): eco}
+    for spec in args.later:
+        snapshots[_label(spec, snapshots)] = read_spec(spec)
+    flows = [f.strip() for f in args.flows.split(",") if f.strip()]
+    print_table(index(snapshots, args.groups, flows=flows, direction=args.direction))
+    print(f"upstreamness along {args.chain} (1 = final use):")
+    print_table(upstreamness(eco, args.chain).dropna().sort_values(ascending=False).to_frame())
     return 0
