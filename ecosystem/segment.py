@@ -165,8 +165,8 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
         raise ParameterError(f"data must be a non-empty 2-D table, got shape {x.shape}")
     if not np.isfinite(x).all():
         row = int(np.argwhere(~np.isfinite(x))[0, 0])
-        raise ParameterError(f"data has NaN or infinite values (first in row {frame.index[row]!r}); "
-                             "impute or drop them first")
+        raise ParameterError(f"data has NaN or infinite values (first in row "
+                             f"{frame.index[row]!r}); impute or drop them first")
     n = x.shape[0]
     if not isinstance(n_clusters, (int, np.integer)) or not 2 <= n_clusters <= n:
         raise ParameterError(f"n_clusters must be an integer between 2 and the number of "

@@ -151,6 +151,9 @@ def test_summaries_are_consistent(links, source, model):
         assert (table["members"] == labels.value_counts().reindex(table.index)).all()
     for ring in result.curve.columns.drop("all"):
         assert result.curve[ring].iloc[-1] == pytest.approx(result.by_ring.loc[ring, "reach"])
+    assert result.curve_by_role.index.equals(result.curve.index)
+    pd.testing.assert_series_equal(result.curve_by_role.iloc[-1], result.by_role["reach"],
+                                   check_names=False)
 
 
 def test_reproducible_with_a_seed_or_a_generator_and_over_chunks():
@@ -390,6 +393,7 @@ def test_cli_cascade_threshold_heat_top_and_pool(cluster_spec, capsys):
     assert "expected adopters: 4.00 of 4 (10 runs)" in out
     assert "time_to_reach" in out and "online_shop" in out and "research" in out
     assert "step" in out and "lab" in out.split("gain")[1]
+    assert out.count("online_shop") == 2  # by_role and the role curves
     assert main(["spillover", cluster_spec, "--from", "a,c", "--model", "threshold",
                  "--runs", "10", "--max-steps", "1"]) == 0
     assert "expected adopters: 3.00 of 4" in capsys.readouterr().out  # a and c: all b's inflow

@@ -109,6 +109,8 @@ def _observables(dist, rings, roles, horizon):
         values[("curve", "all", t)] = by_t.mean()
         for ring in set(rings):
             values[("curve", ring, t)] = by_t[rings == ring].mean()
+        for role in set(roles):
+            values[("role curve", role, t)] = by_t[roles == role].mean()
     for kind, labels in (("ring", rings), ("role", roles)):
         for label in set(labels):
             inside = labels == label
@@ -144,10 +146,11 @@ def _estimates(eco, result):
         values[("adoption", i)] = result.adoption[m]
         values[("step_x_adopted", i)] = (0.0 if result.adoption[m] == 0
                                          else result.time_to_adopt[m] * result.adoption[m])
-    curve = result.curve.reindex(range(len(members) + 1)).ffill()
-    for column in curve.columns:
-        for t in curve.index:
-            values[("curve", column, t)] = curve.loc[t, column]
+    for name, table in (("curve", result.curve), ("role curve", result.curve_by_role)):
+        curve = table.reindex(range(len(members) + 1)).ffill()
+        for column in curve.columns:
+            for t in curve.index:
+                values[(name, column, t)] = curve.loc[t, column]
     for kind, table in (("ring", result.by_ring), ("role", result.by_role)):
         for label, row in table.iterrows():
             values[(kind, label, "reach")] = row["reach"]
@@ -194,8 +197,9 @@ def _lt_shares(eco):
 @pytest.mark.parametrize("case", range(4))
 @pytest.mark.parametrize("probability", [0.4, "reliability", "weighted_cascade"])
 def test_independent_cascade_matches_enumeration(case, probability):
-    """Independent cascade (Kempe et al. 2003, Claim 2.3): adoption, curve, time to adopt,
-    reach / p_reached / time_to_reach per ring and role, all against the exact values."""
+    """Independent cascade (Kempe et al. 2003, Claim 2.3): adoption, curves per ring and role,
+    time to adopt, reach / p_reached / time_to_reach per ring and role, all against the exact
+    values."""
     eco = _random_case(case)
     seeds = ["m0"] if case % 2 else ["m0", "m3"]
     exact = _exact(eco, _ic_outcomes(_ic_links(eco, probability)), seeds)

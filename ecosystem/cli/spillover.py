@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo replications")
     parser.add_argument("--max-steps", type=int, metavar="T", help="stop after T steps")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
-    parser.add_argument("--curve", action="store_true", help="also print the adoption curve")
+    parser.add_argument("--curve", action="store_true", help="also print the adoption curves (per ring and per role)")
     parser.add_argument("--top", type=int, default=0, metavar="K",
                         help="also choose the K members whose seeding spreads most")
     parser.add_argument("--times", default="0,1,2,5,10", metavar="T[,T...]",
@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     print_table(result.by_role)
     if args.curve:
         print_table(result.curve)
+        print_table(result.curve_by_role)
     if args.top:
         model = "independent_cascade" if args.model == "cascade" else "linear_threshold"
         options["runs"] = min(args.runs, 300)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ..graph import Ecosystem
 from ..taxonomy import Ring
@@ -33,6 +34,8 @@ class Diffusion:
         which one did, over those runs; NaN if never).
     runs : int
         Number of replications.
+    curve_by_role : DataFrame
+        The adoption curve of each role (columns), like ``curve``.
     """
 
     curve: pd.DataFrame
@@ -41,6 +44,7 @@ class Diffusion:
     by_ring: pd.DataFrame
     by_role: pd.DataFrame
     runs: int
+    curve_by_role: pd.DataFrame | None = None
 
     @property
     def expected_spread(self) -> float:
@@ -70,6 +74,9 @@ def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) 
         mask = rings == ring.value
         if mask.any():
             curve[ring.value] = by_step[:, mask].mean(axis=1)
+    role_names, role_codes = np.unique(roles, return_inverse=True)
+    in_role = sp.csr_array((np.ones(n), (np.arange(n), role_codes)), shape=(n, role_names.size))
+    role_curve = (in_role.T @ by_step.T).T / np.bincount(role_codes)  # steps x roles
     time = np.divide(np.bincount(member_of, weights=steps, minlength=n), count,
                      out=np.full(n, np.nan), where=count > 0)
     never = np.iinfo(np.int64).max
@@ -91,7 +98,10 @@ def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) 
                                        out=np.full(g, np.nan), where=hits > 0)},
             index=pd.Index(names, name=kind))
 
-    return Diffusion(curve=pd.DataFrame(curve, index=pd.Index(np.arange(last + 1), name="step")),
+    steps_index = pd.Index(np.arange(last + 1), name="step")
+    return Diffusion(curve=pd.DataFrame(curve, index=steps_index),
+                     curve_by_role=pd.DataFrame(role_curve, index=steps_index,
+                                                columns=pd.Index(role_names, name="role")),
                      adoption=pd.Series(count / runs, index=members, name="adoption"),
                      time_to_adopt=pd.Series(time, index=members, name="time_to_adopt"),
                      by_ring=groups(rings, "ring"), by_role=groups(roles, "role"), runs=runs)
