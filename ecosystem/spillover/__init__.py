@@ -8,8 +8,9 @@ function for the spillovers between technologically close firms. The pieces:
 - :func:`independent_cascade` and :func:`linear_threshold` (Kempe, Kleinberg
   & Tardos 2003): seeded Monte Carlo of the spread along the links of the
   chosen layers, all runs advancing together in numpy arrays; the
-  :class:`Diffusion` result holds the adoption curve, each member's adoption
-  probability and time, and reach and time-to-reach per ring and role;
+  :class:`Diffusion` result holds the adoption curves (overall, per ring and
+  per role), each member's adoption probability and time, and reach and
+  time-to-reach per ring and role;
 - :func:`heat`: the deterministic expectation, heat diffusion
   :math:`x(t) = e^{-r L t} x(0)` on the layers' in-degree :func:`laplacian`;
 - :func:`influence_maximization`: the k members whose seeding spreads most
