@@ -225,6 +225,13 @@ def test_all_zero_row_as_nan_is_kept_out_of_the_mean():
     assert mean_overlap(U, empty="nan") == pytest.approx(overlap(kept).loc["m1", "m3"])
 
 
+@pytest.mark.parametrize("method", [m for m in OVERLAP_METHODS if m != "hurlbert"])
+def test_every_row_empty_gives_all_nan(method):
+    """No member uses anything: with empty='nan' every overlap is NaN (no crash on an empty block)."""
+    O = overlap(np.zeros((3, 2)), method, empty="nan")
+    assert O.shape == (3, 3) and np.isnan(O).all()
+
+
 # ------------------------------------------------------------- bad input
 def test_bad_inputs_raise_specific_errors():
     with pytest.raises(ParameterError, match="negative use -1"):

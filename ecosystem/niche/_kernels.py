@@ -184,7 +184,7 @@ class Kernel:
         if rows is None:
             rows = max(1, _BLOCK_ELEMENTS // max(self.n, 1))
             if self.symmetric:  # at least 8 blocks, so that skipping the lower triangle pays
-                rows = min(rows, -(-self.n // 8))
+                rows = max(1, min(rows, -(-self.n // 8)))
         for start in range(0, self.n, rows):
             first = start if self.symmetric else 0
             yield start, first, self.block(start, min(start + rows, self.n), first)
