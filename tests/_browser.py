@@ -13,14 +13,15 @@ API (kept stable; other tests reuse it)
     modules ``pytestmark = pytest.mark.browser`` (``-m "not browser"`` leaves them out).
 ``render(path, *, screenshot=None, tab=None, flows=True, timeout=30.0, strict=True) -> PageCheck``
     Open the page, wait until its network is drawn, count what was drawn,
-    switch each flow off and on again through the legend's checkboxes (counting
-    the edges left per flow), optionally save a PNG screenshot. With
+    switch each flow and each overlay layer off and on again through the
+    legend's checkboxes (counting the edges left per flow and per layer),
+    optionally save a PNG screenshot. With
     ``strict`` (the default) it raises ``AssertionError`` when the page logged
     a console error, threw, or attempted any blocked request.
 ``open_page(path, *, timeout=30.0, viewport=(1280, 800), wait=True) -> LivePage`` (a context manager)
     The same, step by step: ``show(tab)``, ``drawn()``, ``set_flow(flow,
     visible)``, ``screenshot(path)``, ``check()``, ``evaluate(js)``; the
-    playwright page is ``.page``.
+    playwright page is ``.page``; ``set_overlay(name, visible)`` for overlay layers.
 
 "Drawn" is measured inside vis-network, not taken from our page script: the
 harness wraps the ``draw`` method of vis' node and edge classes, redraws once,
@@ -80,11 +81,23 @@ _DRAWN_JS = """
   net.redraw();
   const drawn = window.__ecobeltDrawn;
   window.__ecobeltDrawn = null;
-  const d = api.current.data, byFlow = {};
+  const d = api.current.data, byFlow = {}, byOverlay = {}, layers = d.overlays || [];
+  const m = d.edges.from.length;
   d.flows.forEach((flow) => { byFlow[flow] = 0; });
-  drawn.edges.forEach((id) => { byFlow[d.flows[d.edges.flow[id]]] += 1; });
-  return {nodes: drawn.nodes.size, edges: drawn.edges.size, byFlow: byFlow,
-          flows: d.flows, panel: api.current.index, drawMs: api.current.drawMs};
+  layers.forEach((layer) => { byOverlay[layer.name] = 0; });
+  // ids 0..m-1 are the ecosystem's links, then each overlay's edges in order
+  drawn.edges.forEach((id) => {
+    if (id < m) { byFlow[d.flows[d.edges.flow[id]]] += 1; return; }
+    let start = m;
+    for (const layer of layers) {
+      start += layer.edges.from.length;
+      if (id < start) { byOverlay[layer.name] += 1; return; }
+    }
+    byOverlay["(unknown edge id)"] = (byOverlay["(unknown edge id)"] || 0) + 1;
+  });
+  return {nodes: drawn.nodes.size, edges: drawn.edges.size, byFlow: byFlow, byOverlay: byOverlay,
+          flows: d.flows, overlays: layers.map((layer) => layer.name),
+          panel: api.current.index, drawMs: api.current.drawMs};
 }
 """
 
@@ -116,9 +129,15 @@ class PageCheck:
         Distinct nodes and edges vis-network painted in that panel.
     edges_by_flow : dict of str to int
         Painted edges per flow, every flow switched on.
+    edges_by_overlay : dict of str to int
+        Painted edges per overlay layer (``to_html(overlays=...)``); empty
+        for a page without overlays.
     hidden_flow_edges : dict of str to dict of str to int
-        For each flow ``f``: painted edges per flow while only ``f`` was
-        switched off in the legend (each flow is switched back on after).
+        For each flow ``f``: painted edges per flow (and per overlay layer,
+        if any) while only ``f`` was switched off in the legend (each flow is
+        switched back on after).
+    hidden_overlay_edges : dict of str to dict of str to int
+        The same for each overlay layer switched off alone.
     draw_ms : float or None
         Milliseconds the page script measured from reading its data to the
         first drawn frame.
@@ -136,7 +155,9 @@ class PageCheck:
     nodes: int | None = None
     edges: int | None = None
     edges_by_flow: dict[str, int] = field(default_factory=dict)
+    edges_by_overlay: dict[str, int] = field(default_factory=dict)
     hidden_flow_edges: dict[str, dict[str, int]] = field(default_factory=dict)
+    hidden_overlay_edges: dict[str, dict[str, int]] = field(default_factory=dict)
     draw_ms: float | None = None
     load_seconds: float = 0.0
     screenshot: Path | None = None
@@ -297,13 +318,20 @@ class LivePage:
         """Nodes, edges and edges per flow vis-network paints in the shown panel (None: no panel)."""
         return self.evaluate(_DRAWN_JS)
 
+    def _tick(self, kind: str, name: str, visible: bool) -> None:
+        box = self.page.locator(f'.ecobelt-page:not([hidden]) input[data-{kind}="{name}"]')
+        if box.count() != 1:
+            raise AssertionError(f"expected one checkbox for {kind} {name!r} in the shown "
+                                 f"panel, found {box.count()}")
+        box.set_checked(visible)
+
     def set_flow(self, flow: str, visible: bool) -> None:
         """Tick or untick the flow's checkbox in the shown panel's legend, like a user."""
-        box = self.page.locator(f'.ecobelt-page:not([hidden]) input[data-flow="{flow}"]')
-        if box.count() != 1:
-            raise AssertionError(f"expected one checkbox for flow {flow!r} in the shown panel, "
-                                 f"found {box.count()}")
-        box.set_checked(visible)
+        self._tick("flow", flow, visible)
+
+    def set_overlay(self, name: str, visible: bool) -> None:
+        """Tick or untick an overlay layer's checkbox in the shown panel's legend."""
+        self._tick("overlay", name, visible)
 
     def screenshot(self, path: str | Path) -> Path:
         """Save a PNG of the viewport."""
@@ -319,10 +347,14 @@ class LivePage:
         if counts is not None:
             result.panel, result.nodes, result.edges = counts["panel"], counts["nodes"], counts["edges"]
             result.edges_by_flow, result.draw_ms = counts["byFlow"], counts["drawMs"]
-            for flow in counts["flows"] if flows else ():
-                self.set_flow(flow, False)
-                result.hidden_flow_edges[flow] = self.drawn()["byFlow"]
-                self.set_flow(flow, True)
+            result.edges_by_overlay = counts["byOverlay"]
+            groups = [("flow", f, result.hidden_flow_edges) for f in counts["flows"]]
+            groups += [("overlay", o, result.hidden_overlay_edges) for o in counts["overlays"]]
+            for kind, name, hidden in groups if flows else ():
+                self._tick(kind, name, False)
+                now = self.drawn()
+                hidden[name] = {**now["byFlow"], **now["byOverlay"]}
+                self._tick(kind, name, True)
         if screenshot is not None:
             result.screenshot = self.screenshot(screenshot)
         result.console_errors = list(self.console_errors)
@@ -364,7 +396,8 @@ def render(path: str | Path, *, screenshot: str | Path | None = None, tab: int |
     tab : int or str, optional
         Click this tab (index or label) first; default: the tab the page opens on.
     flows : bool
-        Switch each flow off and on in the legend and count the edges left.
+        Switch each flow (and overlay layer) off and on in the legend and
+        count the edges left.
     strict : bool
         Raise ``AssertionError`` on any console error or blocked request.
     """

@@ -10,7 +10,7 @@ import pytest
 import networks
 import viz
 from _browser import open_page, render, require_chromium
-from ecosystem import Ecosystem, Flow
+from ecosystem import Ecosystem, Flow, niche
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +56,55 @@ def test_large_page_with_straight_links_and_no_labels(tmp_path):
     assert eco.graph.number_of_edges() > 3000  # above SMOOTH_LIMIT: straight links
     check = render(viz.to_html(eco, tmp_path / "belt.html").path, timeout=60)
     assert_draws_exactly(check, eco)
+
+
+_LAYER_JS = """() => { const p = window.ecobelt.current, body = p.network.body;
+    return p.overlayEdgeIds[0].map((id) => ({arrow: body.edges[id].options.arrows.to.enabled,
+                                             title: p.edges.get(id).title})); }"""
+
+
+def test_competition_layer_draws_and_toggles(belt, tmp_path):
+    """Issue 6's competition layer: one edge per pair, no arrows, the overlap in the tooltip;
+    its checkbox hides exactly those edges and each flow's still hides exactly that flow."""
+    layer = niche.competition_layer(niche.resource_matrix(belt, direction="out"), "pianka",
+                                    0.5, eco=belt)
+    pairs = layer.number_of_edges()
+    page = viz.to_html(belt, tmp_path / "competition.html", overlays={"competition": layer})
+    with open_page(page.path) as live:
+        check = live.check(screenshot=tmp_path / "competition.png")
+        edges = live.evaluate(_LAYER_JS)
+        legend = live.page.locator('.ecobelt-legend label:has(input[data-overlay="competition"])')
+        legend_text = legend.inner_text()
+    check.assert_clean()
+    counts = flow_counts(belt)
+    assert check.nodes == len(belt) and check.edges == belt.graph.number_of_edges() + pairs
+    assert check.edges_by_flow == counts and check.edges_by_overlay == {"competition": pairs}
+    assert check.hidden_overlay_edges == {"competition": {**counts, "competition": 0}}
+    for flow in counts:
+        assert check.hidden_flow_edges[flow] == {**counts, flow: 0, "competition": pairs}
+    assert len(edges) == pairs and not any(edge["arrow"] for edge in edges)
+    overlaps = {frozenset((u, v)): w for u, v, w in layer.edges(data="overlap")}
+    for edge in edges:
+        head, *lines = edge["title"].split("\n")
+        a, b = head.removesuffix(" (competition)").split(" \u2014 ")
+        shown = dict(line.split(": ", 1) for line in lines)
+        assert float(shown["overlap"]) == pytest.approx(overlaps[frozenset((a, b))], rel=1e-3)
+    assert legend_text.strip() == f"competition ({pairs} pairs)"
+
+
+def test_directed_layer_has_arrows(belt, tmp_path):
+    layer = niche.competition_layer(niche.resource_matrix(belt, direction="out"),
+                                    "macarthur_levins", 0.6, eco=belt)
+    page = viz.to_html(belt, tmp_path / "ml.html", overlays={"competition": layer})
+    with open_page(page.path) as live:
+        live.set_overlay("competition", False)
+        assert sum(live.drawn()["byOverlay"].values()) == 0
+        live.set_overlay("competition", True)
+        edges = live.evaluate(_LAYER_JS)
+        assert live.drawn()["byOverlay"] == {"competition": layer.number_of_edges()}
+        assert live.console_errors == []
+    assert len(edges) == layer.number_of_edges() and all(edge["arrow"] for edge in edges)
+    assert all(" \u2192 " in edge["title"].split("\n")[0] for edge in edges)
 
 
 def test_physics_on(belt, tmp_path):

@@ -19,7 +19,7 @@ from viz.report import DEMO_MARGIN, demo_alliances, write_report
 
 TABLES = {"structure", "upstreamness", "flow_levels", "critical_members", "cascade_lost_volume",
           "bullwhip_sharing", "bullwhip_stages", "allocations", "stability", "niche_breadth",
-          "niche_null_model", "predator_prey_equilibrium", "coupling_zhejiang",
+          "niche_null_model", "competition_pairs", "predator_prey_equilibrium", "coupling_zhejiang",
           "spillover_by_ring", "segments", "alliances", "alliance_levers", "alliance_summary"}
 FIGURES = {"rings", "bullwhip", "allocation", "niche_overlap", "phase_portrait", "coupling",
            "alliances"}
@@ -121,20 +121,31 @@ def test_report_errors(belt, tmp_path, capsys):
 def test_demo_page_in_a_browser(report, configurations, tmp_path):
     """The browser check of the HTML issue on every configuration's tab: no console
     error or request, every member and link drawn, each flow filter hides exactly
-    that flow's edges; the Results tab shows every figure."""
+    that flow's edges; on the baseline the competition layer draws one edge per
+    competing pair and its checkbox hides exactly those; the Results tab shows
+    every figure."""
     require_chromium()
     folder, _ = report
+    pairs = len(pd.read_csv(folder / "competition_pairs.csv"))
+    assert pairs > 0
     with open_page(folder / "index.html") as live:
         assert live.tabs() == [*configurations, "Results"]
         for i, (name, eco) in enumerate(configurations.items()):
             live.show(name)
             check = live.check(screenshot=tmp_path / f"tab{i}.png")
             check.assert_clean()
-            assert (check.nodes, check.edges) == (len(eco), eco.graph.number_of_edges()), name
+            # the baseline alone carries the competition layer, one undirected edge per pair
+            layers = {"competition": pairs} if name == "baseline" else {}
+            assert check.edges_by_overlay == layers, name
+            assert (check.nodes, check.edges) == (len(eco), eco.graph.number_of_edges()
+                                                  + sum(layers.values())), name
             per_flow = eco.summary().xs("flow")["links"]
             assert check.edges_by_flow == {f: int(n) for f, n in per_flow.items() if n}, name
             for flow, counts in check.hidden_flow_edges.items():
-                assert counts == {**check.edges_by_flow, flow: 0}, (name, flow)
+                assert counts == {**check.edges_by_flow, **layers, flow: 0}, (name, flow)
+            for layer, counts in check.hidden_overlay_edges.items():
+                assert counts == {**check.edges_by_flow, layer: 0}, (name, layer)
+            assert set(check.hidden_overlay_edges) == set(layers), name
         live.show("Results")
         assert live.visible_tab() == len(configurations)
         images = live.evaluate("""() => [...document.querySelectorAll(

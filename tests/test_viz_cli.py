@@ -55,6 +55,43 @@ def test_html_metrics_table_and_size_by(tmp_path, capsys):
     assert shares["riverbend"] == 0.7 and shares["yarnwell"] is None
 
 
+def test_html_competition_layer(tmp_path, capsys):
+    """--competition [THRESHOLD] draws ecosystem.niche.competition_layer over the flows."""
+    from ecosystem import niche
+
+    eco = networks.example("cross_border_belt")
+    out = tmp_path / "belt.html"
+    status, printed, _ = run(capsys, "html", "cross_border_belt", "-o", out, "--competition",
+                             "0.6")
+    pairs = niche.competition_pairs(niche.resource_matrix(eco, direction="in"), "pianka", 0.6)
+    assert status == 0 and f"{len(pairs)} competition links" in printed
+    (layer,) = panel(out)["overlays"]
+    assert layer["name"] == "competition" and layer["directed"] is False
+    assert len(layer["edges"]["from"]) == len(pairs) > 0
+    assert run(capsys, "html", "cross_border_belt", "-o", out, "--competition",
+               "--competition-index", "macarthur_levins", "--competition-direction", "out")[0] == 0
+    (layer,) = panel(out)["overlays"]
+    expected = niche.competition_layer(niche.resource_matrix(eco, direction="out"),
+                                       "macarthur_levins", 0.5)  # the default threshold
+    assert layer["directed"] is True
+    assert len(layer["edges"]["from"]) == expected.number_of_edges()
+    run(capsys, "html", "cross_border_belt", "-o", out)
+    assert panel(out)["overlays"] == []
+
+
+def test_html_competition_without_links_is_an_error(tmp_path, capsys):
+    from ecosystem import Ecosystem
+    from ecosystem.files import save
+
+    eco = Ecosystem("lonely")
+    eco.add_member("a", "manufacturer")
+    save(eco, tmp_path / "lonely.json")
+    status, _, err = run(capsys, "html", tmp_path / "lonely.json", "-o", tmp_path / "x.html",
+                         "--competition")
+    assert status == 2 and "--competition-direction out" in err
+    assert not (tmp_path / "x.html").exists()
+
+
 @pytest.mark.parametrize("argv, message", [
     (["html", "no_such_spec", "-o", "x.html"], "no file 'no_such_spec'"),
     (["html", "cross_border_belt", "-o", "x.html", "--metric", "shapley"],

@@ -1,6 +1,7 @@
 """Interactive HTML networks and figures of an ecosystem.
 
-- :func:`to_html`: one self-contained, offline, interactive page.
+- :func:`to_html`: one self-contained, offline, interactive page (``overlays=`` draws
+  extra layers over the flows, such as :func:`ecosystem.niche.competition_layer`).
 - :func:`compare_html`: several ecosystems in one page, in tabs, with metric tables.
 - :func:`ring_layout`: the concentric ring positions both use.
 - figures (matplotlib, PNG or SVG by extension): :func:`rings_figure`,

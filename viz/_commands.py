@@ -1,7 +1,8 @@
 """``ecobelt`` subcommands contributed by :mod:`viz`: ``html`` and ``figure``.
 
-``ecobelt html SPEC -o out.html [--metric NAME ...] [--metrics TABLE.csv] ...``
-    The interactive page of :func:`viz.to_html`.
+``ecobelt html SPEC -o out.html [--metric NAME ...] [--metrics TABLE.csv] [--competition [T]]``
+    The interactive page of :func:`viz.to_html`; ``--competition`` adds the
+    niche competition layer (:func:`ecosystem.niche.competition_layer`).
 ``ecobelt figure [SPEC] --kind KIND -o out.png|svg|pdf ...``
     A figure of :mod:`viz.figures`: ``rings``, ``bullwhip`` and ``niche_overlap``
     from a spec; ``allocation``, ``coupling`` and ``niche_overlap`` from a
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import ParameterError, SpecError
+from ecosystem.niche import OVERLAP_METHODS
 from ecosystem.cli._common import add_spec_argument, read_spec
 
 __all__ = ["register", "SUBCOMMANDS", "add_html", "add_figure", "add_demo", "figure_from_spec",
@@ -31,6 +33,8 @@ FIGURE_KIND_NAMES = ("rings", "bullwhip", "allocation", "niche_overlap", "phase_
 _TABLE_KINDS = ("allocation", "coupling", "niche_overlap")
 _SPEC_KINDS = ("rings", "bullwhip", "niche_overlap")
 _OVERLAP_LIMIT = 60
+#: hurlbert needs resource availability, which a spec does not carry
+_COMPETITION_INDICES = tuple(m for m in OVERLAP_METHODS if m != "hurlbert")
 
 
 def read_table(path: str) -> pd.DataFrame:
@@ -64,6 +68,17 @@ def add_html(subparsers) -> None:
     parser.add_argument("--fail", action="append", default=[], metavar="MEMBER",
                         help="add a cascade_round metric: the round in which each member fails "
                              "when MEMBER fails (repeatable; ecosystem.flows.cascade)")
+    parser.add_argument("--competition", nargs="?", type=float, const=0.5, default=None,
+                        metavar="THRESHOLD",
+                        help="draw the niche competition layer: a link between members whose "
+                             "niche overlap is at least THRESHOLD (default 0.5), with its own "
+                             "legend entry and checkbox (ecosystem.niche.competition_layer)")
+    parser.add_argument("--competition-index", choices=_COMPETITION_INDICES, default="pianka",
+                        help="overlap index of --competition (default: pianka; "
+                             "macarthur_levins draws arrows: u -> v, u presses on v)")
+    parser.add_argument("--competition-direction", choices=("in", "out"), default="in",
+                        help="--competition resources: a member's providers (in, default, as "
+                             "`ecobelt niche`) or its outlets (out)")
     parser.add_argument("--title", help="page title (default: the ecosystem's name)")
     parser.add_argument("--physics", action="store_true",
                         help="start with the force layout on (slow above ~1,000 members)")
@@ -88,16 +103,35 @@ def _html_metrics(eco, args: argparse.Namespace) -> pd.DataFrame:
     return frame
 
 
+def _competition(eco, args: argparse.Namespace) -> dict:
+    """``{"competition": layer}`` when --competition is given, else nothing."""
+    if args.competition is None:
+        return {}
+    from ecosystem import niche
+
+    use = niche.resource_matrix(eco, direction=args.competition_direction)
+    if use.empty:
+        other = "out" if args.competition_direction == "in" else "in"
+        raise ParameterError(f"--competition: no member has links in direction "
+                             f"{args.competition_direction!r}, so there are no niches to "
+                             f"compare; try --competition-direction {other}")
+    return {"competition": niche.competition_layer(use, args.competition_index,
+                                                   args.competition, eco=eco)}
+
+
 def run_html(args: argparse.Namespace) -> int:
     """Write the page and print where it went."""
     from .html import to_html
 
     eco = read_spec(args.spec)
     metrics = _html_metrics(eco, args)
+    overlays = _competition(eco, args)
     size_by = args.size_by or (args.metric[0] if args.metric else None)
     page = to_html(eco, args.output, metrics=metrics, size_by=size_by, title=args.title,
-                   physics=args.physics, labels=args.labels)
-    print(f"wrote {page.path} ({len(eco):,} members, {len(page.html) / 1e6:.1f} MB)")
+                   physics=args.physics, labels=args.labels, overlays=overlays)
+    pairs = "".join(f", {layer.number_of_edges():,} {name} links"
+                    for name, layer in overlays.items())
+    print(f"wrote {page.path} ({len(eco):,} members{pairs}, {len(page.html) / 1e6:.1f} MB)")
     return 0
 
 

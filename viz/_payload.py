@@ -8,17 +8,17 @@ links take a fraction of a second. The ecosystem is only read.
 
 from __future__ import annotations
 
-import math
-from itertools import chain
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ecosystem import Flow, ParameterError, Ring
 
+from ._columns import attribute_columns, frame_columns, json_column, numbers
 from ._metrics import (COMPUTED_METRICS, STRUCTURAL_METRICS, MetricsLike, align_metrics,
                        computed_metrics)
+from ._overlays import OverlaysLike, overlay_payloads
 from ._style import FLOW_STYLES, RING_LABELS, RING_SHAPES, role_palette
 from .layout import ring_bands, ring_layout, role_order
 
@@ -31,74 +31,6 @@ __all__ = ["network_payload", "json_column", "LABEL_LIMIT", "SMOOTH_LIMIT"]
 LABEL_LIMIT = 300
 #: Above this many links, links are straight (curves cost drawing time).
 SMOOTH_LIMIT = 3000
-_TEXT_LIMIT = 200
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    text = str(value)
-    return text if len(text) <= _TEXT_LIMIT else text[:_TEXT_LIMIT - 1] + "\u2026"
-
-
-def _is_number_type(kind: type) -> bool:
-    return issubclass(kind, (int, float, np.integer, np.floating)) and not issubclass(
-        kind, (bool, np.bool_))
-
-
-def json_column(values: list) -> list:
-    """``values`` as JSON-ready Python objects: missing and non-finite numbers become None.
-
-    Examples
-    --------
-    >>> json_column([1.5, None, float("nan"), np.float64(2.0)])
-    [1.5, None, None, 2.0]
-    >>> json_column(["a", 3, True, None, (1, 2)])
-    ['a', 3, True, None, '(1, 2)']
-    """
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    if kinds <= {str, int, bool}:
-        return values
-    if all(map(_is_number_type, kinds)):
-        array = np.array(values, dtype=float)  # None becomes NaN
-        out = array.tolist()
-        for i in np.flatnonzero(~np.isfinite(array)):  # only the missing entries
-            out[i] = None
-        return out
-    return [_json_value(v) for v in values]
-
-
-def _numbers(values: list) -> np.ndarray:
-    """Floats, NaN where a value is missing or not a number."""
-    try:
-        return np.array(values, dtype=float)
-    except (TypeError, ValueError):
-        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
-
-
-def _frame_columns(frame: pd.DataFrame) -> dict:
-    values = []
-    for name in frame.columns:
-        column = frame[name]
-        if column.dtype.kind in "iub" and not column.hasnans:
-            values.append(column.tolist())
-        elif column.dtype.kind == "f":
-            values.append(json_column(column.tolist()))
-        else:
-            values.append(json_column([None if v is pd.NA or (isinstance(v, float) and v != v)
-                                       else v for v in column.tolist()]))
-    return {"names": [str(c) for c in frame.columns], "values": values}
-
-
-def _attribute_columns(records: Sequence[dict], skip: tuple[str, ...] = ()) -> dict:
-    names = [k for k in dict.fromkeys(chain.from_iterable(records)) if k not in skip]
-    return {"names": [str(k) for k in names],
-            "values": [json_column([d.get(k) for d in records]) for k in names]}
 
 
 def _links(eco: "Ecosystem") -> tuple[np.ndarray, np.ndarray, list, list[dict]]:
@@ -176,8 +108,11 @@ def _positions(eco: "Ecosystem", positions: pd.DataFrame | None, spacing: float,
 def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: str | None = None,
                     physics: bool = False, labels: bool | None = None,
                     size_range: tuple[float, float] = (6.0, 22.0),
-                    positions: pd.DataFrame | None = None) -> dict:
+                    positions: pd.DataFrame | None = None,
+                    overlays: OverlaysLike = None) -> dict:
     """The JSON-ready data of one network panel (see :func:`viz.to_html` for the arguments).
+
+    The overlays are in ``"overlays"`` (see :func:`viz._overlays.overlay_payloads`).
 
     Examples
     --------
@@ -189,6 +124,7 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     >>> data["nodes"]["id"], data["edges"]["from"], data["flows"][data["edges"]["flow"][0]]
     (['m', 'p'], [0], 'capital')
     """
+    overlay_data = overlay_payloads(eco, overlays)
     metric_frame = _size_metric(eco, align_metrics(eco, metrics), size_by)
     nodes = list(eco.graph.nodes(data=True))
     ids = [m for m, _ in nodes]
@@ -211,19 +147,20 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
         k = int(np.flatnonzero(flow_codes < 0)[0])
         raise ParameterError(f"link {ids[source[k]]!r} -> {ids[target[k]]!r} has key "
                              f"{keys[k]!r}, not a flow; run eco.validate() to see every problem")
-    volume = _numbers([d.get("volume") for d in link_data])
+    volume = numbers([d.get("volume") for d in link_data])
     has_volume = np.isfinite(volume) & (volume >= 0)
     top = volume[has_volume].max() if has_volume.any() else 0.0
     width = np.ones(len(keys))
     if top > 0:
         width[has_volume] = 1.0 + 4.0 * np.sqrt(volume[has_volume] / top)
+    overlay_links = sum(len(layer["edges"]["from"]) for layer in overlay_data)
     counts = np.bincount(ring_codes, minlength=3)
     bands = positions.attrs.get("bands")
     bands = ring_bands(counts) if bands is None else np.asarray(bands)
     return {
         "physics": bool(physics),
         "labels": bool(n <= LABEL_LIMIT if labels is None else labels),
-        "smooth": len(keys) <= SMOOTH_LIMIT,
+        "smooth": len(keys) + overlay_links <= SMOOTH_LIMIT,
         "rings": rings,
         "ringLabels": [RING_LABELS[r] for r in rings],
         "ringShapes": [RING_SHAPES[r] for r in rings],
@@ -240,11 +177,12 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
                   "y": positions["y"].to_numpy(float).round(2).tolist(),
                   "ring": ring_codes.tolist(), "role": role_codes.tolist(),
                   "size": sizes.round(2).tolist()},
-        "nodeAttrs": _attribute_columns([d for _, d in nodes], ("role", "ring")),
-        "metrics": _frame_columns(metric_frame),
+        "nodeAttrs": attribute_columns([d for _, d in nodes], ("role", "ring")),
+        "metrics": frame_columns(metric_frame),
         "sizeBy": size_by,
         "sizeRange": size_span,
         "edges": {"from": source.tolist(), "to": target.tolist(), "flow": flow_codes.tolist(),
                   "width": width.round(2).tolist()},
-        "edgeAttrs": _attribute_columns(link_data),
+        "edgeAttrs": attribute_columns(link_data),
+        "overlays": overlay_data,
     }

@@ -3,7 +3,8 @@
 Each function runs one mechanism of :mod:`ecosystem` on the ecosystem, hands
 its tables and figures to a :class:`ReportWriter` (which writes ``<name>.csv``
 and ``<name>.png`` and keeps them for the page) and adds a section to the
-page's "Results" tab.
+page's "Results" tab. The niche section also leaves the competition layer in
+``ReportWriter.overlays``, drawn over the baseline's network.
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ from .figures import (allocation_figure, bullwhip_figure, coupling_figure, niche
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["ReportWriter", "run_analyses", "alliance_section", "PREDATOR_PREY"]
+__all__ = ["ReportWriter", "run_analyses", "alliance_section", "PREDATOR_PREY",
+           "COMPETITION_THRESHOLD"]
 
 # seed 002's upstream/downstream predator-prey illustration: a1, a2, b1, b2
 PREDATOR_PREY = (0.8, 0.6, 0.4, 0.5)
+#: Smallest Pianka overlap of outlets drawn as a competition link on the baseline's network.
+COMPETITION_THRESHOLD = 0.5
 
 
 class ReportWriter:
@@ -42,6 +46,8 @@ class ReportWriter:
     def __init__(self, folder: Path, report: "Report"):
         self.folder, self.report = folder, report
         self.sections: list[str] = []
+        #: overlay layers for the baseline's network (viz.to_html's ``overlays``)
+        self.overlays: dict = {}
 
     def table(self, name: str, frame: pd.DataFrame | pd.Series) -> pd.DataFrame:
         """Write ``frame`` as ``<name>.csv``, keep it for the page and return it."""
@@ -157,11 +163,18 @@ def _niches(out: ReportWriter, eco: Ecosystem, players: list[str], seed: int) ->
         "levins_standardized": niche.breadth(use, "levins_standardized")}))
     out.table("niche_null_model",
               niche.null_model(use, "ra3", iterations=300, seed=seed).summary())
+    everyone = niche.resource_matrix(eco, direction="out")
+    out.table("competition_pairs", niche.competition_pairs(everyone, "pianka",
+                                                           COMPETITION_THRESHOLD))
+    out.overlays["competition"] = niche.competition_layer(everyone, "pianka",
+                                                          COMPETITION_THRESHOLD, eco=eco)
     image = out.figure("niche_overlap", niche_overlap_figure(
         niche.overlap(use, "pianka"), title="Outlet overlap of the alliances' members"))
     out.section("Niches", "Levins breadth of each member's outlets, Pianka overlap (figure) "
-                "against the RA3 null model (300 randomisations).",
-                ["niche_breadth", "niche_null_model"], image)
+                "against the RA3 null model (300 randomisations). Competing pairs: members "
+                f"whose outlets overlap at least {COMPETITION_THRESHOLD:g} (Pianka), drawn as "
+                "the competition layer on the baseline's network.",
+                ["niche_breadth", "niche_null_model", "competition_pairs"], image)
 
 
 def _coevolution(out: ReportWriter) -> None:

@@ -5,7 +5,9 @@ the role (each ring has its own colour family: reds for the core, blues for
 the sub-core, greens for the outer environment), and each flow has its own
 edge colour, dash pattern and curvature (so parallel links of different flows
 between the same two members do not overlap). The flow colours are from the
-Okabe-Ito colour-blind-safe set, plus purple.
+Okabe-Ito colour-blind-safe set, plus purple. Overlay layers (links that are
+not flows, such as the competition layer of :mod:`ecosystem.niche`) are drawn
+in Okabe-Ito colours no flow uses (the competition layer in blue), dotted or dashed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
-__all__ = ["RING_SHAPES", "RING_LABELS", "ROLE_PALETTES", "FLOW_STYLES", "role_palette"]
+__all__ = ["RING_SHAPES", "RING_LABELS", "ROLE_PALETTES", "FLOW_STYLES", "OVERLAY_STYLES",
+           "role_palette", "overlay_style"]
 
 #: vis-network node shape per ring.
 RING_SHAPES = {"core": "dot", "sub_core": "diamond", "outer": "square"}
@@ -35,6 +38,27 @@ FLOW_STYLES = {
     "capital": ("#009e73", [10, 5], 0.25),
     "technology": ("#cc3377", [6, 3, 2, 3], 0.35),
 }
+
+#: Edge colour and dash pattern of named overlay layers.
+OVERLAY_STYLES = {
+    "competition": ("#0072b2", [2, 3]),
+}
+#: Styles taken in turn by overlays without an entry in OVERLAY_STYLES.
+OVERLAY_CYCLE = [("#56b4e9", [8, 3, 2, 3]), ("#000000", [2, 3]), ("#d55e00", [12, 4]),
+                 ("#999999", [2, 3])]
+
+
+def overlay_style(name: str, position: int) -> tuple[str, list[float] | bool]:
+    """Colour and dash pattern of the overlay ``name``, the ``position``-th one of a page.
+
+    Examples
+    --------
+    >>> overlay_style("competition", 0), overlay_style("trust", 1)
+    (('#0072b2', [2, 3]), ('#000000', [2, 3]))
+    """
+    if name in OVERLAY_STYLES:
+        return OVERLAY_STYLES[name]
+    return OVERLAY_CYCLE[position % len(OVERLAY_CYCLE)]
 
 
 def role_palette(eco: "Ecosystem", roles: Sequence[str]) -> list[str]:

@@ -17,6 +17,7 @@ import pandas as pd
 from ecosystem import Flow, ParameterError, Ring
 
 from ._metrics import MetricsLike
+from ._overlays import OverlaysLike
 from ._page import HtmlPage, build_page, panel_html
 from .html import network_payload
 
@@ -88,6 +89,7 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
                  path: str | Path | None = None, *,
                  metrics: Mapping[str, MetricsLike] | Sequence[MetricsLike] | None = None,
                  tables: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | None = None,
+                 overlays: Mapping[str, OverlaysLike] | Sequence[OverlaysLike] | None = None,
                  size_by: str | None = None, title: str = "Ecosystem comparison",
                  physics: bool = False, labels: bool | None = None,
                  height: int = 700) -> HtmlPage:
@@ -108,6 +110,10 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
         of the per-member metrics is shown, if any. Each tab also shows the
         ecosystem's structure (:meth:`Ecosystem.summary`), and an "Overview"
         tab puts the ecosystems side by side (:func:`overview_table`).
+    overlays : mapping or sequence, optional
+        Overlay layers of each ecosystem (as ``overlays`` of
+        :func:`viz.to_html`, e.g. ``{"competition": layer}``), keyed by name
+        or in the order of ``ecosystems``.
     size_by, physics, labels
         As for :func:`viz.to_html`, applied to every ecosystem.
     title : str
@@ -142,13 +148,14 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
     names = list(named)
     metric_list = _named(metrics, names, "metrics")
     table_list = _named(tables, names, "tables")
+    overlay_list = _named(overlays, names, "overlays")
     overview = overview_table(named)
     pages = [("Overview", '<div class="ecobelt-overview"><h2>Side by side</h2>'
               f"{_table_html(overview)}</div>")]
     payloads = []
     for i, (name, eco) in enumerate(named.items()):
         payload = network_payload(eco, metric_list[i], size_by=size_by, physics=physics,
-                                  labels=labels)
+                                  labels=labels, overlays=overlay_list[i])
         payloads.append(payload)
         side = [f"<h2>{html.escape(name)}</h2>"]
         if table_list[i] is not None:

@@ -7,6 +7,10 @@ physics off (a checkbox, or ``physics=True``, turns it on), shape by ring,
 colour by role, edge colour and dash by flow, width by volume, a legend, a
 checkbox per flow that shows and hides its links, tooltips with each member's
 attributes and the caller's metrics, and node size mapped to one metric.
+Overlay layers (``overlays=``, see :mod:`viz._overlays`), such as the
+competition layer of :func:`ecosystem.niche.competition_layer`, are drawn
+over the flows as their own edge groups, each with a legend entry and a
+checkbox.
 
 pyvis' ``Network.from_nx`` is not used either: it modifies the graph it is
 given, drops the flow keys of parallel links and handles one node and one link
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ._metrics import MetricsLike
+from ._overlays import OverlaysLike
 from ._page import HtmlPage, build_page, panel_html
 from ._payload import network_payload
 from ._style import FLOW_STYLES, RING_LABELS, RING_SHAPES, ROLE_PALETTES, role_palette
@@ -35,14 +40,20 @@ __all__ = ["to_html", "network_payload", "role_palette", "RING_SHAPES", "RING_LA
 
 
 def subtitle(payload: dict) -> str:
-    """"n members, m links" of a panel's data."""
-    return f"{len(payload['nodes']['id']):,} members, {len(payload['edges']['from']):,} links"
+    """"n members, m links" of a panel's data, and the links of each overlay."""
+    parts = [f"{len(payload['nodes']['id']):,} members",
+             f"{len(payload['edges']['from']):,} links"]
+    for layer in payload["overlays"]:
+        count = len(layer["edges"]["from"])
+        parts.append(f"{count:,} {layer['name']} link{'' if count == 1 else 's'}")
+    return ", ".join(parts)
 
 
 def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: MetricsLike = None,
             size_by: str | None = None, title: str | None = None, physics: bool = False,
             labels: bool | None = None, size_range: tuple[float, float] = (6.0, 22.0),
-            positions: pd.DataFrame | None = None, height: int = 650) -> HtmlPage:
+            positions: pd.DataFrame | None = None, overlays: OverlaysLike = None,
+            height: int = 650) -> HtmlPage:
     """Write ``eco`` as one self-contained interactive HTML page.
 
     Parameters
@@ -73,6 +84,14 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
         Smallest and largest node size in pixels.
     positions : DataFrame, optional
         ``x`` and ``y`` per member id to use instead of the ring layout.
+    overlays : mapping of str to networkx graph, optional
+        Extra layers of links drawn over the flows, by name, for example
+        ``{"competition": ecosystem.niche.competition_layer(U, eco=eco)}``.
+        Each gets its own colour, dash pattern, legend entry and checkbox;
+        its edges' attributes (the competition layer's ``overlap``) show in
+        their tooltips and their ``weight`` sets their width. An undirected
+        graph is drawn without arrows. Every node must be a member; names
+        must differ from the flows'. The graphs are only read.
     height : int
         Height in pixels of the inline view in Jupyter.
 
@@ -91,9 +110,18 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
     ...                size_by="shapley_share")
     >>> "<title>toy</title>" in page.html, page.path is None
     (True, True)
+
+    Draw the members whose outlets overlap (Pianka >= 0.5) as a competition layer:
+
+    >>> eco.add_member("m2", "manufacturer"); eco.link("m2", "p1", "logistics", volume=1.0)
+    >>> from ecosystem import niche
+    >>> layer = niche.competition_layer(niche.resource_matrix(eco, direction="out"), eco=eco)
+    >>> page = to_html(eco, overlays={"competition": layer})
+    >>> "3 members, 2 links, 1 competition link<" in page.html
+    True
     """
     payload = network_payload(eco, metrics, size_by=size_by, physics=physics, labels=labels,
-                              size_range=size_range, positions=positions)
+                              size_range=size_range, positions=positions, overlays=overlays)
     name = title if title is not None else (eco.name or "Ecosystem")
     text = build_page(name, [(name, panel_html(0))], [payload], subtitle=subtitle(payload))
     page = HtmlPage(text, height=height)

@@ -3,7 +3,8 @@
 :func:`write_report` runs the mechanisms of :mod:`ecosystem` on an ecosystem,
 compares alliance configurations (:func:`ecosystem.alliance.compare`) and
 writes a folder with ``index.html`` (one tab per configuration with its
-interactive network, and a "Results" tab with every table and figure, all
+interactive network, the baseline's with the niche competition layer over
+it, and a "Results" tab with every table and figure, all
 embedded: the page loads nothing from anywhere), one CSV per table and one PNG
 per figure. :func:`demo` does this for the bundled cross-border belt
 (``ecobelt demo``).
@@ -150,7 +151,8 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
     for i, (name, configured) in enumerate(configurations.items()):
         shares = {p: comparison.loc[name, f"shapley:{p}"] for p in players}
         payloads.append(network_payload(configured, _member_metrics(configured, shares),
-                                        size_by="throughput"))
+                                        size_by="throughput",
+                                        overlays=writer.overlays if i == 0 else None))
         pages.append((name, panel_html(i, _aside(name, comparison))))
     pages.append(("Results", f'<div class="ecobelt-overview">{"".join(writer.sections)}</div>'))
     text = build_page(title or f"ecobelt report: {eco.name}", pages, payloads,

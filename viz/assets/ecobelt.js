@@ -80,33 +80,62 @@
     return nodes;
   };
 
+  function attributeLines(lines, columns, j) {
+    for (var b = 0; b < columns.names.length; b++) {
+      var value = columns.values[b][j];
+      if (value !== null) { lines.push(columns.names[b] + ": " + fmt(value)); }
+    }
+    return lines.join("\n");
+  }
+
+  // Edge ids: the ecosystem's links are 0..m-1 (their position in d.edges), each overlay's
+  // edges follow in overlay order, so an id tells its group without a lookup table.
   Panel.prototype.edgeList = function () {
-    var d = this.data, m = d.edges.from.length, edges = new Array(m);
-    var edgeAttrNames = d.edgeAttrs.names, edgeAttrValues = d.edgeAttrs.values;
+    var d = this.data, m = d.edges.from.length, edges = [];
     this.flowEdgeIds = d.flows.map(function () { return []; });
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
-      var lines = [from + " \u2192 " + to + " (" + d.flows[f] + ")"];
-      for (var b = 0; b < edgeAttrNames.length; b++) {
-        var attr = edgeAttrValues[b][j];
-        if (attr !== null) { lines.push(edgeAttrNames[b] + ": " + fmt(attr)); }
-      }
       var edge = {id: j, from: from, to: to, width: d.edges.width[j],
-                  color: {color: d.flowColors[f], opacity: 0.75},
-                  dashes: this.dashPattern(f), title: lines.join("\n")};
+                  color: {color: d.flowColors[f], opacity: 0.75}, dashes: this.dashPattern(f),
+                  title: attributeLines([from + " \u2192 " + to + " (" + d.flows[f] + ")"],
+                                        d.edgeAttrs, j)};
       if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCW", roundness: d.flowRoundness[f]}; }
-      edges[j] = edge;
+      edges.push(edge);
       this.flowEdgeIds[f].push(j);
     }
+    this.overlayEdgeIds = [];
+    var id = m, self = this;
+    d.overlays.forEach(function (layer, k) {
+      var ids = [], sign = layer.directed ? " \u2192 " : " \u2014 ";
+      for (var i = 0; i < layer.edges.from.length; i++, id++) {
+        var a = d.nodes.id[layer.edges.from[i]], b = d.nodes.id[layer.edges.to[i]];
+        var edge = {id: id, from: a, to: b, width: layer.edges.width[i],
+                    color: {color: layer.color, opacity: 0.85}, dashes: self.overlayDashes(k),
+                    arrows: {to: {enabled: layer.directed && self.arrows, scaleFactor: 0.4}},
+                    title: attributeLines([a + sign + b + " (" + layer.name + ")"],
+                                          layer.edgeAttrs, i)};
+        if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCCW", roundness: 0.2}; }
+        edges.push(edge);
+        ids.push(id);
+      }
+      self.overlayEdgeIds.push(ids);
+    });
     return edges;
   };
 
   // Dash patterns are in network units, so zoomed far out (a large network fitted to the
   // screen) a 3-unit dash is a fraction of a pixel and the canvas strokes thousands of them
   // per link. Patterns are therefore scaled by a power of two close to 1 / zoom.
-  Panel.prototype.dashPattern = function (flow) {
-    var pattern = this.data.flowDashes[flow], k = this.dashScale;
+  function scaled(pattern, k) {
     return pattern ? pattern.map(function (v) { return v * k; }) : false;
+  }
+
+  Panel.prototype.dashPattern = function (flow) {
+    return scaled(this.data.flowDashes[flow], this.dashScale);
+  };
+
+  Panel.prototype.overlayDashes = function (k) {
+    return scaled(this.data.overlays[k].dashes, this.dashScale);
   };
 
   function dashScaleFor(scale) {
@@ -138,6 +167,11 @@
       if (!pattern) { return; }
       self.flowEdgeIds[f].forEach(function (id) { changes.push({id: id, dashes: pattern}); });
     });
+    this.data.overlays.forEach(function (layer, k) {
+      var pattern = self.overlayDashes(k);
+      if (!pattern) { return; }
+      self.overlayEdgeIds[k].forEach(function (id) { changes.push({id: id, dashes: pattern}); });
+    });
     this.edges.update(changes);
     return true;
   };
@@ -148,6 +182,7 @@
     var d = this.data, self = this;
     var canvas = this.root.querySelector(".ecobelt-network");
     this.dashScale = d.physics ? 1 : dashScaleFor(this.fitScale(canvas));
+    this.arrows = true;
     this.nodes = new vis.DataSet(this.nodeList());
     this.edges = new vis.DataSet(this.edgeList());
     this.timings = {datasets: performance.now() - t0};
@@ -155,7 +190,7 @@
     var options = {
       autoResize: true,
       nodes: {borderWidth: 1, font: {size: 12, color: "#222"}, color: {border: "#444"}},
-      edges: {arrows: {to: {enabled: true, scaleFactor: 0.4}}, smooth: false,
+      edges: {arrows: {to: {enabled: this.arrows, scaleFactor: 0.4}}, smooth: false,
               selectionWidth: 2},
       layout: {improvedLayout: false},
       physics: {enabled: d.physics, solver: "forceAtlas2Based",
@@ -206,21 +241,48 @@
     ctx.restore();
   };
 
+  Panel.prototype.showEdges = function (ids, visible) {
+    this.edges.update(ids.map(function (id) { return {id: id, hidden: !visible}; }));
+  };
+
   Panel.prototype.setFlowVisible = function (flow, visible) {
     var f = this.data.flows.indexOf(flow);
     if (f < 0) { throw new Error("no flow " + flow); }
-    this.edges.update(this.flowEdgeIds[f].map(function (id) { return {id: id, hidden: !visible}; }));
+    this.showEdges(this.flowEdgeIds[f], visible);
     var box = this.root.querySelector('input[data-flow="' + flow + '"]');
     if (box) { box.checked = visible; }
   };
 
+  Panel.prototype.setOverlayVisible = function (name, visible) {
+    var k = this.data.overlays.map(function (layer) { return layer.name; }).indexOf(name);
+    if (k < 0) { throw new Error("no overlay " + name); }
+    this.showEdges(this.overlayEdgeIds[k], visible);
+    var box = this.root.querySelector('input[data-overlay="' + name + '"]');
+    if (box) { box.checked = visible; }
+  };
+
+  // the group of a (visible) edge id: its flow, or its overlay's name
+  Panel.prototype.edgeGroup = function (id) {
+    var d = this.data, m = d.edges.from.length;
+    if (id < m) { return d.flows[d.edges.flow[id]]; }
+    for (var k = 0; k < this.overlayEdgeIds.length; k++) {
+      var ids = this.overlayEdgeIds[k];
+      if (ids.length && id <= ids[ids.length - 1]) { return d.overlays[k].name; }
+    }
+    return null;
+  };
+
   Panel.prototype.counts = function () {
-    var d = this.data, body = this.network.body, byFlow = {};
+    var d = this.data, body = this.network.body, byFlow = {}, byOverlay = {}, self = this;
     d.flows.forEach(function (flow) { byFlow[flow] = 0; });
-    body.edgeIndices.forEach(function (id) { byFlow[d.flows[d.edges.flow[id]]] += 1; });
+    d.overlays.forEach(function (layer) { byOverlay[layer.name] = 0; });
+    body.edgeIndices.forEach(function (id) {
+      var group = self.edgeGroup(id);
+      if (group in byFlow) { byFlow[group] += 1; } else { byOverlay[group] += 1; }
+    });
     return {nodes: this.nodes.length, edges: this.edges.length,
             drawnNodes: body.nodeIndices.length, drawnEdges: body.edgeIndices.length,
-            drawnEdgesByFlow: byFlow};
+            drawnEdgesByFlow: byFlow, drawnEdgesByOverlay: byOverlay};
   };
 
   Panel.prototype.buildLegend = function () {
@@ -251,6 +313,18 @@
       row.appendChild(box);
       row.appendChild(lineSwatch(d.flowColors[f], d.flowDashes[f]));
       row.appendChild(el("span", {}, flow + " (" + self.flowEdgeIds[f].length + ")"));
+      legend.appendChild(row);
+    });
+    if (d.overlays.length) { legend.appendChild(el("h3", {}, "Layers (show / hide)")); }
+    d.overlays.forEach(function (layer, k) {
+      var row = el("label", {"class": "ecobelt-row"});
+      var box = el("input", {type: "checkbox", "data-overlay": layer.name});
+      box.checked = true;
+      box.addEventListener("change", function () { self.setOverlayVisible(layer.name, box.checked); });
+      row.appendChild(box);
+      row.appendChild(lineSwatch(layer.color, layer.dashes));
+      var what = layer.directed ? " links)" : " pairs)";
+      row.appendChild(el("span", {}, layer.name + " (" + self.overlayEdgeIds[k].length + what));
       legend.appendChild(row);
     });
     if (d.sizeBy) {
@@ -301,6 +375,7 @@
   var api = {
     panels: panels, show: show, current: null, network: null, nodes: null, edges: null,
     setFlowVisible: function (flow, visible) { api.current.setFlowVisible(flow, visible); },
+    setOverlayVisible: function (name, visible) { api.current.setOverlayVisible(name, visible); },
     counts: function () { return api.current.counts(); }
   };
   window.ecobelt = api;
