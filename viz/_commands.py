@@ -22,7 +22,7 @@ import pandas as pd
 
 from ecosystem import ParameterError, SpecError
 from ecosystem.niche import OVERLAP_METHODS
-from ecosystem.cli._common import add_spec_argument, read_spec
+from ecosystem.cli import add_spec_argument, read_spec
 
 __all__ = ["register", "SUBCOMMANDS", "add_html", "add_figure", "add_demo", "figure_from_spec",
            "read_table"]

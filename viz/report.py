@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import Ecosystem, ParameterError, bullwhip, convergence, flows
-from ecosystem.alliance import Alliance, apply
-from ecosystem.alliance._metrics import default_margin, default_market
+from ecosystem.alliance import Alliance, apply, default_margin, default_market
 
 from ._page import HtmlPage, build_page, panel_html
 from ._report_sections import ReportWriter, alliance_section, run_analyses

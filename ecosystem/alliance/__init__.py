@@ -7,13 +7,15 @@ returns the ecosystem with it in force (the original untouched),
 :func:`compare` puts configurations side by side on bullwhip, benefit
 distribution and stability, niche overlap, flow throughput, resilience and
 coupling coordination, and :func:`sweep` runs parameters x alliances x seeds
-in local processes or on a Dask cluster.
+in local processes or on a Dask cluster. :func:`default_market` and
+:func:`default_margin` are the market and margins these use when none is given.
 """
 
 from ._compare import candidates, compare, greedy, greedy_path
 from ._config import SERVICE_FLOWS, Alliance, apply
-from ._metrics import METRICS, Settings, evaluate, finish
+from ._metrics import METRICS, Settings, default_margin, default_market, evaluate, finish
 from ._sweep import sweep
 
 __all__ = ["Alliance", "apply", "compare", "sweep", "candidates", "greedy", "greedy_path",
-           "evaluate", "finish", "Settings", "METRICS", "SERVICE_FLOWS"]
+           "evaluate", "finish", "Settings", "METRICS", "SERVICE_FLOWS", "default_market",
+           "default_margin"]

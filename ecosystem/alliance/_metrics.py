@@ -18,7 +18,7 @@ from .._errors import ParameterError, UnknownMemberError
 from ..graph import Ecosystem
 from ._config import Alliance, apply
 
-__all__ = ["Settings", "METRICS", "evaluate", "finish"]
+__all__ = ["Settings", "METRICS", "evaluate", "finish", "default_market", "default_margin"]
 
 #: Each compared metric and whether larger is better.
 METRICS: Mapping[str, bool] = {
@@ -69,7 +69,25 @@ class Settings:
 
 
 def default_market(eco: Ecosystem) -> str:
-    """The market with the largest inbound logistics volume."""
+    """The market with the largest inbound logistics volume: the one compared by default.
+
+    Links without ``volume`` count 1; ties go to the market listed first.
+
+    Raises
+    ------
+    ParameterError
+        The ecosystem has no member of role ``market``.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for member, role in [("m", "manufacturer"), ("us", "market"), ("eu", "market")]:
+    ...     eco.add_member(member, role)
+    >>> eco.link("m", "us", "logistics", volume=2.0); eco.link("m", "eu", "logistics", volume=5.0)
+    >>> default_market(eco)
+    'eu'
+    """
     markets = eco.members(role="market")
     if not markets:
         raise ParameterError("the ecosystem has no member of role 'market'; "
@@ -80,7 +98,21 @@ def default_market(eco: Ecosystem) -> str:
 
 
 def default_margin(eco: Ecosystem) -> dict[str, float]:
-    """Each market's ``margin`` attribute (an error names the markets without one)."""
+    """Each market's ``margin`` attribute (profit per unit sold there): the default margin.
+
+    Raises
+    ------
+    ParameterError
+        Naming the markets without a ``margin`` attribute.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_member("us", "market", margin=8); eco.add_member("eu", "market", margin=6.5)
+    >>> default_margin(eco)
+    {'us': 8.0, 'eu': 6.5}
+    """
     markets = eco.members(role="market")
     missing = [m for m in markets if "margin" not in eco.member(m)]
     if missing:

@@ -5,6 +5,8 @@ not start with ``_``, or a module named by an ``ecobelt.commands`` entry point
 (how ``networks`` and ``viz`` add theirs without ``ecosystem`` importing them).
 The module defines ``register(subparsers)``, which adds its parser(s) and sets
 ``func``: a function of the parsed arguments returning the exit status.
+Add-ons read their SPEC argument with :func:`add_spec_argument` and
+:func:`read_spec`, as the built-in commands do.
 
 Errors raised on purpose (:class:`ecosystem.EcosystemError`) and unreadable
 files print one line on stderr and exit with status 2.
@@ -20,8 +22,9 @@ from importlib.metadata import entry_points
 from typing import Sequence
 
 from .._errors import EcosystemError
+from ._common import add_spec_argument, read_spec
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "add_spec_argument", "read_spec"]
 
 
 def _command_modules() -> list:
