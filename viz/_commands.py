@@ -166,6 +166,7 @@ def add_figure(subparsers) -> None:
 
 
 def _bullwhip_from(eco, market: str | None, seed: int, title: str | None):
+    """One run on normal demand (mean 100, sd 10): the orders growing up the chain."""
     from ecosystem import bullwhip
 
     from .figures import bullwhip_figure
@@ -203,7 +204,10 @@ def _overlap_from(eco, role: str | None, members: list[str] | None, title: str |
 
 def figure_from_spec(kind: str, eco, *, market: str | None = None, role: str | None = None,
                      members: list[str] | None = None, seed: int = 0, title: str | None = None):
-    """The figure ``kind`` (rings, bullwhip or niche_overlap) drawn from an ecosystem."""
+    """The figure ``kind`` (rings, bullwhip or niche_overlap) drawn from an ecosystem.
+
+    Used by ``ecobelt figure SPEC`` and by the report (:mod:`viz.report`).
+    """
     from .figures import rings_figure
 
     if kind == "rings":

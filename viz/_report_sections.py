@@ -25,7 +25,8 @@ from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dyna
                        niche, segment, spillover)
 from ecosystem.alliance import METRICS, Alliance, compare
 
-from .figures import (allocation_figure, bullwhip_figure, coupling_figure, niche_overlap_figure,
+from ._commands import figure_from_spec
+from .figures import (allocation_figure, coupling_figure, niche_overlap_figure,
                       phase_portrait_figure, rings_figure)
 
 if TYPE_CHECKING:
@@ -128,14 +129,7 @@ def _bullwhip(out: ReportWriter, eco: Ecosystem, market: str, alliance: Alliance
         chain, alliance.members, replications=500, periods=500, seed=seed))
     out.table("bullwhip_stages",
               bullwhip.simulate(chain, replications=500, periods=500, seed=seed).summary)
-    # one run on normal demand (mean 100, sd 10) shows the orders growing up the chain
-    demand = np.random.default_rng(seed).normal(100.0, 10.0, 200)
-    run = bullwhip.simulate(chain, demand=demand, replications=1, keep_series=True, seed=seed)
-    orders = pd.DataFrame(run.orders[:, 0, :].T, columns=list(chain.members))
-    warmup = run.settings.get("warmup") or 0
-    image = out.figure("bullwhip", bullwhip_figure(
-        orders, pd.Series(demand[warmup:]), log=True,
-        title=f"Orders along the chain to {chain.market}"))
+    image = out.figure("bullwhip", figure_from_spec("bullwhip", eco, market=market, seed=seed))
     out.section("Bullwhip effect", f"Chain {' <- '.join((market,) + chain.members)}: order "
                 f"variance ratios without sharing, with the members of '{alliance.name}' "
                 f"sharing demand data, and fully shared (500 runs of 500 periods).",
