@@ -191,6 +191,8 @@ def test_sampled_shapley_within_standard_error(method):
 
 
 def test_sampled_shapley_stopping_rule_and_budget():
+    tiny = Game(["a"], np.array([0.0, 1e-321]))  # 1e-3 v(N) underflows to 0
+    assert shapley_estimate(tiny, seed=0).tolerance == 1e-3
     game = random_game(6, seed=1)
     short = shapley_estimate(game, "permutation", tolerance=1e-9, max_samples=40, seed=0)
     assert short.samples == 40 and not short.converged

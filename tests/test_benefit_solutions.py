@@ -154,6 +154,21 @@ def test_prenucleolus_differs_from_nucleolus_when_imputations_bind():
                                atol=1e-9)
 
 
+def test_nucleolus_and_least_core_at_tiny_and_mixed_magnitudes():
+    """Found by hypothesis: HiGHS's absolute 1e-7 tolerances once made row generation cycle
+    on a game worth 1e-8 everywhere (solved unscaled) and on one of 2s and 1.2e-7s (a
+    vertex breaking its own rows by 6e-8). Symmetric game: everyone gets v(N) / 3."""
+    tiny = Game(range(3), np.r_[0.0, np.full(7, 1e-8)])
+    np.testing.assert_allclose(nucleolus(tiny, imputations=False).to_numpy(), [1e-8 / 3] * 3,
+                               rtol=1e-9)
+    assert least_core(tiny).epsilon == pytest.approx(1e-8 * 2 / 3, rel=1e-9)
+    mixed = np.full(16, 1.192092896e-07)
+    mixed[0], mixed[3] = 0.0, 2.0
+    x = nucleolus(Game(range(4), mixed), imputations=False)  # Kohlberg-verified
+    assert x.sum() == pytest.approx(mixed[-1], abs=1e-12)
+    assert x[0] == pytest.approx(x[1]) and x[2] == pytest.approx(x[3])
+
+
 def test_nucleolus_empty_imputation_set():
     game = Game.from_dict({"a": 2, "b": 2, ("a", "b"): 3})
     with pytest.raises(GameError, match="imputation set is empty.*prenucleolus"):

@@ -20,10 +20,15 @@ from scipy.optimize import linprog
 from .._errors import EcosystemError
 from ._bits import bool_from_masks, subset_sum
 
-__all__ = ["SolverError", "ExcessLP", "solve_min_max_excess"]
+__all__ = ["SolverError", "ExcessLP", "solve_min_max_excess", "HIGHS_OPTIONS"]
 
 _ADD_PER_ROUND = 64
 _KEEP = 256
+
+#: HiGHS's default feasibility tolerances (1e-7) are looser than the 1e-9 (relative)
+#: to which excesses are compared here: a vertex breaking an active row by 1e-7 would be
+#: cut again and again (found by hypothesis on a game of 2s and 1e-7s).
+HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 
 class SolverError(EcosystemError):
@@ -54,7 +59,8 @@ def _solve(n, rows, rhs, eq_rows, eq_rhs, bound_players, bound_rhs):
     cost = np.zeros(n + 1)
     cost[n] = 1.0
     return linprog(cost, A_ub=a_ub if len(b_ub) else None, b_ub=b_ub if len(b_ub) else None,
-                   A_eq=a_eq, b_eq=eq_rhs, bounds=[(None, None)] * (n + 1), method="highs")
+                   A_eq=a_eq, b_eq=eq_rhs, bounds=[(None, None)] * (n + 1), method="highs",
+                   options=HIGHS_OPTIONS)
 
 
 def solve_min_max_excess(table: np.ndarray, n: int, free: np.ndarray, fixed: np.ndarray,
@@ -81,12 +87,22 @@ def solve_min_max_excess(table: np.ndarray, n: int, free: np.ndarray, fixed: np.
         candidates = np.flatnonzero(free)
         excess = table[candidates] - subset_sum(best)[candidates]
         active = candidates[np.argsort(-excess, kind="stable")[:_ADD_PER_ROUND]]
+    # HiGHS's tolerances are absolute (1e-7): the program is solved on values scaled to
+    # about 1, or a game worth 1e-8 in all would be "solved" with violations as large
+    # as its values. Duals do not change with the scale.
+    scale = float(np.abs(table).max()) or 1.0
     for _ in range(10_000):  # row generation: each round adds violated coalitions
-        result = _solve(n, active, table[active], fixed, fixed_rhs, bound_players, bound_rhs)
+        result = _solve(n, active, table[active] / scale, fixed, fixed_rhs / scale,
+                        bound_players, bound_rhs / scale)
         if result.status != 0:
             raise SolverError(f"the excess LP failed ({result.message}); check the game's values "
                               "for extreme magnitudes")
-        vertex, level = result.x[:n], result.x[n]
+        vertex, level = result.x[:n] * scale, result.x[n] * scale
+        own = table[active] - subset_sum(vertex)[active]
+        if own.max(initial=-np.inf) > level + max(tol, 1e-6 * scale):
+            raise SolverError(f"the excess LP's solution breaks its own constraints by "
+                              f"{own.max() - level:.3g} (a numerical problem); check the "
+                              "game's values for extreme magnitudes")
         found = None
         for point in (vertex, 0.5 * (vertex + best)):  # the vertex, then the in-out point
             excess = np.where(free, table - subset_sum(point), -np.inf)

@@ -148,9 +148,8 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
                              f"got {min_samples}")
     rng = np.random.default_rng(seed)
     n = game.n
-    if tolerance is None:
-        scale = abs(game.grand_value)
-        tolerance = 1e-3 * (scale if scale > 0 else 1.0)
+    if tolerance is None:  # 1e-3 of |v(N)|, or 1e-3 when that is 0 (or underflows to 0)
+        tolerance = 1e-3 * abs(game.grand_value) or 1e-3
     if not tolerance > 0:
         raise ParameterError(f"tolerance must be > 0, got {tolerance}")
     if max_samples is None:
