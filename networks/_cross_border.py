@@ -34,9 +34,9 @@ _MEMBERS = (
     ("globalmall", "platform", "GlobalMall", {"model": "B2C marketplace"}),
     ("shopwave", "platform", "ShopWave", {"model": "social commerce"}),
     ("tradeport", "platform", "TradePort B2B", {"model": "B2B wholesale"}),
-    ("us_market", "market", "North American consumers", {"region": "North America"}),
-    ("eu_market", "market", "European consumers", {"region": "European Union"}),
-    ("sea_market", "market", "Southeast Asian consumers", {"region": "Southeast Asia"}),
+    ("us_market", "market", "North American consumers", {"region": "North America", "margin": 8.0}),
+    ("eu_market", "market", "European consumers", {"region": "European Union", "margin": 7.5}),
+    ("sea_market", "market", "Southeast Asian consumers", {"region": "Southeast Asia", "margin": 5.0}),
     # sub-core service platforms
     ("swiftair", "logistics", "SwiftAir Express", {"mode": "air express"}),
     ("bluesea", "logistics", "BlueSea Shipping", {"mode": "sea freight"}),

@@ -36,6 +36,10 @@ _MEMBERS = (
     ("market_environment", "market_environment", "Market environment"),
 )
 
+# The market's profit per unit sold (illustrative; its routes cost 3.3-4.3 per unit in links),
+# the default margin of the alliance surplus game and of ecosystem.alliance.
+_MEMBER_ATTRIBUTES = {"market": {"margin": 8.0}}
+
 # (source, target, flow, volume, unit_cost, lead_time, reliability); capacity = 1.5 x volume.
 # Goods go downstream to the market, orders and payments come back upstream.
 _LINKS = (
@@ -182,7 +186,7 @@ def archetype() -> Ecosystem:
         "Seed 004's Figure 1: one member for every role of the three rings, joined by the "
         "four flows (networks.archetype)."))
     for member_id, role, name in _MEMBERS:
-        eco.add_member(member_id, role, name=name)
+        eco.add_member(member_id, role, name=name, **_MEMBER_ATTRIBUTES.get(member_id, {}))
     for source, target, flow, volume, unit_cost, lead_time, reliability in _LINKS:
         eco.link(source, target, flow, volume=volume, capacity=round(1.5 * volume, 1),
                  unit_cost=unit_cost, lead_time=lead_time, reliability=reliability)

@@ -21,6 +21,10 @@ MARKETS = (("us", "United States"), ("de", "Germany"), ("gb", "United Kingdom"),
            ("kr", "South Korea"), ("es", "Spain"), ("it", "Italy"), ("br", "Brazil"),
            ("mx", "Mexico"), ("sa", "Saudi Arabia"), ("pl", "Poland"))
 
+#: Profit per unit sold in every market (illustrative: routes to a market cost 2-10 per unit
+#: in links, 5 on average), the default margin of the surplus game and of alliances.
+_MARKET_MARGIN = 12.0
+
 _FIRM_ROLES = ("manufacturer", "producer", "supplier")
 _FIRM_PREFIX = {"manufacturer": "mf", "producer": "pr", "supplier": "sp"}
 _TIER = np.array([2, 1, 0])  # supplier upstream of producer upstream of manufacturer
@@ -215,7 +219,8 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
         if role == "market":
             picked = MARKETS[:count]
             blocks.append(pd.DataFrame({"id": [f"mk_{code}" for code, _ in picked],
-                                        "role": role, "country": [c for _, c in picked]}))
+                                        "role": role, "country": [c for _, c in picked],
+                                        "margin": _MARKET_MARGIN}))
         else:
             blocks.append(pd.DataFrame({"id": member_ids(id_prefix[role], count), "role": role}))
     for role in _ENVIRONMENTS:

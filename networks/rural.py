@@ -124,15 +124,19 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
         start[role], position = position, position + count
         frames.append(pd.DataFrame({"id": member_ids(_PREFIX[role], count), "role": role}))
     platforms = [("taobao_like", "Domestic e-commerce platform", "domestic")]
-    markets = [("domestic_consumers", "Domestic consumers")]
+    # (id, name, profit per unit sold: illustrative, above the 1.4-4.2 of link costs per route)
+    markets = [("domestic_consumers", "Domestic consumers", 4.5)]
     if overseas:
         platforms.append(("cross_border", "Cross-border e-commerce platform", "overseas"))
-        markets.append(("overseas_consumers", "Overseas consumers"))
+        markets.append(("overseas_consumers", "Overseas consumers", 6.0))
     for role, rows in (("platform", platforms), ("market", markets)):
         start[role], position = position, position + len(rows)
         sizes[role] = len(rows)
-        frames.append(pd.DataFrame({"id": [r[0] for r in rows], "role": role,
-                                    "name": [r[1] for r in rows]}))
+        frame = pd.DataFrame({"id": [r[0] for r in rows], "role": role,
+                              "name": [r[1] for r in rows]})
+        if role == "market":
+            frame["margin"] = [r[2] for r in rows]
+        frames.append(frame)
     members = pd.concat(frames, ignore_index=True)
     households = np.maximum(1, np.round(rng.lognormal(np.log(3), 0.6, position))).astype(np.int64)
     growers = (members["role"].isin(["online_shop", "production_base"])).to_numpy()

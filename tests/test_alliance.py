@@ -190,8 +190,11 @@ def test_greedy_errors(belt, kwargs, match):
 
 
 def test_compare_errors(belt):
+    no_margins = belt.copy()
+    for market in no_margins.members(role="market"):
+        del no_margins.graph.nodes[market]["margin"]
     with pytest.raises(ParameterError, match="margin"):
-        compare(belt, [Alliance("x", ("beltlink",))])
+        compare(no_margins, [Alliance("x", ("beltlink",))])
     with pytest.raises(ParameterError, match="baseline"):
         compare(belt, [Alliance("baseline", ("beltlink",))], margin=MARGIN)
     with pytest.raises(UnknownMemberError, match="nowhere"):

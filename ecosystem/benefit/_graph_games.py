@@ -113,8 +113,21 @@ def _role_members(eco: Any, roles: Iterable[str] | str) -> set[str]:
     return {m for m in eco.members() if eco.member(m)["role"] in roles}
 
 
+def _market_margins(eco: Any, market_set: set, margin: float | Mapping[str, float] | None
+                    ) -> dict[str, float]:
+    """Profit per unit sold in each market: given, or each market's ``margin`` attribute."""
+    if margin is None:
+        return {m: float(eco.member(m).get("margin", 1.0)) for m in market_set}
+    if isinstance(margin, Mapping):
+        unknown = [m for m in margin if m not in market_set]
+        if unknown:
+            raise UnknownMemberError(f"margin given for {unknown[0]!r}, which is not a market")
+        return {m: float(margin.get(m, 0.0)) for m in market_set}
+    return dict.fromkeys(market_set, float(margin))
+
+
 def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
-                   margin: float | Mapping[str, float] = 1.0) -> pd.DataFrame:
+                   margin: float | Mapping[str, float] | None = None) -> pd.DataFrame:
     """The logistics routes behind :func:`surplus_game`, with their flow and value.
 
     A route is a simple path in the logistics layer from an *origin* (a member
@@ -125,7 +138,10 @@ def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
     volume that takes the route's next link. In a network without cycles
     the routes' flows add up to the volume reaching the markets under
     proportional routing. A route's value is its flow times (the margin of its
-    market minus the ``unit_cost`` of its links, 0 where absent).
+    market minus the ``unit_cost`` of its links, 0 where absent). The margin,
+    profit per unit sold, is ``margin`` (one number for every market, or one per
+    market: markets left out get 0) or, by default, each market's ``margin``
+    attribute, 1 for a market without one.
 
     Returns
     -------
@@ -137,13 +153,7 @@ def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
     market_set = _role_members(eco, markets)
     if not market_set:
         raise ParameterError(f"no member has a market role ({markets!r}); pass markets=[roles]")
-    if isinstance(margin, Mapping):
-        unknown = [m for m in margin if m not in market_set]
-        if unknown:
-            raise UnknownMemberError(f"margin given for {unknown[0]!r}, which is not a market")
-        margins = {m: float(margin.get(m, 0.0)) for m in market_set}
-    else:
-        margins = dict.fromkeys(market_set, float(margin))
+    margins = _market_margins(eco, market_set, margin)
     out_volume = {u: sum(d.get("volume", 1.0) for d in layer.succ[u].values()) for u in layer}
     origins = [u for u in layer if layer.in_degree(u) == 0 and layer.out_degree(u) > 0
                and u not in market_set]
@@ -172,7 +182,8 @@ def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
 
 def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
                  markets: Iterable[str] | str = "market",
-                 margin: float | Mapping[str, float] = 1.0, outsiders: str = "excluded",
+                 margin: float | Mapping[str, float] | None = None,
+                 outsiders: str = "excluded",
                  routing: str = "proportional") -> Game:
     """The alliance surplus game: what the members of S earn on their own routes.
 
@@ -237,8 +248,7 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
                                       "'proportional', which also works with sampling")
         from ._maxflow import max_flow_surplus_table
         market_set = _role_members(eco, markets)
-        margins = (dict.fromkeys(market_set, float(margin)) if not isinstance(margin, Mapping)
-                   else {m: float(margin.get(m, 0.0)) for m in market_set})
+        margins = _market_margins(eco, market_set, margin)
         return Game(players, max_flow_surplus_table(eco, players, market_set=market_set,
                                                     margins=margins, outsiders=outsiders),
                     name="surplus (max flow)")

@@ -43,8 +43,9 @@ def register(subparsers) -> None:
                              "epsilon) and which splits lie in it; least_core prints one "
                              "least-core split. Above 26 players only "
                              + ", ".join(_SAMPLED) + " work")
-    parser.add_argument("--margin", type=float, default=1.0,
-                        help="surplus: value per unit delivered to a market (default: 1)")
+    parser.add_argument("--margin", type=float, default=None,
+                        help="surplus: profit per unit delivered to a market (default: each "
+                             "market's 'margin' attribute, 1 where it has none)")
     parser.add_argument("--markets", default="market", metavar="ROLE[,ROLE]",
                         help="surplus: roles that end a route (default: market)")
     parser.add_argument("--outsiders", choices=("excluded", "free"), default="excluded",
