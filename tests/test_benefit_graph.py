@@ -336,3 +336,15 @@ def test_surplus_max_flow_options():
     assert free.grand_value == pytest.approx(9 * (2.0 - 0.1) + 6 * (2.0 - 0.2))
     with pytest.raises(ParameterError, match="routing"):
         surplus_game(eco, routing="fastest")
+
+
+def test_surplus_margin_defaults_to_the_market_attribute():
+    """margin=None takes each market's 'margin' attribute (1 where absent): the same game as
+    passing those margins explicitly."""
+    eco = belt()
+    assert surplus_game(eco).grand_value == pytest.approx(surplus_game(eco, margin=1.0).grand_value)
+    eco.graph.nodes["mk"]["margin"] = 3.0
+    by_attribute = surplus_game(eco)
+    explicit = surplus_game(eco, margin={"mk": 3.0})
+    assert np.allclose(by_attribute.values, explicit.values)
+    assert by_attribute.grand_value != pytest.approx(surplus_game(eco, margin=1.0).grand_value)
