@@ -19,6 +19,10 @@ object exists (two animation frames), and the CPU time of the page's renderer
 process by then, best of 2. pyvis' page tries to load
 bootstrap from a CDN: those requests are blocked and not counted as errors here.
 
+Before/after: ``--old-script OLD.js`` also draws each page with another page script in
+its place (for example ``git show REV:viz/assets/ecobelt.js > OLD.js``), in the same
+process and conditions, and prints the ratio of renderer CPU (old / new).
+
 Run: ``python benchmarks/bench_html.py [--sizes 10000 50000] [--draw-limit 10000]``
 (``--no-baseline`` skips pyvis; sizes above ``--draw-limit`` are exported only).
 """
@@ -135,6 +139,18 @@ def ecobelt_draw(path: Path, repeat: int = 2) -> tuple[float, float, float]:
     return wall, cpu, check.draw_ms / 1000.0
 
 
+def with_script(page_path: Path, script: str, out: Path) -> Path:
+    """A copy of an exported page whose page script is ``script`` instead of ours."""
+    from viz._page import own_assets
+
+    text = page_path.read_text(encoding="utf-8")
+    ours = own_assets()[0]
+    if text.count(ours) != 1:
+        raise SystemExit("cannot find the page script in the exported page")
+    out.write_text(text.replace(ours, script), encoding="utf-8")
+    return out
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -155,7 +171,10 @@ def main() -> None:
     parser.add_argument("--baseline-limit", type=int, default=50_000,
                         help="largest size exported with pyvis too")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--old-script", type=Path, metavar="OLD.js",
+                        help="also draw each page with this page script (before/after)")
     args = parser.parse_args()
+    old_script = args.old_script.read_text(encoding="utf-8") if args.old_script else None
 
     import networks
     import viz
@@ -185,6 +204,11 @@ def main() -> None:
                     row["pyvis draw wall"], row["pyvis draw CPU"] = first_frame(
                         theirs, "window.network && window.network.body")
                     row["draw ratio (CPU)"] = row["pyvis draw CPU"] / row["draw CPU"]
+                if old_script is not None:
+                    before = with_script(ours, old_script, folder / f"old_{kind}_{n}.html")
+                    (row["old draw wall"], row["old draw CPU"],
+                     row["old script draw"]) = ecobelt_draw(before)
+                    row["old/new (CPU)"] = row["old draw CPU"] / row["draw CPU"]
             rows.append(row)
             print(pd.DataFrame([row]).to_string(index=False, float_format="{:.3g}".format),
                   flush=True)

@@ -3,14 +3,18 @@
 Skipped when /usr/bin/chromium or playwright is missing, except under CI=true.
 """
 
+from contextlib import contextmanager
+
 import matplotlib.image
 import numpy as np
+import pandas as pd
 import pytest
 
 import networks
 import viz
 from _browser import open_page, render, require_chromium
 from ecosystem import Ecosystem, Flow, niche
+from viz._payload import DETAIL_ZOOM, LARGE_LINKS, LARGE_MEMBERS
 
 pytestmark = pytest.mark.browser
 
@@ -140,25 +144,98 @@ def test_tooltip_shows_attributes_and_metrics(belt, tmp_path):
             assert f"{name}: " in text
 
 
-def test_dashes_follow_the_zoom(belt, tmp_path):
+# records every dash pattern that reaches the canvas (installed before the page's script runs)
+_RECORD_DASHES = """(() => { const proto = CanvasRenderingContext2D.prototype, native = proto.setLineDash;
+    window.__dashes = null;
+    proto.setLineDash = function (pattern) {
+      if (window.__dashes) { window.__dashes.push(Array.from(pattern)); }
+      return native.call(this, pattern); }; })();"""
+_DASH_STATE = """() => { const p = window.ecobelt.current, net = p.network, d = p.data;
+    window.__dashes = []; net.redraw(); const seen = window.__dashes; window.__dashes = null;
+    const edge = net.body.edges[p.flowEdgeIds[d.flows.indexOf("logistics")][0]];
+    const node = net.body.nodes[d.nodes.id[0]];
+    return {scale: net.getScale(), fitted: p.fittedScale, seen: seen,
+            patterns: d.flowDashes.filter((x) => x), arrows: edge.options.arrows.to.enabled,
+            outline: node.options.borderWidth,
+            note: (p.root.querySelector(".ecobelt-large") || {}).textContent || null}; }"""
+
+
+@contextmanager
+def open_recording(path, **kwargs):
+    """open_page with every setLineDash call recorded, from the first frame on."""
+    with open_page(path, **kwargs) as live:
+        live.page.add_init_script(_RECORD_DASHES)
+        live.page.reload()
+        live.wait_ready()
+        yield live
+
+
+def zoom_in(live, factor):
+    """Wheel-zoom like a user until the view is ``factor`` times the fitted one."""
+    live.page.mouse.move(60, 300)  # left of the legend
+    for _ in range(60):
+        state = live.evaluate("() => [window.ecobelt.network.getScale(), "
+                              "window.ecobelt.current.fittedScale]")
+        if state[0] >= factor * state[1]:
+            break
+        live.page.mouse.wheel(0, -300)
+        live.page.wait_for_timeout(30)
+    live.page.wait_for_timeout(600)  # the page updates once the zoom has settled
+
+
+def on_screen(state):
+    """The patterns in pixels as drawn: network units times the zoom."""
+    return [[round(v * state["scale"], 6) for v in seen] for seen in state["seen"]
+            if seen and seen != [0]]
+
+
+def test_dashes_keep_their_size_on_screen(belt, tmp_path):
+    """Patterns are in pixels at every zoom: the canvas gets them divided by the zoom."""
     page = viz.to_html(belt, tmp_path / "belt.html")
-    state = """() => { const p = window.ecobelt.current, d = p.data;
-        const f = d.flows.indexOf("information"), id = p.flowEdgeIds[f][0];
-        return {k: p.dashScale, scale: p.network.getScale(), dashes: p.edges.get(id).dashes,
-                pattern: d.flowDashes[f]}; }"""
-    with open_page(page.path, viewport=(480, 360)) as live:  # small: fitted far out
-        before = live.evaluate(state)
-        assert before["k"] > 1  # zoomed out to fit, so dashes are longer in network units
-        assert before["dashes"] == [v * before["k"] for v in before["pattern"]]
-        live.page.mouse.move(60, 300)  # left of the legend
-        for _ in range(12):
-            live.page.mouse.wheel(0, -300)
-        live.page.wait_for_timeout(600)
-        after = live.evaluate(state)
+    with open_recording(page.path, viewport=(480, 360)) as live:  # small: fitted far out
+        before = live.evaluate(_DASH_STATE)
+        zoom_in(live, 3)
+        after = live.evaluate(_DASH_STATE)
         assert live.console_errors == []
-    assert after["scale"] > 2 * before["scale"]
-    assert after["k"] < before["k"]
-    assert after["dashes"] == [v * after["k"] for v in after["pattern"]]
+    assert before["scale"] < 0.75 and after["scale"] >= 3 * before["scale"]
+    for state in (before, after):
+        drawn = {tuple(pattern) for pattern in on_screen(state)}
+        assert drawn == {tuple(float(v) for v in pattern) for pattern in state["patterns"]}
+        assert state["arrows"] is True and state["outline"] == 1 and state["note"] is None
+
+
+def many_members(n=2100, links=5200, seed=4):
+    """A random ecosystem above both large-network limits (members and links)."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"m{i}" for i in range(n)])
+    pairs = np.unique(rng.integers(0, n, (2 * links, 2)), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]][:links]
+    flows = np.array([f.value for f in Flow])[rng.integers(0, 4, len(pairs))]
+    eco = Ecosystem.from_pandas(
+        pd.DataFrame({"id": ids, "role": rng.choice(["manufacturer", "logistics"], n)}),
+        pd.DataFrame({"source": ids[pairs[:, 0]], "target": ids[pairs[:, 1]], "flow": flows}))
+    assert len(eco) > LARGE_MEMBERS and eco.graph.number_of_edges() > LARGE_LINKS
+    return eco
+
+
+def test_large_network_adds_detail_when_zoomed_in(tmp_path):
+    """Above the limits: solid links, no arrows and no node outlines in the fitted view;
+    dashes and outlines once zoomed in DETAIL_ZOOM times; every link drawn either way."""
+    eco = many_members()
+    page = viz.to_html(eco, tmp_path / "large.html")
+    with open_recording(page.path) as live:
+        fitted = live.evaluate(_DASH_STATE)
+        assert live.check(flows=False).edges == eco.graph.number_of_edges()
+        zoom_in(live, DETAIL_ZOOM * 1.1)
+        zoomed = live.evaluate(_DASH_STATE)
+        assert live.console_errors == []
+    assert on_screen(fitted) == [] and fitted["seen"]  # dashed links were drawn, solid
+    assert fitted["outline"] == 0 and fitted["arrows"] is False
+    assert "Large network" in fitted["note"] and f"\u00d7{DETAIL_ZOOM}" in fitted["note"]
+    assert zoomed["scale"] >= DETAIL_ZOOM * zoomed["fitted"]
+    drawn = {tuple(pattern) for pattern in on_screen(zoomed)}
+    assert drawn == {tuple(float(v) for v in pattern) for pattern in zoomed["patterns"]}
+    assert zoomed["outline"] == 1 and zoomed["arrows"] is False
 
 
 def test_compare_page_tabs(belt, tmp_path):

@@ -8,12 +8,14 @@ import json
 import re
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 import networks
 import viz
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError, niche
-from viz._payload import network_payload
+from viz._payload import (DETAIL_ZOOM, LARGE_LINKS, LARGE_MEMBERS, SMOOTH_LIMIT,
+                          network_payload)
 from viz._style import FLOW_STYLES, OVERLAY_STYLES
 
 from test_viz import panel_data
@@ -130,3 +132,22 @@ def test_compare_html_draws_the_overlays_of_each_tab(belt, outlets):
 def test_bad_overlays_are_specific_errors(belt, overlays, error, message):
     with pytest.raises(error, match=re.escape(message)):
         viz.to_html(belt, overlays=overlays)
+
+
+def test_overlay_links_count_towards_the_large_network_limits():
+    """Overlay links are drawn too, so they count towards SMOOTH_LIMIT and LARGE_LINKS."""
+    n = 120  # 120 * 119 / 2 = 7140 pairs
+    eco = Ecosystem()
+    eco.add_members_from(pd.DataFrame({"id": [f"m{i}" for i in range(n)], "role": "manufacturer"}))
+    eco.link("m0", "m1", "logistics")
+    layer = nx.complete_graph([f"m{i}" for i in range(n)])
+    plain = network_payload(eco)
+    assert plain["smooth"] is True and plain["largeLinks"] is False
+    assert plain["largeMembers"] is False and plain["detailZoom"] == DETAIL_ZOOM
+    over = network_payload(eco, overlays={"competition": layer})
+    assert layer.number_of_edges() > LARGE_LINKS > SMOOTH_LIMIT
+    assert over["smooth"] is False and over["largeLinks"] is True
+    crowd = Ecosystem()
+    crowd.add_members_from(pd.DataFrame({"id": [f"p{i}" for i in range(LARGE_MEMBERS + 1)],
+                                         "role": "platform"}))
+    assert network_payload(crowd)["largeMembers"] is True

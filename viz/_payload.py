@@ -25,12 +25,22 @@ from .layout import ring_bands, ring_layout, role_order
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
-__all__ = ["network_payload", "json_column", "LABEL_LIMIT", "SMOOTH_LIMIT"]
+__all__ = ["network_payload", "json_column", "LABEL_LIMIT", "SMOOTH_LIMIT", "LARGE_LINKS",
+           "LARGE_MEMBERS", "DETAIL_ZOOM"]
 
 #: Above this many members, ids are not written next to the nodes (only in tooltips).
 LABEL_LIMIT = 300
 #: Above this many links, links are straight (curves cost drawing time).
 SMOOTH_LIMIT = 3000
+#: Above this many links (flows and overlays) the page draws for speed: no arrows, no hover
+#: highlighting, links hidden while dragging or zooming, and dash patterns only once zoomed
+#: in DETAIL_ZOOM times beyond the fitted view (solid before: a hairball of dashes shows
+#: nothing and took most of the first frame).
+LARGE_LINKS = 5000
+#: Above this many members, node outlines are drawn only once zoomed in DETAIL_ZOOM times
+#: (a one-pixel outline hides a node of the fitted view, and costs a stroke per node).
+LARGE_MEMBERS = 2000
+DETAIL_ZOOM = 4
 
 
 def _links(eco: "Ecosystem") -> tuple[np.ndarray, np.ndarray, list, list[dict]]:
@@ -161,6 +171,9 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
         "physics": bool(physics),
         "labels": bool(n <= LABEL_LIMIT if labels is None else labels),
         "smooth": len(keys) + overlay_links <= SMOOTH_LIMIT,
+        "largeLinks": len(keys) + overlay_links > LARGE_LINKS,
+        "largeMembers": n > LARGE_MEMBERS,
+        "detailZoom": DETAIL_ZOOM,
         "rings": rings,
         "ringLabels": [RING_LABELS[r] for r in rings],
         "ringShapes": [RING_SHAPES[r] for r in rings],

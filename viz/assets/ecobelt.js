@@ -96,7 +96,7 @@
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
       var edge = {id: j, from: from, to: to, width: d.edges.width[j],
-                  color: {color: d.flowColors[f], opacity: 0.75}, dashes: this.dashPattern(f),
+                  color: {color: d.flowColors[f], opacity: 0.75}, dashes: d.flowDashes[f],
                   title: attributeLines([from + " \u2192 " + to + " (" + d.flows[f] + ")"],
                                         d.edgeAttrs, j)};
       if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCW", roundness: d.flowRoundness[f]}; }
@@ -105,13 +105,13 @@
     }
     this.overlayEdgeIds = [];
     var id = m, self = this;
-    d.overlays.forEach(function (layer, k) {
+    d.overlays.forEach(function (layer) {
       var ids = [], sign = layer.directed ? " \u2192 " : " \u2014 ";
       for (var i = 0; i < layer.edges.from.length; i++, id++) {
         var a = d.nodes.id[layer.edges.from[i]], b = d.nodes.id[layer.edges.to[i]];
         var edge = {id: id, from: a, to: b, width: layer.edges.width[i],
-                    color: {color: layer.color, opacity: 0.85}, dashes: self.overlayDashes(k),
-                    arrows: {to: {enabled: layer.directed && self.arrows, scaleFactor: 0.4}},
+                    color: {color: layer.color, opacity: 0.85}, dashes: layer.dashes,
+                    arrows: {to: {enabled: layer.directed && !d.largeLinks, scaleFactor: 0.4}},
                     title: attributeLines([a + sign + b + " (" + layer.name + ")"],
                                           layer.edgeAttrs, i)};
         if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCCW", roundness: 0.2}; }
@@ -123,27 +123,56 @@
     return edges;
   };
 
-  // Dash patterns are in network units, so zoomed far out (a large network fitted to the
-  // screen) a 3-unit dash is a fraction of a pixel and the canvas strokes thousands of them
-  // per link. Patterns are therefore scaled by a power of two close to 1 / zoom.
-  function scaled(pattern, k) {
-    return pattern ? pattern.map(function (v) { return v * k; }) : false;
-  }
+  // Dash patterns are given in pixels but the canvas draws them in network units, so zoomed
+  // far out (a large network fitted to the screen) a 3-unit dash would be a fraction of a
+  // pixel and the canvas would stroke hundreds of them per link. The context's setLineDash
+  // is therefore wrapped to divide every pattern by the zoom as it is drawn: dashes keep
+  // their size on screen at any zoom, without touching the links' data. On a large network
+  // (d.largeLinks) links are drawn solid until zoomed in to d.detailZoom times the fitted
+  // view: a hairball of dashes shows nothing and costs most of the drawing time.
+  var SOLID = [];
 
-  Panel.prototype.dashPattern = function (flow) {
-    return scaled(this.data.flowDashes[flow], this.dashScale);
+  Panel.prototype.screenDashes = function (pattern) {
+    var scale = this.network.getScale();
+    if (scale !== this.dashCacheScale) {
+      this.dashCache = {};
+      this.dashCacheScale = scale;
+      this.solidLinks = this.data.largeLinks && !this.zoomedIn();
+    }
+    if (!pattern.length || (pattern.length === 1 && pattern[0] === 0)) { return pattern; }
+    if (this.solidLinks) { return SOLID; }
+    var key = pattern.join(), hit = this.dashCache[key];
+    if (!hit) {
+      hit = this.dashCache[key] = pattern.map(function (v) { return v / scale; });
+    }
+    return hit;
   };
 
-  Panel.prototype.overlayDashes = function (k) {
-    return scaled(this.data.overlays[k].dashes, this.dashScale);
+  Panel.prototype.wrapDashes = function (ctx) {
+    if (ctx.ecobeltDashes) { return; }
+    var self = this, native = ctx.setLineDash;
+    ctx.setLineDash = function (pattern) { return native.call(this, self.screenDashes(pattern)); };
+    ctx.ecobeltDashes = true;
   };
 
-  function dashScaleFor(scale) {
-    return Math.min(4096, Math.max(0.25, Math.pow(2, Math.round(Math.log2(1 / scale)))));
-  }
+  Panel.prototype.zoomedIn = function () {
+    return this.network.getScale() >= this.data.detailZoom * this.fittedScale;
+  };
+
+  // On a network with many members node outlines, which stay one pixel wide at any zoom,
+  // would cover the tiny nodes of the fitted view (and cost a stroke each): they are drawn
+  // once zoomed in.
+  Panel.prototype.updateOutlines = function () {
+    if (!this.data.largeMembers) { return; }
+    var width = this.zoomedIn() ? 1 : 0;
+    if (width !== this.outline) {
+      this.outline = width;
+      this.network.setOptions({nodes: {borderWidth: width}});
+    }
+  };
 
   // the zoom vis-network's fit() will choose (its View.fit: the nodes' range plus 10%, at
-  // most 1), known before the network exists, so the first frame already has fitting dashes
+  // most 1), known before the network exists; show() replaces it with the real one
   Panel.prototype.fitScale = function (canvas) {
     var d = this.data, n = d.nodes.id.length;
     if (!n) { return 1; }
@@ -157,45 +186,28 @@
     return Math.min(1, width / (1.1 * (maxX - minX) || 1), height / (1.1 * (maxY - minY) || 1));
   };
 
-  Panel.prototype.rescaleDashes = function () {
-    var k = dashScaleFor(this.network.getScale());
-    if (k === this.dashScale) { return false; }
-    this.dashScale = k;
-    var self = this, changes = [];
-    this.data.flows.forEach(function (flow, f) {
-      var pattern = self.dashPattern(f);
-      if (!pattern) { return; }
-      self.flowEdgeIds[f].forEach(function (id) { changes.push({id: id, dashes: pattern}); });
-    });
-    this.data.overlays.forEach(function (layer, k) {
-      var pattern = self.overlayDashes(k);
-      if (!pattern) { return; }
-      self.overlayEdgeIds[k].forEach(function (id) { changes.push({id: id, dashes: pattern}); });
-    });
-    this.edges.update(changes);
-    return true;
-  };
-
   Panel.prototype.draw = function () {
     if (this.network) { return this; }
     var t0 = performance.now();
     var d = this.data, self = this;
     var canvas = this.root.querySelector(".ecobelt-network");
-    this.dashScale = d.physics ? 1 : dashScaleFor(this.fitScale(canvas));
-    this.arrows = true;
+    this.fittedScale = this.fitScale(canvas);
+    this.outline = d.largeMembers ? 0 : 1;
     this.nodes = new vis.DataSet(this.nodeList());
     this.edges = new vis.DataSet(this.edgeList());
     this.timings = {datasets: performance.now() - t0};
-    var big = d.edges.from.length > 5000;
+    var large = d.largeLinks;
     var options = {
       autoResize: true,
-      nodes: {borderWidth: 1, font: {size: 12, color: "#222"}, color: {border: "#444"}},
-      edges: {arrows: {to: {enabled: this.arrows, scaleFactor: 0.4}}, smooth: false,
+      nodes: {borderWidth: this.outline, font: {size: 12, color: "#222"},
+              color: {border: "#444"}},
+      edges: {arrows: {to: {enabled: !large, scaleFactor: 0.4}}, smooth: false,
               selectionWidth: 2},
-      layout: {improvedLayout: false},
+      layout: {improvedLayout: false},  // positions are given: no initial clustering pass
       physics: {enabled: d.physics, solver: "forceAtlas2Based",
                 stabilization: {enabled: true, iterations: 200, fit: true}},
-      interaction: {hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big}
+      interaction: {hover: !large, tooltipDelay: 120, hideEdgesOnDrag: large,
+                    hideEdgesOnZoom: large}
     };
     this.physics = d.physics;
     this.network = new vis.Network(canvas, {nodes: this.nodes, edges: this.edges}, options);
@@ -203,10 +215,12 @@
     var pending = null;
     this.network.on("zoom", function () {
       clearTimeout(pending);
-      pending = setTimeout(function () { self.rescaleDashes(); }, 250);
+      pending = setTimeout(function () { self.updateOutlines(); }, 250);
     });
-    this.network.on("stabilized", function () { self.rescaleDashes(); });
-    this.network.on("beforeDrawing", function (ctx) { self.drawBands(ctx); });
+    this.network.on("beforeDrawing", function (ctx) {
+      self.wrapDashes(ctx);
+      self.drawBands(ctx);
+    });
     this.network.once("afterDrawing", function () {
       self.drawMs = performance.now() - t0;
       self.ready = true;
@@ -327,6 +341,13 @@
       row.appendChild(el("span", {}, layer.name + " (" + self.overlayEdgeIds[k].length + what));
       legend.appendChild(row);
     });
+    if (d.largeLinks || d.largeMembers) {
+      var simpler = d.largeLinks ? ["links without arrows", "dashes and"] : [];
+      if (d.largeMembers) { simpler.push("node outlines"); }
+      var note = "Large network: " + (d.largeLinks ? simpler.shift() + "; " : "")
+        + simpler.join(" ") + " show when zoomed in \u00d7" + d.detailZoom + ".";
+      legend.appendChild(el("div", {"class": "ecobelt-note ecobelt-large"}, note));
+    }
     if (d.sizeBy) {
       legend.appendChild(el("h3", {}, "Node size"));
       legend.appendChild(el("div", {"class": "ecobelt-note"},
@@ -361,7 +382,8 @@
     if (panel) {
       panel.draw();
       panel.network.fit({animation: false});
-      panel.rescaleDashes();
+      panel.fittedScale = panel.network.getScale();
+      panel.updateOutlines();
       api.current = panel;
       api.network = panel.network; api.nodes = panel.nodes; api.edges = panel.edges;
     }
