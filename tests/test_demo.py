@@ -15,7 +15,7 @@ from ecosystem.alliance import METRICS, apply
 from ecosystem.cli import main
 from _browser import open_page, require_chromium  # one module object with the other browser tests
 from viz._page import VENDOR_URL_STRINGS
-from viz.report import DEMO_MARGIN, demo_alliances, write_report
+from viz.report import demo_alliances, write_report
 
 TABLES = {"structure", "upstreamness", "flow_levels", "critical_members", "cascade_lost_volume",
           "bullwhip_sharing", "bullwhip_stages", "allocations", "stability", "niche_breadth",
@@ -95,7 +95,7 @@ def test_demo_page_is_offline_and_holds_every_configuration(report, configuratio
 def test_demo_is_reproducible(report, belt, tmp_path):
     """The same seed writes the same tables (write_report with the demo's settings)."""
     folder, _ = report
-    again = write_report(belt, tmp_path, margin=DEMO_MARGIN, seed=3)
+    again = write_report(belt, tmp_path, seed=3)
     for name in ("alliances", "bullwhip_sharing", "niche_null_model", "segments",
                  "spillover_by_ring"):
         pd.testing.assert_frame_equal(pd.read_csv(folder / f"{name}.csv"),
@@ -104,12 +104,14 @@ def test_demo_is_reproducible(report, belt, tmp_path):
 
 
 def test_report_errors(belt, tmp_path, capsys):
-    with pytest.raises(ParameterError, match="margin"):
-        write_report(belt, tmp_path)  # the bundled belt records no margins
+    no_margin = belt.copy()
+    del no_margin.graph.nodes["eu_market"]["margin"]
+    with pytest.raises(ParameterError, match=r"markets \['eu_market'\] have no 'margin'"):
+        write_report(no_margin, tmp_path)
     with pytest.raises(ParameterError, match="seed"):
-        write_report(belt, tmp_path, margin=DEMO_MARGIN, seed=1.5)
+        write_report(belt, tmp_path, seed=1.5)
     with pytest.raises(ParameterError, match="at least one alliance"):
-        write_report(belt, tmp_path, margin=DEMO_MARGIN, alliances=[])
+        write_report(belt, tmp_path, alliances=[])
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder")
     assert main(["demo", "-o", str(blocker)]) == 2

@@ -29,11 +29,7 @@ from ._page import HtmlPage, build_page, panel_html
 from ._report_sections import ReportWriter, alliance_section, run_analyses
 from .html import network_payload
 
-__all__ = ["Report", "write_report", "demo", "demo_alliances", "DEMO_MARGIN"]
-
-#: Profit per unit sold in any market, before link costs, assumed by the demo: the
-#: bundled belt records no margins and the benefit analysis needs one.
-DEMO_MARGIN = 8.0
+__all__ = ["Report", "write_report", "demo", "demo_alliances"]
 
 
 @dataclass
@@ -185,10 +181,10 @@ def _aside(name: str, comparison: pd.DataFrame) -> str:
 def demo(folder: str | Path = "report", *, seed: int = 0) -> Report:
     """Write the report of the bundled cross-border belt (``ecobelt demo``).
 
-    Markets get :data:`DEMO_MARGIN` per unit, as the bundled belt records none.
+    The benefit analysis uses each market's own ``margin`` (profit per unit sold).
     """
     import networks
 
     belt = networks.example("cross_border_belt")
-    return write_report(belt, folder, seed=seed, margin=DEMO_MARGIN,
+    return write_report(belt, folder, seed=seed,
                         title="ecobelt demo: the bundled cross-border belt")
