@@ -255,6 +255,14 @@ def test_cli_on_the_bundled_table(capsys):
     assert "primary coordination" in out and "0.673" in out
 
 
+def test_cli_bundled_table_defaults_to_its_worked_example(capsys):
+    """With no --subsystem/--index the bundled table runs export against import by year (the
+    worked example in ecosystem.coupling): the same D = 0.673 in 2020, and year is no subsystem."""
+    assert main(["coupling", "zhejiang-2016-2020"]) == 0
+    out = capsys.readouterr().out
+    assert "U_export" in out and "U_year" not in out and "0.673" in out
+
+
 def test_cli_csv_and_errors(tmp_path, capsys):
     path = tmp_path / "two.csv"
     pd.DataFrame({"year": [1, 2, 3], "cbec": [1.0, 2.0, 3.0], "cost": [3.0, 2.0, 1.0]}

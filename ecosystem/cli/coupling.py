@@ -16,6 +16,12 @@ __all__ = ["register"]
 #: Tables that can be named instead of a CSV file.
 BUNDLED = {"zhejiang-2016-2020": zhejiang_2016_2020}
 
+#: A bundled table's own set-up (its worked example in ecosystem.coupling), used when the
+#: command line gives no --subsystem / --index: the export side against the import side.
+BUNDLED_SETUP = {"zhejiang-2016-2020": (
+    {"export": ["export_volume", "export_growth"], "import": ["import_volume", "import_growth"]},
+    "year")}
+
 
 def register(subparsers) -> None:
     """Add the ``coupling`` subcommand."""
@@ -29,7 +35,8 @@ def register(subparsers) -> None:
                         help="a CSV file, or a bundled table: " + ", ".join(BUNDLED))
     parser.add_argument("--subsystem", action="append", default=[], metavar="NAME=COL,COL",
                         help="a subsystem and its indicator columns (repeat for each; by "
-                             "default every column but the index is a subsystem of its own)")
+                             "default every column but the index is a subsystem of its own; "
+                             "a bundled table has its own default, e.g. export against import)")
     parser.add_argument("--negative", action="append", default=[], metavar="COL",
                         help="a negative indicator, smaller is better (repeatable)")
     parser.add_argument("--index", metavar="COL", help="the column naming the rows (e.g. year)")
@@ -69,8 +76,16 @@ def run(args: argparse.Namespace) -> int:
     """Compute and print the coupling table."""
     subsystems = _parse_subsystems(args.subsystem)
     table = _read_table(args.csv)
+    index = args.index
+    if args.csv in BUNDLED and not os.path.exists(args.csv):
+        default_subsystems, default_index = BUNDLED_SETUP[args.csv]
+        subsystems = default_subsystems if subsystems is None else subsystems
+        index = default_index if index is None else index
+        print(f"{args.csv}: subsystems " + "; ".join(
+            f"{name} = {', '.join(columns)}" for name, columns in subsystems.items())
+              + f" (rows: {index})\n")
     result = coordination(table, subsystems, negative=args.negative, method=args.method,
-                          shift=args.shift, index=args.index, rescale=not args.no_rescale)
+                          shift=args.shift, index=index, rescale=not args.no_rescale)
     print_table(result)
     weights = pd.Series(result.attrs["weights"], name="weight").to_frame()
     print(f"\nindicator weights (entropy), coupling degree: {args.method}")
