@@ -155,6 +155,14 @@ _SERVICES = (
 )
 
 
+#: The industry of each firm's role: the groups of ``ecobelt convergence`` (seed 003's
+#: convergence of manufacturing with e-commerce, logistics, finance and technology services).
+_INDUSTRY = {"supplier": "hosiery", "producer": "hosiery", "manufacturer": "hosiery",
+             "cbec_enterprise": "e-commerce", "platform": "e-commerce",
+             "logistics": "logistics", "finance": "finance",
+             "technology": "technology services", "research": "technology services"}
+
+
 def cross_border_belt() -> Ecosystem:
     """The toy cross-border sock belt (the bundled ``cross_border_belt`` example).
 
@@ -170,7 +178,9 @@ def cross_border_belt() -> Ecosystem:
         "Illustrative firms; volumes per week in thousand pairs, thousand yuan and service days."),
         currency="CNY", period="week")
     for member_id, role, name, attributes in _MEMBERS:
-        eco.add_member(member_id, role, name=name, **attributes)
+        industry = _INDUSTRY.get(role)
+        extra = {"industry": industry} if industry else {}
+        eco.add_member(member_id, role, name=name, **attributes, **extra)
 
     def link(source, target, flow, volume, lead_time, unit_cost, reliability, headroom=1.5):
         eco.link(source, target, flow, volume=volume, capacity=round(headroom * volume, 1),

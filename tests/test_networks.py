@@ -296,3 +296,12 @@ def test_examples_command(capsys):
     assert any(line.startswith("cross_border_belt") and " 36 " in line for line in out.splitlines())
     assert main(["examples", "--paths"]) == 0
     assert "cross_border_belt.yaml" in capsys.readouterr().out
+
+
+def test_cross_border_belt_groups_firms_by_industry():
+    """The bundled belt names each firm's industry, so `ecobelt convergence` runs on it as is."""
+    from ecosystem.cli import main
+    belt = networks.example("cross_border_belt")
+    industries = {belt.member(m).get("industry") for m in belt.members(ring="core")}
+    assert {"hosiery", "e-commerce"} <= industries
+    assert main(["convergence", "cross_border_belt"]) == 0
