@@ -238,6 +238,17 @@ def test_stability_ties_ignore_rounding_noise():
         stability(game, x, top=-1)
 
 
+def test_stability_reports_rounding_noise_as_no_excess():
+    """An additive game with float weights: Shapley pays each player its weight, so every
+    proper coalition's excess is 0; the raw arithmetic leaves +1.1e-16, reported as 0.0."""
+    w = {"a": 0.1, "b": 0.2, "c": 0.7}
+    game = Game.from_function(list(w), lambda s: 1.1 * sum(w[p] for p in s))
+    x = shapley(game)
+    raw = game.values - game.coalition_sums(x.to_numpy())
+    assert raw[1:-1].max() > 0  # the noise this test is about
+    assert stability(game, x).max_excess == 0.0
+
+
 def test_stability_without_value_table():
     game = Game.from_function(range(30), lambda m: m.sum(axis=1).astype(float),
                               vectorized=True)

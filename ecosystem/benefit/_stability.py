@@ -139,6 +139,7 @@ def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = Non
                           "excess": table[best] - allocated}, columns=columns)
     worst = int(candidates[0])
     max_excess = float(table[worst] - x[game._members_of(worst)].sum())
+    max_excess = 0.0 if abs(max_excess) <= tol else max_excess  # rounding noise is no excess
     return StabilityReport(series, gap, bool(np.all(shortfall <= tol)), members,
                            bool(abs(gap) <= tol and largest <= tol), max_excess,
                            tuple(game.players[i] for i in game._members_of(worst)), frame)

@@ -34,7 +34,9 @@ _SWEEP_KEYS = {"parameters", "seeds", "processes"}
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("compare", help="compare alliance configurations "
-                                                   "(optionally a parameter sweep)")
+                                                   "(optionally a parameter sweep)",
+                                   description=__doc__.split("\n", 1)[1],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     add_spec_argument(parser)
     parser.add_argument("alliances", metavar="ALLIANCES.yaml")
     parser.add_argument("--sweep", metavar="SWEEP.yaml", help="parameters and seeds to sweep")
