@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
-import time
+
+from _timing import header, load, timed
 
 SIZES = (1_000, 10_000, 100_000)
 MEMBERS_PER_FIRM = 1.025  # industrial_belt's default composition (see its Notes)
@@ -38,14 +38,8 @@ def _child(impl: str, target: int, seed: int) -> dict:
 
     n_firms = round(target / MEMBERS_PER_FIRM)
     flows = [f.value for f in Flow]
-    before = _peak_mib()
-    t0, c0 = time.perf_counter(), time.process_time()
-    if impl == "ecobelt":
-        eco = industrial_belt(n_firms, seed=seed)
-        t1, c1 = time.perf_counter(), time.process_time()
-        matrices = [eco.adjacency(f) for f in flows]
-        members, links = len(eco), eco.graph.number_of_edges()
-    else:
+
+    def networkx_build():
         members_table, links_table, _ = _belt_tables(n_firms, seed=seed)
         graph = nx.MultiDiGraph()
         for row in members_table.to_dict("records"):  # the baseline is one-at-a-time on purpose
@@ -55,17 +49,28 @@ def _child(impl: str, target: int, seed: int) -> dict:
         for row in links_table.itertuples(index=False):
             graph.add_edge(row.source, row.target, key=row.flow,
                            **{n: getattr(row, n) for n in names})
-        t1, c1 = time.perf_counter(), time.process_time()
+        return graph
+
+    def networkx_adjacency(graph):
         order = list(graph)
-        matrices = [nx.to_scipy_sparse_array(
+        return [nx.to_scipy_sparse_array(
             nx.subgraph_view(graph, filter_edge=lambda u, v, k, f=f: k == f),
             nodelist=order, weight="volume", format="csr") for f in flows]
-        members, links = graph.number_of_nodes(), graph.number_of_edges()
-    t2, c2 = time.perf_counter(), time.process_time()
-    assert sum(m.nnz for m in matrices) == links
+
+    before = _peak_mib()
+    if impl == "ecobelt":
+        build = timed(industrial_belt, n_firms, seed=seed)
+        adjacency = timed(lambda eco: [eco.adjacency(f) for f in flows], build.result)
+    else:
+        build = timed(networkx_build)
+        adjacency = timed(networkx_adjacency, build.result)
+    graph = build.result if impl == "networkx" else build.result.graph
+    members, links = graph.number_of_nodes(), graph.number_of_edges()
+    assert sum(m.nnz for m in adjacency.result) == links
     return {"impl": impl, "target": target, "members": members, "links": links,
-            "build_s": t1 - t0, "adjacency_s": t2 - t1, "total_s": t2 - t0,
-            "build_cpu": c1 - c0, "adjacency_cpu": c2 - c1, "total_cpu": c2 - c0,
+            "build_s": build.wall, "adjacency_s": adjacency.wall,
+            "total_s": build.wall + adjacency.wall, "build_cpu": build.cpu,
+            "adjacency_cpu": adjacency.cpu, "total_cpu": build.cpu + adjacency.cpu,
             "peak_mib": _peak_mib() - before}
 
 
@@ -84,7 +89,7 @@ def main() -> None:
                               "--seed", str(args.seed)], check=True, capture_output=True, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    print("load average %.1f %.1f %.1f" % os.getloadavg())
+    print(header(__doc__.splitlines()[0], "networkx", "scipy"))
     print("wall-clock seconds, CPU seconds in brackets (the machine may be shared); "
           "peak MiB = growth of peak RSS")
     print(f"{'members':>8} {'links':>9} | {'ecobelt build':>15} {'adjacency':>13} {'peak MiB':>8} | "
@@ -100,7 +105,7 @@ def main() -> None:
               f"{cell(base, 'adjacency'):>13} {base['peak_mib']:>8.0f} | "
               f"{base['total_s'] / ours['total_s']:5.2f}x ({base['total_cpu'] / ours['total_cpu']:4.2f}x)",
               flush=True)
-    print("load average %.1f %.1f %.1f" % os.getloadavg())
+    print(f"at the end: {load()}")
 
 
 if __name__ == "__main__":

@@ -23,28 +23,25 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 import networkx as nx
 import pandas as pd
 import yaml
 
 import networks
+from _timing import header, timed
 from ecosystem import Ecosystem
 from ecosystem import _spec
 from ecosystem.files import load, save
 
 
-def best(function, repeat: int = 2) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def best(function) -> float:
+    """Best wall seconds of 2 runs."""
+    return timed(function, repeat=2).wall
 
 
 def main(n_firms: int = 5000) -> None:
+    print(header(__doc__.splitlines()[0], "networkx", "pandas", "pyyaml"))
     eco = networks.industrial_belt(n_firms, seed=1)
     print(f"{eco!r}")
     folder = tempfile.mkdtemp()
