@@ -22,36 +22,16 @@ sparse LU against BiCGSTAB on mid-sized belts, and scipy's BiCGSTAB
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import platform
-import time
 
 import numpy as np
 import scipy.sparse.linalg as sla
 
 import networks
+from _timing import header, load, timed
 from ecosystem.flows import DEFAULT_COUPLING, FLOWS, flow_model, steady_state
 from ecosystem.flows._solve import solve_steady_state
 
 SEED = 2026
-
-
-def timed(function, repeats: int = 1) -> tuple[float, float, object]:
-    """Best wall and best CPU seconds of ``repeats`` runs, and the last result."""
-    wall = cpu = math.inf
-    result = None
-    for _ in range(repeats):
-        result = None
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = function()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return wall, cpu, result
-
-
-def load() -> str:
-    return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def networkx_steady_state(graph, injections: dict, coupling, damping: float,
@@ -93,28 +73,31 @@ def networkx_steady_state(graph, injections: dict, coupling, damping: float,
 
 
 def bench_size(n_firms: int, baseline: bool) -> None:
-    wall, cpu, eco = timed(lambda: networks.industrial_belt(n_firms, seed=SEED))
+    build = timed(networks.industrial_belt, n_firms, seed=SEED)
+    eco = build.result
     links = eco.graph.number_of_edges()
     orders = {(m, "information"): 1.0 for m in eco.members(role="market")}
     print(f"\nindustrial_belt({n_firms:,}, seed={SEED}): {len(eco):,} members, {links:,} links; "
-          f"graph built in {wall:.1f} s wall ({cpu:.1f} CPU), not counted; {load()}")
-    model_wall, model_cpu, model = timed(lambda: flow_model(eco))
-    solve_wall, solve_cpu, state = timed(lambda: steady_state(model, orders))
-    warm_model_wall, warm_model_cpu, _ = timed(lambda: flow_model(eco), 3)
-    warm_solve_wall, warm_solve_cpu, _ = timed(lambda: steady_state(model, orders), 3)
-    print(f"  ecobelt model build   cold {model_wall:6.2f} s wall {model_cpu:6.2f} CPU | "
-          f"best of 3 {warm_model_wall:6.2f} wall {warm_model_cpu:6.2f} CPU")
-    print(f"  ecobelt steady state  cold {solve_wall:6.2f} s wall {solve_cpu:6.2f} CPU | "
-          f"best of 3 {warm_solve_wall:6.2f} wall {warm_solve_cpu:6.2f} CPU "
+          f"graph built in {build.wall:.1f} s wall ({build.cpu:.1f} CPU), not counted; {load()}")
+    cold_model = timed(flow_model, eco)
+    model = cold_model.result
+    cold_solve = timed(steady_state, model, orders)
+    state = cold_solve.result
+    warm_model = timed(flow_model, eco, repeat=3)
+    warm_solve = timed(steady_state, model, orders, repeat=3)
+    print(f"  ecobelt model build   cold {cold_model.wall:6.2f} s wall {cold_model.cpu:6.2f} CPU | "
+          f"best of 3 {warm_model.wall:6.2f} wall {warm_model.cpu:6.2f} CPU")
+    print(f"  ecobelt steady state  cold {cold_solve.wall:6.2f} s wall {cold_solve.cpu:6.2f} CPU | "
+          f"best of 3 {warm_solve.wall:6.2f} wall {warm_solve.cpu:6.2f} CPU "
           f"(radius <= {state.spectral_bound:.3g})")
-    ours_wall, ours_cpu = model_wall + solve_wall, model_cpu + solve_cpu
+    ours_wall, ours_cpu = cold_model.wall + cold_solve.wall, cold_model.cpu + cold_solve.cpu
     print(f"  ecobelt build + solve cold {ours_wall:6.2f} s wall {ours_cpu:6.2f} CPU "
           f"(target < 5 s)  {load()}")
     if not baseline:
         return
     coupling = {f: {g: float(DEFAULT_COUPLING.loc[f, g]) for g in FLOWS} for f in FLOWS}
-    base_wall, base_cpu, (levels, steps) = timed(
-        lambda: networkx_steady_state(eco.graph, orders, coupling, model.damping))
+    base = timed(networkx_steady_state, eco.graph, orders, coupling, model.damping)
+    base_wall, base_cpu, (levels, steps) = base.wall, base.cpu, base.result
     reference = np.zeros((len(eco), len(FLOWS)))
     position = {m: i for i, m in enumerate(eco.graph)}
     for (member, flow), amount in levels.items():
@@ -134,13 +117,12 @@ def bench_direct_against_iterative(sizes: list[int]) -> None:
         eco = networks.industrial_belt(n_firms, seed=SEED)
         model = flow_model(eco)
         orders = {(m, "information"): 1.0 for m in eco.members(role="market")}
-        lu_wall, lu_cpu, direct = timed(lambda: steady_state(model, orders, method="direct"))
-        it_wall, it_cpu, iterative = timed(
-            lambda: steady_state(model, orders, method="iterative"), 3)
-        diff = np.abs(direct.levels.to_numpy() - iterative.levels.to_numpy()).max()
-        print(f"  {len(eco):>7,} members ({4 * len(eco):,} unknowns): LU {lu_wall:6.2f} s wall "
-              f"{lu_cpu:6.2f} CPU; BiCGSTAB {it_wall:6.3f} wall {it_cpu:6.3f} CPU; "
-              f"max |diff| {diff:.1e}")
+        direct = timed(steady_state, model, orders, method="direct")
+        iterative = timed(steady_state, model, orders, method="iterative", repeat=3)
+        diff = np.abs(direct.result.levels.to_numpy() - iterative.result.levels.to_numpy()).max()
+        print(f"  {len(eco):>7,} members ({4 * len(eco):,} unknowns): LU {direct.wall:6.2f} s "
+              f"wall {direct.cpu:6.2f} CPU; BiCGSTAB {iterative.wall:6.3f} wall "
+              f"{iterative.cpu:6.3f} CPU; max |diff| {diff:.1e}")
 
 
 def bench_scipy_bicgstab(n_firms: int) -> None:
@@ -149,15 +131,15 @@ def bench_scipy_bicgstab(n_firms: int) -> None:
     rhs = np.ones(4 * len(eco))
     size = rhs.size
     system = sla.LinearOperator((size, size), matvec=lambda v: v - model.apply(v), dtype=float)
-    ours_wall, ours_cpu, ours = timed(lambda: solve_steady_state(model, rhs, "iterative", 1e-10),
-                                      3)
-    sp_wall, sp_cpu, (theirs, _) = timed(
-        lambda: sla.bicgstab(system, rhs, x0=rhs.copy(), rtol=1e-10, atol=0.0), 3)
-    diff = np.abs(ours - theirs).max() / ours.max()
+    ours = timed(solve_steady_state, model, rhs, "iterative", 1e-10, repeat=3)
+    theirs = timed(lambda: sla.bicgstab(system, rhs, x0=rhs.copy(), rtol=1e-10, atol=0.0),
+                   repeat=3)
+    diff = np.abs(ours.result - theirs.result[0]).max() / ours.result.max()
     print(f"\nBiCGSTAB on {len(eco):,} members, 1 unit of every flow everywhere, best of 3 "
-          f"({load()}): ours {ours_wall:.2f} s wall {ours_cpu:.2f} CPU; scipy.sparse.linalg."
-          f"bicgstab {sp_wall:.2f} wall {sp_cpu:.2f} CPU; ratio {sp_wall / ours_wall:.1f}x wall "
-          f"{sp_cpu / ours_cpu:.1f}x CPU; max |diff| / max {diff:.1e}")
+          f"({load()}): ours {ours.wall:.2f} s wall {ours.cpu:.2f} CPU; scipy.sparse.linalg."
+          f"bicgstab {theirs.wall:.2f} wall {theirs.cpu:.2f} CPU; ratio "
+          f"{theirs.wall / ours.wall:.1f}x wall {theirs.cpu / ours.cpu:.1f}x CPU; "
+          f"max |diff| / max {diff:.1e}")
 
 
 def main() -> None:
@@ -169,8 +151,7 @@ def main() -> None:
     parser.add_argument("--lu-sizes", type=int, nargs="*", default=[1_000, 5_000],
                         help="belts on which sparse LU is compared (default: 1000 5000)")
     args = parser.parse_args()
-    print(f"bench_flows on {platform.machine()}, {os.cpu_count()} cores, "
-          f"{platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M')}; {load()}")
+    print(header(__doc__.splitlines()[0], "scipy", "networkx"))
     for n_firms in args.sizes:
         bench_size(n_firms, baseline=not args.no_baseline)
     if args.lu_sizes:
