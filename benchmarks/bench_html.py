@@ -30,15 +30,14 @@ Run: ``python benchmarks/bench_html.py [--sizes 10000 50000] [--draw-limit 10000
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from _timing import header, load, timed
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
@@ -74,18 +73,6 @@ def random_ecosystem(n: int, links_per_member: float = 2.0, seed: int = 0):
     links = pd.DataFrame({"source": ids[pairs.s], "target": ids[pairs.t], "flow": flows[pairs.f],
                           "volume": rng.gamma(2.0, 5.0, len(pairs)).round(2)})
     return Ecosystem.from_pandas(members, links, name=f"random {n:,}")
-
-
-def timed(function, repeat: int = 1):
-    """Best wall and CPU seconds of ``repeat`` runs, and the last result."""
-    best_wall = best_cpu = float("inf")
-    result = None
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = function()
-        best_wall = min(best_wall, time.perf_counter() - wall)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-    return best_wall, best_cpu, result
 
 
 def pyvis_export(eco, path: Path):
@@ -151,17 +138,6 @@ def with_script(page_path: Path, script: str, out: Path) -> Path:
     return out
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            cpu = next(line.split(":", 1)[1].strip() for line in handle
-                       if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
@@ -179,7 +155,7 @@ def main() -> None:
     import networks
     import viz
 
-    print(f"# {time.strftime('%Y-%m-%d %H:%M')}; {machine()}; load {os.getloadavg()}")
+    print(header(__doc__.splitlines()[0], "pyvis", "playwright"))
     rows = []
     folder = Path(tempfile.mkdtemp(prefix="bench_html_"))
     for n in args.sizes:
@@ -188,15 +164,16 @@ def main() -> None:
                    else networks.industrial_belt(round(n / 1.025), seed=1))
             members, links = len(eco), eco.graph.number_of_edges()
             ours = folder / f"ecobelt_{kind}_{n}.html"
-            wall, cpu, page = timed(lambda: viz.to_html(eco, ours), repeat=3)
-            row = {"graph": kind, "members": members, "links": links, "ecobelt wall": wall,
-                   "ecobelt CPU": cpu, "MB": len(page.html.encode()) / 1e6}
+            export = timed(viz.to_html, eco, ours, repeat=3)
+            row = {"graph": kind, "members": members, "links": links,
+                   "ecobelt wall": export.wall, "ecobelt CPU": export.cpu,
+                   "MB": len(export.result.html.encode()) / 1e6}
             if not args.no_baseline and n <= args.baseline_limit:
                 theirs = folder / f"pyvis_{kind}_{n}.html"
-                p_wall, p_cpu, (p_nodes, p_edges) = pyvis_export(eco, theirs)
-                row.update({"pyvis wall": p_wall, "pyvis CPU": p_cpu,
-                            "ratio (CPU)": p_cpu / cpu,
-                            "pyvis links kept": p_edges})
+                pyvis = pyvis_export(eco, theirs)
+                row.update({"pyvis wall": pyvis.wall, "pyvis CPU": pyvis.cpu,
+                            "ratio (CPU)": pyvis.cpu / export.cpu,
+                            "pyvis links kept": pyvis.result[1]})
             if n <= args.draw_limit:
                 (row["draw wall"], row["draw CPU"],
                  row["script draw"]) = ecobelt_draw(ours)
@@ -212,11 +189,11 @@ def main() -> None:
             rows.append(row)
             print(pd.DataFrame([row]).to_string(index=False, float_format="{:.3g}".format),
                   flush=True)
-            print(f"  load {os.getloadavg()}", flush=True)
+            print(f"  {load()}", flush=True)
     print()
     print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".3g")
           if _has_tabulate() else pd.DataFrame(rows).to_string(index=False))
-    print(f"# end load {os.getloadavg()}")
+    print(f"at the end: {load()}")
 
 
 def _has_tabulate() -> bool:
