@@ -25,17 +25,9 @@ import time
 
 import pandas as pd
 
+from _timing import header, load, timed
+
 DEMO_BUDGET = 60.0
-
-
-def _load() -> str:
-    return "load " + "/".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def _timed(run):
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = run()
-    return result, time.perf_counter() - t0, time.process_time() - c0
 
 
 def bench_sweep(firms: int) -> None:
@@ -51,20 +43,20 @@ def bench_sweep(firms: int) -> None:
     tasks = 3 * 2 * (len(alliances) + 1)
     print(f"sweep: industrial_belt({firms}) = {len(eco)} members, "
           f"{eco.graph.number_of_edges()} links; {tasks} tasks")
-    serial, wall, cpu = _timed(lambda: sweep(eco, alliances, processes=1, **plan))
-    print(f"  serial (baseline)      wall {wall:6.2f} s  cpu {cpu:6.2f} s  {_load()}")
-    pooled, p_wall, p_cpu = _timed(lambda: sweep(eco, alliances, processes=2, **plan))
-    pd.testing.assert_frame_equal(serial, pooled)
-    print(f"  2 local processes      wall {p_wall:6.2f} s  cpu {p_cpu:6.2f} s (parent)  "
-          f"ratio {p_wall / wall:.2f}  {_load()}")
-    (cluster, up, _) = _timed(lambda: LocalCluster(n_workers=2, threads_per_worker=1,
-                                                   processes=True, dashboard_address=None))
-    with cluster:
-        on_dask, d_wall, d_cpu = _timed(
-            lambda: sweep(eco, alliances, scheduler=cluster.scheduler_address, **plan))
-    pd.testing.assert_frame_equal(serial, on_dask)
-    print(f"  Dask, 2 worker procs   wall {d_wall:6.2f} s  cpu {d_cpu:6.2f} s (client)  "
-          f"ratio {d_wall / wall:.2f}  (+{up:.1f} s cluster start)  {_load()}")
+    serial = timed(sweep, eco, alliances, processes=1, **plan)
+    print(f"  serial (baseline)      wall {serial.wall:6.2f} s  cpu {serial.cpu:6.2f} s  {load()}")
+    pooled = timed(sweep, eco, alliances, processes=2, **plan)
+    pd.testing.assert_frame_equal(serial.result, pooled.result)
+    print(f"  2 local processes      wall {pooled.wall:6.2f} s  cpu {pooled.cpu:6.2f} s "
+          f"(parent)  ratio {pooled.wall / serial.wall:.2f}  {load()}")
+    start = timed(LocalCluster, n_workers=2, threads_per_worker=1, processes=True,
+                  dashboard_address=None)
+    with start.result as cluster:
+        on_dask = timed(sweep, eco, alliances, scheduler=cluster.scheduler_address, **plan)
+    pd.testing.assert_frame_equal(serial.result, on_dask.result)
+    print(f"  Dask, 2 worker procs   wall {on_dask.wall:6.2f} s  cpu {on_dask.cpu:6.2f} s "
+          f"(client)  ratio {on_dask.wall / serial.wall:.2f}  "
+          f"(+{start.wall:.1f} s cluster start)  {load()}")
     print("  tables identical on every backend")
 
 
@@ -80,7 +72,7 @@ def bench_demo(repeat: int) -> None:
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             files = len(os.listdir(folder))
         print(f"demo run {i + 1}: wall {wall:5.1f} s  cpu {cpu:5.1f} s  {files} files  "
-              f"ratio to the {DEMO_BUDGET:.0f} s budget {wall / DEMO_BUDGET:.2f}  {_load()}  "
+              f"ratio to the {DEMO_BUDGET:.0f} s budget {wall / DEMO_BUDGET:.2f}  {load()}  "
               f"| {done.stdout.strip()}")
 
 
@@ -89,7 +81,7 @@ def main() -> None:
     parser.add_argument("--firms", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}  {os.cpu_count()} cores  {_load()}")
+    print(header(__doc__.splitlines()[0], "dask", "distributed"))
     bench_demo(args.repeat)
     bench_sweep(args.firms)
 
