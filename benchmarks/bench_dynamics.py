@@ -23,25 +23,14 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import math  # noqa: E402
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy.integrate import solve_ivp  # noqa: E402
 
+from _timing import Timing, header, load, timed  # noqa: E402
 from ecosystem.coupling import coordination  # noqa: E402
 from ecosystem.dynamics import generalized_lv, goh_certificate  # noqa: E402
-
-
-def _timed(function, repeat: int = 3) -> tuple[float, float]:
-    """Best wall and best CPU seconds of ``repeat`` runs."""
-    wall = cpu = math.inf
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        function()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return wall, cpu
 
 
 def _random_community(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -51,18 +40,17 @@ def _random_community(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, rng.uniform(0.5, 1.5, n)
 
 
-def bench_glv(n: int, t_end: float = 20.0) -> tuple[tuple[float, float], tuple[float, float]]:
+def bench_glv(n: int, t_end: float = 20.0) -> tuple[Timing, Timing]:
     a, r = _random_community(n, seed=1)
-    ours = _timed(lambda: generalized_lv(a, r=r, x0=0.5, t_end=t_end, n_points=201))
+    ours = timed(generalized_lv, a, r=r, x0=0.5, t_end=t_end, n_points=201, repeat=3)
     rows = a.tolist()
     rr = r.tolist()
 
     def loop_rhs(_t, x):
         return [x[i] * (rr[i] + sum(rows[i][j] * x[j] for j in range(n))) for i in range(n)]
 
-    baseline = _timed(lambda: solve_ivp(loop_rhs, (0.0, t_end), [0.5] * n, method="LSODA",
-                                        t_eval=np.linspace(0, t_end, 201), rtol=1e-8,
-                                        atol=1e-10), repeat=1)
+    baseline = timed(solve_ivp, loop_rhs, (0.0, t_end), [0.5] * n, method="LSODA",
+                     t_eval=np.linspace(0, t_end, 201), rtol=1e-8, atol=1e-10)
     return ours, baseline
 
 
@@ -88,28 +76,27 @@ def _loop_coupling(frame: pd.DataFrame, groups: dict[str, list[str]]) -> list[fl
     return out
 
 
-def bench_coupling(rows: int, indicators: int = 12
-                   ) -> tuple[tuple[float, float], tuple[float, float]]:
+def bench_coupling(rows: int, indicators: int = 12) -> tuple[Timing, Timing]:
     rng = np.random.default_rng(2)
     frame = pd.DataFrame(rng.uniform(1, 100, (rows, indicators)),
                          columns=[f"i{k}" for k in range(indicators)])
     half = indicators // 2
     groups = {"cbec": list(frame.columns[:half]), "cluster": list(frame.columns[half:])}
-    ours = _timed(lambda: coordination(frame, groups))
-    baseline = _timed(lambda: _loop_coupling(frame, groups), repeat=1)
-    assert np.allclose(coordination(frame, groups)["D"], _loop_coupling(frame, groups))
+    ours = timed(coordination, frame, groups, repeat=3)
+    baseline = timed(_loop_coupling, frame, groups)
+    assert np.allclose(ours.result["D"], baseline.result)
     return ours, baseline
 
 
-def _row(case: str, ours: tuple[float, float], base: tuple[float, float] | None) -> str:
+def _row(case: str, ours: Timing, base: Timing | None) -> str:
     if base is None:
-        return f"| {case} | {ours[0]:.4f} | {ours[1]:.4f} | - | - | - |"
-    return (f"| {case} | {ours[0]:.4f} | {ours[1]:.4f} | {base[0]:.4f} | {base[1]:.4f} | "
-            f"{base[1] / ours[1]:.1f} |")
+        return f"| {case} | {ours.wall:.4f} | {ours.cpu:.4f} | - | - | - |"
+    return (f"| {case} | {ours.wall:.4f} | {ours.cpu:.4f} | {base.wall:.4f} | {base.cpu:.4f} | "
+            f"{base.cpu / ours.cpu:.1f} |")
 
 
 def main() -> None:
-    print("load average before: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+    print(header(__doc__.splitlines()[0], "scipy", "pandas"))
     print("| case | ecobelt wall (s) | ecobelt CPU (s) | baseline wall (s) | baseline CPU (s) | "
           "baseline / ecobelt (CPU) |")
     print("|---|---|---|---|---|---|")
@@ -122,9 +109,10 @@ def main() -> None:
                    base))
     for n in (50, 200):
         a, _ = _random_community(n, seed=3)
-        print(_row(f"goh_certificate n={n} ({goh_certificate(a).reason})",
-                   _timed(lambda: goh_certificate(a), repeat=1), None))
-    print("load average after: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+        goh_certificate(a)  # untimed first call, as in the recorded results: the row is warm
+        certificate = timed(goh_certificate, a)
+        print(_row(f"goh_certificate n={n} ({certificate.result.reason})", certificate, None))
+    print(f"at the end: {load()}")
 
 
 if __name__ == "__main__":
