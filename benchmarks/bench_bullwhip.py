@@ -19,26 +19,13 @@ Run: ``python benchmarks/bench_bullwhip.py`` (about a minute).
 
 from __future__ import annotations
 
-import os
-import platform
-import time
-
 import numpy as np
 
+from _timing import header, load, timed
 from ecosystem.bullwhip import Demand, simulate
 
 STAGES, REPLICATIONS, PERIODS = 4, 1000, 1000
 STOCKPYL_PERIODS, REPEATS = 300, 3
-
-
-def _best(run) -> tuple[float, float, object]:
-    best_wall, best_cpu, value = float("inf"), float("inf"), None
-    for _ in range(REPEATS):
-        wall, cpu = time.perf_counter(), time.process_time()
-        value = run()
-        best_wall = min(best_wall, time.perf_counter() - wall)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-    return best_wall, best_cpu, value
 
 
 def stockpyl_run(seed: int = 1):
@@ -64,24 +51,26 @@ def _stockpyl_ratio(network) -> float:
     return float(np.var(orders[20:]) / np.var(demand[20:]))
 
 
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def main() -> None:
+def _stockpyl_per_stage_period() -> tuple[float, float] | None:
+    """stockpyl's best wall and CPU seconds per stage-period, or None without stockpyl."""
     try:
         import stockpyl  # noqa: F401
     except ImportError:
-        raise SystemExit("stockpyl is not installed: pip install stockpyl")
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"numpy {np.__version__}, load average {_load()}")
+        print("stockpyl is not installed (pip install stockpyl): baseline skipped")
+        return None
     print(f"stockpyl: {STAGES}-stage serial base-stock system, {STOCKPYL_PERIODS} periods, "
           f"best of {REPEATS}")
-    wall, cpu, network = _best(stockpyl_run)
-    base_wall = wall / (STAGES * STOCKPYL_PERIODS)
-    base_cpu = cpu / (STAGES * STOCKPYL_PERIODS)
+    run = timed(stockpyl_run, repeat=REPEATS)
+    base_wall = run.wall / (STAGES * STOCKPYL_PERIODS)
+    base_cpu = run.cpu / (STAGES * STOCKPYL_PERIODS)
     print(f"  {base_wall * 1e6:8.1f} us wall, {base_cpu * 1e6:8.1f} us CPU per stage-period; "
-          f"top-stage order ratio {_stockpyl_ratio(network):.3f}")
+          f"top-stage order ratio {_stockpyl_ratio(run.result):.3f}")
+    return base_wall, base_cpu
+
+
+def main() -> None:
+    print(header(__doc__.splitlines()[0], "stockpyl"))
+    baseline = _stockpyl_per_stage_period()
     print(f"ecobelt: {STAGES} stages x {REPLICATIONS} replications x {PERIODS} periods "
           f"(+ warm-up), best of {REPEATS}")
     print(f"  {'policy':34s} {'ns wall':>8s} {'ns CPU':>8s} {'x stockpyl (wall, CPU)':>24s}"
@@ -98,15 +87,15 @@ def main() -> None:
     }
     for name, options in cases.items():
         simulate(STAGES, replications=50, periods=100, seed=0, **options)  # warm caches
-        wall, cpu, result = _best(lambda: simulate(
-            STAGES, replications=REPLICATIONS, periods=PERIODS, seed=1,
-            demand=Demand.normal(100.0, 10.0), **options))
-        work = STAGES * REPLICATIONS * (PERIODS + result.settings["warmup"])
-        ours_wall, ours_cpu = wall / work, cpu / work
+        run = timed(simulate, STAGES, replications=REPLICATIONS, periods=PERIODS, seed=1,
+                    demand=Demand.normal(100.0, 10.0), repeat=REPEATS, **options)
+        work = STAGES * REPLICATIONS * (PERIODS + run.result.settings["warmup"])
+        ours_wall, ours_cpu = run.wall / work, run.cpu / work
+        ratios = ("-", "-") if baseline is None else (
+            f"{baseline[0] / ours_wall:.0f}", f"{baseline[1] / ours_cpu:.0f}")
         print(f"  {name:34s} {ours_wall * 1e9:8.1f} {ours_cpu * 1e9:8.1f} "
-              f"{base_wall / ours_wall:11.0f} {base_cpu / ours_cpu:11.0f} "
-              f"{result.ratio.iloc[-1]:10.3f}")
-    print(f"load average after the run {_load()}; target: < 20 ns per "
+              f"{ratios[0]:>11s} {ratios[1]:>11s} {run.result.ratio.iloc[-1]:10.3f}")
+    print(f"after the run: {load()}; target: < 20 ns per "
           "stage-period-replication (CPU time is the figure less disturbed by other jobs)")
 
 
