@@ -17,14 +17,13 @@ Wall and CPU seconds (``time.process_time``) and the load average are printed.
     python benchmarks/bench_spillover.py
 """
 
-import os
 import random
-import time
 
 import numpy as np
 import scipy.linalg
 
 import networks
+from _timing import header, load, timed
 from ecosystem.spillover import heat, laplacian
 from ecosystem.spillover._heat import _STIFF, _norm_bound
 from ecosystem.spillover._kernel import spread
@@ -76,12 +75,6 @@ def plain_threshold(members, out, seeds, runs, seed):
     return np.array([counts[m] / runs for m in members])
 
 
-def timed(function, *args, **kwargs):
-    wall, cpu = time.perf_counter(), time.process_time()
-    value = function(*args, **kwargs)
-    return value, time.perf_counter() - wall, time.process_time() - cpu
-
-
 def diffusion_cases():
     rural = networks.rural_cluster(2000, seed=1)
     belt2k = networks.industrial_belt(2000, seed=1)
@@ -97,18 +90,17 @@ def diffusion_cases():
 
 
 def bench_diffusion(runs=1000):
-    print(f"load average {os.getloadavg()[0]:.1f}; {runs} runs; seconds wall (CPU)")
+    print(f"{load()}; {runs} runs; seconds wall (CPU)")
     print(f"{'network':>21} {'members':>8} {'links':>7} {'model':>9} {'p':>4} {'graph':>6} "
           f"{'ecobelt':>14} {'plain':>14} {'ratio wall (CPU)':>17} {'adopters':>9} "
           f"{'max |z|':>7}")
     for label, eco, source, model, probability in diffusion_cases():
         threshold = model == "threshold"
-        start = time.perf_counter()
         if threshold:
-            weights = in_shares(layer_weights(eco, FLOWS, "volume"))
+            graph = timed(lambda: in_shares(layer_weights(eco, FLOWS, "volume")))
         else:
-            weights = cascade_chances(eco, FLOWS, probability or "weighted_cascade")
-        t_graph = time.perf_counter() - start
+            graph = timed(cascade_chances, eco, FLOWS, probability or "weighted_cascade")
+        weights = graph.result
         members = list(eco.graph)
         coo = weights.tocoo()
         out = {m: [] for m in members}
@@ -121,21 +113,22 @@ def bench_diffusion(runs=1000):
                             threshold=threshold)
             return summarise(eco, events, runs)
 
-        result, wall, cpu = timed(ours)
-        baseline = plain_threshold if threshold else plain_cascade
-        theirs, p_wall, p_cpu = timed(baseline, members, out, [source], runs, seed=0)
-        ours_p = result.adoption.to_numpy()
+        ecobelt = timed(ours)
+        plain = timed(plain_threshold if threshold else plain_cascade, members, out, [source],
+                      runs, seed=0)
+        ours_p, theirs = ecobelt.result.adoption.to_numpy(), plain.result
         pooled = (ours_p + theirs) / 2
         se = np.sqrt(np.maximum(pooled * (1 - pooled), 1e-300) * 2 / runs)
         z = np.where(pooled * (1 - pooled) > 0, np.abs(ours_p - theirs) / se, 0.0).max()
         print(f"{label:>21} {len(eco):>8} {eco.graph.number_of_edges():>7} {model:>9} "
-              f"{probability or 'wc':>4} {t_graph:>6.3f} {wall:>6.3f} ({cpu:>5.3f}) "
-              f"{p_wall:>6.3f} ({p_cpu:>5.3f}) {p_wall / wall:>8.1f} ({p_cpu / cpu:>5.1f}) "
-              f"{result.expected_spread:>9.1f} {z:>7.1f}")
+              f"{probability or 'wc':>4} {graph.wall:>6.3f} {ecobelt.wall:>6.3f} "
+              f"({ecobelt.cpu:>5.3f}) {plain.wall:>6.3f} ({plain.cpu:>5.3f}) "
+              f"{plain.wall / ecobelt.wall:>8.1f} ({plain.cpu / ecobelt.cpu:>5.1f}) "
+              f"{ecobelt.result.expected_spread:>9.1f} {z:>7.1f}")
 
 
 def bench_heat():
-    print(f"\nload average {os.getloadavg()[0]:.1f}; heat at 5 times vs dense scipy.linalg.expm")
+    print(f"\n{load()}; heat at 5 times vs dense scipy.linalg.expm")
     print(f"ecobelt integrates (BDF) where the norm bound x t exceeds {_STIFF:g}, otherwise "
           "expm_multiply")
     print(f"{'network':>21} {'members':>8} {'laplacian':>10} {'bound t':>9} {'ecobelt':>14} "
@@ -148,11 +141,11 @@ def bench_heat():
         for normalized in (False, True):
             lap = laplacian(eco, normalized=normalized)
             norm = _norm_bound(-lap.tocsc()) * times[-1]
-            levels, wall, cpu = timed(heat, eco, source, times, normalized=normalized)
+            ours = timed(heat, eco, source, times, normalized=normalized)
             kind = "shares" if normalized else "volumes"
             if len(eco) > 2000:  # a dense n x n exponential is out of reach
-                print(f"{label:>21} {len(eco):>8} {kind:>10} {norm:>9.1e} {wall:>6.3f} "
-                      f"({cpu:>5.3f}) {'-':>16} {'-':>17} {'-':>9}")
+                print(f"{label:>21} {len(eco):>8} {kind:>10} {norm:>9.1e} {ours.wall:>6.3f} "
+                      f"({ours.cpu:>5.3f}) {'-':>16} {'-':>17} {'-':>9}")
                 continue
 
             def dense():
@@ -160,12 +153,14 @@ def bench_heat():
                 x0[eco.index()[source]] = 1.0
                 return np.stack([scipy.linalg.expm(-t * lap.toarray()) @ x0 for t in times])
 
-            expected, d_wall, d_cpu = timed(dense)
-            print(f"{label:>21} {len(eco):>8} {kind:>10} {norm:>9.1e} {wall:>6.3f} ({cpu:>5.3f}) "
-                  f"{d_wall:>7.3f} ({d_cpu:>6.3f}) {d_wall / wall:>8.1f} ({d_cpu / cpu:>5.1f}) "
-                  f"{np.abs(levels.to_numpy() - expected).max():>9.1e}")
+            expm = timed(dense)
+            print(f"{label:>21} {len(eco):>8} {kind:>10} {norm:>9.1e} {ours.wall:>6.3f} "
+                  f"({ours.cpu:>5.3f}) {expm.wall:>7.3f} ({expm.cpu:>6.3f}) "
+                  f"{expm.wall / ours.wall:>8.1f} ({expm.cpu / ours.cpu:>5.1f}) "
+                  f"{np.abs(ours.result.to_numpy() - expm.result).max():>9.1e}")
 
 
 if __name__ == "__main__":
+    print(header(__doc__.splitlines()[0], "scipy"))
     bench_diffusion()
     bench_heat()
