@@ -15,12 +15,11 @@ No dependency beyond ecobelt's.
 from __future__ import annotations
 
 import math
-import os
-import time
 
 import numpy as np
 from scipy.spatial.distance import cdist
 
+from _timing import header, load, timed
 from ecosystem.niche import null_model, overlap
 
 MEMBERS, RESOURCES, SUBSET, SCIPY_MEMBERS = 10_000, 50, 150, 2_000
@@ -63,23 +62,6 @@ def loop_overlap(U: np.ndarray, method: str, availability=None) -> list[list[flo
     return out
 
 
-def timed(function, repeats: int = 1) -> tuple[float, float, object]:
-    """Best wall and best CPU seconds of ``repeats`` runs, and the last result."""
-    wall = cpu = math.inf
-    result = None
-    for _ in range(repeats):
-        result = None  # let the previous result go before the next run allocates
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = function()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return wall, cpu, result
-
-
-def load() -> str:
-    return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def bench_overlap() -> None:
     rng = np.random.default_rng(0)
     dense = rng.random((MEMBERS, RESOURCES))
@@ -96,11 +78,13 @@ def bench_overlap() -> None:
         U = counts if method == "morisita" else dense
         kwargs = {"availability": availability} if method == "hurlbert" else {}
         repeats = 3 if method != "horn" else 1
-        wall, cpu, _ = timed(lambda: overlap(U, method, **kwargs), repeats)
+        ours = timed(overlap, U, method, repeat=repeats, **kwargs)
+        wall, cpu = ours.wall, ours.cpu
+        del ours  # a 10,000 x 10,000 matrix
         subset = U[:SUBSET]
-        loop_wall, loop_cpu, reference = timed(
-            lambda: loop_overlap(subset, method, kwargs.get("availability")))
-        diff = np.abs(overlap(subset, method, **kwargs) - np.array(reference))
+        loop = timed(loop_overlap, subset, method, kwargs.get("availability"))
+        loop_wall, loop_cpu = loop.wall, loop.cpu
+        diff = np.abs(overlap(subset, method, **kwargs) - np.array(loop.result))
         np.fill_diagonal(diff, 0.0)  # we set an exact 1 on the diagonal of symmetric indices
         pairs, loop_pairs = MEMBERS**2, SUBSET**2
         print(f"{method:<18}{wall:>8.2f}{cpu:>8.2f}{cpu / pairs * 1e9:>9.2f}{loop_cpu:>8.2f}"
@@ -114,10 +98,10 @@ def bench_overlap() -> None:
     for method, scipy_version in (
             ("czekanowski", lambda: 1.0 - 0.5 * cdist(p, p, "cityblock")),
             ("horn", lambda: 1.0 - cdist(p, p, "jensenshannon") ** 2 / np.log(2.0))):
-        _, cpu, ours = timed(lambda: overlap(U, method), 3)
-        _, scipy_cpu, theirs = timed(scipy_version)
-        print(f"{method:<18}{cpu:>11.3f}{scipy_cpu:>12.3f}{scipy_cpu / cpu:>8.1f}"
-              f"{np.abs(ours - theirs).max():>11.1e}")
+        ours = timed(overlap, U, method, repeat=3)
+        theirs = timed(scipy_version)
+        print(f"{method:<18}{ours.cpu:>11.3f}{theirs.cpu:>12.3f}{theirs.cpu / ours.cpu:>8.1f}"
+              f"{np.abs(ours.result - theirs.result).max():>11.1e}")
 
 
 def loop_null_model(U: np.ndarray, iterations: int, seed: int) -> list[float]:
@@ -141,16 +125,17 @@ def bench_null_model() -> None:
           f"{'ratio CPU':>10}")
     for n, r in ((5, 16), (30, 12)):
         U = rng.random((n, r)) * (rng.random((n, r)) < 0.6) + 0.01 * (np.arange(r) == 0)
-        wall, cpu, _ = timed(lambda: null_model(U, "ra3", iterations=1000, seed=0), 3)
-        loop_wall, loop_cpu, _ = timed(lambda: loop_null_model(U, 1000, 0))
-        print(f"{f'{n} x {r}':<18}{wall:>10.3f}{cpu:>10.3f}{loop_wall:>10.2f}{loop_cpu:>10.2f}"
-              f"{loop_cpu / cpu:>10.0f}")
+        ours = timed(null_model, U, "ra3", iterations=1000, seed=0, repeat=3)
+        loop = timed(loop_null_model, U, 1000, 0)
+        print(f"{f'{n} x {r}':<18}{ours.wall:>10.3f}{ours.cpu:>10.3f}{loop.wall:>10.2f}"
+              f"{loop.cpu:>10.2f}{loop.cpu / ours.cpu:>10.0f}")
     U = rng.random((1000, 50))
-    wall, cpu, _ = timed(lambda: null_model(U, "ra4", "czekanowski", iterations=1000, seed=0))
-    print(f"1000 x 50 (ra4, czekanowski): {wall:.2f} s wall, {cpu:.2f} s CPU; no loop run "
-          "(it would take hours)")
+    large = timed(null_model, U, "ra4", "czekanowski", iterations=1000, seed=0)
+    print(f"1000 x 50 (ra4, czekanowski): {large.wall:.2f} s wall, {large.cpu:.2f} s CPU; no loop "
+          "run (it would take hours)")
 
 
 if __name__ == "__main__":
+    print(header(__doc__.splitlines()[0], "scipy"))
     bench_overlap()
     bench_null_model()
