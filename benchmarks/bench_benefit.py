@@ -12,49 +12,49 @@ elementwise numpy (no BLAS products), so BLAS threads are left as they are.
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import math
-import os
-import platform
 import resource
-import time
 
 import networkx as nx
 import numpy as np
-import scipy
 import scipy.sparse as sp
 
-import coopgame
-
+from _timing import Timing, header, load, timed
 from ecosystem import Ecosystem
 from ecosystem.benefit import (Game, banzhaf, least_core, myerson, nucleolus, owen, shapley,
                                shapley_estimate, sharing_game, surplus_game, surplus_routes,
                                synergy_game)
 from ecosystem.benefit._bits import popcount, subset_sum, zeta_subsets
 
+try:
+    import coopgame
+except ImportError:  # benchmark-only dependency: without it its rows run ecobelt alone
+    coopgame = None
+
 ROWS = []
+NO_COOPGAME = "coopgame-py not installed: baseline skipped"
 
 
-def timed(fn, repeat=3):
-    """Best wall time of ``repeat`` runs, the CPU time of that run, and the result."""
-    best = (math.inf, math.inf)
-    out = None
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        out = fn()
-        run = (time.perf_counter() - wall, time.process_time() - cpu)
-        best = min(best, run)
-    return best, out
-
-
-def record(task, ours, baseline_name="(none)", theirs=None, note=""):
+def record(task, ours: Timing, baseline_name="(none)", theirs: Timing | None = None, note=""):
     ROWS.append((task, ours, baseline_name, theirs, note))
-    ratio = "" if theirs is None else (f"ratio {theirs[0] / ours[0]:8.2f} wall "
-                                       f"{theirs[1] / max(ours[1], 1e-6):8.2f} cpu")
-    base = "" if theirs is None else f"{theirs[0]:9.4f}s ({theirs[1]:.4f} cpu)"
-    print(f"{task:<52} ecobelt {ours[0]:8.4f}s ({ours[1]:.4f} cpu)  {baseline_name:<24} "
+    ratio = "" if theirs is None else (f"ratio {theirs.wall / ours.wall:8.2f} wall "
+                                       f"{theirs.cpu / max(ours.cpu, 1e-6):8.2f} cpu")
+    base = "" if theirs is None else f"{theirs.wall:9.4f}s ({theirs.cpu:.4f} cpu)"
+    print(f"{task:<52} ecobelt {ours.wall:8.4f}s ({ours.cpu:.4f} cpu)  {baseline_name:<24} "
           f"{base} {ratio}  {note}", flush=True)
+
+
+def against_coopgame(task, ours: Timing, solver: str, values, check, repeat=3, note="",
+                     **options):
+    """Time ``coopgame.<solver>`` on the table ``values``, check its answer, record the row."""
+    if coopgame is None:
+        record(task, ours, note=f"{note}; {NO_COOPGAME}" if note else NO_COOPGAME)
+        return
+    game = coopgame.Game(values[1:].tolist())
+    theirs = timed(getattr(coopgame, solver), game, repeat=repeat, **options)
+    assert check(theirs.result), (task, theirs.result)
+    record(task, ours, f"coopgame.{solver}", theirs, note)
 
 
 def random_table(n, seed=0):
@@ -81,29 +81,27 @@ def bench_exact_values():
     for n in (16, 20):
         values = random_table(n)
         game = Game(range(n), values)
-        ours, phi = timed(lambda: shapley(game))
-        cg = coopgame.Game(values[1:].tolist())
-        theirs, ref = timed(lambda: coopgame.shapley(cg))
-        assert np.allclose(phi.to_numpy(), ref)
-        record(f"exact Shapley from table, n={n}", ours, "coopgame.shapley", theirs)
-        plain_values = values.tolist()
-        slow, ref2 = timed(lambda: itertools_shapley(plain_values, n), repeat=1)
-        assert np.allclose(phi.to_numpy(), ref2)
+        ours = timed(shapley, game, repeat=3)
+        phi = ours.result.to_numpy()
+        against_coopgame(f"exact Shapley from table, n={n}", ours, "shapley", values,
+                         lambda ref: np.allclose(phi, ref))
+        slow = timed(itertools_shapley, values.tolist(), n)
+        assert np.allclose(phi, slow.result)
         record(f"exact Shapley from table, n={n}", ours, "itertools", slow)
-        ours, beta = timed(lambda: banzhaf(game))
-        theirs, ref = timed(lambda: coopgame.banzhaf(cg))
-        assert np.allclose(beta.to_numpy(), ref)
-        record(f"Banzhaf from table, n={n}", ours, "coopgame.banzhaf", theirs)
+        ours = timed(banzhaf, game, repeat=3)
+        beta = ours.result.to_numpy()
+        against_coopgame(f"Banzhaf from table, n={n}", ours, "banzhaf", values,
+                         lambda ref: np.allclose(beta, ref))
     for n in (24, 26):
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         values = random_table(n, seed=1)
         game = Game(range(n), values)
-        ours, phi = timed(lambda: shapley(game), repeat=2)
-        assert abs(phi.sum() - values[-1]) < 1e-6
+        ours = timed(shapley, game, repeat=2)
+        assert abs(ours.result.sum() - values[-1]) < 1e-6
         peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) >> 10
         record(f"exact Shapley from table, n={n} ({values.nbytes >> 20} MiB table)", ours,
                note=f"peak RSS growth {peak} MiB (table included)")
-        del game, values
+        del game, values, ours
 
 
 # ------------------------------------------------------------------ nucleolus, least core
@@ -131,20 +129,21 @@ def nucleolus_games(n=16, seed=3):
 def bench_nucleolus():
     for label, values in nucleolus_games().items():
         game = Game(range(16), values)
-        ours, x = timed(lambda: nucleolus(game), repeat=2)
-        cg = coopgame.Game(values[1:].tolist())
-        theirs, ref = timed(lambda: coopgame.nucleolus(cg)["allocation"], repeat=2)
-        assert np.allclose(x.to_numpy(), ref, atol=1e-6), (label, x.to_numpy(), ref)
-        record(f"nucleolus n=16 {label}", ours, "coopgame.nucleolus", theirs,
-               f"{len(x.attrs['levels'])} LP levels, Kohlberg-checked")
+        ours = timed(nucleolus, game, repeat=2)
+        x = ours.result.to_numpy()
+        against_coopgame(f"nucleolus n=16 {label}", ours, "nucleolus", values,
+                         lambda ref: np.allclose(x, ref["allocation"], atol=1e-6), repeat=2,
+                         note=f"{len(ours.result.attrs['levels'])} LP levels, Kohlberg-checked")
     values = nucleolus_games()["random v(S) ~ U(0, |S|)"]
     game = Game(range(16), values)
-    ours, lc = timed(lambda: least_core(game, imputations=True))
-    cg = coopgame.Game(values[1:].tolist())
-    theirs, ref = timed(lambda: coopgame.least_core(cg))
-    reference = ref["epsilon"] if isinstance(ref, dict) else ref[0]
-    assert abs(lc.epsilon - reference) < 1e-6, (lc.epsilon, ref)
-    record("least core over imputations, n=16 random", ours, "coopgame.least_core", theirs)
+    ours = timed(least_core, game, imputations=True, repeat=3)
+    epsilon = ours.result.epsilon
+
+    def same_epsilon(ref):
+        return abs(epsilon - (ref["epsilon"] if isinstance(ref, dict) else ref[0])) < 1e-6
+
+    against_coopgame("least core over imputations, n=16 random", ours, "least_core", values,
+                     same_epsilon)
 
 
 # ------------------------------------------------------------------ graph games
@@ -198,77 +197,78 @@ def bench_graph_games():
     n = len(eco)
     members = eco.members()
     sample = np.random.default_rng(0).integers(0, 1 << n, 20_000)
-    ours, game = timed(lambda: synergy_game(eco))
+    ours = timed(synergy_game, eco, repeat=3)
     graph = nx.Graph()
     graph.add_nodes_from(members)
     for u, v, _, d in eco.links(data=True):
         w = graph.edges[u, v]["weight"] if graph.has_edge(u, v) else 0.0
         graph.add_edge(u, v, weight=w + d["volume"])
-    wall, cpu = time.perf_counter(), time.process_time()
-    for mask in sample:  # the baseline: one networkx call per coalition
-        graph.subgraph([members[i] for i in range(n) if mask >> i & 1]).size(weight="weight")
-    scale = (1 << n) / len(sample)
+
+    def networkx_synergy():
+        for mask in sample:  # the baseline: one networkx call per coalition
+            graph.subgraph([members[i] for i in range(n) if mask >> i & 1]).size(weight="weight")
+
     record("synergy game table, n=20 (all 2^20 coalitions)", ours, "networkx per coalition",
-           ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
-           "extrapolated from 20,000")
+           timed(networkx_synergy).scaled((1 << n) / len(sample)), "extrapolated from 20,000")
     routes = surplus_routes(eco, margin=2.0)
-    ours, game = timed(lambda: surplus_game(eco, margin=2.0))
+    ours = timed(surplus_game, eco, margin=2.0, repeat=3)
+    game = ours.result
     route_sets = [(frozenset(p), v) for p, v in zip(routes["path"], routes["value"])]
-    wall, cpu = time.perf_counter(), time.process_time()
-    for mask in sample[:5000]:  # the baseline: test every route against each coalition
-        coalition = {members[i] for i in range(n) if mask >> i & 1}
-        sum(v for p, v in route_sets if p <= coalition)
-    scale = (1 << n) / 5000
+
+    def itertools_surplus():
+        for mask in sample[:5000]:  # the baseline: test every route against each coalition
+            coalition = {members[i] for i in range(n) if mask >> i & 1}
+            sum(v for p, v in route_sets if p <= coalition)
+
     record(f"surplus game table, n=20 ({len(routes)} routes)", ours,
-           "itertools per coalition",
-           ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
+           "itertools per coalition", timed(itertools_surplus).scaled((1 << n) / 5000),
            "extrapolated from 5,000")
     for size in (12, 16, 20):
         small = chain_ecosystem(size)
-        ours, flow_game = timed(lambda: surplus_game(small, margin=2.0, routing="max_flow"),
-                                repeat=1)
+        ours = timed(surplus_game, small, margin=2.0, routing="max_flow")
         names = small.members()
         picks = np.random.default_rng(1).integers(0, 1 << size, 200)
-        wall, cpu = time.perf_counter(), time.process_time()
-        for mask in picks:  # the baseline: one networkx min-cost max-flow per coalition
-            coalition = {names[i] for i in range(size) if mask >> i & 1}
-            expected = networkx_max_flow_value(small, coalition, 2.0)
-            assert abs(flow_game.values[mask] - expected) < 1e-6, (coalition, expected)
-        scale = (1 << size) / len(picks)
+
+        def networkx_max_flows():
+            for mask in picks:  # the baseline: one networkx min-cost max-flow per coalition
+                coalition = {names[i] for i in range(size) if mask >> i & 1}
+                expected = networkx_max_flow_value(small, coalition, 2.0)
+                assert abs(ours.result.values[mask] - expected) < 1e-6, (coalition, expected)
+
         record(f"max-flow surplus table, n={size}", ours, "networkx per coalition",
-               ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
+               timed(networkx_max_flows).scaled((1 << size) / len(picks)),
                "extrapolated from 200 (values checked)")
     bench_sharing_game()
-    ours, phi = timed(lambda: myerson(game, eco, flow="logistics"), repeat=2)
+    ours = timed(myerson, game, eco, flow="logistics", repeat=2)
+    phi = ours.result.to_numpy()
     edges = [(members.index(u), members.index(v)) for u, v, _ in eco.links(flow="logistics")]
-    cg = coopgame.Game(game.values[1:].tolist())
-    theirs, ref = timed(lambda: coopgame.myerson(cg, edges), repeat=2)
-    assert np.allclose(phi.to_numpy(), ref, atol=1e-8)
-    record("Myerson value, surplus game n=20", ours, "coopgame.myerson", theirs)
+    against_coopgame("Myerson value, surplus game n=20", ours, "myerson", game.values,
+                     lambda ref: np.allclose(phi, ref, atol=1e-8), repeat=2, edges=edges)
     for sizes in ((4, 4, 4, 4, 4), (16, 4)):
         bounds = np.cumsum((0,) + sizes)
         unions = [list(range(a, b)) for a, b in zip(bounds, bounds[1:])]
-        ours, phi = timed(lambda: owen(game, [[members[i] for i in u] for u in unions]))
-        theirs, ref = timed(lambda: coopgame.owen(cg, unions))
-        assert np.allclose(phi.to_numpy(), ref, atol=1e-8)
-        record(f"Owen value, n=20, unions of {'+'.join(map(str, sizes))}", ours,
-               "coopgame.owen", theirs)
+        ours = timed(owen, game, [[members[i] for i in u] for u in unions], repeat=3)
+        phi = ours.result.to_numpy()
+        against_coopgame(f"Owen value, n=20, unions of {'+'.join(map(str, sizes))}", ours,
+                         "owen", game.values, lambda ref: np.allclose(phi, ref, atol=1e-8),
+                         unions=unions)
 
 
 def bench_sharing_game(stages=10):
     """The information-sharing game: one exact bullwhip cost per coalition either way."""
     from ecosystem import bullwhip
     options = dict(lead_time=2, window=4, sigma=10.0)
-    ours, game = timed(lambda: sharing_game(stages, **options), repeat=1)
+    ours = timed(sharing_game, stages, **options)
     picks = np.random.default_rng(2).integers(1, 1 << stages, 100)
-    wall, cpu = time.perf_counter(), time.process_time()
-    for mask in picks:  # the baseline: bullwhip.sharing_savings per coalition
-        coalition = {k + 1 for k in range(stages) if mask >> k & 1}
-        value = bullwhip.sharing_savings(stages, coalition, **options)
-        assert abs(game.values[mask] - value) < 1e-9 * max(1.0, abs(value))
-    scale = (1 << stages) / len(picks)
+
+    def savings_per_coalition():
+        for mask in picks:  # the baseline: bullwhip.sharing_savings per coalition
+            coalition = {k + 1 for k in range(stages) if mask >> k & 1}
+            value = bullwhip.sharing_savings(stages, coalition, **options)
+            assert abs(ours.result.values[mask] - value) < 1e-9 * max(1.0, abs(value))
+
     record(f"sharing game table, {stages} stages", ours, "sharing_savings per coalition",
-           ((time.perf_counter() - wall) * scale, (time.process_time() - cpu) * scale),
+           timed(savings_per_coalition).scaled((1 << stages) / len(picks)),
            "extrapolated from 100 (values checked)")
 
 
@@ -285,59 +285,60 @@ def bench_sampling():
 
     game = Game.from_function(range(n), v, vectorized=True, exact=False)
     exact = weight.sum(axis=1) / 2  # closed form: half the incident weights
-    ours, est = timed(lambda: shapley_estimate(game, "permutation", tolerance=0.1,
-                                               max_samples=400, seed=0), repeat=1)
+    ours = timed(shapley_estimate, game, "permutation", tolerance=0.1, max_samples=400, seed=0)
+    est = ours.result
     within = np.mean(np.abs(est.value.to_numpy() - exact) <= 3 * est.stderr.to_numpy() + 1e-12)
-    fn = coopgame.FunctionGame(n, lambda s: float(v(np.isin(np.arange(n), s)[None, :])[0]))
-    per, _ = timed(lambda: coopgame.shapley_sampling(fn, 3, seed=0), repeat=1)
-    record(f"sampled Shapley, n=1000 synergy, {est.samples} perms", ours,
-           "coopgame FunctionGame", (per[0] / 3 * est.samples, per[1] / 3 * est.samples),
-           f"max stderr {est.stderr.max():.3f}, {within:.0%} within 3 s.e. of the closed "
-           "form; baseline extrapolated from 3 perms")
+    sampled_against_coopgame(
+        f"sampled Shapley, n=1000 synergy, {est.samples} perms", ours, n,
+        lambda s: float(v(np.isin(np.arange(n), s)[None, :])[0]),
+        f"max stderr {est.stderr.max():.3f}, {within:.0%} within 3 s.e. of the closed form")
     quota_weights = rng.integers(1, 100, n).astype(float)
     quota = quota_weights.sum() / 2
     voting = Game.from_function(range(n), lambda m: ((m * quota_weights).sum(axis=1) >= quota)
                                 .astype(float), vectorized=True, exact=False)
-    ours, vote = timed(lambda: shapley_estimate(voting, "permutation", tolerance=2e-4,
-                                                max_samples=3000, seed=0), repeat=1)
-    fn = coopgame.FunctionGame(n, lambda s: float(quota_weights[list(s)].sum() >= quota))
-    per, _ = timed(lambda: coopgame.shapley_sampling(fn, 3, seed=0), repeat=1)
-    record(f"sampled Shapley, n=1000 weighted voting, {vote.samples} perms", ours,
-           "coopgame FunctionGame", (per[0] / 3 * vote.samples, per[1] / 3 * vote.samples),
-           f"max stderr {vote.stderr.max():.2e}, sum {vote.value.sum():.3f}; baseline "
-           "extrapolated from 3 perms")
+    ours = timed(shapley_estimate, voting, "permutation", tolerance=2e-4, max_samples=3000,
+                 seed=0)
+    vote = ours.result
+    sampled_against_coopgame(
+        f"sampled Shapley, n=1000 weighted voting, {vote.samples} perms", ours, n,
+        lambda s: float(quota_weights[list(s)].sum() >= quota),
+        f"max stderr {vote.stderr.max():.2e}, sum {vote.value.sum():.3f}")
     n = 60
     small = Game.from_function(range(n), lambda m: v(np.pad(m, ((0, 0), (0, 1000 - n)))),
                                vectorized=True, exact=False)
-    ours, strat = timed(lambda: shapley_estimate(small, "stratified", tolerance=0.01,
-                                                 max_samples=200, seed=0), repeat=1)
+    ours = timed(shapley_estimate, small, "stratified", tolerance=0.01, max_samples=200, seed=0)
+    strat = ours.result
     record(f"stratified Shapley, n=60, {strat.samples} per size", ours,
            note=f"max stderr {strat.stderr.max():.4f}")
 
 
-def machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
-    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB; Python "
-            f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-            f"networkx {nx.__version__}, coopgame-py "
-            f"{getattr(coopgame, '__version__', '0.3.0 (pip)')}")
+def sampled_against_coopgame(task, ours: Timing, n, value, note):
+    """coopgame's permutation sampling on a Python value function, timed on 3 permutations
+    and extrapolated to as many as ecobelt drew."""
+    if coopgame is None:
+        record(task, ours, note=f"{note}; {NO_COOPGAME}")
+        return
+    game = coopgame.FunctionGame(n, value)
+    per = timed(coopgame.shapley_sampling, game, 3, seed=0)
+    record(task, ours, "coopgame FunctionGame", per.scaled(ours.result.samples / 3),
+           f"{note}; baseline extrapolated from 3 perms")
 
 
 if __name__ == "__main__":
-    print(f"ecosystem.benefit benchmark, {datetime.date.today()}; {machine()}")
-    load_start = os.getloadavg()
-    print(f"load average at start: {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}")
+    print(header("ecosystem.benefit benchmark", "scipy", "networkx", "coopgame-py"))
+    if coopgame is None:
+        print(f"{NO_COOPGAME} (pip install coopgame-py): ecobelt's rows only")
     bench_exact_values()
     bench_nucleolus()
     bench_graph_games()
     bench_sampling()
-    load_end = os.getloadavg()
-    print(f"load average at end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
+    print(f"at the end: {load()}")
     print("\n| task | ecobelt s wall (CPU) | baseline | baseline s wall (CPU) | "
           "baseline / ecobelt wall (CPU) | note |")
     print("|---|---|---|---|---|---|")
     for task, ours, name, theirs, note in ROWS:
-        base = "-" if theirs is None else f"{theirs[0]:.4g} ({theirs[1]:.4g})"
-        ratio = "-" if theirs is None else (f"{theirs[0] / ours[0]:.3g} "
-                                            f"({theirs[1] / max(ours[1], 1e-6):.3g})")
-        print(f"| {task} | {ours[0]:.4g} ({ours[1]:.4g}) | {name} | {base} | {ratio} | {note} |")
+        base = "-" if theirs is None else f"{theirs.wall:.4g} ({theirs.cpu:.4g})"
+        ratio = "-" if theirs is None else (f"{theirs.wall / ours.wall:.3g} "
+                                            f"({theirs.cpu / max(ours.cpu, 1e-6):.3g})")
+        print(f"| {task} | {ours.wall:.4g} ({ours.cpu:.4g}) | {name} | {base} | {ratio} | "
+              f"{note} |")
