@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -29,6 +30,35 @@ _BAND_COLORS = {"core": "#d62728", "sub_core": "#1f77b4", "outer": "#2ca02c"}
 
 def _dashes(pattern) -> str | tuple:
     return "solid" if not pattern else (0, tuple(p / 2 for p in pattern))
+
+
+def _radial_labels(axes: Axes, positions: pd.DataFrame, xy: np.ndarray) -> None:
+    """Member ids written along the radius, away from their circle (neighbours' ids fan out).
+
+    Ids point outwards, except on the inner of two staggered circles, where they
+    point inwards (outwards they would run into the outer circle's members); a
+    member in the centre has its id above it.
+    """
+    radius = np.hypot(xy[:, 0], xy[:, 1])
+    bands = positions.attrs["bands"]
+    ring_index = pd.Index([r.value for r in Ring]).get_indexer(positions["ring"])
+    middle = bands[ring_index].mean(axis=1)
+    two_circles = np.array([kind == "two circles" for kind in
+                            positions.attrs.get("arrangement", ["lattice"] * 3)])
+    inwards = two_circles[ring_index] & (radius < middle)
+    angle = np.degrees(np.arctan2(xy[:, 1], xy[:, 0])) + np.where(inwards, 180.0, 0.0)
+    direction = np.deg2rad(angle)
+    leftwards = np.cos(direction) < -1e-9
+    for i, member in enumerate(positions.index):  # one matplotlib text per member
+        if radius[i] == 0:
+            axes.annotate(member, xy[i], xytext=(0, 6), textcoords="offset points",
+                          ha="center", fontsize=7, zorder=3)
+            continue
+        offset = (6 * np.cos(direction[i]), 6 * np.sin(direction[i]))
+        axes.annotate(member, xy[i], xytext=offset, textcoords="offset points",
+                      ha="right" if leftwards[i] else "left", va="center",
+                      rotation=angle[i] - 180 if leftwards[i] else angle[i],
+                      rotation_mode="anchor", fontsize=7, zorder=3)
 
 
 def rings_figure(eco: "Ecosystem", path: str | Path | None = None, *, links: bool = True,
@@ -81,7 +111,6 @@ def rings_figure(eco: "Ecosystem", path: str | Path | None = None, *, links: boo
                   fontsize=10, color="#333")
     xy = positions[["x", "y"]].to_numpy(copy=True)
     xy[:, 1] *= -1  # the layout's y grows downwards like a screen's
-    index = {m: i for i, m in enumerate(positions.index)}
     handles = []
     if links and eco.graph.number_of_edges():
         src, dst, flow_index, _ = eco.edge_arrays()
@@ -107,9 +136,7 @@ def rings_figure(eco: "Ecosystem", path: str | Path | None = None, *, links: boo
             axes.scatter(xy[keep, 0], xy[keep, 1], s=size, c=list(node_colors[keep]),
                          marker=_MARKERS[ring], edgecolors="#333", linewidths=0.5, zorder=2)
     if labels if labels is not None else len(eco) <= 40:
-        for member, i in index.items():
-            axes.annotate(member, xy[i], xytext=(0, 6), textcoords="offset points",
-                          ha="center", fontsize=7, zorder=3)
+        _radial_labels(axes, positions, xy)
     role_ring = positions.drop_duplicates("role").set_index("role")["ring"]
     role_handles = [Line2D([], [], marker=_MARKERS[role_ring[r]], linestyle="",
                            markerfacecolor=colors[r], markeredgecolor="#333",
