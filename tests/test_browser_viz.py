@@ -111,6 +111,26 @@ def test_directed_layer_has_arrows(belt, tmp_path):
     assert all(" \u2192 " in edge["title"].split("\n")[0] for edge in edges)
 
 
+_RING_LABEL_VIEW_JS = """
+() => {
+  const panel = ecobelt.current, bands = panel.data.bands, net = panel.network;
+  const last = bands[bands.length - 1][1], font = Math.max(16, 0.03 * last);
+  const top = net.canvasToDOM({x: 0, y: -(last + 1.5 * font)});
+  return {top: top.y, height: panel.root.querySelector(".ecobelt-network").clientHeight};
+}
+"""
+
+
+def test_opening_view_shows_the_outer_ring_name(belt, tmp_path):
+    """vis-network's fit() frames the nodes only; the page zooms out until the name written
+    above the outermost ring is inside the canvas."""
+    page = viz.to_html(belt, tmp_path / "belt.html")
+    with open_page(page.path) as live:
+        view = live.evaluate(_RING_LABEL_VIEW_JS)
+        assert live.console_errors == []
+    assert 0 <= view["top"] < view["height"]
+
+
 def test_physics_on(belt, tmp_path):
     page = viz.to_html(belt.subgraph(belt.members(ring="core")), tmp_path / "p.html",
                        physics=True)

@@ -243,7 +243,10 @@
       var inner = d.bands[k][0], outer = d.bands[k][1];
       ctx.beginPath();
       ctx.arc(0, 0, outer, 0, 2 * Math.PI);
-      if (inner > 0) { ctx.arc(0, 0, inner, 0, 2 * Math.PI, true); }
+      if (inner > 0) {  // a separate sub-path: no stroke joins the two circles
+        ctx.moveTo(inner, 0);
+        ctx.arc(0, 0, inner, 0, 2 * Math.PI, true);
+      }
       ctx.fillStyle = fills[k];
       ctx.fill();
       ctx.strokeStyle = "rgba(0,0,0,0.2)";
@@ -253,6 +256,20 @@
       ctx.fillText(d.ringLabels[k], 0, -(outer + next) / 2);
     }
     ctx.restore();
+  };
+
+  // fit() frames the nodes only; zoom out until the outermost ring's name is in view too
+  Panel.prototype.fitRingLabels = function () {
+    var d = this.data;
+    if (this.physics || !d.bands || !d.nodes.id.length) { return; }
+    var last = d.bands[d.bands.length - 1][1], font = Math.max(16, 0.03 * last);
+    var reach = 1.05 * (last + 3 * font);
+    var canvas = this.root.querySelector(".ecobelt-network");
+    var width = canvas.clientWidth || 800, height = canvas.clientHeight || 600;
+    var scale = Math.min(width, height) / (2 * reach);
+    if (scale < this.network.getScale()) {
+      this.network.moveTo({position: {x: 0, y: 0}, scale: scale, animation: false});
+    }
   };
 
   Panel.prototype.showEdges = function (ids, visible) {
@@ -382,6 +399,7 @@
     if (panel) {
       panel.draw();
       panel.network.fit({animation: false});
+      panel.fitRingLabels();
       panel.fittedScale = panel.network.getScale();
       panel.updateOutlines();
       api.current = panel;
