@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ._indices import _ALIASES, OVERLAP_METHODS, _kernel, breadth
-from ._input import EmptyPolicy, check_method
+from ._input import EmptyPolicy, check_method, check_workers
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
@@ -20,7 +20,7 @@ __all__ = ["competition_pairs", "competition_layer"]
 
 def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
                       availability: Any = None, empty: EmptyPolicy = "raise",
-                      top: int | None = None) -> pd.DataFrame:
+                      top: int | None = None, workers: int | None = None) -> pd.DataFrame:
     """Pairs of members whose niche overlap is at least ``threshold``.
 
     The overlap matrix is streamed in row blocks, so 10,000 members never need
@@ -35,7 +35,7 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
         Any :func:`overlap` method.
     threshold : float
         Smallest overlap reported (``>=``).
-    availability, empty
+    availability, empty, workers
         As in :func:`overlap`; members without use never pair.
     top : int, optional
         Keep only the ``top`` strongest pairs.
@@ -63,14 +63,16 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
     if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer))
                             or top < 1):
         raise ParameterError(f"top must be a whole number >= 1, got {top!r}")
+    workers = check_workers(workers)
     util, used, kernel = _kernel(U, method, availability, empty)
     positions = np.flatnonzero(used)
-    found_rows, found_cols, found_values = [], [], []
-    for start, first, block in kernel.blocks():
+
+    def strong(start: int, first: int, block: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         i, j = np.nonzero((block >= threshold) & kernel.distinct_pairs(start, first, block.shape))
-        found_rows.append(positions[i + start])
-        found_cols.append(positions[j + first])
-        found_values.append(block[i, j])
+        return positions[i + start], positions[j + first], block[i, j]
+
+    found_rows, found_cols, found_values = zip(*kernel.map_blocks(strong, workers=workers))
     i, j = np.concatenate(found_rows), np.concatenate(found_cols)
     values = np.concatenate(found_values)
     order = np.lexsort((j, i, -values))
@@ -84,10 +86,12 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
 
 def competition_layer(U: Any, method: str = "pianka", threshold: float = 0.5, *,
                       eco: "Ecosystem | None" = None, availability: Any = None,
-                      empty: EmptyPolicy = "raise") -> nx.Graph:
+                      empty: EmptyPolicy = "raise", workers: int | None = None) -> nx.Graph:
     """The competition layer: members joined where their niches overlap.
 
-    A graph the HTML export can draw next to the four flow layers.
+    A graph the HTML export can draw next to the four flow layers. ``method``,
+    ``threshold``, ``availability``, ``empty`` and ``workers`` are as in
+    :func:`competition_pairs`.
 
     Nodes
         every member of ``U`` (isolated when it competes with nobody), with
@@ -112,7 +116,8 @@ def competition_layer(U: Any, method: str = "pianka", threshold: float = 0.5, *,
     ('pianka', ['m1', 'm2', 'm3'])
     """
     method = check_method(method, OVERLAP_METHODS, _ALIASES)
-    pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty)
+    pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty,
+                              workers=workers)
     symmetric = method != "macarthur_levins"
     graph = (nx.Graph if symmetric else nx.DiGraph)(
         name="competition", layer="competition", method=method,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Literal, Sequence
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 
-__all__ = ["EmptyNicheError", "Utilization", "as_utilization", "EmptyPolicy"]
+__all__ = ["EmptyNicheError", "Utilization", "as_utilization", "EmptyPolicy", "check_workers"]
 
 EmptyPolicy = Literal["raise", "nan"]
 
@@ -121,3 +122,14 @@ def check_method(method: object, allowed: Sequence[str], aliases: dict[str, str]
         if key in allowed:
             return key
     raise ParameterError(f"{what} {method!r} is not one of: {', '.join(allowed)}")
+
+
+def check_workers(workers: object) -> int:
+    """The number of threads for the row blocks: all cores for None, at most all cores."""
+    cores = os.cpu_count() or 1
+    if workers is None:
+        return cores
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise ParameterError(f"workers must be a whole number >= 1 (threads), or None for all "
+                             f"{cores} cores; got {workers!r}")
+    return min(int(workers), cores)

@@ -8,15 +8,23 @@ upper triangle only (``first = start``) and mirrored by the caller.
 
 Speed (benchmarks/bench_niche.py, 10,000 members x 50 resources): pianka,
 macarthur_levins, morisita_horn, morisita and hurlbert are BLAS matrix
-products; czekanowski (no product form) is scipy's C L1 loop on the upper
-triangle; horn (no product form, a logarithm per resource and pair) is a
-resource-by-resource numpy loop over row tiles, about 10 times faster than
-scipy's ``jensenshannon`` distance (benchmarks/RESULTS.md, section niche).
+products (BLAS has its own threads); czekanowski (no product form) is scipy's
+C L1 loop on the upper triangle; horn (no product form, a logarithm per
+resource and pair) is a resource-by-resource numpy loop over row tiles. Both
+sum a resource that few members use only over the pairs that both use it (it
+adds 0 to the others). :meth:`Kernel.map_blocks` runs their row blocks on a
+thread pool: scipy's ``cdist`` and numpy's ufuncs release the GIL. Every entry
+is the value computed for its pair above the diagonal, by the same operations
+in the same order whatever block holds it, so the values depend neither on the
+thread count nor on the block size nor on which block finishes first
+(benchmarks/RESULTS.md, section niche).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterator, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,10 +36,20 @@ from ._input import Utilization
 
 __all__ = ["Kernel", "shares"]
 
+T = TypeVar("T")
+
 _BLOCK_ELEMENTS = 4_000_000  # rows per block x members stays near 32 MB of float64
-_HORN_TILE = 16  # rows per horn tile: a tile of every member's values stays in cache
+# rows per horn tile: at least 16, and enough for 2**17 values per numpy call, so that the
+# calls' overhead (under the GIL) stays small next to their work (released) on 2+ threads
+_HORN_TILE, _HORN_SLAB = 16, 2**17
 _TINY = 1e-9  # czekanowski / horn values below this are recomputed pair by pair
 _LOG_FLOOR = 5e-301  # added to both shares before ln: two zeros add -7e-298, not 0 * -inf
+# czekanowski and horn sum a resource used by fewer than this share of the members over the
+# pairs that both use it (about 10 ns per such pair, scattered into the block) instead of
+# over every pair (0.45 ns in scipy's L1 loop, 1.4 ns in horn's loop); on 10,000 x 50, the
+# sparse sums were faster below a share of about 0.3 (czekanowski) and 0.4 (horn)
+_SPARSE_SHARE = {"czekanowski": 0.2, "horn": 0.3}
+_THREADED = ("czekanowski", "horn")  # the product indices leave threads to BLAS
 
 
 class Kernel:
@@ -64,12 +82,8 @@ class Kernel:
             elif method == "morisita_horn":
                 self.left = 2.0 * p
                 self.denominator = self.squares
-            elif method == "czekanowski":
-                self.halves = 0.5 * p  # the L1 distance of half shares is L1 / 2
-            elif method == "horn":
-                self.own = xlogy(p, p).sum(axis=1)
-                self.shifted = p + _LOG_FLOOR
-                self.columns = np.asfortranarray(self.shifted)  # each resource contiguous
+            if method in _THREADED:
+                self._prepare_sums(p)
 
     def _prepare_morisita(self, util: Utilization, values: np.ndarray) -> None:
         if not np.array_equal(values, np.round(values)):
@@ -94,6 +108,29 @@ class Kernel:
         self.right = values / totals[:, None]
         self.left = 2.0 * self.right
 
+    def _prepare_sums(self, p: np.ndarray) -> None:
+        """czekanowski and horn: which resources are summed over every pair (dense) and which
+        over the pairs that both use them (sparse); everything here, not lazily, as blocks
+        run on several threads."""
+        users = p > 0
+        self._support = users.astype(float)
+        sparse = users.sum(axis=0) < _SPARSE_SHARE[self.method] * self.n
+        self.sparse_users = [(k, np.flatnonzero(users[:, k])) for k in np.flatnonzero(sparse)]
+        dense = ~sparse
+        self.dense_count = int(dense.sum())
+        dense_p = np.ascontiguousarray(p[:, dense])  # a mask keeps F order: cdist 1.8x slower
+        if self.method == "czekanowski":
+            self.halves = 0.5 * dense_p  # the L1 distance of half shares is L1 / 2
+            # over some resources, sum_k min(p, q) = sum_k p / 2 + sum_k q / 2 - L1 / 2
+            self.half_totals = self.halves.sum(axis=1) if sparse.any() else None
+            return
+        # p ln p with numpy's ln, the kernel's own: a resource only one member of a pair
+        # uses then cancels exactly, (p + 0) ln(p + 0) - p ln p = 0
+        self.terms = p * np.log(np.where(users, p, 1.0))
+        self.dense_rows = dense_p + _LOG_FLOOR
+        self.dense_columns = np.ascontiguousarray(self.dense_rows.T)  # each resource contiguous
+        self.dense_own = self.terms[:, dense].sum(axis=1)
+
     @property
     def symmetric(self) -> bool:
         return self.method != "macarthur_levins"
@@ -101,11 +138,8 @@ class Kernel:
     def block(self, start: int, stop: int, first: int = 0) -> np.ndarray:
         """Rows ``start:stop`` and columns ``first:n`` of the overlap matrix."""
         method = self.method
-        if method == "czekanowski":  # 1 - L1/2 equals sum_k min(p_ik, p_jk)
-            out = cdist(self.halves[start:stop], self.halves[first:], "cityblock")
-            np.subtract(1.0, out, out=out)
-        elif method == "horn":
-            out = self._horn(start, stop, first)
+        if method in _THREADED:
+            out = self._sums(start, stop, first)
         else:
             out = self.left[start:stop] @ self.right[first:].T
             if method in ("morisita_horn", "morisita"):
@@ -114,51 +148,103 @@ class Kernel:
                 for low in range(0, stop - start, 512):
                     high = min(low + 512, stop - start)
                     out[low:high] /= d[start + low:start + high, None] + d[None, first:]
-        if method in ("czekanowski", "horn"):
+        if method in _THREADED:
             self._fix_small(out, start, first)
+            self._mirror_square(out, start, stop, first)
         if method not in ("morisita", "hurlbert"):
             # identical shares overlap exactly 1; rounding would otherwise leave 1 - 1e-16
             diagonal = np.arange(max(start, first), stop)
             out[diagonal - start, diagonal - first] = 1.0
         return out
 
-    def _horn(self, start: int, stop: int, first: int) -> np.ndarray:
-        """Horn's index: [sum (p+q) ln(p+q) - sum p ln p - sum q ln q] / (2 ln 2)."""
-        out = np.zeros((stop - start, self.n - first))
-        tile = min(_HORN_TILE, stop - start)
-        total, logs = np.empty((tile, out.shape[1])), np.empty((tile, out.shape[1]))
+    def _sums(self, start: int, stop: int, first: int) -> np.ndarray:
+        """czekanowski's sum_k min(p_k, q_k) or Horn's index,
+        [sum (p+q) ln(p+q) - sum p ln p - sum q ln q] / (2 ln 2)."""
+        if self.method == "czekanowski":
+            out = self._czekanowski_dense(start, stop, first)
+        else:
+            out = np.zeros((stop - start, self.n - first))
+            if self.dense_count:
+                self._horn_dense(out, start, stop, first)
+        for k, users in self.sparse_users:
+            # a resource adds nothing to a pair unless both use it
+            low, high, left = np.searchsorted(users, (start, stop, first))
+            rows, cols = users[low:high], users[left:]
+            if rows.size and cols.size:
+                out[np.ix_(rows - start, cols - first)] += self._shared_terms(k, rows, cols)
+        if self.method == "horn":
+            self._mirror_square(out, start, stop, first)  # the dense loop skips those pairs
+            out *= 1.0 / (2.0 * np.log(2.0))
+        np.minimum(out, 1.0, out=out)
+        return out
+
+    def _shared_terms(self, k: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Resource k's terms for the pairs of ``rows`` and ``cols``, members that use it."""
+        p, q = self.p[rows, k], self.p[cols, k]
+        if self.method == "czekanowski":
+            return np.minimum.outer(p, q)
+        total = np.add.outer(p, q)
+        term = np.log(total)
+        term *= total
+        term -= self.terms[rows, k, None]
+        term -= self.terms[None, cols, k]
+        return term
+
+    def _czekanowski_dense(self, start: int, stop: int, first: int) -> np.ndarray:
+        if not self.dense_count:
+            return np.zeros((stop - start, self.n - first))
+        out = cdist(self.halves[start:stop], self.halves[first:], "cityblock")
+        if self.half_totals is None:  # every resource: 1 - L1/2 equals sum_k min(p_k, q_k)
+            np.subtract(1.0, out, out=out)
+        else:
+            np.subtract(self.half_totals[start:stop, None], out, out=out)
+            out += self.half_totals[None, first:]
+        return out
+
+    def _horn_dense(self, out: np.ndarray, start: int, stop: int, first: int) -> None:
+        """Writes the dense resources' sum (p+q) ln(p+q) - sum p ln p - sum q ln q into
+        ``out`` on and above the diagonal (pairs below it are left to _sums' mirror)."""
+        columns = self.dense_columns[:, first:]
+        tile = min(max(_HORN_TILE, _HORN_SLAB // max(out.shape[1], 1)), stop - start)
+        total, logs, sums = (np.empty(tile * out.shape[1]) for _ in range(3))
         # a loop over resources (and row tiles): each step is one vectorised pass over a
         # tile x members slab that stays in cache, where a 3-D broadcast would not fit
         for low in range(0, stop - start, tile):
             high = min(low + tile, stop - start)
-            rows, acc = self.shifted[start + low:start + high], out[low:high]
-            s, lg = total[:high - low], logs[:high - low]
-            for k in range(self.r):
-                np.add(rows[:, k, None], self.columns[None, first:, k], out=s)
+            left = low if first == start else 0  # columns left of it are below the diagonal
+            rows = self.dense_rows[start + low:start + high]
+            shape = (high - low, out.shape[1] - left)
+            # contiguous slabs: numpy's 2-D loops over short strided rows are 3x slower
+            s, lg, acc = (buffer[:shape[0] * shape[1]].reshape(shape)
+                          for buffer in (total, logs, sums))
+            for k in range(columns.shape[0]):
+                np.add(rows[:, k, None], columns[k, left:], out=s)
                 np.log(s, out=lg)
-                lg *= s
-                acc += lg
-        out -= self.own[start:stop, None]
-        out -= self.own[None, first:]
-        out *= 1.0 / (2.0 * np.log(2.0))
-        np.minimum(out, 1.0, out=out)
-        return out
+                if k:
+                    lg *= s
+                    acc += lg
+                else:
+                    np.multiply(lg, s, out=acc)
+            out[low:high, left:] = acc
+        out -= self.dense_own[start:stop, None]
+        out -= self.dense_own[None, first:]
 
     def _fix_small(self, out: np.ndarray, start: int, first: int) -> None:
         """Members sharing no resource overlap exactly 0, and tiny overlaps get their exact
         value: both come out of 1 - L1/2 and the entropy difference as rounding residue."""
-        flat = np.flatnonzero(out <= _TINY)
-        if not flat.size:
+        small = out <= _TINY
+        if not self.dense_count:  # sparse sums alone never touch pairs sharing nothing
+            small &= out != 0.0
+        count = np.count_nonzero(small)
+        if not count:
             return
-        width = out.shape[1]
-        i, j = start + flat // width, first + flat % width
-        if flat.size * self.r > out.size:  # many disjoint pairs (sparse use): one product
-            if self._support is None:
-                self._support = (self.p > 0).astype(float)
+        if count * self.r > out.size:  # many disjoint pairs (sparse use): one product
             support = self._support
-            shared = (support[start:start + out.shape[0]] @ support[first:].T).ravel()[flat] > 0
-            out.ravel()[flat[~shared]] = 0.0
-            flat, i, j = flat[shared], i[shared], j[shared]
+            shared = support[start:start + out.shape[0]] @ support[first:].T > 0
+            out[small & ~shared] = 0.0
+            small &= shared
+        flat = np.flatnonzero(small)
+        i, j = start + flat // out.shape[1], first + flat % out.shape[1]
         # a loop over chunks of pairs only to bound the (pairs x resources) temporaries
         for low in range(0, flat.size, 65536):
             a, b = i[low:low + 65536], j[low:low + 65536]
@@ -171,6 +257,17 @@ class Kernel:
                 exact = np.where(both, terms, 0.0).sum(axis=1) / (2.0 * np.log(2.0))
             out.ravel()[flat[low:low + 65536]] = np.clip(exact, 0.0, 1.0)
 
+    @staticmethod
+    def _mirror_square(out: np.ndarray, start: int, stop: int, first: int) -> None:
+        """Pairs whose both orders fall in the block get the value of the order above the
+        diagonal (horn's sums, subtracted in another order, can differ in the last bit)."""
+        low = max(start, first)
+        if stop - low < 2:
+            return
+        square = out[low - start:stop - start, low - first:stop - first]
+        below = np.tril_indices(len(square), -1)
+        square[below] = square.T[below]
+
     def distinct_pairs(self, start: int, first: int, shape: tuple[int, int]) -> np.ndarray:
         """Mask of a block's entries that are pairs of distinct members, each counted once:
         column > row for a symmetric index, column != row for an asymmetric one."""
@@ -178,16 +275,41 @@ class Kernel:
         cols = np.arange(first, first + shape[1])[None, :]
         return (cols > rows) if self.symmetric else (cols != rows)
 
-    def blocks(self, rows: int | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
-        """``(start, first, block)`` covering the matrix: the upper triangle (with the
-        diagonal) of a symmetric index, every entry of an asymmetric one."""
+    def spans(self, rows: int | None = None) -> list[tuple[int, int, int]]:
+        """``(start, stop, first)`` of the blocks covering the matrix: the upper triangle
+        (with the diagonal) of a symmetric index, every entry of an asymmetric one."""
         if rows is None:
             rows = max(1, _BLOCK_ELEMENTS // max(self.n, 1))
             if self.symmetric:  # at least 8 blocks, so that skipping the lower triangle pays
                 rows = max(1, min(rows, -(-self.n // 8)))
-        for start in range(0, self.n, rows):
-            first = start if self.symmetric else 0
-            yield start, first, self.block(start, min(start + rows, self.n), first)
+        return [(start, min(start + rows, self.n), start if self.symmetric else 0)
+                for start in range(0, self.n, rows)]
+
+    def map_blocks(self, consume: Callable[[int, int, np.ndarray], T], *, workers: int = 1,
+                   rows: int | None = None) -> Iterator[T]:
+        """``consume(start, first, block)`` for every block of :meth:`spans`, yielded in
+        block order. czekanowski and horn blocks, and ``consume``, run on up to ``workers``
+        threads; at most ``2 * workers`` blocks are begun and not yet yielded, so memory
+        stays bounded. ``consume`` must only write where its own block goes."""
+        def run(span: tuple[int, int, int]) -> T:
+            start, stop, first = span
+            return consume(start, first, self.block(start, stop, first))
+
+        spans = self.spans(rows)
+        if workers < 2 or len(spans) < 2 or self.method not in _THREADED:
+            yield from map(run, spans)
+            return
+        pool = ThreadPoolExecutor(max_workers=min(workers, len(spans)))
+        pending: deque = deque()
+        try:
+            for span in spans:
+                if len(pending) == 2 * workers:
+                    yield pending.popleft().result()
+                pending.append(pool.submit(run, span))
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def shares(values: np.ndarray) -> np.ndarray:
