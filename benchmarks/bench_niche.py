@@ -7,18 +7,24 @@ members, and prints both per-pair costs and their ratio, in wall and CPU
 seconds (``time.process_time``; the machine is shared, so the load average is
 printed too). Horn and Czekanowski are also timed against scipy's
 ``cdist`` (jensenshannon, cityblock) on the full matrix, the vectorised
-alternative. Then it times the RA3 null model (1,000 iterations) against a
-loop that randomises and scores one matrix at a time, the way EcoSimR does.
-No dependency beyond ecobelt's.
+alternative; on one thread against all cores (``workers=``, checking that the
+matrices are identical); and on sparse use (each member uses 1-5 of the 50
+resources) against the same call summing every resource over every pair, the
+way both were computed before resources few members use were summed over the
+pairs that use them. Then it times the RA3 null model (1,000 iterations)
+against a loop that randomises and scores one matrix at a time, the way
+EcoSimR does. No dependency beyond ecobelt's.
 """
 
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 from scipy.spatial.distance import cdist
 
+import ecosystem.niche._kernels as kernels
 from _timing import header, load, timed
 from ecosystem.niche import null_model, overlap
 
@@ -77,8 +83,7 @@ def bench_overlap() -> None:
                    "czekanowski", "horn"):
         U = counts if method == "morisita" else dense
         kwargs = {"availability": availability} if method == "hurlbert" else {}
-        repeats = 3 if method != "horn" else 1
-        ours = timed(overlap, U, method, repeat=repeats, **kwargs)
+        ours = timed(overlap, U, method, repeat=3, **kwargs)
         wall, cpu = ours.wall, ours.cpu
         del ours  # a 10,000 x 10,000 matrix
         subset = U[:SUBSET]
@@ -92,7 +97,8 @@ def bench_overlap() -> None:
               f"{(loop_wall / loop_pairs) / (wall / pairs):>11.0f}"
               f"{(loop_cpu / loop_pairs) / (cpu / pairs):>10.0f}{diff.max():>11.1e}")
     print(f"\nagainst scipy's cdist on {SCIPY_MEMBERS:,} members (the whole matrix), {load()}")
-    print(f"{'method':<18}{'ours CPU s':>11}{'scipy CPU s':>12}{'ratio':>8}{'max |diff|':>11}")
+    print(f"{'method':<18}{'ours wall':>10}{'ours CPU':>9}{'scipy wall':>11}{'scipy CPU':>10}"
+          f"{'ratio wall':>11}{'ratio CPU':>10}{'max |diff|':>11}")
     U = dense[:SCIPY_MEMBERS]
     p = U / U.sum(axis=1, keepdims=True)
     for method, scipy_version in (
@@ -100,8 +106,61 @@ def bench_overlap() -> None:
             ("horn", lambda: 1.0 - cdist(p, p, "jensenshannon") ** 2 / np.log(2.0))):
         ours = timed(overlap, U, method, repeat=3)
         theirs = timed(scipy_version)
-        print(f"{method:<18}{ours.cpu:>11.3f}{theirs.cpu:>12.3f}{theirs.cpu / ours.cpu:>8.1f}"
+        print(f"{method:<18}{ours.wall:>10.3f}{ours.cpu:>9.3f}{theirs.wall:>11.3f}"
+              f"{theirs.cpu:>10.3f}{theirs.wall / ours.wall:>11.1f}{theirs.cpu / ours.cpu:>10.1f}"
               f"{np.abs(ours.result - theirs.result).max():>11.1e}")
+    bench_threads(dense)
+    bench_sparse(rng)
+
+
+def bench_threads(U: np.ndarray) -> None:
+    cores = os.cpu_count()
+    print(f"\nczekanowski and horn on 1 thread and on all {cores} cores (workers=), "
+          f"{MEMBERS:,} x {RESOURCES}, best of 3, {load()}")
+    print(f"{'method':<18}{'1 wall':>8}{'1 CPU':>8}{'all wall':>9}{'all CPU':>8}"
+          f"{'speed-up wall':>14}{'identical':>10}")
+    for method in ("czekanowski", "horn"):
+        one = timed(overlap, U, method, workers=1, repeat=3)
+        every = timed(overlap, U, method, repeat=3)
+        identical = np.array_equal(one.result, every.result)
+        print(f"{method:<18}{one.wall:>8.2f}{one.cpu:>8.2f}{every.wall:>9.2f}{every.cpu:>8.2f}"
+              f"{one.wall / every.wall:>14.2f}{str(identical):>10}")
+        del one, every  # two 800 MB matrices
+
+
+def sparse_use(rng: np.random.Generator) -> np.ndarray:
+    """Each member draws on 1-5 of the resources, like a member using a few providers."""
+    uses = rng.integers(1, 6, MEMBERS)
+    chosen = rng.random((MEMBERS, RESOURCES)).argsort(axis=1).argsort(axis=1) < uses[:, None]
+    return chosen * (rng.random((MEMBERS, RESOURCES)) + 0.01)
+
+
+def dense_sums(U: np.ndarray, method: str) -> np.ndarray:
+    """The baseline for sparse use: every resource summed over every pair (scipy's L1
+    loop, horn's loop), as before resources few members use were summed pair by pair."""
+    kept = kernels._SPARSE_SHARE[method]
+    kernels._SPARSE_SHARE[method] = 0.0
+    try:
+        return overlap(U, method)
+    finally:
+        kernels._SPARSE_SHARE[method] = kept
+
+
+def bench_sparse(rng: np.random.Generator) -> None:
+    U = sparse_use(rng)
+    print(f"\nsparse use: each member uses 1-5 of the {RESOURCES} resources ({(U > 0).mean():.0%} "
+          f"non-zero), {MEMBERS:,} members, all cores, best of 3, {load()}; baseline: the same "
+          "call with every resource summed over every pair")
+    print(f"{'method':<18}{'wall s':>8}{'CPU s':>8}{'base wall':>10}{'base CPU':>9}"
+          f"{'ratio wall':>11}{'ratio CPU':>10}{'max |diff|':>11}")
+    for method in ("czekanowski", "horn"):
+        ours = timed(overlap, U, method, repeat=3)
+        theirs = timed(dense_sums, U, method, repeat=3)
+        diff = np.abs(ours.result - theirs.result).max()
+        print(f"{method:<18}{ours.wall:>8.2f}{ours.cpu:>8.2f}{theirs.wall:>10.2f}"
+              f"{theirs.cpu:>9.2f}{theirs.wall / ours.wall:>11.1f}{theirs.cpu / ours.cpu:>10.1f}"
+              f"{diff:>11.1e}")
+        del ours, theirs
 
 
 def loop_null_model(U: np.ndarray, iterations: int, seed: int) -> list[float]:
