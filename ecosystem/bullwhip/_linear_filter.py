@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ._chain import SupplyChain, resolve_sharing, stages_of
-from ._forecast import ar1_coefficient
+from ._kernels import backlog_stage
 from ._params import check_nonnegative, check_rho, per_stage
 from ._simulate import stage_policies
 
@@ -52,29 +52,18 @@ def _length(policies, rho: float) -> int:
 
 def _responses(policies, shares, rho: float) -> tuple[np.ndarray, list, list]:
     """Impulse responses to one demand innovation: demand, each stage's orders and
-    net inventory."""
-    from scipy.signal import lfilter  # scipy.signal takes a second to import: on use
+    net inventory (the simulation's stage kernel run on deviations from the mean)."""
     n = _length(policies, rho)
-    demand = rho ** np.arange(n, dtype=float)
+    demand = rho ** np.arange(n, dtype=float)[None, :]
     incoming = demand
     orders, net = [], []
-    for policy, share in zip(policies, shares):
-        signal = demand if share else incoming
-        lead = policy.lead_time
-        if policy.forecast == "moving_average":
-            p = policy.window
-            level = lead * lfilter(np.full(p, 1.0 / p), [1.0], signal)
-        elif policy.forecast == "exponential_smoothing":
-            level = lead * lfilter([policy.alpha], [1.0, policy.alpha - 1.0], signal)
-        else:
-            level = ar1_coefficient(lead, rho) * signal
-        order = incoming + np.diff(level, prepend=0.0)
-        inventory = -lfilter(np.ones(lead), [1.0], incoming) if lead else np.zeros(n)
-        inventory[lead:] += level[:n - lead]
-        orders.append(order)
-        net.append(inventory)
+    for policy, share in zip(policies, shares):  # stage k's demand is stage k-1's orders
+        order, inventory, _ = backlog_stage(incoming, demand if share else incoming, policy,
+                                            0.0, (0.0, rho, 1.0), negative_orders=True)
+        orders.append(order[0])
+        net.append(inventory[0])
         incoming = order
-    return demand, orders, net
+    return demand[0], orders, net
 
 
 def _ratios(policies, shares, rho):
