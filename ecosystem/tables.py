@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ._bulk import insert_links, insert_members, link_structure, paused_gc
 from ._errors import ParameterError, SpecError, ValidationError
 from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
                        link_values_ok)
@@ -100,7 +101,6 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
     members = _frame(node_attrs, ["id", "role", "ring"],
                      [[m for m, _ in nodes], [d["role"] for _, d in nodes],
                       [d["ring"] for _, d in nodes]])
-    from ._bulk import link_structure
     try:
         structure = link_structure(eco.graph)
     except ValidationError:  # a key that is not a flow: the table shows it as it is
@@ -179,10 +179,42 @@ def _first_bad(mask: np.ndarray) -> int | None:
     return int(bad[0]) if bad.size else None
 
 
-def _require_strings(frame: pd.DataFrame, column: str, what: str) -> list:
+def _require_column(frame: pd.DataFrame, column: str, what: str) -> None:
     if column not in frame.columns:
         raise SpecError(f"the {what} table needs a {column!r} column; it has "
                         + ", ".join(map(repr, frame.columns)), location=what)
+
+
+def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """The position of every value in ``index`` (-1 where it is not there)."""
+    try:
+        return index.get_indexer(values)
+    except TypeError:  # an unhashable value such as a list
+        return np.full(len(values), -1, dtype=np.intp)
+
+
+def _named_codes(kind: type[Ring] | type[Flow], frame: pd.DataFrame, column: str, what: str,
+                 missing_ok: bool = False) -> np.ndarray:
+    """The position in ``list(kind)`` of every row's ``column`` (any spelling ``kind.coerce``
+    reads); -1 for a missing value where ``missing_ok``."""
+    names = pd.Index([item.value for item in kind], dtype=object)
+    given = frame[column]
+    codes = _positions(names, given)
+    unread = codes < 0
+    if missing_ok:
+        unread &= ~given.isna().to_numpy()
+    for i in np.flatnonzero(unread):  # members of the enum and other spellings: rare
+        value = _python(given.iloc[i])
+        try:
+            codes[i] = names.get_loc(kind.coerce(value).value)
+        except ParameterError:
+            raise SpecError(f"{column} must be one of: " + ", ".join(names),
+                            location=f"{what}[{i}].{column}", value=value) from None
+    return codes
+
+
+def _require_strings(frame: pd.DataFrame, column: str, what: str) -> list:
+    _require_column(frame, column, what)
     series = frame[column]
     values = series.tolist() if isinstance(series.dtype, pd.StringDtype) else \
         [_python(v) for v in series.tolist()]
@@ -202,7 +234,6 @@ def _require_strings(frame: pd.DataFrame, column: str, what: str) -> list:
 def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]]
                            ) -> None:
     """Add the rows of a members table to ``eco`` (all or nothing)."""
-    from ._bulk import insert_members, paused_gc
     frame = _as_frame(table, "members")
     ids = _require_strings(frame, "id", "members")
     roles = _require_strings(frame, "role", "members")
@@ -218,20 +249,9 @@ def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapp
     default_ring = {role: ring.value for role, ring in known.items()}
     rings = [default_ring[role] for role in roles]
     if "ring" in frame.columns:
-        given = frame["ring"]
-        try:
-            codes = _RING_INDEX.get_indexer(given)
-        except TypeError:  # an unhashable value such as a list
-            codes = np.full(len(frame), -1, dtype=np.intp)
+        codes = _named_codes(Ring, frame, "ring", "members", missing_ok=True)
         for i in np.flatnonzero(codes >= 0):
             rings[i] = _RING_INDEX[codes[i]]
-        for i in np.flatnonzero((codes < 0) & ~given.isna().to_numpy()):  # other spellings
-            try:
-                rings[i] = Ring.coerce(_python(given.iloc[i]), "ring").value
-            except ParameterError:
-                raise SpecError("ring must be one of: " + ", ".join(r.value for r in Ring),
-                                location=f"members[{i}].ring", value=_python(given.iloc[i])
-                                ) from None
     attributes = _records(frame, _check_attribute_names(frame, ("id", "role", "ring"), "members"))
     with paused_gc():
         insert_members(eco.graph, ids, [{"role": role, "ring": ring, **attrs} for role, ring, attrs
@@ -261,33 +281,11 @@ def _member_codes(frame: pd.DataFrame, members: pd.Index) -> dict[str, np.ndarra
     problem in the order a reader expects (not a string, then dangling).
     """
     for column in ("source", "target"):
-        if column not in frame.columns:
-            raise SpecError(f"the links table needs a {column!r} column; it has "
-                            + ", ".join(map(repr, frame.columns)), location="links")
-    try:
-        codes = {column: members.get_indexer(frame[column]) for column in ("source", "target")}
-    except TypeError:  # an unhashable value such as a list
-        codes = {column: np.full(len(frame), -1, dtype=np.intp) for column in ("source", "target")}
+        _require_column(frame, column, "links")
+    codes = {column: _positions(members, frame[column]) for column in ("source", "target")}
     if (codes["source"] < 0).any() or (codes["target"] < 0).any():
         for column in ("source", "target"):
             _require_strings(frame, column, "links")
-    return codes
-
-
-def _flow_codes(frame: pd.DataFrame) -> np.ndarray:
-    """The position in ``list(Flow)`` of every row's flow (any spelling Flow.coerce reads)."""
-    if "flow" not in frame.columns:
-        raise SpecError("the links table needs a 'flow' column", location="links")
-    try:
-        codes = _FLOW_INDEX.get_indexer(frame["flow"])
-    except TypeError:  # an unhashable value such as a list
-        codes = np.full(len(frame), -1, dtype=np.intp)
-    for i in np.flatnonzero(codes < 0):  # Flow members and other spellings: rare
-        value = _python(frame["flow"].iloc[i])
-        if not _is_flow(value):
-            raise SpecError("flow must be one of: " + ", ".join(f.value for f in Flow),
-                            location=f"links[{i}].flow", value=value)
-        codes[i] = _FLOW_INDEX.get_loc(Flow.coerce(value).value)
     return codes
 
 
@@ -298,11 +296,12 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
     Every check works on whole columns (member ids and flows become integer
     codes), so a million links are checked and added in a couple of seconds.
     """
-    from ._bulk import insert_links, paused_gc
     frame = _as_frame(table, "links")
     members = pd.Index(list(eco.graph), dtype=object)
     ends = _member_codes(frame, members)
-    flows = _flow_codes(frame)
+    if "flow" not in frame.columns:
+        raise SpecError("the links table needs a 'flow' column", location="links")
+    flows = _named_codes(Flow, frame, "flow", "links")
     for column in ("source", "target"):
         i = _first_bad(ends[column] < 0)
         if i is not None:
@@ -331,10 +330,3 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
         insert_links(eco.graph, zip(sources, targets, flow_names,
                                     _records(frame, attribute_columns)))
 
-
-def _is_flow(value: Any) -> bool:
-    try:
-        Flow.coerce(value)
-        return True
-    except Exception:
-        return False
