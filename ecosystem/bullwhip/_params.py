@@ -43,6 +43,16 @@ def _where(stage: int | None) -> str:
     return "" if stage is None else f" (stage {stage})"
 
 
+def _is_number(value: Any) -> bool:
+    """A finite real number (not a bool)."""
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value: Any) -> bool:
+    """A finite number with no fractional part (3 and 3.0; not True, not 3.5)."""
+    return _is_number(value) and float(value).is_integer()
+
+
 def check_stages(stages: Any) -> int:
     """A number of stages: a whole number >= 1."""
     if not isinstance(stages, Integral) or isinstance(stages, bool) or stages < 1:
@@ -52,9 +62,7 @@ def check_stages(stages: Any) -> int:
 
 def check_lead_time(value: Any, stage: int | None = None) -> int:
     """``L``, the periods an order-up-to level covers: a whole number >= 0."""
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value) \
-        and float(value).is_integer()
-    if not ok or value < 0:
+    if not _is_whole(value) or value < 0:
         raise ParameterError(
             f"lead_time must be a whole number of periods >= 0 (physical lead time plus the "
             f"review period){_where(stage)}, got {value!r}")
@@ -63,9 +71,7 @@ def check_lead_time(value: Any, stage: int | None = None) -> int:
 
 def check_window(value: Any, stage: int | None = None) -> int:
     """A moving-average window ``p``: a whole number >= 1."""
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value) \
-        and float(value).is_integer()
-    if not ok or value < 1:
+    if not _is_whole(value) or value < 1:
         raise ParameterError(f"window must be a whole number of periods >= 1{_where(stage)}, "
                              f"got {value!r}")
     return int(value)
@@ -73,16 +79,14 @@ def check_window(value: Any, stage: int | None = None) -> int:
 
 def check_alpha(value: Any, stage: int | None = None) -> float:
     """An exponential-smoothing constant in (0, 1]."""
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or not 0 < value <= 1:
+    if not _is_number(value) or not 0 < value <= 1:
         raise ParameterError(f"alpha must be a number in (0, 1]{_where(stage)}, got {value!r}")
     return float(value)
 
 
 def check_rho(value: Any, name: str = "rho") -> float:
     """An AR(1) coefficient with ``|rho| < 1`` (a stationary process)."""
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or not -1 < value < 1:
+    if not _is_number(value) or not -1 < value < 1:
         raise ParameterError(f"{name} must satisfy |{name}| < 1 for stationary AR(1) demand, "
                              f"got {value!r}")
     return float(value)
@@ -90,24 +94,21 @@ def check_rho(value: Any, name: str = "rho") -> float:
 
 def check_nonnegative(value: Any, name: str, stage: int | None = None) -> float:
     """A finite number >= 0."""
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < 0:
+    if not _is_number(value) or value < 0:
         raise ParameterError(f"{name} must be a finite number >= 0{_where(stage)}, got {value!r}")
     return float(value)
 
 
 def check_finite(value: Any, name: str) -> float:
     """A finite number (any sign)."""
-    if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
+    if not _is_number(value):
         raise ParameterError(f"{name} must be a finite number, got {value!r}")
     return float(value)
 
 
 def check_whole(value: Any, name: str, least: int = 0, why: str = "") -> int:
     """A whole number >= ``least`` (an integral float such as 3.0 is accepted)."""
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value) \
-        and float(value).is_integer() and value >= least
-    if not ok:
+    if not _is_whole(value) or value < least:
         raise ParameterError(f"{name} must be a whole number >= {least}{why}, got {value!r}")
     return int(value)
 
