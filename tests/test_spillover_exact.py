@@ -19,7 +19,6 @@ import math
 from collections import deque
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from ecosystem import Ecosystem
