@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ecosystem import Flow, ParameterError, Ring
+from ecosystem import Flow, ParameterError, Ring, ValidationError
+# the one pass over networkx's link dicts, cached on the graph and shared with
+# eco.edge_arrays and eco.adjacency (the size metrics read it too)
+from ecosystem._bulk import link_structure
 
 from ._columns import attribute_columns, frame_columns, json_column, numbers
 from ._metrics import (COMPUTED_METRICS, STRUCTURAL_METRICS, MetricsLike, align_metrics,
@@ -41,22 +44,6 @@ LARGE_LINKS = 5000
 #: (a one-pixel outline hides a node of the fitted view, and costs a stroke per node).
 LARGE_MEMBERS = 2000
 DETAIL_ZOOM = 4
-
-
-def _links(eco: "Ecosystem") -> tuple[np.ndarray, np.ndarray, list, list[dict]]:
-    """Every link as (source index, target index, flow key, attribute dict), in one pass."""
-    index = eco.index()
-    succ = eco.graph._succ
-    sources, targets, keys, data = [], [], [], []
-    for u, i in index.items():  # networkx keeps links in nested dicts: walking them is fastest
-        for v, keyed in succ[u].items():
-            j = index[v]
-            for key, attributes in keyed.items():
-                sources.append(i)
-                targets.append(j)
-                keys.append(key)
-                data.append(attributes)
-    return (np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64), keys, data)
 
 
 def _sizes(metrics: pd.DataFrame, size_by: str | None, size_range: tuple[float, float],
@@ -150,17 +137,17 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     role_codes = pd.Index(roles).get_indexer([d["role"] for _, d in nodes])
     sizes, size_span = _sizes(metric_frame, size_by, size_range, n)
 
-    source, target, keys, link_data = _links(eco)
+    try:
+        links = link_structure(eco.graph)
+    except ValidationError as error:  # a key that is not a flow (the graph was edited directly)
+        raise ParameterError(f"{error.problems[0]}; run eco.validate() to see every "
+                             "problem") from None
+    source, target, flow_codes, link_data = links.source, links.target, links.flow, links.data
     flows = [f.value for f in Flow]
-    flow_codes = pd.Index(flows).get_indexer(keys)
-    if (flow_codes < 0).any():
-        k = int(np.flatnonzero(flow_codes < 0)[0])
-        raise ParameterError(f"link {ids[source[k]]!r} -> {ids[target[k]]!r} has key "
-                             f"{keys[k]!r}, not a flow; run eco.validate() to see every problem")
     volume = numbers([d.get("volume") for d in link_data])
     has_volume = np.isfinite(volume) & (volume >= 0)
     top = volume[has_volume].max() if has_volume.any() else 0.0
-    width = np.ones(len(keys))
+    width = np.ones(len(link_data))
     if top > 0:
         width[has_volume] = 1.0 + 4.0 * np.sqrt(volume[has_volume] / top)
     overlay_links = sum(len(layer["edges"]["from"]) for layer in overlay_data)
@@ -170,8 +157,8 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     return {
         "physics": bool(physics),
         "labels": bool(n <= LABEL_LIMIT if labels is None else labels),
-        "smooth": len(keys) + overlay_links <= SMOOTH_LIMIT,
-        "largeLinks": len(keys) + overlay_links > LARGE_LINKS,
+        "smooth": len(link_data) + overlay_links <= SMOOTH_LIMIT,
+        "largeLinks": len(link_data) + overlay_links > LARGE_LINKS,
         "largeMembers": n > LARGE_MEMBERS,
         "detailZoom": DETAIL_ZOOM,
         "rings": rings,
