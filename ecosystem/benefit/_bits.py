@@ -9,10 +9,12 @@ machine under load (issue 5).
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
-__all__ = ["popcount", "subset_sum", "zeta_subsets", "masks_from_bool", "bool_from_masks",
-           "sum_over_members", "grow_within", "BLOCK_BITS"]
+__all__ = ["popcount", "subset_sum", "subset_or", "zeta_subsets", "masks_from_bool",
+           "bool_from_masks", "sum_over_members", "grow_within", "BLOCK_BITS"]
 
 #: Kernels walk tables larger than 2**BLOCK_BITS in blocks of that size, so that
 #: their scratch arrays stay small next to the table itself.
@@ -54,6 +56,21 @@ def subset_sum(weights: np.ndarray) -> np.ndarray:
     for w in weights:  # one doubling per player
         np.add(table[:size], w, out=table[size:2 * size])
         size *= 2
+    return table
+
+
+def subset_or(masks: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Table of the OR of ``masks[i]`` over ``i`` in S, for every coalition S (int64), by
+    doubling in O(2**len(masks)).
+
+    Examples
+    --------
+    >>> subset_or([0b01, 0b11, 0b100]).tolist()
+    [0, 1, 3, 3, 4, 5, 7, 7]
+    """
+    table = np.zeros(1, dtype=np.int64)
+    for mask in masks:  # one doubling per element
+        table = np.concatenate([table, table | np.int64(mask)])
     return table
 
 
@@ -113,12 +130,8 @@ def grow_within(start: np.ndarray, allowed: np.ndarray, neighbours: np.ndarray) 
     [7, 1]
     """
     dtype = start.dtype
-    lookups = []
-    for first in range(0, len(neighbours), 8):  # one table per 8 members
-        table = np.zeros(1, dtype=np.int64)
-        for mask in neighbours[first:first + 8]:  # one doubling per member
-            table = np.concatenate([table, table | np.int64(mask)])
-        lookups.append(table.astype(dtype))
+    lookups = [subset_or(neighbours[first:first + 8]).astype(dtype)  # one table per 8 members
+               for first in range(0, len(neighbours), 8)]
     reach = start.copy()
     todo = np.flatnonzero(reach)
     while todo.size:  # one breadth-first layer per pass, only on sets still growing

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Hashable, Iterable, Sequence
+from typing import Any, Hashable, Iterable
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
-from ._bits import grow_within, popcount_table
+from ._bits import grow_within, popcount_table, subset_or
 from ._game import Game, GameError, allocation_series
 from ._shapley import _exact, shapley, shapley_weights
 
 __all__ = ["owen", "myerson", "graph_restricted"]
-
-
-def _masks_of_subsets(bit_values: Sequence[int]) -> np.ndarray:
-    """Every OR-combination of ``bit_values``, indexed by the subset's own bitmask."""
-    out = np.zeros(1, dtype=np.int64)
-    for value in bit_values:  # one doubling per element
-        out = np.concatenate([out, out | np.int64(value)])
-    return out
 
 
 def _check_partition(game: Game, unions: Iterable[Iterable[Hashable]]) -> list[list[int]]:
@@ -82,9 +74,9 @@ def owen(game: Game, unions: Iterable[Iterable[Hashable]]) -> pd.Series:
     phi = np.zeros(game.n)
     for k, block in enumerate(blocks):  # one weighted table per union
         others = [mask for j, mask in enumerate(union_masks) if j != k]
-        outside = _masks_of_subsets(others)
+        outside = subset_or(others)
         weight = outer[popcount_table(m - 1)]
-        inside = _masks_of_subsets([1 << i for i in block])
+        inside = subset_or([1 << i for i in block])
         values = table[outside[:, None] | inside[None, :]]  # (2**(m-1), 2**p)
         collapsed = (values * weight[:, None]).sum(axis=0)
         phi[block] = _exact(collapsed, len(block))
@@ -125,7 +117,6 @@ def graph_restricted(game: Game, graph: Any, flow: Any = None) -> Game:
     table = game.table("the graph-restricted game")
     n = game.n
     adjacency = _neighbour_masks(game, graph, flow)
-    # neighbours of a set = OR over its members; looked up 8 bits at a time
     dtype = np.int32 if n < 31 else np.int64
     coalitions = np.arange(1 << n, dtype=dtype)
     component = grow_within(coalitions & -coalitions, coalitions, adjacency)  # lowest member's
