@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["json_column", "numbers", "frame_columns", "attribute_columns"]
+__all__ = ["json_column", "numbers", "frame_columns", "attribute_columns", "spread"]
 
 _TEXT_LIMIT = 200
 
@@ -63,6 +63,29 @@ def numbers(values: list) -> np.ndarray:
         return np.array(values, dtype=float)
     except (TypeError, ValueError):
         return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+
+
+def spread(values: np.ndarray, low: float, high: float) -> tuple[np.ndarray, tuple | None]:
+    """``values`` mapped linearly onto ``[low, high]`` (node sizes, edge widths).
+
+    The smallest finite value goes to ``low``, the largest to ``high``, all of
+    them to the middle when they are equal; a missing or non-finite value gets
+    ``low``. Also returns the finite values' ``(min, max)`` (None if there is none).
+
+    Examples
+    --------
+    >>> scaled, span = spread(np.array([1.0, 3.0, np.nan, 2.0]), 5.0, 25.0)
+    >>> scaled.tolist(), span
+    ([5.0, 25.0, 5.0, 15.0], (1.0, 3.0))
+    """
+    out = np.full(len(values), float(low))
+    finite = np.isfinite(values)
+    if not finite.any():
+        return out, None
+    lo, hi = values[finite].min(), values[finite].max()
+    scaled = (values[finite] - lo) / (hi - lo) if hi > lo else 0.5
+    out[finite] = low + (high - low) * scaled
+    return out, (float(lo), float(hi))
 
 
 def frame_columns(frame: pd.DataFrame) -> dict:

@@ -20,7 +20,7 @@ import numpy as np
 
 from ecosystem import Flow, ParameterError, UnknownMemberError
 
-from ._columns import attribute_columns
+from ._columns import attribute_columns, spread
 from ._style import overlay_style
 
 if TYPE_CHECKING:
@@ -37,13 +37,7 @@ def _widths(weights: list) -> list[float]:
     """Edge widths from ``weight``: linear between the smallest and the largest weight."""
     values = np.array([w if isinstance(w, (int, float)) and not isinstance(w, bool) else np.nan
                        for w in weights], dtype=float)
-    width = np.full(len(values), _WIDTHS[0])
-    finite = np.isfinite(values)
-    if finite.any():
-        lo, hi = values[finite].min(), values[finite].max()
-        scaled = (values[finite] - lo) / (hi - lo) if hi > lo else 0.5
-        width[finite] = _WIDTHS[0] + (_WIDTHS[1] - _WIDTHS[0]) * scaled
-    return width.round(2).tolist()
+    return spread(values, *_WIDTHS)[0].round(2).tolist()
 
 
 def _check(eco: "Ecosystem", name: object, graph: object) -> None:

@@ -18,7 +18,7 @@ from ecosystem import Flow, ParameterError, Ring, ValidationError
 # eco.edge_arrays and eco.adjacency (the size metrics read it too)
 from ecosystem._bulk import link_structure
 
-from ._columns import attribute_columns, frame_columns, json_column, numbers
+from ._columns import attribute_columns, frame_columns, json_column, numbers, spread
 from ._metrics import (COMPUTED_METRICS, STRUCTURAL_METRICS, MetricsLike, align_metrics,
                        computed_metrics)
 from ._overlays import OverlaysLike, overlay_payloads
@@ -59,12 +59,8 @@ def _sizes(metrics: pd.DataFrame, size_by: str | None, size_range: tuple[float, 
     if np.isnan(values[column.notna().to_numpy()]).any():
         raise ParameterError(f"size_by={size_by!r}: the metric has values that are not numbers; "
                              "pick a numeric metric")
-    finite = np.isfinite(values)
-    if not finite.any():
-        return np.full(n, low), None
-    lo, hi = values[finite].min(), values[finite].max()
-    scaled = np.where(finite, (values - lo) / (hi - lo) if hi > lo else 0.5, 0.0)
-    return low + (high - low) * scaled, [float(lo), float(hi)]
+    sizes, span = spread(values, low, high)
+    return sizes, None if span is None else list(span)
 
 
 def _size_metric(eco: "Ecosystem", frame: pd.DataFrame, size_by: str | None) -> pd.DataFrame:
