@@ -121,6 +121,6 @@ def spillover_pool(eco: Ecosystem, research: Mapping[str, float] | str = "rd", *
         has = ~np.isnan(np.diag(proximity))
         proximity = proximity[np.ix_(has, has)]
         np.fill_diagonal(proximity, 0.0)  # no spillover from oneself
-        rows = np.array([eco.index()[m] for m in profiles.index[has]], dtype=np.int64)
+        rows = pd.Index(members).get_indexer(profiles.index[has])
         pool[rows] = proximity @ effort[rows]
     return pd.DataFrame({"research": effort, "pool": pool}, index=members)
