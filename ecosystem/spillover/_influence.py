@@ -118,6 +118,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
     offsets = np.arange(runs, dtype=np.int64) * n
     seen = np.zeros(runs * n, dtype=bool)  # cells reached by the chosen members so far
     chosen: list[int] = []
+    spread = 0.0  # mean number of cells the chosen members reach: seen.sum() / runs
 
     def gain(candidate: int) -> float:
         if max_steps is None:
@@ -128,15 +129,13 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
             return added.size / runs
         # with a step limit, a longer path through reached cells may still arrive in time
         cells = (offsets[:, None] + np.array(chosen + [candidate])[None, :]).ravel()
-        return (reach(live, cells, np.zeros(runs * n, dtype=bool), max_steps).size / runs
-                - seen.sum() / runs)
+        return reach(live, cells, np.zeros(runs * n, dtype=bool), max_steps).size / runs - spread
 
     # CELF: a stale gain bounds the fresh one from above (submodularity), so only the
     # candidate on top of the heap is re-scored; ties go to the earlier candidate
     heap = [(-np.inf, order, index[m], -1) for order, m in enumerate(pool)]
     heapq.heapify(heap)
     rows = []
-    spread = 0.0
     while len(chosen) < k:
         bound, order, candidate, scored_at = heapq.heappop(heap)
         if scored_at == len(chosen):
