@@ -127,8 +127,7 @@ class Kernel:
         # p ln p with numpy's ln, the kernel's own: a resource only one member of a pair
         # uses then cancels exactly, (p + 0) ln(p + 0) - p ln p = 0
         self.terms = p * np.log(np.where(users, p, 1.0))
-        self.dense_rows = dense_p + _LOG_FLOOR
-        self.dense_columns = np.ascontiguousarray(self.dense_rows.T)  # each resource contiguous
+        self.dense_columns = np.ascontiguousarray((dense_p + _LOG_FLOOR).T)  # each resource
         self.dense_own = self.terms[:, dense].sum(axis=1)
 
     @property
@@ -140,6 +139,8 @@ class Kernel:
         method = self.method
         if method in _THREADED:
             out = self._sums(start, stop, first)
+            self._fix_small(out, start, first)
+            self._mirror_square(out, start, stop, first)
         else:
             out = self.left[start:stop] @ self.right[first:].T
             if method in ("morisita_horn", "morisita"):
@@ -148,9 +149,6 @@ class Kernel:
                 for low in range(0, stop - start, 512):
                     high = min(low + 512, stop - start)
                     out[low:high] /= d[start + low:start + high, None] + d[None, first:]
-        if method in _THREADED:
-            self._fix_small(out, start, first)
-            self._mirror_square(out, start, stop, first)
         if method not in ("morisita", "hurlbert"):
             # identical shares overlap exactly 1; rounding would otherwise leave 1 - 1e-16
             diagonal = np.arange(max(start, first), stop)
@@ -160,12 +158,12 @@ class Kernel:
     def _sums(self, start: int, stop: int, first: int) -> np.ndarray:
         """czekanowski's sum_k min(p_k, q_k) or Horn's index,
         [sum (p+q) ln(p+q) - sum p ln p - sum q ln q] / (2 ln 2)."""
-        if self.method == "czekanowski":
+        if not self.dense_count:
+            out = np.zeros((stop - start, self.n - first))
+        elif self.method == "czekanowski":
             out = self._czekanowski_dense(start, stop, first)
         else:
-            out = np.zeros((stop - start, self.n - first))
-            if self.dense_count:
-                self._horn_dense(out, start, stop, first)
+            out = self._horn_dense(start, stop, first)
         for k, users in self.sparse_users:
             # a resource adds nothing to a pair unless both use it
             low, high, left = np.searchsorted(users, (start, stop, first))
@@ -191,8 +189,6 @@ class Kernel:
         return term
 
     def _czekanowski_dense(self, start: int, stop: int, first: int) -> np.ndarray:
-        if not self.dense_count:
-            return np.zeros((stop - start, self.n - first))
         out = cdist(self.halves[start:stop], self.halves[first:], "cityblock")
         if self.half_totals is None:  # every resource: 1 - L1/2 equals sum_k min(p_k, q_k)
             np.subtract(1.0, out, out=out)
@@ -201,9 +197,10 @@ class Kernel:
             out += self.half_totals[None, first:]
         return out
 
-    def _horn_dense(self, out: np.ndarray, start: int, stop: int, first: int) -> None:
-        """Writes the dense resources' sum (p+q) ln(p+q) - sum p ln p - sum q ln q into
-        ``out`` on and above the diagonal (pairs below it are left to _sums' mirror)."""
+    def _horn_dense(self, start: int, stop: int, first: int) -> np.ndarray:
+        """The dense resources' sum (p+q) ln(p+q) - sum p ln p - sum q ln q, on and above
+        the diagonal (pairs below it are left 0 - own terms, for _sums' mirror)."""
+        out = np.zeros((stop - start, self.n - first))
         columns = self.dense_columns[:, first:]
         tile = min(max(_HORN_TILE, _HORN_SLAB // max(out.shape[1], 1)), stop - start)
         total, logs, sums = (np.empty(tile * out.shape[1]) for _ in range(3))
@@ -212,13 +209,13 @@ class Kernel:
         for low in range(0, stop - start, tile):
             high = min(low + tile, stop - start)
             left = low if first == start else 0  # columns left of it are below the diagonal
-            rows = self.dense_rows[start + low:start + high]
+            row_shares = self.dense_columns[:, start + low:start + high]
             shape = (high - low, out.shape[1] - left)
             # contiguous slabs: numpy's 2-D loops over short strided rows are 3x slower
             s, lg, acc = (buffer[:shape[0] * shape[1]].reshape(shape)
                           for buffer in (total, logs, sums))
             for k in range(columns.shape[0]):
-                np.add(rows[:, k, None], columns[k, left:], out=s)
+                np.add(row_shares[k, :, None], columns[k, left:], out=s)
                 np.log(s, out=lg)
                 if k:
                     lg *= s
@@ -228,6 +225,7 @@ class Kernel:
             out[low:high, left:] = acc
         out -= self.dense_own[start:stop, None]
         out -= self.dense_own[None, first:]
+        return out
 
     def _fix_small(self, out: np.ndarray, start: int, first: int) -> None:
         """Members sharing no resource overlap exactly 0, and tiny overlaps get their exact
@@ -275,18 +273,17 @@ class Kernel:
         cols = np.arange(first, first + shape[1])[None, :]
         return (cols > rows) if self.symmetric else (cols != rows)
 
-    def spans(self, rows: int | None = None) -> list[tuple[int, int, int]]:
+    def spans(self) -> list[tuple[int, int, int]]:
         """``(start, stop, first)`` of the blocks covering the matrix: the upper triangle
         (with the diagonal) of a symmetric index, every entry of an asymmetric one."""
-        if rows is None:
-            rows = max(1, _BLOCK_ELEMENTS // max(self.n, 1))
-            if self.symmetric:  # at least 8 blocks, so that skipping the lower triangle pays
-                rows = max(1, min(rows, -(-self.n // 8)))
+        rows = max(1, _BLOCK_ELEMENTS // max(self.n, 1))
+        if self.symmetric:  # at least 8 blocks, so that skipping the lower triangle pays
+            rows = max(1, min(rows, -(-self.n // 8)))
         return [(start, min(start + rows, self.n), start if self.symmetric else 0)
                 for start in range(0, self.n, rows)]
 
-    def map_blocks(self, consume: Callable[[int, int, np.ndarray], T], *, workers: int = 1,
-                   rows: int | None = None) -> Iterator[T]:
+    def map_blocks(self, consume: Callable[[int, int, np.ndarray], T], *, workers: int = 1
+                   ) -> Iterator[T]:
         """``consume(start, first, block)`` for every block of :meth:`spans`, yielded in
         block order. czekanowski and horn blocks, and ``consume``, run on up to ``workers``
         threads; at most ``2 * workers`` blocks are begun and not yet yielded, so memory
@@ -295,7 +292,7 @@ class Kernel:
             start, stop, first = span
             return consume(start, first, self.block(start, stop, first))
 
-        spans = self.spans(rows)
+        spans = self.spans()
         if workers < 2 or len(spans) < 2 or self.method not in _THREADED:
             yield from map(run, spans)
             return
