@@ -23,7 +23,7 @@ from ._metrics import (COMPUTED_METRICS, STRUCTURAL_METRICS, MetricsLike, align_
                        computed_metrics)
 from ._overlays import OverlaysLike, overlay_payloads
 from ._style import FLOW_STYLES, RING_LABELS, RING_SHAPES, role_palette
-from .layout import ring_bands, ring_layout, role_order
+from .layout import member_codes, ring_bands, ring_layout
 
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
@@ -124,13 +124,7 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     n = len(ids)
     positions = _positions(eco, positions, max(30.0, 1.6 * float(size_range[1])), ids)
     rings = [r.value for r in Ring]
-    ring_codes = pd.Index(rings).get_indexer([d["ring"] for _, d in nodes])
-    if (ring_codes < 0).any():
-        bad = ids[int(np.flatnonzero(ring_codes < 0)[0])]
-        raise ParameterError(f"member {bad!r} has ring {eco.graph.nodes[bad]['ring']!r}; "
-                             "run eco.validate() to see every problem")
-    roles = role_order([d["role"] for _, d in nodes])
-    role_codes = pd.Index(roles).get_indexer([d["role"] for _, d in nodes])
+    ring_codes, roles, role_codes = member_codes(eco)
     sizes, size_span = _sizes(metric_frame, size_by, size_range, n)
 
     try:

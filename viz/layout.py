@@ -39,7 +39,7 @@ from ecosystem.taxonomy import DEFAULT_ROLES
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
-__all__ = ["ring_layout", "ring_bands", "role_order", "ARRANGEMENTS"]
+__all__ = ["ring_layout", "ring_bands", "role_order", "member_codes", "ARRANGEMENTS"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 #: Fraction of an annulus' area the members occupy; the rest is breathing room.
@@ -65,6 +65,31 @@ def role_order(roles: Sequence[str]) -> list[str]:
     builtin = {role: i for i, role in enumerate(DEFAULT_ROLES)}
     distinct = set(roles)
     return sorted(distinct, key=lambda r: (builtin.get(r, len(builtin)), r))
+
+
+def member_codes(eco: "Ecosystem") -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Every member's ring (its position in ``list(Ring)``), the distinct roles in
+    :func:`role_order`, and every member's role (its position there), in member order.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_member("lg", "logistics"); eco.add_member("m1", "manufacturer")
+    >>> rings, roles, role_codes = member_codes(eco)
+    >>> rings.tolist(), roles, role_codes.tolist()
+    ([1, 0], ['manufacturer', 'logistics'], [1, 0])
+    """
+    # object arrays: get_indexer must see one value per member, whatever the values are
+    rings = np.array([r for _, r in eco.graph.nodes(data="ring")] + [None], dtype=object)[:-1]
+    roles = np.array([r for _, r in eco.graph.nodes(data="role")] + [None], dtype=object)[:-1]
+    ring_code = pd.Index([r.value for r in Ring]).get_indexer(rings).astype(np.int64)
+    if np.any(ring_code < 0):
+        bad = list(eco.graph)[int(np.flatnonzero(ring_code < 0)[0])]
+        raise ParameterError(f"member {bad!r} has ring {eco.graph.nodes[bad]['ring']!r}; "
+                             "run eco.validate() to see every problem")
+    ordered_roles = role_order(roles.tolist())
+    return ring_code, ordered_roles, pd.Index(ordered_roles).get_indexer(roles).astype(np.int64)
 
 
 def _circle_slots(count: int, leave: int) -> tuple[int, int]:
@@ -201,16 +226,7 @@ def ring_layout(eco: "Ecosystem", spacing: float = 30.0, *, start_angle: float =
     """
     members = list(eco.graph)
     n = len(members)
-    rings = np.array([r for _, r in eco.graph.nodes(data="ring")] + [None], dtype=object)[:-1]
-    roles = np.array([r for _, r in eco.graph.nodes(data="role")] + [None], dtype=object)[:-1]
-    ring_names = [r.value for r in Ring]
-    ring_code = pd.Index(ring_names).get_indexer(rings).astype(np.int64)
-    if n and np.any(ring_code < 0):
-        bad = members[int(np.flatnonzero(ring_code < 0)[0])]
-        raise ParameterError(f"member {bad!r} has ring {eco.graph.nodes[bad]['ring']!r}; "
-                             "run eco.validate() to see every problem")
-    ordered_roles = role_order(roles.tolist())
-    role_code = pd.Index(ordered_roles).get_indexer(roles).astype(np.int64)
+    ring_code, ordered_roles, role_code = member_codes(eco)
     counts = np.bincount(ring_code, minlength=3)
     bands, radii, kinds, ring_slots = _ring_plan(counts, spacing, 6, None)
 
@@ -242,7 +258,9 @@ def ring_layout(eco: "Ecosystem", spacing: float = 30.0, *, start_angle: float =
     y = np.empty(n)
     x[order] = radius * np.cos(theta)
     y[order] = -radius * np.sin(theta)
-    frame = pd.DataFrame({"x": x, "y": y, "ring": rings, "role": roles},
+    frame = pd.DataFrame({"x": x, "y": y,
+                          "ring": np.array([r.value for r in Ring], dtype=object)[ring_code],
+                          "role": np.array(ordered_roles, dtype=object)[role_code]},
                          index=pd.Index(members, name="id"))
     frame.attrs["bands"] = bands
     frame.attrs["arrangement"] = [ARRANGEMENTS[k] for k in kinds]
