@@ -22,7 +22,7 @@ from importlib.metadata import entry_points
 from typing import Sequence
 
 from .._errors import EcosystemError
-from ._common import add_spec_argument, read_spec
+from ._common import add_spec_argument, first_line, read_spec
 
 __all__ = ["main", "build_parser", "add_spec_argument", "read_spec"]
 
@@ -39,7 +39,7 @@ def _command_modules() -> list:
             modules.append(load())
         except Exception as error:  # whatever an add-on raises while importing
             print(f"ecobelt: warning: the commands of {name} are unavailable: "
-                  f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+                  f"{type(error).__name__}: {first_line(error)}",
                   file=sys.stderr)
     return modules
 
@@ -63,6 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (EcosystemError, OSError) as error:
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"ecobelt {args.command}: error: {message}", file=sys.stderr)
+        print(f"ecobelt {args.command}: error: {first_line(error, type(error).__name__)}",
+              file=sys.stderr)
         return 2

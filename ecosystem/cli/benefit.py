@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import add_spec_argument, print_table, read_spec, split_list
 
 __all__ = ["register"]
 
@@ -86,7 +86,7 @@ def register(subparsers) -> None:
 def _split(text: str | None, sep: str = ",") -> list[str] | None:
     if text is None:
         return None
-    items = [part.strip() for part in text.split(sep) if part.strip()]
+    items = split_list(text, sep)
     if not items:
         raise ParameterError(f"empty list {text!r}")
     return items

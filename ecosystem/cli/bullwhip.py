@@ -7,7 +7,7 @@ import argparse
 import pandas as pd
 
 from .._errors import ParameterError
-from ._common import print_table, read_spec
+from ._common import print_table, read_spec, split_list
 
 
 def register(subparsers) -> None:
@@ -61,8 +61,7 @@ def register(subparsers) -> None:
 
 
 def _items(text: str) -> list:
-    return [int(part) if part.strip().isdigit() else part.strip()
-            for part in text.split(",") if part.strip()]
+    return [int(part) if part.isdigit() else part for part in split_list(text)]
 
 
 def _lead_times(text: str) -> list[int] | int:

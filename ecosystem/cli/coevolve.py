@@ -7,9 +7,9 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from .._errors import ParameterError, SpecError
+from .._errors import ParameterError
 from ..dynamics import generalized_lv, predator_prey, symbiosis
-from ._common import print_table, read_spec
+from ._common import print_table, read_csv, read_spec
 
 __all__ = ["register"]
 
@@ -122,10 +122,7 @@ def _number_or_name(text: str) -> float | str:
 
 
 def _read_matrix(path: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, index_col=0)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise SpecError(f"cannot read as CSV: {error}", file=path) from error
+    frame = read_csv(path, index_col=0)
     frame.index = frame.index.astype(str)
     return frame
 

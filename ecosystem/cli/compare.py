@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from .._errors import EcosystemError, SpecError
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import add_spec_argument, first_line, print_table, read_spec
 
 _COMPARE_KEYS = {"alliances", "candidates", "greedy", "players", "market", "margin", "window",
                  "replications", "periods", "damping", "seed"}
@@ -51,7 +51,7 @@ def _read(path: str, allowed: set[str]) -> dict[str, Any]:
         with open(path, encoding="utf-8") as handle:
             spec = yaml.safe_load(handle) or {}
     except yaml.YAMLError as error:
-        raise SpecError(f"not valid YAML: {str(error).splitlines()[0]}", file=path) from None
+        raise SpecError(f"not valid YAML: {first_line(error)}", file=path) from None
     if not isinstance(spec, dict):
         raise SpecError("expected a mapping at the top", file=path)
     unknown = set(spec) - allowed

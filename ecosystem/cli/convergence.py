@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import add_spec_argument, print_table, read_spec, split_list
 
 
 def register(subparsers) -> None:
@@ -38,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
     snapshots = {_label(args.spec, {}): eco}
     for spec in args.later:
         snapshots[_label(spec, snapshots)] = read_spec(spec)
-    flows = [f.strip() for f in args.flows.split(",") if f.strip()]
-    print_table(index(snapshots, args.groups, flows=flows, direction=args.direction))
+    print_table(index(snapshots, args.groups, flows=split_list(args.flows),
+                      direction=args.direction))
     print(f"upstreamness along {args.chain} (1 = final use):")
     print_table(upstreamness(eco, args.chain).dropna().sort_values(ascending=False).to_frame())
     return 0

@@ -7,9 +7,9 @@ import os
 
 import pandas as pd
 
-from .._errors import ParameterError, SpecError
+from .._errors import ParameterError
 from ..coupling import coordination, zhejiang_2016_2020
-from ._common import print_table
+from ._common import print_table, read_csv, split_list
 
 __all__ = ["register"]
 
@@ -59,17 +59,14 @@ def _parse_subsystems(items: list[str]) -> dict[str, list[str]] | None:
         name, sep, columns = item.partition("=")
         if not sep or not name.strip() or not columns.strip():
             raise ParameterError(f"--subsystem {item!r} must look like NAME=COLUMN,COLUMN")
-        groups[name.strip()] = [c.strip() for c in columns.split(",") if c.strip()]
+        groups[name.strip()] = split_list(columns)
     return groups
 
 
 def _read_table(name: str) -> pd.DataFrame:
     if name in BUNDLED and not os.path.exists(name):
         return BUNDLED[name]()
-    try:
-        return pd.read_csv(name, comment="#")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise SpecError(f"cannot read as CSV: {error}", file=name) from error
+    return read_csv(name, comment="#")
 
 
 def run(args: argparse.Namespace) -> int:

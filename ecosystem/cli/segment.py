@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import add_spec_argument, print_table, read_csv, read_spec, split_list
 
 
 def register(subparsers) -> None:
@@ -37,10 +37,9 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("give --features NAME[,NAME...] and/or --metrics CSV")
     tables = []
     if args.features:
-        tables.append(member_features(eco, [f.strip() for f in args.features.split(",")
-                                            if f.strip()]))
+        tables.append(member_features(eco, split_list(args.features)))
     if args.metrics:
-        metrics = pd.read_csv(args.metrics, index_col=0)
+        metrics = read_csv(args.metrics, index_col=0)
         metrics.index = metrics.index.astype(str)
         tables.append(metrics)
     # members missing from one table get NaN and are left out, as for a missing attribute

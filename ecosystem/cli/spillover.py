@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import add_spec_argument, print_table, read_spec, split_list
 
 
 def register(subparsers) -> None:
@@ -36,10 +36,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _split(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
 def run(args: argparse.Namespace) -> int:
     from .. import spillover
     from .._errors import ParameterError
@@ -50,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
             return 0
     if not args.seeds:
         raise ParameterError("give the seed members with --from ID[,ID...] (or --pool ATTR)")
-    seeds, flows = _split(args.seeds), _split(args.flows)
+    seeds, flows = split_list(args.seeds), split_list(args.flows)
     if args.model == "heat":
         try:
-            times = [float(t) for t in _split(args.times)]
+            times = [float(t) for t in split_list(args.times)]
         except ValueError:
             raise ParameterError(f"--times must be numbers, got {args.times!r}") from None
         print_table(spillover.heat(eco, seeds, times, flows=flows, rate=args.rate,
