@@ -148,16 +148,13 @@ def live_edge_graphs(weights: sp.csr_array, runs: int, rng: np.random.Generator,
         order = np.lexsort((src, dst))  # incoming links grouped by target
         src, dst, w = src[order], dst[order], w[order]
         bounds = np.cumsum(w)  # link k covers [bounds[k] - w[k], bounds[k]) of the line
-        column_start = np.zeros(n)
         firsts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]]) if dst.size else dst
-        column_start[dst[firsts]] = bounds[firsts] - w[firsts]
-        has_links = np.zeros(n, dtype=bool)
-        has_links[dst] = True
-        targets = np.flatnonzero(has_links)
+        targets = dst[firsts]  # the members with incoming links, in order
+        target_start = bounds[firsts] - w[firsts]
         per_chunk = max(1, _CHUNK // max(targets.size, 1))
         for first in range(0, runs, per_chunk):
             count = min(per_chunk, runs - first)
-            point = column_start[targets] + rng.random((count, targets.size))
+            point = target_start + rng.random((count, targets.size))
             link = np.searchsorted(bounds, point, side="right")
             # a point past the target's own links means "no live incoming link"
             ok = link < dst.size
