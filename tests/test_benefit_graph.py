@@ -338,6 +338,19 @@ def test_surplus_max_flow_options():
         surplus_game(eco, routing="fastest")
 
 
+def test_surplus_max_flow_needs_no_route_list(monkeypatch):
+    """Max-flow routing re-routes within capacities: it neither enumerates the proportional
+    routes nor stops at their limit."""
+    from ecosystem.benefit import GameError, _graph_games
+    monkeypatch.setattr(_graph_games, "MAX_ROUTES", 1)
+    eco = belt()
+    with pytest.raises(GameError, match="more than 1 logistics routes"):
+        surplus_game(eco, margin=2.0)
+    game = surplus_game(eco, ["s1", "f", "p", "mk"], margin=2.0, routing="max_flow",
+                        outsiders="free")
+    assert game.grand_value == pytest.approx(9 * (2.0 - 0.1) + 6 * (2.0 - 0.2))
+
+
 def test_surplus_margin_defaults_to_the_market_attribute():
     """margin=None takes each market's 'margin' attribute (1 where absent): the same game as
     passing those margins explicitly."""

@@ -113,17 +113,27 @@ def _role_members(eco: Any, roles: Iterable[str] | str) -> set[str]:
     return {m for m in eco.members() if eco.member(m)["role"] in roles}
 
 
-def _market_margins(eco: Any, market_set: set, margin: float | Mapping[str, float] | None
-                    ) -> dict[str, float]:
-    """Profit per unit sold in each market: given, or each market's ``margin`` attribute."""
+def _markets(eco: Any, markets: Iterable[str] | str, margin: float | Mapping[str, float] | None
+             ) -> tuple[set[str], dict[str, float]]:
+    """The members of the market roles and each one's profit per unit sold: ``margin``
+    (one for all, or per market), else the market's ``margin`` attribute (1 if absent)."""
+    market_set = _role_members(eco, markets)
+    if not market_set:
+        raise ParameterError(f"no member has a market role ({markets!r}); pass markets=[roles]")
     if margin is None:
-        return {m: float(eco.member(m).get("margin", 1.0)) for m in market_set}
+        return market_set, {m: float(eco.member(m).get("margin", 1.0)) for m in market_set}
     if isinstance(margin, Mapping):
         unknown = [m for m in margin if m not in market_set]
         if unknown:
             raise UnknownMemberError(f"margin given for {unknown[0]!r}, which is not a market")
-        return {m: float(margin.get(m, 0.0)) for m in market_set}
-    return dict.fromkeys(market_set, float(margin))
+        return market_set, {m: float(margin.get(m, 0.0)) for m in market_set}
+    return market_set, dict.fromkeys(market_set, float(margin))
+
+
+def _origins(layer: Any, market_set: set) -> list[str]:
+    """Where goods start: members with outgoing logistics links and none coming in."""
+    return [u for u in layer if layer.in_degree(u) == 0 and layer.out_degree(u) > 0
+            and u not in market_set]
 
 
 def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
@@ -150,15 +160,14 @@ def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
         ``flow``, ``unit_cost`` (summed over its links), ``value``.
     """
     layer = eco.layer("logistics")
-    market_set = _role_members(eco, markets)
-    if not market_set:
-        raise ParameterError(f"no member has a market role ({markets!r}); pass markets=[roles]")
-    margins = _market_margins(eco, market_set, margin)
+    return _routes(layer, *_markets(eco, markets, margin))
+
+
+def _routes(layer: Any, market_set: set, margins: Mapping[str, float]) -> pd.DataFrame:
+    """The table of :func:`surplus_routes` for the logistics ``layer``."""
     out_volume = {u: sum(d.get("volume", 1.0) for d in layer.succ[u].values()) for u in layer}
-    origins = [u for u in layer if layer.in_degree(u) == 0 and layer.out_degree(u) > 0
-               and u not in market_set]
     records = []
-    for origin in origins:  # depth-first enumeration of simple paths from each origin
+    for origin in _origins(layer, market_set):  # depth-first enumeration of simple paths
         stack = [(origin, (origin,), None, 0.0)]
         while stack:
             node, path, flow, cost = stack.pop()
@@ -240,18 +249,19 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
         raise ParameterError(f"routing must be 'proportional' or 'max_flow', got {routing!r}")
     n = len(players)
     position = {p: i for i, p in enumerate(players)}
-    routes = surplus_routes(eco, markets=markets, margin=margin)
-    if routing == "max_flow":
+    layer = eco.layer("logistics")
+    market_set, margins = _markets(eco, markets, margin)
+    if routing == "max_flow":  # re-routes within capacities: no route list needed
         if n > MAX_EXACT_PLAYERS:
             raise TooManyPlayersError(f"max-flow surplus needs a value table; {n} players is "
                                       f"more than {MAX_EXACT_PLAYERS}: use routing="
                                       "'proportional', which also works with sampling")
         from ._maxflow import max_flow_surplus_table
-        market_set = _role_members(eco, markets)
-        margins = _market_margins(eco, market_set, margin)
-        return Game(players, max_flow_surplus_table(eco, players, market_set=market_set,
-                                                    margins=margins, outsiders=outsiders),
-                    name="surplus (max flow)")
+        table = max_flow_surplus_table(layer, players, origins=_origins(layer, market_set),
+                                       market_set=market_set, margins=margins,
+                                       outsiders=outsiders)
+        return Game(players, table, name="surplus (max flow)")
+    routes = _routes(layer, market_set, margins)
     route_members = []
     values = []
     for path, value in zip(routes["path"], routes["value"]):

@@ -13,28 +13,32 @@ from ._lp import SolverError
 __all__ = ["max_flow_surplus_table"]
 
 
-def max_flow_surplus_table(eco: Any, players: Sequence[str], *, market_set: set,
-                           margins: Mapping[str, float], outsiders: str) -> np.ndarray:
-    """v(S) for every coalition of ``players``: see :func:`surplus_game` (``routing="max_flow"``)."""
-    layer = eco.layer("logistics")
-    origins = {u for u in layer if layer.in_degree(u) == 0 and layer.out_degree(u) > 0
-               and u not in market_set}
-    nodes = list(players) + ([m for m in layer if m not in set(players)]
-                             if outsiders == "free" else [])
+def max_flow_surplus_table(layer: Any, players: Sequence[str], *, origins: Sequence[str],
+                           market_set: set, margins: Mapping[str, float],
+                           outsiders: str) -> np.ndarray:
+    """v(S) for every coalition of ``players`` in the logistics ``layer``, goods leaving
+    ``origins``: see :func:`surplus_game` (``routing="max_flow"``)."""
+    playing = set(players)
+    nodes = list(players) + ([m for m in layer if m not in playing] if outsiders == "free" else [])
     if len(nodes) > 62:
         raise GameError(f"max-flow surplus with {len(nodes)} members in play is too large for "
                         "bitmasks; use outsiders='excluded' or routing='proportional'")
     index = {m: i for i, m in enumerate(nodes)}
+    origin_set = set(origins)
     edges = [(index[u], index[v], d) for u, v, d in layer.edges(data=True)
-             if u in index and v in index and u not in market_set and v not in origins]
+             if u in index and v in index and u not in market_set and v not in origin_set]
     n_nodes = len(nodes)
     succ = np.zeros(n_nodes, dtype=np.int64)
     pred = np.zeros(n_nodes, dtype=np.int64)
     for u, v, _ in edges:
         succ[u] |= 1 << v
         pred[v] |= 1 << u
-    origin_bits = sum(1 << index[m] for m in origins if m in index)
-    market_bits = sum(1 << index[m] for m in market_set if m in index)
+    # in member order, so that the arcs (and ties between cheapest paths) do not depend on
+    # the order of a set
+    origin_nodes = [i for i, m in enumerate(nodes) if m in origin_set]
+    market_nodes = [i for i, m in enumerate(nodes) if m in market_set]
+    origin_bits = sum(1 << i for i in origin_nodes)
+    market_bits = sum(1 << i for i in market_nodes)
     n = len(players)
     always = np.int64(sum(1 << i for i in range(n, n_nodes)))
     coalitions = np.arange(1 << n, dtype=np.int64) | always
@@ -53,9 +57,8 @@ def max_flow_surplus_table(eco: Any, players: Sequence[str], *, market_set: set,
     into_market = np.array([nodes[v] in market_set for _, v, _ in edges], dtype=bool)
     if np.any(cost[~into_market] < 0):
         raise GameError("max-flow surplus needs unit_cost >= 0 on every logistics link")
-    values = _max_profit(distinct, n_nodes, src, dst, capacity, cost,
-                         [index[m] for m in origins if m in index],
-                         [index[m] for m in market_set if m in index])
+    values = _max_profit(distinct, n_nodes, src, dst, capacity, cost, origin_nodes,
+                         market_nodes)
     table = values[inverse]
     return table - table[0]
 
