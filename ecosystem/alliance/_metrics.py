@@ -206,14 +206,11 @@ def _benefit(eco: Ecosystem, settings: Settings) -> dict[str, Any]:
 
 
 def _niche_overlap(eco: Ecosystem, players: Sequence[str]) -> float:
-    """Mean Pianka overlap of the players' outlets over ordered pairs (NaN for fewer than two)."""
+    """Mean Pianka overlap of the players' outlets over their pairs (NaN for fewer than two)."""
     from .. import niche
 
     use = niche.resource_matrix(eco, members=list(players), direction="out", drop_empty=True)
-    if len(use) < 2:
-        return np.nan
-    table = niche.overlap(use, "pianka").to_numpy()
-    return float(table[~np.eye(len(table), dtype=bool)].mean())
+    return np.nan if len(use) < 2 else niche.mean_overlap(use, "pianka")
 
 
 def _flows(eco: Ecosystem, damping: float | None) -> dict[str, Any]:
