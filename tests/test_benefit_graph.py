@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError
-from ecosystem.benefit import (Game, nucleolus, shapley, sharing_game, surplus_game,
-                               surplus_routes, synergy_game)
+from ecosystem.benefit import (Game, shapley, sharing_game, surplus_game, surplus_routes,
+                               synergy_game)
 
 
 def belt(extra_suppliers=0):
