@@ -106,7 +106,7 @@ def group_profiles(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]],
     named = _groups(eco, groups)
     try:
         adjacency = eco.adjacency(flow, weight=weight)
-    except (TypeError, ValueError):
+    except TypeError:  # a weight that is no attribute name; a non-number names its link itself
         raise ParameterError(f"link attribute {weight!r} must be a number on every link"
                              ) from None
     if direction == "in":

@@ -34,7 +34,7 @@ def _links(eco: Ecosystem, flows: FlowChoice, weight: str, default: float = 1.0
     codes = [list(Flow).index(f) for f in chosen_flows(flows)]
     try:
         src, dst, flow, w = eco.edge_arrays(weight, default)
-    except (TypeError, ValueError):
+    except TypeError:  # a weight that is no attribute name; a non-number names its link itself
         raise ParameterError(f"link attribute {weight!r} must be a number on every link"
                              ) from None
     keep = np.isin(flow, codes) & (src != dst)  # a member does not convert itself
