@@ -59,6 +59,7 @@ def paused_gc() -> Iterator[None]:
 
 
 def _clear_cache(graph: nx.MultiDiGraph) -> None:
+    # what networkx >= 3.3's own mutators do (nx._clear_cache); 3.2 has neither it nor the cache
     cache = getattr(graph, "__networkx_cache__", None)
     if cache:
         cache.clear()
