@@ -26,9 +26,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
-from ecosystem import EcosystemError
+import pandas as pd
 
-__all__ = ["HtmlPage", "build_page", "vendor_assets", "VENDOR_URL_STRINGS", "VisNetworkMissing"]
+from ecosystem import EcosystemError, ParameterError
+
+__all__ = ["HtmlPage", "build_page", "panel_html", "table_html", "vendor_assets",
+           "VENDOR_URL_STRINGS", "VisNetworkMissing"]
 
 VIS_VERSION = "9.1.2"
 
@@ -95,6 +98,23 @@ def panel_html(index: int, extra: str = "") -> str:
             f'<div class="ecobelt-network"></div>'
             f'<details class="ecobelt-legend" open><summary>Legend</summary>'
             f'<div class="ecobelt-legend-body"></div></details></div>{extra}')
+
+
+def table_html(frame: pd.DataFrame | pd.Series) -> str:
+    """A table of a page's side or results, escaped, numbers to four significant digits.
+
+    Examples
+    --------
+    >>> table_html(pd.Series({"a": 1 / 3, "b": None}, name="x")).count("<td>")
+    2
+    """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"a metric table must be a DataFrame or Series, "
+                             f"got {type(frame).__name__}")
+    return frame.to_html(classes="ecobelt-table", border=0, escape=True, na_rep="n/a",
+                         float_format=lambda x: f"{x:.4g}")
 
 
 def build_page(title: str, pages: Sequence[tuple[str, str]], payloads: Sequence[dict],

@@ -26,6 +26,7 @@ from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dyna
 from ecosystem.alliance import METRICS, Alliance, compare
 
 from ._commands import figure_from_spec
+from ._page import table_html
 from .figures import (allocation_figure, coupling_figure, niche_overlap_figure,
                       phase_portrait_figure, rings_figure)
 
@@ -74,10 +75,8 @@ class ReportWriter:
                          f"src='data:image/png;base64,{image}'>")
         for name in tables:
             frame = self.report.tables[name]
-            body = frame.to_html(classes="ecobelt-table", border=0, na_rep="n/a",
-                                 float_format=lambda x: f"{x:.4g}")
             parts.append(f"<details{' open' if len(frame) <= 12 else ''}><summary>{name}.csv "
-                         f"({len(frame)} rows)</summary>{body}</details>")
+                         f"({len(frame)} rows)</summary>{table_html(frame)}</details>")
         parts.append("</section>")
         self.sections.insert(0 if first else len(self.sections), "".join(parts))
 

@@ -18,7 +18,7 @@ from ecosystem import Flow, ParameterError, Ring
 
 from ._metrics import MetricsLike
 from ._overlays import OverlaysLike
-from ._page import HtmlPage, build_page, panel_html
+from ._page import HtmlPage, build_page, panel_html, table_html
 from .html import network_payload
 
 if TYPE_CHECKING:
@@ -57,16 +57,6 @@ def overview_table(ecosystems: Mapping[str, "Ecosystem"]) -> pd.DataFrame:
         row["density (links / n(n-1))"] = m / (n * (n - 1)) if n > 1 else np.nan
         columns[name] = pd.Series(row, dtype=float)
     return pd.DataFrame(columns)
-
-
-def _table_html(frame: pd.DataFrame | pd.Series) -> str:
-    if isinstance(frame, pd.Series):
-        frame = frame.to_frame()
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"a metric table must be a DataFrame or Series, "
-                             f"got {type(frame).__name__}")
-    return frame.to_html(classes="ecobelt-table", border=0, escape=True, na_rep="n/a",
-                         float_format=lambda x: f"{x:.4g}")
 
 
 def _named(values, names: list[str], what: str) -> list:
@@ -151,7 +141,7 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
     overlay_list = _named(overlays, names, "overlays")
     overview = overview_table(named)
     pages = [("Overview", '<div class="ecobelt-overview"><h2>Side by side</h2>'
-              f"{_table_html(overview)}</div>")]
+              f"{table_html(overview)}</div>")]
     payloads = []
     for i, (name, eco) in enumerate(named.items()):
         payload = network_payload(eco, metric_list[i], size_by=size_by, physics=physics,
@@ -159,14 +149,14 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
         payloads.append(payload)
         side = [f"<h2>{html.escape(name)}</h2>"]
         if table_list[i] is not None:
-            side.append(f"<h3>Metrics</h3>{_table_html(table_list[i])}")
+            side.append(f"<h3>Metrics</h3>{table_html(table_list[i])}")
         elif payload["metrics"]["names"]:
             per_member = pd.DataFrame(dict(zip(payload["metrics"]["names"],
                                                payload["metrics"]["values"])))
             numeric = per_member.apply(pd.to_numeric, errors="coerce")
             side.append("<h3>Metrics per member</h3>"
-                        + _table_html(numeric.describe().T[["count", "mean", "min", "max"]]))
-        side.append(f"<h3>Structure</h3>{_table_html(eco.summary())}")
+                        + table_html(numeric.describe().T[["count", "mean", "min", "max"]]))
+        side.append(f"<h3>Structure</h3>{table_html(eco.summary())}")
         extra = f'<aside class="ecobelt-side">{"".join(side)}</aside>'
         pages.append((name, panel_html(i, extra)))
     text = build_page(title, pages, payloads, subtitle=f"{len(named)} ecosystems", tabs=True)

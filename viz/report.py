@@ -25,7 +25,7 @@ import pandas as pd
 from ecosystem import Ecosystem, ParameterError, bullwhip, convergence, flows
 from ecosystem.alliance import Alliance, apply, default_margin, default_market
 
-from ._page import HtmlPage, build_page, panel_html
+from ._page import HtmlPage, build_page, panel_html, table_html
 from ._report_sections import ReportWriter, alliance_section, run_analyses
 from .html import network_payload
 
@@ -173,9 +173,8 @@ def _member_metrics(eco: Ecosystem, shapley: Mapping[str, float]) -> pd.DataFram
 def _aside(name: str, comparison: pd.DataFrame) -> str:
     row = comparison.loc[name]
     shown = row[[c for c in comparison.columns if not c.startswith(("flow:", "rank:"))]]
-    table = shown.to_frame(name).to_html(classes="ecobelt-table", border=0, na_rep="n/a",
-                                         float_format=lambda x: f"{x:.4g}")
-    return f'<aside class="ecobelt-side"><h2>{html.escape(name)}</h2>{table}</aside>'
+    return (f'<aside class="ecobelt-side"><h2>{html.escape(name)}</h2>'
+            f'{table_html(shown.to_frame(name))}</aside>')
 
 
 def demo(folder: str | Path = "report", *, seed: int = 0) -> Report:
