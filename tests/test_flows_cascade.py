@@ -185,6 +185,17 @@ def test_provider_roles_minimum_and_rules_binding_only_those_that_met_them(suppl
     assert cascade(supply_chain, "lg", rules=[outer_only]).failed.index.tolist() == ["lg"]
 
 
+def test_rules_may_be_one_rule_or_any_iterable(supply_chain):
+    """The engine compiles the checked tuple of rules: a lone rule and a generator (used up
+    by the check) give the same cascade as a list."""
+    rule = MinProviders("logistics")
+    expected = {"lg": 0, "s1": 1, "m1": 2}
+    assert cascade(supply_chain, "lg", rules=[rule]).failed["round"].to_dict() == expected
+    assert cascade(supply_chain, "lg", rules=rule).failed["round"].to_dict() == expected
+    assert cascade(supply_chain, "lg", rules=(r for r in [rule])).failed["round"].to_dict() \
+        == expected
+
+
 def test_default_rules_and_rule_descriptions():
     assert [str(rule) for rule in DEFAULT_RULES] == [
         "fewer than 1 logistics provider(s) (ring core)",

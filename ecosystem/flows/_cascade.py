@@ -82,7 +82,7 @@ class CascadeEngine:
                  known_roles: Iterable[str]):
         self.layers = layers
         self.rules = check_rules(rules)
-        self.compiled = [rule._compile(layers, known_roles) for rule in rules]
+        self.compiled = [rule._compile(layers, known_roles) for rule in self.rules]
 
     def run(self, capacity: np.ndarray, max_rounds: int | None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
