@@ -197,7 +197,7 @@ def _named_codes(kind: type[Ring] | type[Flow], frame: pd.DataFrame, column: str
                  missing_ok: bool = False) -> np.ndarray:
     """The position in ``list(kind)`` of every row's ``column`` (any spelling ``kind.coerce``
     reads); -1 for a missing value where ``missing_ok``."""
-    names = pd.Index([item.value for item in kind], dtype=object)
+    names = _RING_INDEX if kind is Ring else _FLOW_INDEX
     given = frame[column]
     codes = _positions(names, given)
     unread = codes < 0
