@@ -33,7 +33,7 @@ from .figures import (allocation_figure, coupling_figure, niche_overlap_figure,
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["ReportWriter", "run_analyses", "alliance_section", "PREDATOR_PREY",
+__all__ = ["ReportWriter", "run_analyses", "alliance_section", "market_orders", "PREDATOR_PREY",
            "COMPETITION_THRESHOLD"]
 
 # seed 002's upstream/downstream predator-prey illustration: a1, a2, b1, b2
@@ -104,9 +104,14 @@ def _structure(out: ReportWriter, eco: Ecosystem) -> None:
                 out.figure("rings", rings_figure(eco, title=f"{eco.name}: the three rings")))
 
 
+def market_orders(eco: Ecosystem) -> dict:
+    """One unit of orders (information) entering at every market: the steady state the
+    report's flow tables and its tooltips' throughput show."""
+    return {(m, "information"): 1.0 for m in eco.members(role="market")}
+
+
 def _flows(out: ReportWriter, eco: Ecosystem) -> None:
-    orders = {(m, "information"): 1.0 for m in eco.members(role="market")}
-    out.table("flow_levels", flows.steady_state(eco, orders).levels)
+    out.table("flow_levels", flows.steady_state(eco, market_orders(eco)).levels)
     candidates = list(dict.fromkeys(eco.members(ring="sub_core") + eco.members(role="platform")))
     if not candidates:
         out.section("Flows", "Steady state of one unit of orders per market; no sub-core "
@@ -200,8 +205,9 @@ def _spillover(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
 
 def _segments(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
     levels = out.report.tables["flow_levels"]
-    firms = [m for m in eco.members(ring="core") if m not in eco.members(role="market")]
-    rows = eco.adjacency("logistics")[[eco.index()[m] for m in firms]]
+    markets, index = set(eco.members(role="market")), eco.index()
+    firms = [m for m in eco.members(ring="core") if m not in markets]
+    rows = eco.adjacency("logistics")[[index[m] for m in firms]]
     outlets = np.diff(rows.tocsr().indptr)  # stored links per row: the member's outlets
     profile = pd.DataFrame({"throughput": levels.loc[firms].sum(axis=1), "outlets": outlets},
                            index=firms)

@@ -26,7 +26,7 @@ from ecosystem import Ecosystem, ParameterError, bullwhip, convergence, flows
 from ecosystem.alliance import Alliance, apply, default_margin, default_market
 
 from ._page import HtmlPage, build_page, panel_html, table_html
-from ._report_sections import ReportWriter, alliance_section, run_analyses
+from ._report_sections import ReportWriter, alliance_section, market_orders, run_analyses
 from .html import network_payload
 
 __all__ = ["Report", "write_report", "demo", "demo_alliances"]
@@ -163,9 +163,8 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
 
 def _member_metrics(eco: Ecosystem, shapley: Mapping[str, float]) -> pd.DataFrame:
     """Per-member tooltip metrics of one configuration: its own flows, positions and shares."""
-    orders = {(m, "information"): 1.0 for m in eco.members(role="market")}
     return pd.DataFrame({
-        "throughput": flows.steady_state(eco, orders).levels.sum(axis=1),
+        "throughput": flows.steady_state(eco, market_orders(eco)).levels.sum(axis=1),
         "shapley": pd.Series(shapley, dtype=float),
         "upstreamness": convergence.upstreamness(eco)}).reindex(list(eco.graph))
 
