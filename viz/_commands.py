@@ -222,12 +222,11 @@ def figure_from_spec(kind: str, eco, *, market: str | None = None, role: str | N
 
 def run_figure(args: argparse.Namespace) -> int:
     """Draw and save the figure; print where it went."""
-    from .figures import FIGURE_KINDS, SAVE_FORMATS, phase_portrait_figure
+    from .figures import FIGURE_KINDS, phase_portrait_figure
+    from .figures._common import finish, save_format
 
     output = Path(args.output)
-    if output.suffix.lower() not in SAVE_FORMATS:
-        raise ParameterError(f"cannot save a figure as {str(output)!r}: the file name must end "
-                             f"in one of {', '.join(SAVE_FORMATS)}")
+    save_format(output)  # a wrong extension fails before any work
     title = {"title": args.title} if args.title else {}
     if args.kind == "phase_portrait":
         if args.parameters is None:
@@ -245,7 +244,7 @@ def run_figure(args: argparse.Namespace) -> int:
     else:
         source = "SPEC" if args.kind in _SPEC_KINDS else "--table TABLE.csv"
         raise ParameterError(f"the {args.kind} figure needs {source}")
-    figure.savefig(output, dpi=150, format=output.suffix.lower()[1:])
+    finish(figure, output)
     print(f"wrote {output}")
     return 0
 

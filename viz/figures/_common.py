@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from ecosystem import ParameterError
 
-__all__ = ["new_axes", "finish", "numeric_frame", "SAVE_FORMATS"]
+__all__ = ["new_axes", "finish", "save_format", "numeric_frame", "SAVE_FORMATS"]
 
 #: File extensions a figure can be saved as.
 SAVE_FORMATS = (".png", ".svg", ".pdf")
@@ -29,14 +29,25 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float], ncols: int = 1
     return figure, list(axes)
 
 
+def save_format(path: str | Path) -> str:
+    """The format a figure is saved in at ``path``: its extension, one of :data:`SAVE_FORMATS`.
+
+    Examples
+    --------
+    >>> save_format("rings.SVG")
+    'svg'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in SAVE_FORMATS:
+        raise ParameterError(f"cannot save a figure as {str(path)!r}: the file name must end "
+                             f"in one of {', '.join(SAVE_FORMATS)}")
+    return suffix[1:]
+
+
 def finish(figure: Figure, path: str | Path | None, dpi: int = 150) -> Figure:
     """Save ``figure`` to ``path`` (format from the extension) if given; return it."""
     if path is not None:
-        suffix = Path(path).suffix.lower()
-        if suffix not in SAVE_FORMATS:
-            raise ParameterError(f"cannot save a figure as {str(path)!r}: the file name must end "
-                                 f"in one of {', '.join(SAVE_FORMATS)}")
-        figure.savefig(path, dpi=dpi, format=suffix[1:])
+        figure.savefig(path, dpi=dpi, format=save_format(path))
     return figure
 
 
