@@ -301,6 +301,9 @@ def test_other_bad_arguments():
         steady_state({"m0": 1}, injection)
     with pytest.raises(ParameterError, match="at least one source"):
         reach(eco, [])
+    eco.link("m2", "m1", "capital", grade=-2.0)
+    with pytest.raises(ParameterError, match="the capital link 'm2' -> 'm1' has -2.0"):
+        steady_state(eco, injection, weight="grade")
 
 
 def test_radius_at_least_one_has_no_steady_state():

@@ -104,7 +104,7 @@ class NoSteadyStateError(EcosystemError):
 
 @dataclass(frozen=True, eq=False)
 class Layers:
-    """The four layers of an ecosystem as sparse volume matrices, from one pass over links.
+    """The four layers of an ecosystem as sparse volume matrices (:meth:`Ecosystem.adjacency`).
 
     ``volume[f]`` is the n x n CSR array of flow ``f`` (entry (i, j) = volume of
     the link i -> j); ``members``, ``rings`` and ``roles`` are in member order.
@@ -122,23 +122,19 @@ class Layers:
     @classmethod
     def from_ecosystem(cls, eco: "Ecosystem", weight: str = "volume",
                        default: float = 1.0) -> "Layers":
-        src, dst, fl, w = eco.edge_arrays(weight, default)
-        bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
-        if bad.size:
-            raise ParameterError(
-                f"link weight {weight!r} must be a finite number >= 0; link #{bad[0]} has "
-                f"{w[bad[0]]!r} (run eco.validate() to list every problem)")
-        n = len(eco)
         members = pd.Index(list(eco.graph), name="member")
+        volume = tuple(eco.adjacency(flow, weight, default) for flow in Flow)
+        for flow, matrix in zip(FLOWS, volume):
+            bad = np.flatnonzero(~np.isfinite(matrix.data) | (matrix.data < 0))
+            if bad.size:
+                row = int(np.searchsorted(matrix.indptr, bad[0], side="right")) - 1
+                raise ParameterError(
+                    f"link weight {weight!r} must be a finite number >= 0; the {flow} link "
+                    f"{members[row]!r} -> {members[matrix.indices[bad[0]]]!r} has "
+                    f"{float(matrix.data[bad[0]])!r} (run eco.validate() to list every problem)")
         rings = np.array([r for _, r in eco.graph.nodes(data="ring")], dtype=object)
         roles = np.array([r for _, r in eco.graph.nodes(data="role")], dtype=object)
-        order = np.argsort(fl, kind="stable")
-        bounds = np.searchsorted(fl[order], np.arange(len(FLOWS) + 1))
-        volume = []
-        for f in range(len(FLOWS)):
-            part = order[bounds[f]:bounds[f + 1]]
-            volume.append(sp.csr_array((w[part], (src[part], dst[part])), shape=(n, n)))
-        return cls(members, rings, roles, tuple(volume))
+        return cls(members, rings, roles, volume)
 
 
 def coupling_matrix(coupling: Any = None) -> np.ndarray:
@@ -313,7 +309,7 @@ def flow_model(eco: "Ecosystem | FlowModel", coupling: Any = None, damping: Any 
     """
     if isinstance(eco, FlowModel):
         return eco.with_parameters(coupling, damping)
-    if not hasattr(eco, "edge_arrays"):
+    if not hasattr(eco, "adjacency"):
         raise ParameterError(f"expected an Ecosystem or a FlowModel, got {type(eco).__name__}")
     layers = Layers.from_ecosystem(eco, weight)
     transmission = []
