@@ -164,31 +164,33 @@ def evaluate(eco: Ecosystem, alliance: Alliance | None, settings: Settings,
     flow handled by the cross-border side (``cbec``) and the industrial side
     (``industry``), from which :func:`finish` computes coupling coordination.
     """
-    configured = apply(eco, alliance)
-    row: dict[str, Any] = {"configuration": alliance.name if alliance else "baseline",
-                           "members": ",".join(map(str, alliance.members)) if alliance else ""}
-    row.update(_bullwhip(configured, alliance, settings, seed))
-    row.update(_benefit(configured, settings))
-    row["niche_overlap"] = _niche_overlap(configured, settings.players)
-    row.update(_flows(configured, settings.damping))
-    return row
+    return evaluate_seeds(eco, alliance, settings, [seed])[0]
 
 
-def _bullwhip(eco: Ecosystem, alliance: Alliance | None, settings: Settings,
-              seed: int) -> dict[str, float]:
+def evaluate_seeds(eco: Ecosystem, alliance: Alliance | None, settings: Settings,
+                   seeds: Sequence[int]) -> list[dict[str, Any]]:
+    """:func:`evaluate`'s row for each of ``seeds``, in order. Only the simulated
+    bullwhip check depends on the seed: the configured ecosystem, its chain, game,
+    niches and flows are computed once."""
     from .. import bullwhip
 
-    chain = bullwhip.chain_from(eco, settings.market)
+    configured = apply(eco, alliance)
+    chain = bullwhip.chain_from(configured, settings.market)
     shared = set()
     if alliance is not None and alliance.share_information:
         shared = {m for m in chain.members if m in set(alliance.members)}
     sharing: Any = shared or "decentralized"
     exact = bullwhip.exact_ratio(chain, window=settings.window, sharing=sharing)
-    simulated = bullwhip.simulate(chain, window=settings.window, sharing=sharing,
-                                  replications=settings.replications,
-                                  periods=settings.periods, seed=seed)
-    return {"bullwhip_ratio": float(exact.iloc[-1]),
-            "bullwhip_simulated": float(simulated.summary["order_ratio"].iloc[-1])}
+    head = {"configuration": alliance.name if alliance else "baseline",
+            "members": ",".join(map(str, alliance.members)) if alliance else "",
+            "bullwhip_ratio": float(exact.iloc[-1])}
+    simulated = [bullwhip.simulate(chain, window=settings.window, sharing=sharing,
+                                   replications=settings.replications, periods=settings.periods,
+                                   seed=seed).summary["order_ratio"].iloc[-1] for seed in seeds]
+    tail = {**_benefit(configured, settings),
+            "niche_overlap": _niche_overlap(configured, settings.players),
+            **_flows(configured, settings.damping)}
+    return [{**head, "bullwhip_simulated": float(ratio), **tail} for ratio in simulated]
 
 
 def _benefit(eco: Ecosystem, settings: Settings) -> dict[str, Any]:

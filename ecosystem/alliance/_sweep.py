@@ -1,8 +1,11 @@
 """Scenario sweeps: parameters x alliances x seeds, in local processes or on Dask.
 
-Every task is one :func:`evaluate` call with an explicit seed, so the rows do
-not depend on where or in which order they run: the same seeds give the same
-table on one process, on a local process pool and on a Dask cluster.
+Every task is one configuration (parameter values and alliance) evaluated for
+every seed: only the simulated bullwhip check depends on the seed, so the
+rest (the configured ecosystem, its game, niches and flows) is computed once.
+Each row comes from explicit seeds, so the rows do not depend on where or in
+which order they run: the same seeds give the same table on one process, on a
+local process pool and on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from .._errors import ParameterError
 from ..graph import Ecosystem
 from ._config import Alliance
 from ._compare import _check_names
-from ._metrics import Settings, evaluate, finish, make_settings
+from ._metrics import Settings, evaluate_seeds, finish, make_settings
 
 __all__ = ["sweep"]
 
@@ -38,13 +41,16 @@ def _remember(eco: Ecosystem) -> None:
     _worker_ecosystem = eco
 
 
-def _run_in_worker(task: tuple) -> dict[str, Any]:
+def _run_in_worker(task: tuple) -> list[dict[str, Any]]:
     return _run(_worker_ecosystem, task)
 
 
-def _run(eco: Ecosystem, task: tuple) -> dict[str, Any]:
-    alliance, settings, seed, labels, group = task
-    return {_GROUP: group, **labels, "seed": seed, **evaluate(eco, alliance, settings, seed)}
+def _run(eco: Ecosystem, task: tuple) -> list[dict[str, Any]]:
+    """The task's row for each seed, each tagged with its (parameter values, seed) group."""
+    alliance, settings, seeds, labels, groups = task
+    rows = evaluate_seeds(eco, alliance, settings, seeds)
+    return [{_GROUP: group, **labels, "seed": seed, **row}
+            for group, seed, row in zip(groups, seeds, rows)]
 
 
 def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[str, Sequence],
@@ -59,26 +65,31 @@ def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[st
             raise ParameterError(f"parameter {name!r}: give a list of values to sweep, "
                                  f"got {parameters[name]!r}")
     tasks: list[tuple] = []
-    for values in itertools.product(*(list(parameters[n]) for n in names)):
+    for index, values in enumerate(itertools.product(*(list(parameters[n]) for n in names))):
         labels = dict(zip(names, values))
         lever = {n: v for n, v in labels.items() if n in _ALLIANCE_FIELDS}
         setting = {n: v for n, v in labels.items() if n in _SETTING_FIELDS}
         settings = make_settings(eco, alliances, **{**options, **setting})
         configured = [a.with_(**lever) for a in alliances]
-        for seed in seeds:
-            group = len(tasks)
-            tasks += [(a, settings, seed, labels, group) for a in [None, *configured]]
+        groups = [index * len(seeds) + i for i in range(len(seeds))]
+        tasks += [(a, settings, seeds, labels, groups) for a in [None, *configured]]
     return tasks
 
 
-def _progress(total: int, enabled: bool) -> Callable[[int], None]:
-    def show(done: int) -> None:
-        if enabled:
-            width = 30
-            filled = width * done // max(total, 1)
-            print(f"\rsweep [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
-                  end="\n" if done == total else "", file=sys.stderr, flush=True)
-    return show
+def _progress(tasks: int, seeds: int, enabled: bool) -> Callable[[], None]:
+    """``task_done()``: the bar moves on by a finished task's rows, one per seed."""
+    total, done = tasks * seeds, 0
+
+    def task_done() -> None:
+        nonlocal done
+        for _ in range(seeds):
+            done += 1
+            if enabled:
+                width = 30
+                filled = width * done // max(total, 1)
+                print(f"\rsweep [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                      end="\n" if done == total else "", file=sys.stderr, flush=True)
+    return task_done
 
 
 def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
@@ -129,35 +140,37 @@ def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
     if processes is not None and (not isinstance(processes, int) or processes < 1):
         raise ParameterError(f"processes must be a whole number >= 1, got {processes!r}")
     tasks = _tasks(eco, alliances, parameters, seeds, options)
-    show = _progress(len(tasks), progress)
+    task_done = _progress(len(tasks), len(seeds), progress)
     if scheduler is not None:
-        rows = _on_dask(eco, tasks, scheduler, show)
+        batches = _on_dask(eco, tasks, scheduler, task_done)
     else:
-        rows = _locally(eco, tasks, processes or os.cpu_count() or 1, show)
+        batches = _locally(eco, tasks, processes or os.cpu_count() or 1, task_done)
+    # back to the order (parameter values, seed, configuration); sorted() is stable
+    rows = sorted((row for batch in batches for row in batch), key=lambda row: row[_GROUP])
     table = pd.DataFrame(rows)
     finished = [finish(group) for _, group in table.groupby(_GROUP, sort=False)]
     return pd.concat(finished).drop(columns=_GROUP).reset_index(drop=True)
 
 
 def _locally(eco: Ecosystem, tasks: list[tuple], processes: int,
-             show: Callable[[int], None]) -> list[dict]:
+             task_done: Callable[[], None]) -> list[list[dict]]:
     if processes <= 1 or len(tasks) <= 1:
-        rows = []
-        for done, task in enumerate(tasks, 1):
-            rows.append(_run(eco, task))
-            show(done)
-        return rows
-    rows = []
+        batches = []
+        for task in tasks:
+            batches.append(_run(eco, task))
+            task_done()
+        return batches
+    batches = []
     with ProcessPoolExecutor(max_workers=processes, initializer=_remember,
                              initargs=(eco,)) as pool:
-        for done, row in enumerate(pool.map(_run_in_worker, tasks), 1):  # map keeps task order
-            rows.append(row)
-            show(done)
-    return rows
+        for rows in pool.map(_run_in_worker, tasks):  # map keeps task order
+            batches.append(rows)
+            task_done()
+    return batches
 
 
 def _on_dask(eco: Ecosystem, tasks: list[tuple], scheduler: Any,
-             show: Callable[[int], None]) -> list[dict]:
+             task_done: Callable[[], None]) -> list[list[dict]]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
@@ -167,8 +180,8 @@ def _on_dask(eco: Ecosystem, tasks: list[tuple], scheduler: Any,
     try:
         shared = client.scatter(eco, broadcast=True)
         futures = [client.submit(_run, shared, task, pure=False) for task in tasks]
-        for done, _ in enumerate(as_completed(futures), 1):
-            show(done)
+        for _ in as_completed(futures):
+            task_done()
         return client.gather(futures)  # in task order, whatever finished first
     finally:
         if client is not scheduler:
