@@ -59,8 +59,6 @@ def injection_array(members: pd.Index, injections: Any) -> np.ndarray:
         array = frame.reindex(index=members, columns=list(FLOWS)).fillna(0.0).to_numpy(float)
     elif isinstance(injections, Mapping):
         array = np.zeros((n, len(FLOWS)))
-        position = {m: i for i, m in enumerate(members)}
-        flow_position = {f: i for i, f in enumerate(FLOWS)}
         for key, value in injections.items():  # one entry per injection point: a few at most
             if isinstance(value, Mapping):
                 entries = [(key, flow, amount) for flow, amount in value.items()]
@@ -70,11 +68,11 @@ def injection_array(members: pd.Index, injections: Any) -> np.ndarray:
                 raise ParameterError(f"injection key {key!r} must be a (member, flow) pair, "
                                      "or use {member: {flow: amount}}")
             for member, flow, amount in entries:
-                if member not in position:
+                if member not in members:
                     raise UnknownMemberError(f"injections: no member {member!r} in the ecosystem")
-                f = flow_position[Flow.coerce(flow, "injection flow").value]
+                f = FLOWS.index(Flow.coerce(flow, "injection flow").value)
                 try:
-                    array[position[member], f] += float(amount)
+                    array[members.get_loc(member), f] += float(amount)
                 except (TypeError, ValueError):
                     raise ParameterError(f"injection amount for ({member!r}, {FLOWS[f]!r}) must "
                                          f"be a number, got {amount!r}") from None

@@ -119,7 +119,7 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     size = len(FLOWS) * n
     edges = sp.coo_array(model.operator().T)  # (f, i) -> (g, j): flow moves from i to j
     keep = edges.data != 0
-    start = np.array([f * n + p for f in entry for p in position])
+    start = (np.array(entry)[:, None] * n + position[None, :]).ravel()
     # a virtual node (index ``size``) joined to every entry point makes one BFS of many sources
     rows = np.concatenate([edges.row[keep], np.full(start.size, size)])
     cols = np.concatenate([edges.col[keep], start])
