@@ -33,7 +33,6 @@
     var item;
     if (shape === "dot") { item = '<circle cx="7" cy="7" r="5.5"' + style + "/>"; }
     else if (shape === "diamond") { item = '<polygon points="7,1 13,7 7,13 1,7"' + style + "/>"; }
-    else if (shape === "triangle") { item = '<polygon points="7,1 13,12 1,12"' + style + "/>"; }
     else { item = '<rect x="2" y="2" width="10" height="10"' + style + "/>"; }
     return swatch('<svg width="14" height="14" viewBox="0 0 14 14">' + item + "</svg>");
   }
@@ -103,6 +102,7 @@
       edges.push(edge);
       this.flowEdgeIds[f].push(j);
     }
+    this.overlayNames = d.overlays.map(function (layer) { return layer.name; });
     this.overlayEdgeIds = [];
     var id = m, self = this;
     d.overlays.forEach(function (layer) {
@@ -171,31 +171,14 @@
     }
   };
 
-  // the zoom vis-network's fit() will choose (its View.fit: the nodes' range plus 10%, at
-  // most 1), known before the network exists; show() replaces it with the real one
-  Panel.prototype.fitScale = function (canvas) {
-    var d = this.data, n = d.nodes.id.length;
-    if (!n) { return 1; }
-    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (var i = 0; i < n; i++) {
-      var x = d.nodes.x[i], y = d.nodes.y[i], r = d.nodes.size[i];
-      if (x - r < minX) { minX = x - r; } if (x + r > maxX) { maxX = x + r; }
-      if (y - r < minY) { minY = y - r; } if (y + r > maxY) { maxY = y + r; }
-    }
-    var width = canvas.clientWidth || 800, height = canvas.clientHeight || 600;
-    return Math.min(1, width / (1.1 * (maxX - minX) || 1), height / (1.1 * (maxY - minY) || 1));
-  };
-
   Panel.prototype.draw = function () {
     if (this.network) { return this; }
     var t0 = performance.now();
     var d = this.data, self = this;
     var canvas = this.root.querySelector(".ecobelt-network");
-    this.fittedScale = this.fitScale(canvas);
     this.outline = d.largeMembers ? 0 : 1;
     this.nodes = new vis.DataSet(this.nodeList());
     this.edges = new vis.DataSet(this.edgeList());
-    this.timings = {datasets: performance.now() - t0};
     var large = d.largeLinks;
     var options = {
       autoResize: true,
@@ -211,7 +194,6 @@
     };
     this.physics = d.physics;
     this.network = new vis.Network(canvas, {nodes: this.nodes, edges: this.edges}, options);
-    this.timings.network = performance.now() - t0;
     var pending = null;
     this.network.on("zoom", function () {
       clearTimeout(pending);
@@ -272,24 +254,28 @@
     }
   };
 
-  Panel.prototype.showEdges = function (ids, visible) {
+  // show or hide the edges of one legend checkbox: kind "flow" or "overlay" (a layer)
+  Panel.prototype.setVisible = function (kind, name, visible) {
+    var flow = kind === "flow";
+    var k = (flow ? this.data.flows : this.overlayNames).indexOf(name);
+    if (k < 0) { throw new Error("no " + kind + " " + name); }
+    var ids = (flow ? this.flowEdgeIds : this.overlayEdgeIds)[k];
     this.edges.update(ids.map(function (id) { return {id: id, hidden: !visible}; }));
-  };
-
-  Panel.prototype.setFlowVisible = function (flow, visible) {
-    var f = this.data.flows.indexOf(flow);
-    if (f < 0) { throw new Error("no flow " + flow); }
-    this.showEdges(this.flowEdgeIds[f], visible);
-    var box = this.root.querySelector('input[data-flow="' + flow + '"]');
+    var box = this.root.querySelector("input[data-" + kind + '="' + name + '"]');
     if (box) { box.checked = visible; }
   };
 
-  Panel.prototype.setOverlayVisible = function (name, visible) {
-    var k = this.data.overlays.map(function (layer) { return layer.name; }).indexOf(name);
-    if (k < 0) { throw new Error("no overlay " + name); }
-    this.showEdges(this.overlayEdgeIds[k], visible);
-    var box = this.root.querySelector('input[data-overlay="' + name + '"]');
-    if (box) { box.checked = visible; }
+  // a legend row whose checkbox shows and hides the edges of a flow or an overlay layer
+  Panel.prototype.toggleRow = function (kind, name, color, dashes, label) {
+    var self = this, row = el("label", {"class": "ecobelt-row"});
+    var box = el("input", {type: "checkbox"});
+    box.setAttribute("data-" + kind, name);
+    box.checked = true;
+    box.addEventListener("change", function () { self.setVisible(kind, name, box.checked); });
+    row.appendChild(box);
+    row.appendChild(lineSwatch(color, dashes));
+    row.appendChild(el("span", {}, label));
+    return row;
   };
 
   // the group of a (visible) edge id: its flow, or its overlay's name
@@ -337,26 +323,14 @@
     });
     legend.appendChild(el("h3", {}, "Flows (show / hide)"));
     d.flows.forEach(function (flow, f) {
-      var row = el("label", {"class": "ecobelt-row"});
-      var box = el("input", {type: "checkbox", "data-flow": flow});
-      box.checked = true;
-      box.addEventListener("change", function () { self.setFlowVisible(flow, box.checked); });
-      row.appendChild(box);
-      row.appendChild(lineSwatch(d.flowColors[f], d.flowDashes[f]));
-      row.appendChild(el("span", {}, flow + " (" + self.flowEdgeIds[f].length + ")"));
-      legend.appendChild(row);
+      legend.appendChild(self.toggleRow("flow", flow, d.flowColors[f], d.flowDashes[f],
+                                        flow + " (" + self.flowEdgeIds[f].length + ")"));
     });
     if (d.overlays.length) { legend.appendChild(el("h3", {}, "Layers (show / hide)")); }
     d.overlays.forEach(function (layer, k) {
-      var row = el("label", {"class": "ecobelt-row"});
-      var box = el("input", {type: "checkbox", "data-overlay": layer.name});
-      box.checked = true;
-      box.addEventListener("change", function () { self.setOverlayVisible(layer.name, box.checked); });
-      row.appendChild(box);
-      row.appendChild(lineSwatch(layer.color, layer.dashes));
       var what = layer.directed ? " links)" : " pairs)";
-      row.appendChild(el("span", {}, layer.name + " (" + self.overlayEdgeIds[k].length + what));
-      legend.appendChild(row);
+      legend.appendChild(self.toggleRow("overlay", layer.name, layer.color, layer.dashes,
+                                        layer.name + " (" + self.overlayEdgeIds[k].length + what));
     });
     if (d.largeLinks || d.largeMembers) {
       var simpler = d.largeLinks ? ["links without arrows", "dashes and"] : [];
@@ -414,8 +388,8 @@
 
   var api = {
     panels: panels, show: show, current: null, network: null, nodes: null, edges: null,
-    setFlowVisible: function (flow, visible) { api.current.setFlowVisible(flow, visible); },
-    setOverlayVisible: function (name, visible) { api.current.setOverlayVisible(name, visible); },
+    setFlowVisible: function (flow, visible) { api.current.setVisible("flow", flow, visible); },
+    setOverlayVisible: function (name, visible) { api.current.setVisible("overlay", name, visible); },
     counts: function () { return api.current.counts(); }
   };
   window.ecobelt = api;
