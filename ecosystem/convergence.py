@@ -243,9 +243,9 @@ def upstreamness(eco: Ecosystem, flow: Flow | str = "logistics", *,
     n = a.shape[0]
     bad = ~np.isfinite(a.data) | (a.data < 0)
     if bad.any():
-        coo = a.tocoo()
+        coo = a.tocoo()  # the same entries in the same order, with their rows
         members = list(eco.graph)
-        i = int(np.flatnonzero(~np.isfinite(coo.data) | (coo.data < 0))[0])
+        i = int(np.flatnonzero(bad)[0])
         raise ParameterError(f"link {members[coo.row[i]]!r} -> {members[coo.col[i]]!r} has "
                              f"{weight}={float(coo.data[i])!r}; upstreamness needs volumes "
                              "that are finite and >= 0")
@@ -267,9 +267,10 @@ def _check_reaches_final_use(a: sp.csr_array, outgoing: np.ndarray, members: lis
     coo = a.tocoo()
     crossing = part[coo.row] != part[coo.col]
     leaves_part[part[coo.row[crossing]]] = True
-    for p in np.flatnonzero(~leaves_part):
-        inside = np.flatnonzero(part == p)
-        if outgoing[inside].sum() > 0:
-            raise ParameterError(
-                f"members {[members[i] for i in inside[:5]]} pass {flow} volume only among "
-                "themselves and never reach final use; upstreamness is infinite there")
+    sends = np.bincount(part, weights=outgoing, minlength=n_parts) > 0
+    trapped = np.flatnonzero(~leaves_part & sends)
+    if trapped.size:
+        inside = np.flatnonzero(part == trapped[0])
+        raise ParameterError(
+            f"members {[members[i] for i in inside[:5]]} pass {flow} volume only among "
+            "themselves and never reach final use; upstreamness is infinite there")

@@ -81,8 +81,12 @@ def test_errors():
     eco = _belt()
     eco.link("tex1", "tex2", "logistics", volume=1.0)
     eco.link("tex2", "tex1", "logistics", volume=1.0)
-    with pytest.raises(ParameterError, match="never reach final use"):
+    with pytest.raises(ParameterError, match="never reach final use") as error:
         upstreamness(eco)
+    assert "members ['tex1', 'tex2'] pass logistics volume" in str(error.value)
+    eco.graph.edges["tex1", "tex2", "logistics"]["grade"] = -1.0
+    with pytest.raises(ParameterError, match="link 'tex1' -> 'tex2' has grade=-1.0"):
+        upstreamness(eco, weight="grade")
     with pytest.raises(ParameterError, match="at least two"):
         index(eco, {"only": ["tex1"]})
     with pytest.raises(UnknownMemberError, match="ghost"):
