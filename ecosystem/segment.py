@@ -218,7 +218,7 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
         history=np.array(history), n_iter=iteration, converged=converged)
 
 
-_METRICS = {"in": "incoming volume", "out": "outgoing volume", "links": "number of links"}
+_METRICS = ("in", "out", "links")
 
 
 def member_features(eco: Ecosystem, names: Iterable[str]) -> pd.DataFrame:
