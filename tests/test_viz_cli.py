@@ -1,8 +1,5 @@
 """``ecobelt html`` and ``ecobelt figure``: files written, metrics shown, one-line errors."""
 
-import json
-import re
-
 import matplotlib.image
 import pandas as pd
 import pytest
@@ -12,10 +9,11 @@ from ecosystem.cli import main
 from viz._commands import FIGURE_KIND_NAMES, SUBCOMMANDS, register
 from viz.figures import FIGURE_KINDS
 
+from test_viz import panel_data
+
 
 def panel(path):
-    text = path.read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="ecobelt-data-0">(.*?)</script>', text, re.DOTALL).group(1))
+    return panel_data(path.read_text(encoding="utf-8"))[0]
 
 
 def run(capsys, *argv):
