@@ -65,7 +65,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import scipy.sparse.linalg as sla
 
 from .._errors import EcosystemError, ParameterError
 from ..taxonomy import Flow
@@ -249,11 +248,6 @@ class FlowModel:
             for g in np.flatnonzero(weights[f]):
                 out[g] += weights[f, g] * arrivals
         return out.reshape(-1)
-
-    def linear_operator(self) -> sla.LinearOperator:
-        """``A`` as a :class:`scipy.sparse.linalg.LinearOperator` built on :meth:`apply`."""
-        size = len(FLOWS) * self.n
-        return sla.LinearOperator((size, size), matvec=self.apply, dtype=float)
 
     def operator(self) -> sp.csr_array:
         """The 4n x 4n block operator ``A`` (blocks ``A[g, f] = damping C[f, g] W_f^T``).
