@@ -30,14 +30,19 @@ def chosen_flows(flows: FlowChoice) -> list[Flow]:
 
 def _links(eco: Ecosystem, flows: FlowChoice, weight: str, default: float = 1.0
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Source, target and ``weight`` of every link of the chosen layers, self-links left out."""
-    codes = [list(Flow).index(f) for f in chosen_flows(flows)]
+    """Source, target and ``weight`` of every link of the chosen layers, self-links left out.
+
+    Layer by layer from :meth:`Ecosystem.adjacency`, so only the chosen layers' weights are read.
+    """
     try:
-        src, dst, flow, w = eco.edge_arrays(weight, default)
+        layers = [eco.adjacency(flow, weight, default).tocoo() for flow in chosen_flows(flows)]
     except TypeError:  # a weight that is no attribute name; a non-number names its link itself
         raise ParameterError(f"link attribute {weight!r} must be a number on every link"
                              ) from None
-    keep = np.isin(flow, codes) & (src != dst)  # a member does not convert itself
+    src = np.concatenate([layer.row for layer in layers])
+    dst = np.concatenate([layer.col for layer in layers])
+    w = np.concatenate([layer.data for layer in layers])
+    keep = src != dst  # a member does not convert itself
     return src[keep], dst[keep], w[keep]
 
 
