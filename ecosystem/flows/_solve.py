@@ -7,11 +7,13 @@ SIAM J. Sci. Stat. Comput. 13(2), 1992), with GMRES from
 :mod:`scipy.sparse.linalg` as the fallback when BiCGSTAB breaks down.
 
 BiCGSTAB is written out here rather than taken from scipy because scipy's
-version does its inner products and vector updates through BLAS level 1, and a
-threaded OpenBLAS spends several times longer than the arithmetic needs on
-those 4n-long vectors when the cores are shared: on the 100,000-member belt
-scipy's took 2.8-4.6x the CPU time of this one, whose inner products are
-plain :func:`numpy.einsum` reductions (benchmarks/RESULTS.md, "flows").
+version takes its inner products and norms from BLAS level 1 (``np.dot``,
+``np.linalg.norm``), and a threaded OpenBLAS spends several times longer than
+the arithmetic needs on those 4n-long vectors when the cores are shared: on
+the 100,000-member belt scipy's took 1.7-4.6x the CPU time of this one, whose
+inner products are plain :func:`numpy.einsum` reductions. With OpenBLAS held
+to one thread the two take the same time, but holding it needs a dependency
+outside the core set (benchmarks/RESULTS.md, "flows").
 """
 
 from __future__ import annotations
