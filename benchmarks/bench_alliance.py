@@ -40,10 +40,9 @@ def bench_sweep(firms: int) -> None:
     alliances = candidates(eco, eco.members(role="cbec_enterprise")[:3], max_size=2)
     plan = dict(parameters={"cost_cut": [0.0, 0.1, 0.2]}, seeds=[0, 1], margin=8.0,
                 replications=100, periods=300, progress=False)
-    configurations = 3 * (len(alliances) + 1)
     print(f"sweep: industrial_belt({firms}) = {len(eco)} members, "
-          f"{eco.graph.number_of_edges()} links; {2 * configurations} rows, "
-          f"{configurations} tasks (one per configuration, both seeds)")
+          f"{eco.graph.number_of_edges()} links; {3 * 2 * (len(alliances) + 1)} rows, "
+          f"{3 * len(alliances) + 1} tasks (one per configuration, both seeds; one baseline)")
     serial = timed(sweep, eco, alliances, processes=1, **plan)
     print(f"  serial (baseline)      wall {serial.wall:6.2f} s  cpu {serial.cpu:6.2f} s  {load()}")
     pooled = timed(sweep, eco, alliances, processes=2, **plan)

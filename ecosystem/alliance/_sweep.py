@@ -1,11 +1,12 @@
 """Scenario sweeps: parameters x alliances x seeds, in local processes or on Dask.
 
-Every task is one configuration (parameter values and alliance) evaluated for
-every seed: only the simulated bullwhip check depends on the seed, so the
-rest (the configured ecosystem, its game, niches and flows) is computed once.
-Each row comes from explicit seeds, so the rows do not depend on where or in
-which order they run: the same seeds give the same table on one process, on a
-local process pool and on a Dask cluster.
+Every task is one configuration evaluated for every seed: only the simulated
+bullwhip check depends on the seed, so the rest (the configured ecosystem, its
+game, niches and flows) is computed once. An alliance is configured by the
+swept levers and settings, the baseline by the settings alone, so one baseline
+task serves every lever combination. Each row comes from explicit seeds, so the
+rows do not depend on where or in which order they run: the same seeds give the
+same table on one process, on a local process pool and on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,20 +42,33 @@ def _remember(eco: Ecosystem) -> None:
     _worker_ecosystem = eco
 
 
-def _run_in_worker(task: tuple) -> list[dict[str, Any]]:
+class _Task(NamedTuple):
+    """One configuration, evaluated for every seed; ``targets`` are the (parameter
+    labels, group per seed) its rows go to: several for a baseline shared by lever values."""
+
+    alliance: Alliance | None
+    settings: Settings
+    seeds: list[int]
+    targets: list[tuple[dict[str, Any], list[int]]]
+
+    @property
+    def rows(self) -> int:
+        return len(self.targets) * len(self.seeds)
+
+
+def _run_in_worker(task: _Task) -> list[dict[str, Any]]:
     return _run(_worker_ecosystem, task)
 
 
-def _run(eco: Ecosystem, task: tuple) -> list[dict[str, Any]]:
-    """The task's row for each seed, each tagged with its (parameter values, seed) group."""
-    alliance, settings, seeds, labels, groups = task
-    rows = evaluate_seeds(eco, alliance, settings, seeds)
-    return [{_GROUP: group, **labels, "seed": seed, **row}
-            for group, seed, row in zip(groups, seeds, rows)]
+def _run(eco: Ecosystem, task: _Task) -> list[dict[str, Any]]:
+    """The task's rows: one per seed for each target, tagged with its group."""
+    rows = evaluate_seeds(eco, task.alliance, task.settings, task.seeds)
+    return [{_GROUP: group, **labels, "seed": seed, **row} for labels, groups in task.targets
+            for group, seed, row in zip(groups, task.seeds, rows)]
 
 
 def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[str, Sequence],
-           seeds: Sequence[int], options: Mapping[str, Any]) -> list[tuple]:
+           seeds: list[int], options: Mapping[str, Any]) -> list[_Task]:
     unknown = set(parameters) - _ALLIANCE_FIELDS - _SETTING_FIELDS
     if unknown:
         raise ParameterError(f"cannot sweep {sorted(unknown)}; sweepable: "
@@ -64,32 +78,40 @@ def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[st
         if isinstance(parameters[name], (str, bytes)) or not isinstance(parameters[name], Iterable):
             raise ParameterError(f"parameter {name!r}: give a list of values to sweep, "
                                  f"got {parameters[name]!r}")
-    tasks: list[tuple] = []
-    for index, values in enumerate(itertools.product(*(list(parameters[n]) for n in names))):
-        labels = dict(zip(names, values))
+    values = [list(parameters[n]) for n in names]
+    tasks: list[_Task] = []
+    baselines: dict[tuple[int, ...], _Task] = {}  # by the positions of the setting values
+    for index, chosen in enumerate(itertools.product(*(range(len(v)) for v in values))):
+        labels = {n: values[k][i] for k, (n, i) in enumerate(zip(names, chosen))}
+        target = (labels, [index * len(seeds) + i for i in range(len(seeds))])
+        key = tuple(i for n, i in zip(names, chosen) if n in _SETTING_FIELDS)
+        if key in baselines:
+            baselines[key].targets.append(target)
+            settings = baselines[key].settings
+        else:
+            setting = {n: v for n, v in labels.items() if n in _SETTING_FIELDS}
+            settings = make_settings(eco, alliances, **{**options, **setting})
+            baselines[key] = _Task(None, settings, seeds, [target])
+            tasks.append(baselines[key])
         lever = {n: v for n, v in labels.items() if n in _ALLIANCE_FIELDS}
-        setting = {n: v for n, v in labels.items() if n in _SETTING_FIELDS}
-        settings = make_settings(eco, alliances, **{**options, **setting})
-        configured = [a.with_(**lever) for a in alliances]
-        groups = [index * len(seeds) + i for i in range(len(seeds))]
-        tasks += [(a, settings, seeds, labels, groups) for a in [None, *configured]]
+        tasks += [_Task(a.with_(**lever), settings, seeds, [target]) for a in alliances]
     return tasks
 
 
-def _progress(tasks: int, seeds: int, enabled: bool) -> Callable[[], None]:
-    """``task_done()``: the bar moves on by a finished task's rows, one per seed."""
-    total, done = tasks * seeds, 0
+def _progress(total: int, enabled: bool) -> Callable[[int], None]:
+    """``advance(rows)``: the bar moves on by ``rows`` of ``total`` rows, a step each."""
+    done = 0
 
-    def task_done() -> None:
+    def advance(rows: int) -> None:
         nonlocal done
-        for _ in range(seeds):
+        for _ in range(rows):
             done += 1
             if enabled:
                 width = 30
                 filled = width * done // max(total, 1)
                 print(f"\rsweep [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
                       end="\n" if done == total else "", file=sys.stderr, flush=True)
-    return task_done
+    return advance
 
 
 def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
@@ -140,37 +162,39 @@ def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
     if processes is not None and (not isinstance(processes, int) or processes < 1):
         raise ParameterError(f"processes must be a whole number >= 1, got {processes!r}")
     tasks = _tasks(eco, alliances, parameters, seeds, options)
-    task_done = _progress(len(tasks), len(seeds), progress)
+    advance = _progress(sum(task.rows for task in tasks), progress)
     if scheduler is not None:
-        batches = _on_dask(eco, tasks, scheduler, task_done)
+        batches = _on_dask(eco, tasks, scheduler, advance)
     else:
-        batches = _locally(eco, tasks, processes or os.cpu_count() or 1, task_done)
-    # back to the order (parameter values, seed, configuration); sorted() is stable
+        batches = _locally(eco, tasks, processes or os.cpu_count() or 1, advance)
+    # back to the order (parameter values, seed, configuration): a baseline's task comes
+    # before its alliances' tasks, and sorted() is stable
     rows = sorted((row for batch in batches for row in batch), key=lambda row: row[_GROUP])
     table = pd.DataFrame(rows)
     finished = [finish(group) for _, group in table.groupby(_GROUP, sort=False)]
     return pd.concat(finished).drop(columns=_GROUP).reset_index(drop=True)
 
 
-def _locally(eco: Ecosystem, tasks: list[tuple], processes: int,
-             task_done: Callable[[], None]) -> list[list[dict]]:
+def _locally(eco: Ecosystem, tasks: list[_Task], processes: int,
+             advance: Callable[[int], None]) -> list[list[dict]]:
     if processes <= 1 or len(tasks) <= 1:
         batches = []
         for task in tasks:
-            batches.append(_run(eco, task))
-            task_done()
+            rows = _run(eco, task)
+            batches.append(rows)
+            advance(len(rows))
         return batches
     batches = []
     with ProcessPoolExecutor(max_workers=processes, initializer=_remember,
                              initargs=(eco,)) as pool:
         for rows in pool.map(_run_in_worker, tasks):  # map keeps task order
             batches.append(rows)
-            task_done()
+            advance(len(rows))
     return batches
 
 
-def _on_dask(eco: Ecosystem, tasks: list[tuple], scheduler: Any,
-             task_done: Callable[[], None]) -> list[list[dict]]:
+def _on_dask(eco: Ecosystem, tasks: list[_Task], scheduler: Any,
+             advance: Callable[[int], None]) -> list[list[dict]]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
@@ -180,8 +204,9 @@ def _on_dask(eco: Ecosystem, tasks: list[tuple], scheduler: Any,
     try:
         shared = client.scatter(eco, broadcast=True)
         futures = [client.submit(_run, shared, task, pure=False) for task in tasks]
-        for _ in as_completed(futures):
-            task_done()
+        rows = {future.key: task.rows for future, task in zip(futures, tasks)}
+        for future in as_completed(futures):
+            advance(rows[future.key])
         return client.gather(futures)  # in task order, whatever finished first
     finally:
         if client is not scheduler:
