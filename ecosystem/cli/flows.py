@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ..taxonomy import Flow, Ring
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import add_spec_argument, print_table, read_csv, read_spec, split_list
 
 __all__ = ["register"]
 
@@ -143,10 +143,7 @@ def _check_weight(eco, weight: str) -> None:
 def _coupling(path: str | None):
     if path is None:
         return None
-    try:
-        frame = pd.read_csv(path, index_col=0)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise ParameterError(f"{path}: not a readable CSV table ({error})") from None
+    frame = read_csv(path, index_col=0)
     if frame.empty:
         raise ParameterError(f"{path}: the coupling table is empty")
     return frame
@@ -224,9 +221,7 @@ def _rules(args: argparse.Namespace):
             minimum = _number(fields[1], f"--need {spec!r} minimum")
             if not minimum.is_integer():
                 raise ParameterError(f"--need {spec!r}: MIN must be a whole number")
-        roles = [r.strip() for r in fields[2].split(",") if r.strip()] if len(fields) > 2 \
-            else []
-        providers = roles or None
+        providers = (split_list(fields[2]) if len(fields) > 2 else []) or None
         rules.append(MinProviders(fields[0], minimum=int(minimum), providers=providers, **scope))
     for spec in args.share:
         flow, fraction = _split(spec, 2, "--share", "FLOW:FRACTION")
