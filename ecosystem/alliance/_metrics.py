@@ -1,9 +1,10 @@
 """The metrics of one alliance configuration, and the table-wide ones.
 
 :func:`evaluate` runs every mechanism on one configured ecosystem and returns
-a flat row; :func:`finish` adds what needs every row at once (coupling
-coordination, ranks, the Pareto front). Both are used by ``compare`` and by
-``sweep``, so a sweep's rows are exactly ``compare``'s.
+a flat row (:func:`evaluate_seeds`, which it calls, one row per seed);
+:func:`finish` adds what needs every row at once (coupling coordination,
+ranks, the Pareto front). Both are used by ``compare`` and by ``sweep``, so a
+sweep's rows are exactly ``compare``'s.
 """
 
 from __future__ import annotations
