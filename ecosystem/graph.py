@@ -237,12 +237,13 @@ class Ecosystem:
         """
         return _bulk.layer_graph(self.graph, Flow.coerce(flow, "flow"))
 
-    def edge_arrays(self, weight: str = "volume", default: float = 1.0
+    def edge_arrays(self, weight: str | None = "volume", default: float = 1.0
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every link as arrays ``(source_index, target_index, flow_index, weight)``.
 
         Indices are positions in member order and in ``list(Flow)``; a link
-        without the ``weight`` attribute gets ``default``. Links come source
+        without the ``weight`` attribute (every link, if ``weight`` is None)
+        gets ``default``. Links come source
         by source in member order, for analyses that need all four layers at
         once. The arrays are new on every call.
 
@@ -258,6 +259,24 @@ class Ecosystem:
         ([0, 0], [1, 1], [1, 0], [5.0, 1.0])
         """
         return _bulk.edge_arrays(self.graph, weight, default)
+
+    def link_attributes(self) -> list[dict]:
+        """The attribute dict of every link, in the order of :meth:`edge_arrays`.
+
+        The dicts are the graph's own, as networkx's ``edges(data=True)``
+        gives them: read them, do not modify them in place.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_member("m1", "manufacturer")
+        >>> eco.add_member("p1", "platform")
+        >>> eco.link("m1", "p1", "logistics", volume=5.0)
+        >>> eco.link("m1", "p1", "information")
+        >>> eco.link_attributes()
+        [{'volume': 5.0}, {}]
+        """
+        return list(_bulk.link_structure(self.graph).data)
 
     def adjacency(self, flow: Flow | str, weight: str | None = "volume",
                   default: float = 1.0) -> sp.csr_array:

@@ -14,9 +14,6 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import Flow, ParameterError, Ring, ValidationError
-# the one pass over networkx's link dicts, cached on the graph and shared with
-# eco.edge_arrays and eco.adjacency (the size metrics read it too)
-from ecosystem._bulk import link_structure
 
 from ._columns import attribute_columns, frame_columns, json_column, numbers, spread
 from ._metrics import (COMPUTED_METRICS, STRUCTURAL_METRICS, MetricsLike, align_metrics,
@@ -127,12 +124,12 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     ring_codes, roles, role_codes = member_codes(eco)
     sizes, size_span = _sizes(metric_frame, size_by, size_range, n)
 
-    try:
-        links = link_structure(eco.graph)
+    try:  # one cached pass over the links, shared with eco.adjacency and the size metrics
+        source, target, flow_codes, _ = eco.edge_arrays(weight=None)
     except ValidationError as error:  # a key that is not a flow (the graph was edited directly)
         raise ParameterError(f"{error.problems[0]}; run eco.validate() to see every "
                              "problem") from None
-    source, target, flow_codes, link_data = links.source, links.target, links.flow, links.data
+    link_data = eco.link_attributes()
     flows = [f.value for f in Flow]
     volume = numbers([d.get("volume") for d in link_data])
     has_volume = np.isfinite(volume) & (volume >= 0)
