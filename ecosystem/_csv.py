@@ -12,12 +12,13 @@ from typing import Any, Callable
 from ._errors import SpecError
 from ._spec import SPEC_VERSION, build, plain
 from .graph import Ecosystem
+from .taxonomy import LINK_FIELDS, MEMBER_FIELDS
 
 __all__ = ["pair_paths", "read_csv_pair", "write_csv_pair", "COLUMN_TYPES"]
 
 #: The types an attribute header can carry (``employees:int``).
 COLUMN_TYPES = ("str", "int", "float", "number", "bool", "json")
-_RESERVED = {"members": ("id", "role", "ring"), "links": ("source", "target", "flow")}
+_RESERVED = {"members": MEMBER_FIELDS, "links": LINK_FIELDS}
 _META_PREFIX = "# ecobelt:"
 _INT = re.compile(r"[+-]?\d+")
 

@@ -19,7 +19,8 @@ import yaml
 from ._errors import ParameterError, SpecError
 from ._bulk import insert_links, insert_members, paused_gc
 from .graph import Ecosystem
-from .taxonomy import LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem
+from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
+                       link_attribute_problem)
 
 __all__ = ["SPEC_VERSION", "TOP_LEVEL_KEYS", "from_spec", "to_spec", "build", "plain",
            "read_yaml", "write_yaml", "read_json", "write_json"]
@@ -29,8 +30,6 @@ SPEC_VERSION = 1
 #: Every key allowed at the top of a spec.
 TOP_LEVEL_KEYS = ("ecobelt", "name", "description", "attributes", "roles", "members", "links")
 
-_MEMBER_KEYS = ("id", "role", "ring")
-_LINK_KEYS = ("source", "target", "flow")
 _RINGS = ", ".join(r.value for r in Ring)
 _FLOWS = ", ".join(f.value for f in Flow)
 _FLOW_VALUES = frozenset(f.value for f in Flow)
@@ -149,7 +148,7 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
                 raise fail(f"ring must be one of: {_RINGS}", "members", i, "ring", ring) from None
         attrs = {"role": role, "ring": ring}  # the order add_member gives
         for key, value in record.items():
-            if key in _MEMBER_KEYS:
+            if key in MEMBER_FIELDS:
                 continue
             if not isinstance(key, str):
                 raise fail("attribute names must be strings", "members", i, None, key)
@@ -180,7 +179,7 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
                        f"link has no flow (one of: {_FLOWS})", "links", i, "flow", flow) from None
         attrs = {}
         for key, value in record.items():
-            if key in _LINK_KEYS:
+            if key in LINK_FIELDS:
                 continue
             if not isinstance(key, str):
                 raise fail("attribute names must be strings", "links", i, None, key)

@@ -27,12 +27,11 @@ import scipy.sparse as sp
 
 from . import _bulk, _inspect
 from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
-from .taxonomy import DEFAULT_ROLES, Flow, Ring, link_attribute_problem
+from .taxonomy import (DEFAULT_ROLES, LINK_FIELDS, MEMBER_FIELDS, Flow, Ring,
+                       link_attribute_problem)
 
 __all__ = ["Ecosystem"]
 
-_MEMBER_RESERVED = ("id", "role", "ring")
-_LINK_RESERVED = ("source", "target", "flow")
 
 
 def _check_member_id(member_id: object) -> str:
@@ -132,7 +131,7 @@ class Ecosystem:
         _check_member_id(member_id)
         self._check_role(role)
         for key in attributes:
-            if key in _MEMBER_RESERVED:
+            if key in MEMBER_FIELDS:
                 raise ParameterError(f"{key!r} is reserved and cannot be a member attribute")
         if member_id in self.graph:
             raise DuplicateError(f"member {member_id!r} already exists")
@@ -198,7 +197,7 @@ class Ecosystem:
         self._require(target)
         flow = Flow.coerce(flow, "flow")
         for key, value in attributes.items():
-            if key in _LINK_RESERVED:
+            if key in LINK_FIELDS:
                 raise ParameterError(f"{key!r} is reserved and cannot be a link attribute")
             problem = link_attribute_problem(key, value)
             if problem:

@@ -29,8 +29,8 @@ import pandas as pd
 
 from ._bulk import insert_links, insert_members, link_structure, paused_gc
 from ._errors import ParameterError, SpecError, ValidationError
-from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
-                       link_values_ok)
+from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
+                       link_attribute_problem, link_values_ok)
 
 if TYPE_CHECKING:
     from .graph import Ecosystem
@@ -98,7 +98,7 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     nodes = list(eco.graph.nodes(data=True))
     node_attrs = [{k: v for k, v in d.items() if k not in ("role", "ring")} for _, d in nodes]
-    members = _frame(node_attrs, ["id", "role", "ring"],
+    members = _frame(node_attrs, list(MEMBER_FIELDS),
                      [[m for m, _ in nodes], [d["role"] for _, d in nodes],
                       [d["ring"] for _, d in nodes]])
     try:
@@ -113,7 +113,7 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
                 list(map(member, structure.target.tolist())),
                 _FLOW_INDEX.to_numpy()[structure.flow].tolist()]
         data = structure.data
-    links = _frame(data, ["source", "target", "flow"], ends)
+    links = _frame(data, list(LINK_FIELDS), ends)
     return members, links
 
 
@@ -252,7 +252,7 @@ def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapp
         codes = _named_codes(Ring, frame, "ring", "members", missing_ok=True)
         for i in np.flatnonzero(codes >= 0):
             rings[i] = _RING_INDEX[codes[i]]
-    attributes = _records(frame, _check_attribute_names(frame, ("id", "role", "ring"), "members"))
+    attributes = _records(frame, _check_attribute_names(frame, MEMBER_FIELDS, "members"))
     with paused_gc():
         insert_members(eco.graph, ids, [{"role": role, "ring": ring, **attrs} for role, ring, attrs
                                         in zip(roles, rings, attributes)])
@@ -322,7 +322,7 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
     if i is not None:
         raise SpecError(f"a second {flow_names[i]} link between the same two members",
                         location=f"links[{i}]", value=(sources[i], targets[i], flow_names[i]))
-    attribute_columns = _check_attribute_names(frame, ("source", "target", "flow"), "links")
+    attribute_columns = _check_attribute_names(frame, LINK_FIELDS, "links")
     for name in attribute_columns:
         if name in LINK_NUMERIC_ATTRIBUTES:
             _check_numeric(frame, name)

@@ -18,7 +18,11 @@ import numpy as np
 from ._errors import ParameterError
 
 __all__ = ["Ring", "Flow", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES", "link_attribute_problem",
-           "link_values_ok"]
+           "link_values_ok", "MEMBER_FIELDS", "LINK_FIELDS"]
+
+#: The fields every member and every link has; no attribute may take these names.
+MEMBER_FIELDS = ("id", "role", "ring")
+LINK_FIELDS = ("source", "target", "flow")
 
 
 class _Named(str, Enum):

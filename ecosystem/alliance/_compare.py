@@ -11,12 +11,9 @@ import pandas as pd
 from .._errors import ParameterError, UnknownMemberError
 from ..graph import Ecosystem
 from ._config import Alliance
-from ._metrics import METRICS, evaluate, finish, make_settings
+from ._metrics import CBEC_ROLES, METRICS, evaluate, finish, make_settings
 
 __all__ = ["compare", "candidates", "greedy", "greedy_path"]
-
-CORE_ENTERPRISE_ROLES = ("cbec_enterprise", "platform")
-
 
 def _check_names(alliances: Sequence[Alliance]) -> None:
     for i, alliance in enumerate(alliances):
@@ -98,7 +95,7 @@ def compare(eco: Ecosystem, alliances: Iterable[Alliance], *, players: Sequence[
 
 def _core_enterprises(eco: Ecosystem, members: Iterable[str] | None, what: str) -> list[str]:
     pool = list(members) if members is not None else [
-        m for role in CORE_ENTERPRISE_ROLES for m in eco.members(role=role)]
+        m for role in CBEC_ROLES for m in eco.members(role=role)]
     for member in pool:
         if member not in eco:
             raise UnknownMemberError(f"{what} member {member!r} is not a member")
