@@ -160,6 +160,15 @@ def test_competition_pairs_on_arrays_and_errors():
         competition_pairs(U3, top=0)
 
 
+def test_competition_with_every_row_empty_is_empty():
+    """empty='nan' and no member using anything: no pairs (it raised a raw unpacking error)."""
+    U = pd.DataFrame(np.zeros((3, 2)), index=["a", "b", "c"])
+    pairs = competition_pairs(U, threshold=0.5, empty="nan")
+    assert list(pairs.columns) == ["member", "competitor", "overlap"] and len(pairs) == 0
+    layer = competition_layer(U, threshold=0.5, empty="nan")
+    assert layer.number_of_edges() == 0
+
+
 def test_competition_layer_attributes(belt):
     U = resource_matrix(belt, direction="out", role="manufacturer", resource_role="platform")
     layer = competition_layer(U, threshold=0.5, eco=belt)

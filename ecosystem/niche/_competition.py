@@ -72,7 +72,9 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
         i, j = np.nonzero((block >= threshold) & kernel.distinct_pairs(start, first, block.shape))
         return positions[i + start], positions[j + first], block[i, j]
 
-    found_rows, found_cols, found_values = zip(*kernel.map_blocks(strong, workers=workers))
+    # no member with any use gives no blocks at all: an empty table, not an unpacking error
+    none = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    found_rows, found_cols, found_values = zip(*kernel.map_blocks(strong, workers=workers), none)
     i, j = np.concatenate(found_rows), np.concatenate(found_cols)
     values = np.concatenate(found_values)
     order = np.lexsort((j, i, -values))
