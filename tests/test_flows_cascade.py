@@ -254,6 +254,14 @@ def test_critical_members_candidates_top_and_strongest_first():
 
 # ----------------------------------------------------------------------------- errors
 
+@pytest.mark.parametrize("option", ["top", "max_candidates", "batch"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, True])
+def test_critical_members_counts_must_be_whole_and_positive(supply_chain, option, value):
+    """top=-1 used to drop the last row silently."""
+    with pytest.raises(ParameterError, match=f"{option} must be a whole number >= 1"):
+        critical_members(supply_chain, **{option: value})
+
+
 def test_cascade_errors(supply_chain):
     with pytest.raises(UnknownMemberError, match="cascade: no member 'zz'"):
         cascade(supply_chain, ["lg", "zz"])

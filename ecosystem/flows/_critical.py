@@ -69,8 +69,11 @@ def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, 
     """
     layers = Layers.from_ecosystem(eco, weight)
     engine = CascadeEngine(layers, rules, eco.roles)
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise ParameterError(f"batch must be a whole number >= 1, got {batch!r}")
+    for name, value in (("batch", batch), ("max_candidates", max_candidates), ("top", top)):
+        if value is None and name == "top":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ParameterError(f"{name} must be a whole number >= 1, got {value!r}")
     if candidates is None:
         if layers.n <= max_candidates:
             positions = np.arange(layers.n)
