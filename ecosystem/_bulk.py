@@ -171,6 +171,9 @@ def _weights(structure: LinkStructure, data: list, rows: np.ndarray, cols: np.nd
              weight: str | None, default: float) -> np.ndarray:
     if weight is None:
         return np.ones(len(data))
+    if not isinstance(weight, str):
+        raise ParameterError(f"weight must be the name of a link attribute (a string) or None, "
+                             f"got {weight!r}")
     try:
         return np.fromiter(map(dict.get, data, repeat(weight), repeat(default)), float,
                            len(data))

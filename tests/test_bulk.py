@@ -164,6 +164,18 @@ def test_a_weight_that_is_not_a_number_is_named():
         eco.adjacency("logistics", weight="grade")
 
 
+def test_a_weight_name_that_is_not_a_string_is_refused():
+    """A list as the weight name raised a raw TypeError (unhashable) from the dict lookup."""
+    eco = Ecosystem()
+    eco.add_member("a", "supplier")
+    eco.add_member("b", "manufacturer")
+    eco.link("a", "b", "logistics", volume=2.0)
+    with pytest.raises(ParameterError, match=r"weight must be the name of a link attribute"):
+        eco.adjacency("logistics", weight=["volume"])
+    with pytest.raises(ParameterError, match=r"weight must be the name"):
+        eco.edge_arrays(weight=3)
+
+
 def test_attribute_names_must_be_strings():
     eco = Ecosystem()
     eco.add_member("a", "supplier")
