@@ -49,6 +49,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .._errors import ParameterError
+from .._threads import single_blas_thread
 from ..graph import Ecosystem
 from ._common import IntegrationError, UnboundedGrowthError, check_time, positive
 from ._bounds import mutualism_bounded, unbounded_message
@@ -183,6 +184,7 @@ def _per_population(value: Any, name: str, labels: list[str], system: Any, *,
     return array
 
 
+@single_blas_thread
 def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0, *,
                    n_points: int = 501, method: str = "LSODA", rtol: float = 1e-8,
                    atol: float = 1e-10, on_unbounded: str = "raise", ceiling: float = 1e6,

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
+from .._threads import single_blas_thread
+
 __all__ = ["GohCertificate", "goh_certificate"]
 
 
@@ -119,6 +121,7 @@ def _search(a: np.ndarray, starts: list[np.ndarray], tol: float, max_iter: int
     return best_d, best_value
 
 
+@single_blas_thread
 def goh_certificate(a: np.ndarray, *, tol: float = 1e-10, max_iter: int = 200
                     ) -> GohCertificate:
     """Search for a diagonal D > 0 with ``D A + A^T D`` negative definite.
