@@ -1,4 +1,13 @@
-"""The CSV pair: ``<stem>.members.csv`` and ``<stem>.links.csv`` (see :mod:`ecosystem.files`)."""
+"""The CSV pair: ``<stem>.members.csv`` and ``<stem>.links.csv``, with the sidecar
+``<stem>.meta.json`` (see :mod:`ecosystem.files`).
+
+The two tables are plain CSV (one header row of plain names, JSON in list-valued
+cells) so that ``pandas.read_csv`` or a spreadsheet reads them as they are; what
+plain CSV cannot say (column types, the name, description, graph attributes and
+custom roles) goes to the sidecar. Files written before the sidecar (a
+``# ecobelt: {...}`` first line and typed headers such as ``employees:int``)
+are still read.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +23,8 @@ from ._spec import SPEC_VERSION, build, plain
 from .graph import Ecosystem
 from .taxonomy import LINK_FIELDS, MEMBER_FIELDS
 
-__all__ = ["pair_paths", "read_csv_pair", "write_csv_pair", "COLUMN_TYPES"]
+__all__ = ["pair_paths", "meta_path", "csv_paths", "read_csv_pair", "write_csv_pair",
+           "COLUMN_TYPES"]
 
 #: The types an attribute header can carry (``employees:int``).
 COLUMN_TYPES = ("str", "int", "float", "number", "bool", "json")
@@ -41,6 +51,26 @@ def pair_paths(path: str | Path) -> tuple[Path, Path]:
     return path.with_name(f"{stem}.members.csv"), path.with_name(f"{stem}.links.csv")
 
 
+def meta_path(path: str | Path) -> Path:
+    """The sidecar of the pair a ``.csv`` path names: ``<stem>.meta.json`` (``meta.json``
+    beside ``members.csv`` and ``links.csv``).
+
+    Examples
+    --------
+    >>> meta_path("out/belt.csv").as_posix(), meta_path("links.csv").as_posix()
+    ('out/belt.meta.json', 'meta.json')
+    """
+    members = pair_paths(path)[0]
+    stem = members.name[: -len(".csv")]
+    stem = stem[: -len("members")] if stem.endswith("members") else stem
+    return members.with_name(f"{stem}meta.json")
+
+
+def csv_paths(path: str | Path) -> tuple[Path, Path, Path]:
+    """Every file :func:`write_csv_pair` writes for ``path``: members, links, sidecar."""
+    return (*pair_paths(path), meta_path(path))
+
+
 # ------------------------------------------------------------------ writing
 def _column_type(values: list[Any]) -> str:
     kinds = {type(v) for v in values}
@@ -61,18 +91,17 @@ def _encoder(kind: str) -> Callable[[Any], str]:
             "json": lambda v: json.dumps(v, ensure_ascii=False)}[kind]
 
 
-def _write_table(path: Path, reserved: tuple[str, ...], rows: list[tuple[list, dict]],
-                 meta: str | None) -> None:
+def _write_table(path: Path, reserved: tuple[str, ...],
+                 rows: list[tuple[list, dict]]) -> dict[str, str]:
+    """Write one table with a plain header; return its attribute columns' types."""
     names = list(dict.fromkeys(k for _, attrs in rows for k in attrs))
-    header = list(reserved)
+    kinds: dict[str, str] = {}
     encoders = []
     for name in names:  # one pass per attribute column
-        kind = _column_type([attrs[name] for _, attrs in rows if name in attrs])
-        header.append(f"{name}:{kind}")
-        encoders.append(_encoder(kind))
+        kinds[name] = _column_type([attrs[name] for _, attrs in rows if name in attrs])
+        encoders.append(_encoder(kinds[name]))
+    header = list(reserved) + names
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        if meta is not None:
-            handle.write(meta + "\r\n")
         writer = csv.writer(handle)  # \r\n rows, so a lone \r in a cell gets quoted
         writer.writerow(header)
         try:
@@ -82,11 +111,12 @@ def _write_table(path: Path, reserved: tuple[str, ...], rows: list[tuple[list, d
                 for fixed, attrs in rows)
         except (TypeError, ValueError) as error:
             raise SpecError(f"a value cannot be written to CSV: {error}", file=str(path)) from None
+    return kinds
 
 
 def write_csv_pair(eco: Ecosystem, path: str | Path) -> None:
-    """Write ``eco`` as a CSV pair (see :mod:`ecosystem.files`)."""
-    members_path, links_path = pair_paths(path)
+    """Write ``eco`` as a CSV pair and its sidecar (see :mod:`ecosystem.files`)."""
+    members_path, links_path, sidecar = csv_paths(path)
     graph = {k: plain(v) for k, v in eco.graph.graph.items()}
     meta = {"ecobelt": SPEC_VERSION, "name": graph.pop("name", ""),
             "description": graph.pop("description", "")}
@@ -95,17 +125,20 @@ def write_csv_pair(eco: Ecosystem, path: str | Path) -> None:
     if eco.custom_roles:
         meta["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
     try:
-        meta_line = f"{_META_PREFIX} {json.dumps(meta, ensure_ascii=False)}"
+        json.dumps(meta)
     except (TypeError, ValueError) as error:
         raise SpecError(f"a graph attribute cannot be written as JSON: {error}",
-                        file=str(members_path)) from None
+                        file=str(sidecar)) from None
     members = [([m, d["role"], d["ring"]],
                 {k: plain(v) for k, v in d.items() if k not in ("role", "ring")})
                for m, d in eco.graph.nodes(data=True)]
-    _write_table(members_path, _RESERVED["members"], members, meta_line)
+    meta["columns"] = {"members": _write_table(members_path, _RESERVED["members"], members)}
     links = [([u, v, k], {name: plain(x) for name, x in d.items()})
              for u, v, k, d in eco.graph.edges(keys=True, data=True)]
-    _write_table(links_path, _RESERVED["links"], links, None)
+    meta["columns"]["links"] = _write_table(links_path, _RESERVED["links"], links)
+    with open(sidecar, "w", encoding="utf-8") as handle:
+        json.dump(meta, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
 
 
 # ------------------------------------------------------------------ reading
@@ -139,8 +172,9 @@ _DECODERS: dict[str, Callable[[str], Any]] = {
 class _Table:
     """One CSV file read as columns of cells, with spreadsheet row numbers."""
 
-    def __init__(self, path: Path, table: str):
+    def __init__(self, path: Path, table: str, declared: dict[str, str] | None = None):
         self.path, self.table = path, table
+        self.declared = declared or {}  # column types from the sidecar
         try:
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 text = handle.read()
@@ -183,7 +217,8 @@ class _Table:
             header = header[:-1]
         self.names, self.kinds = [], []
         for j, cell in enumerate(header):
-            name, kind = _split_header(cell)
+            # a name the sidecar declares is a plain name, even with a colon in it
+            name, kind = (cell, None) if cell in self.declared else _split_header(cell)
             if not name:
                 raise SpecError("a column has no name", file=str(path),
                                 location=f"row {rows[0][0]}, column {j + 1}")
@@ -215,7 +250,7 @@ class _Table:
                 for i in filled:
                     records[i][name] = column[i]
                 continue
-            kind = kind or _infer([column[i] for i in filled])
+            kind = kind or self.declared.get(name) or _infer([column[i] for i in filled])
             decode = _DECODERS[kind]
             i = None
             try:
@@ -232,27 +267,63 @@ class _Table:
             f", column {field!r}" if field else "")
 
 
+def _read_sidecar(path: Path) -> dict[str, Any] | None:
+    """The sidecar's JSON object, or None when there is no sidecar."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            meta = json.load(handle)
+    except FileNotFoundError:
+        return None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SpecError(f"the sidecar is not JSON: {error}", file=str(path)) from None
+    if not isinstance(meta, dict):
+        raise SpecError("the sidecar must hold a JSON object", file=str(path), value=meta)
+    return meta
+
+
+def _declared_columns(meta: dict[str, Any], file: str) -> dict[str, dict[str, str]]:
+    """The sidecar's ``columns``: ``{"members": {name: type}, "links": {...}}``, checked."""
+    columns = meta.pop("columns", None) or {}
+    if not isinstance(columns, dict) or set(columns) - {"members", "links"}:
+        raise SpecError('columns must be {"members": {...}, "links": {...}}', file=file,
+                        location="columns", value=columns)
+    for table, kinds in columns.items():
+        if not isinstance(kinds, dict):
+            raise SpecError("must map column names to types", file=file,
+                            location=f"columns.{table}", value=kinds)
+        for name, kind in kinds.items():
+            if kind not in COLUMN_TYPES:
+                raise SpecError(f"unknown column type; use one of {', '.join(COLUMN_TYPES)}",
+                                file=file, location=f"columns.{table}.{name}", value=kind)
+    return columns
+
+
 def read_csv_pair(path: str | Path) -> Ecosystem:
     """Read a CSV pair (see :mod:`ecosystem.files`)."""
-    members_path, links_path = pair_paths(path)
-    members = _Table(members_path, "members")
-    links = _Table(links_path, "links")
-    meta = dict(members.meta or {})
-    file = str(members_path)
+    members_path, links_path, sidecar = csv_paths(path)
+    meta = _read_sidecar(sidecar)
+    declared = {} if meta is None else _declared_columns(meta, str(sidecar))
+    members = _Table(members_path, "members", declared.get("members"))
+    links = _Table(links_path, "links", declared.get("links"))
+    if meta is None:  # a pair written before the sidecar, or made by hand
+        meta, file, where = dict(members.meta or {}), str(members_path), "row 1"
+    else:
+        file, where = str(sidecar), None
     version = meta.pop("ecobelt", SPEC_VERSION)
     if version != SPEC_VERSION:
         raise SpecError(f"unsupported schema version; this ecobelt reads version {SPEC_VERSION}",
-                        file=file, location="row 1", value=version)
+                        file=file, location=where, value=version)
     allowed = ("name", "description", "attributes", "roles")
     for key in meta:
         if key not in allowed:
-            raise SpecError("unknown key in the metadata line; allowed: ecobelt, "
-                            + ", ".join(allowed), file=file, location="row 1", value=key)
+            raise SpecError("unknown key in the metadata" + (" line" if where else "")
+                            + "; allowed: ecobelt, " + ", ".join(allowed),
+                            file=file, location=where, value=key)
     for key, kind in (("name", str), ("description", str), ("attributes", dict),
                       ("roles", dict)):
         if key in meta and not isinstance(meta[key], kind):
             raise SpecError(f"{key} must be a {'string' if kind is str else 'JSON object'}",
-                            file=file, location=f"row 1: {key}", value=meta[key])
+                            file=file, location=f"{where}: {key}" if where else key, value=meta[key])
     tables = {"members": members, "links": links}
     return build(members.records(), links.records(), name=meta.get("name", ""),
                  description=meta.get("description", ""), attributes=meta.get("attributes"),

@@ -49,24 +49,27 @@ members JSON and the CSV pair load several times faster.
 The CSV pair
 ------------
 ``save("belt.csv")`` writes ``belt.members.csv`` (columns ``id``, ``role``,
-``ring`` and one per attribute) and ``belt.links.csv`` (``source``,
-``target``, ``flow`` and one per attribute); ``load`` accepts ``belt.csv``
-or either file of the pair, and also a pair named ``members.csv`` and
-``links.csv``. An empty cell is a missing attribute. Attribute headers carry
-a type, ``employees:int``, one of ``str``, ``int``, ``float``, ``number``
-(ints and floats: ``3`` is an int, ``3.0`` a float), ``bool``
-(``true``/``false``) and ``json`` (each cell a JSON value: lists, dicts,
-``null``, and columns whose values have several other types). The first line of
-the members file, ``# ecobelt: {...}``, holds the name, description, graph
-attributes and custom roles as JSON.
+``ring`` and one per attribute), ``belt.links.csv`` (``source``, ``target``,
+``flow`` and one per attribute) and the sidecar ``belt.meta.json``; ``load``
+accepts ``belt.csv`` or either file of the pair, and also a pair named
+``members.csv`` and ``links.csv`` (sidecar ``meta.json``). The two tables are
+plain CSV that ``pandas.read_csv`` and spreadsheets read as they are: one
+header row of attribute names, an empty cell for a missing attribute, and each
+list, dict or ``null`` as JSON text in its cell. The sidecar holds the name,
+description, graph attributes, custom roles and each attribute column's type,
+one of ``str``, ``int``, ``float``, ``number`` (ints and floats: ``3`` is an
+int, ``3.0`` a float), ``bool`` (``true``/``false``) and ``json`` (each cell a
+JSON value: lists, dicts, ``null``, and columns whose values have several
+other types), so that reading the pair back restores the exact values.
 
-A hand-made pair (from a spreadsheet) needs neither: a header without a type
-gets one from its cells (``int`` if every filled cell is a whole number,
+A hand-made pair (from a spreadsheet) needs no sidecar: a column without a
+type gets one from its cells (``int`` if every filled cell is a whole number,
 else ``float``, else ``bool`` if every cell is true or false, else ``str``),
-the members and links need no metadata line unless they use roles of their
-own (``# ecobelt: {"roles": {"broker": "sub_core"}}``), and errors name the
-row as a spreadsheet numbers it. Files are UTF-8 (a byte-order mark is fine),
-comma-separated.
+a header may carry a type itself (``employees:int``), custom roles can be
+declared in a first line of the members file
+(``# ecobelt: {"roles": {"broker": "sub_core"}}``, as files written before the
+sidecar had), and errors name the row as a spreadsheet numbers it. Files are
+UTF-8 (a byte-order mark is fine), comma-separated.
 
 GraphML and GEXF
 ----------------
@@ -105,7 +108,7 @@ Examples
 ...     eco.save(path)
 ...     assert load(path) == eco, extension
 >>> sorted(os.listdir(folder))  # doctest: +NORMALIZE_WHITESPACE
-['toy.gexf', 'toy.graphml', 'toy.json', 'toy.links.csv', 'toy.members.csv', 'toy.yaml']
+['toy.gexf', 'toy.graphml', 'toy.json', 'toy.links.csv', 'toy.members.csv', 'toy.meta.json', 'toy.yaml']
 """
 
 from __future__ import annotations
@@ -184,7 +187,7 @@ def save(eco: "Ecosystem", path: str | os.PathLike, format: str | None = None) -
     """Write ``eco`` to a file (the format from the extension unless given).
 
     A ``.csv`` path writes the pair ``<stem>.members.csv`` and
-    ``<stem>.links.csv`` next to it. See the module docstring for what each
+    ``<stem>.links.csv`` and their sidecar ``<stem>.meta.json`` next to it. See the module docstring for what each
     format carries.
     """
     kind = format_of(path, format)

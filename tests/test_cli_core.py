@@ -74,7 +74,12 @@ def test_convert_to_every_format(spec, tmp_path, capsys, extension):
     out_path = tmp_path / f"converted.{extension}"
     status, out, err = run(capsys, "convert", spec, out_path)
     assert (status, err) == (0, "")
-    assert out == f"wrote {out_path}: 4 members, 4 links\n"
+    if extension == "csv":  # the message names every file written
+        stem = tmp_path / "converted"
+        written = f"{stem}.members.csv, {stem}.links.csv and {stem}.meta.json"
+    else:
+        written = str(out_path)
+    assert out == f"wrote {written}: 4 members, 4 links\n"
     assert load(out_path) == load(spec)
 
 

@@ -5,11 +5,12 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pandas as pd
 import pytest
 import yaml
 
 import networks
-from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, Ring
+from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, Ring, SpecError
 from ecosystem.files import SCHEMA_PATH, format_of, load, save
 from ecosystem._csv import pair_paths
 
@@ -193,19 +194,73 @@ def test_pair_paths(tmp_path):
 def test_csv_pair_layout(tmp_path):
     toy().save(tmp_path / "belt.csv")
     members = (tmp_path / "belt.members.csv").read_text(encoding="utf-8").splitlines()
-    assert json.loads(members[0].removeprefix("# ecobelt: ")) == {
-        "ecobelt": 1, "name": "toy", "description": "a sock belt",
-        "attributes": {"region": "Zhejiang"}, "roles": {"broker": "sub_core"}}
-    assert members[1] == "id,role,ring,name:str,employees:int,tags:json,note:json"
-    assert members[2] == "m1,manufacturer,core,Yiwu Socks Co.,40,,"
-    assert members[3] == 'p1,platform,sub_core,,,"[""b2c"", ""eu""]",'
-    assert members[4] == "b 1,broker,sub_core,,,,null"
+    assert members[0] == "id,role,ring,name,employees,tags,note"
+    assert members[1] == "m1,manufacturer,core,Yiwu Socks Co.,40,,"
+    assert members[2] == 'p1,platform,sub_core,,,"[""b2c"", ""eu""]",'
+    assert members[3] == "b 1,broker,sub_core,,,,null"
     links = (tmp_path / "belt.links.csv").read_text(encoding="utf-8").splitlines()
-    assert links[0] == "source,target,flow,volume:number,lead_time:int,reliability:float"
+    assert links[0] == "source,target,flow,volume,lead_time,reliability"
     assert links[1] == "m1,p1,logistics,10.0,2,"
+    assert json.loads((tmp_path / "belt.meta.json").read_text(encoding="utf-8")) == {
+        "ecobelt": 1, "name": "toy", "description": "a sock belt",
+        "attributes": {"region": "Zhejiang"}, "roles": {"broker": "sub_core"},
+        "columns": {"members": {"name": "str", "employees": "int", "tags": "json",
+                                "note": "json"},
+                    "links": {"volume": "number", "lead_time": "int", "reliability": "float"}}}
     assert not (tmp_path / "belt.csv").exists()
     for name in ("belt.csv", "belt.members.csv", "belt.links.csv"):
         assert load(tmp_path / name) == toy()
+
+
+def test_csv_pair_reads_with_plain_pandas(tmp_path):
+    """No option needed: one header row, numbers as numbers, lists as JSON text."""
+    toy().save(tmp_path / "belt.csv")
+    members = pd.read_csv(tmp_path / "belt.members.csv")
+    assert list(members.columns) == ["id", "role", "ring", "name", "employees", "tags", "note"]
+    assert members["id"].tolist() == ["m1", "p1", "b 1"]
+    assert members["employees"].iloc[0] == 40
+    assert json.loads(members["tags"].iloc[1]) == ["b2c", "eu"]
+    links = pd.read_csv(tmp_path / "belt.links.csv")
+    assert links.loc[0, ["source", "target", "flow", "volume"]].tolist() == [
+        "m1", "p1", "logistics", 10.0]
+
+
+def test_csv_pair_written_before_the_sidecar_still_reads(tmp_path):
+    """A metadata first line and typed headers, as ecobelt wrote before the sidecar."""
+    (tmp_path / "old.members.csv").write_text(
+        '# ecobelt: {"ecobelt": 1, "name": "old", "roles": {"broker": "sub_core"}}\r\n'
+        'id,role,ring,code:str,tags:json\r\nb1,broker,sub_core,007,"[1, 2]"\r\n',
+        encoding="utf-8")
+    (tmp_path / "old.links.csv").write_text("source,target,flow\r\n", encoding="utf-8")
+    eco = load(tmp_path / "old.csv")
+    assert eco.name == "old" and eco.custom_roles == {"broker": Ring.SUB_CORE}
+    assert dict(eco.member("b1")) == {"role": "broker", "ring": "sub_core", "code": "007",
+                                      "tags": [1, 2]}
+
+
+def test_csv_sidecar_types_win_over_inference(tmp_path):
+    """A column of "007"-like strings stays text because the sidecar says str; without the
+    sidecar the same cells are inferred as whole numbers."""
+    eco = Ecosystem()
+    eco.add_member("m1", "market", code="007")
+    eco.save(tmp_path / "s.csv")
+    assert load(tmp_path / "s.csv").member("m1")["code"] == "007"
+    (tmp_path / "s.meta.json").unlink()
+    assert load(tmp_path / "s.csv").member("m1")["code"] == 7
+
+
+@pytest.mark.parametrize("sidecar, message", [
+    ("[1]", r"s\.meta\.json: the sidecar must hold a JSON object"),
+    ("{", r"s\.meta\.json: the sidecar is not JSON"),
+    ('{"columns": {"members": {"code": "text"}}}',
+     r"s\.meta\.json: columns\.members\.code: unknown column type"),
+    ('{"colour": 1}', r"s\.meta\.json: unknown key in the metadata; allowed"),
+])
+def test_csv_bad_sidecar(tmp_path, sidecar, message):
+    Ecosystem().save(tmp_path / "s.csv")
+    (tmp_path / "s.meta.json").write_text(sidecar, encoding="utf-8")
+    with pytest.raises(SpecError, match=message):
+        load(tmp_path / "s.csv")
 
 
 def test_hand_made_csv_from_a_spreadsheet(tmp_path):
@@ -246,8 +301,9 @@ def test_csv_keeps_strings_that_look_like_other_types(tmp_path):
     eco.add_member("m1", "market", code="007", flag="true", empty="", text="a\r\nb, \"c\"")
     eco.add_member("m2", "market", code="12", flag="false", empty="x")
     eco.save(tmp_path / "s.csv")
-    header = (tmp_path / "s.members.csv").read_text(encoding="utf-8").splitlines()[1]
-    assert header == "id,role,ring,code:str,flag:str,empty:json,text:str"
+    sidecar = json.loads((tmp_path / "s.meta.json").read_text(encoding="utf-8"))
+    assert sidecar["columns"]["members"] == {"code": "str", "flag": "str", "empty": "json",
+                                             "text": "str"}
     assert load(tmp_path / "s.csv") == eco
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..files import FORMATS, save
+from ..files import FORMATS
 from ._common import add_spec_argument, read_spec
 
 __all__ = ["register", "run"]
@@ -12,9 +12,18 @@ __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Load SPEC and save it to OUT (format from OUT's extension unless --format)."""
+    from ..files import format_of, save
+
+
     eco = read_spec(args.spec)
     save(eco, args.out, format=args.format)
-    print(f"wrote {args.out}: {len(eco)} members, {eco.graph.number_of_edges()} links")
+    if format_of(args.out, args.format) == "csv":
+        from .._csv import csv_paths
+        members, links, sidecar = csv_paths(args.out)
+        written = f"{members}, {links} and {sidecar}"
+    else:
+        written = str(args.out)
+    print(f"wrote {written}: {len(eco)} members, {eco.graph.number_of_edges()} links")
     return 0
 
 
@@ -23,8 +32,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "convert", help="write a spec in another format (yaml, json, csv, graphml, gexf)",
         description="Read SPEC and write it to OUT; the format comes from OUT's extension "
-                    "(.yaml/.yml, .json, .csv for a members/links pair, .graphml, .gexf for "
-                    "Gephi). Every format keeps everything (see ecosystem.files).")
+                    "(.yaml/.yml, .json, .csv for a members/links pair "
+                    "and its .meta.json sidecar, .graphml, .gexf for Gephi). Every format keeps everything (see ecosystem.files).")
     add_spec_argument(parser)
     parser.add_argument("out", metavar="OUT", help="the file to write")
     parser.add_argument("--format", choices=sorted(set(FORMATS)),
