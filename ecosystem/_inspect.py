@@ -17,7 +17,7 @@ import pandas as pd
 from ._bulk import link_structure
 from ._errors import ValidationError
 from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
-                       link_values_ok)
+                       link_values_ok, units_problem)
 
 if TYPE_CHECKING:
     from .graph import Ecosystem
@@ -28,18 +28,19 @@ _RINGS = [r.value for r in Ring]
 _FLOWS = [f.value for f in Flow]
 
 
-def summary(eco: "Ecosystem") -> pd.DataFrame:
-    """Members, links and volume by ring, role and flow (see :meth:`Ecosystem.summary`)."""
+def summary(eco: "Ecosystem", with_units: bool = False) -> pd.DataFrame:
+    """Members, links and volume per flow by ring, role and flow (see :meth:`Ecosystem.summary`)."""
     structure = link_structure(eco.graph)
     volume = _volumes(structure.data)
+    flow_codes = structure.flow.astype(np.int64)
     member_data = list(eco.graph._node.values())
-    rows = []
+    frames = []
     for kind, names, member_values in (
             ("ring", _RINGS, [d.get("ring") for d in member_data]),
             ("role", None, [d.get("role") for d in member_data]),
             ("flow", _FLOWS, None)):
         if member_values is None:  # flows: the links' own flow index
-            link_codes, member_counts = structure.flow.astype(np.int64), np.zeros(len(names))
+            link_codes, member_counts = flow_codes, np.zeros(len(names))
         else:
             if names is None:
                 names = sorted({v for v in member_values if isinstance(v, str)})
@@ -48,11 +49,22 @@ def summary(eco: "Ecosystem") -> pd.DataFrame:
             link_codes = codes[structure.source]
         known = link_codes >= 0
         links = np.bincount(link_codes[known], minlength=len(names))
-        volumes = np.bincount(link_codes[known], weights=volume[known], minlength=len(names))
-        rows += [(kind, name, int(m), int(n), float(v))
-                 for name, m, n, v in zip(names, member_counts, links, volumes)]
-    return pd.DataFrame(rows, columns=["kind", "name", "members", "links", "volume"]
-                        ).set_index(["kind", "name"])
+        # one volume column per flow: a flow's volumes are in its own unit
+        cells = link_codes[known] * len(_FLOWS) + flow_codes[known]
+        volumes = np.bincount(cells, weights=volume[known], minlength=len(names) * len(_FLOWS)
+                              ).reshape(len(names), len(_FLOWS))
+        frame = pd.DataFrame(volumes.astype(float), columns=_FLOWS)
+        frame.insert(0, "links", links.astype(np.int64))
+        frame.insert(0, "members", np.asarray(member_counts, dtype=np.int64))
+        frame.index = pd.MultiIndex.from_arrays([[kind] * len(names), list(names)],
+                                                names=["kind", "name"])
+        frames.append(frame)
+    table = pd.concat(frames)
+    units = dict(eco.units)
+    if with_units:
+        table.columns = ["members", "links"] + [f"{f} ({units[f]})" for f in _FLOWS]
+    table.attrs["units"] = units
+    return table
 
 
 def _volumes(data: list[dict]) -> np.ndarray:
@@ -79,6 +91,10 @@ def _number(value: object) -> float:
 def problems(eco: "Ecosystem") -> list[str]:
     """Every rule ``eco`` breaks, as sentences (see :meth:`Ecosystem.problems`)."""
     found = []
+    if "units" in eco.graph.graph:
+        problem = units_problem(eco.graph.graph["units"])
+        if problem:
+            found.append(f"graph attribute {problem}")
     roles = eco.roles
     rings = set(_RINGS)
     for m, d in eco.graph.nodes(data=True):  # one pass; members are far fewer than links

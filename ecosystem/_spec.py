@@ -20,7 +20,7 @@ from ._errors import ParameterError, SpecError
 from ._bulk import insert_links, insert_members, paused_gc
 from .graph import Ecosystem
 from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
-                       link_attribute_problem)
+                       link_attribute_problem, units_problem)
 
 __all__ = ["SPEC_VERSION", "TOP_LEVEL_KEYS", "from_spec", "to_spec", "build", "plain",
            "read_yaml", "write_yaml", "read_json", "write_json"]
@@ -90,6 +90,11 @@ def _new_ecosystem(name: str, description: str, attributes: Mapping[str, Any],
             raise SpecError("graph attribute names must be strings other than name and "
                             "description (those are top-level keys)", file=file,
                             location=f"attributes.{key}", value=key)
+    if "units" in attributes:
+        problem = units_problem(attributes["units"])
+        if problem:
+            raise SpecError(problem.removeprefix("units: "), file=file, location="attributes.units",
+                            value=attributes["units"])
     eco = Ecosystem(name, description=description)
     eco.graph.graph.update(attributes)
     for role, ring in roles.items():

@@ -32,7 +32,8 @@ VS Code: a first line ``# yaml-language-server: $schema=<path>``)::
     ecobelt: 1                 # schema version (required)
     name: archetype
     description: free text
-    attributes: {key: value}   # other graph-level attributes (optional)
+    attributes:                # other graph-level attributes (optional), such as
+      units: {logistics: thousand pairs, capital: thousand CNY}   # each flow's unit
     roles: {broker: sub_core}  # roles of your own, with their ring (optional)
     members:                   # ring is optional: the role's ring by default
       - {id: m1, role: manufacturer, ring: core, name: "Yiwu Socks Co.", employees: 40}

@@ -27,8 +27,8 @@ import scipy.sparse as sp
 
 from . import _bulk, _inspect
 from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
-from .taxonomy import (DEFAULT_ROLES, LINK_FIELDS, MEMBER_FIELDS, Flow, Ring,
-                       link_attribute_problem)
+from .taxonomy import (DEFAULT_ROLES, DEFAULT_UNITS, LINK_FIELDS, MEMBER_FIELDS, Flow, Ring,
+                       link_attribute_problem, units_problem)
 
 __all__ = ["Ecosystem"]
 
@@ -54,6 +54,10 @@ class Ecosystem:
     roles : mapping of str to Ring or str, optional
         Roles of the user's own, with the ring each belongs to. The built-in
         roles (:data:`ecosystem.taxonomy.DEFAULT_ROLES`) are always known.
+    units : mapping of str to str, optional
+        The unit of some flows' volumes, such as ``{"capital": "thousand CNY"}``
+        (kept in ``graph.graph["units"]``); the others keep the defaults of
+        :data:`ecosystem.taxonomy.DEFAULT_UNITS`. See :attr:`units`.
     **attributes
         Any other graph-level attributes.
 
@@ -78,6 +82,11 @@ class Ecosystem:
 
     def __init__(self, name: str = "", *, description: str = "",
                  roles: Mapping[str, Ring | str] | None = None, **attributes: Any):
+        if "units" in attributes:
+            problem = units_problem(attributes["units"])
+            if problem:
+                raise ParameterError(f"Ecosystem({name!r}): {problem}")
+            attributes["units"] = dict(attributes["units"])
         self.graph = nx.MultiDiGraph()
         # not as keywords of MultiDiGraph: an attribute may be called anything
         self.graph.graph.update(name=name, description=description, **attributes)
@@ -90,6 +99,56 @@ class Ecosystem:
     def name(self) -> str:
         """The ecosystem's name."""
         return self.graph.graph.get("name", "")
+
+    @property
+    def units(self) -> Mapping[str, str]:
+        """The unit of every flow's link volumes (per period), in flow order.
+
+        The ecosystem's own (graph attribute ``units``) where it names one,
+        :data:`ecosystem.taxonomy.DEFAULT_UNITS` otherwise. Volumes of
+        different flows are in different units: ecobelt never adds them up.
+
+        Examples
+        --------
+        >>> eco = Ecosystem("belt", units={"capital": "thousand CNY"})
+        >>> dict(eco.units)
+        {'information': 'messages', 'logistics': 'units of goods', 'capital': 'thousand CNY', \
+'technology': 'service days'}
+        """
+        own = self.graph.graph.get("units")
+        own = own if isinstance(own, Mapping) else {}
+        return MappingProxyType({flow: own.get(flow, unit) if isinstance(own.get(flow), str)
+                                 else unit for flow, unit in DEFAULT_UNITS.items()})
+
+    def flow_unit(self, flow: Flow | str) -> str:
+        """The unit of ``flow``'s link volumes (see :attr:`units`).
+
+        Examples
+        --------
+        >>> Ecosystem(units={"logistics": "thousand pairs"}).flow_unit("logistics")
+        'thousand pairs'
+        >>> Ecosystem().flow_unit("technology")
+        'service days'
+        """
+        return self.units[Flow.coerce(flow, "flow").value]
+
+    def set_units(self, **units: str) -> None:
+        """Name the unit of some flows' volumes, e.g. ``eco.set_units(capital="thousand CNY")``.
+
+        The others keep theirs. Saved with the ecosystem (graph attribute ``units``).
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.set_units(logistics="pallets")
+        >>> eco.flow_unit("logistics"), eco.graph.graph["units"]
+        ('pallets', {'logistics': 'pallets'})
+        """
+        problem = units_problem(units)
+        if problem:
+            raise ParameterError(f"set_units: {problem}")
+        own = self.graph.graph.get("units")
+        self.graph.graph["units"] = {**(own if isinstance(own, Mapping) else {}), **units}
 
     @property
     def roles(self) -> Mapping[str, Ring]:
@@ -134,10 +193,41 @@ class Ecosystem:
             if key in MEMBER_FIELDS:
                 raise ParameterError(f"{key!r} is reserved and cannot be a member attribute")
         if member_id in self.graph:
-            raise DuplicateError(f"member {member_id!r} already exists")
+            raise DuplicateError(f"member {member_id!r} already exists; change its attributes "
+                                 f"with update_member({member_id!r}, ...)")
         ring = self.roles[role] if ring is None else Ring.coerce(ring, "ring")
         # add_nodes_from: an attribute may be called "node_for_adding" without clashing
         self.graph.add_nodes_from([(member_id, {"role": role, "ring": ring.value, **attributes})])
+
+    def update_member(self, member_id: str, /, **attributes: Any) -> None:
+        """Change some attributes of an existing member, checked as :meth:`add_member` checks them.
+
+        ``role`` and ``ring`` may be among them; a new role without a ring
+        moves the member to that role's ring. Other attributes are set or
+        replaced; the ones not named are kept. Nothing changes if a value is
+        refused.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_member("m1", "manufacturer", employees=40)
+        >>> eco.update_member("m1", employees=41, role="logistics")
+        >>> dict(eco.member("m1"))
+        {'role': 'logistics', 'ring': 'sub_core', 'employees': 41}
+        """
+        self._require(member_id)
+        current = self.graph.nodes[member_id]
+        if "id" in attributes:
+            raise ParameterError(f"update_member({member_id!r}): a member's id cannot change; "
+                                 "add a member with the new id and remove this one")
+        changes = dict(attributes)
+        if "role" in changes:
+            self._check_role(changes["role"])
+            if "ring" not in changes:
+                changes["ring"] = self.roles[changes["role"]]
+        if "ring" in changes:
+            changes["ring"] = Ring.coerce(changes["ring"], "ring").value
+        current.update(changes)
 
     def add_members_from(self, members: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
         """Add many members at once from a table with columns ``id``, ``role`` and optional
@@ -204,9 +294,42 @@ class Ecosystem:
                 raise ParameterError(f"link {source!r} -> {target!r} ({flow.value}): {problem}")
         if self.graph.has_edge(source, target, key=flow.value):
             raise DuplicateError(f"{source!r} -> {target!r} already has a {flow.value} link; "
-                                 "change its attributes through eco.graph.edges[...]")
+                                 f"change its attributes with update_link({source!r}, "
+                                 f"{target!r}, {flow.value!r}, ...)")
         # add_edges_from: an attribute may be called "key" without clashing with the edge key
         self.graph.add_edges_from([(source, target, flow.value, attributes)])
+
+    def update_link(self, source: str, target: str, flow: Flow | str, /,
+                    **attributes: Any) -> None:
+        """Change some attributes of an existing link, checked as :meth:`link` checks them.
+
+        The attributes not named are kept. Nothing changes if a value is refused.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_member("m1", "manufacturer")
+        >>> eco.add_member("p1", "platform")
+        >>> eco.link("m1", "p1", "logistics", volume=10.0)
+        >>> eco.update_link("m1", "p1", "logistics", volume=12.5, lead_time=2)
+        >>> eco.graph.edges["m1", "p1", "logistics"]
+        {'volume': 12.5, 'lead_time': 2}
+        """
+        self._require(source)
+        self._require(target)
+        flow = Flow.coerce(flow, "flow")
+        if not self.graph.has_edge(source, target, key=flow.value):
+            raise UnknownMemberError(f"no {flow.value} link {source!r} -> {target!r}; "
+                                     f"add it with link({source!r}, {target!r}, "
+                                     f"{flow.value!r}, ...)")
+        for key, value in attributes.items():
+            if key in LINK_FIELDS:
+                raise ParameterError(f"{key!r} is reserved and cannot be a link attribute; "
+                                     "to move a link, unlink it and link the new ends")
+            problem = link_attribute_problem(key, value)
+            if problem:
+                raise ParameterError(f"link {source!r} -> {target!r} ({flow.value}): {problem}")
+        self.graph.edges[source, target, flow.value].update(attributes)
 
     def add_links_from(self, links: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
         """Add many links at once from a table with columns ``source``, ``target``, ``flow``
@@ -311,30 +434,39 @@ class Ecosystem:
         other._custom_roles = dict(self._custom_roles)
         return other
 
-    def summary(self) -> pd.DataFrame:
-        """Counts by ring, role and flow.
+    def summary(self, with_units: bool = False) -> pd.DataFrame:
+        """Counts and volumes by ring, role and flow.
 
         Returns a DataFrame indexed by ``(kind, name)`` with the columns
         ``members``, ``links`` (links leaving members of that ring or role, or
-        links of that flow) and ``volume`` (their total volume; links without a
-        volume, or whose volume is not a number, count as 0 here). Rings and
-        flows come in their fixed order, roles by name.
+        links of that flow) and one column per flow, ``information``,
+        ``logistics``, ``capital`` and ``technology``: the total volume of
+        those links of that flow, in that flow's unit (:attr:`units`; links
+        without a volume, or whose volume is not a number, count as 0 here).
+        Volumes of different flows are never added: they are in different
+        units. ``with_units=True`` writes each flow's unit into its column
+        label, as in ``"capital (thousand CNY)"``; the units are also in the
+        table's ``attrs["units"]``. Rings and flows come in their fixed order,
+        roles by name.
 
         Examples
         --------
-        >>> eco = Ecosystem()
+        >>> eco = Ecosystem(units={"capital": "thousand CNY"})
         >>> eco.add_member("m1", "manufacturer")
         >>> eco.add_member("lg", "logistics")
         >>> eco.link("lg", "m1", "logistics", volume=5.0)
         >>> eco.link("m1", "lg", "capital", volume=2.0)
-        >>> eco.summary().loc["ring"]
-                  members  links  volume
+        >>> eco.summary().loc["ring", ["members", "links", "logistics", "capital"]]
+                  members  links  logistics  capital
         name
-        core            1      1     2.0
-        sub_core        1      1     5.0
-        outer           0      0     0.0
+        core            1      1        0.0      2.0
+        sub_core        1      1        5.0      0.0
+        outer           0      0        0.0      0.0
+        >>> list(eco.summary(with_units=True).columns)[2:]
+        ['information (messages)', 'logistics (units of goods)', 'capital (thousand CNY)', \
+'technology (service days)']
         """
-        return _inspect.summary(self)
+        return _inspect.summary(self, with_units)
 
     def problems(self) -> list[str]:
         """Every rule the ecosystem breaks, as sentences (empty when valid).

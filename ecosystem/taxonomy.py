@@ -18,7 +18,7 @@ import numpy as np
 from ._errors import ParameterError
 
 __all__ = ["Ring", "Flow", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES", "link_attribute_problem",
-           "link_values_ok", "MEMBER_FIELDS", "LINK_FIELDS"]
+           "link_values_ok", "MEMBER_FIELDS", "LINK_FIELDS", "DEFAULT_UNITS", "units_problem"]
 
 #: The fields every member and every link has; no attribute may take these names.
 MEMBER_FIELDS = ("id", "role", "ring")
@@ -73,6 +73,41 @@ _OUTER = ("production_environment", "legal_environment", "innovation_environment
 DEFAULT_ROLES: Mapping[str, Ring] = MappingProxyType(
     {**{r: Ring.CORE for r in _CORE}, **{r: Ring.SUB_CORE for r in _SUB_CORE},
      **{r: Ring.OUTER for r in _OUTER}})
+
+#: The unit of each flow's link volumes when an ecosystem names none (per period, like
+#: every volume). An ecosystem names its own in the graph attribute ``units``, a
+#: mapping of flow to unit (``Ecosystem(units=...)``, ``Ecosystem.set_units`` or
+#: ``attributes: {units: {capital: thousand CNY}}`` in a spec file); volumes of
+#: different flows are in different units and are never added together.
+DEFAULT_UNITS: Mapping[str, str] = MappingProxyType({
+    "information": "messages",
+    "logistics": "units of goods",
+    "capital": "units of money",
+    "technology": "service days",
+})
+
+
+def units_problem(units: object) -> str | None:
+    """Why ``units`` cannot be an ecosystem's ``units`` attribute (None if it can).
+
+    Examples
+    --------
+    >>> units_problem({"capital": "thousand CNY"}) is None
+    True
+    >>> units_problem({"money": "CNY"})
+    "units: 'money' is not a flow (one of: information, logistics, capital, technology)"
+    """
+    flows = ", ".join(f.value for f in Flow)
+    if not isinstance(units, Mapping):
+        return (f"units must be a mapping of flow to unit such as {{capital: thousand CNY}}, "
+                f"got {units!r}")
+    for flow, unit in units.items():
+        if not isinstance(flow, str) or flow not in DEFAULT_UNITS:
+            return f"units: {flow!r} is not a flow (one of: {flows})"
+        if not isinstance(unit, str) or not unit.strip():
+            return f"units: the unit of {flow} must be a non-empty string, got {unit!r}"
+    return None
+
 
 #: Link attributes with a meaning ecobelt relies on, and the values they accept.
 LINK_NUMERIC_ATTRIBUTES: Mapping[str, str] = MappingProxyType({

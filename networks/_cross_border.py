@@ -155,6 +155,11 @@ _SERVICES = (
 )
 
 
+#: The unit of each flow's weekly volumes (orders are counted in the pairs they ask for).
+UNITS = {"information": "thousand pairs ordered", "logistics": "thousand pairs",
+         "capital": "thousand CNY", "technology": "service days"}
+
+
 #: The industry of each firm's role: the groups of ``ecobelt convergence`` (seed 003's
 #: convergence of manufacturing with e-commerce, logistics, finance and technology services).
 _INDUSTRY = {"supplier": "hosiery", "producer": "hosiery", "manufacturer": "hosiery",
@@ -176,7 +181,7 @@ def cross_border_belt() -> Ecosystem:
         "A toy cross-border sock belt: yarn suppliers, knitting workshops and sock makers sell "
         "through cross-border firms and platforms to North America, Europe and Southeast Asia. "
         "Illustrative firms; volumes per week in thousand pairs, thousand yuan and service days."),
-        currency="CNY", period="week")
+        currency="CNY", period="week", units=UNITS)
     for member_id, role, name, attributes in _MEMBERS:
         industry = _INDUSTRY.get(role)
         extra = {"industry": industry} if industry else {}

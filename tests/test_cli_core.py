@@ -54,19 +54,25 @@ def test_info_prints_the_summary(spec, capsys):
     lines = out.splitlines()
     assert lines[:2] == ["tiny: 4 members, 4 links", "two firms and a platform"]
     rows, kind = {}, None
-    for line in lines[4:]:  # the index prints each kind once, on its first row
+    assert lines[3] == ("volume per period of each flow, in its own unit: information in "
+                        "messages; logistics in units of goods; capital in units of money; "
+                        "technology in service days")
+    assert lines[4].split() == ["members", "links", "information", "logistics", "capital",
+                                "technology"]
+    for line in lines[6:]:  # the index prints each kind once, on its first row
         cells = line.split()
         kind = kind if line.startswith(" ") else cells.pop(0)
         rows[kind, cells[0]] = cells[1:]
-    assert rows[("ring", "core")] == ["3", "3", "98"]
-    assert rows[("flow", "logistics")] == ["0", "2", "90"]
+    assert rows[("ring", "core")] == ["3", "3", "8", "90", "0", "0"]
+    assert rows[("flow", "logistics")] == ["0", "2", "0", "90", "0", "0"]
     assert ("role", "broker") in rows and ("ring", "outer") in rows
 
 
 def test_info_nonzero_leaves_out_empty_rows(spec, capsys):
     status, out, _ = run(capsys, "info", spec, "--nonzero")
     assert status == 0
-    assert "outer" not in out and "technology" not in out and "broker" in out
+    rows = [line.split()[0] for line in out.splitlines()[6:]]
+    assert "outer" not in out and "technology" not in rows and "broker" in out
 
 
 @pytest.mark.parametrize("extension", ["json", "csv", "graphml", "gexf", "yml"])

@@ -256,13 +256,15 @@ def test_subgraph(eco):
 
 def test_summary_counts(eco):
     summary = eco.summary()
-    assert list(summary.columns) == ["members", "links", "volume"]
-    assert summary.loc[("ring", "core")].tolist() == [2, 3, 92.5]  # m1 and s1 send 3 links
-    assert summary.loc[("ring", "sub_core")].tolist() == [2, 2, 8.0]
-    assert summary.loc[("ring", "outer")].tolist() == [0, 0, 0.0]
-    assert summary.loc[("role", "broker")].tolist() == [1, 1, 0.0]
-    assert summary.loc[("flow", "logistics")].tolist() == [0, 2, 90.0]
-    assert summary.loc[("flow", "technology")].tolist() == [0, 0, 0.0]
+    assert list(summary.columns) == ["members", "links", "information", "logistics", "capital",
+                                     "technology"]
+    # m1 and s1 send 3 links: 40 + 50 of goods and 2.5 of money, never added together
+    assert summary.loc[("ring", "core")].tolist() == [2, 3, 0.0, 90.0, 2.5, 0.0]
+    assert summary.loc[("ring", "sub_core")].tolist() == [2, 2, 8.0, 0.0, 0.0, 0.0]
+    assert summary.loc[("ring", "outer")].tolist() == [0, 0, 0.0, 0.0, 0.0, 0.0]
+    assert summary.loc[("role", "broker")].tolist() == [1, 1, 0.0, 0.0, 0.0, 0.0]
+    assert summary.loc[("flow", "logistics")].tolist() == [0, 2, 0.0, 90.0, 0.0, 0.0]
+    assert summary.loc[("flow", "technology")].tolist() == [0, 0, 0.0, 0.0, 0.0, 0.0]
     assert summary.xs("flow")["links"].sum() == eco.graph.number_of_edges()
     assert summary.xs("ring")["members"].sum() == len(eco)
 

@@ -53,7 +53,7 @@ def overview_table(ecosystems: Mapping[str, "Ecosystem"]) -> pd.DataFrame:
         for flow in Flow:
             row[f"{flow.value} links"] = summary.loc[("flow", flow.value), "links"]
         for flow in Flow:
-            row[f"{flow.value} volume"] = summary.loc[("flow", flow.value), "volume"]
+            row[f"{flow.value} volume"] = summary.loc[("flow", flow.value), flow.value]
         row["density (links / n(n-1))"] = m / (n * (n - 1)) if n > 1 else np.nan
         columns[name] = pd.Series(row, dtype=float)
     return pd.DataFrame(columns)

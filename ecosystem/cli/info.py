@@ -21,6 +21,8 @@ def run(args: argparse.Namespace) -> int:
     if args.nonzero:
         summary = summary[(summary["members"] > 0) | (summary["links"] > 0)]
     print()
+    print("volume per period of each flow, in its own unit: "
+          + "; ".join(f"{flow} in {unit}" for flow, unit in eco.units.items()))
     print_table(summary)
     return 0
 
@@ -28,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     """Add the ``info`` subcommand."""
     parser = subparsers.add_parser(
-        "info", help="members, links and volume by ring, role and flow",
-        description="Print the counts of members and links and the total link volume by "
-                    "ring, role and flow.")
+        "info", help="members, links and volume per flow by ring, role and flow",
+        description="Print the counts of members and links and the total link volume of "
+                    "each flow (in that flow's unit) by ring, role and flow.")
     add_spec_argument(parser)
     parser.add_argument("--nonzero", action="store_true",
                         help="leave out rings, roles and flows with no members and no links")
