@@ -2,14 +2,13 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ecosystem.benefit import (Game, banzhaf, in_core, kohlberg, least_core, myerson, nucleolus,
                                owen, shapley, shapley_estimate)
 
-SETTINGS = settings(max_examples=50, deadline=None)
 VALUES = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
 
 
@@ -26,13 +25,11 @@ def swap_bits(masks, i, j):
     return masks ^ ((bi ^ bj) << i) ^ ((bi ^ bj) << j)
 
 
-@SETTINGS
 @given(games())
 def test_efficiency(game):
     assert shapley(game).sum() == pytest.approx(game.grand_value, abs=1e-9)
 
 
-@SETTINGS
 @given(games(), st.integers(0, 2 ** 32 - 1))
 def test_permutation_estimate_is_efficient(game, seed):
     """Every sampled order's marginal contributions add up to v(N), so the estimate does."""
@@ -40,7 +37,6 @@ def test_permutation_estimate_is_efficient(game, seed):
     assert est.value.sum() == pytest.approx(game.grand_value, abs=1e-8)
 
 
-@SETTINGS
 @given(games(min_players=2), st.data())
 def test_symmetry(game, data):
     i, j = data.draw(st.lists(st.integers(0, game.n - 1), min_size=2, max_size=2, unique=True))
@@ -52,7 +48,6 @@ def test_symmetry(game, data):
     assert beta[i] == pytest.approx(beta[j], abs=1e-9)
 
 
-@SETTINGS
 @given(games(min_players=2), st.data())
 def test_null_player(game, data):
     k = data.draw(st.integers(0, game.n - 1))
@@ -62,7 +57,6 @@ def test_null_player(game, data):
     assert banzhaf(null).iloc[k] == pytest.approx(0, abs=1e-9)
 
 
-@SETTINGS
 @given(games(), st.data())
 def test_additivity(game, data):
     other = Game(game.players, data.draw(arrays(np.float64, 1 << game.n, elements=VALUES)) *
@@ -71,7 +65,6 @@ def test_additivity(game, data):
                                shapley(game).to_numpy() + shapley(other).to_numpy(), atol=1e-9)
 
 
-@SETTINGS
 @given(games(min_players=2, max_players=5))
 def test_prenucleolus_is_in_least_core_and_passes_kohlberg(game):
     x = nucleolus(game, imputations=False)
@@ -84,7 +77,6 @@ def test_prenucleolus_is_in_least_core_and_passes_kohlberg(game):
         assert in_core(game, x, tol=1e-7)
 
 
-@SETTINGS
 @given(games(min_players=2, max_players=6), st.data())
 def test_owen_efficiency_and_union_quotient(game, data):
     """Owen value: efficient; each union receives its Shapley value in the quotient game."""
@@ -100,7 +92,6 @@ def test_owen_efficiency_and_union_quotient(game, data):
                                atol=1e-9)
 
 
-@SETTINGS
 @given(games(min_players=2, max_players=6), st.data())
 def test_myerson_component_efficiency(game, data):
     """Myerson (1977): each connected component receives exactly its own value."""
@@ -114,7 +105,6 @@ def test_myerson_component_efficiency(game, data):
         assert x[list(component)].sum() == pytest.approx(game(component), abs=1e-9)
 
 
-@SETTINGS
 @given(games(min_players=2, max_players=5), st.data())
 def test_kohlberg_rejects_every_other_allocation(game, data):
     """The prenucleolus is unique (Schmeidler 1969), so Kohlberg's criterion must fail for
@@ -128,7 +118,6 @@ def test_kohlberg_rejects_every_other_allocation(game, data):
     assert not kohlberg(game, x + shift, imputations=False, tol=1e-7)
 
 
-@SETTINGS
 @given(games(min_players=2, max_players=5))
 def test_nucleolus_is_an_imputation_in_the_least_core(game):
     """Over imputations (Schmeidler 1969): x is an imputation whose largest excess is the

@@ -82,19 +82,19 @@ def reference_link_problems(eco):
 
 
 # ------------------------------------------------------------------- reading
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(eco=edited_ecosystems())
 def test_problems_match_a_link_by_link_check(eco):
     assert eco.problems() == reference_link_problems(eco)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(eco=edited_ecosystems(bad_values=False))
 def test_summary_matches_pandas(eco):
     pd.testing.assert_frame_equal(eco.summary(), reference_summary(eco), check_flags=False)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(eco=edited_ecosystems(bad_values=False))
 def test_edge_arrays_layer_and_copy_match_networkx(eco):
     index = eco.index()
@@ -217,7 +217,7 @@ def test_bulk_adds_accept_every_spelling_and_catch_every_duplicate():
     assert len(eco) == 4 and eco.graph.number_of_edges() == 3
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(eco=edited_ecosystems(bad_values=False), data=st.data())
 def test_bulk_adds_equal_one_at_a_time(eco, data):
     """from_pandas builds exactly what add_member and link build, in the same order."""

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ecosystem import ParameterError
@@ -208,7 +208,6 @@ def test_closed_forms_by_hand():
     assert lpw_ratio(3, 0.6) > lpw_ratio(2, 0.6)
 
 
-@settings(max_examples=50, deadline=None)
 @given(lead=st.integers(0, 8), window=st.integers(1, 12),
        rho=st.floats(-0.9, 0.9), alpha=st.floats(0.05, 1.0))
 def test_exact_filter_reproduces_single_stage_formulas(lead, window, rho, alpha):
@@ -221,7 +220,6 @@ def test_exact_filter_reproduces_single_stage_formulas(lead, window, rho, alpha)
         pytest.approx(lpw_ratio(lead, rho), rel=1e-9)
 
 
-@settings(max_examples=50, deadline=None)
 @given(leads=st.lists(st.integers(0, 5), min_size=1, max_size=4), window=st.integers(1, 10),
        rho=st.floats(-0.9, 0.9))
 def test_chen_multistage_bounds(leads, window, rho):

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ecosystem import ParameterError
@@ -75,7 +75,6 @@ def test_integer_orders():
     assert (orders == np.round(orders)).all()
 
 
-@settings(max_examples=50, deadline=None)
 @given(theta=st.floats(0, 1), alpha_s=st.floats(0, 1), beta=st.floats(0, 1.5),
        s_prime=st.floats(0, 40), weeks=st.integers(1, 40))
 def test_beer_is_conserved(theta, alpha_s, beta, s_prime, weeks):

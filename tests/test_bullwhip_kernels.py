@@ -138,7 +138,7 @@ def test_backlog_fill_rate_and_costs_by_hand():
     assert row["holding_cost"] == pytest.approx(0.5 * 20 / 5)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(rows=st.integers(1, 4), periods=st.integers(1, 30), lag=st.integers(0, 40),
        contiguous=st.booleans())
 def test_shift_helpers_match_plain_slicing(rows, periods, lag, contiguous):
@@ -160,7 +160,7 @@ def test_shift_helpers_match_plain_slicing(rows, periods, lag, contiguous):
         np.testing.assert_array_equal(out, expected)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(rows=st.integers(1, 3), periods=st.integers(1, 300), alpha=st.floats(1e-4, 1.0),
        rho=st.floats(-0.999, 0.999))
 def test_recursions_by_doubling_match_a_recursive_filter(rows, periods, alpha, rho):
@@ -192,7 +192,7 @@ def test_safety_stock_levels_match_plain_formulas():
                                atol=1e-9)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(forecasts=st.lists(st.sampled_from(["ma", "es", "ar1"]), min_size=1, max_size=3),
        lead=st.integers(1, 4), z=st.sampled_from([0.0, 1.0]), returns=st.booleans(),
        backlog=st.booleans(), shared=st.booleans(), seed=st.integers(0, 2 ** 16))

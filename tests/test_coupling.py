@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from ecosystem import ParameterError
 from ecosystem.cli import main
@@ -177,7 +177,6 @@ def test_given_weights_and_subsystem_weights():
     assert np.allclose(out["T"], 0.25 * 0.5 + 0.75 * np.array([0.0, 1.0, 0.5]))
 
 
-@settings(max_examples=50, deadline=None)
 @given(st.lists(st.lists(st.floats(0.01, 1.0), min_size=2, max_size=5), min_size=1, max_size=6)
        .filter(lambda rows: len({len(r) for r in rows}) == 1))
 def test_coupling_degrees_in_unit_interval(rows):

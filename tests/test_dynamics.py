@@ -18,7 +18,6 @@ rates = st.floats(0.05, 5.0)
 
 
 # ------------------------------------------------------------ predator-prey
-@settings(max_examples=50, deadline=None)
 @given(rates, rates, rates, rates)
 def test_equilibrium_formula(a1, a2, b1, b2):
     """Seed 002 §3: the stable point of equations 1-2 is E(a2 / (b1 b2), a1 / b1), where
@@ -225,7 +224,7 @@ def test_glv_errors():
 
 
 # ---------------------------------------------------------------- symbiosis
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.floats(-0.9, 0.9), st.floats(-0.9, 0.9))
 def test_symbiosis_equilibrium_formula(s1, s2):
     """x_i* = N_i (1 + sigma_i) / (1 - sigma1 sigma2) for the logistic symbiosis model."""
@@ -283,7 +282,7 @@ def test_goh_mutualism_candidate():
     assert cert.found and cert.reason.startswith("d = w / u") and _certified(a, cert)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.floats(0.1, 3.0), st.floats(0.1, 3.0), st.floats(-5.0, 5.0), st.floats(-5.0, 5.0))
 def test_goh_two_by_two_is_exact(s1, s2, b12, b21):
     """For 2 x 2 with a negative diagonal, diagonal stability <=> det > 0 (stable)."""
@@ -296,7 +295,7 @@ def test_goh_two_by_two_is_exact(s1, s2, b12, b21):
         assert cert.status == "impossible"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.integers(0, 10_000))
 def test_goh_metzler_candidate_always_certifies(seed):
     """Rantzer (2015), Proposition 1: a Hurwitz Metzler A is diagonally stable with

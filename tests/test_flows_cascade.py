@@ -324,7 +324,7 @@ rules_lists = st.lists(st.one_of(
     min_size=1, max_size=3)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(eco=ecosystems(), rules=rules_lists, data=st.data())
 def test_cascade_equals_the_plain_python_reference(eco, rules, data):
     members = list(eco.graph)
@@ -341,7 +341,7 @@ def test_cascade_equals_the_plain_python_reference(eco, rules, data):
     assert result.survivors == [m for m in members if m not in failed]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(eco=ecosystems(), rules=rules_lists, data=st.data())
 def test_failing_more_members_fails_at_least_as_many(eco, rules, data):
     """The rules are monotone (fewer providers / less volume never helps), so is the cascade."""
@@ -354,7 +354,7 @@ def test_failing_more_members_fails_at_least_as_many(eco, rules, data):
         after_large.lost_volume.loc["total", "lost"] + 1e-9
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(eco=ecosystems(), rules=rules_lists)
 def test_critical_members_equals_one_cascade_per_member(eco, rules):
     table = critical_members(eco, rules=rules, batch=3)

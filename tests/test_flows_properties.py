@@ -23,7 +23,6 @@ def injections(n: int, low: float = 0.0):
     return arrays(float, (n, 4), elements=st.floats(low, 10.0))
 
 
-@settings(max_examples=50, deadline=None)
 @given(eco=ecosystems(), coupling=couplings, damping=dampings, data=st.data())
 def test_steady_state_and_trajectory_are_linear_in_the_injections(eco, coupling, damping,
                                                                   data):
@@ -41,7 +40,6 @@ def test_steady_state_and_trajectory_are_linear_in_the_injections(eco, coupling,
     np.testing.assert_allclose(run, run_parts, atol=1e-9 * (1 + np.abs(run_parts).max()))
 
 
-@settings(max_examples=50, deadline=None)
 @given(eco=ecosystems(), coupling=couplings, data=st.data())
 def test_non_negative_injections_give_levels_at_least_the_injection_and_growing_in_damping(
         eco, coupling, data):
@@ -57,7 +55,7 @@ def test_non_negative_injections_give_levels_at_least_the_injection_and_growing_
     assert (propagate(model, b, steps=6, pulse=True).array >= 0).all()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(eco=ecosystems(), coupling=couplings, damping=dampings, data=st.data())
 def test_steady_state_is_the_neumann_sum_and_solvers_agree(eco, coupling, damping, data):
     """``sum_{k <= T} A^k b`` with T = 700 is within ``0.95^701 / 0.05 ~ 5e-15`` of x*."""
@@ -71,7 +69,7 @@ def test_steady_state_is_the_neumann_sum_and_solvers_agree(eco, coupling, dampin
     np.testing.assert_allclose(iterative, direct, atol=1e-9 * scale)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(eco=ecosystems(), coupling=couplings, damping=st.floats(0.0, 0.95), data=st.data())
 def test_flow_is_conserved_when_nothing_leaves(eco, coupling, damping, data):
     """Close a cycle through every member in every flow and make C row-stochastic: then
@@ -94,7 +92,6 @@ def test_flow_is_conserved_when_nothing_leaves(eco, coupling, damping, data):
     assert total == pytest.approx(b.sum() / (1 - damping), rel=1e-8, abs=1e-10)
 
 
-@settings(max_examples=50, deadline=None)
 @given(eco=ecosystems(), coupling=couplings, data=st.data())
 def test_reach_is_the_first_step_a_pulse_arrives(eco, coupling, data):
     """Nothing cancels in a non-negative operator, so reach = first non-zero pulse step."""
@@ -117,7 +114,7 @@ def test_reach_is_the_first_step_a_pulse_arrives(eco, coupling, data):
 entries = st.floats(-10.0, 10.0).filter(lambda v: v == 0 or abs(v) > 1e-200)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(matrix=arrays(float, (6, 6), elements=st.floats(-1.0, 1.0)),
        rhs=arrays(float, 6, elements=entries))
 def test_bicgstab_is_right_whenever_it_reports_convergence(matrix, rhs):
@@ -132,7 +129,7 @@ def test_bicgstab_is_right_whenever_it_reports_convergence(matrix, rhs):
         np.testing.assert_allclose(system @ x, rhs, atol=1e-9 * (np.abs(rhs).max() + 1e-300))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(matrix=arrays(float, (6, 6), elements=st.floats(0.01, 1.0)),
        rhs=arrays(float, 6, elements=st.floats(0.1, 10.0)))
 def test_bicgstab_converges_on_dense_positive_systems(matrix, rhs):

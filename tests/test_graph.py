@@ -214,7 +214,7 @@ def test_edge_arrays(eco):
                     (3, 0, 2, -1.0)]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(n=st.integers(1, 12), data=st.data())
 def test_adjacency_matches_networkx(n, data):
     """adjacency(flow) equals networkx's own matrix of the layer, in member order."""

@@ -181,7 +181,7 @@ def test_industrial_belt_bad_arguments(kwargs, match):
         industrial_belt(**kwargs)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(n_firms=st.integers(1, 250), neighbours=st.integers(0, 8),
        rewire=st.floats(0, 1), concentration=st.floats(0, 3), seed=st.integers(0, 2**32 - 1))
 def test_industrial_belt_always_valid(n_firms, neighbours, rewire, concentration, seed):
@@ -237,7 +237,6 @@ def test_small_world_pairs_without_rewiring_is_a_ring_lattice():
     assert pairs == expected
 
 
-@settings(max_examples=50, deadline=None)
 @given(how_many=st.lists(st.integers(0, 6), min_size=1, max_size=20),
        n=st.integers(1, 5), seed=st.integers(0, 1000))
 def test_choose_several_samples_without_replacement(how_many, n, seed):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -290,7 +290,6 @@ SYMMETRIC = ["pianka", "czekanowski", "morisita_horn", "horn"]
 SCALE_FREE = SYMMETRIC + ["macarthur_levins"]
 
 
-@settings(max_examples=50, deadline=None)
 @given(utilization())
 def test_symmetric_indices_are_symmetric_and_in_unit_range(U):
     for method in SYMMETRIC:
@@ -300,7 +299,6 @@ def test_symmetric_indices_are_symmetric_and_in_unit_range(U):
         assert np.allclose(np.diag(O), 1.0), method
 
 
-@settings(max_examples=50, deadline=None)
 @given(utilization(), st.data())
 def test_invariance_to_row_scaling(U, data):
     factors = np.array(data.draw(st.lists(st.floats(0.01, 1000), min_size=len(U),
@@ -312,7 +310,6 @@ def test_invariance_to_row_scaling(U, data):
         assert np.allclose(breadth(scaled, method), breadth(U, method)), method
 
 
-@settings(max_examples=50, deadline=None)
 @given(utilization())
 def test_macarthur_levins_is_the_gram_matrix_over_own_concentration(U):
     """alpha_ij * sum p_i^2 = alpha_ji * sum p_j^2 = sum p_i p_j."""
@@ -322,7 +319,6 @@ def test_macarthur_levins_is_the_gram_matrix_over_own_concentration(U):
     assert np.allclose(product, product.T, atol=1e-12)
 
 
-@settings(max_examples=50, deadline=None)
 @given(utilization(min_rows=1))
 def test_breadth_bounds(U):
     r = U.shape[1]

@@ -154,7 +154,7 @@ def sparse_utilization(draw):
     return U
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(sparse_utilization())
 def test_paths_and_threads_agree_on_random_sparse_use(U):
     """Mostly-zero use with tiny and huge values: the dense loop, the sparse sum and

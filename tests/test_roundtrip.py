@@ -13,7 +13,7 @@ import re
 import tempfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, Ring
@@ -21,8 +21,7 @@ from ecosystem.files import load, save
 from ecosystem.taxonomy import LINK_NUMERIC_ATTRIBUTES
 
 FORMATS = ["yaml", "yml", "json", "csv", "graphml", "gexf"]
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25)
 
 printable = st.characters(categories=["L", "N", "P", "S", "Zs"])
 member_ids = st.text(printable, min_size=1, max_size=10).filter(str.strip)

@@ -58,7 +58,7 @@ def test_objective_never_increases_and_seed_reproducible():
     pd.testing.assert_frame_equal(a.memberships, b.memberships)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(arrays(float, st.tuples(st.integers(3, 25), st.integers(1, 4)),
               elements=st.floats(-100, 100)),
        st.integers(2, 3), st.floats(1.2, 4.0), st.integers(0, 2**16))
@@ -73,7 +73,7 @@ def test_memberships_sum_to_one_and_objective_never_rises(x, c, m, seed):
     assert fit.objective <= fit.history[-1] + 1e-9 * (1 + fit.history[0])
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(arrays(float, st.tuples(st.integers(4, 20), st.integers(1, 3)),
               elements=st.integers(-50_000, 50_000).map(lambda v: v / 1000)),
        st.floats(1.3, 3.0), st.integers(0, 2**16), st.floats(-100, 100), st.floats(0.1, 10))

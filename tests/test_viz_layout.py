@@ -40,7 +40,7 @@ def _sector_runs(roles_by_angle: list[str]) -> int:
     return runs
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.lists(st.sampled_from(sorted(DEFAULT_ROLES)), min_size=1, max_size=120))
 def test_ring_layout_groups_roles_in_sectors(roles):
     eco = Ecosystem()
@@ -78,7 +78,7 @@ def _min_distance(layout) -> float:
     return gaps[~np.eye(len(xy), dtype=bool)].min()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.sampled_from(sorted(DEFAULT_ROLES)), min_size=2, max_size=60),
        st.sampled_from([1.0, 10.0, 35.2]), st.floats(-180.0, 180.0))
 def test_small_ecosystems_go_on_circles_with_neighbours_spacing_apart(roles, spacing, start):
