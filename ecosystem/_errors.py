@@ -73,3 +73,10 @@ class SpecError(EcosystemError, ValueError):
         where = ": ".join(part for part in (file, location) if part)
         shown = "" if value is SpecError._NO_VALUE else f" (got {value!r})"
         super().__init__(f"{where}: {message}{shown}" if where else f"{message}{shown}")
+
+
+# Tracebacks and reprs name the public path (ecosystem.ParameterError), not this module.
+for _error in (EcosystemError, ParameterError, UnknownMemberError, DuplicateError,
+               ValidationError, SpecError):
+    _error.__module__ = "ecosystem"
+del _error

@@ -96,7 +96,7 @@ def computed_metrics(eco: "Ecosystem", names: Sequence[str]) -> pd.DataFrame:
     >>> computed_metrics(eco, ["shapley"])
     Traceback (most recent call last):
     ...
-    ecosystem._errors.ParameterError: unknown metric 'shapley'; computed from the ecosystem alone are: degree, in_degree, out_degree, throughput, upstreamness, niche_breadth (pass others as a table)
+    ecosystem.ParameterError: unknown metric 'shapley'; computed from the ecosystem alone are: degree, in_degree, out_degree, throughput, upstreamness, niche_breadth (pass others as a table)
     """
     members = pd.Index(list(eco.graph), name="id")
     frame = pd.DataFrame(index=members)
@@ -162,7 +162,7 @@ def align_metrics(eco: "Ecosystem", metrics: MetricsLike) -> pd.DataFrame:
     >>> align_metrics(eco, pd.Series({"zz": 1.0}, name="x"))
     Traceback (most recent call last):
     ...
-    ecosystem._errors.ParameterError: metrics name 1 id(s) that are not members: 'zz'
+    ecosystem.ParameterError: metrics name 1 id(s) that are not members: 'zz'
     """
     members = pd.Index(list(eco.graph), name="id")
     frame = _frame_from(metrics, members)

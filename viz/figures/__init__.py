@@ -44,7 +44,7 @@ def figure(kind: str, *args: Any, **kwargs: Any) -> Figure:
     >>> figure("pie", [1, 2])
     Traceback (most recent call last):
     ...
-    ecosystem._errors.ParameterError: unknown figure kind 'pie'; choose one of: rings, bullwhip, allocation, niche_overlap, phase_portrait, coupling
+    ecosystem.ParameterError: unknown figure kind 'pie'; choose one of: rings, bullwhip, allocation, niche_overlap, phase_portrait, coupling
     """
     if kind not in FIGURE_KINDS:
         raise ParameterError(f"unknown figure kind {kind!r}; choose one of: "
