@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ParameterError, UnknownMemberError
+from ._rng import Seed, as_generator
 from .graph import Ecosystem
 
 __all__ = ["FuzzyPartition", "fuzzy_cmeans", "member_features", "segment_members"]
@@ -118,7 +119,7 @@ def _finite_number(value: object) -> bool:
 
 def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float = 2.0,
                  tol: float = 1e-6, max_iter: int = 300,
-                 seed: int | np.random.Generator | None = None,
+                 seed: Seed = None,
                  initial_memberships: np.ndarray | None = None) -> FuzzyPartition:
     """Fuzzy c-means clustering (standard Bezdek update).
 
@@ -178,7 +179,7 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ParameterError(f"max_iter must be an integer >= 1, got {max_iter!r}")
     if initial_memberships is None:
-        u = np.random.default_rng(seed).dirichlet(np.ones(n_clusters), size=n)
+        u = as_generator(seed).dirichlet(np.ones(n_clusters), size=n)
     else:
         try:
             u = np.array(initial_memberships, dtype=float)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._rng import Seed, as_generator
 from ._bits import BLOCK_BITS, popcount, popcount_table, sum_over_members
 from ._game import Game, allocation_series
 
@@ -105,7 +106,7 @@ def _stratum_round(game: Game, rng: np.random.Generator, size: int) -> np.ndarra
 
 
 def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: float | None = None,
-                     max_samples: int | None = None, min_samples: int = 10, seed=None
+                     max_samples: int | None = None, min_samples: int = 10, seed: Seed = None
                      ) -> ShapleyEstimate:
     """Estimate the Shapley value by sampling, with a standard error and a stopping rule.
 
@@ -146,7 +147,7 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
     if min_samples < 2:
         raise ParameterError(f"min_samples must be at least 2 (a standard error needs two), "
                              f"got {min_samples}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     n = game.n
     if tolerance is None:  # 1e-3 of |v(N)|, or 1e-3 when that is 0 (or underflows to 0)
         tolerance = 1e-3 * abs(game.grand_value) or 1e-3

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._rng import Seed
 from ..graph import Ecosystem
 from ._chain import SupplyChain, chain_from
 from ._demand import Demand
@@ -29,7 +30,7 @@ def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (
                     window: Any = 5, alpha: Any = 0.3, demand: Demand | None = None,
                     z: float = 0.0, negative_orders: bool = True, holding: Any = 0.5,
                     backorder: Any = 1.0, replications: int = 1000, periods: int = 1000,
-                    seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+                    seed: Seed = None) -> pd.DataFrame:
     """Top-stage bullwhip without sharing, with the alliance sharing, and fully shared.
 
     Parameters

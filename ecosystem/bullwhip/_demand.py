@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from .._errors import ParameterError
+from .._rng import Seed, as_generator
 from ._forecast import first_order
 from ._params import check_finite, check_nonnegative, check_rho, check_whole
 
@@ -104,14 +105,14 @@ class Demand:
         return None if self.values is None else self.values.shape[-1]
 
     def generate(self, replications: int, periods: int,
-                 seed: int | np.random.Generator | None = None) -> np.ndarray:
+                 seed: Seed = None) -> np.ndarray:
         """An array ``(replications, periods)`` of demand."""
         if self.kind == "series":
             rows = np.atleast_2d(self.values)[:, :periods]
             if rows.shape[0] == 1:
                 return np.broadcast_to(rows, (replications, rows.shape[1])).copy()
             return rows.copy()
-        rng = np.random.default_rng(seed)
+        rng = as_generator(seed)
         if self.kind == "step":
             base = np.where(np.arange(periods) < self.at, self.mu, self.after)
             noise = rng.standard_normal((replications, periods)) * self.sigma

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._rng import Seed
 from ._chain import SupplyChain, resolve_sharing, stages_of
 from ._demand import Demand
 from ._forecast import StagePolicy
@@ -143,7 +144,7 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
              negative_orders: bool = True, backlog: bool = True, holding: Any = 0.5,
              backorder: Any = 1.0, replications: int | None = None, periods: int | None = None,
              warmup: int | None = None, confidence: float = 0.95, keep_series: bool = False,
-             seed: int | np.random.Generator | None = None) -> BullwhipResult:
+             seed: Seed = None) -> BullwhipResult:
     """Simulate bullwhip amplification in a serial chain of order-up-to stages.
 
     Parameters

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.special import xlogy
 
 from .._errors import ParameterError
+from .._rng import Seed, as_generator
 from ._input import EmptyPolicy, as_utilization, check_method
 
 __all__ = ["null_model", "NullModelResult", "NULL_ALGORITHMS", "NULL_INDICES"]
@@ -84,7 +85,7 @@ class NullModelResult:
     upper_95_one_tail: float
     lower_95_two_tail: float
     upper_95_two_tail: float
-    seed: Any = None
+    seed: Seed = None
     simulated: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
 
     def summary(self) -> pd.Series:
@@ -199,7 +200,7 @@ def _statistic(batch: np.ndarray, index: str, statistic: str) -> np.ndarray:
 
 
 def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
-               iterations: int = 1000, statistic: str = "mean", seed: Any = None,
+               iterations: int = 1000, statistic: str = "mean", seed: Seed = None,
                empty: EmptyPolicy = "raise") -> NullModelResult:
     """Test whether community niche overlap is higher or lower than chance.
 
@@ -253,7 +254,7 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
     if n < needed:
         raise ParameterError(f"the {statistic} overlap needs at least {needed} members that "
                              f"use something, got {n}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     observed = float(_statistic(values[None], index, statistic)[0])
     fast = statistic == "mean" and index in ("pianka", "macarthur_levins", "czekanowski")
     broadcast = index in ("czekanowski", "horn")  # these build (n, n, r) arrays

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import numpy as np
-
+from .._rng import Seed, as_generator
 from ..graph import Ecosystem
 from ._kernel import spread
 from ._network import (DEFAULT_FLOWS, FlowChoice, cascade_chances, check_max_steps, check_runs,
@@ -19,7 +18,7 @@ def independent_cascade(eco: Ecosystem, seeds: str | Iterable[str], *,
                         flows: FlowChoice = DEFAULT_FLOWS,
                         probability: float | str = "weighted_cascade", runs: int = 1000,
                         max_steps: int | None = None,
-                        seed: int | np.random.Generator | None = None) -> Diffusion:
+                        seed: Seed = None) -> Diffusion:
     """Independent-cascade diffusion from ``seeds`` (Kempe, Kleinberg & Tardos 2003).
 
     A member that adopts at step t gets one chance, at step t + 1, to convert
@@ -79,7 +78,7 @@ def independent_cascade(eco: Ecosystem, seeds: str | Iterable[str], *,
     check_max_steps(max_steps)
     start = seed_positions(eco, seeds)
     chances = cascade_chances(eco, flows, probability)
-    events = spread(chances, start, runs, max_steps, np.random.default_rng(seed),
+    events = spread(chances, start, runs, max_steps, as_generator(seed),
                     threshold=False)
     return summarise(eco, events, runs)
 
@@ -87,7 +86,7 @@ def independent_cascade(eco: Ecosystem, seeds: str | Iterable[str], *,
 def linear_threshold(eco: Ecosystem, seeds: str | Iterable[str], *,
                      flows: FlowChoice = DEFAULT_FLOWS, weight: str = "volume",
                      runs: int = 1000, max_steps: int | None = None,
-                     seed: int | np.random.Generator | None = None) -> Diffusion:
+                     seed: Seed = None) -> Diffusion:
     """Linear-threshold diffusion from ``seeds`` (Kempe, Kleinberg & Tardos 2003).
 
     A member's in-neighbours weigh their share of its incoming ``weight``
@@ -122,6 +121,6 @@ def linear_threshold(eco: Ecosystem, seeds: str | Iterable[str], *,
     check_max_steps(max_steps)
     start = seed_positions(eco, seeds)
     shares = in_shares(layer_weights(eco, flows, weight))
-    events = spread(shares, start, runs, max_steps, np.random.default_rng(seed),
+    events = spread(shares, start, runs, max_steps, as_generator(seed),
                     threshold=True)
     return summarise(eco, events, runs)

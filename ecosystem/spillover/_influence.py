@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
+from .._rng import Seed, as_generator
 from ..graph import Ecosystem
 from ._kernel import live_edge_graphs, reach
 from ._network import (DEFAULT_FLOWS, FlowChoice, cascade_chances, check_max_steps, check_runs,
@@ -21,7 +22,7 @@ _MODELS = ("independent_cascade", "linear_threshold")
 
 def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_cascade",
                            candidates: Iterable[str] | None = None, runs: int = 200,
-                           seed: int | np.random.Generator | None = 0,
+                           seed: Seed = 0,
                            flows: FlowChoice = DEFAULT_FLOWS,
                            probability: float | str | None = None,
                            weight: str | None = None, max_steps: int | None = None
@@ -114,7 +115,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
                              "widen the candidates")
 
     n = len(members)
-    live = live_edge_graphs(weights, runs, np.random.default_rng(seed), threshold=threshold)
+    live = live_edge_graphs(weights, runs, as_generator(seed), threshold=threshold)
     offsets = np.arange(runs, dtype=np.int64) * n
     seen = np.zeros(runs * n, dtype=bool)  # cells reached by the chosen members so far
     chosen: list[int] = []
