@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import connected_components
 from ._errors import ParameterError, UnknownMemberError
 from .graph import Ecosystem
 from .niche import overlap
-from .taxonomy import Flow
+from .taxonomy import Flow, FlowChoice, parse_flows
 
 __all__ = ["index", "group_profiles", "upstreamness"]
 
@@ -125,7 +125,7 @@ def group_profiles(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]],
 
 def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
           groups: str | Mapping[str, Iterable[str]], *,
-          flows: Iterable[Flow | str] = ("technology", "information", "logistics", "capital"),
+          flows: FlowChoice = ("technology", "information", "logistics", "capital"),
           direction: str = "both", weight: str = "volume") -> pd.DataFrame:
     """Convergence index between industry groups, per flow layer and snapshot.
 
@@ -136,7 +136,7 @@ def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
         a sequence's snapshots are numbered from 0).
     groups : str or mapping of str to member ids
         The industry groups (see :func:`group_profiles`).
-    flows : iterable of Flow or str
+    flows : Flow, str or list of them
         The layers to compare on.
     direction : {"both", "out", "in"}
         Which links make a member's neighbourhood.
@@ -187,10 +187,7 @@ def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
         if not isinstance(eco, Ecosystem):
             raise ParameterError(f"snapshot {label!r} is a {type(eco).__name__}, not an "
                                  "Ecosystem")
-    flows = list(dict.fromkeys(Flow.coerce(f, "flow") for f in
-                               ([flows] if isinstance(flows, (str, Flow)) else flows)))
-    if not flows:
-        raise ParameterError("give at least one flow layer")
+    flows = parse_flows(flows)
     rows = []
     for label, eco in named.items():
         for flow in flows:

@@ -11,14 +11,15 @@ import math
 from enum import Enum
 from numbers import Integral, Real
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping, Union
 
 import numpy as np
 
 from ._errors import ParameterError
 
-__all__ = ["Ring", "Flow", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES", "link_attribute_problem",
-           "link_values_ok", "MEMBER_FIELDS", "LINK_FIELDS", "DEFAULT_UNITS", "units_problem"]
+__all__ = ["Ring", "Flow", "FlowChoice", "parse_flows", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES",
+           "link_attribute_problem", "link_values_ok", "MEMBER_FIELDS", "LINK_FIELDS",
+           "DEFAULT_UNITS", "units_problem"]
 
 #: The fields every member and every link has; no attribute may take these names.
 MEMBER_FIELDS = ("id", "role", "ring")
@@ -60,6 +61,60 @@ class Flow(_Named):
     LOGISTICS = "logistics"
     CAPITAL = "capital"
     TECHNOLOGY = "technology"
+
+
+#: What a ``flows`` parameter accepts: one flow, by value or name, or several.
+FlowChoice = Union[Flow, str, Iterable[Union[Flow, str]]]
+
+
+def parse_flows(flows: FlowChoice | None, default: FlowChoice | None = None,
+                what: str = "flow") -> tuple[Flow, ...]:
+    """The distinct flows a ``flows`` argument names, in the order given.
+
+    Parameters
+    ----------
+    flows : Flow, str, iterable of them, or None
+        One flow (``"logistics"`` or ``Flow.LOGISTICS``) or several.
+    default : Flow, str, iterable of them, or None, optional
+        What None stands for; None means all four flows.
+    what : str, optional
+        The parameter's name in the error message.
+
+    Returns
+    -------
+    tuple of Flow
+        At least one flow, each once.
+
+    Raises
+    ------
+    ParameterError
+        An unknown flow, or an empty list.
+
+    Examples
+    --------
+    >>> [f.value for f in parse_flows("Logistics")]
+    ['logistics']
+    >>> [f.value for f in parse_flows(["capital", Flow.CAPITAL, "information"])]
+    ['capital', 'information']
+    >>> len(parse_flows(None))
+    4
+    >>> parse_flows([])
+    Traceback (most recent call last):
+    ...
+    ecosystem.ParameterError: give at least one flow, such as 'technology' (one of: information, logistics, capital, technology)
+    """
+    if flows is None:
+        flows = tuple(Flow) if default is None else default
+    try:
+        items = [flows] if isinstance(flows, (str, Flow)) else list(flows)
+    except TypeError:  # not iterable: let coerce name the bad value
+        items = [flows]
+    chosen = tuple(dict.fromkeys(Flow.coerce(f, what) for f in items))
+    if not chosen:
+        allowed = ", ".join(f.value for f in Flow)
+        raise ParameterError(f"give at least one {what}, such as 'technology' (one of: "
+                             f"{allowed})")
+    return chosen
 
 
 _CORE = ("manufacturer", "producer", "supplier", "cbec_enterprise", "platform", "market",

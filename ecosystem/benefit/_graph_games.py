@@ -10,7 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._errors import ParameterError, UnknownMemberError
-from ..taxonomy import Flow
+from ..taxonomy import FlowChoice, parse_flows
 from ._bits import subset_sum, zeta_subsets
 from ._game import MAX_EXACT_PLAYERS, Game, GameError, TooManyPlayersError
 
@@ -37,16 +37,8 @@ def _players(eco: Any, members: Sequence[str] | None) -> list[str]:
     return members
 
 
-def _flows(flows: Flow | str | Iterable | None) -> set[str]:
-    if flows is None:
-        return {f.value for f in Flow}
-    if isinstance(flows, (str, Flow)):
-        flows = [flows]
-    return {Flow.coerce(f, "flow").value for f in flows}
-
-
 def synergy_game(eco: Any, members: Sequence[str] | None = None, *,
-                 flows: Flow | str | Iterable | None = None, weight: str = "volume",
+                 flows: FlowChoice | None = None, weight: str = "volume",
                  default: float = 1.0) -> Game:
     """The synergy game: ``v(S)`` = total ``weight`` of the links among members of S.
 
@@ -77,7 +69,7 @@ def synergy_game(eco: Any, members: Sequence[str] | None = None, *,
     players = _players(eco, members)
     n = len(players)
     position = {p: i for i, p in enumerate(players)}
-    keep = _flows(flows)
+    keep = {f.value for f in parse_flows(flows)}
     rows, cols, vals = [], [], []
     for u, v, k, d in eco.graph.edges(keys=True, data=True):
         if k in keep and u in position and v in position and u != v:

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
 from .._errors import ParameterError, UnknownMemberError
-from ..taxonomy import Flow, Ring
+from ..taxonomy import FlowChoice, Ring, parse_flows
 from ._model import FLOWS, FlowModel, flow_model
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Reach:
 
 
 def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
-          flows: Iterable[Flow | str] | None = None, coupling: Any = None,
+          flows: FlowChoice | None = None, coupling: Any = None,
           damping: float | None = None, weight: str = "volume") -> Reach:
     """The step at which a shock at ``sources`` first reaches each member and ring.
 
@@ -68,8 +68,8 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     eco : Ecosystem or FlowModel
     sources : str or iterable of str
         The shocked members.
-    flows : iterable of Flow or str, optional
-        The flows the shock enters in (default: all four).
+    flows : Flow, str or list of them, optional
+        The flow or flows the shock enters in (default: all four).
     coupling, damping, weight
         See :func:`~ecosystem.flows.flow_model`; only which entries are
         positive matters.
@@ -111,10 +111,7 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     if (position < 0).any():
         raise UnknownMemberError(f"reach: no member {sources[int(np.argmax(position < 0))]!r} "
                                  "in the ecosystem")
-    entry = (list(range(len(FLOWS))) if flows is None
-             else sorted({FLOWS.index(Flow.coerce(f, "flow").value) for f in flows}))
-    if not entry:
-        raise ParameterError("flows must name at least one flow (or be None for all four)")
+    entry = sorted(FLOWS.index(f.value) for f in parse_flows(flows))
     n = model.n
     size = len(FLOWS) * n
     edges = sp.coo_array(model.operator().T)  # (f, i) -> (g, j): flow moves from i to j

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from ..taxonomy import Flow, Ring
+from ..taxonomy import Flow, FlowChoice, Ring, parse_flows
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
@@ -23,7 +23,7 @@ def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
 
 
 def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
-                    flows: Flow | str | Iterable[Flow | str] | None = None,
+                    flows: FlowChoice | None = None,
                     members: Iterable[str] | None = None,
                     role: str | Iterable[str] | None = None,
                     ring: Ring | str | None = None,
@@ -115,8 +115,7 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     if direction not in ("in", "out"):
         raise ParameterError(f"direction must be 'in' (providers) or 'out' (outlets), "
                              f"got {direction!r}")
-    flow_list = list(Flow) if flows is None else [
-        Flow.coerce(f, "flow") for f in ([flows] if isinstance(flows, (str, Flow)) else flows)]
+    flow_list = parse_flows(flows)
     ids = list(eco.graph)
     index = {m: i for i, m in enumerate(ids)}
     # rows: intersection of the given filters, kept in member order

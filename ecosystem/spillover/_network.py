@@ -9,23 +9,12 @@ import scipy.sparse as sp
 
 from .._errors import ParameterError, UnknownMemberError
 from ..graph import Ecosystem
-from ..taxonomy import Flow
+from ..taxonomy import FlowChoice, parse_flows
 
-__all__ = ["DEFAULT_FLOWS", "FlowChoice", "chosen_flows", "layer_weights", "in_shares",
+__all__ = ["DEFAULT_FLOWS", "FlowChoice", "layer_weights", "in_shares",
            "cascade_chances", "seed_positions", "check_runs", "check_max_steps"]
 
 DEFAULT_FLOWS = ("technology", "information")
-
-FlowChoice = Flow | str | Iterable[Flow | str]
-
-
-def chosen_flows(flows: FlowChoice) -> list[Flow]:
-    """The distinct flows named by one flow or a list of them (at least one)."""
-    items = [flows] if isinstance(flows, (str, Flow)) else list(flows)
-    chosen = list(dict.fromkeys(Flow.coerce(f, "flow") for f in items))
-    if not chosen:
-        raise ParameterError("give at least one flow layer, such as 'technology'")
-    return chosen
 
 
 def _links(eco: Ecosystem, flows: FlowChoice, weight: str, default: float = 1.0
@@ -35,7 +24,7 @@ def _links(eco: Ecosystem, flows: FlowChoice, weight: str, default: float = 1.0
     Layer by layer from :meth:`Ecosystem.adjacency`, so only the chosen layers' weights are read.
     """
     try:
-        layers = [eco.adjacency(flow, weight, default).tocoo() for flow in chosen_flows(flows)]
+        layers = [eco.adjacency(flow, weight, default).tocoo() for flow in parse_flows(flows)]
     except TypeError:  # a weight that is no attribute name; a non-number names its link itself
         raise ParameterError(f"link attribute {weight!r} must be a number on every link"
                              ) from None
