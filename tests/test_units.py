@@ -88,7 +88,7 @@ def ecosystems(draw):
     return eco
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(eco=ecosystems())
 def test_summary_totals_per_flow_equal_the_links_volumes(eco):
     summary = eco.summary()
