@@ -1,7 +1,8 @@
 """Industry convergence and value-chain position.
 
-Seed 003 (Wang, *Industry Convergence*) argues that convergence at the
-technology and market levels blurs the boundaries between industries and lifts
+W. Wang (*Effective Path of the Value Chain's Upgrading of Industry Clusters:
+Industry Convergence*) argues that convergence at the technology and market
+levels blurs the boundaries between industries and lifts
 a cluster's value chain. Two measurable sides of that argument:
 
 * :func:`index`: how alike the network neighbourhoods of two industry groups
@@ -19,6 +20,11 @@ a cluster's value chain. Two measurable sides of that argument:
   with :math:`\\Delta_{ij}` the share of member i's outgoing volume sent to j.
   A member whose output all goes to final use (no outgoing link, such as the
   overseas market) has U = 1; a supplier two stages before it has U = 3.
+
+References
+----------
+- Wang, W. (year not stated). *Effective Path of the Value Chain's Upgrading of Industry
+  Clusters: Industry Convergence*.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Fuzzy c-means segmentation of ecosystem members.
 
-Seed 001 (Zhang, Yan & Guo, §2.7, formulas 1-3) segments enterprises with fuzzy
+Zhang, Yan & Guo (§2.7, formulas 1-3) segment enterprises with fuzzy
 c-means (FCM). Its printed formulas have typos, so this module implements the
 standard FCM of Bezdek (1981) instead of transcribing them:
 
@@ -28,6 +28,11 @@ rounding of the coordinates) belongs to those centres in equal parts, the
 usual limit of the update.
 :func:`segment_members` builds the data from members' attributes, their
 volumes in the flow layers, or any table of metrics.
+
+References
+----------
+- Zhang, N., Yan, J. & Guo, L. (year not stated). *Development of E-commerce and
+  Innovation of Rural Small and Medium Enterprises*.
 """
 
 from __future__ import annotations

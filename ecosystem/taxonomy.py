@@ -1,8 +1,15 @@
 """Rings, flows and member roles of the three-ring ecosystem.
 
-The vocabulary comes from the source papers: seed 004 §3.1 (Wang & Gao) for
+The vocabulary comes from the source papers: Wang & Gao §3.1 for
 the core circle, the sub-core service platforms and the outer environment, and
-seed 000 §II (Liu & Li) for the members of a rural e-commerce cluster.
+Liu & Li §II for the members of a rural e-commerce cluster.
+
+References
+----------
+- Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
+  E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
+- Liu, J. & Li, Y. (year not stated). *A Study on the Mechanism of Enhancing the Value
+  Creation Capability of Rural E-Commerce Industrial Clusters*.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ class _Named(str, Enum):
 
 
 class Ring(_Named):
-    """The three concentric rings of seed 004's ecosystem (Figure 1)."""
+    """The three concentric rings of Wang & Gao's ecosystem (Figure 1)."""
 
     CORE = "core"
     SUB_CORE = "sub_core"
@@ -55,7 +62,7 @@ class Ring(_Named):
 
 
 class Flow(_Named):
-    """The four flows that join members (seed 004 §4, Figure 3)."""
+    """The four flows that join members (Wang & Gao, §4, Figure 3)."""
 
     INFORMATION = "information"
     LOGISTICS = "logistics"

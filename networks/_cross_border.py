@@ -1,6 +1,6 @@
 """The toy cross-border sock belt behind the bundled ``cross_border_belt`` example.
 
-Every firm is made up; the shape follows seed 004 §3.2: a county sock belt
+Every firm is made up; the shape follows Wang & Gao §3.2: a county sock belt
 (yarn and elastic suppliers, knitting and toe-linking producers, sock
 manufacturers) sells through cross-border e-commerce firms and platforms to
 overseas consumers, supported by logistics, finance, customs, government,
@@ -160,7 +160,7 @@ UNITS = {"information": "thousand pairs ordered", "logistics": "thousand pairs",
          "capital": "thousand CNY", "technology": "service days"}
 
 
-#: The industry of each firm's role: the groups of ``ecobelt convergence`` (seed 003's
+#: The industry of each firm's role: the groups of ``ecobelt convergence`` (W. Wang's
 #: convergence of manufacturing with e-commerce, logistics, finance and technology services).
 _INDUSTRY = {"supplier": "hosiery", "producer": "hosiery", "manufacturer": "hosiery",
              "cbec_enterprise": "e-commerce", "platform": "e-commerce",

@@ -88,7 +88,7 @@ def small_world_pairs(count: int, neighbours: int, rewire: float, rng: np.random
     Each of ``count`` nodes on a ring is joined to its ``neighbours // 2``
     clockwise neighbours; each such pair keeps its first end and, with
     probability ``rewire``, gets a uniformly random second end. Self pairs and
-    repeats are dropped. Seed 002 §5: the cluster's firms form a small-world
+    repeats are dropped. Qian §5: the cluster's firms form a small-world
     network (high clustering, short paths).
     """
     if count < 2 or neighbours < 2:

@@ -1,4 +1,4 @@
-"""The archetype: seed 004's Figure 1 ecosystem with one member per role."""
+"""The archetype: Wang & Gao's Figure 1 ecosystem with one member per role."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ __all__ = ["archetype"]
 
 #: One member per built-in role: (id, role, display name).
 _MEMBERS = (
-    # core circle (seed 004 §3.2.1, Figure 2) and seed 000's rural core
+    # core circle (Wang & Gao, §3.2.1, Figure 2) and Liu & Li's rural core
     ("supplier", "supplier", "Raw-material supplier"),
     ("producer", "producer", "Component producer"),
     ("manufacturer", "manufacturer", "Industrial-belt manufacturer"),
@@ -19,7 +19,7 @@ _MEMBERS = (
     ("cooperative", "cooperative", "Farmers' cooperative"),
     ("processor", "processor", "Processing enterprise"),
     ("online_shop", "online_shop", "Farmers' online shop"),
-    # sub-core service platforms (seed 004 §3.2.2; association and training from seed 000)
+    # sub-core service platforms (Wang & Gao, §3.2.2; association and training from Liu & Li)
     ("logistics", "logistics", "Logistics platform"),
     ("finance", "finance", "Financial platform"),
     ("government", "government", "Government platform"),
@@ -28,7 +28,7 @@ _MEMBERS = (
     ("research", "research", "Universities and research institutes"),
     ("association", "association", "E-commerce association"),
     ("training", "training", "Education and training"),
-    # outer circle (seed 004 §3.2.3)
+    # outer circle (Wang & Gao, §3.2.3)
     ("production_environment", "production_environment", "Production environment"),
     ("legal_environment", "legal_environment", "Legal environment"),
     ("innovation_environment", "innovation_environment", "Innovation environment"),
@@ -125,11 +125,11 @@ _LINKS = (
 
 
 def archetype() -> Ecosystem:
-    """The ecosystem of seed 004's Figure 1: one member for every built-in role.
+    """The ecosystem of Wang & Gao's Figure 1: one member for every built-in role.
 
     The core circle is the industrial belt's supplier, producer and
     manufacturer, the cross-border e-commerce firm, the platform and the
-    overseas market (seed 004 §3.2.1, Figure 2), with seed 000's rural chain
+    overseas market (Wang & Gao, §3.2.1, Figure 2), with Liu & Li's rural chain
     (production base, cooperative, processor, farmers' online shop) beside it;
     the sub-core service platforms (§3.2.2) are logistics, finance,
     government, customs (the "department platform"), technology, research,
@@ -144,7 +144,7 @@ def archetype() -> Ecosystem:
 
     Notes
     -----
-    Who sends which flow to whom (seed 004 §3.2 and §4, Figure 3):
+    Who sends which flow to whom (Wang & Gao, §3.2 and §4, Figure 3):
 
     * **logistics** goes downstream: supplier -> producer -> manufacturer ->
       cross-border firm -> platform; the firm, the platform and the online shop
@@ -183,7 +183,7 @@ def archetype() -> Ecosystem:
     520.0
     """
     eco = Ecosystem("archetype", description=(
-        "Seed 004's Figure 1: one member for every role of the three rings, joined by the "
+        "Wang & Gao's Figure 1: one member for every role of the three rings, joined by the "
         "four flows (networks.archetype)."))
     for member_id, role, name in _MEMBERS:
         eco.add_member(member_id, role, name=name, **_MEMBER_ATTRIBUTES.get(member_id, {}))

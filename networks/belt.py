@@ -95,7 +95,7 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
         Shares of manufacturers, producers and suppliers among the firms.
     neighbours : int
         Each firm's number of lattice neighbours in the small-world network of
-        firms (even; seed 002 §5).
+        firms (even; Qian §5).
     rewire : float
         Probability that a lattice pair is rewired to a random firm.
     concentration : float
@@ -119,7 +119,7 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
 
     Notes
     -----
-    Default composition for ``n_firms`` firms (seed 004 §3.2: "a large number
+    Default composition for ``n_firms`` firms (Wang & Gao, §3.2: "a large number
     of manufacturers, producers and suppliers" in the core circle, served by a
     handful of sub-core service platforms): ``n_firms // 50`` cross-border
     e-commerce firms, ``2 log10(n_firms)`` platforms and overseas markets,

@@ -1,4 +1,4 @@
-"""Seed 000's rural e-commerce cluster: a Taobao village."""
+"""Liu & Li's rural e-commerce cluster: a Taobao village."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def _counts(n_shops: int) -> dict[str, int]:
 
 def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1,
                   overseas: bool = True, seed=None, name: str = "rural_cluster") -> Ecosystem:
-    """A rural e-commerce industrial cluster (a "Taobao village", seed 000 §I-II).
+    """A rural e-commerce industrial cluster (a "Taobao village", Liu & Li §I-II).
 
     Parameters
     ----------
@@ -79,7 +79,7 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
 
     Notes
     -----
-    Seed 000 describes online merchants "coexisting with multiple species,
+    Liu & Li describe online merchants "coexisting with multiple species,
     including manufacturing, raw material processing, spare parts sales, and
     logistics and express delivery", a production side of production bases,
     suppliers, research institutions, cooperatives and processing enterprises,
@@ -100,7 +100,7 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     the platform), hand parcels to one express company (and pay its fee),
     which delivers to the markets; markets order and pay through the
     platforms. Shops exchange know-how with their small-world neighbours
-    (information both ways, technology in 20 % of pairs: seed 000's knowledge
+    (information both ways, technology in 20 % of pairs: Liu & Li's knowledge
     spillover). The association informs every shop; the government informs
     the association and cooperatives and subsidises 20 % of shops; training
     reaches 30 % of shops, service providers 40 %, microcredit 40 % (who
@@ -215,5 +215,5 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     links.add("agronomy", span("research"), bases, rng.lognormal(0.0, 0.5, bases.size))
 
     description = (f"A rural e-commerce cluster (Taobao village) of {n_shops} farmers' online "
-                   "shops (networks.rural_cluster, after seed 000).")
+                   "shops (networks.rural_cluster, after Liu & Li).")
     return assemble(Ecosystem(name, description=description), members, links, rng)

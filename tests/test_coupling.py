@@ -95,7 +95,7 @@ def test_entropy_weights_by_hand():
 
 
 def _worked_example_by_hand():
-    """Seed 002 Table 1 coupling, recomputed with plain Python loops."""
+    """Qian's Table 1 coupling, recomputed with plain Python loops."""
     table = zhejiang_2016_2020()
     shift, m = 0.01, len(table)
     scores = {}
@@ -121,7 +121,7 @@ def _worked_example_by_hand():
 
 
 def test_zhejiang_worked_example():
-    """Seed 002 (Qian), Table 1, Zhejiang 2016-2020: export side (export volume, export
+    """Qian, Table 1, Zhejiang 2016-2020: export side (export volume, export
     growth) vs import side (import volume, import growth), all four positive indicators,
     entropy weights, shift 0.01, equal subsystem weights, adjusted C. Checked against a
     loop re-computation and against the rounded figures of the module's docstring."""
@@ -146,7 +146,7 @@ def test_adjusted_spreads_what_standard_crowds():
 
 
 def test_dataset_matches_seed_table():
-    """Seed 002 Table 1 as printed: export total 3131.9 matches the rows; the printed import
+    """Qian's Table 1 as printed: export total 3131.9 matches the rows; the printed import
     total 1124.1 and grand total 4256.0 do not (the rows give 1124.51 and 4256.4), and each
     year's total is export + import to within the 2019 import's extra digit."""
     table = zhejiang_2016_2020()

@@ -20,7 +20,7 @@ rates = st.floats(0.05, 5.0)
 # ------------------------------------------------------------ predator-prey
 @given(rates, rates, rates, rates)
 def test_equilibrium_formula(a1, a2, b1, b2):
-    """Seed 002 §3: the stable point of equations 1-2 is E(a2 / (b1 b2), a1 / b1), where
+    """Qian §3: the stable point of equations 1-2 is E(a2 / (b1 b2), a1 / b1), where
     both rates vanish, and the Jacobian there has eigenvalues +-i sqrt(a1 a2)."""
     fit = predator_prey(a1, a2, b1, b2, x0=(1.0, 1.0), t_end=1.0, n_points=2)
     e1, e2 = fit.equilibrium

@@ -43,7 +43,7 @@ def test_public_names():
 
 # ------------------------------------------------------------------ archetype
 def test_archetype_has_every_role_and_flow_once_per_role():
-    """Seed 004 Figure 1: every role of the three rings, joined by all four flows."""
+    """Wang & Gao Figure 1: every role of the three rings, joined by all four flows."""
     eco = archetype().validate()
     assert role_counts(eco) == {role: 1 for role in DEFAULT_ROLES}
     for member, data in eco.graph.nodes(data=True):
@@ -54,7 +54,7 @@ def test_archetype_has_every_role_and_flow_once_per_role():
 
 
 def test_archetype_flow_directions():
-    """Goods go down to the market; orders and payments come back up (seed 004 §3.2.1)."""
+    """Goods go down to the market; orders and payments come back up (Wang & Gao, §3.2.1)."""
     eco = archetype()
     assert nx.has_path(eco.layer("logistics"), "supplier", "market")
     assert nx.has_path(eco.layer("information"), "market", "supplier")
@@ -102,7 +102,7 @@ def test_industrial_belt_is_reproducible():
 
 
 def test_industrial_belt_firms_form_a_small_world():
-    """Seed 002 §5: clustering far above a random graph of the same density."""
+    """Qian §5: clustering far above a random graph of the same density."""
     eco = industrial_belt(3000, seed=2)
     firms = [m for m, d in eco.graph.nodes(data=True)
              if d["role"] in ("manufacturer", "producer", "supplier")]
@@ -194,7 +194,7 @@ def test_industrial_belt_always_valid(n_firms, neighbours, rewire, concentration
 
 # ------------------------------------------------------------ rural cluster
 def test_rural_cluster_members():
-    """Seed 000's cluster: shops, production side and the service system."""
+    """Liu & Li's cluster: shops, production side and the service system."""
     eco = rural_cluster(300, seed=1).validate()
     counts = role_counts(eco)
     assert counts["online_shop"] == 300

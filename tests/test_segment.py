@@ -63,7 +63,7 @@ def test_objective_never_increases_and_seed_reproducible():
               elements=st.floats(-100, 100)),
        st.integers(2, 3), st.floats(1.2, 4.0), st.integers(0, 2**16))
 def test_memberships_sum_to_one_and_objective_never_rises(x, c, m, seed):
-    """Bezdek's constraint (seed 001's formula 2) holds for any data, coinciding points
+    """Bezdek's constraint (Zhang, Yan & Guo's formula 2) holds for any data, coinciding points
     included; each alternating step can only lower J_m."""
     fit = fuzzy_cmeans(x, c, m=m, seed=seed, max_iter=50)
     u = fit.memberships.to_numpy()

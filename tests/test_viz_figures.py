@@ -139,7 +139,7 @@ def test_bullwhip_ratios_are_var_orders_over_var_demand():
 
 def test_phase_portrait_orbits_conserve_the_lotka_volterra_integral():
     """Along a predator-prey orbit V = b1 b2 x1 - a2 ln x1 + b1 x2 - a1 ln x2 is constant
-    (Volterra 1926); the equilibrium is E(a2 / (b1 b2), a1 / b1) (seed 002, Qian)."""
+    (Volterra 1926); the equilibrium is E(a2 / (b1 b2), a1 / b1) (Qian)."""
     a1, b1, a2, b2 = 0.8, 0.4, 0.6, 0.5
     axes = viz.phase_portrait_figure(a1, b1, a2, b2).axes[0]
     orbits = [line.get_xydata() for line in axes.lines

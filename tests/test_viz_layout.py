@@ -1,4 +1,4 @@
-"""viz.ring_layout (seed 004's three rings, roles in sectors) and the computed metrics."""
+"""viz.ring_layout (Wang & Gao's three rings, roles in sectors) and the computed metrics."""
 
 import numpy as np
 import pandas as pd
@@ -106,7 +106,7 @@ def test_small_ecosystems_go_on_circles_with_neighbours_spacing_apart(roles, spa
 
 def test_cross_border_belt_core_is_one_circle_off_the_centre(belt):
     """The bundled 36-member belt: 19 core, 12 sub-core, 5 outer members, each ring on one
-    circle (seed 004's Figure 1), evenly spaced, with the ring names' slot at the top free."""
+    circle (Wang & Gao's Figure 1), evenly spaced, with the ring names' slot at the top free."""
     spacing = 30.0
     layout = viz.ring_layout(belt, spacing=spacing)
     assert layout.attrs["arrangement"] == ["circle", "circle", "circle"]

@@ -153,7 +153,7 @@ def add_figure(subparsers) -> None:
                         help="the figure's data, first column the index: allocation (members x "
                              "rules), coupling (periods x indices), niche_overlap (square)")
     parser.add_argument("--parameters", nargs=4, type=float, metavar=("A1", "B1", "A2", "B2"),
-                        help="phase_portrait: seed 002's predator-prey coefficients")
+                        help="phase_portrait: Qian's predator-prey coefficients")
     parser.add_argument("--market", help="bullwhip: the market whose chain is simulated "
                                          "(default: the first market)")
     parser.add_argument("--role", help="niche_overlap: compare the members of this role "

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["ReportWriter", "run_analyses", "alliance_section", "market_orders", "PREDATOR_PREY",
            "COMPETITION_THRESHOLD"]
 
-# seed 002's upstream/downstream predator-prey illustration: a1, a2, b1, b2
+# Qian's upstream/downstream predator-prey illustration: a1, a2, b1, b2
 PREDATOR_PREY = (0.8, 0.6, 0.4, 0.5)
 #: Smallest Pianka overlap of outlets drawn as a competition link on the baseline's network.
 COMPETITION_THRESHOLD = 0.5
@@ -180,14 +180,14 @@ def _coevolution(out: ReportWriter) -> None:
     run = dynamics.predator_prey(a1, a2, b1, b2, (1.5, 1.0), t_end=40.0)
     out.table("predator_prey_equilibrium", pd.Series(
         {"upstream": run.equilibrium[0], "downstream": run.equilibrium[1]}, name="value"))
-    out.section("Co-evolution", "Seed 002's upstream/downstream predator-prey model.",
+    out.section("Co-evolution", "Qian's upstream/downstream predator-prey model.",
                 ["predator_prey_equilibrium"],
                 out.figure("phase_portrait", phase_portrait_figure(a1=a1, b1=b1, a2=a2, b2=b2)))
     table = out.table("coupling_zhejiang", coupling.coordination(
         coupling.zhejiang_2016_2020(), {"export": ["export_volume", "export_growth"],
                                         "import": ["import_volume", "import_growth"]},
         index="year"))
-    out.section("Coupling coordination", "Seed 002 Table 1: Zhejiang's export and import "
+    out.section("Coupling coordination", "Qian's Table 1: Zhejiang's export and import "
                 "sides, 2016-2020.", ["coupling_zhejiang"],
                 out.figure("coupling", coupling_figure(table[["C", "T", "D"]])))
 
@@ -234,7 +234,7 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
              if c != "members" and not c.startswith(("flow:", "rank:", "shapley:"))]
     out.table("alliance_summary", comparison[shown].T)
     image = out.figure("alliances", _alliance_figure(comparison))
-    out.section("Alliance configurations", "Seed 004 §5.1's strategic alliances against the "
+    out.section("Alliance configurations", "Wang & Gao §5.1's strategic alliances against the "
                 "baseline. Pareto: no other configuration is at least as good on every metric "
                 "and better on one. Ranks and Shapley values per member are in alliances.csv.",
                 ["alliance_summary", "alliance_levers"], image, first=True)

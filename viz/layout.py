@@ -1,6 +1,6 @@
 """Concentric ring layout: core inside, sub-core around it, outer environment outside.
 
-Seed 004's Figure 1 (Wang & Gao) draws the ecosystem as three concentric
+Wang & Gao's Figure 1 draws the ecosystem as three concentric
 circles: the core enterprises in the middle, the sub-core service platforms
 around them and the outer environment outermost. :func:`ring_layout` places
 members the same way, every role in its own angular sector of its ring

@@ -63,7 +63,7 @@ class Report:
 
 
 def demo_alliances(eco: Ecosystem, market: str) -> list[Alliance]:
-    """Four alliance configurations of seed 004 §5.1 on ``eco``'s chain to ``market``.
+    """Four alliance configurations of Wang & Gao §5.1 on ``eco``'s chain to ``market``.
 
     ``export chain``: the members of the market's supply chain share demand
     data and cut their link costs by 20%. ``cross-border firms``: the

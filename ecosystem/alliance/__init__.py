@@ -1,6 +1,6 @@
 """Strategic alliances of core enterprises, compared on every mechanism.
 
-Seed 004 §5.1 proposes a strategic alliance of core enterprises that shares
+Wang & Gao §5.1 proposes a strategic alliance of core enterprises that shares
 information (damping the bullwhip effect), cuts circulation costs and shares
 technology. :class:`Alliance` describes one configuration, :func:`apply`
 returns the ecosystem with it in force (the original untouched),
@@ -9,6 +9,11 @@ distribution and stability, niche overlap, flow throughput, resilience and
 coupling coordination, and :func:`sweep` runs parameters x alliances x seeds
 in local processes or on a Dask cluster. :func:`default_market` and
 :func:`default_margin` are the market and margins these use when none is given.
+
+References
+----------
+- Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
+  E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
 """
 
 from ._compare import candidates, compare, greedy, greedy_path

@@ -1,6 +1,6 @@
 """The strategic-alliance configuration and how it changes an ecosystem.
 
-Seed 004 §5.1: a strategic alliance of core enterprises "can improve the
+Wang & Gao §5.1: a strategic alliance of core enterprises "can improve the
 transparency of information, reduce circulation costs", and promotes
 "technology sharing". :class:`Alliance` records those three levers plus a
 shared service platform; :func:`apply` returns the changed ecosystem.

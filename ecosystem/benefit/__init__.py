@@ -1,6 +1,6 @@
 """Benefit distribution among alliance members: cooperative games from the ecosystem.
 
-Seed 004 §4.1 asks core enterprises for a benefit-distribution mechanism that
+Wang & Gao §4.1 asks core enterprises for a benefit-distribution mechanism that
 keeps the ecosystem stable, and §5.1 proposes strategic alliances of core
 enterprises. This package answers "what should each member get, and is that
 split stable?" with transferable-utility cooperative games:
@@ -17,6 +17,11 @@ split stable?" with transferable-utility cooperative games:
   ecosystem graph).
 * Stability: :func:`in_core`, :func:`core_nonempty`, :func:`stability`,
   :func:`compare_allocations`, :func:`kohlberg`.
+
+References
+----------
+- Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
+  E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
 
 Examples
 --------

@@ -23,7 +23,7 @@ def sharing_game(source: Any, market: str | None = None, members: Sequence | Non
     chain's expected holding and backorder cost per period computed exactly by
     :func:`ecosystem.bullwhip.sharing_cost` (:func:`ecosystem.bullwhip.sharing_savings`).
     A sharing stage forecasts from end-customer demand instead of its
-    customer's orders (seed 004 §4.2 and §5.1). Sharing changes the orders
+    customer's orders (Wang & Gao, §4.2 and §5.1). Sharing changes the orders
     every upstream stage receives, so the game need not be superadditive and a
     member's savings can be negative.
 

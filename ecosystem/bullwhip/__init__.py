@@ -1,6 +1,6 @@
 """Bullwhip amplification along a serial chain, and what information sharing buys.
 
-Seed 004 §4.2: without shared information, demand distortion grows stage by
+Wang & Gao §4.2: without shared information, demand distortion grows stage by
 stage from the overseas consumer to the original supplier; the information
 sharing of a core-enterprise alliance (§5.1) is meant to damp it. This package
 measures that on textbook chains and on a user's own ecosystem.
@@ -20,6 +20,18 @@ measures that on textbook chains and on a user's own ecosystem.
 Convention used everywhere: ``L`` (``lead_time``) is the number of periods an
 order-up-to level must cover, i.e. the physical lead time plus the review
 period. Stage 1 faces the market; higher stages are further upstream.
+
+References
+----------
+- Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
+  E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
+- Lee, H. L., Padmanabhan, V. & Whang, S. (1997). Information distortion in a supply
+  chain: the bullwhip effect. *Management Science* 43(4), 546-558.
+- Chen, F., Drezner, Z., Ryan, J. K. & Simchi-Levi, D. (2000). Quantifying the bullwhip
+  effect in a simple supply chain: the impact of forecasting, lead times, and information.
+  *Management Science* 46(3), 436-443.
+- Sterman, J. D. (1989). Modeling managerial behavior: misperceptions of feedback in a
+  dynamic decision making experiment. *Management Science* 35(3), 321-339.
 
 Examples
 --------

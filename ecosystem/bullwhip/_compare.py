@@ -1,6 +1,6 @@
 """What an alliance's information sharing buys on one market's chain.
 
-Seed 004 §5.1: core enterprises form a strategic alliance whose members share
+Wang & Gao §5.1: core enterprises form a strategic alliance whose members share
 market information. :func:`compare_sharing` puts the alliance between the two
 textbook extremes (nobody shares, everybody shares) on the chain that serves one
 market.

@@ -1,6 +1,6 @@
 """Coupling coordination degree of two or more subsystems.
 
-Seed 002 (Qian, §2.1) argues that cross-border e-commerce and the regional
+Qian (§2.1) argues that cross-border e-commerce and the regional
 industrial cluster are coupled systems; the Chinese regional-science
 literature measures such a coupling with the *coupling coordination degree*
 model. Each observation (a year, a region) gets
@@ -31,9 +31,14 @@ the mean pairwise gap and the ratios to the leading subsystem, which spreads
 over [0, 1] (0.5 and 0.8 give 0.66). For two subsystems it reads
 ``C = sqrt((1 - |U1 - U2|) min(U)/max(U))``.
 
+References
+----------
+- Qian, F. (year not stated). *Research on the Coordinated Development of Zhejiang
+  Cross-border E-commerce and Regional Industrial Clusters Based on Coupling Theory*.
+
 Examples
 --------
-The worked example on seed 002's Table 1 (:func:`zhejiang_2016_2020`): the
+The worked example on Qian's Table 1 (:func:`zhejiang_2016_2020`): the
 export side of Zhejiang's cross-border e-commerce (export volume, export
 growth) against its import side (import volume, import growth). All four are
 positive indicators (larger is better); the totals are left out because they

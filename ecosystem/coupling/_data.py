@@ -10,7 +10,7 @@ __all__ = ["zhejiang_2016_2020"]
 
 
 def zhejiang_2016_2020() -> pd.DataFrame:
-    """Seed 002's Table 1: Zhejiang cross-border e-commerce, 2016-2020.
+    """Qian's Table 1: Zhejiang cross-border e-commerce, 2016-2020.
 
     Qian F., "Research on the Coordinated Development of Zhejiang
     Cross-border E-commerce and Regional Industrial Clusters Based on

@@ -1,6 +1,6 @@
 """Population dynamics of the ecosystem's enterprises (issue 6, part 2).
 
-* :func:`predator_prey`: seed 002's upstream-downstream Lotka-Volterra pair
+* :func:`predator_prey`: Qian's upstream-downstream Lotka-Volterra pair
   (equations 1-2): equilibrium ``E(a2/(b1 b2), a1/b1)``, Jacobian
   eigenvalues, solve_ivp trajectory, conserved quantity, phase portrait.
 * :func:`generalized_lv`: n populations ``x' = x (r + A x)``, with A given or
@@ -10,6 +10,13 @@
   Goh's Lyapunov criterion, unbounded mutualism detected.
 * :func:`symbiosis`: the logistic symbiosis form
   ``x_i' = r_i x_i (1 - x_i/N_i + sigma_i x_j/N_j)``.
+
+References
+----------
+- Qian, F. (year not stated). *Research on the Coordinated Development of Zhejiang
+  Cross-border E-commerce and Regional Industrial Clusters Based on Coupling Theory*.
+- Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
+  E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
 """
 
 from ._common import IntegrationError, UnboundedGrowthError

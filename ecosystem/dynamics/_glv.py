@@ -5,7 +5,7 @@
 ``r_i`` is population i's intrinsic growth rate and ``A_ij`` the per-capita
 effect of population j on i: negative for competition (and for a prey's loss
 to its predator), positive for mutualism (and for a predator's gain),
-``A_ii < 0`` self-limitation. Seed 002 (§3) names the three relations among
+``A_ii < 0`` self-limitation. Qian (§3) names the three relations among
 enterprise populations; :func:`ecosystem.dynamics.interaction_matrix` builds
 A from an :class:`~ecosystem.Ecosystem`.
 

@@ -1,26 +1,26 @@
 """The Lotka-Volterra interaction matrix of an ecosystem's member populations.
 
-Seed 002 (§3) sees three relations among enterprise populations; seed 004
+Qian (§3) sees three relations among enterprise populations; Wang & Gao
 (§2.1, §4.3) says where they come from. :func:`interaction_matrix` turns an
 :class:`~ecosystem.Ecosystem` into the matrix A of ``x' = x (r + A x)``:
 
 competition (niche overlap)
-    Members that use the same resources compete (seed 004 §2.1: logistics
+    Members that use the same resources compete (Wang & Gao, §2.1: logistics
     firms for customers, manufacturers for platforms). The competition
     coefficient is MacArthur & Levins' (1967) overlap ``alpha_ij`` of
     :func:`ecosystem.niche.overlap` on the members x resources matrix of
     :func:`ecosystem.niche.resource_matrix` (by default ``direction="out"``:
     a member's resources are the members it sells or delivers to). Only
-    members of the same role compete (one niche per role, as in seed 004:
+    members of the same role compete (one niche per role, as in Wang & Gao:
     a logistics firm and a manufacturer that both deliver to a platform do
     not compete); ``same_role=False`` lets every pair compete.
     ``A_ij -= competition * s_i * alpha_ij``, the classical
     ``r_i N_i (K_i - N_i - sum_j alpha_ij N_j) / K_i`` form.
 predation (upstream -> downstream logistics)
-    A logistics link between two core members u -> v is seed 002's
+    A logistics link between two core members u -> v is Qian's
     upstream-downstream pair: the downstream v "eats" u's output.
     ``A_uv -= predation * w`` and ``A_vu += predation * conversion * w``
-    (seed 002's ``b1`` and ``b1 b2``).
+    (Qian's ``b1`` and ``b1 b2``).
 mutualism (service and symbiosis links)
     A link with a sub-core member at either end is a service relation (seed
     004 §3.1: logistics, finance, technology and government platforms serve

@@ -1,4 +1,4 @@
-"""Seed 002's upstream-downstream predator-prey model (Qian, §3, equations 1-2).
+"""Qian's upstream-downstream predator-prey model (Qian, §3, equations 1-2).
 
 Upstream enterprise A (output ``x1``) grows at rate ``a1`` and is "eaten" by
 downstream enterprise B's purchases at rate ``b1``; B (output ``x2``) shrinks
@@ -38,12 +38,12 @@ __all__ = ["PredatorPreyResult", "predator_prey"]
 
 @dataclass(frozen=True)
 class PredatorPreyResult:
-    """Analysis and trajectory of seed 002's predator-prey model.
+    """Analysis and trajectory of Qian's predator-prey model.
 
     Attributes
     ----------
     a1, a2, b1, b2 : float
-        The parameters (seed 002's notation).
+        The parameters (Qian's notation).
     equilibrium : tuple of float
         ``E = (a2 / (b1 b2), a1 / b1)``.
     jacobian : ndarray
@@ -128,7 +128,7 @@ def predator_prey(a1: float, a2: float, b1: float, b2: float, x0: Sequence[float
                   t_end: float | None = None, *, n_points: int = 1001,
                   method: str = "DOP853", rtol: float = 1e-10, atol: float = 1e-12
                   ) -> PredatorPreyResult:
-    """Analyse and integrate seed 002's upstream-downstream predator-prey model.
+    """Analyse and integrate Qian's upstream-downstream predator-prey model.
 
     Parameters
     ----------

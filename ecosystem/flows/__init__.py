@@ -1,6 +1,6 @@
 """Flows through the ecosystem: propagation, steady state, reach and disruption cascades.
 
-Seed 004 (Wang & Gao) §4 and Figure 3: the information, logistics, capital and
+Wang & Gao §4 and Figure 3: the information, logistics, capital and
 technology flows are interconnected at every member and make the members one
 whole; §3.2.2: without the sub-core service platforms the ecosystem "cannot
 operate normally". This package turns both statements into computations.
@@ -28,6 +28,11 @@ Cascades (:func:`cascade`, :func:`critical_members`)
     inputs fall below a rule (:class:`MinProviders`, :class:`MinInboundShare`)
     fail round after round. See :mod:`ecosystem.flows._cascade` and
     :mod:`ecosystem.flows._rules`.
+
+References
+----------
+- Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
+  E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
 """
 
 from ._cascade import CascadeResult, cascade

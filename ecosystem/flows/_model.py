@@ -27,7 +27,7 @@ gives the ``4n x 4n`` block operator ``A`` with blocks
 
 Default coupling
 ----------------
-Seed 004 (Wang & Gao) §4 and Figure 3 state that the four flows are
+Wang & Gao §4 and Figure 3 state that the four flows are
 interconnected at every member; §3.2.2 describes what drives what (the
 logistics platform moves goods, the financial platform "maintain[s] the
 stability of the capital flow", the technology platform turns enterprise data

@@ -10,7 +10,7 @@
 
 A rule applies only to the members it selects (by role and/or ring) *that met
 it before the shock*: a member that never had a finance provider does not fail
-for lacking one. :data:`DEFAULT_RULES` follow seed 004 §3.2.2, where the
+for lacking one. :data:`DEFAULT_RULES` follow Wang & Gao §3.2.2, where the
 logistics and the financial platform support the core circle and "without
 these service entities, the supply chain ecosystem cannot operate normally":
 every core member needs at least one logistics and one capital provider (any
@@ -196,7 +196,7 @@ class MinInboundShare(Rule):
         return inbound, self.fraction * before * (1 - 1e-9), active, True
 
 
-#: Every core member needs a logistics and a capital provider (seed 004 §3.2.2).
+#: Every core member needs a logistics and a capital provider (Wang & Gao, §3.2.2).
 DEFAULT_RULES: tuple[Rule, ...] = (MinProviders("logistics", rings="core"),
                                    MinProviders("capital", rings="core"))
 

@@ -1,6 +1,6 @@
 """Niches of ecosystem members: breadth, overlap, null models and enterprise niches.
 
-Seed 004 §2.1 and §3.1: members of the same niche compete for the same
+Wang & Gao §2.1 and §3.1: members of the same niche compete for the same
 resources (logistics firms for customers, manufacturers for platforms), and
 niche overlap measures that competition. The pieces:
 
@@ -19,6 +19,11 @@ niche overlap measures that competition. The pieces:
 
 ``overlap(U, method="macarthur_levins")[i, j]`` is the Lotka-Volterra
 competition coefficient alpha_ij, the effect of member j on member i.
+
+References
+----------
+- Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
+  E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
 """
 
 from ._competition import competition_layer, competition_pairs

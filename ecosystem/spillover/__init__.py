@@ -1,6 +1,6 @@
 """Knowledge spillover: diffusion of know-how over the technology and information layers.
 
-Seed 000 (Liu & Li, §III-D) describes e-commerce know-how spreading through a
+Liu & Li (§III-D) describe e-commerce know-how spreading through a
 rural cluster from the first adopters to their neighbours ("mutual
 transmission, mutual help"), and cites Jaffe's (1986) knowledge production
 function for the spillovers between technologically close firms. The pieces:
@@ -22,6 +22,11 @@ function for the spillovers between technologically close firms. The pieces:
 Know-how travels in the direction of the links (from a research institute to
 the firms it supplies technology to). The layers default to technology and
 information; any of the four flows can be chosen.
+
+References
+----------
+- Liu, J. & Li, Y. (year not stated). *A Study on the Mechanism of Enhancing the Value
+  Creation Capability of Rural E-Commerce Industrial Clusters*.
 """
 
 from ._cascade import independent_cascade, linear_threshold

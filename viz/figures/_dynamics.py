@@ -22,7 +22,7 @@ Field = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def predator_prey_equilibrium(a1: float, b1: float, a2: float, b2: float) -> tuple[float, float]:
-    """The interior equilibrium E(a2 / (b1 b2), a1 / b1) of seed 002's equations (1)-(2).
+    """The interior equilibrium E(a2 / (b1 b2), a1 / b1) of Qian's equations (1)-(2).
 
     Examples
     --------
@@ -59,8 +59,8 @@ def phase_portrait_figure(a1: float | None = None, b1: float | None = None,
                           figsize: tuple[float, float] = (6.5, 5.5)) -> Figure:
     """Phase portrait of a two-population Lotka-Volterra system.
 
-    By default the upstream/downstream predator-prey model of seed 002 (Qian,
-    equations 1-2): ``dx1/dt = a1 x1 - b1 x1 x2`` and
+    By default the upstream/downstream predator-prey model of Qian
+    (equations 1-2): ``dx1/dt = a1 x1 - b1 x1 x2`` and
     ``dx2/dt = -a2 x2 + b1 b2 x1 x2``, with its nullclines, its equilibrium
     E(a2/(b1 b2), a1/b1) and three closed orbits around it. Any other
     two-population model (competition, mutualism from ``ecosystem.dynamics``)
@@ -70,7 +70,7 @@ def phase_portrait_figure(a1: float | None = None, b1: float | None = None,
     Parameters
     ----------
     a1, b1, a2, b2 : float
-        Seed 002's growth rate of A, purchase rate, decline rate of B and
+        Qian's growth rate of A, purchase rate, decline rate of B and
         conversion rate (all > 0); not needed with ``field``.
     trajectories : array, DataFrame or list of them, optional
         Simulated paths (two columns x1, x2) to draw over the field.

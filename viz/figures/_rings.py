@@ -1,4 +1,4 @@
-"""The three-ring diagram of an ecosystem (seed 004, Figure 1)."""
+"""The three-ring diagram of an ecosystem (Wang & Gao, Figure 1)."""
 
 from __future__ import annotations
 
