@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
+from ._atomic import atomic_paths
 from ._errors import SpecError
 from ._spec import SPEC_VERSION, build, plain
 from .graph import Ecosystem
@@ -92,8 +93,9 @@ def _encoder(kind: str) -> Callable[[Any], str]:
 
 
 def _write_table(path: Path, reserved: tuple[str, ...],
-                 rows: list[tuple[list, dict]]) -> dict[str, str]:
-    """Write one table with a plain header; return its attribute columns' types."""
+                 rows: list[tuple[list, dict]], file: Path) -> dict[str, str]:
+    """Write one table with a plain header to ``path`` (standing in for ``file``); return its
+    attribute columns' types."""
     names = list(dict.fromkeys(k for _, attrs in rows for k in attrs))
     kinds: dict[str, str] = {}
     encoders = []
@@ -110,7 +112,7 @@ def _write_table(path: Path, reserved: tuple[str, ...],
                          for name, encode in zip(names, encoders)]
                 for fixed, attrs in rows)
         except (TypeError, ValueError) as error:
-            raise SpecError(f"a value cannot be written to CSV: {error}", file=str(path)) from None
+            raise SpecError(f"a value cannot be written to CSV: {error}", file=str(file)) from None
     return kinds
 
 
@@ -132,13 +134,16 @@ def write_csv_pair(eco: Ecosystem, path: str | Path) -> None:
     members = [([m, d["role"], d["ring"]],
                 {k: plain(v) for k, v in d.items() if k not in ("role", "ring")})
                for m, d in eco.graph.nodes(data=True)]
-    meta["columns"] = {"members": _write_table(members_path, _RESERVED["members"], members)}
     links = [([u, v, k], {name: plain(x) for name, x in d.items()})
              for u, v, k, d in eco.graph.edges(keys=True, data=True)]
-    meta["columns"]["links"] = _write_table(links_path, _RESERVED["links"], links)
-    with open(sidecar, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+    # all three files whole before any replaces the old ones
+    with atomic_paths([members_path, links_path, sidecar]) as temporaries:
+        meta["columns"] = {
+            "members": _write_table(temporaries[0], _RESERVED["members"], members, members_path),
+            "links": _write_table(temporaries[1], _RESERVED["links"], links, links_path)}
+        with open(temporaries[2], "w", encoding="utf-8") as handle:
+            json.dump(meta, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
 
 
 # ------------------------------------------------------------------ reading

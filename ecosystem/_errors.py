@@ -16,6 +16,7 @@ __all__ = [
     "DuplicateError",
     "ValidationError",
     "SpecError",
+    "MemoryNeedError",
 ]
 
 
@@ -32,6 +33,18 @@ class UnknownMemberError(EcosystemError, KeyError):
 
     def __str__(self) -> str:  # KeyError would wrap the message in quotes
         return str(self.args[0]) if self.args else ""
+
+
+class MemoryNeedError(ParameterError, MemoryError):
+    """A computation would need more memory than the machine has free; nothing was allocated.
+
+    ``needed`` and ``available`` are in bytes; the message names the option
+    that avoids the allocation.
+    """
+
+    def __init__(self, message: str, needed: int = 0, available: int = 0):
+        super().__init__(message)
+        self.needed, self.available = needed, available
 
 
 class DuplicateError(EcosystemError, ValueError):

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
+from ._atomic import atomic_path
 from ._errors import SpecError
 from ._spec import SPEC_VERSION, build, plain
 from .graph import Ecosystem
@@ -62,7 +63,7 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, allow_nan=True) if _NOT_XML.search(text) else text
 
 
-def _encode_scope(items: list[tuple[str, dict[str, Any]]], scope: str
+def _encode_scope(items: list[tuple[str, dict[str, Any]]], scope: str, file: str
                   ) -> tuple[list[str], dict[str, list[str]]]:
     """Rewrite the dicts of ``items`` in place (renamed, JSON or float where needed).
 
@@ -79,11 +80,15 @@ def _encode_scope(items: list[tuple[str, dict[str, Any]]], scope: str
             encoded.append(stored)
         elif kind == "number":
             ints[stored] = [key for key, d in items if type(d.get(name)) is int]
-        for _, d in items:
+        for key, d in items:
             if name in d:
                 value = d.pop(name)
-                d[stored] = (_json_text(value) if kind == "json" else
-                             float(value) if kind == "number" else value)
+                try:
+                    d[stored] = (_json_text(value) if kind == "json" else
+                                 float(value) if kind == "number" else value)
+                except (TypeError, ValueError) as error:
+                    raise SpecError(f"a value cannot be written as JSON text: {error}",
+                                    file=file, location=f"{scope} {key!r}.{name}") from None
     return encoded, ints
 
 
@@ -109,7 +114,7 @@ def _encode(eco: Ecosystem, file: str, gexf: bool) -> tuple[nx.MultiDiGraph, dic
     if not gexf:
         scopes["graph"] = [("graph", graph)]
     for scope, items in scopes.items():
-        meta["json"][scope], meta["int"][scope] = _encode_scope(items, scope)
+        meta["json"][scope], meta["int"][scope] = _encode_scope(items, scope, file)
     if eco.custom_roles:
         meta["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
     if gexf:
@@ -243,7 +248,8 @@ def write_graphml(eco: Ecosystem, path: str) -> None:
     """Write ``eco`` as GraphML (see :mod:`ecosystem.files`)."""
     graph, meta = _encode(eco, path, gexf=False)
     graph.graph[_META] = json.dumps(meta)
-    nx.write_graphml_xml(graph, path, edge_id_from_attribute="id")
+    with atomic_path(path) as temporary:
+        nx.write_graphml_xml(graph, temporary, edge_id_from_attribute="id")
 
 
 def read_graphml(path: str) -> Ecosystem:
@@ -276,7 +282,8 @@ def write_gexf(eco: Ecosystem, path: str) -> None:
                         file=path) from None
     ET.SubElement(writer.xml.find("meta"), "description").text = text
     writer.add_graph(graph)
-    writer.write(path)
+    with atomic_path(path) as temporary:
+        writer.write(temporary)
 
 
 def _gexf_description(path: str) -> str | None:

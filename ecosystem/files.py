@@ -118,6 +118,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._atomic import atomic_open
 from ._errors import SpecError
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def save(eco: "Ecosystem", path: str | os.PathLike, format: str | None = None) -
         from . import _spec
         spec = _spec.to_spec(eco)
         text = _spec.write_yaml(spec, path) if kind == "yaml" else _spec.write_json(spec, path)
-        with open(path, "w", encoding="utf-8") as handle:
+        with atomic_open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     elif kind == "csv":
         from ._csv import write_csv_pair

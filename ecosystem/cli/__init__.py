@@ -8,21 +8,26 @@ The module defines ``register(subparsers)``, which adds its parser(s) and sets
 Add-ons read their SPEC argument with :func:`add_spec_argument` and
 :func:`read_spec`, as the built-in commands do.
 
-Errors raised on purpose (:class:`ecosystem.EcosystemError`) and unreadable
-files print one line on stderr and exit with status 2.
+Errors raised on purpose (:class:`ecosystem.EcosystemError`), unreadable
+files and the command line's own usage errors print one line on stderr and
+exit with status 2. Every command accepts ``--force``: without it, a command
+refuses to write over an existing file or into an existing folder
+(:func:`ecosystem.cli._common.check_output`). Output cut short by a closed
+pipe (``ecobelt info belt.yaml | head -3``) ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from importlib.metadata import entry_points
 from typing import Sequence
 
 from .._errors import EcosystemError
-from ._common import add_spec_argument, first_line, read_spec
+from ._common import add_spec_argument, check_outputs, first_line, read_spec
 
 __all__ = ["main", "build_parser", "add_spec_argument", "read_spec"]
 
@@ -44,15 +49,39 @@ def _command_modules() -> list:
     return modules
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line and a pointer to ``--help``.
+
+    Subcommand parsers are of the same class (argparse makes them so).
+    """
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {first_line(message)} "
+                     f"(see `{self.prog} --help`)\n")
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    """``--force`` on every command that has no subcommands of its own."""
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for action in actions:
+        for child in dict.fromkeys(action.choices.values()):  # aliases share a parser
+            _add_force(child)
+    if not actions and "--force" not in parser._option_string_actions:
+        parser.add_argument("--force", action="store_true",
+                            help="write over existing output files and into existing folders")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ecobelt",
         description="Model the supply-chain ecosystem of an industrial belt that sells "
                     "through cross-border e-commerce.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():
         module.register(subparsers)
+    for child in dict.fromkeys(subparsers.choices.values()):
+        _add_force(child)
     return parser
 
 
@@ -61,8 +90,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        check_outputs(args)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
     except (EcosystemError, OSError) as error:
         print(f"ecobelt {args.command}: error: {first_line(error, type(error).__name__)}",
               file=sys.stderr)
         return 2
+    except MemoryError as error:  # an allocation no check foresaw: still one line
+        print(f"ecobelt {args.command}: error: out of memory"
+              + (f" ({first_line(error)})" if str(error) else "")
+              + "; try a smaller problem", file=sys.stderr)
+        return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush of a closed pipe
+    (a reader such as ``head`` that stopped early) prints nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced by something without a fd
+        pass

@@ -8,10 +8,16 @@ from importlib.metadata import entry_points
 
 import pandas as pd
 
-from .._errors import SpecError
+from .._atomic import atomic_open, atomic_path
+from .._errors import ParameterError, SpecError
 
 __all__ = ["read_spec", "add_spec_argument", "print_table", "split_list", "read_csv",
-           "first_line"]
+           "first_line", "add_output_argument", "check_outputs", "check_output", "check_figure_path",
+           "write_frame", "save_figure"]
+
+#: What an output argument names: one file, a chart (its extension a matplotlib
+#: format), a folder to write into, or a spec file (a ``.csv`` one names a pair).
+OUTPUT_KINDS = ("file", "figure", "folder", "spec")
 
 
 def add_spec_argument(parser: argparse.ArgumentParser) -> None:
@@ -64,3 +70,91 @@ def first_line(error: BaseException, default: str = "") -> str:
     reports."""
     text = str(error)
     return text.splitlines()[0] if text else default
+
+
+def add_output_argument(parser: argparse.ArgumentParser, *flags: str, kind: str = "file",
+                        **options) -> argparse.Action:
+    """``parser.add_argument(*flags, **options)`` for an option naming a file or folder the
+    command writes; :func:`ecosystem.cli.main` checks it (:func:`check_outputs`) before the
+    command runs, so an existing target is refused (unless ``--force``) before any work."""
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"kind must be one of {OUTPUT_KINDS}, got {kind!r}")
+    action = parser.add_argument(*flags, **options)
+    parser.set_defaults(_outputs=[*(parser.get_default("_outputs") or ()), (action.dest, kind)])
+    return action
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Check every output argument of the parsed ``args`` (see :func:`add_output_argument`)."""
+    for dest, kind in getattr(args, "_outputs", None) or ():
+        value = getattr(args, dest, None)
+        if not value:
+            continue
+        if kind == "figure":
+            check_figure_path(value, args)
+        elif kind == "spec":  # a CSV spec is a pair of tables and a sidecar
+            from .._csv import csv_paths
+            from ..files import FORMATS
+            name = getattr(args, "format", None) or os.path.splitext(str(value))[1]
+            csv = FORMATS.get(str(name).lower().lstrip(".")) == "csv"
+            for path in csv_paths(value) if csv else [value]:
+                check_output(path, args)
+        else:
+            check_output(value, args, folder=kind == "folder")
+
+
+def check_output(path: str | os.PathLike, force: bool = False, *, folder: bool = False
+                 ) -> str:
+    """``path`` if a command may write it: refuse an existing file (or, with ``folder``, an
+    existing non-empty folder) unless ``force``; call it before any work or file is opened.
+
+    ``force`` may also be the parsed arguments (their ``force`` is used). The
+    error names the path and the option, and says what is there.
+    """
+    if not isinstance(force, bool):
+        force = bool(getattr(force, "force", False))
+    path = os.fspath(path)
+    if folder:
+        if os.path.isdir(path):
+            if os.listdir(path) and not force:
+                raise ParameterError(f"the folder {path} exists and is not empty; files in it "
+                                     "may be replaced: pass --force to write there anyway")
+        elif os.path.exists(path):
+            raise ParameterError(f"{path} is a file, not a folder; give a folder to write into")
+        return path
+    if os.path.isdir(path):
+        raise ParameterError(f"{path} is a folder; give a file name to write")
+    if os.path.exists(path) and not force:
+        raise ParameterError(f"{path} exists; pass --force to replace it")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise ParameterError(f"cannot write {path}: no folder {parent}")
+    return path
+
+
+def write_frame(frame: pd.DataFrame, path: str | os.PathLike, force=False, **options) -> None:
+    """``frame.to_csv(path, **options)`` written whole or not at all, refusing to replace an
+    existing file unless ``force`` (a bool or the parsed arguments)."""
+    check_output(path, force)
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
+        frame.to_csv(handle, **options)
+
+
+def check_figure_path(path: str | os.PathLike, force=False) -> str:
+    """:func:`check_output` for a chart, and its extension one matplotlib can write
+    (``.png``, ``.svg``, ``.pdf``, ...): call it before the work that the chart shows."""
+    from matplotlib.backend_bases import FigureCanvasBase
+    check_output(path, force)
+    extension = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if extension not in formats:
+        raise ParameterError(f"cannot save a chart as {path}: the extension must be one of "
+                             + ", ".join(f".{e}" for e in sorted(formats)))
+    return os.fspath(path)
+
+
+def save_figure(figure, path: str | os.PathLike, force=False, **options) -> None:
+    """``figure.savefig(path, **options)`` written whole or not at all (see :func:`write_frame`)."""
+    check_figure_path(path, force)
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, **options)

@@ -7,7 +7,7 @@ import argparse
 import pandas as pd
 
 from .._errors import ParameterError
-from ._common import print_table, read_spec, split_list
+from ._common import add_output_argument, print_table, read_spec, save_figure, split_list
 
 
 def register(subparsers) -> None:
@@ -42,7 +42,8 @@ def register(subparsers) -> None:
     parser.add_argument("--replications", type=int, default=1000)
     parser.add_argument("--periods", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--plot", metavar="OUT.png", help="save a chart of the ratios")
+    add_output_argument(parser, "--plot", kind="figure", metavar="OUT.png",
+                        help="save a chart of the ratios")
     parser.set_defaults(func=run_bullwhip)
 
     game = subparsers.add_parser(
@@ -56,7 +57,8 @@ def register(subparsers) -> None:
     game.add_argument("--weeks", type=int, default=36)
     game.add_argument("--integer-orders", action="store_true", help="round orders to cases")
     game.add_argument("--weekly", action="store_true", help="also print the orders by week")
-    game.add_argument("--plot", metavar="OUT.png", help="save a chart of orders by week")
+    add_output_argument(game, "--plot", kind="figure", metavar="OUT.png",
+                        help="save a chart of orders by week")
     game.set_defaults(func=run_beergame)
 
 
@@ -140,8 +142,10 @@ def _axes():
 def _save(figure, path: str) -> None:
     import matplotlib.pyplot as plt
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    try:
+        save_figure(figure, path, force=True, dpi=120)  # checked before the run
+    finally:
+        plt.close(figure)
     print(f"chart written to {path}")
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ..dynamics import generalized_lv, predator_prey, symbiosis
-from ._common import print_table, read_csv, read_spec
+from ._common import add_output_argument, print_table, read_csv, read_spec, write_frame
 
 __all__ = ["register"]
 
@@ -83,7 +83,8 @@ def _add_time_arguments(parser: argparse.ArgumentParser, t_end: float | None) ->
     parser.add_argument("--points", type=int, default=501, help="output times (501)")
     parser.add_argument("--rows", type=int, default=11,
                         help="rows of the trajectory to print (11); --output has them all")
-    parser.add_argument("--output", metavar="CSV", help="write the whole trajectory as CSV")
+    add_output_argument(parser, "--output", metavar="CSV",
+                        help="write the whole trajectory as CSV")
 
 
 def _show_series(series: pd.DataFrame, args: argparse.Namespace) -> None:
@@ -95,7 +96,7 @@ def _show_series(series: pd.DataFrame, args: argparse.Namespace) -> None:
         print("\ntrajectory:")
         print_table(series.iloc[picks])
     if args.output:
-        series.to_csv(args.output)
+        write_frame(series, args.output, force=True)  # checked before the run
 
 
 def run_predator_prey(args: argparse.Namespace) -> int:

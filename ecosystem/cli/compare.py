@@ -25,7 +25,8 @@ from typing import Any
 import yaml
 
 from .._errors import EcosystemError, SpecError
-from ._common import add_spec_argument, first_line, print_table, read_spec
+from ._common import (add_output_argument, add_spec_argument, first_line, print_table,
+                      read_spec, write_frame)
 
 _COMPARE_KEYS = {"alliances", "candidates", "greedy", "players", "market", "margin", "window",
                  "replications", "periods", "damping", "seed"}
@@ -42,7 +43,8 @@ def register(subparsers) -> None:
     parser.add_argument("--sweep", metavar="SWEEP.yaml", help="parameters and seeds to sweep")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the sweep on this Dask scheduler (needs ecobelt[dask])")
-    parser.add_argument("-o", "--output", metavar="results.csv", help="write the table as CSV")
+    add_output_argument(parser, "-o", "--output", metavar="results.csv",
+                        help="write the table as CSV")
     parser.set_defaults(func=run)
 
 
@@ -121,6 +123,6 @@ def run(args: argparse.Namespace) -> int:
     shown = [c for c in table.columns if not c.startswith(("flow:", "shapley:", "rank:"))]
     print_table(table[shown])
     if args.output:
-        table.to_csv(args.output)
+        write_frame(table, args.output, force=True)  # checked before the run
         print(f"wrote {args.output}")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..files import FORMATS
-from ._common import add_spec_argument, read_spec
+from ._common import add_output_argument, add_spec_argument, read_spec
 
 __all__ = ["register", "run"]
 
@@ -13,7 +13,6 @@ __all__ = ["register", "run"]
 def run(args: argparse.Namespace) -> int:
     """Load SPEC and save it to OUT (format from OUT's extension unless --format)."""
     from ..files import format_of, save
-
 
     eco = read_spec(args.spec)
     save(eco, args.out, format=args.format)
@@ -35,7 +34,8 @@ def register(subparsers) -> None:
                     "(.yaml/.yml, .json, .csv for a members/links pair "
                     "and its .meta.json sidecar, .graphml, .gexf for Gephi). Every format keeps everything (see ecosystem.files).")
     add_spec_argument(parser)
-    parser.add_argument("out", metavar="OUT", help="the file to write")
+    add_output_argument(parser, "out", kind="spec", metavar="OUT",
+                        help="the file to write (refused if it exists, unless --force)")
     parser.add_argument("--format", choices=sorted(set(FORMATS)),
                         help="the format of OUT when its extension does not say")
     parser.set_defaults(func=run)

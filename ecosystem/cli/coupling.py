@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ..coupling import coordination, zhejiang_2016_2020
-from ._common import print_table, read_csv, split_list
+from ._common import add_output_argument, print_table, read_csv, split_list, write_frame
 
 __all__ = ["register"]
 
@@ -47,7 +47,8 @@ def register(subparsers) -> None:
     parser.add_argument("--no-rescale", action="store_true",
                         help="the columns are already scores in [0, 1]: skip min-max "
                              "standardisation (then --negative and --shift do not apply)")
-    parser.add_argument("--output", metavar="FILE", help="also write the result as CSV")
+    add_output_argument(parser, "--output", metavar="FILE",
+                        help="also write the result as CSV")
     parser.set_defaults(func=run)
 
 
@@ -88,5 +89,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nindicator weights (entropy), coupling degree: {args.method}")
     print_table(weights)
     if args.output:
-        result.to_csv(args.output)
+        write_frame(result, args.output, force=True)  # checked before the run
     return 0

@@ -9,7 +9,8 @@ import pandas as pd
 
 from .._errors import ParameterError
 from ..taxonomy import Flow, Ring
-from ._common import add_spec_argument, print_table, read_csv, read_spec, split_list
+from ._common import (add_output_argument, add_spec_argument, print_table, read_csv,
+                      read_spec, split_list, write_frame)
 
 __all__ = ["register"]
 
@@ -56,7 +57,8 @@ def _register_flows(subparsers) -> None:
                              "each ring and role (repeatable: one shock from all of them)")
     parser.add_argument("--top", type=int, default=_SHOWN_MEMBERS,
                         help=f"members listed, largest total first (default: {_SHOWN_MEMBERS})")
-    parser.add_argument("--csv", metavar="OUT", help="write every member's levels as CSV")
+    add_output_argument(parser, "--csv", metavar="OUT",
+                        help="write every member's levels as CSV")
     parser.set_defaults(func=run_flows)
 
 
@@ -93,7 +95,8 @@ def _register_cascade(subparsers) -> None:
                                           "failure loses the most volume")
     parser.add_argument("--weight", default="volume", metavar="ATTR",
                         help="link attribute measuring volume (default: volume)")
-    parser.add_argument("--csv", metavar="OUT", help="write the failed members as CSV")
+    add_output_argument(parser, "--csv", metavar="OUT",
+                        help="write the failed members as CSV")
     parser.set_defaults(func=run_cascade)
 
 
@@ -194,7 +197,7 @@ def run_flows(args: argparse.Namespace) -> int:
               f"{len(shock.reached())} of {model.n} members ever reached")
         print_table(pd.concat({"ring": shock.rings, "role": shock.roles}).to_frame("first step"))
     if args.csv:
-        table.to_csv(args.csv)
+        write_frame(table, args.csv, force=True)  # checked before the run
         print(f"\nwrote {args.csv} ({len(table):,} members)")
     return 0
 
@@ -264,7 +267,7 @@ def run_cascade(args: argparse.Namespace) -> int:
         if len(result.failed) > _SHOWN_MEMBERS * 2:
             print(f"... and {len(result.failed) - _SHOWN_MEMBERS * 2} more")
         if args.csv:
-            result.failed.to_csv(args.csv)
+            write_frame(result.failed, args.csv, force=True)  # checked before the run
             print(f"\nwrote {args.csv} ({len(result.failed):,} failed members)")
     if args.critical is not None:
         ranking = critical_members(eco, rules=rules, top=args.critical, weight=args.weight)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_spec_argument, print_table, read_csv, read_spec, split_list
+from ._common import (add_output_argument, add_spec_argument, print_table, read_csv,
+                      read_spec, split_list, write_frame)
 
 
 def register(subparsers) -> None:
@@ -23,7 +24,8 @@ def register(subparsers) -> None:
     parser.add_argument("--raw", action="store_true",
                         help="do not standardize the features (keep their units)")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
-    parser.add_argument("--csv", metavar="OUT", help="write the memberships to this CSV file")
+    add_output_argument(parser, "--csv", metavar="OUT",
+                        help="write the memberships to this CSV file")
     parser.set_defaults(func=run)
 
 
@@ -53,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
           f"{fit.partition_coefficient:.3f}, {fit.n_iter} iterations"
           + ("" if fit.converged else " (not converged)"))
     if args.csv:
-        table.to_csv(args.csv)
+        write_frame(table, args.csv, force=True)  # checked before the run
     return 0
