@@ -468,13 +468,46 @@ class Ecosystem:
         """
         return _inspect.summary(self, with_units)
 
-    def problems(self) -> list[str]:
+    def problems(self, warnings: bool = False) -> list[str]:
         """Every rule the ecosystem breaks, as sentences (empty when valid).
 
         Useful after editing ``eco.graph`` directly, which bypasses the checks
         of :meth:`add_member` and :meth:`link`.
+
+        With ``warnings=True`` the goods balance is checked as well, and each
+        finding is added as a sentence starting with ``"warning: "``: a member
+        that ships more goods (logistics volume) than it receives although it
+        is no producer and receives goods, and a market fed the same goods
+        twice, straight from a shipper and through a carrier that shipper
+        hands goods to for that market (see :mod:`ecosystem._goods` for how
+        goods travel through carriers and the ``to`` attribute). Warnings do
+        not make :meth:`validate` fail.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> for m, role in [("mill", "manufacturer"), ("shop", "platform"),
+        ...                 ("air", "logistics"), ("us", "market")]:
+        ...     eco.add_member(m, role)
+        >>> eco.link("mill", "shop", "logistics", volume=40.0)
+        >>> eco.link("shop", "us", "logistics", volume=30.0)
+        >>> eco.link("shop", "air", "logistics", volume=30.0)
+        >>> eco.link("air", "us", "logistics", volume=30.0)
+        >>> eco.problems()
+        []
+        >>> for sentence in eco.problems(warnings=True):
+        ...     print(sentence)
+        warning: member 'shop' (platform) ships 60 units of goods but receives 40: ...
+        warning: market 'us' is fed twice by 'shop': directly (30 units of goods) and ...
+
+        The shop ships 30 + 30 from the mill's 40, and the market gets the same
+        goods from the shop and again from the carrier.
         """
-        return _inspect.problems(self)
+        found = _inspect.problems(self)
+        if warnings:
+            from ._goods import conservation_warnings
+            found += ["warning: " + sentence for sentence in conservation_warnings(self)]
+        return found
 
     def validate(self) -> "Ecosystem":
         """Raise :class:`ValidationError` listing every problem; return self when valid."""

@@ -48,9 +48,14 @@ def test_chain_follows_heaviest_logistics_links(belt):
     assert chain.members == ("shop", "plant", "yarn")
     assert chain.lead_times == (4, 2, 2)  # yarn: default lead time 1 for link and source
     assert chain.market == "eu"
+    every = chain_from(belt, "eu", rings=None)  # a carrier is never a stage
+    assert every.members == ("shop", "plant", "yarn") and every.lead_times == (4, 2, 2)
+    assert str(every) == "yarn -> plant -> [ship] -> shop -> eu"
+    belt.update_member("ship", role="customs")  # a sub-core member that is no carrier
     every = chain_from(belt, "eu", rings=None)
     assert every.members == ("shop", "ship", "plant", "yarn")
     assert every.lead_times == (3, 2, 2, 2)
+    belt.update_member("ship", role="logistics")
     assert chain_from(belt, "eu", max_stages=2).members == ("shop", "plant")
     assert chain_from(belt, "eu", source_lead_time=5).lead_times[-1] == 6
     belt.graph.nodes["yarn"]["lead_time"] = 4

@@ -51,6 +51,18 @@ def sharing_game(source: Any, market: str | None = None, members: Sequence | Non
     >>> g = sharing_game(3, lead_time=2, window=4, sigma=10)
     >>> g.players, round(g.grand_value, 3) == round(g({1, 2, 3}), 3)
     ((1, 2, 3), True)
+
+    Built from an ecosystem, the game's name gives the route the chain follows:
+
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for m, role in [("plant", "manufacturer"), ("air", "logistics"), ("us", "market")]:
+    ...     eco.add_member(m, role)
+    >>> eco.link("plant", "air", "logistics", lead_time=1)
+    >>> eco.link("air", "us", "logistics", lead_time=1)
+    >>> sharing_game(eco, "us", window=4, sigma=10).name
+    'information sharing along plant -> [air] -> us'
+
     """
     from .. import bullwhip
     from ..graph import Ecosystem
@@ -89,4 +101,7 @@ def sharing_game(source: Any, market: str | None = None, members: Sequence | Non
 
     if exact is None:
         exact = len(players) <= MAX_TABULATED_STAGES
-    return Game.from_function(players, savings, exact=exact, name="information sharing")
+    # the route followed is part of the game's name, so every report shows the chain
+    name = f"information sharing along {chain}" if not isinstance(chain, int) \
+        else "information sharing"
+    return Game.from_function(players, savings, exact=exact, name=name)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._errors import ParameterError
 from ..graph import Ecosystem
+from .._goods import is_carrier
 from ..taxonomy import Ring
 from ._params import check_lead_time, check_stages, check_whole, per_stage
 
@@ -35,6 +36,10 @@ class SupplyChain:
         the review period, in periods.
     market : str, optional
         The market whose demand stage 1 meets.
+    route : tuple of str, optional
+        The members the goods pass from the top stage down to the market,
+        carriers and other members that are not stages included (what
+        :func:`chain_from` followed). Empty when the chain was written by hand.
 
     Examples
     --------
@@ -43,11 +48,14 @@ class SupplyChain:
     (2, 2)
     >>> chain.shares({"factory"})
     (False, True)
+    >>> str(chain)
+    'factory -> shop -> eu'
     """
 
     members: tuple[str, ...]
     lead_times: tuple[int, ...]
     market: str | None = None
+    route: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         members = tuple(self.members)
@@ -61,6 +69,14 @@ class SupplyChain:
                                  f"{len(members)} stage(s)")
         object.__setattr__(self, "members", members)
         object.__setattr__(self, "lead_times", lead_times)
+        object.__setattr__(self, "route", tuple(self.route))
+
+    def __str__(self) -> str:
+        """The route the goods take, stages plain and pass-through members in brackets."""
+        route = self.route or tuple(reversed(self.members)) + (
+            (self.market,) if self.market is not None else ())
+        stages = set(self.members)
+        return " -> ".join(m if m in stages or m == self.market else f"[{m}]" for m in route)
 
     @property
     def stages(self) -> int:
@@ -138,10 +154,26 @@ def stages_of(stages: Any, lead_time: Any) -> tuple[int, Any, list, SupplyChain 
     return count, 2 if lead_time is None else lead_time, list(range(1, count + 1)), None
 
 
-def _heaviest(layer, candidates: list[str], target: str) -> str:
-    # ties go to the member added first, so the chain does not depend on set order
-    return max(candidates, key=lambda u: (layer.edges[u, target].get("volume", 1.0),
-                                          -candidates.index(u)))
+def _goods_for(eco: Ecosystem, layer, supplier: str, member: str, downstream: str | None
+               ) -> float:
+    """The goods ``supplier`` sends ``member`` that go on towards ``downstream``.
+
+    Into a carrier only the part bound for the member the chain came from
+    counts (the link's ``to`` attribute, or a split in proportion to the
+    carrier's outgoing volumes); a missing volume counts as 1.
+    """
+    volume = layer.edges[supplier, member].get("volume", 1.0)
+    if downstream is None or not is_carrier(eco, member):
+        return volume
+    data = layer.edges[supplier, member]
+    onward = {d: layer.edges[member, d].get("volume", 1.0) for d in layer.successors(member)}
+    if "to" in data:
+        named = [data["to"]] if isinstance(data["to"], str) else list(data["to"])
+        onward = {d: v for d, v in onward.items() if d in named}
+    total = sum(onward.values())
+    if downstream not in onward:
+        return 0.0
+    return volume * (onward[downstream] / total if total > 0 else 1.0 / len(onward))
 
 
 def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
@@ -153,9 +185,14 @@ def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
     Starting at the market, each step moves to the member that ships the
     largest ``volume`` (a missing volume counts as 1) to the current one,
     until no supplier is left, a member would repeat, or ``max_stages`` is
-    reached. Only members of ``rings`` become stages (by default the core
-    circle: sub-core service members such as carriers move goods but hold no
-    stock); a supplier outside them is skipped over to its own suppliers.
+    reached. A carrier (role ``logistics``) moves goods but holds no stock:
+    the chain passes through it, never making it a stage, and upstream of it
+    counts only the goods bound for the member the chain came from (the
+    shipper's link's ``to`` attribute, or the carrier's outgoing volumes in
+    proportion; see :func:`ecosystem._goods.carrier_split`). Only members of
+    ``rings`` become stages (by default the core circle); another supplier
+    is skipped over in the same way. The route followed, stages and
+    pass-through members, is the chain's ``route`` (and its ``str()``).
 
     Parameters
     ----------
@@ -196,6 +233,16 @@ def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
 
     The shop's ``L`` is 4 + 1: the plant's shipping time plus the review
     period; the link into the market does not enter any stage's ``L``.
+    A carrier between the shop and the market is passed through, its
+    lead time added to the shop's:
+
+    >>> eco.add_member("air", "logistics")
+    >>> eco.unlink("shop", "eu", "logistics")
+    >>> eco.link("shop", "air", "logistics", lead_time=0)
+    >>> eco.link("air", "eu", "logistics", lead_time=2)
+    >>> chain = chain_from(eco, "eu")
+    >>> chain.members, chain.lead_times, str(chain)
+    (('shop', 'plant', 'yarn'), (5, 2, 2), 'yarn -> plant -> shop -> [air] -> eu')
     """
     eco.member(market)  # raises UnknownMemberError for an unknown id
     check_whole(review_period, "review_period")
@@ -207,15 +254,21 @@ def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
     # the whole upstream path first (market, n1, n2, ...) with each link's lead time
     path, leads = [market], []
     while True:
-        candidates = [u for u in layer.predecessors(path[-1]) if u not in path]
+        downstream = path[-2] if len(path) > 1 else None
+        goods = {u: _goods_for(eco, layer, u, path[-1], downstream)
+                 for u in layer.predecessors(path[-1]) if u not in path}
+        # ties go to the member added first, so the chain does not depend on set order
+        # into a carrier, a shipper whose goods all go elsewhere is no supplier of this chain
+        carrier = downstream is not None and is_carrier(eco, path[-1])
+        candidates = [u for u, amount in goods.items() if amount > 0 or not carrier]
         if not candidates:
             break
-        supplier = _heaviest(layer, candidates, path[-1])
+        supplier = max(candidates, key=lambda u: (goods[u], -candidates.index(u)))
         leads.append(check_lead_time(layer.edges[supplier, path[-1]].get(
             "lead_time", default_lead_time)))
         path.append(supplier)
-    positions = [i for i in range(1, len(path))
-                 if allowed is None or eco.member(path[i])["ring"] in allowed]
+    positions = [i for i in range(1, len(path)) if not is_carrier(eco, path[i])
+                 and (allowed is None or eco.member(path[i])["ring"] in allowed)]
     if not positions:
         raise ParameterError(f"no member ships to {market!r} in the logistics layer (among "
                              f"rings {sorted(allowed) if allowed else 'any'}); link a "
@@ -234,4 +287,5 @@ def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
     if max_stages is not None:
         positions, physical = positions[:max_stages], physical[:max_stages]
     members = tuple(path[i] for i in positions)
-    return SupplyChain(members, tuple(p + review_period for p in physical), market)
+    route = tuple(reversed(path[:positions[-1] + 1]))
+    return SupplyChain(members, tuple(p + review_period for p in physical), market, route)

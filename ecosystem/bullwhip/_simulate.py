@@ -57,7 +57,9 @@ class BullwhipResult:
     replications : DataFrame
         The metrics of every replication and stage (long format).
     settings : dict
-        The arguments that produced the result.
+        The arguments that produced the result; ``settings["chain"]`` is the
+        :class:`SupplyChain` simulated (with the route :func:`chain_from`
+        followed) when one was given, else None.
     orders, net_inventory : ndarray or None
         ``(stages, replications, periods)`` after the warm-up, when
         ``keep_series=True``.
@@ -293,7 +295,7 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
                     demand=demand, sharing=sharing, negative_orders=negative_orders,
                     backlog=backlog, holding=holding, backorder=backorder,
                     replications=replications, periods=periods, warmup=warmup,
-                    confidence=confidence, seed=seed)
+                    confidence=confidence, seed=seed, chain=chain)
     return BullwhipResult(summary, long, settings, kept_orders, kept_net)
 
 

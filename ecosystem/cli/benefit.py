@@ -196,6 +196,8 @@ def run(args: argparse.Namespace) -> int:
     scale = 1e-9 * max(1.0, abs(game.grand_value))
     print(f"{args.game} game of {eco.name or args.spec}: {game.n} players, "
           f"v(N) = {game.grand_value + 0.0:.6g}")
+    if args.game == "sharing":
+        print(f"chain: {game.name.removeprefix('information sharing along ')}")
     if game.is_exact:
         lc = bf.least_core(game)
         epsilon = 0.0 if abs(lc.epsilon) <= scale else lc.epsilon

@@ -86,6 +86,7 @@ def run_bullwhip(args: argparse.Namespace) -> int:
                                  "times come from its logistics links")
         stages = bw.chain_from(read_spec(args.spec), args.market)
         lead_time = list(stages.lead_times)
+        print(f"chain: {stages} (carriers and other pass-through members in brackets)")
     else:
         stages, lead_time = args.stages, _lead_times(args.lead_time or "2")
     scenarios = {"both": ["decentralized", "centralized"]}.get(args.sharing, [args.sharing])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ._common import add_spec_argument, read_spec
 
@@ -10,9 +11,14 @@ __all__ = ["register", "run"]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load and check SPEC; print ``ok: N members, M links``."""
+    """Load and check SPEC; print ``ok: N members, M links`` and any goods-balance warnings
+    (on stderr; they do not change the exit status)."""
     eco = read_spec(args.spec).validate()
-    print(f"ok: {len(eco)} members, {eco.graph.number_of_edges()} links")
+    warnings = eco.problems(warnings=True)
+    note = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+    print(f"ok: {len(eco)} members, {eco.graph.number_of_edges()} links{note}")
+    for sentence in warnings:
+        print(sentence, file=sys.stderr)
     return 0
 
 
@@ -21,6 +27,9 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "validate", help="check a spec file (exit status 2 and one line if it is wrong)",
         description="Read SPEC, check every member and link, and print 'ok: N members, M "
-                    "links', or one line naming the problem and exit with status 2.")
+                    "links', or one line naming the problem and exit with status 2. Goods "
+                    "that do not balance (a member that is no producer shipping more than it "
+                    "receives, a market fed the same goods directly and through a carrier) "
+                    "are warnings: one line each on stderr, exit status 0.")
     add_spec_argument(parser)
     parser.set_defaults(func=run)

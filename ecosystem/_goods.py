@@ -1,0 +1,169 @@
+"""Where goods go: carriers, their destinations and the conservation check.
+
+Goods are the logistics flow. A *carrier* (a member of role ``logistics``)
+moves goods but holds no stock: goods handed to it travel on to its
+destinations (its outgoing logistics links). The link from a shipper to a
+carrier may name those goods' destinations in a ``to`` attribute (a member id
+or a list of them); without it the goods split among all the carrier's
+destinations in proportion to the volumes the carrier ships to each.
+
+:func:`conservation_warnings` is the part of :meth:`Ecosystem.problems` (with
+``warnings=True``) that checks the goods balance: a member that is not a
+producer ships no more goods than it receives, and a market does not receive
+the same goods twice, once straight from a shipper and again through a
+carrier that shipper hands goods to for that market.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .graph import Ecosystem
+
+__all__ = ["CARRIER_ROLES", "PRODUCER_ROLES", "carrier_split", "conservation_warnings",
+           "is_carrier"]
+
+#: Roles of members that move goods without holding stock.
+CARRIER_ROLES = ("logistics",)
+
+#: Roles of members that make goods, so may ship more than they receive.
+PRODUCER_ROLES = ("supplier", "producer", "manufacturer", "production_base", "processor",
+                  "cooperative")
+
+# relative slack of the balance: volumes written with a few decimals do not warn
+_SLACK = 1e-9
+
+
+def is_carrier(eco: "Ecosystem", member: str) -> bool:
+    """Whether ``member`` is a carrier (its role is one of :data:`CARRIER_ROLES`)."""
+    return eco.graph.nodes[member].get("role") in CARRIER_ROLES
+
+
+def _volume(data: dict, default: float = 1.0) -> float:
+    value = data.get("volume", default)
+    if isinstance(value, bool) or not isinstance(value, Real) or not value == value:
+        return default
+    return float(value)
+
+
+def _named(to: Any) -> list[str] | None:
+    """The destinations a ``to`` attribute names (None when it names nothing usable)."""
+    if isinstance(to, str):
+        return [to]
+    if isinstance(to, (list, tuple)) and all(isinstance(d, str) for d in to):
+        return list(to)
+    return None
+
+
+def carrier_split(eco: "Ecosystem", shipper: str, carrier: str) -> dict[str, float]:
+    """The goods ``shipper`` hands to ``carrier``, by final destination.
+
+    Follows the goods through further carriers (a sea carrier handing on to a
+    bonded warehouse) until they reach a member that is not a carrier. The
+    link's ``to`` attribute, where given, limits the destinations; the goods
+    split among the allowed destinations in proportion to what the carrier
+    ships to each (equally when those volumes are all 0). A missing volume
+    counts as 1, as in :func:`ecosystem.bullwhip.chain_from`.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for m, role in [("shop", "platform"), ("air", "logistics"), ("us", "market"),
+    ...                 ("eu", "market")]:
+    ...     eco.add_member(m, role)
+    >>> eco.link("shop", "air", "logistics", volume=30.0)
+    >>> eco.link("air", "us", "logistics", volume=40.0)
+    >>> eco.link("air", "eu", "logistics", volume=20.0)
+    >>> carrier_split(eco, "shop", "air")
+    {'us': 20.0, 'eu': 10.0}
+    >>> eco.update_link("shop", "air", "logistics", to="eu")
+    >>> carrier_split(eco, "shop", "air")
+    {'eu': 30.0}
+    """
+    out: dict[str, float] = {}
+    _spread(eco, shipper, carrier, _volume(eco.graph.edges[shipper, carrier, "logistics"]),
+            out, {carrier})
+    return out
+
+
+def _spread(eco: "Ecosystem", shipper: str, carrier: str, amount: float, out: dict[str, float],
+            seen: set[str]) -> None:
+    graph = eco.graph
+    data = graph.edges[shipper, carrier, "logistics"]
+    named = _named(data["to"]) if "to" in data else None
+    onward = [(d, _volume(graph.edges[carrier, d, "logistics"]))
+              for d in graph.successors(carrier)
+              if graph.has_edge(carrier, d, "logistics") and d not in seen
+              and (named is None or d in named)]
+    if not onward:
+        return
+    total = sum(v for _, v in onward)
+    for destination, volume in onward:
+        share = amount * (volume / total if total > 0 else 1.0 / len(onward))
+        if is_carrier(eco, destination):
+            _spread(eco, carrier, destination, share, out, seen | {destination})
+        else:
+            out[destination] = out.get(destination, 0.0) + share
+
+
+def conservation_warnings(eco: "Ecosystem") -> list[str]:
+    """The goods-balance warnings of ``eco`` (see the module docstring), as sentences."""
+    graph = eco.graph
+    unit = eco.flow_unit("logistics")
+    found = []
+    incoming: dict[str, float] = {}
+    outgoing: dict[str, float] = {}
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if k == "logistics":
+            volume = _volume(d, 0.0)
+            outgoing[u] = outgoing.get(u, 0.0) + volume
+            incoming[v] = incoming.get(v, 0.0) + volume
+            if "to" in d:
+                found += _to_warnings(eco, u, v, d["to"])
+    first_tier = {m for m in graph if not any(
+        graph.has_edge(u, m, "logistics") for u in graph.predecessors(m))}
+    for member, shipped in outgoing.items():
+        received = incoming.get(member, 0.0)
+        role = graph.nodes[member].get("role")
+        if role in PRODUCER_ROLES or member in first_tier:
+            continue
+        if shipped > received * (1 + _SLACK) + _SLACK:
+            found.append(
+                f"member {member!r} ({role}) ships {shipped:g} {unit} but receives "
+                f"{received:g}: only producers ({', '.join(PRODUCER_ROLES)}) and members "
+                "that receive no goods may ship more than they receive")
+    for market in graph:
+        if graph.nodes[market].get("role") != "market":
+            continue
+        for shipper in graph.predecessors(market):
+            if not graph.has_edge(shipper, market, "logistics") or is_carrier(eco, shipper):
+                continue
+            direct = _volume(graph.edges[shipper, market, "logistics"], 0.0)
+            for carrier in graph.successors(shipper):
+                if not (is_carrier(eco, carrier) and graph.has_edge(shipper, carrier,
+                                                                    "logistics")):
+                    continue
+                via = carrier_split(eco, shipper, carrier).get(market, 0.0)
+                if via > 0:
+                    found.append(
+                        f"market {market!r} is fed twice by {shipper!r}: directly "
+                        f"({direct:g} {unit}) and through carrier {carrier!r} ({via:.4g} "
+                        f"bound for it); drop the direct link or name the carrier's other "
+                        f"destinations in the link's to attribute")
+    return found
+
+
+def _to_warnings(eco: "Ecosystem", shipper: str, carrier: str, to: Any) -> list[str]:
+    where = f"link {shipper!r} -> {carrier!r} (logistics)"
+    if not is_carrier(eco, carrier):
+        return [f"{where}: to names destinations, but {carrier!r} is not a carrier "
+                f"(role {', '.join(CARRIER_ROLES)}); goods handed to it stay with it"]
+    named = _named(to)
+    if named is None:
+        return [f"{where}: to must be a member id or a list of member ids, got {to!r}"]
+    graph = eco.graph
+    return [f"{where}: to names {d!r}, to which {carrier!r} ships no goods"
+            for d in named if not (d in graph and graph.has_edge(carrier, d, "logistics"))]

@@ -1,0 +1,114 @@
+"""The goods balance as warnings: members that ship more than they receive, markets fed twice."""
+
+import pytest
+
+import networks
+from ecosystem import Ecosystem
+from ecosystem._goods import carrier_split
+from ecosystem.cli import main
+
+
+def shop_and_carriers(to=None):
+    """globalmall's lane of the cross-border belt as it was: 52 in, 52 sold straight to the
+    markets and 52 again handed to carriers for the same markets."""
+    eco = Ecosystem("lane", units={"logistics": "thousand pairs"})
+    for member, role in [("beltlink", "cbec_enterprise"), ("globalmall", "platform"),
+                         ("swiftair", "logistics"), ("bonded_wh", "logistics"),
+                         ("us_market", "market"), ("eu_market", "market"),
+                         ("sea_market", "market")]:
+        eco.add_member(member, role)
+    eco.link("beltlink", "globalmall", "logistics", volume=52.0)
+    eco.link("globalmall", "us_market", "logistics", volume=32.0)
+    eco.link("globalmall", "eu_market", "logistics", volume=20.0)
+    eco.link("globalmall", "swiftair", "logistics", volume=30.0, **({} if to is None else
+                                                                     {"to": to[0]}))
+    eco.link("globalmall", "bonded_wh", "logistics", volume=22.0, **({} if to is None else
+                                                                      {"to": to[1]}))
+    eco.link("swiftair", "us_market", "logistics", volume=40.0)
+    eco.link("swiftair", "sea_market", "logistics", volume=19.0)
+    eco.link("swiftair", "eu_market", "logistics", volume=18.0)
+    eco.link("bonded_wh", "us_market", "logistics", volume=19.0)
+    eco.link("bonded_wh", "eu_market", "logistics", volume=13.0)
+    return eco
+
+
+def test_a_shop_shipping_twice_what_it_receives_and_markets_fed_twice_are_warned():
+    eco = shop_and_carriers()
+    assert eco.problems() == [] and eco.validate() is eco  # warnings are not errors
+    warnings = eco.problems(warnings=True)
+    assert all(w.startswith("warning: ") for w in warnings)
+    assert warnings[0].startswith("warning: member 'globalmall' (platform) ships 104 thousand "
+                                  "pairs but receives 52: only producers")
+    # swiftair takes 30 and ships 40 + 19 + 18 = 77: 30 * 40/77 = 15.58 of it to us_market
+    fed_twice = [w for w in warnings if "fed twice" in w]
+    assert len(fed_twice) == 4
+    assert ("warning: market 'us_market' is fed twice by 'globalmall': directly (32 thousand "
+            "pairs) and through carrier 'swiftair' (15.58 bound for it)") in fed_twice[0]
+    assert "through carrier 'bonded_wh' (13.06 bound for it)" in fed_twice[1]  # 22 * 19/32
+
+
+def test_the_to_attribute_routes_goods_and_silences_the_double_feed():
+    # goods handed to the carriers are for the markets the shop does not sell to directly
+    eco = shop_and_carriers(to=("sea_market", ["sea_market"]))
+    warnings = eco.problems(warnings=True)
+    assert not [w for w in warnings if "fed twice" in w]
+    assert carrier_split(eco, "globalmall", "swiftair") == {"sea_market": 30.0}
+    assert [w for w in warnings if "to names" in w] == [
+        "warning: link 'globalmall' -> 'bonded_wh' (logistics): to names 'sea_market', to "
+        "which 'bonded_wh' ships no goods"]
+
+
+def test_goods_follow_carriers_handing_on_to_carriers():
+    eco = Ecosystem()
+    for member, role in [("mill", "manufacturer"), ("sea", "logistics"),
+                         ("warehouse", "logistics"), ("eu", "market"), ("uk", "market")]:
+        eco.add_member(member, role)
+    eco.link("mill", "sea", "logistics", volume=60.0)
+    eco.link("sea", "warehouse", "logistics", volume=40.0)
+    eco.link("sea", "uk", "logistics", volume=20.0)
+    eco.link("warehouse", "eu", "logistics", volume=30.0)
+    eco.link("warehouse", "uk", "logistics", volume=10.0)
+    # 60 split 40:20 at sea, then the warehouse's 40 split 30:10
+    assert carrier_split(eco, "mill", "sea") == {"eu": 30.0, "uk": 30.0}
+    assert eco.problems(warnings=True) == []
+    eco.link("mill", "uk", "logistics", volume=5.0)
+    assert eco.problems(warnings=True) == [
+        "warning: market 'uk' is fed twice by 'mill': directly (5 units of goods) and through "
+        "carrier 'sea' (30 bound for it); drop the direct link or name the carrier's other "
+        "destinations in the link's to attribute"]
+
+
+def test_a_carrier_that_ships_more_than_it_receives_is_warned():
+    eco = Ecosystem()
+    for member, role in [("mill", "manufacturer"), ("air", "logistics"), ("us", "market")]:
+        eco.add_member(member, role)
+    eco.link("mill", "air", "logistics", volume=10.0)
+    eco.link("air", "us", "logistics", volume=10.5)
+    assert eco.problems(warnings=True) == [
+        "warning: member 'air' (logistics) ships 10.5 units of goods but receives 10: only "
+        "producers (supplier, producer, manufacturer, production_base, processor, cooperative) "
+        "and members that receive no goods may ship more than they receive"]
+    eco.update_link("air", "us", "logistics", volume=10.0)
+    assert eco.problems(warnings=True) == []
+
+
+def test_archetype_balances_its_goods():
+    assert networks.example("archetype").problems(warnings=True) == []
+
+
+@pytest.mark.parametrize("name", ["cross_border_belt", "industrial_belt", "rural_cluster"])
+@pytest.mark.xfail(strict=True, reason="their carrier lanes are being rebuilt so that goods "
+                                       "balance; remove this mark when they do")
+def test_bundled_belts_balance_their_goods(name):
+    assert networks.example(name).problems(warnings=True) == []
+
+
+def test_validate_prints_warnings_on_stderr_and_succeeds(capsys, tmp_path):
+    path = tmp_path / "lane.yaml"
+    shop_and_carriers().save(str(path))
+    assert main(["validate", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "ok: 7 members, 10 links (7 warnings)\n"
+    assert captured.err.splitlines()[0].startswith("warning: member 'globalmall' (platform)")
+    assert main(["validate", "archetype"]) == 0
+    assert capsys.readouterr() == ("ok: 23 members, 74 links\n", "")
