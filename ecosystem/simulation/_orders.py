@@ -1,0 +1,104 @@
+"""Every stocking member's orders, vectorised over members, replications and periods.
+
+A member reviews its inventory position at the end of every period, after the
+period's orders from its customers, and raises it to ``y_t = L f_t + safety``
+with the forecasters of :mod:`ecosystem.bullwhip` (no returns: an order is
+never negative, so ``IP_t = max(y_t, IP_{t-1} - d_t)``). The position counts
+stock, goods on order and backlog, so a member's orders depend on the orders it
+receives and not on how promptly its suppliers deliver: all orders are known
+before a single shipment moves, and members of one depth that share a policy
+are one array operation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..bullwhip._forecast import StagePolicy, ar1_coefficient, increments, target_deviation
+
+__all__ = ["Policy", "member_orders"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A member's ordering policy: periodic-review order-up-to with a forecaster.
+
+    Parameters
+    ----------
+    forecast : {"moving_average", "exponential_smoothing", "ar1"}
+        The forecaster of :func:`ecosystem.bullwhip.simulate` (aliases ``"ma"``,
+        ``"es"``).
+    window : int
+        Moving-average window (periods).
+    alpha : float
+        Exponential-smoothing constant in (0, 1].
+    z : float
+        Safety factor on the estimated standard deviation of demand over the
+        lead time (1.65 covers about 95% of periods under normal demand).
+
+    Examples
+    --------
+    >>> Policy()
+    Policy(forecast='moving_average', window=5, alpha=0.3, z=1.65)
+    """
+
+    forecast: str = "moving_average"
+    window: int = 5
+    alpha: float = 0.3
+    z: float = 1.65
+
+    def __post_init__(self) -> None:
+        from ..bullwhip._params import (check_alpha, check_forecast, check_nonnegative,
+                                        check_window)
+        object.__setattr__(self, "forecast", check_forecast(self.forecast))
+        object.__setattr__(self, "window", check_window(self.window))
+        object.__setattr__(self, "alpha", check_alpha(self.alpha))
+        object.__setattr__(self, "z", check_nonnegative(self.z, "z"))
+        if self.z and self.forecast == "moving_average" and self.window < 2:
+            from .._errors import ParameterError
+            raise ParameterError("z > 0 needs window >= 2 to estimate the standard deviation")
+
+    def stage(self, lead_time: int) -> StagePolicy:
+        """The bullwhip module's stage policy for a member with this ``L``."""
+        return StagePolicy(self.forecast, int(lead_time), self.window, self.alpha, self.z)
+
+
+def member_orders(incoming: np.ndarray, signal: np.ndarray, policy: Policy, lead_time: int,
+                  level: np.ndarray, ar1: tuple[float, np.ndarray] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Orders of a group of members with one policy and one ``L``.
+
+    Parameters
+    ----------
+    incoming, signal : ndarray (rows, periods)
+        Orders received, and what the members forecast from (the same array,
+        or the end demand they serve when they share information); one row per
+        member and replication.
+    level : ndarray (rows, 1)
+        Each row's demand level before period 0 (steady state).
+    ar1 : (rho, innovation sd per row), optional
+        The known AR(1) process, for the ``"ar1"`` forecast.
+
+    Returns
+    -------
+    orders : ndarray (rows, periods)
+    steady_safety : ndarray (rows, 1)
+        Stock each member holds in steady state before period 0.
+    """
+    stage = policy.stage(lead_time)
+    if stage.forecast == "ar1":
+        rho, innovation = ar1
+        target = signal - level
+        target *= ar1_coefficient(stage.lead_time, rho)
+        weights = [sum(rho ** j for j in range(m)) for m in range(1, stage.lead_time + 1)]
+        safety = policy.z * innovation * np.sqrt(np.sum(np.square(weights)))
+    else:
+        target, _ = target_deviation(signal, stage, level)
+        safety = np.zeros_like(level)
+    cumulative = np.cumsum(incoming, axis=1)
+    totals = target + cumulative
+    np.maximum(totals[:, 0], 0.0, out=totals[:, 0])
+    np.maximum.accumulate(totals, axis=1, out=totals)
+    return increments(totals), safety

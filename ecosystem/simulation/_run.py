@@ -1,0 +1,429 @@
+"""``run``: the belt simulated period by period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from numbers import Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import ParameterError, UnknownMemberError
+from ..bullwhip._kernels import variances
+from ..bullwhip._params import check_nonnegative, check_whole
+from ..graph import Ecosystem
+from ._demand import MarketDemand, given_demand
+from ._engine import move
+from ._network import Network, SimulationError, compile_network
+from ._orders import Policy, member_orders
+from ._result import (CARRIER_METRICS, MARKET_METRICS, MEMBER_METRICS, SimulationResult,
+                      _table, interval)
+from ._rules import PriceRule, ServiceRules, margin_split
+
+__all__ = ["run", "simulate_network", "units_of"]
+
+#: Elements of the orders array kept at once (replications are simulated in blocks below it).
+_BLOCK_ELEMENTS = 16_000_000
+
+
+def units_of(eco: Ecosystem) -> tuple[str, str, str]:
+    """The goods unit, the money unit and the period of ``eco``'s spec.
+
+    Read from the ecosystem's ``units`` attribute (a mapping with ``goods``
+    or ``logistics``, ``money`` or ``capital``), else ``goods_unit`` /
+    ``money_unit``, else the currency; the period from ``period``.
+    """
+    attrs = eco.graph.graph
+    units = attrs.get("units") if isinstance(attrs.get("units"), Mapping) else {}
+    goods = units.get("goods") or units.get("logistics") or attrs.get("goods_unit") or "units"
+    money = units.get("money") or units.get("capital") or attrs.get("money_unit") \
+        or attrs.get("currency") or "money"
+    return str(goods), str(money), str(attrs.get("period", "period"))
+
+
+def _default_warmup(network: Network, policies: list[Policy]) -> int:
+    """50 periods plus three times the memory of the deepest chain (forecast memory plus
+    lead time, summed along it), as the bullwhip module's default."""
+    memory = np.array([(p.window if p.forecast == "moving_average" else
+                        int(np.ceil(8 / p.alpha)) if p.forecast == "exponential_smoothing"
+                        else 0) + int(L) for p, L in zip(policies, network.lead_time)],
+                      dtype=float)
+    chain = memory.copy()
+    n = network.n_members
+    supplier, customer = network.lane_supplier, network.lane_customer
+    inner = (supplier < n) & (customer < n)
+    for d in np.unique(network.depth)[::-1]:  # deepest first: a chain sums upward
+        rows = inner & (network.depth[np.minimum(supplier, n - 1)] == d)
+        np.maximum.at(chain, customer[rows], memory[customer[rows]] + chain[supplier[rows]])
+    return int(50 + 3 * chain.max()) if n else 50
+
+
+def _policies(policy: Any, network: Network) -> list[Policy]:
+    if policy is None:
+        return [Policy()] * network.n_members
+    if isinstance(policy, Policy):
+        return [policy] * network.n_members
+    if isinstance(policy, Mapping):
+        default = policy.get(None, Policy())
+        unknown = [m for m in policy if m is not None and m not in network.members]
+        if unknown:
+            raise ParameterError(f"policy names {unknown}, which are not stocking members "
+                                 f"serving a market; members: {', '.join(network.members)}")
+        for value in policy.values():
+            if not isinstance(value, Policy):
+                raise ParameterError(f"policy values must be Policy objects, got {value!r}")
+        return [policy.get(m, default) for m in network.members]
+    raise ParameterError(f"policy must be a Policy or a mapping of member id to Policy, got "
+                         f"{policy!r}")
+
+
+def _sharing(sharing: Any, network: Network) -> np.ndarray:
+    mask = np.zeros(network.n_members, dtype=bool)
+    if sharing is None:
+        return mask
+    if isinstance(sharing, str):
+        if sharing.strip().lower() in ("all", "centralized", "centralised"):
+            mask[:] = True
+            return mask
+        sharing = [part.strip() for part in sharing.split(",") if part.strip()]
+    if not isinstance(sharing, Iterable):
+        raise ParameterError(f"sharing must be member ids or 'all', got {sharing!r}")
+    position = {m: i for i, m in enumerate(network.members)}
+    eco = network.ecosystem
+    for member in sharing:
+        if member in position:
+            mask[position[member]] = True
+        elif member in network.idle:
+            continue  # it serves no market: there is no end demand to share with it
+        elif member in eco:
+            if member in network.markets:
+                continue  # a market observes its own demand already
+            raise ParameterError(f"sharing names {member!r} ({eco.member(member)['role']}), "
+                                 f"which holds no stock and places no orders; share with "
+                                 f"stocking members")
+        else:
+            raise UnknownMemberError(f"sharing names {member!r}, which is not a member")
+    return mask
+
+
+def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200,
+        seed: int | np.random.Generator | None = 0,
+        demand: MarketDemand | pd.DataFrame | np.ndarray | None = None,
+        policy: Policy | Mapping[str, Policy] | None = None, sharing: Any = (),
+        rules: ServiceRules | None = None, price: PriceRule | None = None,
+        holding: float = 0.004, backorder: float = 0.02, warmup: int | None = None,
+        confidence: float = 0.95) -> SimulationResult:
+    """Simulate the belt's goods, orders and money period by period.
+
+    Every stocking member (supplier, producer, manufacturer, cross-border
+    enterprise, platform, ...) follows a periodic-review order-up-to policy
+    with a forecaster of :mod:`ecosystem.bullwhip`; carriers carry what
+    shippers hand them; markets draw demand; every shipment is paid for. See
+    :mod:`ecosystem.simulation` for the model and its rules.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    periods : int
+        Periods measured after the warm-up.
+    replications : int
+        Independent runs (vectorised).
+    seed : int or numpy.random.Generator, optional
+        Fixes the demand; the same seed gives every configuration of a belt
+        the same demand (common random numbers).
+    demand : MarketDemand, DataFrame or ndarray, optional
+        Random demand (default ``MarketDemand()``: the spec's market volumes,
+        coefficient of variation 0.2), a table period x market used in every
+        replication, or an array ``(replications, periods, markets)``. A given
+        table or array covers the warm-up too (default warm-up 0) and its first
+        period sets the steady state before period 0.
+    policy : Policy or mapping, optional
+        Every member's policy, or a mapping of member id to :class:`Policy`
+        (the key None sets the default).
+    sharing : iterable of str or "all"
+        Members that forecast from the end demand they serve (routed through
+        the network's shares) instead of the orders they receive.
+    rules : ServiceRules, optional
+        What customs, finance and technology platforms do.
+    price : callable, optional
+        The price rule (default :func:`margin_split`).
+    holding : float
+        Storage cost per period as a fraction of the stock's value.
+    backorder : float
+        Penalty per unit owed per period as a fraction of the member's selling price.
+    warmup : int, optional
+        Periods simulated before measuring (default: 50 plus three times the
+        forecast and lead-time memory of the deepest chain; 0 for given demand).
+    confidence : float
+        Level of the t-intervals over replications.
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    SimulationError
+        The goods network cannot be simulated (no market, a market no
+        producer reaches, a member with no supplier and no capacity, a cycle
+        in the goods layer, a negative lead time or price).
+
+    Notes
+    -----
+    Memory: the orders of every member, period and replication of one block
+    of replications (at most 16 million values, 128 MB); larger runs go in
+    blocks, so memory does not grow with ``replications``.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem, simulation
+    >>> eco = Ecosystem("chain")
+    >>> for m, role in [("mill", "manufacturer"), ("shop", "cbec_enterprise"),
+    ...                 ("us", "market")]:
+    ...     eco.add_member(m, role, **({"margin": 4.0} if role == "market" else {}))
+    >>> eco.link("mill", "shop", "logistics", volume=100.0, lead_time=1)
+    >>> eco.link("shop", "us", "logistics", volume=100.0, lead_time=2)
+    >>> result = simulation.run(eco, periods=200, replications=50, seed=1)
+    >>> result.members.index.tolist(), result.members["lead_time"].tolist()
+    (['shop', 'mill'], [2, 1])
+    >>> bool(result.members.loc["mill", "bullwhip_ratio"] > result.members.loc["shop",
+    ...      "bullwhip_ratio"] > 1)
+    True
+    """
+    network = compile_network(eco)
+    rules = ServiceRules() if rules is None else rules
+    if not isinstance(rules, ServiceRules):
+        raise ParameterError(f"rules must be a ServiceRules, got {rules!r}")
+    network = rules.apply(network)
+    return simulate_network(network, periods=periods, replications=replications, seed=seed,
+                            demand=demand, policy=policy, sharing=sharing, rules=rules,
+                            price=price, holding=holding, backorder=backorder, warmup=warmup,
+                            confidence=confidence)
+
+
+def simulate_network(network: Network, *, periods: int, replications: int, seed: Any,
+                     demand: Any, policy: Any, sharing: Any, rules: ServiceRules,
+                     price: PriceRule | None, holding: float, backorder: float,
+                     warmup: int | None, confidence: float) -> SimulationResult:
+    """:func:`run` on a compiled (and possibly changed) network."""
+    periods = check_whole(periods, "periods", 2, " (a variance needs two periods)")
+    holding = check_nonnegative(holding, "holding")
+    backorder = check_nonnegative(backorder, "backorder")
+    if not isinstance(confidence, Real) or isinstance(confidence, bool) \
+            or not 0 < confidence < 1:
+        raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
+    rng = _generator(seed)
+    policies = _policies(policy, network)
+    shares = _sharing(sharing, network)
+    prices = (price or margin_split)(network)
+    n, m = network.n_members, network.n_markets
+    given = demand is not None and not isinstance(demand, MarketDemand)
+    if given:
+        array = given_demand(demand, network.markets,
+                             None if isinstance(demand, np.ndarray) else
+                             check_whole(replications, "replications", 1))
+        warmup = 0 if warmup is None else check_whole(warmup, "warmup")
+        total = array.shape[0]
+        if total - warmup < 2:
+            raise ParameterError(f"the demand covers {total} periods; warm-up {warmup} leaves "
+                                 f"{total - warmup} to measure, and a variance needs 2")
+        periods = total - warmup
+        replications = array.shape[2]
+        market_level = array[0].mean(axis=1)
+        spec = None
+    else:
+        replications = check_whole(replications, "replications", 1)
+        spec = MarketDemand() if demand is None else demand
+        market_level = spec.means(network.markets, network.level[n:])
+        warmup = _default_warmup(network, policies) if warmup is None \
+            else check_whole(warmup, "warmup")
+        total = warmup + periods
+    level = network.level.copy()
+    level[n:] = market_level
+    level[:n] = network.routing @ market_level
+    network = replace(network, level=level)
+    if given and any(p.forecast == "ar1" for p in policies):
+        raise ParameterError("the 'ar1' forecast needs random AR(1) demand (MarketDemand "
+                             "with rho), not a given table")
+
+    block = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
+    outcomes, order_var, served_var = [], [], []
+    for first in range(0, replications, block):  # blocks bound memory; each is vectorised
+        count = min(block, replications - first)
+        if given:
+            market_demand = array[:, :, first:first + count]
+        else:
+            market_demand = spec.generate(market_level, count, total, rng)
+        orders, safety = _all_orders(network, policies, shares, market_demand, spec)
+        outcomes.append(move(network, prices, orders, market_demand, safety, warmup,
+                             rules.capital_rates(network), holding, backorder))
+        measured_orders = np.ascontiguousarray(orders[warmup:].transpose(1, 2, 0))
+        order_var.append(variances(measured_orders))
+        served_var.append(_served_variance(network.routing, market_demand[warmup:]))
+    return _result(network, prices, outcomes, np.concatenate(order_var, axis=1),
+                   np.concatenate(served_var, axis=1), shares, dict(
+                       periods=periods, replications=replications, seed=seed,
+                       warmup=warmup, demand=demand, policy=policy, sharing=sharing,
+                       rules=rules, holding=holding, backorder=backorder,
+                       confidence=confidence), confidence)
+
+
+def _generator(seed: Any) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ParameterError(f"seed must be a whole number >= 0 or a numpy Generator, "
+                             f"got {seed!r}")
+    return np.random.default_rng(int(seed))
+
+
+def _all_orders(network: Network, policies: list[Policy], shares: np.ndarray,
+                market_demand: np.ndarray, spec: MarketDemand | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Orders ``(periods, members, replications)`` and steady safety stock ``(members,
+    replications)``, depth by depth (a member's demand is its customers' orders)."""
+    import scipy.sparse as sp
+    n, m = network.n_members, network.n_markets
+    total, _, reps = market_demand.shape
+    nodes = np.empty((n + m, reps, total))
+    nodes[n:] = market_demand.transpose(1, 2, 0)
+    supplier, customer = network.lane_supplier, network.lane_customer
+    inner = supplier < n
+    weights = sp.csr_array((network.lane_share[inner], (supplier[inner], customer[inner])),
+                           shape=(n, n + m))
+    safety = np.zeros((n, reps))
+    flat = nodes.reshape(n + m, reps * total)
+    served = None
+    if shares.any():
+        served = (network.routing[shares] @ flat[n:]).reshape(-1, reps, total)
+        served_row = np.cumsum(shares) - 1
+    keys = [(int(network.depth[i]), policies[i], int(network.lead_time[i])) for i in range(n)]
+    groups: dict = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    for key in sorted(groups, key=lambda k: k[0]):  # a depth needs the shallower ones' orders
+        rows = np.array(groups[key])
+        _, policy, lead = key
+        incoming = (weights[rows] @ flat).reshape(len(rows), reps, total)
+        signal = incoming.copy()
+        for j, i in enumerate(rows):
+            if shares[i]:
+                signal[j] = served[served_row[i]]
+        level = np.repeat(network.level[rows], reps)[:, None]
+        ar1 = None
+        if policy.forecast == "ar1":
+            innovation = np.sqrt((network.routing[rows] ** 2) @ (
+                spec.innovation_sd(network.level[n:]) ** 2))
+            ar1 = (spec.rho, np.repeat(innovation, reps)[:, None])
+        orders, steady = member_orders(incoming.reshape(-1, total), signal.reshape(-1, total),
+                                       policy, lead, level, ar1)
+        nodes[rows] = orders.reshape(len(rows), reps, total)
+        safety[rows] = np.broadcast_to(steady, (len(rows) * reps, 1)).reshape(len(rows), reps)
+    return np.ascontiguousarray(nodes[:n].transpose(2, 0, 1)), safety
+
+
+def _served_variance(routing: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """Variance over periods of the end demand each member serves, ``(members, reps)``."""
+    deviation = demand - demand.mean(axis=0)
+    cov = np.einsum("tar,tbr->rab", deviation, deviation) / max(demand.shape[0] - 1, 1)
+    return np.einsum("na,rab,nb->nr", routing, cov, routing)
+
+
+def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_var: np.ndarray,
+            shares: np.ndarray, settings: dict, confidence: float) -> SimulationResult:
+    goods, money, period = units_of(network.ecosystem)
+    measured = settings["periods"]
+
+    def joined(part: str, key: str) -> np.ndarray:
+        return np.concatenate([getattr(o, part)[key] for o in outcomes], axis=1)
+
+    def summed(part: str, key: str) -> np.ndarray:
+        return sum(getattr(o, part)[key] for o in outcomes)
+
+    acc = {k: joined("member", k) for k in outcomes[0].member}
+    per_rep = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_rep["bullwhip_ratio"] = order_var / served_var
+        per_rep["order_variance"] = order_var
+        mean_net = acc["net"] / measured
+        per_rep["stock_variance"] = (acc["net_sq"] - measured * mean_net ** 2) / (measured - 1)
+        per_rep["fill_rate"] = np.where(acc["incoming"] > 0,
+                                        1 - acc["unmet"] / acc["incoming"], 1.0)
+    per_rep["mean_stock"] = acc["stock"] / measured
+    per_rep["mean_backlog"] = acc["backlog"] / measured
+    per_rep["throughput"] = acc["shipped"] / measured
+    per_rep["revenue"] = acc["revenue"] / measured
+    per_rep["purchases"] = acc["purchases"] / measured
+    per_rep["transport_fees"] = acc["fees"] / measured
+    per_rep["holding_cost"] = acc["holding"] / measured
+    per_rep["capital_cost"] = acc["capital"] / measured
+    per_rep["backlog_cost"] = acc["backlog_cost"] / measured
+    per_rep["profit"] = per_rep["revenue"] - per_rep["purchases"] - per_rep[
+        "transport_fees"] - per_rep["holding_cost"] - per_rep["capital_cost"] - per_rep[
+        "backlog_cost"]
+    eco = network.ecosystem
+    members = _table(per_rep, pd.Index(network.members, name="member"), confidence)
+    members["role"] = [eco.member(i)["role"] for i in network.members]
+    members["lead_time"] = network.lead_time
+    members["shares"] = shares
+    members["markup"] = prices.markup
+    members["unit_value"] = prices.value
+
+    market_acc = {k: joined("market", k) for k in outcomes[0].market}
+    market_rep = {
+        "demand": market_acc["demand"] / measured,
+        "delivered": market_acc["delivered"] / measured,
+        "service_level": np.where(market_acc["demand"] > 0,
+                                  1 - market_acc["unmet"] / np.where(
+                                      market_acc["demand"] > 0, market_acc["demand"], 1), 1.0),
+        "spend": market_acc["spend"] / measured}
+    markets = _table(market_rep, pd.Index(network.markets, name="market"), confidence)
+    carrier_acc = {k: joined("carrier", k) for k in outcomes[0].carrier}
+    carrier_rep = {"carried": carrier_acc["carried"] / measured,
+                   "fee_income": carrier_acc["fees"] / measured}
+    carriers = _table(carrier_rep, pd.Index(network.carriers, name="carrier"), confidence)
+
+    unit_of = {"ratio": "ratio", "fraction": "fraction", "goods": goods,
+               "goods/period": f"{goods} per {period}", "goods^2": f"({goods})^2",
+               "money/period": f"{money} per {period}"}
+    units = {name: unit_of[kind] for name, (kind, _) in
+             {**MEMBER_METRICS, **MARKET_METRICS, **CARRIER_METRICS}.items()}
+    units.update(goods=goods, money=money, period=period)
+
+    total_rep = {
+        "member_profit": per_rep["profit"].sum(axis=0),
+        "carrier_fee_income": carrier_rep["fee_income"].sum(axis=0),
+        "market_demand": market_rep["demand"].sum(axis=0),
+        "delivered": market_rep["delivered"].sum(axis=0),
+        "service_level": 1 - market_acc["unmet"].sum(axis=0) / np.maximum(
+            market_acc["demand"].sum(axis=0), 1e-300),
+        "market_spend": market_rep["spend"].sum(axis=0),
+        "mean_stock": per_rep["mean_stock"].sum(axis=0),
+        "mean_backlog": per_rep["mean_backlog"].sum(axis=0),
+    }
+    total_units = {"member_profit": units["profit"], "carrier_fee_income": units["profit"],
+                   "market_demand": units["demand"], "delivered": units["delivered"],
+                   "service_level": "fraction", "market_spend": units["spend"],
+                   "mean_stock": goods, "mean_backlog": goods}
+    rows = {name: interval(values, confidence) for name, values in total_rep.items()}
+    totals = pd.DataFrame({"value": [r[0] for r in rows.values()],
+                           "low": [r[1] for r in rows.values()],
+                           "high": [r[2] for r in rows.values()],
+                           "unit": [total_units[k] for k in rows]},
+                          index=pd.Index(list(rows), name="total"))
+    replicated = dict(per_rep)
+    replicated.update({f"market:{k}": v for k, v in market_rep.items()})
+    replicated.update({f"carrier:{k}": v for k, v in carrier_rep.items()})
+    replicated.update({f"total:{k}": v for k, v in total_rep.items()})
+    balance = {k: np.concatenate([o.balance[k] for o in outcomes]) for k in outcomes[0].balance}
+    return SimulationResult(
+        members=members, markets=markets, carriers=carriers, totals=totals, units=units,
+        replications=replicated, balance=balance, network=network, settings=settings,
+        period_member={k: summed("period_member", k) for k in outcomes[0].period_member},
+        period_market={k: summed("period_market", k) for k in outcomes[0].period_market},
+        lane_shipped=sum(o.lane_shipped for o in outcomes),
+        lane_arrived=sum(o.lane_arrived for o in outcomes))
