@@ -25,7 +25,7 @@ from .graph import Ecosystem
 from .taxonomy import DEFAULT_ROLES, Flow, Ring
 from .files import load
 from . import (alliance, benefit, bullwhip, convergence, coupling, dynamics, flows, niche,
-               segment, spillover)
+               segment, simulation, spillover)
 
 __all__ = [
     "Ecosystem", "Ring", "Flow", "DEFAULT_ROLES", "load",
@@ -33,7 +33,7 @@ __all__ = [
     "ValidationError",
     # the analyses, one module each
     "flows", "bullwhip", "benefit", "niche", "dynamics", "coupling", "spillover", "segment",
-    "convergence", "alliance",
+    "convergence", "alliance", "simulation",
 ]
 
 __version__ = "0.1.0"

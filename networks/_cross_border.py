@@ -73,24 +73,31 @@ _TRADES = (
     ("silkroad", "shopwave", 20.0, 8.0, 3, 0.15), ("oceancart", "globalmall", 12.0, 9.0, 3, 0.15),
 )
 
-# (channel, market, thousand pairs/week, retail price yuan/pair, lead time weeks, unit cost)
+# (channel, market, thousand pairs/week, retail price yuan/pair): the channels sell to
+# overseas consumers, the goods travel with a carrier (_PARCELS)
 _SALES = (
-    ("globalmall", "us_market", 32.0, 14.0, 2, 1.8), ("globalmall", "eu_market", 20.0, 13.0, 2, 2.0),
-    ("shopwave", "us_market", 12.0, 12.0, 3, 1.5), ("shopwave", "sea_market", 8.0, 9.0, 2, 1.0),
-    ("tradeport", "eu_market", 12.0, 6.0, 6, 0.6), ("beltlink", "eu_market", 35.0, 12.0, 4, 1.2),
-    ("silkroad", "us_market", 15.0, 13.0, 3, 1.6), ("oceancart", "sea_market", 12.0, 10.0, 2, 1.0),
+    ("globalmall", "us_market", 32.0, 14.0), ("globalmall", "eu_market", 20.0, 13.0),
+    ("shopwave", "us_market", 12.0, 12.0), ("shopwave", "sea_market", 8.0, 9.0),
+    ("tradeport", "eu_market", 12.0, 6.0), ("beltlink", "eu_market", 35.0, 12.0),
+    ("silkroad", "us_market", 15.0, 13.0), ("oceancart", "sea_market", 12.0, 10.0),
 )
 
-# (channel, logistics provider, thousand pairs/week)
-_PARCELS = (("globalmall", "swiftair", 30.0), ("globalmall", "bonded_wh", 22.0),
-            ("shopwave", "swiftair", 20.0), ("tradeport", "bluesea", 12.0),
-            ("beltlink", "bluesea", 25.0), ("beltlink", "bonded_wh", 10.0),
-            ("silkroad", "swiftair", 15.0), ("oceancart", "swiftair", 12.0))
+# (channel, logistics provider, {market: thousand pairs/week}): each sale above travels once,
+# with one of the channel's carriers
+_PARCELS = (("globalmall", "swiftair", {"us_market": 13.0, "eu_market": 17.0}),
+            ("globalmall", "bonded_wh", {"us_market": 19.0, "eu_market": 3.0}),
+            ("shopwave", "swiftair", {"us_market": 12.0, "sea_market": 8.0}),
+            ("tradeport", "bluesea", {"eu_market": 12.0}),
+            ("beltlink", "bluesea", {"eu_market": 25.0}),
+            ("beltlink", "bonded_wh", {"eu_market": 10.0}),
+            ("silkroad", "swiftair", {"us_market": 15.0}),
+            ("oceancart", "swiftair", {"sea_market": 12.0}))
 
-# (logistics provider, market, thousand pairs/week, lead time weeks, unit cost, reliability)
-_DELIVERIES = (("swiftair", "us_market", 40.0, 1, 3.5, 0.95), ("swiftair", "sea_market", 19.0, 1, 2.0, 0.96),
-               ("swiftair", "eu_market", 18.0, 1, 3.8, 0.95), ("bluesea", "eu_market", 37.0, 6, 0.9, 0.9),
-               ("bonded_wh", "us_market", 19.0, 1, 1.2, 0.97), ("bonded_wh", "eu_market", 13.0, 1, 1.3, 0.97))
+# (logistics provider, market, lead time weeks, unit cost, reliability): what it delivers is
+# what the channels hand it for that market
+_DELIVERIES = (("swiftair", "us_market", 1, 3.5, 0.95), ("swiftair", "sea_market", 1, 2.0, 0.96),
+               ("swiftair", "eu_market", 1, 3.8, 0.95), ("bluesea", "eu_market", 6, 0.9, 0.9),
+               ("bonded_wh", "us_market", 1, 1.2, 0.97), ("bonded_wh", "eu_market", 1, 1.3, 0.97))
 
 # (source, target, flow, volume, lead time, unit cost, reliability): services and environments
 _SERVICES = (
@@ -191,16 +198,19 @@ def cross_border_belt() -> Ecosystem:
         eco.link(source, target, flow, volume=volume, capacity=round(headroom * volume, 1),
                  unit_cost=unit_cost, lead_time=lead_time, reliability=reliability)
 
-    for up, down, pairs, price, lead, cost in _TRADES + _SALES:
-        money = round(pairs * price, 1)
+    for up, down, pairs, price, lead, cost in _TRADES:
         link(up, down, "logistics", pairs, lead, cost, 0.97 if lead < 3 else 0.93)
+    for up, down, pairs, price, *_ in _TRADES + _SALES:
         link(down, up, "information", pairs, 0, 0.01, 0.99)  # orders
-        link(down, up, "capital", money, 2, 0.01, 0.98)  # payments
-    for channel, carrier, pairs in _PARCELS:
-        link(channel, carrier, "logistics", pairs, 0, 0.2, 0.99)
+        link(down, up, "capital", round(pairs * price, 1), 2, 0.01, 0.98)  # payments
+    for channel, carrier, markets in _PARCELS:
+        pairs = sum(markets.values())
+        eco.link(channel, carrier, "logistics", volume=pairs, capacity=round(1.5 * pairs, 1),
+                 unit_cost=0.2, lead_time=0, reliability=0.99, to=dict(markets))
         link(channel, carrier, "information", pairs, 0, 0.01, 0.99)  # shipping orders
         link(channel, carrier, "capital", round(pairs * 1.8, 1), 1, 0.01, 0.99)  # freight
-    for carrier, market, pairs, lead, cost, reliability in _DELIVERIES:
+    for carrier, market, lead, cost, reliability in _DELIVERIES:
+        pairs = sum(to.get(market, 0.0) for _, c, to in _PARCELS if c == carrier)
         link(carrier, market, "logistics", pairs, lead, cost, reliability, headroom=1.3)
     for source, target, flow, volume, lead, cost, reliability in _SERVICES:
         link(source, target, flow, volume, lead, cost, reliability)

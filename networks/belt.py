@@ -41,7 +41,6 @@ KINDS = {
     "listing": LinkKind(Flow.LOGISTICS, (0.3, 1.0), (2, 6), (0.93, 0.99)),
     "platform_data": LinkKind(Flow.INFORMATION, (0.005, 0.02), (0, 1), (0.98, 0.999)),
     "settlement": LinkKind(Flow.CAPITAL, (0.01, 0.03), (1, 3), (0.97, 0.999)),
-    "export_to_market": LinkKind(Flow.LOGISTICS, (1.5, 4.0), (5, 20), (0.85, 0.97)),
     "overseas_order": LinkKind(Flow.INFORMATION, (0.01, 0.05), (0, 1), (0.95, 0.999)),
     "overseas_payment": LinkKind(Flow.CAPITAL, (0.02, 0.05), (1, 4), (0.93, 0.99)),
     "parcels_to_carrier": LinkKind(Flow.LOGISTICS, (0.2, 0.6), (0, 2), (0.96, 0.995)),
@@ -130,16 +129,18 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
 
     Links (volumes in units per period; capital volumes in money per period):
 
-    * firm to firm, on a Watts-Strogatz small world of the firms: the upstream
-      firm (supplier < producer < manufacturer; random if equal) ships goods
+    * firm to firm, on a Watts-Strogatz small world of the firms: between
+      tiers the upstream firm (supplier < producer < manufacturer) ships goods
       (logistics), the downstream one sends orders (information) and payments
-      (capital); 15 % of pairs also share technology (knowledge spillover).
+      (capital); 15 % of all pairs, peers of one tier included, share
+      technology (knowledge spillover).
     * manufacturers and producers each sell through one channel (a cross-border
       firm or a platform, chosen by market share): goods to the channel, orders
       and payments back.
     * cross-border firms list on 1-3 platforms (stock to the platform's
       fulfilment, order data and settlement back); channels serve 1-4 markets
-      (exports out, orders and payments back) and hand parcels to 1-2 logistics
+      (orders and payments back; the goods themselves travel with a carrier) and
+      hand parcels to 1-2 logistics
       providers (shipping orders and freight fees to them), who deliver to
       1-4 markets.
     * 60 % of firms borrow from a finance provider (credit out, credit data
@@ -246,9 +247,13 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     up, down = np.where(swap, b, a), np.where(swap, a, b)
     goods = 0.3 * output[up] * rng.lognormal(0.0, 0.4, up.size)
     price = rng.uniform(5.0, 15.0, up.size)
-    links.add("goods_firm_firm", up, down, goods)
-    links.add("order_firm_firm", down, up, goods * rng.uniform(0.9, 1.2, up.size))
-    links.add("payment_firm_firm", down, up, goods * price)
+    # goods go up the tiers only: firms of one tier are peers (knowledge, not goods), so the
+    # chain from raw material to channel has at most three firm tiers and no cycle
+    trade = tier_a != tier_b
+    links.add("goods_firm_firm", up[trade], down[trade], goods[trade])
+    links.add("order_firm_firm", down[trade], up[trade],
+              (goods * rng.uniform(0.9, 1.2, up.size))[trade])
+    links.add("payment_firm_firm", down[trade], up[trade], (goods * price)[trade])
     spill = rng.random(up.size) < 0.15
     links.add("spillover", down[spill], up[spill], rng.lognormal(0.0, 0.8, spill.sum()))
 
@@ -278,7 +283,7 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     market_share = preferential_weights(markets.size, concentration, rng)
     who, which = choose_several(rng.integers(1, 5, channels.size), market_share, rng)
     exports = throughput[channels[who]] * _split(who, rng) + 1.0
-    links.add("export_to_market", channels[who], markets[which], exports)
+    # the goods themselves travel with a carrier (below), so the sale has no goods link
     links.add("overseas_order", markets[which], channels[who], exports * rng.uniform(0.9, 1.3, who.size))
     links.add("overseas_payment", markets[which], channels[who], exports * rng.uniform(15.0, 30.0, who.size))
 
@@ -292,6 +297,11 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     links.add("freight_fee", channels[who], carriers[which], parcels * rng.uniform(1.5, 4.0, who.size))
     carried = np.bincount(carriers[which], weights=parcels, minlength=position)
     who, which = choose_several(rng.integers(1, 5, carriers.size), market_share, rng)
+    unserved = np.setdiff1d(np.arange(markets.size), which)
+    who = np.concatenate([who, rng.integers(0, carriers.size, unserved.size)])
+    which = np.concatenate([which, unserved])
+    order = np.argsort(who, kind="stable")  # _split wants each carrier's rows together
+    who, which = who[order], which[order]
     links.add("delivery", carriers[who], markets[which], carried[carriers[who]] * _split(who, rng) + 1.0)
 
     # finance

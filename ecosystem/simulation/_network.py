@@ -242,13 +242,16 @@ def compile_network(eco: Ecosystem) -> Network:
                payee: int, wanted: set | None) -> None:
         carrier = path[-1]
         outs = [v for v in goods.successors(carrier) if wanted is None or v in wanted]
-        if wanted is not None and not outs:
+        if wanted is not None and len(outs) < len(wanted):
             raise SimulationError(f"link {path[0]} -> {path[1]}: 'to' names "
-                                  f"{sorted(wanted)}, which carrier {carrier!r} does not serve")
+                                  f"{sorted(set(wanted) - set(outs))}, which carrier "
+                                  f"{carrier!r} does not deliver to; link the carrier there "
+                                  f"with flow 'logistics' or change 'to'")
         if not outs:
             raise SimulationError(f"carrier {carrier!r} receives goods from {path[-2]!r} but "
                                   f"delivers them nowhere; link it to the receivers")
-        weights = np.array([volume(carrier, v) for v in outs])
+        weights = np.array([wanted[v] if isinstance(wanted, Mapping) else volume(carrier, v)
+                            for v in outs], dtype=float)
         weights = weights / weights.sum() if weights.sum() > 0 else \
             np.full(len(outs), 1 / len(outs))
         for v, w in zip(outs, weights):
@@ -265,11 +268,10 @@ def compile_network(eco: Ecosystem) -> Network:
         if kind(u) != "stock":
             continue
         if kind(v) == "carrier":
-            to = goods.edges[u, v].get("to")
-            wanted = None if to is None else {to} if isinstance(to, str) else set(to)
-            if wanted is not None and not wanted <= set(eco):
+            wanted = _destinations(goods.edges[u, v].get("to"), u, v)
+            if wanted is not None and not set(wanted) <= set(eco):
                 raise SimulationError(f"link {u} -> {v}: 'to' names unknown member(s) "
-                                      f"{sorted(wanted - set(eco))}")
+                                      f"{sorted(set(wanted) - set(eco))}")
             expand((u, v), 1.0, transit(u, v), fee(u, v), carrier_pos[v], wanted)
         else:
             lanes.append(((u, v), 1.0, transit(u, v), fee(u, v), -1))
@@ -294,18 +296,22 @@ def compile_network(eco: Ecosystem) -> Network:
                 stack.append(shipper)
     stocking = [m for m in eco if kind(m) == "stock"]
     idle = tuple(m for m in stocking if m not in active)
-    lanes = [lane for lane in lanes if lane[0][0] in active]
+    # a lane into a member that serves no market carries no orders
+    lanes = [lane for lane in lanes if lane[0][0] in active
+             and (lane[0][-1] in active or kind(lane[0][-1]) == "market")]
 
     # depth (orders flow upstream one depth at a time); a cycle is refused with its members
     depth = _depths(active, lanes, markets)
-    members = sorted(active, key=lambda m: (depth[m], stocking.index(m)))
+    position = {m: i for i, m in enumerate(stocking)}
+    members = sorted(active, key=lambda m: (depth[m], position[m]))
     node_of = {m: i for i, m in enumerate(members)}
     node_of.update({m: len(members) + j for j, m in enumerate(markets)})
 
     # outside sources for first-tier members
+    supplied = {lane[0][-1] for lane in lanes}
     sources, source_cap = [], []
     for m in members:
-        if m in suppliers_of and any(lanes[k][0][0] in active for k in suppliers_of[m]):
+        if m in supplied:
             continue
         capacity = eco.member(m).get("capacity")
         if capacity is None and roles[m] not in PRODUCING_ROLES:
@@ -378,6 +384,25 @@ def compile_network(eco: Ecosystem) -> Network:
         lead_time=np.zeros(n, dtype=np.int64))
     object.__setattr__(network, "lead_time", _lead_times(network))
     return network
+
+
+def _destinations(to: Any, u: str, v: str) -> set | dict | None:
+    """A shipper -> carrier link's ``to``: None (every destination), an id or a list of ids
+    (split by the carrier's volumes), or a mapping id -> volume (split by those volumes)."""
+    if to is None:
+        return None
+    if isinstance(to, str):
+        return {to}
+    if isinstance(to, Mapping):
+        for key, weight in to.items():
+            _number(weight, f"'to' volume for {key!r} on link {u} -> {v}")
+        if not to or sum(to.values()) <= 0:
+            raise SimulationError(f"link {u} -> {v}: 'to' gives no positive volume")
+        return dict(to)
+    if isinstance(to, (list, tuple)) and all(isinstance(x, str) for x in to) and to:
+        return set(to)
+    raise SimulationError(f"link {u} -> {v}: 'to' must be a member id, a list of ids or a "
+                          f"mapping of id to volume, got {to!r}")
 
 
 def _shares(customer: np.ndarray, volume: np.ndarray, given: np.ndarray, nodes: int,

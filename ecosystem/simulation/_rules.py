@@ -163,10 +163,12 @@ def margin_split(network: Network, base_price: float = 1.0) -> Prices:
     >>> eco.link("mill", "us", "logistics", unit_cost=1.0)
     >>> from ecosystem.simulation import compile_network
     >>> prices = margin_split(compile_network(eco))
-    >>> prices.markup.tolist(), prices.lane.tolist()  # mill first (it faces the market)
-    ([3.0, 3.0], [7.5, 4.5, 1.0])
+    >>> prices.markup.tolist()  # mill first (it faces the market), then yarn
+    [3.0, 3.0]
+    >>> prices.lane.tolist()  # yarn -> mill, mill -> us, outside source -> yarn
+    [4.5, 8.5, 1.0]
 
-    The market pays 7.5 = 1 (outside price) + 0.5 + 1.0 (fees) + 6 (margin).
+    The market pays 8.5 = 1 (outside price) + 0.5 + 1.0 (fees) + 6 (margin).
     """
     eco = network.ecosystem
     n, lanes = network.n_members, network.n_lanes

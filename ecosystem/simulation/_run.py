@@ -248,6 +248,7 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
         raise ParameterError("the 'ar1' forecast needs random AR(1) demand (MarketDemand "
                              "with rho), not a given table")
 
+    capital_rate = rules.capital_rates(network)
     block = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
     outcomes, order_var, served_var = [], [], []
     for first in range(0, replications, block):  # blocks bound memory; each is vectorised
@@ -258,7 +259,7 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
             market_demand = spec.generate(market_level, count, total, rng)
         orders, safety = _all_orders(network, policies, shares, market_demand, spec)
         outcomes.append(move(network, prices, orders, market_demand, safety, warmup,
-                             rules.capital_rates(network), holding, backorder))
+                             capital_rate, holding, backorder))
         measured_orders = np.ascontiguousarray(orders[warmup:].transpose(1, 2, 0))
         order_var.append(variances(measured_orders))
         served_var.append(_served_variance(network.routing, market_demand[warmup:]))

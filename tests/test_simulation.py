@@ -1,0 +1,361 @@
+"""The belt simulation against the serial bullwhip model, a plain per-period loop, and its
+conservation laws."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import networks
+from ecosystem import Ecosystem, ParameterError, UnknownMemberError, bullwhip, simulation
+from ecosystem.simulation import MarketDemand, Policy, ServiceRules, SimulationError
+
+
+def serial_chain(leads: list[int], source_lead: int = 1) -> Ecosystem:
+    """shop <- plant <- mill <- ... <- yarn, shipping to one market 'us'."""
+    eco = Ecosystem("serial")
+    eco.add_member("us", "market", margin=6.0)
+    names = [f"s{k}" for k in range(len(leads) + 1)]
+    for k, name in enumerate(names):
+        eco.add_member(name, "cbec_enterprise" if k == 0 and leads else "manufacturer")
+    eco.link(names[0], "us", "logistics", lead_time=0, unit_cost=0.5)
+    for k, lead in enumerate(leads):
+        eco.link(names[k + 1], names[k], "logistics", lead_time=lead, unit_cost=0.1)
+    eco.graph.nodes[names[-1]]["lead_time"] = source_lead
+    return eco
+
+
+def orders_table(result) -> np.ndarray:
+    series = result.series("members")
+    return series.pivot(index="period", columns="member", values="orders")[
+        list(result.network.members)].to_numpy().T
+
+
+@pytest.mark.parametrize("policy, kwargs", [
+    (Policy("moving_average", window=5, z=1.0), dict(forecast="moving_average", window=5, z=1.0)),
+    (Policy("moving_average", window=3, z=0.0), dict(forecast="moving_average", window=3)),
+    (Policy("exponential_smoothing", alpha=0.3, z=0.5),
+     dict(forecast="exponential_smoothing", alpha=0.3, z=0.5)),
+])
+@pytest.mark.parametrize("leads", [[2, 0, 3], [1], [0, 0, 0, 4]])
+def test_serial_orders_equal_bullwhip_simulate(policy, kwargs, leads):
+    """On a serial chain the members' orders are bullwhip.simulate's (no returns) to 1e-9."""
+    demand = 100 + 10 * np.random.default_rng(len(leads)).standard_normal(250)
+    eco = serial_chain(leads, source_lead=1)
+    result = simulation.run(eco, demand=pd.DataFrame({"us": demand}), replications=1,
+                            policy=policy)
+    lead_times = [lead + 1 for lead in leads] + [2]
+    assert result.members["lead_time"].tolist() == lead_times
+    reference = bullwhip.simulate(len(lead_times), lead_time=lead_times, demand=demand,
+                                  negative_orders=False, warmup=0, keep_series=True, **kwargs)
+    np.testing.assert_allclose(orders_table(result), reference.orders[:, 0, :], atol=1e-9)
+
+
+def test_serial_ratio_matches_chen_closed_form():
+    """Chen, Drezner, Ryan & Simchi-Levi (2000): one stage, moving average over p = 5,
+    L = 2 gives Var(q)/Var(D) = 1 + 2L/p + 2L^2/p^2 = 2.12. With a small coefficient of
+    variation orders never go negative, so the closed form holds through the network."""
+    eco = serial_chain([], source_lead=1)
+    result = simulation.run(eco, demand=MarketDemand(cv=0.02), replications=200, periods=1000,
+                            policy=Policy(window=5, z=0.0), seed=4)
+    ratio = result.members.loc["s0", "bullwhip_ratio"]
+    assert ratio == pytest.approx(bullwhip.chen_ratio(2, 5), rel=0.03)
+
+
+# --------------------------------------------------------------- a plain per-period loop
+def reference_loop(eco: Ecosystem, demand: dict[str, np.ndarray], window: int, z: float,
+                   holding: float, backorder: float, capital_rate: float):
+    """The documented rules, one member, lane and period at a time (no arrays)."""
+    net = simulation.compile_network(eco)
+    prices = simulation.margin_split(net)
+    n, markets = net.n_members, net.markets
+    periods = len(next(iter(demand.values())))
+    lanes = range(net.n_lanes)
+    # the steady state before period 0 sits at the first period's demand
+    first = np.array([demand[m][0] for m in markets])
+    level = dict(enumerate(np.concatenate([net.routing @ first, first])))
+    lead = {i: int(net.lead_time[i]) for i in range(n)}
+    history = {i: [] for i in range(n)}  # orders received
+    position = {i: lead[i] * level[i] for i in range(n)}
+    on_hand = {}
+    for i in range(n):
+        pipe = sum(net.lane_share[e] * level[i] * (net.lane_transit[e] + 1)
+                   for e in lanes if net.lane_customer[e] == i)
+        on_hand[i] = max(lead[i] * level[i] - pipe, 0.0)
+    owed = {e: 0.0 for e in lanes}
+    arrivals = {}
+    for e in lanes:
+        for lag in range(net.lane_transit[e] + 1):
+            arrivals[(lag, e)] = net.lane_share[e] * level[net.lane_customer[e]]
+    sell = {}
+    for i in range(n):
+        outs = [e for e in lanes if net.lane_supplier[e] == i]
+        flows = [net.lane_share[e] * level[net.lane_customer[e]] for e in outs]
+        sell[i] = sum(f * prices.lane[e] for f, e in zip(flows, outs)) / sum(flows)
+    record = {"stock": np.zeros((periods, n)), "backlog": np.zeros((periods, n)),
+              "orders": np.zeros((periods, n)), "profit": np.zeros(n)}
+    shipped_lane = np.zeros((periods, net.n_lanes))
+    order_of = {}
+    for t in range(periods):
+        # orders, customers first (members are numbered market-facing first)
+        for i in range(n):
+            received = sum(net.lane_share[e] * (
+                demand[markets[net.lane_customer[e] - n]][t] if net.lane_customer[e] >= n
+                else order_of[(net.lane_customer[e], t)])
+                for e in lanes if net.lane_supplier[e] == i)
+            history[i].append(received)
+            recent = [history[i][s] if s >= 0 else level[i] for s in range(t - window + 1, t + 1)]
+            mean = sum(recent) / window
+            sd = math.sqrt(sum((x - mean) ** 2 for x in recent) / (window - 1)) if z else 0.0
+            target = lead[i] * mean + z * math.sqrt(lead[i]) * sd
+            position[i] -= received
+            order = max(target - position[i], 0.0)
+            position[i] += order
+            order_of[(i, t)] = order
+            record["orders"][t, i] = order
+        for e in lanes:
+            arrived = arrivals.pop((t, e), 0.0)
+            if net.lane_customer[e] < n:
+                on_hand[net.lane_customer[e]] += arrived
+        for e in lanes:
+            c = net.lane_customer[e]
+            owed[e] += net.lane_share[e] * (demand[markets[c - n]][t] if c >= n
+                                            else order_of[(c, t)])
+        for s in range(n + len(net.sources)):
+            outs = [e for e in lanes if net.lane_supplier[e] == s]
+            need = sum(owed[e] for e in outs)
+            stock = on_hand[s] if s < n else net.source_capacity[s - n]
+            ratio = 1.0 if need <= stock else stock / need
+            for e in outs:
+                x = owed[e] * ratio
+                owed[e] -= x
+                shipped_lane[t, e] = x
+                if s < n:
+                    on_hand[s] -= x
+                    record["profit"][s] += x * (prices.lane[e] - net.lane_fee[e])
+                c = net.lane_customer[e]
+                if c < n:
+                    record["profit"][c] -= x * prices.lane[e]
+                key = (t + net.lane_transit[e] + 1, e)
+                arrivals[key] = arrivals.get(key, 0.0) + x
+        for i in range(n):
+            backlog = sum(owed[e] for e in lanes if net.lane_supplier[e] == i)
+            record["stock"][t, i] = on_hand[i]
+            record["backlog"][t, i] = backlog
+            record["profit"][i] -= on_hand[i] * prices.value[i] * (holding + capital_rate) \
+                + backlog * backorder * sell[i]
+    record["profit"] /= periods
+    return record, shipped_lane
+
+
+def distribution_network() -> Ecosystem:
+    eco = Ecosystem("distribution")
+    eco.add_member("warehouse", "manufacturer")
+    for k, (volume, margin) in enumerate([(40.0, 5.0), (25.0, 6.0), (15.0, 4.0)]):
+        eco.add_member(f"shop{k}", "platform")
+        eco.add_member(f"m{k}", "market", margin=margin)
+        eco.link("warehouse", f"shop{k}", "logistics", volume=volume, lead_time=k,
+                 unit_cost=0.2)
+        eco.link(f"shop{k}", f"m{k}", "logistics", volume=volume, lead_time=1, unit_cost=0.5)
+    eco.graph.nodes["warehouse"]["capacity"] = 70.0
+    return eco
+
+
+def assembly_network() -> Ecosystem:
+    eco = Ecosystem("assembly")
+    for member, role in [("yarn", "supplier"), ("dye", "supplier"), ("mill", "manufacturer"),
+                         ("eu", "market")]:
+        eco.add_member(member, role)
+    eco.link("yarn", "mill", "logistics", volume=60.0, lead_time=2, unit_cost=0.1)
+    eco.link("dye", "mill", "logistics", volume=40.0, lead_time=0, unit_cost=0.3)
+    eco.link("mill", "eu", "logistics", volume=100.0, lead_time=3, unit_cost=1.0)
+    eco.graph.nodes["dye"]["capacity"] = 45.0
+    return eco
+
+
+@pytest.mark.parametrize("build", [distribution_network, assembly_network])
+def test_network_matches_plain_loop(build):
+    """Stock, backlog, orders, lane shipments and profit equal a plain per-period loop
+    written from the documented rules, period by period, including rationing by a short
+    supplier and a capacity-limited outside source."""
+    eco = build()
+    rng = np.random.default_rng(11)
+    markets = eco.members(role="market")
+    volumes = eco.adjacency("logistics").sum(axis=0)
+    index = eco.index()
+    demand = {m: np.maximum(volumes[index[m]] * (1 + 0.35 * rng.standard_normal(120)), 0)
+              for m in markets}
+    result = simulation.run(eco, demand=pd.DataFrame(demand), replications=1,
+                            policy=Policy(window=4, z=1.2), holding=0.01, backorder=0.05,
+                            rules=ServiceRules(capital_rate=0.002))
+    record, shipped = reference_loop(eco, demand, window=4, z=1.2, holding=0.01,
+                                     backorder=0.05, capital_rate=0.002)
+    series = result.series("members")
+    for column in ("stock", "backlog", "orders"):
+        table = series.pivot(index="period", columns="member", values=column)[
+            list(result.network.members)].to_numpy()
+        np.testing.assert_allclose(table, record[column], atol=1e-9, err_msg=column)
+    np.testing.assert_allclose(result.lane_shipped, shipped, atol=1e-9)
+    np.testing.assert_allclose(result.members["profit"], record["profit"], atol=1e-9)
+    assert (record["backlog"] > 0).any()  # a short supplier rationed
+
+
+# --------------------------------------------------------------- conservation on random belts
+@st.composite
+def random_belts(draw):
+    eco = Ecosystem("random")
+    tiers = draw(st.lists(st.integers(1, 3), min_size=1, max_size=4))
+    previous: list[str] = []
+    for depth, width in enumerate(tiers):
+        current = []
+        for k in range(width):
+            name = f"t{depth}_{k}"
+            eco.add_member(name, "supplier" if depth == 0 else "manufacturer",
+                           **({"capacity": draw(st.floats(5, 80))} if depth == 0 and
+                              draw(st.booleans()) else {}))
+            current.append(name)
+            if previous:
+                chosen = draw(st.lists(st.sampled_from(previous), min_size=1, unique=True))
+                for supplier in chosen:
+                    eco.link(supplier, name, "logistics", volume=draw(st.floats(1, 50)),
+                             lead_time=draw(st.integers(0, 3)),
+                             unit_cost=draw(st.floats(0, 1)))
+        previous = current
+    eco.add_member("carrier", "logistics", **({"capacity": draw(st.floats(10, 100))}
+                                              if draw(st.booleans()) else {}))
+    for k in range(draw(st.integers(1, 3))):
+        eco.add_member(f"m{k}", "market", margin=draw(st.floats(0.5, 10)))
+        eco.link("carrier", f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
+                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 2)))
+        if draw(st.booleans()):
+            eco.link(previous[0], f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
+                     lead_time=draw(st.integers(0, 3)))
+    for name in previous:
+        eco.link(name, "carrier", "logistics", volume=draw(st.floats(1, 40)),
+                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 1)))
+    return eco
+
+
+@settings(max_examples=25, deadline=None)
+@given(random_belts(), st.integers(0, 2**31), st.floats(0.0, 0.6))
+def test_goods_and_money_are_conserved(eco, seed, cv):
+    """Every period: goods received minus shipped is the change in stock; lanes deliver
+    exactly what was dispatched after their transit; over the run, goods at the start plus
+    what outside sources made equal goods delivered plus goods left; money paid equals money
+    received; transport fees paid equal fees received."""
+    result = simulation.run(eco, periods=30, replications=3, seed=seed, warmup=10,
+                            demand=MarketDemand(cv=cv))
+    members = result.series("members")
+    for member, rows in members.groupby("member"):
+        change = np.diff(rows["stock"].to_numpy())
+        flow = (rows["received"] - rows["shipped"]).to_numpy()[1:]
+        np.testing.assert_allclose(change, flow, atol=1e-8)
+    transit = result.network.lane_transit + 1
+    for e, lag in enumerate(transit):
+        np.testing.assert_allclose(result.lane_arrived[lag:, e], result.lane_shipped[:-lag, e],
+                                   atol=1e-8)
+    b = result.balance
+    np.testing.assert_allclose(b["initial_goods"] + b["source_output"],
+                               b["delivered"] + b["final_goods"], rtol=1e-9)
+    np.testing.assert_allclose(b["member_revenue"] + b["source_receipts"],
+                               b["member_purchases"] + b["market_payments"], rtol=1e-9)
+    np.testing.assert_allclose(b["member_fees"], b["carrier_fees"] + b["fees_to_environment"],
+                               rtol=1e-9, atol=1e-9)
+    carried = result.carriers["carried"].sum()
+    cap = result.network.carrier_capacity
+    assert np.all(result.carriers["carried"] <= cap + 1e-9)
+    assert carried >= 0
+
+
+def test_seeded_runs_are_identical_and_replications_independent():
+    eco = networks.example("cross_border_belt")
+    first = simulation.run(eco, replications=6, seed=7, periods=20)
+    again = simulation.run(eco, replications=6, seed=7, periods=20)
+    other = simulation.run(eco, replications=6, seed=8, periods=20)
+    pd.testing.assert_frame_equal(first.members, again.members)
+    assert not first.members["profit"].equals(other.members["profit"])
+    profits = first.replications["total:member_profit"]
+    assert len(np.unique(profits)) == len(profits)
+    generator = simulation.run(eco, replications=6, seed=np.random.default_rng(7), periods=20)
+    pd.testing.assert_frame_equal(first.members, generator.members)
+
+
+@pytest.mark.parametrize("name", ["cross_border_belt", "archetype", "industrial_belt",
+                                  "rural_cluster"])
+def test_bundled_belts_every_member_profits(name):
+    """At steady state under the default price rule every stocking member's mean profit is
+    positive, and the markets get what they asked for."""
+    eco = networks.example(name)
+    result = simulation.run(eco, replications=40, seed=2)
+    assert (result.members["profit"] > 0).all(), result.members["profit"].sort_values().head()
+    demand = result.totals.loc["market_demand", "value"]
+    assert result.totals.loc["delivered", "value"] == pytest.approx(demand, rel=0.05)
+
+
+def test_units_label_every_metric():
+    eco = networks.example("cross_border_belt")
+    result = simulation.run(eco, replications=4, seed=0, periods=10)
+    money, goods = result.units["money"], result.units["goods"]
+    assert result.units["profit"] == f"{money} per {result.units['period']}"
+    assert result.units["mean_stock"] == goods
+    assert set(result.totals["unit"]) <= set(result.units.values()) | {"fraction"}
+    text = str(result)
+    assert "profit" in text and money in text
+    assert isinstance(result.summary(), pd.DataFrame)
+
+
+def test_sharing_lowers_upstream_order_variance():
+    eco = serial_chain([1, 1, 1])
+    kwargs = dict(replications=100, periods=200, seed=3, policy=Policy(z=1.0))
+    alone = simulation.run(eco, **kwargs).members["bullwhip_ratio"]
+    shared = simulation.run(eco, sharing="all", **kwargs).members["bullwhip_ratio"]
+    assert shared["s3"] < 0.5 * alone["s3"]
+    assert shared["s0"] == pytest.approx(alone["s0"])  # it sees end demand anyway
+
+
+# --------------------------------------------------------------- bad input
+def test_bad_input_names_the_member_link_or_market():
+    eco = serial_chain([1])
+    eco.add_member("eu", "market")
+    with pytest.raises(SimulationError, match="'eu' receives no goods"):
+        simulation.run(eco)
+    eco = serial_chain([1])
+    eco.add_member("shop2", "platform")
+    eco.link("shop2", "us", "logistics")
+    with pytest.raises(SimulationError, match="'shop2' .* no supplier and no capacity"):
+        simulation.run(eco)
+    eco = serial_chain([1, 1])
+    eco.link("s0", "s2", "logistics")
+    with pytest.raises(SimulationError, match="cycle: s.* -> s"):
+        simulation.run(eco)
+    eco = serial_chain([1])
+    eco.graph.edges["s1", "s0", "logistics"]["lead_time"] = -2
+    with pytest.raises(SimulationError, match="lead_time of link s1 -> s0"):
+        simulation.run(eco)
+    eco = serial_chain([1])
+    with pytest.raises(ParameterError, match="one column per market.*missing \\['us'\\]"):
+        simulation.run(eco, demand=pd.DataFrame({"eu": [1.0, 2.0, 3.0]}))
+    with pytest.raises(ParameterError, match="shape \\(replications, periods, markets\\)"):
+        simulation.run(eco, demand=np.ones((3, 4)))
+    with pytest.raises(UnknownMemberError, match="'ghost'"):
+        simulation.run(eco, sharing=["ghost"])
+    eco.graph.nodes["us"]["margin"] = -1.0
+    with pytest.raises(ParameterError, match="margin of market 'us'"):
+        simulation.run(eco)
+
+
+def test_cli_simulate_writes_the_member_table(tmp_path, capsys):
+    from ecosystem.cli import main
+    out = tmp_path / "members.csv"
+    status = main(["simulate", "cross_border_belt", "--periods", "10", "--replications", "5",
+                   "--share", "beltlink,riverbend", "--seed", "1", "-o", str(out)])
+    assert status == 0
+    table = pd.read_csv(out, index_col=0)
+    assert table.loc["beltlink", "shares"] and not table.loc["maple", "shares"]
+    text = capsys.readouterr().out
+    assert "service level" in text and "bullwhip" in text
+    assert main(["simulate", "cross_border_belt", "--share", "ghost"]) == 2
