@@ -34,6 +34,7 @@ KINDS = {
     "goods_firm_firm": LinkKind(Flow.LOGISTICS, (0.1, 0.5), (1, 3), (0.95, 0.995)),
     "order_firm_firm": LinkKind(Flow.INFORMATION, (0.005, 0.02), (0, 1), (0.97, 0.999)),
     "payment_firm_firm": LinkKind(Flow.CAPITAL, (0.002, 0.01), (1, 4), (0.93, 0.99)),
+    "peer_information": LinkKind(Flow.INFORMATION, (0.005, 0.02), (0, 1), (0.9, 0.99)),
     "spillover": LinkKind(Flow.TECHNOLOGY, (0.2, 1.0), (2, 8), (0.7, 0.9)),
     "goods_to_channel": LinkKind(Flow.LOGISTICS, (0.2, 0.8), (1, 3), (0.95, 0.995)),
     "order_from_channel": LinkKind(Flow.INFORMATION, (0.005, 0.02), (0, 1), (0.97, 0.999)),
@@ -132,8 +133,8 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
     * firm to firm, on a Watts-Strogatz small world of the firms: between
       tiers the upstream firm (supplier < producer < manufacturer) ships goods
       (logistics), the downstream one sends orders (information) and payments
-      (capital); 15 % of all pairs, peers of one tier included, share
-      technology (knowledge spillover).
+      (capital); firms of one tier exchange information both ways; 15 % of
+      all pairs share technology (knowledge spillover).
     * manufacturers and producers each sell through one channel (a cross-border
       firm or a platform, chosen by market share): goods to the channel, orders
       and payments back.
@@ -254,6 +255,9 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     links.add("order_firm_firm", down[trade], up[trade],
               (goods * rng.uniform(0.9, 1.2, up.size))[trade])
     links.add("payment_firm_firm", down[trade], up[trade], (goods * price)[trade])
+    peers = ~trade  # market news and orders passed on between firms of one tier
+    links.add("peer_information", up[peers], down[peers], goods[peers])
+    links.add("peer_information", down[peers], up[peers], goods[peers])
     spill = rng.random(up.size) < 0.15
     links.add("spillover", down[spill], up[spill], rng.lognormal(0.0, 0.8, spill.sum()))
 

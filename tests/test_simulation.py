@@ -240,6 +240,7 @@ def random_belts(draw):
     return eco
 
 
+@pytest.mark.filterwarnings("ignore:bullwhip ratios are NaN")
 @settings(max_examples=25, deadline=None)
 @given(random_belts(), st.integers(0, 2**31), st.floats(0.0, 0.6))
 def test_goods_and_money_are_conserved(eco, seed, cv):
@@ -359,3 +360,11 @@ def test_cli_simulate_writes_the_member_table(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "service level" in text and "bullwhip" in text
     assert main(["simulate", "cross_border_belt", "--share", "ghost"]) == 2
+
+
+def test_constant_demand_warns_that_ratios_are_undefined():
+    eco = serial_chain([1])
+    with pytest.warns(RuntimeWarning, match="bullwhip ratios are NaN.*does not vary"):
+        result = simulation.run(eco, demand=MarketDemand(cv=0.0), replications=2, periods=5)
+    assert result.members["bullwhip_ratio"].isna().all()
+    assert (result.members["fill_rate"] == 1).all()

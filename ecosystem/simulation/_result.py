@@ -45,14 +45,15 @@ CARRIER_METRICS: Mapping[str, tuple[str, str]] = {
 
 def interval(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray,
                                                              np.ndarray]:
-    """Mean over the last axis and the bounds of a two-sided t-interval (NaN for one value)."""
+    """Mean over the last axis and the bounds of a two-sided t-interval (NaN for one value,
+    and wherever a value is NaN: its cause is warned about where it arises)."""
     from scipy import stats
     values = np.asarray(values, dtype=float)
     count = values.shape[-1]
-    mean = values.mean(axis=-1)
-    if count < 2:
-        half = np.full_like(mean, np.nan)
-    else:
+    with np.errstate(invalid="ignore"):
+        mean = values.mean(axis=-1)
+        if count < 2:
+            return mean, mean + np.nan, mean + np.nan
         half = stats.t.ppf(0.5 + confidence / 2, count - 1) * values.std(axis=-1, ddof=1) \
             / np.sqrt(count)
     return mean, mean - half, mean + half

@@ -347,8 +347,15 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
 
     acc = {k: joined("member", k) for k in outcomes[0].member}
     per_rep = {}
+    flat = served_var <= 1e-12 * np.maximum(order_var, 1.0)
+    if flat.any():
+        import warnings
+        warnings.warn("bullwhip ratios are NaN where the end demand a member serves does not "
+                      "vary over the measured periods (a coefficient of variation of 0, or a "
+                      "constant demand table)", RuntimeWarning, stacklevel=4)
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_rep["bullwhip_ratio"] = order_var / served_var
+        per_rep["bullwhip_ratio"] = np.where(flat, np.nan, order_var / np.where(flat, 1.0,
+                                                                              served_var))
         per_rep["order_variance"] = order_var
         mean_net = acc["net"] / measured
         per_rep["stock_variance"] = (acc["net_sq"] - measured * mean_net ** 2) / (measured - 1)
