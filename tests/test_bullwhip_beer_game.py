@@ -110,6 +110,8 @@ def test_beer_is_conserved(theta, alpha_s, beta, s_prime, weeks):
     (lambda: beer_game(demand=[[4] * 36, [8] * 36]), r"1-D\), got shape \(2, 36\)"),
     (lambda: beer_game(demand="four"), "demand must be a sequence of numbers"),
     (lambda: beer_game(s_prime=float("nan")), "s_prime must be a number"),
+    (lambda: beer_game(fixed_weeks=-1), "fixed_weeks must be a whole number >= 0"),
+    (lambda: beer_game(fixed_order=-4), "fixed_order must be a finite number >= 0"),
 ])
 def test_bad_input_is_reported(call, match):
     with pytest.raises(ParameterError, match=match):
@@ -133,8 +135,37 @@ def test_supply_line_is_orders_placed_not_yet_received(options):
 
 
 def test_first_decision_by_hand():
-    """Week 1 at the retailer: expected demand stays 4 (demand 4), effective inventory 12,
-    supply line 12 after the week's delivery, so O = 4 + 0.26 (17 - 12 - 0.34 x 12)."""
-    retailer = beer_game().weeks.query("echelon == 'retailer'").iloc[0]
+    """With the rule from week one (fixed_weeks=0), week 1 at the retailer: expected demand
+    stays 4 (demand 4), effective inventory 12, supply line 12 after the week's delivery,
+    so O = 4 + 0.26 (17 - 12 - 0.34 x 12)."""
+    retailer = beer_game(fixed_weeks=0).weeks.query("echelon == 'retailer'").iloc[0]
     assert retailer["effective_inventory"] == 12.0 and retailer["supply_line"] == 12.0
     assert retailer["order"] == pytest.approx(4 + 0.26 * (17 - 12 - 0.34 * 12))
+
+
+def test_sterman_protocol_fixes_the_first_four_orders():
+    """Sterman (1989): every player orders 4 in weeks 1-4; the rule takes over in week 5,
+    when the retailer expects 0.36 x 8 + 0.64 x 4 = 5.44 with effective inventory 8 and
+    supply line 12: O = 5.44 + 0.26 (17 - 8 - 0.34 x 12)."""
+    weeks = beer_game().weeks
+    first = weeks[weeks["week"] <= 4]
+    assert (first["order"] == 4.0).all() and (first["inventory"] == 12.0).all()
+    assert (first["received"] == 4.0).all() and (first["cost"] == 6.0).all()
+    retailer = weeks.query("echelon == 'retailer' and week == 5").iloc[0]
+    assert retailer["expected_demand"] == pytest.approx(5.44)
+    assert retailer["effective_inventory"] == 8.0 and retailer["supply_line"] == 12.0
+    assert retailer["order"] == pytest.approx(5.44 + 0.26 * (17 - 8 - 0.34 * 12))
+    # the protocol changes the game: team cost 2479.48 against 2254.74 from week one
+    assert beer_game().total_cost == pytest.approx(2479.4776, abs=1e-3)
+    assert beer_game(fixed_weeks=0).total_cost == pytest.approx(2254.7419, abs=1e-3)
+    assert beer_game(fixed_weeks=2, fixed_order=5).weeks.query(
+        "week <= 2")["order"].eq(5.0).all()
+
+
+def test_cli_plays_sterman_protocol_by_default(capsys):
+    from ecosystem.cli import main
+    assert main(["beergame"]) == 0
+    assert ("team cost 2479.48 over 36 weeks (holding 0.5, backlog 1.0 per case-week; orders "
+            "fixed at 4 in weeks 1-4)") in capsys.readouterr().out
+    assert main(["beergame", "--fixed-weeks", "0"]) == 0
+    assert "team cost 2254.74 over 36 weeks" in capsys.readouterr().out

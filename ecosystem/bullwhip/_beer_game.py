@@ -30,6 +30,25 @@ line (orders placed and not yet received: slips in the mail, the supplier's
 backlog and cases in transit, or for the factory cases in production).
 ``IO_t`` is the order received this week, the newest figure a player has when
 ordering in step 5.
+
+Start of play (Sterman 1989): in the experiment every player's order was
+fixed at four cases for the first four weeks, so that the players learn the
+board in equilibrium; their own decisions begin in week 5, when customer
+demand steps from 4 to 8. :func:`beer_game` follows that protocol by default
+(``fixed_weeks=4``); ``fixed_weeks=0`` lets the rule order from week one. The
+expected demand ``Lhat`` is updated in the fixed weeks as well: the players see
+the incoming orders all along.
+
+Sterman (1989) also reports benchmark costs for the game; we could not
+establish those figures from a source we could check, so no test claims to
+reproduce them.
+
+References
+----------
+- Sterman, J. D. (1989). Modeling managerial behavior: misperceptions of feedback in a
+  dynamic decision making experiment. *Management Science* 35(3), 321-339.
+- Edali, M. & Yasarcan, H. (2014). A mathematical model of the beer game. *Journal of
+  Artificial Societies and Social Simulation* 17(4), 2.
 """
 
 from __future__ import annotations
@@ -92,7 +111,8 @@ def _per_echelon(value: Any, name: str, low: float, high: float | None) -> np.nd
 def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
               s_prime: Any = 17.0, demand: Any = None, weeks: int | None = None,
               initial_inventory: float = 12.0, holding: float = 0.5, backlog_cost: float = 1.0,
-              integer_orders: bool = False) -> BeerGameResult:
+              integer_orders: bool = False, fixed_weeks: int = 4,
+              fixed_order: float = 4.0) -> BeerGameResult:
     """Play the board beer game with every echelon following Sterman's rule.
 
     Parameters
@@ -113,6 +133,12 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
         Cost per case-week held (0.5) and backlogged (1.0).
     integer_orders : bool
         Round orders to whole cases, as players write them.
+    fixed_weeks : int
+        Weeks at the start in which every echelon orders ``fixed_order``
+        whatever its rule says: 4 in Sterman's (1989) protocol (the default);
+        0 for the rule from week one.
+    fixed_order : float
+        The order (and production request) of those weeks: 4 cases.
 
     Returns
     -------
@@ -128,6 +154,17 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     >>> calm = beer_game(alpha_s=0.0, demand=[4] * 36)  # orders = expected demand
     >>> calm.total_cost  # 4 echelons x 12 cases x 0.5 x 36 weeks
     864.0
+
+    Sterman's protocol fixes the first four orders at 4. In week 5 the
+    retailer sees 8, expects 0.36 x 8 + 0.64 x 4 = 5.44 and, with effective
+    inventory 8 and supply line 12, orders 5.44 + 0.26 (17 - 8 - 0.34 x 12)
+    = 6.7192. Without the protocol the rule orders 4 + 0.26 (17 - 12 -
+    0.34 x 12) = 4.2392 in week 1 (effective inventory 12, supply line 12):
+
+    >>> beer_game().weeks.query("echelon == 'retailer'")["order"].iloc[:5].round(4).tolist()
+    [4.0, 4.0, 4.0, 4.0, 6.7192]
+    >>> round(float(beer_game(fixed_weeks=0).weeks["order"].iloc[0]), 4)
+    4.2392
     """
     theta = _per_echelon(theta, "theta", 0.0, 1.0)
     alpha_s = _per_echelon(alpha_s, "alpha_s", 0.0, 1.0)
@@ -135,6 +172,8 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     s_prime = _per_echelon(s_prime, "s_prime", 0.0, None)
     if weeks is not None:
         weeks = check_whole(weeks, "weeks", 1)
+    fixed_weeks = check_whole(fixed_weeks, "fixed_weeks")
+    fixed_order = check_nonnegative(fixed_order, "fixed_order")
     initial_inventory = check_nonnegative(initial_inventory, "initial_inventory")
     holding = check_nonnegative(holding, "holding")
     backlog_cost = check_nonnegative(backlog_cost, "backlog_cost")
@@ -185,6 +224,8 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
         supply_line = near + far
         supply_line[:3] += slip[1:] + backlog[1:]
         order = np.maximum(0.0, expected + alpha_s * (s_prime - effective - beta * supply_line))
+        if week < fixed_weeks:
+            order = np.full(4, fixed_order)
         if integer_orders:
             order = np.round(order)
         placed = order

@@ -49,13 +49,18 @@ def register(subparsers) -> None:
     game = subparsers.add_parser(
         "beergame", help="Sterman's beer game with the anchoring-and-adjustment rule",
         description="Play the 4-echelon board beer game (demand 4, then 8 from week 5) with "
-                    "every echelon ordering by Sterman's (1989) rule.")
+                    "every echelon ordering by Sterman's (1989) rule. As in Sterman's "
+                    "experiment, orders are fixed at 4 cases in the first 4 weeks "
+                    "(--fixed-weeks 0: the rule from week one).")
     game.add_argument("--theta", type=float, default=0.36, help="expectation smoothing")
     game.add_argument("--alpha-s", type=float, default=0.26, help="stock adjustment fraction")
     game.add_argument("--beta", type=float, default=0.34, help="weight of the supply line")
     game.add_argument("--s-prime", type=float, default=17.0, help="S' of the rule")
     game.add_argument("--weeks", type=int, default=36)
     game.add_argument("--integer-orders", action="store_true", help="round orders to cases")
+    game.add_argument("--fixed-weeks", type=int, default=4,
+                      help="weeks at the start with every order fixed at 4 cases (Sterman's "
+                           "protocol: 4; 0 lets the rule order from week one)")
     game.add_argument("--weekly", action="store_true", help="also print the orders by week")
     add_output_argument(game, "--plot", kind="figure", metavar="OUT.png",
                         help="save a chart of orders by week")
@@ -174,10 +179,13 @@ def _plot_ratios(report: pd.DataFrame, path: str) -> None:
 def run_beergame(args: argparse.Namespace) -> int:
     from ..bullwhip import beer_game
     game = beer_game(theta=args.theta, alpha_s=args.alpha_s, beta=args.beta,
-                     s_prime=args.s_prime, weeks=args.weeks, integer_orders=args.integer_orders)
+                     s_prime=args.s_prime, weeks=args.weeks, integer_orders=args.integer_orders,
+                     fixed_weeks=args.fixed_weeks)
     print_table(game.summary)
+    start = (f"orders fixed at 4 in weeks 1-{args.fixed_weeks}" if args.fixed_weeks
+             else "the rule from week one")
     print(f"team cost {game.total_cost:.2f} over {args.weeks} weeks "
-          "(holding 0.5, backlog 1.0 per case-week)")
+          f"(holding 0.5, backlog 1.0 per case-week; {start})")
     orders = game.weeks.pivot(index="week", columns="echelon", values="order")
     if args.weekly:
         print_table(orders)
