@@ -111,6 +111,10 @@ def run_predator_prey(args: argparse.Namespace) -> int:
     print(f"eigenvalues at E: {fit.eigenvalues[0]:.6g}, {fit.eigenvalues[1]:.6g} (centre)")
     print(f"small-oscillation period 2 pi / sqrt(a1 a2) = {fit.period:.6g}")
     print(f"conserved quantity: relative drift {fit.conserved_drift:.3g}")
+    print("\nsensitivity of E (derivatives, elasticities and signs):")
+    print_table(fit.sensitivity())
+    print("raising b1 lowers both x1* and x2* = a1/b1, and b2 leaves x2* unchanged: against "
+          "Qian's text (§3), which reads higher b1, b2 as raising downstream output")
     _show_series(fit.series.set_index("t"), args)
     return 0
 

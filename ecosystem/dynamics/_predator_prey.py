@@ -19,6 +19,29 @@ there is ``[[0, -a2/b2], [a1 b2, 0]]`` with eigenvalues ``+-i sqrt(a1 a2)``
 
 zero only at E, so its drift along a numerical solution measures the
 integration error.
+
+Sensitivity of the equilibrium, and where it contradicts the paper
+------------------------------------------------------------------
+From ``x1* = a2 / (b1 b2)`` and ``x2* = a1 / b1`` (Qian's own E):
+
+=====  ==================  ===============  ============  ============
+param  dx1*/dparam         dx2*/dparam      elasticity    elasticity
+                                            of x1*        of x2*
+=====  ==================  ===============  ============  ============
+a1     0                   1 / b1           0             +1
+a2     1 / (b1 b2)         0                +1            0
+b1     -a2 / (b1^2 b2)     -a1 / b1^2       -1            -1
+b2     -a2 / (b1 b2^2)     0                -1            0
+=====  ==================  ===============  ============  ============
+
+Qian (§3) writes that when b1 and b2 increase "the inventory of upstream
+enterprises at the equilibrium point decreases, and the corresponding output
+scale of downstream enterprises increases, which is beneficial to both
+enterprises". The first half holds (x1* falls with b1 and with b2); the
+second does not follow from the paper's own equilibrium: x2* = a1 / b1 *falls*
+as b1 rises (doubling b1 halves it) and does not depend on b2 at all.
+:meth:`PredatorPreyResult.sensitivity` reports these derivatives with their
+signs at the fitted parameters.
 """
 
 from __future__ import annotations
@@ -82,6 +105,45 @@ class PredatorPreyResult:
     def conserved(self, x1: np.ndarray | float, x2: np.ndarray | float) -> np.ndarray:
         """The conserved quantity H (0 at E, positive elsewhere in the open quadrant)."""
         return _conserved(self.a1, self.a2, self.b1, self.b2, x1, x2)
+
+    def sensitivity(self) -> pd.DataFrame:
+        """How the equilibrium E moves with each parameter, with signs.
+
+        Returns a DataFrame indexed by parameter (``a1``, ``a2``, ``b1``,
+        ``b2``) with the partial derivatives ``dx1`` and ``dx2`` of
+        ``x1* = a2/(b1 b2)`` and ``x2* = a1/b1``, the elasticities
+        ``elasticity_x1`` and ``elasticity_x2`` (per cent change of the
+        equilibrium per per cent change of the parameter: 0 or +-1 here) and
+        the signs ``sign_x1`` and ``sign_x2`` (``"+"``, ``"-"`` or ``"0"``).
+        Raising b1 lowers both x1* and x2*, which contradicts Qian's reading
+        that it benefits both enterprises (see the module docstring).
+
+        Examples
+        --------
+        >>> fit = predator_prey(a1=1.0, a2=0.5, b1=0.02, b2=0.5, x0=(40.0, 60.0))
+        >>> fit.sensitivity()[["dx1", "dx2", "sign_x1", "sign_x2"]]
+                 dx1   dx2 sign_x1 sign_x2
+        param
+        a1       0.0   50.0       0       +
+        a2     100.0    0.0       +       0
+        b1   -2500.0 -2500.0       -       -
+        b2    -100.0    0.0       -       0
+        >>> predator_prey(1.0, 0.5, 0.04, 0.5, (40.0, 60.0)).equilibrium  # b1 doubled
+        (25.0, 25.0)
+        """
+        a1, a2, b1, b2 = self.a1, self.a2, self.b1, self.b2
+        dx1 = np.array([0.0, 1.0 / (b1 * b2), -a2 / (b1 ** 2 * b2), -a2 / (b1 * b2 ** 2)])
+        dx2 = np.array([1.0 / b1, 0.0, -a1 / b1 ** 2, 0.0])
+        values = np.array([a1, a2, b1, b2])
+        e1, e2 = self.equilibrium
+
+        def sign(x: np.ndarray) -> list[str]:
+            return ["+" if v > 0 else "-" if v < 0 else "0" for v in x]
+
+        return pd.DataFrame({"dx1": dx1, "dx2": dx2, "elasticity_x1": dx1 * values / e1,
+                             "elasticity_x2": dx2 * values / e2, "sign_x1": sign(dx1),
+                             "sign_x2": sign(dx2)},
+                            index=pd.Index(["a1", "a2", "b1", "b2"], name="param"))
 
     def equilibria(self) -> pd.DataFrame:
         """Both equilibria with their Jacobian eigenvalues and kind."""
