@@ -132,8 +132,8 @@ def test_surplus_shapley_splits_each_route_equally():
 def test_surplus_outsiders_excluded_or_free():
     eco = belt()
     alliance = ["s1", "f", "p", "mk"]
-    excluded = surplus_game(eco, alliance, margin=2.0)
-    free = surplus_game(eco, alliance, margin=2.0, outsiders="free")
+    excluded = surplus_game(eco, alliance, margin=2.0, outsiders="excluded")
+    free = surplus_game(eco, alliance, margin=2.0)  # the default, as in compare
     assert excluded.grand_value == pytest.approx(6.0 * (2.0 - 0.1))
     # non-players (s2, the carrier lg) serve everyone: every route counts for N
     assert free.grand_value == pytest.approx((6.0 + 3.0) * 1.9 + (4.0 + 2.0) * 1.8)
@@ -232,7 +232,9 @@ def test_cli_prints_allocation_and_stability(tmp_path, capsys):
 
 def test_cli_reports_unstable_split_and_errors(tmp_path, capsys):
     path = tmp_path / "belt.yaml"
-    belt().save(str(path))
+    eco = belt()
+    eco.update_member("mk", margin=2.0)
+    eco.save(str(path))
     run_cli(["benefit", str(path), "--game", "synergy", "--members", "s1,s2,f,p",
              "--method", "shapley,equal"])
     out = capsys.readouterr().out
@@ -254,7 +256,9 @@ def test_cli_reports_unstable_split_and_errors(tmp_path, capsys):
 def test_cli_large_game_points_to_sampling(tmp_path, capsys):
     """30 players: exact methods are refused with the way out; sampling works."""
     path = tmp_path / "big.yaml"
-    belt(extra_suppliers=25).save(str(path))
+    eco = belt(extra_suppliers=25)
+    eco.update_member("mk", margin=2.0)
+    eco.save(str(path))
     with pytest.raises(ParameterError, match="too many for --method shapley.*shapley_sampled"):
         run_cli(["benefit", str(path)])
     run_cli(["benefit", str(path), "--method", "shapley_sampled,equal", "--samples", "50",
@@ -352,10 +356,11 @@ def test_surplus_max_flow_needs_no_route_list(monkeypatch):
 
 
 def test_surplus_margin_defaults_to_the_market_attribute():
-    """margin=None takes each market's 'margin' attribute (1 where absent): the same game as
-    passing those margins explicitly."""
+    """margin=None takes each market's 'margin' attribute (a market without one is an error,
+    as in alliance.compare): the same game as passing those margins explicitly."""
     eco = belt()
-    assert surplus_game(eco).grand_value == pytest.approx(surplus_game(eco, margin=1.0).grand_value)
+    with pytest.raises(ParameterError, match=r"markets \['mk'\] have no 'margin' attribute"):
+        surplus_game(eco)
     eco.graph.nodes["mk"]["margin"] = 3.0
     by_attribute = surplus_game(eco)
     explicit = surplus_game(eco, margin={"mk": 3.0})

@@ -36,7 +36,8 @@ True
 
 from ._core import LeastCore, core_nonempty, in_core, least_core
 from ._game import MAX_EXACT_PLAYERS, Game, GameError, TooManyPlayersError
-from ._graph_games import surplus_game, surplus_routes, synergy_game
+from ._graph_games import (DEFAULT_MARGIN, DEFAULT_OUTSIDERS, surplus_game, surplus_routes,
+                           synergy_game)
 from ._lp import SolverError
 from ._nucleolus import kohlberg, nucleolus
 from ._sharing import sharing_game
@@ -54,5 +55,6 @@ __all__ = [
     "owen", "myerson", "graph_restricted",
     "stability", "StabilityReport", "compare_allocations",
     "surplus_game", "surplus_routes", "synergy_game", "sharing_game",
+    "DEFAULT_OUTSIDERS", "DEFAULT_MARGIN",
     "GameError", "TooManyPlayersError", "SolverError", "StabilityWarning",
 ]

@@ -74,6 +74,8 @@ class Game:
             raise GameError(f"players must be distinct; repeated: {dup[:5]}")
         self.players = players
         self.name = name
+        #: A sentence a report should show with the game (why its values are what they are).
+        self.note = ""
         self._position = {p: i for i, p in enumerate(players)}
         if (values is None) == (function is None):
             raise GameError("give exactly one of values (a table) or function")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -14,7 +15,17 @@ from ..taxonomy import FlowChoice, parse_flows
 from ._bits import subset_sum, zeta_subsets
 from ._game import MAX_EXACT_PLAYERS, Game, GameError, TooManyPlayersError
 
-__all__ = ["synergy_game", "surplus_game", "surplus_routes", "GRAPH_GAMES"]
+__all__ = ["synergy_game", "surplus_game", "surplus_routes", "GRAPH_GAMES", "DEFAULT_OUTSIDERS",
+           "DEFAULT_MARGIN"]
+
+#: How the surplus game treats members who are not players, everywhere ecobelt builds
+#: one (the API, ``ecobelt benefit``, :func:`ecosystem.alliance.compare`): ``"free"``,
+#: they serve every coalition (public carriers, platforms everyone may use).
+DEFAULT_OUTSIDERS = "free"
+
+#: The margin (profit per unit sold) of a market when none is passed: None, meaning
+#: each market's own ``margin`` attribute; a market without one is an error naming it.
+DEFAULT_MARGIN = None
 
 #: Most routes :func:`surplus_routes` will enumerate before asking for a smaller game.
 MAX_ROUTES = 200_000
@@ -108,12 +119,17 @@ def _role_members(eco: Any, roles: Iterable[str] | str) -> set[str]:
 def _markets(eco: Any, markets: Iterable[str] | str, margin: float | Mapping[str, float] | None
              ) -> tuple[set[str], dict[str, float]]:
     """The members of the market roles and each one's profit per unit sold: ``margin``
-    (one for all, or per market), else the market's ``margin`` attribute (1 if absent)."""
+    (one for all, or per market), else the market's ``margin`` attribute (an error if a
+    market has none: see :data:`DEFAULT_MARGIN`)."""
     market_set = _role_members(eco, markets)
     if not market_set:
         raise ParameterError(f"no member has a market role ({markets!r}); pass markets=[roles]")
     if margin is None:
-        return market_set, {m: float(eco.member(m).get("margin", 1.0)) for m in market_set}
+        missing = [m for m in eco.members() if m in market_set and "margin" not in eco.member(m)]
+        if missing:
+            raise ParameterError(f"markets {missing} have no 'margin' attribute (profit per unit "
+                                 "sold there); set it on the members or pass margin=...")
+        return market_set, {m: float(eco.member(m)["margin"]) for m in market_set}
     if isinstance(margin, Mapping):
         unknown = [m for m in margin if m not in market_set]
         if unknown:
@@ -142,8 +158,9 @@ def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
     proportional routing. A route's value is its flow times (the margin of its
     market minus the ``unit_cost`` of its links, 0 where absent). The margin,
     profit per unit sold, is ``margin`` (one number for every market, or one per
-    market: markets left out get 0) or, by default, each market's ``margin``
-    attribute, 1 for a market without one.
+    market: markets left out get 0) or, by default (:data:`DEFAULT_MARGIN`),
+    each market's ``margin`` attribute; a market without one is an error
+    naming it, as in :func:`ecosystem.alliance.compare`.
 
     Returns
     -------
@@ -184,7 +201,7 @@ def _routes(layer: Any, market_set: set, margins: Mapping[str, float]) -> pd.Dat
 def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
                  markets: Iterable[str] | str = "market",
                  margin: float | Mapping[str, float] | None = None,
-                 outsiders: str = "excluded",
+                 outsiders: str | None = None,
                  routing: str = "proportional") -> Game:
     """The alliance surplus game: what the members of S earn on their own routes.
 
@@ -193,10 +210,15 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
     the chain's origins to the markets, proportional flow tracing, the margin per
     unit of the route's market, the unit costs of its links). A route counts for
     S when every member on it is in S: a coalition creates value only with the
-    links among its own members. With ``outsiders="free"`` members of the
-    ecosystem who are not players (public logistics providers, say) are taken
-    as available to every coalition; with ``"excluded"`` (the default) routes
-    through them count for no one.
+    links among its own members. With ``outsiders="free"`` (the default,
+    :data:`DEFAULT_OUTSIDERS`, as in :func:`ecosystem.alliance.compare`)
+    members of the ecosystem who are not players (public logistics providers,
+    say) are taken as available to every coalition; with ``"excluded"``
+    routes through them count for no one. When that leaves the grand
+    coalition nothing although routes do reach the markets, the game's
+    ``note`` says so and names the non-players on those routes, and a
+    ``UserWarning`` is issued. Margins default to each market's ``margin``
+    attribute (:data:`DEFAULT_MARGIN`).
 
     ``v`` is a sum of unanimity games ``flow_r (margin_r - cost_r) u_{members(r)}``,
     so the Shapley value splits each route's value equally among its members,
@@ -235,6 +257,7 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
     (6.0, 0.0, 18.0)
     """
     players = _players(eco, members)
+    outsiders = DEFAULT_OUTSIDERS if outsiders is None else outsiders
     if outsiders not in ("excluded", "free"):
         raise ParameterError(f"outsiders must be 'excluded' or 'free', got {outsiders!r}")
     if routing not in ("proportional", "max_flow"):
@@ -256,12 +279,26 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
     routes = _routes(layer, market_set, margins)
     route_members = []
     values = []
+    blocking: dict[str, float] = {}  # non-players on the players' routes: value they block
     for path, value in zip(routes["path"], routes["value"]):
         inside = [position[m] for m in path if m in position]
         if outsiders == "excluded" and len(inside) < len(path):
+            if value > 0 and inside:
+                for m in path:
+                    if m not in position:
+                        blocking[m] = blocking.get(m, 0.0) + value
             continue
         route_members.append(inside)
         values.append(value)
+    note = ""
+    if blocking and not any(v > 0 for v in values):
+        names = sorted(blocking, key=lambda m: -blocking[m])  # who blocks the most first
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10
+                                         else "")
+        note = (f"v(N) = 0: every profitable route of the players to a market passes through "
+                f"members who are not players ({shown}); with outsiders='excluded' those "
+                "routes count for no one. Add them as players or use outsiders='free'")
+        warnings.warn(note, UserWarning, stacklevel=2)
     if n > MAX_EXACT_PLAYERS:
         rows = np.repeat(np.arange(len(route_members)), [len(r) for r in route_members])
         cols = np.concatenate([np.asarray(r, dtype=np.int64) for r in route_members] or
@@ -274,13 +311,17 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
         def v(inside: np.ndarray) -> np.ndarray:
             covered = (incidence @ inside.T.astype(float)).T >= needed - 0.5
             return (covered * route_values).sum(axis=1)
-        return Game.from_function(players, v, vectorized=True, exact=False, name="surplus")
+        game = Game.from_function(players, v, vectorized=True, exact=False, name="surplus")
+        game.note = note
+        return game
     table = np.zeros(1 << n)
     masks = np.array([sum(1 << i for i in r) for r in route_members], dtype=np.int64)
     np.add.at(table, masks, np.asarray(values, dtype=float))
     zeta_subsets(table, n)
     table -= table[0]  # routes entirely through free outsiders are nobody's contribution
-    return Game(players, table, name="surplus")
+    game = Game(players, table, name="surplus")
+    game.note = note
+    return game
 
 
 def _sharing(eco: Any, members: Sequence[str] | None = None, **options: Any) -> Game:

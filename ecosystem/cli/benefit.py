@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from ..benefit import DEFAULT_OUTSIDERS
 from ._common import add_spec_argument, print_table, read_spec, split_list
 
 __all__ = ["register"]
@@ -45,12 +46,13 @@ def register(subparsers) -> None:
                              + ", ".join(_SAMPLED) + " work")
     parser.add_argument("--margin", type=float, default=None,
                         help="surplus: profit per unit delivered to a market (default: each "
-                             "market's 'margin' attribute, 1 where it has none)")
+                             "market's 'margin' attribute; a market without one is an error)")
     parser.add_argument("--markets", default="market", metavar="ROLE[,ROLE]",
                         help="surplus: roles that end a route (default: market)")
-    parser.add_argument("--outsiders", choices=("excluded", "free"), default="excluded",
-                        help="surplus: routes through non-players count for nobody (excluded, "
-                             "default) or non-players serve every coalition (free)")
+    parser.add_argument("--outsiders", choices=("excluded", "free"), default=DEFAULT_OUTSIDERS,
+                        help="surplus: non-players serve every coalition (free, the default, "
+                             "as in compare) or routes through them count for nobody "
+                             "(excluded)")
     parser.add_argument("--routing", choices=("proportional", "max_flow"),
                         default="proportional",
                         help="surplus: a coalition keeps the routes it owns with their traced "
@@ -185,7 +187,10 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise ParameterError(f"--top must be >= 1, got {args.top}")
     eco = read_spec(args.spec)
-    game = _build_game(eco, args)
+    import warnings
+    with warnings.catch_warnings():  # a zero game's note is printed below
+        warnings.simplefilter("ignore", UserWarning)
+        game = _build_game(eco, args)
     if not game.is_exact:
         exact = [m for m in methods if m not in _SAMPLED]
         if exact:
@@ -198,6 +203,8 @@ def run(args: argparse.Namespace) -> int:
           f"v(N) = {game.grand_value + 0.0:.6g}")
     if args.game == "sharing":
         print(f"chain: {game.name.removeprefix('information sharing along ')}")
+    if game.note:
+        print(f"note: {game.note}")
     if game.is_exact:
         lc = bf.least_core(game)
         epsilon = 0.0 if abs(lc.epsilon) <= scale else lc.epsilon
