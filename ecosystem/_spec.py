@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import sys
+import threading
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import yaml
@@ -22,8 +25,9 @@ from .graph import Ecosystem
 from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
                        link_attribute_problem, units_problem)
 
-__all__ = ["SPEC_VERSION", "TOP_LEVEL_KEYS", "from_spec", "to_spec", "build", "plain",
-           "read_yaml", "write_yaml", "read_json", "write_json"]
+__all__ = ["SPEC_VERSION", "TOP_LEVEL_KEYS", "MAX_DEPTH", "from_spec", "to_spec", "spec_parts",
+           "build", "plain", "value_problem", "read_yaml", "write_yaml", "iter_yaml",
+           "read_json", "write_json", "iter_json"]
 
 #: The schema version this ecobelt reads and writes (the ``ecobelt:`` key).
 SPEC_VERSION = 1
@@ -85,11 +89,15 @@ def from_spec(data: Any, file: str | None = None) -> Ecosystem:
 
 def _new_ecosystem(name: str, description: str, attributes: Mapping[str, Any],
                    roles: Mapping[Any, Any], file: str | None) -> Ecosystem:
-    for key in attributes:
+    for key, value in attributes.items():
         if not isinstance(key, str) or key in ("name", "description"):
             raise SpecError("graph attribute names must be strings other than name and "
                             "description (those are top-level keys)", file=file,
                             location=f"attributes.{key}", value=key)
+        problem = value_problem(value, 1)
+        if problem:
+            raise SpecError(problem[0], file=file, location=f"attributes.{key}{problem[1]}",
+                            value=problem[2])
     if "units" in attributes:
         problem = units_problem(attributes["units"])
         if problem:
@@ -157,6 +165,10 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
                 continue
             if not isinstance(key, str):
                 raise fail("attribute names must be strings", "members", i, None, key)
+            if type(value) not in _PLAIN_SCALARS:
+                problem = value_problem(value)
+                if problem:
+                    raise fail(problem[0], "members", i, key + problem[1], problem[2])
             attrs[key] = value
         nodes[member_id] = attrs
         first_row[member_id] = i
@@ -188,6 +200,10 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
                 continue
             if not isinstance(key, str):
                 raise fail("attribute names must be strings", "links", i, None, key)
+            if type(value) not in _PLAIN_SCALARS:
+                bad = value_problem(value)
+                if bad:
+                    raise fail(bad[0], "links", i, key + bad[1], bad[2])
             problem = key in LINK_NUMERIC_ATTRIBUTES and not _plain_number_ok(key, value) \
                 and link_attribute_problem(key, value)
             if problem:
@@ -205,6 +221,47 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
         insert_members(eco.graph, nodes, nodes.values())
         insert_links(eco.graph, edges)
     return eco
+
+
+_PLAIN_SCALARS = frozenset({str, float, bool, type(None)})
+
+
+def value_problem(value: Any, depth: int = 0) -> tuple[str, str, Any] | None:
+    """What makes ``value`` unfit for an attribute, or None: ``(message, path below the
+    attribute such as "[2].size", offending value)``.
+
+    Attribute values are ``str``, ``int`` (within the range of floats), ``float``,
+    ``bool``, ``None``, and lists and string-keyed dicts of these, at most
+    :data:`MAX_DEPTH` levels deep.
+    """
+    kind = type(value)
+    if kind in _PLAIN_SCALARS:
+        return None
+    if kind is int:
+        if -_FLOAT_MAX <= value <= _FLOAT_MAX:
+            return None
+        return ("an integer beyond the range of floating-point numbers (about 1.8e308)", "",
+                f"an integer of {len(str(abs(value))) if abs(value).bit_length() < 14000 else 'many'} digits")
+    if depth >= MAX_DEPTH:
+        return f"nested deeper than {MAX_DEPTH} levels", "", "..."
+    if kind is list or kind is tuple:
+        for j, item in enumerate(value):
+            problem = value_problem(item, depth + 1)
+            if problem:
+                return problem if problem[2] == "..." else (problem[0], f"[{j}]{problem[1]}",
+                                                            problem[2])
+        return None
+    if kind is dict:
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return "mapping keys inside values must be strings", "", key
+            problem = value_problem(item, depth + 1)
+            if problem:
+                return problem if problem[2] == "..." else (problem[0], f".{key}{problem[1]}",
+                                                            problem[2])
+        return None
+    return ("values are strings, numbers, booleans, null, lists and mappings, not "
+            f"{kind.__name__}", "", value)
 
 
 def _plain_number_ok(name: str, value: Any) -> bool:
@@ -240,28 +297,37 @@ def plain(value: Any) -> Any:
     return value
 
 
-def to_spec(eco: Ecosystem) -> dict[str, Any]:
-    """The spec mapping of ``eco`` (what :func:`from_spec` reads back)."""
+def spec_parts(eco: Ecosystem) -> tuple[dict[str, Any], Iterator[dict], Iterator[dict]]:
+    """The head of the spec of ``eco`` (every key but members and links) and iterators over
+    its member and link records, made one at a time as a writer asks for them."""
     graph = dict(eco.graph.graph)
-    spec: dict[str, Any] = {"ecobelt": SPEC_VERSION, "name": plain(graph.pop("name", "")),
+    head: dict[str, Any] = {"ecobelt": SPEC_VERSION, "name": plain(graph.pop("name", "")),
                             "description": plain(graph.pop("description", ""))}
     if graph:
-        spec["attributes"] = plain(graph)
+        head["attributes"] = plain(graph)
     if eco.custom_roles:
-        spec["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
-    roles = eco.roles
-    members = []
-    for member_id, data in eco.graph.nodes(data=True):
-        record = {"id": member_id, "role": data["role"]}
-        if roles.get(data["role"]) is None or data["ring"] != roles[data["role"]].value:
-            record["ring"] = data["ring"]
-        record.update((k, plain(v)) for k, v in data.items() if k not in ("role", "ring"))
-        members.append(record)
-    spec["members"] = members
-    spec["links"] = [{"source": u, "target": v, "flow": k,
-                      **{name: plain(x) for name, x in d.items()}}
-                     for u, v, k, d in eco.graph.edges(keys=True, data=True)]
-    return spec
+        head["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
+    rings = {role: ring.value for role, ring in eco.roles.items()}
+
+    def members() -> Iterator[dict]:
+        for member_id, data in eco.graph.nodes(data=True):
+            record = {"id": member_id, "role": data["role"]}
+            if data["ring"] != rings.get(data["role"]):
+                record["ring"] = data["ring"]
+            record.update((k, plain(v)) for k, v in data.items() if k not in ("role", "ring"))
+            yield record
+
+    def links() -> Iterator[dict]:
+        for u, v, k, d in eco.graph.edges(keys=True, data=True):
+            yield {"source": u, "target": v, "flow": k, **{name: plain(x) for name, x in d.items()}}
+
+    return head, members(), links()
+
+
+def to_spec(eco: Ecosystem) -> dict[str, Any]:
+    """The spec mapping of ``eco`` (what :func:`from_spec` reads back)."""
+    head, members, links = spec_parts(eco)
+    return {**head, "members": list(members), "links": list(links)}
 
 
 # --------------------------------------------------------------------- YAML
@@ -269,14 +335,61 @@ _LoaderBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DumperBase = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+#: Deepest nesting of lists and mappings a spec may have (the spec itself takes 3 levels).
+MAX_DEPTH = 100
+_FLOAT_MAX = int(sys.float_info.max)  # ints beyond this break every float computation
+_MAX_INT_DIGITS = len(str(_FLOAT_MAX)) + 1
+_NOT_PLAIN_TAGS = ("set", "binary", "timestamp", "omap", "pairs")
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """Well-formed YAML that a spec does not accept (an alias, a tag, a huge integer)."""
+
+
 class _Loader(_LoaderBase):  # type: ignore[misc, valid-type]
-    """Safe YAML, dates kept as strings, duplicate keys refused."""
+    """Safe YAML, dates kept as strings, duplicate keys, aliases and tags for values JSON
+    cannot hold (sets, binary, timestamps, ordered pairs) refused, huge integers refused."""
+
+    def construct_object(self, node, deep=False):
+        # an alias makes the composer hand out the same node twice: a second construction
+        # is the only sign of it, and a handful of nested aliases can expand a file of a
+        # few hundred bytes into gigabytes downstream
+        if node in self.constructed_objects:
+            raise _Refused(
+                None, None, "aliases (*name) are not allowed: write the value out in full",
+                node.start_mark)
+        return super().construct_object(node, deep)
 
 
 # A date such as 2024-05-01 stays a string: JSON, CSV and GraphML could not keep a date.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _LoaderBase.yaml_implicit_resolvers.items()}
+_Loader.yaml_constructors = {tag: construct for tag, construct in
+                             _LoaderBase.yaml_constructors.items()
+                             if tag not in {f"tag:yaml.org,2002:{t}" for t in _NOT_PLAIN_TAGS}}
+
+
+def _not_plain(loader: _Loader, node: yaml.Node):
+    raise _Refused(
+        None, None, f"the tag {node.tag} is not allowed: values are strings, numbers, "
+        "booleans, null, lists and mappings", node.start_mark)
+
+
+for _tag in _NOT_PLAIN_TAGS:
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _not_plain)
+_Loader.add_constructor(None, _not_plain)  # any other tag, such as !custom
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    if len(node.value) > _MAX_INT_DIGITS + 10:  # beyond float range even with underscores
+        raise _Refused(
+            None, None, f"an integer of {len(node.value)} characters is beyond the range of "
+            "floating-point numbers (about 1.8e308)", node.start_mark)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
@@ -300,6 +413,49 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` in ``text``, counting every bracket (so
+    brackets inside quoted text can only make it larger)."""
+    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if data.size == 0:
+        return 0
+    step = np.zeros(256, dtype=np.int8)
+    step[[ord("["), ord("{")]] = 1
+    step[[ord("]"), ord("}")]] = -1
+    level = np.cumsum(step[data], dtype=np.int64)
+    return int((level - np.minimum(np.minimum.accumulate(level), 0)).max())
+
+
+def _load_with_room(text: str) -> Any:
+    """``yaml.load`` in a thread with a large stack: libyaml's composer recurses in C, so
+    deep nesting in a hostile file would otherwise overflow the stack and crash the
+    process instead of raising an error."""
+    result: list = []
+
+    def work() -> None:
+        try:
+            result.append((True, yaml.load(text, Loader=_Loader)))
+        except BaseException as error:  # handed to the calling thread as it is
+            result.append((False, error))
+
+    try:
+        previous = threading.stack_size(256 * 2 ** 20)
+    except (ValueError, RuntimeError):
+        return yaml.load(text, Loader=_Loader)
+    try:
+        thread = threading.Thread(target=work, name="ecobelt-yaml")
+        thread.start()
+    except RuntimeError:  # no memory for the stack (a process under a small ulimit -v)
+        return yaml.load(text, Loader=_Loader)
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    ok, value = result[0]
+    if not ok:
+        raise value
+    return value
+
+
 class _Dumper(_DumperBase):  # type: ignore[misc, valid-type]
     """Writes members and links one per line, in flow style."""
 
@@ -314,28 +470,114 @@ _Dumper.add_representer(_OneLine, lambda dumper, data: dumper.represent_mapping(
 
 def read_yaml(text: str, file: str | None = None) -> Any:
     """Parse YAML text; syntax errors become :class:`SpecError` with line and column."""
+    depth = _flow_depth(text) if "[" in text or "{" in text else 0
+    if depth > MAX_DEPTH:
+        raise SpecError(f"nested deeper than {MAX_DEPTH} levels of [ ] and {{ }} (found "
+                        f"{depth})", file=file)
     try:
-        return yaml.load(text, Loader=_Loader)
+        return _load_with_room(text)
+    except RecursionError:
+        raise SpecError(f"nested deeper than {MAX_DEPTH} levels", file=file) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = " ".join(str(part) for part in (error.context, error.problem) if part)
-        raise SpecError(f"malformed YAML: {problem}", file=file, location=where) from None
+        ours = isinstance(error, _Refused)
+        raise SpecError(problem if ours else f"malformed YAML: {problem}", file=file,
+                        location=where) from None
     except yaml.YAMLError as error:
         raise SpecError(f"malformed YAML: {error}", file=file) from None
 
 
-def write_yaml(spec: Mapping[str, Any], file: str | None = None) -> str:
-    """YAML text of a spec, one member or link per line."""
-    out = dict(spec)
-    out["members"] = [_OneLine(m) for m in spec["members"]]
-    out["links"] = [_OneLine(m) for m in spec["links"]]
+# What YAML cannot hold as it is: C1 controls, line separators, surrogates, non-characters
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# A JSON row that needs a closer look for YAML 1.1: an exponent, NaN or infinity
+_YAML_NUMBERS = re.compile(r"\d[eE]|NaN|Infinity")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)|(-?\d+(?:\.\d+)?)[eE]([+-]?)(\d+)')
+# A quoted string that YAML reads back the same without quotes: it starts with a letter or
+# _, has letters, digits, _ . - and inner spaces only, and is not one of YAML 1.1's
+# booleans or null. (Only applied to rows without backslashes, where every quote is
+# the edge of a string.)
+_UNQUOTE = re.compile(r'"(?!(?i:y|yes|n|no|true|false|on|off|null)")([^\W\d][\w.\- ]*(?<! ))"')
+
+
+def _yaml_number(match: re.Match) -> str:
+    if match.group(1):  # NaN, Infinity, -Infinity
+        return {"NaN": ".nan", "Infinity": ".inf", "-Infinity": "-.inf"}[match.group(1)]
+    if match.group(2) is None:  # a string: as it is
+        return match.group(0)
+    mantissa = match.group(2) if "." in match.group(2) else match.group(2) + ".0"
+    return f"{mantissa}e{match.group(3) or '+'}{match.group(4)}"
+
+
+def _escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _row_text(value: Any, file: str | None, place: str, yaml_row: bool) -> str:
+    """One record as one line of JSON text, or of YAML flow style (JSON with YAML 1.1's
+    spelling of floats and without quotes where none are needed)."""
     try:
-        return yaml.dump(out, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                         width=1 << 16)
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise SpecError(f"{'YAML' if yaml_row else 'JSON'} cannot hold a value: {error}",
+                        file=file, location=place) from None
+    if yaml_row:
+        if (not text.isascii() or "\x7f" in text) and _YAML_UNSAFE.search(text):
+            if _SURROGATE.search(text):
+                raise SpecError("YAML cannot hold a lone surrogate (a half of a UTF-16 pair); "
+                                "save as JSON, which escapes it", file=file, location=place)
+            text = _YAML_UNSAFE.sub(_escape, text)  # these occur only inside strings
+    elif not text.isascii() and _SURROGATE.search(text):
+        text = _SURROGATE.sub(_escape, text)  # UTF-8 cannot hold it; a JSON escape can
+    if yaml_row:
+        if _YAML_NUMBERS.search(text):
+            text = _JSON_TOKEN.sub(_yaml_number, text)
+        if "\\" not in text:
+            text = _UNQUOTE.sub(r"\1", text)
+    return text
+
+
+def _rows(records: Iterable[dict], table: str, file: str | None, yaml_row: bool,
+          prefix: str, separator: str) -> Iterator[str]:
+    """The lines of one table, in chunks of many rows (fewer, larger writes)."""
+    chunk: list[str] = []
+    first = True
+    for i, record in enumerate(records):
+        line = prefix + _row_text(record, file, f"{table}[{i}]", yaml_row)
+        chunk.append(line if first else separator + line)
+        first = False
+        if len(chunk) >= 4096:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def iter_yaml(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
+              file: str | None = None) -> Iterator[str]:
+    """YAML text of a spec in chunks: the head as PyYAML writes it, then one member or link
+    per line in flow style."""
+    try:
+        yield yaml.dump(dict(head), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                        width=1 << 16)
     except yaml.representer.RepresenterError as error:
         raise SpecError(f"YAML cannot hold a value: {error.args[0]}", file=file,
                         value=error.args[1] if len(error.args) > 1 else None) from None
+    for table, records in (("members", members), ("links", links)):
+        empty = True
+        for chunk in _rows(records, table, file, True, "- ", "\n"):
+            if empty:
+                yield f"{table}:\n"
+                empty = False
+            yield chunk
+        yield f"{table}: []\n" if empty else "\n"
+
+
+def write_yaml(spec: Mapping[str, Any], file: str | None = None) -> str:
+    """YAML text of a spec, one member or link per line."""
+    head = {k: v for k, v in spec.items() if k not in ("members", "links")}
+    return "".join(iter_yaml(head, spec["members"], spec["links"], file))
 
 
 # --------------------------------------------------------------------- JSON
@@ -352,25 +594,41 @@ def read_json(text: str, file: str | None = None) -> Any:
     """Parse JSON text; errors become :class:`SpecError` with line and column."""
     try:
         return json.loads(text, object_pairs_hook=_refuse_duplicates)
+    except RecursionError:
+        raise SpecError(f"nested deeper than {MAX_DEPTH} levels", file=file) from None
     except json.JSONDecodeError as error:
         raise SpecError(f"malformed JSON: {error.msg}", file=file,
                         location=f"line {error.lineno}, column {error.colno}") from None
     except ValueError as error:
+        digits = re.search(r"value has (\d+) digits", str(error))
+        if digits:  # Python's guard against slow conversions of huge integers
+            raise SpecError(f"an integer of {digits.group(1)} digits is beyond the range of "
+                            "floating-point numbers (about 1.8e308)", file=file) from None
         raise SpecError(f"malformed JSON: {error}", file=file) from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def iter_json(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
+              file: str | None = None) -> Iterator[str]:
+    """JSON text of a spec in chunks, one member or link per line."""
+    yield "{\n"
+    for key, value in head.items():
+        yield f"  {_row_text(key, file, key, False)}: {_row_text(value, file, key, False)},\n"
+    for table, records in (("members", members), ("links", links)):
+        empty = True
+        for chunk in _rows(records, table, file, False, "    ", ",\n"):
+            if empty:
+                yield f'  "{table}": [\n'
+                empty = False
+            yield chunk
+        end = "," if table == "members" else ""
+        yield f'  "{table}": []{end}\n' if empty else f"\n  ]{end}\n"
+    yield "}\n"
 
 
 def write_json(spec: Mapping[str, Any], file: str | None = None) -> str:
     """JSON text of a spec, one member or link per line."""
-    def dumps(value: Any) -> str:
-        try:
-            return json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError) as error:
-            raise SpecError(f"JSON cannot hold a value: {error}", file=file) from None
-
-    head = [f"  {dumps(k)}: {dumps(v)}" for k, v in spec.items() if k not in ("members", "links")]
-    body = []
-    for table in ("members", "links"):
-        rows = ",\n".join(f"    {dumps(row)}" for row in spec[table])
-        body.append(f'  "{table}": [\n{rows}\n  ]' if rows else f'  "{table}": []')
-    return "{\n" + ",\n".join(head + body) + "\n}\n"
-
+    head = {k: v for k, v in spec.items() if k not in ("members", "links")}
+    return "".join(iter_json(head, spec["members"], spec["links"], file))

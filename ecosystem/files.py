@@ -196,10 +196,10 @@ def save(eco: "Ecosystem", path: str | os.PathLike, format: str | None = None) -
     path = os.fspath(path)
     if kind in ("yaml", "json"):
         from . import _spec
-        spec = _spec.to_spec(eco)
-        text = _spec.write_yaml(spec, path) if kind == "yaml" else _spec.write_json(spec, path)
+        chunks = (_spec.iter_yaml if kind == "yaml" else _spec.iter_json)(
+            *_spec.spec_parts(eco), path)
         with atomic_open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines(chunks)
     elif kind == "csv":
         from ._csv import write_csv_pair
         write_csv_pair(eco, path)

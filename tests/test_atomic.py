@@ -120,10 +120,15 @@ def test_an_interrupt_leaves_the_old_file(tmp_path, monkeypatch):
     before = snapshot(tmp_path)
     from ecosystem import _spec
 
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
+    real, calls = _spec._row_text, []
 
-    monkeypatch.setattr(_spec, "write_json", interrupted)
+    def interrupted(*args, **kwargs):  # Ctrl-C after the head and one member
+        calls.append(1)
+        if len(calls) > 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_spec, "_row_text", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save(small(), path)
     assert snapshot(tmp_path) == before
