@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ParameterError, UnknownMemberError
+from ._result import Result
 from ._rng import Seed, as_generator
 from .graph import Ecosystem
 
@@ -52,7 +53,7 @@ __all__ = ["FuzzyPartition", "fuzzy_cmeans", "member_features", "segment_members
 
 
 @dataclass(frozen=True)
-class FuzzyPartition:
+class FuzzyPartition(Result):
     """The result of :func:`fuzzy_cmeans`.
 
     Attributes
@@ -96,6 +97,21 @@ class FuzzyPartition:
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where(u > 0, u * np.log(u), 0.0)
         return float(-terms.sum() / u.shape[0])
+
+    def summary(self) -> pd.DataFrame:
+        """One row per cluster: its ``size`` (points labelled with it), its total
+        membership and its centre."""
+        labels = self.labels.value_counts().reindex(self.centres.index, fill_value=0)
+        frame = self.centres.copy()
+        frame.insert(0, "membership", self.memberships.sum().reindex(self.centres.index).to_numpy())
+        frame.insert(0, "size", labels.to_numpy())
+        return frame
+
+    def headline(self) -> str:
+        state = "converged" if self.converged else "not converged"
+        return (f"fuzzy c-means: {len(self.centres)} clusters of {len(self.memberships)} points, "
+                f"objective {self.objective:.6g} after {self.n_iter} iterations ({state}), "
+                f"partition coefficient {self.partition_coefficient:.3f}")
 
 
 def _squared_distances(x: np.ndarray, centres: np.ndarray) -> np.ndarray:

@@ -94,7 +94,7 @@ def test_summary_layout_and_inventory_match_exact():
     """The summary has every metric with its interval; net-inventory variance and the
     z = 0 cost (h + b) sigma_NI / sqrt(2 pi) match the exact filter."""
     result = simulate(3, lead_time=[2, 1, 3], window=4, replications=200, periods=2000, seed=3)
-    summary = result.summary
+    summary = result.summary()
     for metric in ("order_ratio", "amplification", "inventory_ratio", "fill_rate",
                    "holding_cost", "backorder_cost", "total_cost"):
         assert {metric, f"{metric}_low", f"{metric}_high"} <= set(summary.columns)
@@ -112,9 +112,9 @@ def test_summary_layout_and_inventory_match_exact():
 
 
 def test_reproducible_with_seed():
-    first = simulate(2, replications=20, periods=200, seed=11).summary
-    again = simulate(2, replications=20, periods=200, seed=np.random.default_rng(11)).summary
-    other = simulate(2, replications=20, periods=200, seed=12).summary
+    first = simulate(2, replications=20, periods=200, seed=11).summary()
+    again = simulate(2, replications=20, periods=200, seed=np.random.default_rng(11)).summary()
+    other = simulate(2, replications=20, periods=200, seed=12).summary()
     pd.testing.assert_frame_equal(first, again)
     assert not first.equals(other)
 
@@ -136,8 +136,8 @@ def test_lost_sales_equal_backlog_without_stockouts():
     """With ample (constant) safety stock nothing is lost, so both accountings agree."""
     options = dict(lead_time=2, forecast="ar1", z=6.0, negative_orders=False, replications=10,
                    periods=300, warmup=100, seed=4, demand=Demand.ar1(100.0, 0.3, 5.0))
-    lost = simulate(3, backlog=False, **options).summary
-    kept = simulate(3, backlog=True, **options).summary
+    lost = simulate(3, backlog=False, **options).summary()
+    kept = simulate(3, backlog=True, **options).summary()
     np.testing.assert_allclose(lost["order_ratio"], kept["order_ratio"], rtol=1e-9)
     np.testing.assert_allclose(lost["holding_cost"], kept["holding_cost"], rtol=1e-9)
     assert (lost["fill_rate"] == 1.0).all()
@@ -145,7 +145,7 @@ def test_lost_sales_equal_backlog_without_stockouts():
 
 def test_lost_sales_lose_demand_without_safety_stock():
     result = simulate(2, backlog=False, negative_orders=False, replications=20, periods=300,
-                      seed=2).summary
+                      seed=2).summary()
     assert (result["fill_rate"] < 0.99).all()
     assert (result["backorder_cost"] > 0).all()
 
@@ -156,10 +156,10 @@ def test_given_series_and_step_demand():
     sales = 100 + 10 * np.sin(np.arange(120) / 5.0)
     single = simulate(2, demand=sales)
     assert single.settings["replications"] == 1 and single.settings["periods"] == 120
-    assert single.summary["order_ratio_low"].isna().all()  # no interval from one run
+    assert single.summary()["order_ratio_low"].isna().all()  # no interval from one run
     result = simulate(2, demand=sales, replications=5, seed=0)
     assert result.settings["replications"] == 5
-    assert (result.summary["order_ratio_low"] == result.summary["order_ratio"]).all()
+    assert (result.summary()["order_ratio_low"] == result.summary()["order_ratio"]).all()
     pd.testing.assert_series_equal(result.ratio, single.ratio)
     rows = simulate(2, demand=np.vstack([sales, sales[::-1]]), seed=0)
     assert rows.settings["replications"] == 2
@@ -311,7 +311,7 @@ def test_bad_run_settings_are_reported(options, match):
 
 def test_zero_lead_time_passes_demand_through():
     """L = 0: nothing to cover, so orders equal demand and no stock is ever short."""
-    summary = simulate(2, lead_time=0, replications=3, periods=50, seed=0).summary
+    summary = simulate(2, lead_time=0, replications=3, periods=50, seed=0).summary()
     np.testing.assert_allclose(summary["order_ratio"], 1.0)
     np.testing.assert_allclose(summary["fill_rate"], 1.0)
 
@@ -324,7 +324,7 @@ def test_mixed_forecasters_per_stage_match_exact_filter():
     simulated = _simulated_top(3, 0.5, **options)
     np.testing.assert_allclose(simulated, exact_ratio(3, rho=0.5, **options), rtol=0.02)
     inventory = simulate(3, demand=Demand.ar1(100.0, 0.5, 10.0), replications=200,
-                         periods=2000, seed=8, **options).summary["inventory_ratio"]
+                         periods=2000, seed=8, **options).summary()["inventory_ratio"]
     np.testing.assert_allclose(inventory, net_inventory_ratio(3, rho=0.5, **options), rtol=0.02)
 
 

@@ -29,7 +29,7 @@ def test_default_game_is_sterman_setup():
 
 def test_default_game_shows_the_bullwhip():
     """Sterman (1989): order amplitude and variance grow from retailer to factory."""
-    summary = beer_game().summary
+    summary = beer_game().summary()
     assert summary["peak_order"].is_monotonic_increasing
     assert summary["peak_order"].iloc[-1] > 3 * 8
     assert (summary["order_variance_ratio"] > 1).all()
@@ -57,9 +57,9 @@ def test_costs_add_up_and_per_echelon_parameters():
     game = beer_game(theta=[0.2, 0.4, 0.6, 0.8], s_prime=[15, 17, 19, 21], holding=0.5,
                      backlog_cost=1.0)
     weekly = game.weeks.groupby("echelon", observed=True)["cost"].sum()
-    np.testing.assert_allclose(game.summary["total_cost"], weekly[list(ECHELONS)])
-    np.testing.assert_allclose(game.summary["total_cost"],
-                               game.summary["holding_cost"] + game.summary["backlog_cost"])
+    np.testing.assert_allclose(game.summary()["total_cost"], weekly[list(ECHELONS)])
+    np.testing.assert_allclose(game.summary()["total_cost"],
+                               game.summary()["holding_cost"] + game.summary()["backlog_cost"])
     assert game.parameters["theta"].tolist() == [0.2, 0.4, 0.6, 0.8]
 
 

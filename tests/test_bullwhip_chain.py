@@ -75,9 +75,9 @@ def test_alliance_sharing_by_member_ids_equals_stage_numbers(belt):
                      seed=5)
     by_stage = simulate(3, lead_time=list(chain.lead_times), sharing={2, 3},
                         replications=30, periods=300, seed=5)
-    np.testing.assert_allclose(by_id.summary["order_ratio"], by_stage.summary["order_ratio"])
-    assert list(by_id.summary.index) == ["shop", "plant", "yarn"]
-    assert by_id.summary["shares"].tolist() == [False, True, True]
+    np.testing.assert_allclose(by_id.summary()["order_ratio"], by_stage.summary()["order_ratio"])
+    assert list(by_id.summary().index) == ["shop", "plant", "yarn"]
+    assert by_id.summary()["shares"].tolist() == [False, True, True]
     alliance = exact_ratio(chain, sharing={"plant", "yarn"}).iloc[-1]
     alone = exact_ratio(chain).iloc[-1]
     assert alliance < alone

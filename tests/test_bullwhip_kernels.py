@@ -119,7 +119,7 @@ def test_lost_sales_match_a_plain_loop(forecast, options):
     np.testing.assert_allclose(sim.orders[0, 0], orders, atol=1e-8)
     np.testing.assert_allclose(sim.net_inventory[0, 0], stock, atol=1e-8)
     assert lost.sum() > 0  # the case really loses sales
-    row = sim.summary.iloc[0]
+    row = sim.summary().iloc[0]
     assert row["fill_rate"] == pytest.approx(1 - lost.sum() / sales.sum())
     assert row["backorder_cost"] == pytest.approx(2.0 * lost.mean())
 
@@ -132,7 +132,7 @@ def test_backlog_fill_rate_and_costs_by_hand():
                    keep_series=True, holding=0.5, backorder=1.0)
     np.testing.assert_allclose(sim.net_inventory[0, 0], [0, 0, -20, 20, 0], atol=1e-12)
     np.testing.assert_allclose(sim.orders[0, 0], [10, 10, 50, -10, 10], atol=1e-12)
-    row = sim.summary.iloc[0]
+    row = sim.summary().iloc[0]
     assert row["fill_rate"] == pytest.approx(5 / 7)
     assert row["backorder_cost"] == pytest.approx(20 / 5)
     assert row["holding_cost"] == pytest.approx(0.5 * 20 / 5)

@@ -152,8 +152,9 @@ def test_report_and_summary():
                   "Upper-tail P", "Standardized effect size (SES)", "Seed: 9"):
         assert piece in text
     summary = result.summary()
-    assert summary["iterations"] == 100 and summary["members"] == 5
-    assert "simulated" not in summary.index
+    assert isinstance(summary, pd.DataFrame) and summary.index.tolist() == ["pianka"]
+    assert summary.loc["pianka", "iterations"] == 100 and summary.loc["pianka", "members"] == 5
+    assert "simulated" not in summary.columns and "seed" not in summary.columns
 
 
 def test_empty_rows():

@@ -146,15 +146,15 @@ def test_summaries_are_consistent(links, source, model):
     assert curve[-1] == pytest.approx(result.adoption.mean())
     rings = pd.Series({m: d["ring"] for m, d in eco.graph.nodes(data=True)})
     roles = pd.Series({m: d["role"] for m, d in eco.graph.nodes(data=True)})
-    for labels, table in ((rings, result.by_ring), (roles, result.by_role)):
+    for labels, table in ((rings, result.by_ring()), (roles, result.by_role())):
         mean = result.adoption.groupby(labels).mean()
         pd.testing.assert_series_equal(table["reach"], mean.rename("reach"), check_names=False)
         assert (table["p_reached"] >= result.adoption.groupby(labels).max() - 1e-12).all()
         assert (table["members"] == labels.value_counts().reindex(table.index)).all()
     for ring in result.curve.columns.drop("all"):
-        assert result.curve[ring].iloc[-1] == pytest.approx(result.by_ring.loc[ring, "reach"])
+        assert result.curve[ring].iloc[-1] == pytest.approx(result.by_ring().loc[ring, "reach"])
     assert result.curve_by_role.index.equals(result.curve.index)
-    pd.testing.assert_series_equal(result.curve_by_role.iloc[-1], result.by_role["reach"],
+    pd.testing.assert_series_equal(result.curve_by_role.iloc[-1], result.by_role()["reach"],
                                    check_names=False)
 
 

@@ -150,7 +150,7 @@ def _estimates(eco, result):
         for column in curve.columns:
             for t in curve.index:
                 values[(name, column, t)] = curve.loc[t, column]
-    for kind, table in (("ring", result.by_ring), ("role", result.by_role)):
+    for kind, table in (("ring", result.by_ring()), ("role", result.by_role())):
         for label, row in table.iterrows():
             values[(kind, label, "reach")] = row["reach"]
             values[(kind, label, "p_reached")] = row["p_reached"]

@@ -132,7 +132,7 @@ def _bullwhip(out: ReportWriter, eco: Ecosystem, market: str, alliance: Alliance
     out.table("bullwhip_sharing", bullwhip.compare_sharing(
         chain, alliance.members, replications=500, periods=500, seed=seed))
     out.table("bullwhip_stages",
-              bullwhip.simulate(chain, replications=500, periods=500, seed=seed).summary)
+              bullwhip.simulate(chain, replications=500, periods=500, seed=seed).summary())
     image = out.figure("bullwhip", figure_from_spec("bullwhip", eco, market=market, seed=seed))
     out.section("Bullwhip effect", f"Chain {' <- '.join((market,) + chain.members)}: order "
                 f"variance ratios without sharing, with the members of '{alliance.name}' "
@@ -198,7 +198,7 @@ def _spillover(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
         out.section("Knowledge spillover", "No research or technology member to start from.")
         return
     spread = spillover.independent_cascade(eco, sources[:1], runs=1000, seed=seed)
-    out.table("spillover_by_ring", spread.by_ring)
+    out.table("spillover_by_ring", spread.by_ring())
     out.section("Knowledge spillover", f"Independent cascade from {sources[0]} "
                 "(1000 runs), by ring.", ["spillover_by_ring"])
 

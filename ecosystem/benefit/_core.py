@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._result import Result
 from ._game import Game, GameError, allocation_array, allocation_series
 from ._lp import solve_min_max_excess
 
@@ -49,8 +50,8 @@ def in_core(game: Game, allocation: Any, tol: float | None = None) -> bool:
     return bool(abs(excess[-1]) <= tol and excess.max() <= tol)
 
 
-@dataclass
-class LeastCore:
+@dataclass(frozen=True)
+class LeastCore(Result):
     """The least core: the smallest ``epsilon`` for which
     ``x(S) >= v(S) - epsilon`` for every proper coalition can hold, and one such ``x``.
 
@@ -64,6 +65,14 @@ class LeastCore:
     def core_nonempty(self) -> bool:
         """Whether the game's core has a point."""
         return self.epsilon <= 1e-9 * max(1.0, float(np.abs(self.allocation).max()))
+
+    def summary(self) -> pd.DataFrame:
+        """The allocation, one row per player."""
+        return self.allocation.rename("allocation").to_frame()
+
+    def headline(self) -> str:
+        core = "non-empty" if self.core_nonempty else "empty"
+        return f"least core: epsilon {self.epsilon:.6g} (the core is {core})"
 
 
 def least_core(game: Game, imputations: bool = False) -> LeastCore:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._result import Result
 from .._rng import Seed, as_generator
 from ._bits import BLOCK_BITS, popcount, popcount_table, sum_over_members
 from ._game import Game, allocation_series
@@ -44,8 +45,8 @@ def _exact(values: np.ndarray, n: int) -> np.ndarray:
     return phi - outside
 
 
-@dataclass
-class ShapleyEstimate:
+@dataclass(frozen=True)
+class ShapleyEstimate(Result):
     """A sampled Shapley value with its standard error.
 
     Attributes
@@ -75,6 +76,15 @@ class ShapleyEstimate:
     def to_frame(self) -> pd.DataFrame:
         """Estimate and standard error side by side."""
         return pd.DataFrame({"shapley": self.value, "stderr": self.stderr})
+
+    def summary(self) -> pd.DataFrame:
+        """Estimate and standard error side by side: :meth:`to_frame`."""
+        return self.to_frame()
+
+    def headline(self) -> str:
+        state = "converged" if self.converged else "not converged"
+        return (f"sampled Shapley value ({self.method}, {self.samples} samples, "
+                f"{self.evaluations} evaluations, {state} to {self.tolerance:.3g})")
 
 
 def _permutation_round(game: Game, rng: np.random.Generator, count: int

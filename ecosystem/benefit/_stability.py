@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -9,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._result import Result
 from ._bits import bool_from_masks, popcount
 from ._core import default_tolerance, excess_table
 from ._game import Game, allocation_array, allocation_series
@@ -16,8 +19,8 @@ from ._game import Game, allocation_array, allocation_series
 __all__ = ["stability", "StabilityReport", "compare_allocations"]
 
 
-@dataclass
-class StabilityReport:
+@dataclass(frozen=True)
+class StabilityReport(Result):
     """How stable an allocation is.
 
     Attributes
@@ -54,7 +57,7 @@ class StabilityReport:
     dissatisfied: pd.DataFrame = field(repr=False)
 
     def __str__(self) -> str:
-        lines = [f"allocation: {self.allocation.name or 'x'}",
+        lines = [self.headline(),
                  f"  efficiency gap x(N) - v(N): {self.efficiency_gap:.6g}",
                  "  individually rational: " + ("yes" if self.individually_rational else
                                                  "no (" + ", ".join(
@@ -69,13 +72,23 @@ class StabilityReport:
                          f"{self.max_excess:.6g}")
         return "\n".join(lines)
 
-    def summary(self) -> dict:
-        """One row of :func:`compare_allocations`."""
+    def headline(self) -> str:
+        return f"allocation: {self.allocation.name or 'x'}"
+
+    def _row(self) -> dict[str, Any]:
         return {"efficiency_gap": self.efficiency_gap,
                 "individually_rational": self.individually_rational,
                 "in_core": self.in_core, "max_excess": self.max_excess,
                 "most_dissatisfied": (None if self.most_dissatisfied is None else
                                       "{" + ", ".join(map(str, self.most_dissatisfied)) + "}")}
+
+    def summary(self) -> pd.DataFrame:
+        """One row, named after the allocation: its row of :func:`compare_allocations`."""
+        return pd.DataFrame({self.allocation.name or "x": self._row()}
+                            ).T.rename_axis("method")
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(str(self))}</pre>"
 
 
 def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = None
@@ -147,5 +160,5 @@ def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = Non
 
 def compare_allocations(game: Game, allocations: Mapping[str, Any]) -> pd.DataFrame:
     """One row per named allocation with its :meth:`StabilityReport.summary`."""
-    return pd.DataFrame({name: stability(game, x).summary() for name, x in allocations.items()}
+    return pd.DataFrame({name: stability(game, x)._row() for name, x in allocations.items()}
                         ).T.rename_axis("method")

@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._result import Result, was_attribute
 from ._params import check_nonnegative, check_whole, per_stage
 
 __all__ = ["beer_game", "BeerGameResult", "ECHELONS"]
@@ -69,7 +70,7 @@ ECHELONS = ("retailer", "wholesaler", "distributor", "factory")
 
 
 @dataclass(frozen=True)
-class BeerGameResult:
+class BeerGameResult(Result):
     """What :func:`beer_game` returns.
 
     Attributes
@@ -78,22 +79,31 @@ class BeerGameResult:
         One row per week and echelon: incoming order, expected demand, order
         placed, cases received and shipped, inventory, backlog, effective
         inventory, supply line, cost of the week.
-    summary : DataFrame
+    echelons : DataFrame
         One row per echelon: holding, backlog and total cost, peak order and
         its week, order variance ratio Var(O_i) / Var(customer demand),
-        lowest effective inventory.
+        lowest effective inventory (also ``summary()``).
     parameters : DataFrame
         theta, alpha_s, beta and s_prime of every echelon.
     """
 
     weeks: pd.DataFrame
-    summary: pd.DataFrame
+    echelons: pd.DataFrame
     parameters: pd.DataFrame = field(repr=False)
 
     @property
     def total_cost(self) -> float:
         """The team's cost over the game."""
-        return float(self.summary["total_cost"].sum())
+        return float(self.echelons["total_cost"].sum())
+
+    @was_attribute
+    def summary(self) -> pd.DataFrame:
+        """One row per echelon: :attr:`echelons`."""
+        return self.echelons
+
+    def headline(self) -> str:
+        return (f"beer game over {self.weeks['week'].nunique()} weeks: team cost "
+                f"{self.total_cost:.6g}")
 
 
 def _per_echelon(value: Any, name: str, low: float, high: float | None) -> np.ndarray:
@@ -147,9 +157,9 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     Examples
     --------
     >>> game = beer_game()
-    >>> list(game.summary.index)
+    >>> list(game.summary().index)
     ['retailer', 'wholesaler', 'distributor', 'factory']
-    >>> bool(game.summary["peak_order"].is_monotonic_increasing)  # the bullwhip
+    >>> bool(game.summary()["peak_order"].is_monotonic_increasing)  # the bullwhip
     True
     >>> calm = beer_game(alpha_s=0.0, demand=[4] * 36)  # orders = expected demand
     >>> calm.total_cost  # 4 echelons x 12 cases x 0.5 x 36 weeks

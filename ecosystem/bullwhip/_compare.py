@@ -100,7 +100,7 @@ def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (
                           negative_orders=negative_orders, holding=holding,
                           backorder=backorder, replications=replications, periods=periods,
                           seed=seed)
-        top = result.summary.iloc[-1]
+        top = result.stages.iloc[-1]
         exact = expected = np.nan
         if linear:
             exact = float(exact_ratio(chain, **options, rho=demand.rho,
@@ -110,10 +110,10 @@ def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (
                                           holding=holding, backorder=backorder,
                                           safety_stock="none").sum())
         rows[name] = {
-            "sharing_stages": [m for m, s in zip(chain.members, result.summary["shares"]) if s],
+            "sharing_stages": [m for m, s in zip(chain.members, result.stages["shares"]) if s],
             "order_ratio": top["order_ratio"], "order_ratio_low": top["order_ratio_low"],
             "order_ratio_high": top["order_ratio_high"], "exact": exact,
-            "total_cost": float(result.summary["total_cost"].sum()),
+            "total_cost": float(result.stages["total_cost"].sum()),
             "expected_cost": expected}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "sharing"

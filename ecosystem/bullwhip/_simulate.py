@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._result import Result, was_attribute
 from .._rng import Seed
 from ._chain import SupplyChain, resolve_sharing, stages_of
 from ._demand import Demand
@@ -40,13 +41,13 @@ METRICS = ("order_ratio", "amplification", "inventory_ratio", "fill_rate", "hold
 
 
 @dataclass(frozen=True)
-class BullwhipResult:
+class BullwhipResult(Result):
     """What :func:`simulate` returns.
 
     Attributes
     ----------
-    summary : DataFrame
-        One row per stage (stage 1 faces the market). For every metric of
+    stages : DataFrame
+        One row per stage (also ``summary()``) (stage 1 faces the market). For every metric of
         :data:`METRICS` its mean over replications and the bounds of a
         ``confidence`` t-interval (``<metric>_low``, ``<metric>_high``), then
         ``lead_time`` (``L``) and ``shares`` (forecasts from end demand).
@@ -65,7 +66,7 @@ class BullwhipResult:
         ``keep_series=True``.
     """
 
-    summary: pd.DataFrame
+    stages: pd.DataFrame
     replications: pd.DataFrame
     settings: dict
     orders: np.ndarray | None = field(default=None, repr=False)
@@ -74,10 +75,19 @@ class BullwhipResult:
     @property
     def ratio(self) -> pd.Series:
         """Mean cumulative order-variance ratio Var(q_k) / Var(D) per stage."""
-        return self.summary["order_ratio"]
+        return self.stages["order_ratio"]
+
+    @was_attribute
+    def summary(self) -> pd.DataFrame:
+        """One row per stage: :attr:`stages`."""
+        return self.stages
+
+    def headline(self) -> str:
+        return (f"bullwhip over {len(self.stages)} stages: top-stage order ratio "
+                f"{self.ratio.iloc[-1]:.4g}")
 
     def __repr__(self) -> str:
-        return (f"<BullwhipResult: {len(self.summary)} stages, "
+        return (f"<BullwhipResult: {len(self.stages)} stages, "
                 f"top-stage order ratio {self.ratio.iloc[-1]:.4g}>")
 
 
@@ -218,7 +228,7 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
     >>> round(float(result.ratio.iloc[0]), 1)  # chen_ratio(2, 5) = 2.12
     2.1
     >>> simulate(3, sharing="centralized", replications=50, periods=500, seed=1
-    ...          ).summary[["order_ratio", "amplification"]].round(1).shape
+    ...          ).summary()[["order_ratio", "amplification"]].round(1).shape
     (3, 2)
     """
     count, lead_time, labels, chain = stages_of(stages, lead_time)

@@ -110,7 +110,7 @@ def run_bullwhip(args: argparse.Namespace) -> int:
                              negative_orders=not args.no_negative_orders,
                              backlog=not args.lost_sales, replications=args.replications,
                              periods=args.periods, seed=args.seed)
-        table = result.summary
+        table = result.summary()
         frame = pd.DataFrame({
             "L": table["lead_time"], "shares": table["shares"],
             "order_ratio": table["order_ratio"],
@@ -181,7 +181,7 @@ def run_beergame(args: argparse.Namespace) -> int:
     game = beer_game(theta=args.theta, alpha_s=args.alpha_s, beta=args.beta,
                      s_prime=args.s_prime, weeks=args.weeks, integer_orders=args.integer_orders,
                      fixed_weeks=args.fixed_weeks)
-    print_table(game.summary)
+    print_table(game.summary())
     start = (f"orders fixed at 4 in weeks 1-{args.fixed_weeks}" if args.fixed_weeks
              else "the rule from week one")
     print(f"team cost {game.total_cost:.2f} over {args.weeks} weeks "

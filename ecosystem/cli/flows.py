@@ -253,13 +253,13 @@ def run_cascade(args: argparse.Namespace) -> int:
     if args.fail or args.cut:
         result = cascade(eco, args.fail, cut=cut, rules=rules, max_rounds=args.max_rounds,
                          weight=args.weight)
-        print(result)
+        print(result.headline())
         print("\nfailed per round")
         print_table(result.per_round)
         print("\nfailed per ring")
-        print_table(result.by_ring)
+        print_table(result.by_ring())
         print("\nfailed per role")
-        print_table(result.by_role)
+        print_table(result.by_role())
         print("\nvolume lost per flow")
         print_table(result.lost_volume)
         print(f"\nfailed members ({len(result.failed)})")

@@ -67,9 +67,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         model_options = {"weight": args.weight}
         result = spillover.linear_threshold(eco, seeds, **options, **model_options)
-    print(f"expected adopters: {result.expected_spread:.2f} of {len(eco)} ({result.runs} runs)")
-    print_table(result.by_ring)
-    print_table(result.by_role)
+    print(result.headline())
+    print_table(result.by_ring())
+    print_table(result.by_role())
     if args.curve:
         print_table(result.curve)
         print_table(result.curve_by_role)

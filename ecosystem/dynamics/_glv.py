@@ -49,6 +49,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .._errors import ParameterError
+from .._result import Result
 from .._threads import single_blas_thread
 from ..graph import Ecosystem
 from ._common import IntegrationError, UnboundedGrowthError, check_time, positive
@@ -59,7 +60,7 @@ __all__ = ["LVResult", "generalized_lv"]
 
 
 @dataclass(frozen=True)
-class LVResult:
+class LVResult(Result):
     """Analysis and trajectory of a generalized Lotka-Volterra system.
 
     Attributes
@@ -116,6 +117,18 @@ class LVResult:
         if len(self.series):
             frame["final"] = self.series.iloc[-1]
         return frame
+
+    def headline(self) -> str:
+        if self.unbounded:
+            state = "unbounded growth"
+        elif self.globally_stable:
+            state = "globally stable equilibrium"
+        elif self.locally_stable:
+            state = "locally stable equilibrium"
+        else:
+            state = "feasible equilibrium, not shown stable" if self.feasible else \
+                "no feasible equilibrium"
+        return f"generalized Lotka-Volterra with {len(self.r)} populations: {state}"
 
 
 def _labels(n: int) -> list[str]:

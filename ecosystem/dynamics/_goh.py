@@ -35,15 +35,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import minimize
 
+from .._result import Result
 from .._threads import single_blas_thread
 
 __all__ = ["GohCertificate", "goh_certificate"]
 
 
 @dataclass(frozen=True)
-class GohCertificate:
+class GohCertificate(Result):
     """The outcome of the search for Goh's diagonal D.
 
     Attributes
@@ -70,6 +72,14 @@ class GohCertificate:
     def found(self) -> bool:
         """Whether D is a certificate of diagonal stability."""
         return self.status == "found"
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``status``, ``max_eigenvalue`` and ``reason``."""
+        return pd.DataFrame({"status": [self.status], "max_eigenvalue": [self.max_eigenvalue],
+                             "reason": [self.reason]})
+
+    def headline(self) -> str:
+        return f"Goh's diagonal D: {self.status}"
 
 
 def _top_eigenvalue(a: np.ndarray, d: np.ndarray) -> float:

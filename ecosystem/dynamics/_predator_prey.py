@@ -54,13 +54,14 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .._errors import ParameterError
+from .._result import Result
 from ._common import IntegrationError, check_time, positive
 
 __all__ = ["PredatorPreyResult", "predator_prey"]
 
 
 @dataclass(frozen=True)
-class PredatorPreyResult:
+class PredatorPreyResult(Result):
     """Analysis and trajectory of Qian's predator-prey model.
 
     Attributes
@@ -154,6 +155,15 @@ class PredatorPreyResult:
              "eigenvalue_1": [complex(self.a1), complex(0.0, root)],
              "eigenvalue_2": [complex(-self.a2), complex(0.0, -root)],
              "kind": ["saddle", "centre"]}, index=pd.Index(["origin", "E"], name="equilibrium"))
+
+    def summary(self) -> pd.DataFrame:
+        """Both equilibria with their eigenvalues and kind: :meth:`equilibria`."""
+        return self.equilibria()
+
+    def headline(self) -> str:
+        return (f"predator-prey (a1={self.a1:g}, a2={self.a2:g}, b1={self.b1:g}, b2={self.b2:g}): "
+                f"small orbits of period {self.period:.4g}, conserved-quantity drift "
+                f"{self.conserved_drift:.2g}")
 
     def phase_portrait(self, grid: int = 15, span: float = 2.0) -> pd.DataFrame:
         """The vector field on a ``grid`` x ``grid`` lattice for a phase plot.

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
-from ..taxonomy import Ring
+from .._result import RING_ORDER, Result, was_attribute
 from ._model import FLOWS, Layers
 from ._rules import DEFAULT_RULES, Rule, check_rules
 
@@ -30,11 +30,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CascadeResult", "CascadeEngine", "cascade"]
 
-_RINGS = [r.value for r in Ring]
 
 
 @dataclass(frozen=True, eq=False)
-class CascadeResult:
+class CascadeResult(Result):
     """The outcome of a disruption cascade.
 
     Attributes
@@ -46,8 +45,9 @@ class CascadeResult:
     failed : pandas.DataFrame
         One row per failed member (index, by round then member order): ``round``
         (0 for the shock), ``ring``, ``role`` and ``reason`` (the first broken rule).
-    by_ring, by_role : pandas.DataFrame
-        ``members``, ``failed`` and ``share`` failed per ring / role.
+    per_ring, per_role : pandas.DataFrame
+        ``members``, ``failed`` and ``share`` failed per ring (in ring order) /
+        role (sorted); also ``by_ring()`` and ``by_role()``.
     lost_volume : pandas.DataFrame
         Per flow: ``before``, ``after`` (volume still moving: link volume times
         the source's remaining capacity, 0 if either end failed), ``lost`` and
@@ -61,13 +61,27 @@ class CascadeResult:
     shock: dict[str, float]
     rounds: int
     failed: pd.DataFrame
-    by_ring: pd.DataFrame
-    by_role: pd.DataFrame
+    per_ring: pd.DataFrame
+    per_role: pd.DataFrame
     lost_volume: pd.DataFrame
     per_round: pd.DataFrame
     survivors: list[str]
 
-    def __str__(self) -> str:
+    @was_attribute
+    def by_ring(self) -> pd.DataFrame:
+        """``members``, ``failed`` and ``share`` per ring, in ring order."""
+        return self.per_ring
+
+    @was_attribute
+    def by_role(self) -> pd.DataFrame:
+        """``members``, ``failed`` and ``share`` per role, sorted by name."""
+        return self.per_role
+
+    def summary(self) -> pd.DataFrame:
+        """Volume ``before``, ``after``, ``lost`` and ``share`` lost per flow and in total."""
+        return self.lost_volume
+
+    def headline(self) -> str:
         lost = self.lost_volume.loc["total"]
         return (f"cascade from {', '.join(self.shock)}: {len(self.failed)} failed in "
                 f"{self.rounds} round(s) after the shock, {len(self.survivors)} survive; "
@@ -230,7 +244,7 @@ def cascade(eco: "Ecosystem", fail: Iterable[str] | str | None = None, *,
     per_round["cumulative"] = per_round["failed"].cumsum()
     return CascadeResult(
         shock=shock, rounds=rounds, failed=failed,
-        by_ring=_count_table(layers.rings, is_failed, _RINGS, "ring"),
-        by_role=_count_table(layers.roles, is_failed, None, "role"),
+        per_ring=_count_table(layers.rings, is_failed, list(RING_ORDER), "ring"),
+        per_role=_count_table(layers.roles, is_failed, None, "role"),
         lost_volume=lost, per_round=per_round,
         survivors=layers.members[~is_failed].tolist())

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from ..taxonomy import Ring
+from .._result import RING_ORDER, Result
 from ._injections import injection_array
 from ._model import FLOWS, FlowModel, NoSteadyStateError, flow_model
 from ._solve import solve_steady_state
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FlowLevels", "FlowTrajectory", "propagate", "steady_state"]
 
-_RINGS = [r.value for r in Ring]
+_RINGS = list(RING_ORDER)
 #: A radius this close to 1 counts as 1: the steady state would be meaningless.
 _RADIUS_MARGIN = 1e-9
 
@@ -35,7 +35,7 @@ def _group(levels: pd.DataFrame, keys: np.ndarray, name: str, order: list[str] |
 
 
 @dataclass(frozen=True, eq=False)
-class FlowLevels:
+class FlowLevels(Result):
     """Flow levels of every member: what each member sends out, per flow.
 
     Attributes
@@ -75,9 +75,18 @@ class FlowLevels:
         frame["total"] = self.levels.sum(axis=1)
         return frame
 
+    def summary(self) -> pd.DataFrame:
+        """Total level per ring (rows in ring order) and flow: :meth:`by_ring`."""
+        return self.by_ring()
+
+    def headline(self) -> str:
+        bound = ("" if np.isnan(self.spectral_bound)
+                 else f", spectral bound {self.spectral_bound:.4g}")
+        return f"flow levels of {len(self.levels)} members{bound}"
+
 
 @dataclass(frozen=True, eq=False)
-class FlowTrajectory:
+class FlowTrajectory(Result):
     """Flow levels at steps ``0..T``.
 
     Attributes
@@ -136,6 +145,14 @@ class FlowTrajectory:
                                            names=["step", "ring"])
         return pd.DataFrame(sums.reshape(-1, len(FLOWS)), index=index,
                             columns=pd.Index(FLOWS, name="flow"))
+
+    def summary(self) -> pd.DataFrame:
+        """Total level per step and flow: :meth:`totals`."""
+        return self.totals()
+
+    def headline(self) -> str:
+        kind = "a pulse" if self.pulse else "a sustained injection"
+        return f"flow trajectory of {len(self.members)} members over {self.steps} steps ({kind})"
 
 
 def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,

@@ -11,7 +11,8 @@ import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
 from .._errors import ParameterError, UnknownMemberError
-from ..taxonomy import FlowChoice, Ring, parse_flows
+from .._result import RING_ORDER, Result
+from ..taxonomy import FlowChoice, parse_flows
 from ._model import FLOWS, FlowModel, flow_model
 
 if TYPE_CHECKING:
@@ -19,11 +20,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Reach", "reach"]
 
-_RINGS = [r.value for r in Ring]
 
 
 @dataclass(frozen=True, eq=False)
-class Reach:
+class Reach(Result):
     """When a shock first reaches each member, ring and role.
 
     Step 0 is the shocked member itself; step ``k`` means the shock needs ``k``
@@ -48,6 +48,22 @@ class Reach:
     def reached(self) -> list[str]:
         """Members the shock ever reaches, in member order."""
         return self.members.index[self.members.notna()].tolist()
+
+    def by_ring(self) -> pd.DataFrame:
+        """First step per ring, in ring order (column ``step``)."""
+        return self.rings.to_frame()
+
+    def by_role(self) -> pd.DataFrame:
+        """First step per role (column ``step``)."""
+        return self.roles.to_frame()
+
+    def summary(self) -> pd.DataFrame:
+        """First step per ring: :meth:`by_ring`."""
+        return self.by_ring()
+
+    def headline(self) -> str:
+        return (f"shock at {', '.join(self.sources)} reaches {int(self.members.notna().sum())} "
+                f"of {len(self.members)} members")
 
 
 def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
@@ -128,6 +144,6 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     members = pd.Series(pd.array(np.where(reached, steps, 0).astype(np.int64), dtype="Int64"),
                         index=model.members, name="step")
     members[~reached] = pd.NA
-    rings = members.groupby(pd.Index(model.layers.rings, name="ring")).min().reindex(_RINGS)
+    rings = members.groupby(pd.Index(model.layers.rings, name="ring")).min().reindex(list(RING_ORDER))
     roles = members.groupby(pd.Index(model.layers.roles, name="role")).min()
     return Reach(tuple(sources), members, rings.astype("Int64"), roles.astype("Int64"))

@@ -18,6 +18,8 @@ A row with a single non-zero value stays as it is under ra4 (R's
 
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ import pandas as pd
 from scipy.special import xlogy
 
 from .._errors import ParameterError
+from .._result import Result
 from .._rng import Seed, as_generator
 from ._input import EmptyPolicy, as_utilization, check_method
 
@@ -39,7 +42,7 @@ _TIE = 1e-10  # relative distance below which a simulated value counts as equal
 
 
 @dataclass(frozen=True)
-class NullModelResult:
+class NullModelResult(Result):
     """The observed community overlap against its randomised distribution.
 
     The fields mirror EcoSimR's ``summary()`` of a niche null model. Variance
@@ -88,10 +91,17 @@ class NullModelResult:
     seed: Seed = None
     simulated: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
 
-    def summary(self) -> pd.Series:
-        """Every scalar field as a Series (to print, save or compare)."""
+    def summary(self) -> pd.DataFrame:
+        """Every scalar field as one row (to print, save or stack runs side by side)."""
         names = [f for f in self.__dataclass_fields__ if f not in ("simulated", "seed")]
-        return pd.Series({name: getattr(self, name) for name in names}, dtype=object)
+        return pd.DataFrame({name: [getattr(self, name)] for name in names},
+                            index=pd.Index([self.index], name="index"))
+
+    def headline(self) -> str:
+        return self.__str__().splitlines()[0]
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(str(self))}</pre>"
 
     def _p_text(self, p: float) -> str:
         return f"< {1 / self.iterations:.5g}" if p == 0 else f"= {p:.5g}"
@@ -225,7 +235,7 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
     Returns
     -------
     NullModelResult
-        Print it for EcoSimR's report; ``.summary()`` gives a Series.
+        Print it for EcoSimR's report; ``.summary()`` gives one row.
 
     Raises
     ------

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._result import Result, in_ring_order, was_attribute
 from ..graph import Ecosystem
 from ..taxonomy import Ring
 
@@ -15,7 +16,7 @@ __all__ = ["Diffusion", "summarise"]
 
 
 @dataclass(frozen=True)
-class Diffusion:
+class Diffusion(Result):
     """Result of a Monte Carlo diffusion.
 
     Attributes
@@ -27,8 +28,9 @@ class Diffusion:
         Probability that each member has adopted by the end.
     time_to_adopt : Series
         Mean first step of adoption over the runs where the member adopted (NaN if never).
-    by_ring, by_role : DataFrame
-        One row per ring or role: ``members``, ``reach`` (mean share of the
+    per_ring, per_role : DataFrame
+        One row per ring (in ring order) or role (sorted), also ``by_ring()``
+        and ``by_role()``: ``members``, ``reach`` (mean share of the
         group adopted by the end), ``p_reached`` (share of runs in which any
         member of the group adopted) and ``time_to_reach`` (mean first step at
         which one did, over those runs; NaN if never).
@@ -41,8 +43,8 @@ class Diffusion:
     curve: pd.DataFrame
     adoption: pd.Series
     time_to_adopt: pd.Series
-    by_ring: pd.DataFrame
-    by_role: pd.DataFrame
+    per_ring: pd.DataFrame
+    per_role: pd.DataFrame
     runs: int
     curve_by_role: pd.DataFrame | None = None
 
@@ -50,6 +52,24 @@ class Diffusion:
     def expected_spread(self) -> float:
         """Expected number of adopters, seeds included."""
         return float(self.adoption.sum())
+
+    @was_attribute
+    def by_ring(self) -> pd.DataFrame:
+        """One row per ring, in ring order: :attr:`per_ring`."""
+        return self.per_ring
+
+    @was_attribute
+    def by_role(self) -> pd.DataFrame:
+        """One row per role, sorted by name: :attr:`per_role`."""
+        return self.per_role
+
+    def summary(self) -> pd.DataFrame:
+        """One row per ring: ``members``, ``reach``, ``p_reached``, ``time_to_reach``."""
+        return self.per_ring
+
+    def headline(self) -> str:
+        return (f"expected adopters: {self.expected_spread:.2f} of {len(self.adoption)} "
+                f"({self.runs} runs)")
 
 
 def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) -> Diffusion:
@@ -104,4 +124,5 @@ def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) 
                                                 columns=pd.Index(role_names, name="role")),
                      adoption=pd.Series(count / runs, index=members, name="adoption"),
                      time_to_adopt=pd.Series(time, index=members, name="time_to_adopt"),
-                     by_ring=groups(rings, "ring"), by_role=groups(roles, "role"), runs=runs)
+                     per_ring=in_ring_order(groups(rings, "ring")),
+                     per_role=groups(roles, "role"), runs=runs)
