@@ -87,7 +87,7 @@ def test_the_readme_toy_example_runs_bullwhip_included(tmp_path, monkeypatch):
     assert str(chain) == "sockco -> shopx -> mall -> [express] -> us"
     # mall waits 3 weeks for shopx (after update_link) plus the review period
     assert chain.lead_times == (4, 2, 2)
-    assert result.summary["order_ratio"].is_monotonic_increasing
-    assert result.summary["order_ratio"].iloc[0] > 1
+    assert result.summary()["order_ratio"].is_monotonic_increasing
+    assert result.summary()["order_ratio"].iloc[0] > 1
     assert eco.flow_unit("capital") == "thousand CNY" and eco.problems(warnings=True) == []
     assert (tmp_path / "toy.yaml").exists()
