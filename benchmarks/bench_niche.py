@@ -184,12 +184,12 @@ def bench_null_model() -> None:
           f"{'ratio CPU':>10}")
     for n, r in ((5, 16), (30, 12)):
         U = rng.random((n, r)) * (rng.random((n, r)) < 0.6) + 0.01 * (np.arange(r) == 0)
-        ours = timed(null_model, U, "ra3", iterations=1000, seed=0, repeat=3)
+        ours = timed(null_model, U, "ra3", replications=1000, seed=0, repeat=3)
         loop = timed(loop_null_model, U, 1000, 0)
         print(f"{f'{n} x {r}':<18}{ours.wall:>10.3f}{ours.cpu:>10.3f}{loop.wall:>10.2f}"
               f"{loop.cpu:>10.2f}{loop.cpu / ours.cpu:>10.0f}")
     U = rng.random((1000, 50))
-    large = timed(null_model, U, "ra4", "czekanowski", iterations=1000, seed=0)
+    large = timed(null_model, U, "ra4", "czekanowski", replications=1000, seed=0)
     print(f"1000 x 50 (ra4, czekanowski): {large.wall:.2f} s wall, {large.cpu:.2f} s CPU; no loop "
           "run (it would take hours)")
 

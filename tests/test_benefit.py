@@ -182,21 +182,21 @@ def test_sampled_shapley_within_standard_error(method):
     """Estimates fall within 4 standard errors of the exact value; seeded runs repeat."""
     game = random_game(8, seed=7)
     exact = shapley(game).to_numpy()
-    est = shapley_estimate(game, method, tolerance=0.03, max_samples=5000, seed=11)
+    est = shapley_estimate(game, method, tol=0.03, max_samples=5000, seed=11)
     assert est.converged and est.stderr.max() <= 0.03
     assert np.all(np.abs(est.value.to_numpy() - exact) <= 4 * est.stderr.to_numpy() + 1e-12)
-    again = shapley_estimate(game, method, tolerance=0.03, max_samples=5000, seed=11)
+    again = shapley_estimate(game, method, tol=0.03, max_samples=5000, seed=11)
     np.testing.assert_array_equal(est.value.to_numpy(), again.value.to_numpy())
     assert est.samples == again.samples
 
 
 def test_sampled_shapley_stopping_rule_and_budget():
     tiny = Game(["a"], np.array([0.0, 1e-321]))  # 1e-3 v(N) underflows to 0
-    assert shapley_estimate(tiny, seed=0).tolerance == 1e-3
+    assert shapley_estimate(tiny, seed=0).tol == 1e-3
     game = random_game(6, seed=1)
-    short = shapley_estimate(game, "permutation", tolerance=1e-9, max_samples=40, seed=0)
+    short = shapley_estimate(game, "permutation", tol=1e-9, max_samples=40, seed=0)
     assert short.samples == 40 and not short.converged
-    phi = shapley(game, "permutation", tolerance=0.05, seed=0)
+    phi = shapley(game, "permutation", tol=0.05, seed=0)
     assert phi.attrs["converged"] and phi.attrs["stderr"].max() <= 0.05
     assert phi.attrs["samples"] < 5000
 
@@ -219,7 +219,7 @@ def test_sampling_large_synergy_game():
     weight = weight + weight.T
     game = Game.from_function(range(n), lambda m: 0.5 * ((m @ weight) * m).sum(axis=1),
                               vectorized=True, exact=False)
-    est = shapley_estimate(game, "permutation", tolerance=0.05, max_samples=400, seed=2)
+    est = shapley_estimate(game, "permutation", tol=0.05, max_samples=400, seed=2)
     expected = weight.sum(axis=1) / 2
     assert np.all(np.abs(est.value.to_numpy() - expected) <= 5 * est.stderr.to_numpy() + 1e-9)
 
@@ -228,10 +228,10 @@ def test_sampling_rejects_bad_options():
     game = random_game(3)
     with pytest.raises(ValueError, match="sampling method"):
         shapley_estimate(game, "exact")
-    with pytest.raises(ValueError, match="tolerance"):
-        shapley_estimate(game, tolerance=-1)
-    with pytest.raises(ValueError, match="tolerance"):
-        shapley_estimate(game, tolerance=float("nan"))
+    with pytest.raises(ValueError, match="tol must be > 0"):
+        shapley_estimate(game, tol=-1)
+    with pytest.raises(ValueError, match="tol must be > 0"):
+        shapley_estimate(game, tol=float("nan"))
     for method in ("permutation", "stratified"):  # one sample has no standard error
         with pytest.raises(ValueError, match=r"max_samples \(1\) must be at least min_samples"):
             shapley_estimate(game, method, max_samples=1)

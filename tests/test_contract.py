@@ -16,6 +16,7 @@ import pytest
 
 from ecosystem import Ecosystem, benefit, bullwhip, dynamics, flows, niche, segment, spillover
 from ecosystem._result import RING_ORDER, Result
+import ecosystem._errors as ecosystem_errors
 
 ANALYSES = ["ecosystem.flows", "ecosystem.bullwhip", "ecosystem.benefit", "ecosystem.niche",
             "ecosystem.dynamics", "ecosystem.coupling", "ecosystem.spillover",
@@ -53,11 +54,11 @@ def _results() -> dict[str, Result]:
         "LeastCore": benefit.least_core(game),
         "StabilityReport": benefit.stability(game, [1 / 3] * 3),
         "ShapleyEstimate": benefit.shapley_estimate(game, seed=0, max_samples=50),
-        "NullModelResult": niche.null_model(use, "ra3", iterations=20, seed=0),
+        "NullModelResult": niche.null_model(use, "ra3", replications=20, seed=0),
         "LVResult": lv,
         "GohCertificate": lv.goh,
         "PredatorPreyResult": dynamics.predator_prey(1.0, 0.5, 0.02, 0.5, (40.0, 60.0), t_end=1),
-        "Diffusion": spillover.independent_cascade(eco, "s", runs=20, seed=0),
+        "Diffusion": spillover.independent_cascade(eco, "s", replications=20, seed=0),
         "FuzzyPartition": segment.fuzzy_cmeans(np.array([[0.0], [0.1], [5.0], [5.1]]), 2,
                                                seed=0),
     }
@@ -132,3 +133,99 @@ def test_former_table_attributes_still_work_with_a_warning(name, attribute):
         old = getattr(result, attribute)
         assert old.columns.tolist() == new.columns.tolist()
     pd.testing.assert_frame_equal(pd.DataFrame(old), new)
+
+
+# --- the glossary, checked on every public signature ---------------------------------------
+
+PUBLIC_MODULES = ["ecosystem", "ecosystem.taxonomy", "ecosystem.files", "ecosystem.tables",
+                  *ANALYSES]
+# the glossary's word for each synonym the code used to have
+SYNONYMS = {"runs": "replications", "iterations": "replications", "n_runs": "replications",
+            "n_replications": "replications", "tolerance": "tol", "seeds": "members",
+            "random_state": "seed", "rng": "seed", "random_seed": "seed", "flow_list": "flows",
+            "fail": "members", "alliance_members": "members"}
+# parameters that keep another word on purpose
+KEPT = {
+    ("ecosystem.flows.reach", "sources"): "Reach.members already names the per-member steps",
+    ("ecosystem.spillover.heat", "initial"): "a mapping of starting levels, not only members",
+}
+
+
+def public_functions():
+    """(qualified name, function) of every public function and public method."""
+    seen, found = set(), []
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            members = [(name, obj)] if inspect.isfunction(obj) else []
+            if inspect.isclass(obj) and obj.__module__.startswith("ecosystem"):
+                members = [(f"{name}.{attr}", getattr(value, "__func__", value))
+                           for attr, value in vars(obj).items()
+                           if not attr.startswith("_")
+                           and (inspect.isfunction(getattr(value, "__func__", value)))]
+            for qualified, function in members:
+                if function not in seen:
+                    seen.add(function)
+                    found.append((f"{module_name}.{qualified}", function))
+    return found
+
+
+FUNCTIONS = public_functions()
+
+
+def test_the_walk_finds_the_public_functions():
+    names = {name for name, _ in FUNCTIONS}
+    assert len(FUNCTIONS) > 100
+    assert {"ecosystem.spillover.independent_cascade", "ecosystem.niche.overlap",
+            "ecosystem.bullwhip.simulate", "ecosystem.Ecosystem.link"} <= names
+
+
+def test_public_signatures_use_the_glossary():
+    wrong = []
+    for name, function in FUNCTIONS:
+        for parameter in inspect.signature(function).parameters.values():
+            if parameter.name in SYNONYMS and (name, parameter.name) not in KEPT:
+                wrong.append(f"{name}({parameter.name}=...): say {SYNONYMS[parameter.name]}")
+            annotation = str(parameter.annotation)
+            if parameter.name == "seed" and "Seed" not in annotation:
+                wrong.append(f"{name}(seed: {annotation}): annotate with ecosystem._rng.Seed")
+            if parameter.name == "flows" and "FlowChoice" not in annotation:
+                wrong.append(f"{name}(flows: {annotation}): annotate with taxonomy.FlowChoice")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", ["overlap", "mean_overlap", "competition_pairs",
+                                  "competition_layer", "null_model"])
+def test_the_overlap_index_is_called_index(name):
+    assert "index" in inspect.signature(getattr(niche, name)).parameters
+    assert "method" not in inspect.signature(getattr(niche, name)).parameters
+
+
+def test_renamed_parameters_keep_their_old_name_for_one_release():
+    eco = _belt()
+    game = benefit.Game.from_function("abc", lambda s: float(len(s) >= 2))
+    use = pd.DataFrame(np.arange(12.0).reshape(4, 3) % 5, index=list("wxyz"))
+    calls = [
+        (lambda: spillover.independent_cascade(eco, seeds="s", runs=5, seed=0),
+         lambda: spillover.independent_cascade(eco, members="s", replications=5, seed=0)),
+        (lambda: spillover.linear_threshold(eco, "s", runs=5, seed=0),
+         lambda: spillover.linear_threshold(eco, "s", replications=5, seed=0)),
+        (lambda: niche.null_model(use, iterations=5, seed=0),
+         lambda: niche.null_model(use, replications=5, seed=0)),
+        (lambda: niche.overlap(use, method="czekanowski"),
+         lambda: niche.overlap(use, index="czekanowski")),
+        (lambda: benefit.shapley_estimate(game, tolerance=0.5, seed=0),
+         lambda: benefit.shapley_estimate(game, tol=0.5, seed=0)),
+        (lambda: flows.cascade(eco, fail="lg"), lambda: flows.cascade(eco, members="lg")),
+    ]
+    for old, new in calls:
+        with pytest.warns(DeprecationWarning, match="the old name goes in the next release"):
+            before = old()
+        after = new()
+        if isinstance(after, Result):
+            pd.testing.assert_frame_equal(before.summary(), after.summary())
+        else:
+            pd.testing.assert_frame_equal(before, after)
+    with pytest.raises(ecosystem_errors.ParameterError, match="give replications= only"):
+        spillover.linear_threshold(eco, "s", runs=5, replications=5)

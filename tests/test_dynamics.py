@@ -355,7 +355,7 @@ def test_interaction_matrix_by_hand():
 def test_competition_uses_niche_overlap():
     eco = _belt()
     use = pd.DataFrame({"mall": [2.0, 1.0], "us": [2.0, 0.0]}, index=["m1", "m2"])
-    alpha = overlap(use, method="macarthur_levins")
+    alpha = overlap(use, index="macarthur_levins")
     a = interaction_matrix(eco, resources=use, competition=0.7, self_limitation=2.0,
                            predation=0.0, mutualism=0.0)
     assert a.loc["m1", "m2"] == pytest.approx(-0.7 * 2.0 * alpha.loc["m1", "m2"])

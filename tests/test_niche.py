@@ -244,7 +244,7 @@ def test_bad_inputs_raise_specific_errors():
         overlap(pd.DataFrame({"name": ["a", "b"], "x": [1, 2]}))
     with pytest.raises(ParameterError, match="duplicate member labels"):
         overlap(pd.DataFrame([[1, 2], [2, 1]], index=["a", "a"]))
-    with pytest.raises(ParameterError, match="method 'jaccard' is not one of"):
+    with pytest.raises(ParameterError, match="index 'jaccard' is not one of"):
         overlap(HAND, "jaccard")
     with pytest.raises(ParameterError, match="not one of: levins"):
         breadth(HAND, "simpson")

@@ -23,7 +23,7 @@ def test_macwarb_matches_ecosimr_published_run():
     pianka, ra3, 1000 replications: observed 0.55514, simulated mean 0.39145, variance 0.0022785,
     SES 3.4293, P(obs <= null) = 0.997. Our draws differ, so the simulated figures agree within
     sampling error only."""
-    result = null_model(MACWARB, "ra3", "pianka", iterations=1000, seed=2014)
+    result = null_model(MACWARB, "ra3", "pianka", replications=1000, seed=2014)
     assert result.observed == pytest.approx(0.55514, abs=5e-6)
     assert result.simulated_mean == pytest.approx(0.39145, abs=0.01)
     assert result.simulated_variance == pytest.approx(0.0022785, rel=0.25)
@@ -33,27 +33,27 @@ def test_macwarb_matches_ecosimr_published_run():
 
 def test_observed_equals_mean_overlap():
     for index in ("pianka", "czekanowski", "morisita_horn", "horn", "macarthur_levins"):
-        result = null_model(MACWARB, index=index, iterations=20, seed=0)
+        result = null_model(MACWARB, index=index, replications=20, seed=0)
         assert result.observed == pytest.approx(mean_overlap(MACWARB, index)), index
 
 
 def test_same_seed_same_result_and_other_seed_differs():
-    a = null_model(MACWARB, "ra4", iterations=300, seed=11)
-    b = null_model(MACWARB, "ra4", iterations=300, seed=11)
-    c = null_model(MACWARB, "ra4", iterations=300, seed=12)
+    a = null_model(MACWARB, "ra4", replications=300, seed=11)
+    b = null_model(MACWARB, "ra4", replications=300, seed=11)
+    c = null_model(MACWARB, "ra4", replications=300, seed=12)
     assert np.array_equal(a.simulated, b.simulated)
     assert a.summary().equals(b.summary())
     assert not np.array_equal(a.simulated, c.simulated)
     generator = np.random.default_rng(11)
-    assert np.array_equal(null_model(MACWARB, "ra4", iterations=300, seed=generator).simulated,
+    assert np.array_equal(null_model(MACWARB, "ra4", replications=300, seed=generator).simulated,
                           a.simulated)
 
 
 def test_chunking_does_not_change_the_draws(monkeypatch):
     import ecosystem.niche._null as null
-    whole = null_model(MACWARB, "ra3", "horn", iterations=50, seed=5).simulated
+    whole = null_model(MACWARB, "ra3", "horn", replications=50, seed=5).simulated
     monkeypatch.setattr(null, "_BUDGET", 1)  # one iteration per chunk
-    assert np.allclose(null_model(MACWARB, "ra3", "horn", iterations=50, seed=5).simulated, whole)
+    assert np.allclose(null_model(MACWARB, "ra3", "horn", replications=50, seed=5).simulated, whole)
 
 
 def test_ra3_shuffles_each_row_keeping_its_values():
@@ -113,12 +113,12 @@ def test_var_and_skew_follow_ecosimr_definitions():
     skew = _statistic(MACWARB.to_numpy()[None], "pianka", "skew")[0]
     assert var == pytest.approx(pairs.var(ddof=1))
     assert skew == pytest.approx(((pairs - pairs.mean()) ** 3).mean() / pairs.std(ddof=1) ** 3)
-    result = null_model(MACWARB, statistic="var", iterations=50, seed=1)
+    result = null_model(MACWARB, statistic="var", replications=50, seed=1)
     assert result.observed == pytest.approx(var)
 
 
 def test_p_values_and_counts_as_ecosimr_reports_them():
-    result = null_model(MACWARB, iterations=400, seed=4)
+    result = null_model(MACWARB, replications=400, seed=4)
     sims, obs = result.simulated, result.observed
     assert result.n_less + result.n_equal + result.n_greater == 400
     assert result.p_lower == pytest.approx(np.mean(sims <= obs))
@@ -131,7 +131,7 @@ def test_p_values_and_counts_as_ecosimr_reports_them():
 
 def test_observed_beyond_every_simulation_is_reported_as_a_bound():
     partitioned = np.eye(4) * 5 + 0.0  # every member on its own resource: overlap 0
-    result = null_model(partitioned, "ra1", iterations=100, seed=0)
+    result = null_model(partitioned, "ra1", replications=100, seed=0)
     assert result.p_lower == 0 and result.n_less == 0
     assert "Lower-tail P < 0.01" in str(result)
     assert "Upper-tail P = 1" in str(result)
@@ -139,13 +139,13 @@ def test_observed_beyond_every_simulation_is_reported_as_a_bound():
 
 def test_ties_when_every_randomisation_gives_the_observed_value():
     """Even use of every resource is unchanged by ra3: all ties, SES undefined (NaN)."""
-    result = null_model(np.ones((3, 4)), "ra3", iterations=30, seed=0)
+    result = null_model(np.ones((3, 4)), "ra3", replications=30, seed=0)
     assert result.n_equal == 30 and result.p_lower == 1 and result.p_upper == 1
     assert np.isnan(result.ses)
 
 
 def test_report_and_summary():
-    result = null_model(MACWARB, iterations=100, seed=9)
+    result = null_model(MACWARB, replications=100, seed=9)
     text = str(result)
     for piece in ("Index: pianka", "Algorithm: ra3", "Observed index: 0.55514",
                   "Mean of simulated index", "Variance of simulated index", "Lower-tail P",
@@ -153,7 +153,7 @@ def test_report_and_summary():
         assert piece in text
     summary = result.summary()
     assert isinstance(summary, pd.DataFrame) and summary.index.tolist() == ["pianka"]
-    assert summary.loc["pianka", "iterations"] == 100 and summary.loc["pianka", "members"] == 5
+    assert summary.loc["pianka", "replications"] == 100 and summary.loc["pianka", "members"] == 5
     assert "simulated" not in summary.columns and "seed" not in summary.columns
 
 
@@ -161,8 +161,8 @@ def test_empty_rows():
     U = pd.concat([MACWARB, pd.DataFrame([[0.0] * 16], index=["idle"],
                                          columns=MACWARB.columns)])
     with pytest.raises(EmptyNicheError, match="'idle'"):
-        null_model(U, iterations=10, seed=0)
-    left_out = null_model(U, iterations=50, seed=0, empty="nan")
+        null_model(U, replications=10, seed=0)
+    left_out = null_model(U, replications=50, seed=0, empty="nan")
     assert left_out.members == 5
     assert left_out.observed == pytest.approx(0.55514, abs=5e-6)
 
@@ -174,10 +174,10 @@ def test_bad_arguments():
         null_model(MACWARB, index="morisita")
     with pytest.raises(ParameterError, match="statistic 'median'"):
         null_model(MACWARB, statistic="median")
-    with pytest.raises(ParameterError, match="iterations must be a whole number >= 2"):
-        null_model(MACWARB, iterations=1)
-    with pytest.raises(ParameterError, match="iterations must be"):
-        null_model(MACWARB, iterations=10.0)
+    with pytest.raises(ParameterError, match="replications must be a whole number >= 2"):
+        null_model(MACWARB, replications=1)
+    with pytest.raises(ParameterError, match="replications must be"):
+        null_model(MACWARB, replications=10.0)
     with pytest.raises(ParameterError, match="at least 3 members"):
         null_model(MACWARB.iloc[:2], statistic="skew")
     with pytest.raises(ParameterError, match="at least 2 members"):

@@ -56,12 +56,12 @@ def test_cascade_chain_and_diamond_closed_forms():
     reached at step 2."""
     p = 0.4
     chain = _eco("abc", [("a", "b", "technology", {}), ("b", "c", "technology", {})])
-    result = independent_cascade(chain, "a", probability=p, runs=RUNS, seed=0)
+    result = independent_cascade(chain, "a", probability=p, replications=RUNS, seed=0)
     assert _close(result.adoption["b"], p) and _close(result.adoption["c"], p * p)
     assert result.adoption["a"] == 1.0 and result.time_to_adopt["a"] == 0.0
     diamond = _eco("abcd", [("a", "b", "technology", {}), ("a", "c", "technology", {}),
                             ("b", "d", "information", {}), ("c", "d", "information", {})])
-    result = independent_cascade(diamond, "a", probability=p, runs=RUNS, seed=1)
+    result = independent_cascade(diamond, "a", probability=p, replications=RUNS, seed=1)
     assert _close(result.adoption["d"], 1 - (1 - p * p) ** 2)
     assert result.time_to_adopt["d"] == 2.0
 
@@ -72,12 +72,12 @@ def test_cascade_two_flows_on_one_pair_are_two_tries():
     both = [("a", "b", "technology", {"reliability": 0.5, "volume": 1.0}),
             ("a", "b", "information", {"reliability": 0.5, "volume": 1.0})]
     eco = _eco("abc", both + [("c", "b", "technology", {"volume": 2.0, "reliability": 0.0})])
-    assert _close(independent_cascade(eco, "a", probability="reliability", runs=RUNS,
+    assert _close(independent_cascade(eco, "a", probability="reliability", replications=RUNS,
                                       seed=2).adoption["b"], 0.75)
-    assert _close(independent_cascade(eco, "a", probability=0.5, runs=RUNS,
+    assert _close(independent_cascade(eco, "a", probability=0.5, replications=RUNS,
                                       seed=3).adoption["b"], 0.75)
-    assert _close(independent_cascade(eco, "a", runs=RUNS, seed=4).adoption["b"], 0.5)
-    only_tech = independent_cascade(eco, "a", flows="technology", probability=0.5, runs=RUNS,
+    assert _close(independent_cascade(eco, "a", replications=RUNS, seed=4).adoption["b"], 0.5)
+    only_tech = independent_cascade(eco, "a", flows="technology", probability=0.5, replications=RUNS,
                                     seed=5)
     assert _close(only_tech.adoption["b"], 0.5)
 
@@ -86,10 +86,10 @@ def test_linear_threshold_exact_shares():
     """Linear threshold: P(adopt) = share of adopting in-neighbours (uniform thresholds)."""
     eco = _eco("abv", [("a", "v", "technology", {"volume": 1.0}),
                        ("b", "v", "technology", {"volume": 3.0})])
-    assert _close(linear_threshold(eco, "a", runs=RUNS, seed=4).adoption["v"], 0.25)
-    assert _close(linear_threshold(eco, "b", runs=RUNS, seed=5).adoption["v"], 0.75)
-    assert linear_threshold(eco, ["a", "b"], runs=100, seed=6).adoption["v"] == 1.0
-    unweighted = linear_threshold(eco, "a", weight="no_such_attribute", runs=RUNS, seed=7)
+    assert _close(linear_threshold(eco, "a", replications=RUNS, seed=4).adoption["v"], 0.25)
+    assert _close(linear_threshold(eco, "b", replications=RUNS, seed=5).adoption["v"], 0.75)
+    assert linear_threshold(eco, ["a", "b"], replications=100, seed=6).adoption["v"] == 1.0
+    unweighted = linear_threshold(eco, "a", weight="no_such_attribute", replications=RUNS, seed=7)
     assert _close(unweighted.adoption["v"], 0.5)  # missing weights count 1
 
 
@@ -99,7 +99,7 @@ def test_sure_cascade_is_breadth_first_search(links, seeds):
     """With probability 1 every reachable member adopts, at its shortest-path distance."""
     eco = _graph_eco(links)
     names = [f"m{s}" for s in sorted(seeds)]
-    result = independent_cascade(eco, names, probability=1.0, runs=3, seed=0)
+    result = independent_cascade(eco, names, probability=1.0, replications=3, seed=0)
     graph = nx.DiGraph([(u, v) for u, v, _ in eco.graph.edges(keys=True) if u != v])
     graph.add_nodes_from(eco.graph)
     distance = nx.multi_source_dijkstra_path_length(graph, set(names))
@@ -108,7 +108,7 @@ def test_sure_cascade_is_breadth_first_search(links, seeds):
     times = pd.Series({m: float(distance[m]) if m in distance else np.nan for m in eco.graph})
     pd.testing.assert_series_equal(result.time_to_adopt, times, check_names=False)
     assert len(result.curve) == max(distance.values()) + 1
-    nothing = independent_cascade(eco, names, probability=0.0, runs=3, seed=0)
+    nothing = independent_cascade(eco, names, probability=0.0, replications=3, seed=0)
     assert nothing.expected_spread == len(names)
 
 
@@ -119,7 +119,7 @@ def test_threshold_lies_between_full_in_closure_and_reachability(links, seeds, s
     to 1 > threshold); a member the seeds cannot reach never does."""
     eco = _graph_eco(links)
     names = {f"m{s}" for s in seeds}
-    result = linear_threshold(eco, sorted(names), runs=50, seed=seed)
+    result = linear_threshold(eco, sorted(names), replications=50, seed=seed)
     graph = nx.DiGraph([(u, v) for u, v, _ in eco.graph.edges(keys=True) if u != v])
     graph.add_nodes_from(eco.graph)
     surely = set(names)
@@ -140,7 +140,7 @@ def test_summaries_are_consistent(links, source, model):
     adoption of its members; p_reached is at least the largest adoption in the group."""
     eco = _graph_eco(links)
     run = independent_cascade if model == "cascade" else linear_threshold
-    result = run(eco, f"m{source}", runs=200, seed=1)
+    result = run(eco, f"m{source}", replications=200, seed=1)
     curve = result.curve["all"].to_numpy()
     assert curve[0] == pytest.approx(1 / 7) and np.all(np.diff(curve) >= -1e-12)
     assert curve[-1] == pytest.approx(result.adoption.mean())
@@ -163,14 +163,14 @@ def test_reproducible_with_a_seed_or_a_generator_and_over_chunks():
     members = [f"m{i}" for i in range(30)]
     links = {(members[i], members[j]) for i, j in rng.integers(0, 30, (90, 2)) if i != j}
     eco = _eco(members, [(s, t, "technology", {}) for s, t in sorted(links)])
-    a = independent_cascade(eco, "m0", probability=0.3, runs=500, seed=9)
-    b = independent_cascade(eco, "m0", probability=0.3, runs=500, seed=np.random.default_rng(9))
+    a = independent_cascade(eco, "m0", probability=0.3, replications=500, seed=9)
+    b = independent_cascade(eco, "m0", probability=0.3, replications=500, seed=np.random.default_rng(9))
     assert a.adoption.equals(b.adoption) and a.curve.equals(b.curve)
-    c = independent_cascade(eco, "m0", probability=0.3, runs=500, seed=10)
+    c = independent_cascade(eco, "m0", probability=0.3, replications=500, seed=10)
     assert not a.adoption.equals(c.adoption)
     # 40,000 runs of 30 members span more than one chunk of simulated cells
-    many = linear_threshold(eco, "m0", runs=40_000, seed=1)
-    few = linear_threshold(eco, "m0", runs=2_000, seed=2)
+    many = linear_threshold(eco, "m0", replications=40_000, seed=1)
+    few = linear_threshold(eco, "m0", replications=2_000, seed=2)
     assert np.abs(many.adoption - few.adoption).max() < 0.06
 
 
@@ -317,10 +317,10 @@ def test_influence_maximization_picks_the_hub_then_the_other_branch():
              + [("x", "s0", "technology", {}), ("y", "t0", "technology", {}),
                 ("y", "t1", "technology", {})])
     eco = _eco(members, links)
-    picks = influence_maximization(eco, 2, probability=1.0, runs=10, seed=1)
+    picks = influence_maximization(eco, 2, probability=1.0, replications=10, seed=1)
     assert list(picks.index) == ["hub", "y"]
     assert picks["gain"].tolist() == [7.0, 3.0] and picks["spread"].tolist() == [7.0, 10.0]
-    only = influence_maximization(eco, 1, candidates=["x", "y"], probability=1.0, runs=5)
+    only = influence_maximization(eco, 1, candidates=["x", "y"], probability=1.0, replications=5)
     assert list(only.index) == ["y"]
 
 
@@ -328,10 +328,10 @@ def test_errors():
     eco = _eco("ab", [("a", "b", "technology", {})])
     with pytest.raises(UnknownMemberError, match="zz"):
         independent_cascade(eco, "zz")
-    with pytest.raises(ParameterError, match="seed"):
+    with pytest.raises(ParameterError, match="at least one starting member"):
         independent_cascade(eco, [])
-    with pytest.raises(ParameterError, match="runs"):
-        linear_threshold(eco, "a", runs=0)
+    with pytest.raises(ParameterError, match="replications must be a positive integer"):
+        linear_threshold(eco, "a", replications=0)
     with pytest.raises(ParameterError, match="max_steps"):
         linear_threshold(eco, "a", max_steps=-1)
     with pytest.raises(ParameterError, match="probability"):
@@ -392,7 +392,7 @@ def test_cli_cascade_threshold_heat_top_and_pool(cluster_spec, capsys):
     assert main(["spillover", cluster_spec, "--from", "lab", "--probability", "1",
                  "--runs", "10", "--curve", "--top", "1"]) == 0
     out = capsys.readouterr().out
-    assert "expected adopters: 4.00 of 4 (10 runs)" in out
+    assert "expected adopters: 4.00 of 4 (10 replications)" in out
     assert "time_to_reach" in out and "online_shop" in out and "research" in out
     assert "step" in out and "lab" in out.split("gain")[1]
     assert out.count("online_shop") == 2  # by_role and the role curves

@@ -203,7 +203,7 @@ def test_independent_cascade_matches_enumeration(case, probability):
     seeds = ["m0"] if case % 2 else ["m0", "m3"]
     exact = _exact(eco, _ic_outcomes(_ic_links(eco, probability)), seeds)
     result = independent_cascade(eco, seeds, flows=FLOWS, probability=probability,
-                                 runs=RUNS, seed=case)
+                                 replications=RUNS, seed=case)
     _assert_matches(exact, _estimates(eco, result))
 
 
@@ -213,7 +213,7 @@ def test_linear_threshold_matches_enumeration(case):
     eco = _random_case(10 + case)
     seeds = ["m1"] if case % 2 else ["m1", "m4"]
     exact = _exact(eco, _lt_outcomes(_lt_shares(eco), len(eco)), seeds)
-    result = linear_threshold(eco, seeds, flows=FLOWS, runs=RUNS, seed=case)
+    result = linear_threshold(eco, seeds, flows=FLOWS, replications=RUNS, seed=case)
     _assert_matches(exact, _estimates(eco, result))
 
 
@@ -221,11 +221,11 @@ def test_max_steps_cuts_the_spread_at_that_distance():
     """With max_steps = 1 only members at live distance <= 1 adopt."""
     eco = _random_case(3)
     exact = _exact(eco, _ic_outcomes(_ic_links(eco, 0.6)), ["m0"], max_steps=1)
-    result = independent_cascade(eco, "m0", flows=FLOWS, probability=0.6, runs=RUNS,
+    result = independent_cascade(eco, "m0", flows=FLOWS, probability=0.6, replications=RUNS,
                                  max_steps=1, seed=7)
     _assert_matches(exact, _estimates(eco, result))
     exact = _exact(eco, _lt_outcomes(_lt_shares(eco), len(eco)), ["m0"], max_steps=1)
-    result = linear_threshold(eco, "m0", flows=FLOWS, runs=RUNS, max_steps=1, seed=8)
+    result = linear_threshold(eco, "m0", flows=FLOWS, replications=RUNS, max_steps=1, seed=8)
     _assert_matches(exact, _estimates(eco, result))
 
 
@@ -271,7 +271,7 @@ def test_influence_maximization_is_the_exact_greedy(model):
     runs = 20_000
     assert sorted(single.values())[-1] - sorted(single.values())[-2] > 0.05
     assert sorted(pairs.values())[-1] - sorted(pairs.values())[-2] > 0.05
-    picks = influence_maximization(eco, 2, model=model, candidates=members, runs=runs,
+    picks = influence_maximization(eco, 2, model=model, candidates=members, replications=runs,
                                    seed=1, flows=FLOWS, **options)
     assert list(picks.index) == [best, second]
     assert picks["spread"].tolist() == pytest.approx([single[best], pairs[second]], abs=0.05)
@@ -290,7 +290,7 @@ def test_influence_maximization_with_a_step_limit():
 
     single = {m: within_one_step([m]) for m in members}
     picks = influence_maximization(eco, 2, candidates=members, probability=0.7, max_steps=1,
-                                   runs=20_000, flows=FLOWS)
+                                   replications=20_000, flows=FLOWS)
     first, second = picks.index
     assert single[first] == pytest.approx(max(single.values()), abs=0.05)
     assert picks["spread"].tolist() == pytest.approx(
@@ -308,6 +308,6 @@ def test_threshold_live_edges_skip_members_with_zero_incoming_weight():
     eco.link("b", "w", "technology", volume=1.0)
     eco.link("c", "w", "technology", volume=1.0)
     picks = influence_maximization(eco, 1, model="linear_threshold", candidates=["b"],
-                                   runs=20_000, seed=3)
+                                   replications=20_000, seed=3)
     assert picks["spread"].iloc[0] == pytest.approx(1.5, abs=5 * np.sqrt(0.25 / 20_000))
-    assert linear_threshold(eco, "a", runs=1000, seed=0).adoption["v"] == 0.0
+    assert linear_threshold(eco, "a", replications=1000, seed=0).adoption["v"] == 0.0

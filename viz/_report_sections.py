@@ -160,7 +160,7 @@ def _niches(out: ReportWriter, eco: Ecosystem, players: list[str], seed: int) ->
         "levins": niche.breadth(use, "levins"),
         "levins_standardized": niche.breadth(use, "levins_standardized")}))
     out.table("niche_null_model",
-              niche.null_model(use, "ra3", iterations=300, seed=seed).summary())
+              niche.null_model(use, "ra3", replications=300, seed=seed).summary())
     everyone = niche.resource_matrix(eco, direction="out")
     out.table("competition_pairs", niche.competition_pairs(everyone, "pianka",
                                                            COMPETITION_THRESHOLD))
@@ -197,7 +197,7 @@ def _spillover(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
     if not sources:
         out.section("Knowledge spillover", "No research or technology member to start from.")
         return
-    spread = spillover.independent_cascade(eco, sources[:1], runs=1000, seed=seed)
+    spread = spillover.independent_cascade(eco, sources[:1], replications=1000, seed=seed)
     out.table("spillover_by_ring", spread.by_ring())
     out.section("Knowledge spillover", f"Independent cascade from {sources[0]} "
                 "(1000 runs), by ring.", ["spillover_by_ring"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from math import comb
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._compat import renamed
 from .._result import Result
 from .._rng import Seed, as_generator
 from ._bits import BLOCK_BITS, popcount, popcount_table, sum_over_members
@@ -59,10 +61,10 @@ class ShapleyEstimate(Result):
     evaluations : int
         Calls of ``v`` (rows evaluated).
     converged : bool
-        Whether the largest standard error reached ``tolerance`` before the
+        Whether the largest standard error reached ``tol`` before the
         sample budget ran out.
     method : str
-    tolerance : float
+    tol : float
     """
 
     value: pd.Series
@@ -71,11 +73,18 @@ class ShapleyEstimate(Result):
     evaluations: int
     converged: bool
     method: str
-    tolerance: float
+    tol: float
 
     def to_frame(self) -> pd.DataFrame:
         """Estimate and standard error side by side."""
         return pd.DataFrame({"shapley": self.value, "stderr": self.stderr})
+
+    @property
+    def tolerance(self) -> float:
+        """The old name of :attr:`tol` (goes in the next release)."""
+        warnings.warn("ShapleyEstimate.tolerance is now ShapleyEstimate.tol; the old name goes "
+                      "in the next release", DeprecationWarning, stacklevel=2)
+        return self.tol
 
     def summary(self) -> pd.DataFrame:
         """Estimate and standard error side by side: :meth:`to_frame`."""
@@ -84,7 +93,7 @@ class ShapleyEstimate(Result):
     def headline(self) -> str:
         state = "converged" if self.converged else "not converged"
         return (f"sampled Shapley value ({self.method}, {self.samples} samples, "
-                f"{self.evaluations} evaluations, {state} to {self.tolerance:.3g})")
+                f"{self.evaluations} evaluations, {state} to {self.tol:.3g})")
 
 
 def _permutation_round(game: Game, rng: np.random.Generator, count: int
@@ -115,7 +124,8 @@ def _stratum_round(game: Game, rng: np.random.Generator, size: int) -> np.ndarra
     return np.where(late, vals[:n] - base, base_next - vals[:n])
 
 
-def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: float | None = None,
+@renamed(tolerance="tol")
+def shapley_estimate(game: Game, method: str = "permutation", *, tol: float | None = None,
                      max_samples: int | None = None, min_samples: int = 10, seed: Seed = None
                      ) -> ShapleyEstimate:
     """Estimate the Shapley value by sampling, with a standard error and a stopping rule.
@@ -126,7 +136,7 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
     ``s``, random coalitions of that size and averages the n per-size means
     (Maleki et al. 2013, arXiv:1306.4265), which removes the variance between
     sizes. Sampling proceeds in rounds and stops once the largest standard error
-    is at most ``tolerance`` (after ``min_samples``) or ``max_samples`` is spent.
+    is at most ``tol`` (after ``min_samples``) or ``max_samples`` is spent.
     A permutation costs n + 1 evaluations of ``v``; a stratified round n (n + 2),
     which suits games of up to a few hundred players (permutations go further:
     1,000 players in benchmarks/bench_benefit.py).
@@ -137,7 +147,7 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
         Any game; a callable one should be vectorized (see
         :meth:`Game.from_function`) when it has many players.
     method : {"permutation", "stratified"}
-    tolerance : float, optional
+    tol : float, optional
         Target standard error (absolute); default ``1e-3 * |v(N)|`` (or 1e-3).
     max_samples : int, optional
         Permutations (default 5000) or samples per size (default 500).
@@ -148,7 +158,7 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
     Examples
     --------
     >>> g = Game.from_function(range(5), lambda s: float(len(s) >= 3))  # majority game
-    >>> est = shapley_estimate(g, "stratified", tolerance=0.01, seed=1)
+    >>> est = shapley_estimate(g, "stratified", tol=0.01, seed=1)
     >>> est.value.round(2).tolist(), bool(est.stderr.max() <= 0.01)
     ([0.2, 0.2, 0.2, 0.2, 0.2], True)
     """
@@ -159,10 +169,10 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
                              f"got {min_samples}")
     rng = as_generator(seed)
     n = game.n
-    if tolerance is None:  # 1e-3 of |v(N)|, or 1e-3 when that is 0 (or underflows to 0)
-        tolerance = 1e-3 * abs(game.grand_value) or 1e-3
-    if not tolerance > 0:
-        raise ParameterError(f"tolerance must be > 0, got {tolerance}")
+    if tol is None:  # 1e-3 of |v(N)|, or 1e-3 when that is 0 (or underflows to 0)
+        tol = 1e-3 * abs(game.grand_value) or 1e-3
+    if not tol > 0:
+        raise ParameterError(f"tol must be > 0, got {tol}")
     if max_samples is None:
         max_samples = 5000 if method == "permutation" else 500
     if int(max_samples) < min_samples:
@@ -184,7 +194,7 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
             mean = total / done
             var = np.maximum(square / done - mean ** 2, 0.0) * done / max(done - 1, 1)
             stderr = np.sqrt(var / done)
-            if done >= min_samples and stderr.max() <= tolerance:
+            if done >= min_samples and stderr.max() <= tol:
                 break
         evaluations = done * (n + 1)
     else:
@@ -201,15 +211,15 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tolerance: floa
             var = np.maximum(square / done - mean_by_size ** 2, 0.0) * done / max(done - 1, 1)
             mean = mean_by_size.mean(axis=0)
             stderr = np.sqrt((var / done).sum(axis=0)) / n
-            if done >= min_samples and stderr.max() <= tolerance:
+            if done >= min_samples and stderr.max() <= tol:
                 break
         evaluations = done * n * (n + 2)
     return ShapleyEstimate(value=allocation_series(game, mean, "shapley"),
                            stderr=allocation_series(game, stderr, "stderr"),
                            samples=done, evaluations=evaluations,
-                           converged=bool(done >= min_samples and stderr.max() <= tolerance),
+                           converged=bool(done >= min_samples and stderr.max() <= tol),
                            method=method,
-                           tolerance=float(tolerance))
+                           tol=float(tol))
 
 
 def shapley(game: Game, method: str = "exact", **sampling) -> pd.Series:

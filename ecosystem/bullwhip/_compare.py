@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._compat import renamed
 from .._rng import Seed
 from ..graph import Ecosystem
 from ._chain import SupplyChain, chain_from
@@ -25,7 +26,8 @@ from ._simulate import simulate
 __all__ = ["compare_sharing"]
 
 
-def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (), *,
+@renamed(alliance="members")
+def compare_sharing(source: Ecosystem | SupplyChain, members: Iterable[str] = (), *,
                     market: str | None = None, forecast: Any = "moving_average",
                     window: Any = 5, alpha: Any = 0.3, demand: Demand | None = None,
                     z: float = 0.0, negative_orders: bool = True, holding: Any = 0.5,
@@ -38,8 +40,9 @@ def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (
     source : Ecosystem or SupplyChain
         An ecosystem (then ``market`` is required and the chain comes from
         :func:`chain_from`) or a chain.
-    alliance : iterable of str
-        Members that share end-customer demand. Members that are not stages
+    members : iterable of str, or an Alliance
+        Members that share end-customer demand (an
+        :class:`ecosystem.alliance.Alliance` stands for its members). Members that are not stages
         of the chain (a bank, a carrier, another market's shop) have no orders
         to forecast; they are left out and listed in ``result.attrs["outside"]``.
     market : str, optional
@@ -78,10 +81,11 @@ def compare_sharing(source: Ecosystem | SupplyChain, alliance: Iterable[str] = (
     else:
         raise ParameterError(f"source must be an Ecosystem or a SupplyChain, got "
                              f"{type(source).__name__}")
-    if isinstance(alliance, str) or not isinstance(alliance, Iterable):
-        raise ParameterError(f"alliance must be a collection of member ids (not one string or "
-                             f"a number), got {alliance!r}")
-    alliance = list(alliance)
+    members = getattr(members, "members", members)  # an Alliance, without importing alliance
+    if isinstance(members, str) or not isinstance(members, Iterable):
+        raise ParameterError(f"members must be a collection of member ids or an Alliance (not "
+                             f"one string or a number), got {members!r}")
+    alliance = list(members)
     inside = [m for m in chain.members if m in alliance]
     outside = sorted(m for m in set(alliance) - set(chain.members) if m != chain.market)
     demand = Demand.normal() if demand is None else demand

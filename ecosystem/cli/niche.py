@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if len(pairs):
         print_table(pairs.head(args.top).set_index(["member", "competitor"]))
     if args.null:
-        result = null_model(U, args.null, args.index, iterations=args.iterations,
+        result = null_model(U, args.null, args.index, replications=args.iterations,
                             statistic=args.statistic, seed=args.seed)
         print("\nnull model")
         print(result)

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print_table(spillover.heat(eco, seeds, times, flows=flows, rate=args.rate,
                                    weight=args.weight).T)
         return 0
-    options = {"flows": flows, "runs": args.runs, "seed": args.seed,
+    options = {"flows": flows, "replications": args.runs, "seed": args.seed,
                "max_steps": args.max_steps}
     if args.model == "cascade":
         try:
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print_table(result.curve_by_role)
     if args.top:
         model = "independent_cascade" if args.model == "cascade" else "linear_threshold"
-        options["runs"] = min(args.runs, 300)
+        options["replications"] = min(args.runs, 300)
         print_table(spillover.influence_maximization(eco, args.top, model=model, **options,
                                                      **model_options))
     return 0

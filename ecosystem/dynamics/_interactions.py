@@ -137,7 +137,7 @@ def _competition(eco: Ecosystem, labels: list[str], resources: Any, same_role: b
     alpha = np.zeros((len(labels), len(labels)))
     if len(use) < 2:
         return alpha
-    coefficients = niche.overlap(use, method="macarthur_levins")
+    coefficients = niche.overlap(use, index="macarthur_levins")
     position = {m: i for i, m in enumerate(labels)}
     rows = np.array([position[m] for m in coefficients.index])
     alpha[np.ix_(rows, rows)] = coefficients.to_numpy(dtype=float)

@@ -1,6 +1,6 @@
 """Disruption cascades: members fail, and members that lose their required inputs follow.
 
-The shock removes members (``fail``) or cuts the capacity of their outgoing
+The shock removes members (``members``) or cuts the capacity of their outgoing
 links by a fraction (``cut``). Then, round after round, every surviving member
 that breaks one of the rules (:mod:`._rules`) fails; the cascade stops when a
 round fails no one. A failed member sends and receives nothing; a member whose
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
+from .._compat import renamed
 from .._result import RING_ORDER, Result, was_attribute
 from ._model import FLOWS, Layers
 from ._rules import DEFAULT_RULES, Rule, check_rules
@@ -147,7 +148,7 @@ def _shock_capacity(layers: Layers, fail: Iterable[str] | str | None,
         shock[member] = max(shock.get(member, 0.0), float(fraction))
     if not shock:
         raise ParameterError("a cascade needs at least one failed or cut member "
-                             "(fail=[...] or cut={member: fraction})")
+                             "(members=[...] or cut={member: fraction})")
     return shock
 
 
@@ -163,7 +164,8 @@ def _count_table(keys: np.ndarray, failed: np.ndarray, order: list[str] | None,
     return table
 
 
-def cascade(eco: "Ecosystem", fail: Iterable[str] | str | None = None, *,
+@renamed(fail="members")
+def cascade(eco: "Ecosystem", members: Iterable[str] | str | None = None, *,
             cut: Mapping[str, float] | None = None, rules: Sequence[Rule] = DEFAULT_RULES,
             max_rounds: int | None = None, weight: str = "volume") -> CascadeResult:
     """Remove members (or cut their capacity) and let the failure spread.
@@ -171,7 +173,7 @@ def cascade(eco: "Ecosystem", fail: Iterable[str] | str | None = None, *,
     Parameters
     ----------
     eco : Ecosystem
-    fail : str or iterable of str, optional
+    members : str or iterable of str, optional
         Members removed by the shock.
     cut : mapping of str to float, optional
         Members whose outgoing volume is cut by a fraction in (0, 1].
@@ -214,7 +216,7 @@ def cascade(eco: "Ecosystem", fail: Iterable[str] | str | None = None, *,
     """
     layers = Layers.from_ecosystem(eco, weight)
     engine = CascadeEngine(layers, rules, eco.roles)
-    shock = _shock_capacity(layers, fail, cut)
+    shock = _shock_capacity(layers, members, cut)
     if max_rounds is not None and (isinstance(max_rounds, bool)
                                    or not isinstance(max_rounds, (int, np.integer))
                                    or max_rounds < 0):

@@ -17,7 +17,7 @@ niche overlap measures that competition. The pieces:
 - :func:`competition_pairs` and :func:`competition_layer`, the competing
   members as a table and as a graph layer for the HTML export.
 
-``overlap(U, method="macarthur_levins")[i, j]`` is the Lotka-Volterra
+``overlap(U, index="macarthur_levins")[i, j]`` is the Lotka-Volterra
 competition coefficient alpha_ij, the effect of member j on member i.
 
 References

@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed
 from .._errors import ParameterError
 from ._indices import _ALIASES, OVERLAP_METHODS, _kernel, breadth
 from ._input import EmptyPolicy, check_method, check_workers
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["competition_pairs", "competition_layer"]
 
 
-def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
+@renamed(method="index")
+def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
                       availability: Any = None, empty: EmptyPolicy = "raise",
                       top: int | None = None, workers: int | None = None) -> pd.DataFrame:
     """Pairs of members whose niche overlap is at least ``threshold``.
@@ -31,8 +33,8 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
     U : DataFrame or array_like
         Members x resources utilization; an array's members are named by
         their row number.
-    method : str
-        Any :func:`overlap` method.
+    index : str
+        Any :func:`overlap` index.
     threshold : float
         Smallest overlap reported (``>=``).
     availability, empty, workers
@@ -64,7 +66,7 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
                             or top < 1):
         raise ParameterError(f"top must be a whole number >= 1, got {top!r}")
     workers = check_workers(workers)
-    util, used, kernel = _kernel(U, method, availability, empty)
+    util, used, kernel = _kernel(U, index, availability, empty)
     positions = np.flatnonzero(used)
 
     def strong(start: int, first: int, block: np.ndarray
@@ -86,12 +88,13 @@ def competition_pairs(U: Any, method: str = "pianka", threshold: float = 0.5, *,
                          "overlap": values[order]})
 
 
-def competition_layer(U: Any, method: str = "pianka", threshold: float = 0.5, *,
+@renamed(method="index")
+def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
                       eco: "Ecosystem | None" = None, availability: Any = None,
                       empty: EmptyPolicy = "raise", workers: int | None = None) -> nx.Graph:
     """The competition layer: members joined where their niches overlap.
 
-    A graph the HTML export can draw next to the four flow layers. ``method``,
+    A graph the HTML export can draw next to the four flow layers. ``index``,
     ``threshold``, ``availability``, ``empty`` and ``workers`` are as in
     :func:`competition_pairs`.
 
@@ -117,7 +120,7 @@ def competition_layer(U: Any, method: str = "pianka", threshold: float = 0.5, *,
     >>> layer.graph["method"], sorted(layer.nodes)
     ('pianka', ['m1', 'm2', 'm3'])
     """
-    method = check_method(method, OVERLAP_METHODS, _ALIASES)
+    method = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
     pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty,
                               workers=workers)
     symmetric = method != "macarthur_levins"

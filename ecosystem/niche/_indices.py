@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed
 from .._errors import ParameterError
 from ._input import EmptyPolicy, Utilization, as_utilization, check_method, check_workers
 from ._kernels import Kernel, shares
@@ -97,13 +98,14 @@ def breadth(U: Any, method: str = "levins", *, empty: EmptyPolicy = "raise"
 
 def _kernel(U: Any, method: str, availability: Any, empty: EmptyPolicy
             ) -> tuple[Utilization, np.ndarray, Kernel]:
-    method = check_method(method, OVERLAP_METHODS, _ALIASES)
+    method = check_method(method, OVERLAP_METHODS, _ALIASES, what="index")
     util = as_utilization(U)
     used = util.nonempty(empty)
     return util, used, Kernel(method, util, util.values[used], availability)
 
 
-def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
+@renamed(method="index")
+def overlap(U: Any, index: str = "pianka", *, availability: Any = None,
             empty: EmptyPolicy = "raise", workers: int | None = None
             ) -> pd.DataFrame | np.ndarray:
     """Pairwise niche overlap matrix of the members.
@@ -112,7 +114,7 @@ def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
     ----------
     U : DataFrame or array_like
         Members x resources utilization (non-negative; rows need not sum to 1).
-    method : str
+    index : str
         ``pianka`` (Pianka 1973): ``sum p_i p_j / sqrt(sum p_i^2 sum p_j^2)``;
         symmetric, in [0, 1].
 
@@ -200,7 +202,7 @@ def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
            [1. , 1. ]])
     """
     workers = check_workers(workers)
-    util, used, kernel = _kernel(U, method, availability, empty)
+    util, used, kernel = _kernel(U, index, availability, empty)
     n = util.values.shape[0]
     if used.all() and kernel.method not in ("czekanowski", "horn"):
         result = kernel.block(0, n)  # one matrix product is fastest
@@ -229,7 +231,8 @@ def overlap(U: Any, method: str = "pianka", *, availability: Any = None,
     return result
 
 
-def mean_overlap(U: Any, method: str = "pianka", *, availability: Any = None,
+@renamed(method="index")
+def mean_overlap(U: Any, index: str = "pianka", *, availability: Any = None,
                  empty: EmptyPolicy = "raise", workers: int | None = None) -> float:
     """Mean overlap over all pairs of distinct members (the community mean).
 
@@ -252,7 +255,7 @@ def mean_overlap(U: Any, method: str = "pianka", *, availability: Any = None,
     0.235702
     """
     workers = check_workers(workers)
-    _, used, kernel = _kernel(U, method, availability, empty)
+    _, used, kernel = _kernel(U, index, availability, empty)
     n = kernel.n
     if n < 2:
         raise ParameterError(f"the mean overlap needs at least 2 members that use something, "

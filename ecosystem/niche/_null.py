@@ -19,6 +19,7 @@ A row with a single non-zero value stays as it is under ra4 (R's
 from __future__ import annotations
 
 import html
+import warnings
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ import pandas as pd
 from scipy.special import xlogy
 
 from .._errors import ParameterError
+from .._compat import renamed
 from .._result import Result
 from .._rng import Seed, as_generator
 from ._input import EmptyPolicy, as_utilization, check_method
@@ -58,10 +60,10 @@ class NullModelResult(Result):
         Upper-tail P: the share of simulated values >= the observed one
         (small when overlap is higher than chance, e.g. shared resources).
         When no simulated value reaches the observed one, the share is 0 and
-        the report prints it as ``< 1/iterations``, a bound, as EcoSimR does.
+        the report prints it as ``< 1/replications``, a bound, as EcoSimR does.
         (EcoSimR's summary prints the mirror case, an observed value below
         every simulated one, as "Lower-tail P > 1/nReps", a slip for "<";
-        ecobelt prints ``< 1/iterations`` for either tail.) A simulated value
+        ecobelt prints ``< 1/replications`` for either tail.) A simulated value
         within a relative 1e-10 of the observed one counts as equal: shuffled
         sums differ from the observed one in the last bits, where EcoSimR's
         exact ``==`` would split true ties at random.
@@ -73,7 +75,7 @@ class NullModelResult(Result):
     index: str
     algorithm: str
     statistic: str
-    iterations: int
+    replications: int
     members: int
     observed: float
     simulated_mean: float
@@ -103,15 +105,22 @@ class NullModelResult(Result):
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(str(self))}</pre>"
 
+    @property
+    def iterations(self) -> int:
+        """The old name of :attr:`replications` (goes in the next release)."""
+        warnings.warn("NullModelResult.iterations is now NullModelResult.replications; the old "
+                      "name goes in the next release", DeprecationWarning, stacklevel=2)
+        return self.replications
+
     def _p_text(self, p: float) -> str:
-        return f"< {1 / self.iterations:.5g}" if p == 0 else f"= {p:.5g}"
+        return f"< {1 / self.replications:.5g}" if p == 0 else f"= {p:.5g}"
 
     def __str__(self) -> str:
         pairs = "ordered" if self.index == "macarthur_levins" else "unordered"
         lines = [
             f"Index: {self.index} ({self.statistic} over the {pairs} pairs of "
             f"{self.members} members)",
-            f"Algorithm: {self.algorithm}    Iterations: {self.iterations}    Seed: {self.seed}",
+            f"Algorithm: {self.algorithm}    Iterations: {self.replications}    Seed: {self.seed}",
             f"Observed index: {self.observed:.5g}",
             f"Mean of simulated index: {self.simulated_mean:.5g}",
             f"Variance of simulated index: {self.simulated_variance:.5g}",
@@ -209,8 +218,9 @@ def _statistic(batch: np.ndarray, index: str, statistic: str) -> np.ndarray:
     return third / pairs.std(axis=1, ddof=1) ** 3
 
 
+@renamed(iterations="replications")
 def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
-               iterations: int = 1000, statistic: str = "mean", seed: Seed = None,
+               replications: int = 1000, statistic: str = "mean", seed: Seed = None,
                empty: EmptyPolicy = "raise") -> NullModelResult:
     """Test whether community niche overlap is higher or lower than chance.
 
@@ -222,7 +232,7 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
         The randomisation (see the module notes); ``ra3`` as in EcoSimR.
     index : {"pianka", "czekanowski", "morisita_horn", "horn", "macarthur_levins"}
         The overlap index; EcoSimR offers pianka and czekanowski.
-    iterations : int
+    replications : int
         Number of randomised matrices (EcoSimR's ``nReps``), at least 2.
     statistic : {"mean", "var", "skew"}
         What summarises the pairwise overlaps (EcoSimR's ``pianka``,
@@ -240,12 +250,12 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
     Raises
     ------
     ParameterError
-        Unknown algorithm, index or statistic; iterations < 2; too few members.
+        Unknown algorithm, index or statistic; replications < 2; too few members.
 
     Examples
     --------
     >>> U = np.array([[5, 3, 0, 0], [4, 4, 1, 0], [0, 1, 6, 2], [0, 0, 3, 5]])
-    >>> result = null_model(U, "ra3", iterations=200, seed=1)
+    >>> result = null_model(U, "ra3", replications=200, seed=1)
     >>> round(result.observed, 4)
     0.3578
     >>> result.observed < result.simulated_mean  # the members partition the resources
@@ -254,9 +264,9 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
     algorithm = check_method(algorithm, NULL_ALGORITHMS, what="algorithm")
     index = check_method(index, NULL_INDICES, {"schoener": "czekanowski"}, what="index")
     statistic = check_method(statistic, _STATISTICS, what="statistic")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) \
-            or iterations < 2:
-        raise ParameterError(f"iterations must be a whole number >= 2, got {iterations!r}")
+    if isinstance(replications, bool) or not isinstance(replications, (int, np.integer)) \
+            or replications < 2:
+        raise ParameterError(f"replications must be a whole number >= 2, got {replications!r}")
     util = as_utilization(U)
     values = util.values[util.nonempty(empty)]
     n, r = values.shape
@@ -271,22 +281,22 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
     per_iteration = 4 * n * r + (0 if fast else n * n * (r if broadcast else 3))
     chunk = max(1, _BUDGET // per_iteration)
     simulated = np.concatenate([
-        _statistic(_randomise(values, algorithm, min(chunk, iterations - done), rng), index,
+        _statistic(_randomise(values, algorithm, min(chunk, replications - done), rng), index,
                    statistic)
-        for done in range(0, iterations, chunk)])
+        for done in range(0, replications, chunk)])
     tie = _TIE * max(1.0, abs(observed))
     equal = np.abs(simulated - observed) <= tie
     n_equal = int(equal.sum())
     n_less = int((simulated < observed)[~equal].sum())
-    n_greater = iterations - n_equal - n_less
+    n_greater = replications - n_equal - n_less
     sd = simulated.std(ddof=1)
     quantiles = np.quantile(simulated, [0.05, 0.95, 0.025, 0.975])
     return NullModelResult(
-        index=index, algorithm=algorithm, statistic=statistic, iterations=int(iterations),
+        index=index, algorithm=algorithm, statistic=statistic, replications=int(replications),
         members=n, observed=observed, simulated_mean=float(simulated.mean()),
         simulated_variance=float(simulated.var(ddof=1)),
         ses=float((observed - simulated.mean()) / sd) if sd > tie else float("nan"),
-        p_lower=(n_less + n_equal) / iterations, p_upper=(n_greater + n_equal) / iterations,
+        p_lower=(n_less + n_equal) / replications, p_upper=(n_greater + n_equal) / replications,
         n_less=n_less, n_equal=n_equal, n_greater=n_greater,
         lower_95_one_tail=float(quantiles[0]), upper_95_one_tail=float(quantiles[1]),
         lower_95_two_tail=float(quantiles[2]), upper_95_two_tail=float(quantiles[3]),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
+from .._compat import renamed
 from .._rng import Seed, as_generator
 from ..graph import Ecosystem
 from ._kernel import live_edge_graphs, reach
@@ -20,8 +21,9 @@ __all__ = ["influence_maximization"]
 _MODELS = ("independent_cascade", "linear_threshold")
 
 
+@renamed(runs="replications")
 def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_cascade",
-                           candidates: Iterable[str] | None = None, runs: int = 200,
+                           candidates: Iterable[str] | None = None, replications: int = 200,
                            seed: Seed = 0,
                            flows: FlowChoice = DEFAULT_FLOWS,
                            probability: float | str | None = None,
@@ -29,7 +31,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
                            ) -> pd.DataFrame:
     """Greedy choice of the ``k`` seed members that spread most (Kempe et al. 2003).
 
-    Draws ``runs`` live-edge graphs of the model once (each link live with
+    Draws ``replications`` live-edge graphs of the model once (each link live with
     its cascade chance; for the threshold model each member keeps one
     incoming link with probability equal to its share, or none) and scores
     every seed set by the mean number of members it reaches on them, which is
@@ -49,7 +51,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
     candidates : iterable of str, optional
         The members that may be chosen (default: every member with an
         outgoing link in the chosen layers).
-    runs : int, default 200
+    replications : int, default 200
         Live-edge graphs drawn.
     seed : int or Generator, default 0
         Makes the choice reproducible.
@@ -88,7 +90,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
         raise ParameterError(f"model must be one of {list(_MODELS)}, got {model!r}")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ParameterError(f"k must be a positive integer, got {k!r}")
-    check_runs(runs)
+    check_runs(replications)
     check_max_steps(max_steps)
     threshold = model == "linear_threshold"
     if threshold and probability is not None:
@@ -115,11 +117,11 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
                              "widen the candidates")
 
     n = len(members)
-    live = live_edge_graphs(weights, runs, as_generator(seed), threshold=threshold)
-    offsets = np.arange(runs, dtype=np.int64) * n
-    seen = np.zeros(runs * n, dtype=bool)  # cells reached by the chosen members so far
+    live = live_edge_graphs(weights, replications, as_generator(seed), threshold=threshold)
+    offsets = np.arange(replications, dtype=np.int64) * n
+    seen = np.zeros(replications * n, dtype=bool)  # cells reached by the chosen members so far
     chosen: list[int] = []
-    spread = 0.0  # mean number of cells the chosen members reach: seen.sum() / runs
+    spread = 0.0  # mean number of cells the chosen members reach: seen.sum() / replications
 
     def gain(candidate: int) -> float:
         if max_steps is None:
@@ -127,10 +129,10 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
             # then unmark what this candidate added
             added = reach(live, offsets + candidate, seen)
             seen[added] = False
-            return added.size / runs
+            return added.size / replications
         # with a step limit, a longer path through reached cells may still arrive in time
         cells = (offsets[:, None] + np.array(chosen + [candidate])[None, :]).ravel()
-        return reach(live, cells, np.zeros(runs * n, dtype=bool), max_steps).size / runs - spread
+        return reach(live, cells, np.zeros(replications * n, dtype=bool), max_steps).size / replications - spread
 
     # CELF: a stale gain bounds the fresh one from above (submodularity), so only the
     # candidate on top of the heap is re-scored; ties go to the earlier candidate
@@ -147,7 +149,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
                 seen[:] = False
                 cells = (offsets[:, None] + np.array(chosen)[None, :]).ravel()
                 reach(live, cells, seen, max_steps)
-            spread = seen.sum() / runs
+            spread = seen.sum() / replications
             rows.append({"member": members[candidate], "gain": -bound, "spread": spread})
         else:
             heapq.heappush(heap, (-gain(candidate), order, candidate, len(chosen)))

@@ -100,18 +100,18 @@ def seed_positions(eco: Ecosystem, seeds: str | Iterable[str]) -> np.ndarray:
     """Positions of the seed members (at least one; every one a member)."""
     seeds = [seeds] if isinstance(seeds, str) else list(seeds)
     if not seeds:
-        raise ParameterError("give at least one seed member")
+        raise ParameterError("give at least one starting member")
     index = eco.index()
     unknown = [m for m in seeds if m not in index]
     if unknown:
-        raise UnknownMemberError(f"seed {unknown[0]!r} is not a member of the ecosystem"
+        raise UnknownMemberError(f"starting member {unknown[0]!r} is not a member of the ecosystem"
                                  + (f" (nor are {unknown[1:4]})" if len(unknown) > 1 else ""))
     return np.unique([index[m] for m in seeds])
 
 
 def check_runs(runs: object) -> None:
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ParameterError(f"runs must be a positive integer, got {runs!r}")
+        raise ParameterError(f"replications must be a positive integer, got {runs!r}")
 
 
 def check_max_steps(max_steps: object) -> None:

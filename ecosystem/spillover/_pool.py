@@ -117,7 +117,7 @@ def spillover_pool(eco: Ecosystem, research: Mapping[str, float] | str = "rd", *
     pool = np.full(len(members), np.nan)
     if len(profiles):
         # the niche module checks the values and gives NaN rows to members without a profile
-        proximity = overlap(profiles, method="pianka", empty="nan").to_numpy()
+        proximity = overlap(profiles, index="pianka", empty="nan").to_numpy()
         has = ~np.isnan(np.diag(proximity))
         proximity = proximity[np.ix_(has, has)]
         np.fill_diagonal(proximity, 0.0)  # no spillover from oneself

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,7 @@ class Diffusion(Result):
         group adopted by the end), ``p_reached`` (share of runs in which any
         member of the group adopted) and ``time_to_reach`` (mean first step at
         which one did, over those runs; NaN if never).
-    runs : int
+    replications : int
         Number of replications.
     curve_by_role : DataFrame
         The adoption curve of each role (columns), like ``curve``.
@@ -45,13 +46,20 @@ class Diffusion(Result):
     time_to_adopt: pd.Series
     per_ring: pd.DataFrame
     per_role: pd.DataFrame
-    runs: int
+    replications: int
     curve_by_role: pd.DataFrame | None = None
 
     @property
     def expected_spread(self) -> float:
         """Expected number of adopters, seeds included."""
         return float(self.adoption.sum())
+
+    @property
+    def runs(self) -> int:
+        """The old name of :attr:`replications` (goes in the next release)."""
+        warnings.warn("Diffusion.runs is now Diffusion.replications; the old name goes in the "
+                      "next release", DeprecationWarning, stacklevel=2)
+        return self.replications
 
     @was_attribute
     def by_ring(self) -> pd.DataFrame:
@@ -69,7 +77,7 @@ class Diffusion(Result):
 
     def headline(self) -> str:
         return (f"expected adopters: {self.expected_spread:.2f} of {len(self.adoption)} "
-                f"({self.runs} runs)")
+                f"({self.replications} replications)")
 
 
 def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) -> Diffusion:
@@ -125,4 +133,4 @@ def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) 
                      adoption=pd.Series(count / runs, index=members, name="adoption"),
                      time_to_adopt=pd.Series(time, index=members, name="time_to_adopt"),
                      per_ring=in_ring_order(groups(rings, "ring")),
-                     per_role=groups(roles, "role"), runs=runs)
+                     per_role=groups(roles, "role"), replications=runs)
