@@ -272,7 +272,7 @@ def test_hurlbert_requirements():
         overlap(HAND, "hurlbert", availability=[1, 1, 1])
     with pytest.raises(ParameterError, match="used but have availability 0"):
         overlap(HAND, "hurlbert", availability=[1, 1, 0, 1])
-    with pytest.raises(ParameterError, match="only used by method='hurlbert'"):
+    with pytest.raises(ParameterError, match="only used by index='hurlbert'"):
         overlap(HAND, "pianka", availability=[1, 1, 1, 1])
 
 

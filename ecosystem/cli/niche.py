@@ -7,15 +7,16 @@ import argparse
 import pandas as pd
 
 from .._errors import ParameterError
-from ..niche import (NULL_ALGORITHMS, NULL_INDICES, OVERLAP_METHODS, breadth, competition_pairs,
-                     mean_overlap, null_model, resource_matrix)
+from ..niche import (NULL_ALGORITHMS, NULL_INDICES, OVERLAP_INDICES, breadth,
+                     competition_pairs, mean_overlap, null_model, resource_matrix)
 from ._common import add_spec_argument, print_table, read_spec
 
 __all__ = ["register"]
 
 _SHOWN_MEMBERS = 30
-#: hurlbert needs resource availability, which a spec does not carry
-_CLI_INDICES = tuple(m for m in OVERLAP_METHODS if m != "hurlbert")
+#: a spec does not carry resource availability
+_CLI_INDICES = tuple(name for name, index in OVERLAP_INDICES.items()
+                     if not index.needs_availability)
 
 
 def register(subparsers) -> None:

@@ -32,6 +32,7 @@ from ._indices import (BREADTH_METHODS, OVERLAP_METHODS, SYMMETRIC_METHODS, brea
                        mean_overlap, overlap)
 from ._input import EmptyNicheError
 from ._null import NULL_ALGORITHMS, NULL_INDICES, NullModelResult, null_model
+from ._registry import INDEX_ALIASES, OVERLAP_INDICES, OverlapIndex
 from ._resources import resource_matrix, resource_matrix_from_table
 
 __all__ = [
@@ -40,6 +41,6 @@ __all__ = [
     "null_model", "NullModelResult",
     "state_potential", "suitability",
     "competition_pairs", "competition_layer",
-    "EmptyNicheError",
+    "EmptyNicheError", "OverlapIndex", "OVERLAP_INDICES", "INDEX_ALIASES",
     "BREADTH_METHODS", "OVERLAP_METHODS", "SYMMETRIC_METHODS", "NULL_ALGORITHMS", "NULL_INDICES",
 ]

@@ -12,6 +12,7 @@ from .._compat import renamed
 from .._errors import ParameterError
 from ._indices import _ALIASES, OVERLAP_METHODS, _kernel, breadth
 from ._input import EmptyPolicy, check_method, check_workers
+from ._registry import OVERLAP_INDICES
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
@@ -123,7 +124,7 @@ def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     method = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
     pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty,
                               workers=workers)
-    symmetric = method != "macarthur_levins"
+    symmetric = OVERLAP_INDICES[method].symmetric
     graph = (nx.Graph if symmetric else nx.DiGraph)(
         name="competition", layer="competition", method=method,
         threshold=threshold)

@@ -25,16 +25,15 @@ from .._compat import renamed
 from .._errors import ParameterError
 from ._input import EmptyPolicy, Utilization, as_utilization, check_method, check_workers
 from ._kernels import Kernel, shares
+from ._registry import INDEX_ALIASES, OVERLAP_INDICES
 
 __all__ = ["breadth", "overlap", "mean_overlap", "BREADTH_METHODS", "OVERLAP_METHODS",
            "SYMMETRIC_METHODS"]
 
 BREADTH_METHODS = ("levins", "levins_standardized", "shannon")
-OVERLAP_METHODS = ("pianka", "czekanowski", "macarthur_levins", "morisita", "morisita_horn",
-                   "horn", "hurlbert")
-#: Methods whose matrix is symmetric; macarthur_levins is the asymmetric one.
-SYMMETRIC_METHODS = tuple(m for m in OVERLAP_METHODS if m != "macarthur_levins")
-_ALIASES = {"schoener": "czekanowski", "proportional_similarity": "czekanowski"}
+OVERLAP_METHODS = tuple(OVERLAP_INDICES)
+SYMMETRIC_METHODS = tuple(name for name, index in OVERLAP_INDICES.items() if index.symmetric)
+_ALIASES = INDEX_ALIASES
 
 
 def breadth(U: Any, method: str = "levins", *, empty: EmptyPolicy = "raise"

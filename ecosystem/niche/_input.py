@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -113,7 +113,7 @@ def as_utilization(U: Any, what: str = "U", *, min_resources: int = 1) -> Utiliz
     return result
 
 
-def check_method(method: object, allowed: Sequence[str], aliases: dict[str, str] | None = None,
+def check_method(method: object, allowed: Sequence[str], aliases: Mapping[str, str] | None = None,
                  what: str = "method") -> str:
     """The canonical method name (case-insensitive, with aliases)."""
     if isinstance(method, str):

@@ -33,6 +33,7 @@ from scipy.special import xlogy
 
 from .._errors import ParameterError
 from ._input import Utilization
+from ._registry import OVERLAP_INDICES
 
 __all__ = ["Kernel", "shares"]
 
@@ -49,7 +50,8 @@ _LOG_FLOOR = 5e-301  # added to both shares before ln: two zeros add -7e-298, no
 # over every pair (0.45 ns in scipy's L1 loop, 1.4 ns in horn's loop); on 10,000 x 50, the
 # sparse sums were faster below a share of about 0.3 (czekanowski) and 0.4 (horn)
 _SPARSE_SHARE = {"czekanowski": 0.2, "horn": 0.3}
-_THREADED = ("czekanowski", "horn")  # the product indices leave threads to BLAS
+# the product indices leave threads to BLAS
+_THREADED = tuple(name for name, index in OVERLAP_INDICES.items() if index.kernel == "pairwise")
 
 
 class Kernel:
@@ -60,8 +62,9 @@ class Kernel:
         self.method = method
         self.n, self.r = values.shape
         self._support: np.ndarray | None = None
-        if method != "hurlbert" and availability is not None:
-            raise ParameterError("availability is only used by method='hurlbert'")
+        if not OVERLAP_INDICES[method].needs_availability and availability is not None:
+            needing = [n for n, i in OVERLAP_INDICES.items() if i.needs_availability]
+            raise ParameterError(f"availability is only used by index={needing[0]!r}")
         if method == "pianka":
             # the cosine of the share vectors; shares first so tiny rows cannot underflow
             p = shares(values)
@@ -132,7 +135,7 @@ class Kernel:
 
     @property
     def symmetric(self) -> bool:
-        return self.method != "macarthur_levins"
+        return OVERLAP_INDICES[self.method].symmetric
 
     def block(self, start: int, stop: int, first: int = 0) -> np.ndarray:
         """Rows ``start:stop`` and columns ``first:n`` of the overlap matrix."""

@@ -33,11 +33,12 @@ from .._compat import renamed
 from .._result import Result
 from .._rng import Seed, as_generator
 from ._input import EmptyPolicy, as_utilization, check_method
+from ._registry import INDEX_ALIASES, OVERLAP_INDICES
 
 __all__ = ["null_model", "NullModelResult", "NULL_ALGORITHMS", "NULL_INDICES"]
 
 NULL_ALGORITHMS = ("ra1", "ra2", "ra3", "ra4")
-NULL_INDICES = ("pianka", "czekanowski", "morisita_horn", "horn", "macarthur_levins")
+NULL_INDICES = tuple(name for name, index in OVERLAP_INDICES.items() if index.null_model)
 _STATISTICS = ("mean", "var", "skew")
 _BUDGET = 20_000_000  # float64 elements per chunk of iterations (about 160 MB)
 _TIE = 1e-10  # relative distance below which a simulated value counts as equal
@@ -116,7 +117,7 @@ class NullModelResult(Result):
         return f"< {1 / self.replications:.5g}" if p == 0 else f"= {p:.5g}"
 
     def __str__(self) -> str:
-        pairs = "ordered" if self.index == "macarthur_levins" else "unordered"
+        pairs = "unordered" if OVERLAP_INDICES[self.index].symmetric else "ordered"
         lines = [
             f"Index: {self.index} ({self.statistic} over the {pairs} pairs of "
             f"{self.members} members)",
@@ -262,7 +263,7 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
     True
     """
     algorithm = check_method(algorithm, NULL_ALGORITHMS, what="algorithm")
-    index = check_method(index, NULL_INDICES, {"schoener": "czekanowski"}, what="index")
+    index = check_method(index, NULL_INDICES, INDEX_ALIASES, what="index")
     statistic = check_method(statistic, _STATISTICS, what="statistic")
     if isinstance(replications, bool) or not isinstance(replications, (int, np.integer)) \
             or replications < 2:
