@@ -7,10 +7,12 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 import scipy.sparse as sp
-from scipy.sparse.linalg import aslinearoperator, expm_multiply, onenormest
+from scipy.sparse.linalg import aslinearoperator, expm_multiply, onenormest, splu
 
 from .._errors import ParameterError, UnknownMemberError
+from .._threads import single_blas_thread
 from ..graph import Ecosystem
 from ._network import DEFAULT_FLOWS, FlowChoice, in_shares, layer_weights, seed_positions
 
@@ -18,8 +20,16 @@ __all__ = ["heat", "laplacian"]
 
 
 # above this min_p ||r L||^p_1^(1/p) x time, expm_multiply's Taylor steps (in proportion to it)
-# cost more than an implicit integrator on the stiff system
+# cost more than one sparse LU and a few dozen solves of the shift-and-invert Krylov method
 _STIFF = 1000.0
+# the shift-and-invert basis stops when two approximations _KRYLOV_CHECK vectors apart differ by
+# less than this times the largest |x0| (rounding in the small inverse sets a floor of about
+# 1e-10 when ||L|| t is large); it holds at most _KRYLOV_MAX vectors (then BDF takes over)
+_KRYLOV_TOL = 1e-9
+_KRYLOV_CHECK = 5
+_KRYLOV_MAX = 150
+# times further apart than this factor get separate shifts (and LU factors)
+_TIME_SPAN = 100.0
 
 
 def laplacian(eco: Ecosystem, flows: FlowChoice = DEFAULT_FLOWS, weight: str = "volume", *,
@@ -72,6 +82,7 @@ def _initial_levels(eco: Ecosystem, initial: Mapping[str, float] | str | Iterabl
     return x0
 
 
+@single_blas_thread  # expm_multiply and the Krylov basis make many small dense calls
 def heat(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str],
          times: Iterable[float] = (0.0, 1.0, 2.0, 5.0, 10.0), *,
          flows: FlowChoice = DEFAULT_FLOWS, rate: float = 1.0,
@@ -111,10 +122,19 @@ def heat(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str],
     While :math:`t \\min_{p \\le 4} \\lVert (r L)^p \\rVert_1^{1/p}` stays
     below 1,000, the levels come from scipy's ``expm_multiply`` (exact to
     rounding). Raw volumes often make the system stiff (a platform receiving
-    10^5 units per period next to shops receiving 10): then an implicit BDF
-    integrator with the Laplacian as its sparse Jacobian takes over, accurate
-    to about 1e-9 of the largest initial level, instead of millions of Taylor
-    steps (benchmarks/bench_spillover.py).
+    10^5 units per period next to shops receiving 10), and ``expm_multiply``
+    would need millions of Taylor steps: then the levels come from the
+    shift-and-invert Krylov method (van den Eshof, J. and Hochbruck, M.
+    (2006), "Preconditioning Lanczos approximations to the matrix
+    exponential", *SIAM Journal on Scientific Computing* 27: 1438-1457;
+    Moret, I. and Novati, P. (2004), "RD-rational approximations of the matrix
+    exponential", *BIT Numerical Mathematics* 44: 595-615): one sparse LU of
+    :math:`I + \\gamma r L` and an orthonormal basis of a few dozen vectors of
+    its inverse applied to ``x(0)``, on which the exponential is a small dense
+    one. The basis grows until two approximations agree to 1e-9 of the
+    largest initial level (the answer of the implicit BDF integrator used
+    before, to 1e-8); should it reach 150 vectors first, that integrator
+    takes over.
 
     Examples
     --------
@@ -140,7 +160,9 @@ def heat(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str],
     generator = (-rate * laplacian(eco, flows, weight, normalized=normalized)).tocsc()
     distinct, back = np.unique(times, return_inverse=True)
     if _norm_bound(generator) * distinct[-1] > _STIFF:
-        levels = _integrate(generator, x0, distinct)
+        levels = _shift_invert(generator, x0, distinct)
+        if levels is None:
+            levels = _integrate(generator, x0, distinct)
     else:
         levels = np.empty((distinct.size, x0.size))
         x, now = x0, 0.0
@@ -161,6 +183,97 @@ def _norm_bound(generator: sp.csc_array) -> float:
         return 0.0
     operator = aslinearoperator(generator)
     return min(onenormest(operator ** p) ** (1.0 / p) for p in (1, 2, 3, 4))
+
+
+@single_blas_thread
+def _shift_invert(generator: sp.csc_array, x0: np.ndarray, times: np.ndarray,
+                  tol: float = _KRYLOV_TOL, max_size: int = _KRYLOV_MAX) -> np.ndarray | None:
+    """``exp(t G) x0`` for sorted times >= 0 from rational Krylov bases (see :func:`heat`).
+
+    The times are taken in groups spanning at most a factor of ``_TIME_SPAN`` (one
+    group for the usual few periods); each group has its own shift ``gamma``, a tenth
+    of the geometric mean of its times (the rational approximation is best for
+    ``t / gamma`` of ten or so: one shift for times 10^6 apart needed six times as
+    many vectors). Returns None when a group's basis reaches ``max_size`` vectors
+    before ``tol``.
+    """
+    levels = np.empty((times.size, x0.size))
+    levels[:] = x0
+    # below one unit of rounding in t ||G||_1 the levels have not moved from x0
+    norm = float(abs(generator).sum(axis=0).max()) if generator.nnz else 0.0
+    positive = np.flatnonzero(times * norm > 1e-16)
+    scale = float(np.abs(x0).max()) if x0.size else 0.0
+    if scale == 0.0 or positive.size == 0:
+        return levels
+    # I - gamma G is a row diagonally dominant M-matrix: elimination without pivoting is
+    # stable, so the order can be chosen for sparsity alone; members by ascending number
+    # of links put the hubs (platforms, ports) last, where they fill in nothing
+    # (scipy's default column ordering filled in 16 times as many entries on a 51k belt)
+    links = np.diff(generator.indptr) + np.diff(generator.tocsr().indptr)
+    order = np.argsort(links, kind="stable")
+    ordered = generator[order][:, order].tocsc()
+    start = 0
+    while start < positive.size:
+        stop = int(np.searchsorted(times[positive], times[positive[start]] * _TIME_SPAN,
+                                   side="right"))
+        group = positive[start:stop]
+        basis = _rational_basis_levels(ordered, x0[order], times[group], tol * scale, max_size)
+        if basis is None:
+            return None
+        levels[np.ix_(group, order)] = basis
+        start = stop
+    return levels
+
+
+def _rational_basis_levels(generator: sp.csc_array, x0: np.ndarray, times: np.ndarray,
+                           tol: float, max_size: int) -> np.ndarray | None:
+    """``exp(t G) x0`` for positive sorted times of one group, or None (see above).
+
+    With ``Z = (I - gamma G)^-1``, Arnoldi gives ``Z V_m = V_m H_m + h v_(m+1) e_m^T``;
+    ``G`` is represented on ``V_m`` by ``(I - H_m^-1) / gamma``, whose exponential
+    applied to ``||x0|| e_1`` gives the coefficients. The basis grows until two
+    approximations ``_KRYLOV_CHECK`` vectors apart differ by less than ``tol`` (in
+    2-norm, which bounds every level's change).
+    """
+    n = x0.size
+    size = min(max_size, n)
+    gamma = float(np.exp(np.log(times).mean())) / 10.0
+    lu = splu((sp.identity(n, format="csc") - gamma * generator).tocsc(),
+              permc_spec="NATURAL", diag_pivot_thresh=0.0)
+    beta = float(np.linalg.norm(x0))
+    basis = np.empty((min(size + 1, 2 * _KRYLOV_CHECK), n))  # rows grow by doubling
+    basis[0] = x0 / beta
+    h = np.zeros((size + 1, size))
+    previous = None
+    for j in range(size):
+        w = lu.solve(basis[j])
+        for _ in range(2):  # orthogonalise twice: once loses orthogonality in rounding
+            coefficients = basis[: j + 1] @ w
+            w -= coefficients @ basis[: j + 1]
+            h[: j + 1, j] += coefficients
+        h[j + 1, j] = np.linalg.norm(w)
+        m = j + 1
+        if m == len(basis):
+            basis = np.concatenate([basis, np.empty((min(m, size + 1 - m), n))])
+        # an invariant subspace: the basis holds the exact solution
+        exhausted = h[j + 1, j] <= 1e-14 * np.abs(h[:m, :m]).max() or m == n
+        if not exhausted:
+            basis[m] = w / h[j + 1, j]
+        if not (exhausted or m % _KRYLOV_CHECK == 0 or m == size):
+            continue
+        projected = (np.eye(m) - np.linalg.inv(h[:m, :m])) / gamma
+        coefficients = np.stack([beta * scipy.linalg.expm(t * projected)[:, 0] for t in times])
+        if exhausted:
+            break
+        if previous is not None:
+            change = coefficients.copy()
+            change[:, : previous.shape[1]] -= previous
+            if np.linalg.norm(change, axis=1).max() < tol:
+                break
+        if m == size:
+            return None
+        previous = coefficients
+    return coefficients @ basis[:m]
 
 
 def _integrate(generator: sp.csc_array, x0: np.ndarray, times: np.ndarray) -> np.ndarray:
