@@ -2,8 +2,11 @@
 cross-border e-commerce, as a typed graph.
 
 The public names are listed in ``__all__``; the analyses live in submodules
-(``ecosystem.flows``, ``ecosystem.bullwhip``, ...) imported here so that
-``import ecosystem`` is enough to reach them.
+(``ecosystem.flows``, ``ecosystem.bullwhip``, ...). Every name is imported on
+first use, so that ``import ecosystem`` (which the ``ecobelt`` command line does
+before it knows which command runs) loads neither numpy nor networkx; after
+``import ecosystem``, ``ecosystem.flows`` and ``from ecosystem import Ecosystem``
+work as if everything had been imported at once.
 
 References
 ----------
@@ -19,13 +22,18 @@ References
   Clusters: Industry Convergence*.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ._errors import (DuplicateError, EcosystemError, ParameterError, SpecError,
                       UnknownMemberError, ValidationError)
-from .graph import Ecosystem
-from .taxonomy import DEFAULT_ROLES, Flow, Ring
-from .files import load
-from . import (alliance, benefit, bullwhip, convergence, coupling, dynamics, flows, niche,
-               segment, simulation, spillover)
+
+if TYPE_CHECKING:
+    from . import (alliance, benefit, bullwhip, convergence, coupling, dynamics, flows, niche,
+                   segment, simulation, spillover)
+    from .files import load
+    from .graph import Ecosystem
+    from .taxonomy import DEFAULT_ROLES, Flow, Ring
 
 __all__ = [
     "Ecosystem", "Ring", "Flow", "DEFAULT_ROLES", "load",
@@ -37,3 +45,23 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+#: Where each lazily imported name lives (a module of its own when it maps to None).
+_LAZY = {"Ecosystem": ".graph", "Ring": ".taxonomy", "Flow": ".taxonomy",
+         "DEFAULT_ROLES": ".taxonomy", "load": ".files",
+         **dict.fromkeys(("flows", "bullwhip", "benefit", "niche", "dynamics", "coupling",
+                          "spillover", "segment", "convergence", "alliance", "simulation"))}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'ecosystem' has no attribute {name!r}")
+    where = _LAZY[name]
+    value = import_module(f".{name}", __name__) if where is None else \
+        getattr(import_module(where, __name__), name)
+    globals()[name] = value  # the next access skips this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

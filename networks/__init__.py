@@ -6,6 +6,9 @@
 * :func:`rural_cluster`: Liu & Li's rural e-commerce cluster (a Taobao village).
 * :func:`examples` and :func:`example`: the spec files shipped with ecobelt.
 
+Each name is imported on first use, so that the ``ecobelt`` command line, which
+imports this package to find its subcommands, does not load numpy for it.
+
 References
 ----------
 - Wang, Z. & Gao, M. (year not stated). *Research on the Construction of Cross-Border
@@ -14,9 +17,30 @@ References
   Creation Capability of Rural E-Commerce Industrial Clusters*.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# eager: the module of the same name would otherwise shadow the function once imported
 from .archetype import archetype
-from .belt import industrial_belt
-from .bundled import example, examples
-from .rural import rural_cluster
+
+if TYPE_CHECKING:
+    from .belt import industrial_belt
+    from .bundled import example, examples
+    from .rural import rural_cluster
 
 __all__ = ["archetype", "industrial_belt", "rural_cluster", "examples", "example"]
+
+_LAZY = {"industrial_belt": ".belt", "rural_cluster": ".rural",
+         "examples": ".bundled", "example": ".bundled"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'networks' has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

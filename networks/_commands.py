@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ecosystem.cli._common import add_table_output, write_table
+
 
 def register(subparsers) -> None:
     """Add this package's subcommands to the ``ecobelt`` parser."""
@@ -12,6 +14,8 @@ def register(subparsers) -> None:
         description="List the bundled example ecosystems: any command's SPEC argument "
                     "accepts one of these names.")
     parser.add_argument("--paths", action="store_true", help="also show each example's file")
+    add_table_output(parser, "the table of examples (name, members, links, description, "
+                                "file)")
     parser.set_defaults(func=_examples)
 
 
@@ -25,4 +29,6 @@ def _examples(args: argparse.Namespace) -> int:
         print(f"{name:<{width}}  {row['members']:>7}  {row['links']:>6}  {first_sentence}")
         if args.paths:
             print(f"{'':<{width}}  {row['file']}")
+    if args.output:
+        write_table(table, args.output)
     return 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ecosystem import Ecosystem
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ecosystem import Ecosystem
 
 __all__ = ["archetype"]
 
@@ -182,6 +185,8 @@ def archetype() -> Ecosystem:
     >>> eco.graph.edges["market", "platform", "information"]["volume"]
     520.0
     """
+    from ecosystem import Ecosystem  # here, so that importing networks stays light
+
     eco = Ecosystem("archetype", description=(
         "Wang & Gao's Figure 1: one member for every role of the three rings, joined by the "
         "four flows (networks.archetype)."))

@@ -180,7 +180,7 @@ def test_cli_bullwhip_on_a_spec_file(belt, tmp_path, capsys):
     assert status == 0
     assert "shop" in out and "yarn" in out and "partial" in out
     assert main(["bullwhip", "--spec", str(path)]) == 2
-    assert "--spec needs --market" in capsys.readouterr().err
+    assert "SPEC needs --market" in capsys.readouterr().err
     assert main(["bullwhip", "--spec", str(path), "--market", "eu", "--lead-time", "3"]) == 2
 
 

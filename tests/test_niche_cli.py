@@ -57,10 +57,10 @@ def test_members_without_resources_are_reported(spec, capsys):
 def test_errors_exit_2_with_one_line(spec, capsys):
     assert main(["niche", spec, "--index", "morisita", "--null", "ra3"]) == 2
     err = capsys.readouterr().err
-    assert "ecobelt niche: error: the null model does not support --index morisita" in err
+    assert "ecobelt niche: error: the null model does not support --overlap-index morisita" in err
     assert main(["niche", spec, "--role", "robot"]) == 2
     assert "unknown role 'robot'" in capsys.readouterr().err
     assert main(["niche", spec, "--flow", "capital"]) == 2
     assert "no member uses any resource" in capsys.readouterr().err
     assert main(["niche", spec, "--top", "0"]) == 2
-    assert "--top must be >= 1" in capsys.readouterr().err
+    assert "--pairs must be >= 1" in capsys.readouterr().err

@@ -66,7 +66,7 @@ def test_html_competition_layer(tmp_path, capsys):
     (layer,) = panel(out)["overlays"]
     assert layer["name"] == "competition" and layer["directed"] is False
     assert len(layer["edges"]["from"]) == len(pairs) > 0
-    assert run(capsys, "html", "cross_border_belt", "-o", out, "--competition",
+    assert run(capsys, "html", "cross_border_belt", "-o", out, "--competition", "--force",
                "--competition-index", "macarthur_levins", "--competition-direction", "out")[0] == 0
     (layer,) = panel(out)["overlays"]
     expected = niche.competition_layer(niche.resource_matrix(eco, direction="out"),

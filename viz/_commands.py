@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ecosystem import ParameterError, SpecError
-from ecosystem.niche import OVERLAP_METHODS
 from ecosystem.cli import add_spec_argument, read_spec
+from ecosystem.cli._common import CommaList, add_output_argument, hidden_alias
+from ecosystem.cli.niche import CLI_INDICES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register", "SUBCOMMANDS", "add_html", "add_figure", "add_demo", "figure_from_spec",
            "read_table"]
@@ -33,12 +35,13 @@ FIGURE_KIND_NAMES = ("rings", "bullwhip", "allocation", "niche_overlap", "phase_
 _TABLE_KINDS = ("allocation", "coupling", "niche_overlap")
 _SPEC_KINDS = ("rings", "bullwhip", "niche_overlap")
 _OVERLAP_LIMIT = 60
-#: hurlbert needs resource availability, which a spec does not carry
-_COMPETITION_INDICES = tuple(m for m in OVERLAP_METHODS if m != "hurlbert")
+_COMPETITION_INDICES = CLI_INDICES
 
 
 def read_table(path: str) -> pd.DataFrame:
     """A CSV table whose first column is the index (member id, period, ...)."""
+    import pandas as pd
+
     try:
         return pd.read_csv(path, index_col=0)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
@@ -55,19 +58,21 @@ def add_html(subparsers) -> None:
                     "concentric rings, colour by role, links by flow, a legend with a flow "
                     "filter, tooltips with attributes and metrics.")
     add_spec_argument(parser)
-    parser.add_argument("-o", "--output", required=True, metavar="out.html")
-    parser.add_argument("--metric", action="append", default=[], metavar="NAME",
-                        help="a metric shown in the tooltips (repeatable): degree, in_degree, "
-                             "out_degree, throughput, upstreamness, niche_breadth, or a column "
-                             "of --metrics; the first one sets node size unless --size-by")
-    parser.add_argument("--metrics", metavar="TABLE.csv",
+    add_output_argument(parser, "-o", "--output", required=True, metavar="out.html",
+                        help="the page to write")
+    parser.add_argument("--metric", action=CommaList, default=None, metavar="NAME[,NAME...]",
+                        help="metrics shown in the tooltips: degree, in_degree, out_degree, "
+                             "throughput, upstreamness, niche_breadth, or columns of "
+                             "--metrics-table; the first one sets node size unless --size-by")
+    parser.add_argument("--metrics-table", metavar="TABLE.csv",
                         help="per-member metrics (e.g. Shapley shares): first column the member "
                              "id, one column per metric; every column is shown")
+    hidden_alias(parser, "--metrics", "--metrics-table")
     parser.add_argument("--size-by", metavar="NAME",
                         help="metric or numeric member attribute that sets node size")
-    parser.add_argument("--fail", action="append", default=[], metavar="MEMBER",
+    parser.add_argument("--fail", action=CommaList, default=None, metavar="ID[,ID...]",
                         help="add a cascade_round metric: the round in which each member fails "
-                             "when MEMBER fails (repeatable; ecosystem.flows.cascade)")
+                             "when these members fail (ecosystem.flows.cascade)")
     parser.add_argument("--competition", nargs="?", type=float, const=0.5, default=None,
                         metavar="THRESHOLD",
                         help="draw the niche competition layer: a link between members whose "
@@ -85,15 +90,19 @@ def add_html(subparsers) -> None:
     labels = parser.add_mutually_exclusive_group()
     labels.add_argument("--labels", dest="labels", action="store_true", default=None,
                         help="write member ids next to nodes (default: up to 300 members)")
-    labels.add_argument("--no-labels", dest="labels", action="store_false")
+    labels.add_argument("--no-labels", dest="labels", action="store_false",
+                        help="no member ids next to nodes (tooltips still name them)")
     parser.set_defaults(func=run_html)
 
 
 def _html_metrics(eco, args: argparse.Namespace) -> pd.DataFrame:
+    import pandas as pd
+
     from ._metrics import align_metrics, computed_metrics
 
-    table = align_metrics(eco, read_table(args.metrics)) if args.metrics else \
+    table = align_metrics(eco, read_table(args.metrics_table)) if args.metrics_table else \
         pd.DataFrame(index=pd.Index(list(eco.graph), name="id"))
+    args.metric = args.metric or []
     wanted = [name for name in dict.fromkeys(args.metric) if name not in table.columns]
     frame = table.join(computed_metrics(eco, wanted)) if wanted else table
     if args.fail:
@@ -147,18 +156,23 @@ def add_figure(subparsers) -> None:
                     "phase_portrait.")
     parser.add_argument("spec", metavar="SPEC", nargs="?",
                         help="a spec file or a bundled example's name (kinds drawn from a spec)")
-    parser.add_argument("--kind", required=True, choices=FIGURE_KIND_NAMES)
-    parser.add_argument("-o", "--output", required=True, metavar="out.png")
+    parser.add_argument("--kind", required=True, choices=FIGURE_KIND_NAMES,
+                        help="which figure to draw")
+    add_output_argument(parser, "-o", "--output", kind="figure", required=True,
+                        metavar="out.png",
+                        help="the figure file (PNG, SVG or PDF, by the extension)")
     parser.add_argument("--table", metavar="TABLE.csv",
                         help="the figure's data, first column the index: allocation (members x "
                              "rules), coupling (periods x indices), niche_overlap (square)")
     parser.add_argument("--parameters", nargs=4, type=float, metavar=("A1", "B1", "A2", "B2"),
-                        help="phase_portrait: Qian's predator-prey coefficients")
+                        help="phase_portrait: the predator-prey coefficients a1 (upstream "
+                             "growth), b1 (purchase rate), a2 (downstream decline), b2 "
+                             "(conversion)")
     parser.add_argument("--market", help="bullwhip: the market whose chain is simulated "
                                          "(default: the first market)")
     parser.add_argument("--role", help="niche_overlap: compare the members of this role "
                                        "(default: the core ring)")
-    parser.add_argument("--members", nargs="+", metavar="MEMBER",
+    parser.add_argument("--members", action=CommaList, default=None, metavar="ID[,ID...]",
                         help="niche_overlap: compare these members")
     parser.add_argument("--seed", type=int, default=0, help="bullwhip: random seed (default 0)")
     parser.add_argument("--title", help="figure title")
@@ -167,6 +181,9 @@ def add_figure(subparsers) -> None:
 
 def _bullwhip_from(eco, market: str | None, seed: int, title: str | None):
     """One run on normal demand (mean 100, sd 10): the orders growing up the chain."""
+    import numpy as np
+    import pandas as pd
+
     from ecosystem import bullwhip
 
     from .figures import bullwhip_figure

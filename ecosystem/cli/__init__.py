@@ -6,7 +6,11 @@ not start with ``_``, or a module named by an ``ecobelt.commands`` entry point
 The module defines ``register(subparsers)``, which adds its parser(s) and sets
 ``func``: a function of the parsed arguments returning the exit status.
 Add-ons read their SPEC argument with :func:`add_spec_argument` and
-:func:`read_spec`, as the built-in commands do.
+:func:`read_spec`, as the built-in commands do, and follow the grammar of
+:mod:`ecosystem.cli._common`. A command module imports its analysis inside the
+function that runs it, never at the top: ``ecobelt --help`` imports every
+command module, and a test checks that this loads neither numpy, pandas nor
+networkx.
 
 Errors raised on purpose (:class:`ecosystem.EcosystemError`), unreadable
 files and the command line's own usage errors print one line on stderr and
@@ -23,7 +27,6 @@ import importlib
 import os
 import pkgutil
 import sys
-from importlib.metadata import entry_points
 from typing import Sequence
 
 from .._errors import EcosystemError
@@ -32,21 +35,40 @@ from ._common import add_spec_argument, check_outputs, first_line, read_spec
 __all__ = ["main", "build_parser", "add_spec_argument", "read_spec"]
 
 
-def _command_modules() -> list:
-    """Every subcommand module; one that cannot be imported is left out with a one-line
+def entry_points(group: str):
+    """:func:`importlib.metadata.entry_points` of ``group``, imported when first needed."""
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
+
+
+def _load(name: str, load) -> object | None:
+    """A subcommand module; one that cannot be imported is left out with a one-line
     warning, so that a broken add-on does not take the other commands down with it."""
-    loaders = [(info.name, lambda name=info.name: importlib.import_module(f"{__name__}.{name}"))
-               for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")]
-    loaders += [(point.value, point.load) for point in entry_points(group="ecobelt.commands")]
-    modules = []
-    for name, load in loaders:
-        try:
-            modules.append(load())
-        except Exception as error:  # whatever an add-on raises while importing
-            print(f"ecobelt: warning: the commands of {name} are unavailable: "
-                  f"{type(error).__name__}: {first_line(error)}",
-                  file=sys.stderr)
-    return modules
+    try:
+        return load()
+    except Exception as error:  # whatever an add-on raises while importing
+        print(f"ecobelt: warning: the commands of {name} are unavailable: "
+              f"{type(error).__name__}: {first_line(error)}", file=sys.stderr)
+        return None
+
+
+def _register_all(subparsers: _OnlyOne) -> None:
+    """Register the built-in commands, then the add-ons' (``ecobelt.commands`` entry points),
+    unless the one command wanted is built in: reading every installed package's entry
+    points is most of the start time left."""
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            module = _load(info.name, lambda: importlib.import_module(f"{__name__}.{info.name}"))
+            if module is not None:
+                module.register(subparsers)
+    if subparsers.found:
+        return
+    
+    for point in entry_points(group="ecobelt.commands"):
+        module = _load(point.value, point.load)
+        if module is not None:
+            module.register(subparsers)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,23 +93,63 @@ def _add_force(parser: argparse.ArgumentParser) -> None:
                             help="write over existing output files and into existing folders")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser, with every subcommand registered."""
+class _Stub:
+    """Stands for a parser that is not needed in this run: takes every call, does nothing."""
+
+    def __getattr__(self, name: str):
+        return lambda *args, **kwargs: self
+
+    def __iter__(self):
+        return iter(())
+
+
+class _OnlyOne:
+    """The ``subparsers`` handed to ``register``: builds the full parser of one command
+    (``wanted``; every command when it is ``...``) and only lists the others with their
+    help, so that a run pays for one command's options, not for all of them."""
+
+    def __init__(self, subparsers, wanted: str | None):
+        self.subparsers, self.wanted = subparsers, wanted
+        self.found = False  # the wanted command is registered
+
+    def add_parser(self, name: str, **options):
+        if self.wanted is ... or name == self.wanted:
+            self.found = self.wanted is not ...
+            return self.subparsers.add_parser(name, **options)
+        self.subparsers.add_parser(name, help=options.get("help"), add_help=False)
+        return _Stub()
+
+
+def build_parser(command: str | None = ...) -> argparse.ArgumentParser:
+    """The parser with every subcommand listed; ``command`` (default: every one) gets its
+    options, the others only their name and help (``None``: none gets its options, as
+    for ``ecobelt --help``)."""
+    from .. import __version__
+
     parser = _Parser(
         prog="ecobelt",
         description="Model the supply-chain ecosystem of an industrial belt that sells "
-                    "through cross-border e-commerce.")
+                    "through cross-border e-commerce. Every command takes the spec first "
+                    "(a file or a bundled example's name), lists as comma-separated values "
+                    "and -o FILE to write its result.")
+    parser.add_argument("--version", action="version", version=f"ecobelt {__version__}",
+                        help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _command_modules():
-        module.register(subparsers)
+    _register_all(_OnlyOne(subparsers, command))
     for child in dict.fromkeys(subparsers.choices.values()):
         _add_force(child)
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand a command line names: its first word that is not an option."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else [str(word) for word in argv]
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     try:
         check_outputs(args)

@@ -1,23 +1,40 @@
-"""Helpers shared by the subcommand modules."""
+"""Helpers shared by the subcommand modules, and the grammar every command follows.
+
+* the spec comes first and is positional: :func:`add_spec_argument`;
+* a command that writes takes ``-o/--output FILE``, and an analysis writes its
+  table as CSV or JSON by the extension: :func:`add_table_output`,
+  :func:`write_table`; every output is checked before the work starts
+  (:func:`check_outputs`: an existing file needs ``--force``);
+* a list is one comma-separated value (``--flows a,b``); an option that may be
+  repeated also takes commas (``--flow a,b --flow c``): :class:`CommaList`;
+* every option has a help text (a test checks it);
+* nothing heavy is imported here or at the top of a command's module, so that
+  ``ecobelt --help`` and each command start without numpy, pandas or networkx.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-from importlib.metadata import entry_points
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .._atomic import atomic_open, atomic_path
 from .._errors import ParameterError, SpecError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["read_spec", "add_spec_argument", "print_table", "split_list", "read_csv",
-           "first_line", "add_output_argument", "check_outputs", "check_output", "check_figure_path",
-           "write_frame", "save_figure"]
+           "first_line", "add_output_argument", "check_outputs", "check_output",
+           "check_figure_path", "write_frame", "save_figure", "add_table_output", "write_table",
+           "TABLE_FORMATS", "CommaList", "hidden_alias"]
 
 #: What an output argument names: one file, a chart (its extension a matplotlib
-#: format), a folder to write into, or a spec file (a ``.csv`` one names a pair).
-OUTPUT_KINDS = ("file", "figure", "folder", "spec")
+#: format), a folder to write into, a spec file (a ``.csv`` one names a pair), a table
+#: (CSV or JSON by the extension) or a JSON document.
+OUTPUT_KINDS = ("file", "figure", "folder", "spec", "table", "json")
+#: The formats :func:`write_table` writes, by extension.
+TABLE_FORMATS = (".csv", ".json")
 
 
 def add_spec_argument(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +48,8 @@ def resolve_spec(spec: str) -> str:
     """The path a SPEC argument names: the file itself, or a bundled example's file."""
     if os.path.exists(spec):
         return spec
+    from importlib.metadata import entry_points
+
     for point in entry_points(group="ecobelt.examples"):
         path = point.load()(spec)
         if path is not None:
@@ -47,6 +66,8 @@ def read_spec(spec: str):
 
 def print_table(frame: pd.DataFrame, float_format: str = "{:.4g}") -> None:
     """Print a DataFrame whole, with compact numbers."""
+    import pandas as pd
+
     with pd.option_context("display.max_rows", None, "display.max_columns", None,
                            "display.width", 200, "display.float_format", float_format.format):
         print(frame.to_string())
@@ -59,6 +80,8 @@ def split_list(text: str, sep: str = ",") -> list[str]:
 
 def read_csv(path: str, **options) -> pd.DataFrame:
     """:func:`pandas.read_csv`, with a file it cannot parse as a :class:`SpecError` naming it."""
+    import pandas as pd
+
     try:
         return pd.read_csv(path, **options)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
@@ -90,6 +113,11 @@ def check_outputs(args: argparse.Namespace) -> None:
         value = getattr(args, dest, None)
         if not value:
             continue
+        if kind in ("table", "json"):
+            formats = TABLE_FORMATS if kind == "table" else (".json",)
+            if os.path.splitext(str(value))[1].lower() not in formats:
+                raise ParameterError(f"-o {value}: the extension says which format to write; "
+                                     "use " + " or ".join(formats))
         if kind == "figure":
             check_figure_path(value, args)
         elif kind == "spec":  # a CSV spec is a pair of tables and a sidecar
@@ -158,3 +186,54 @@ def save_figure(figure, path: str | os.PathLike, force=False, **options) -> None
     check_figure_path(path, force)
     with atomic_path(path) as temporary:
         figure.savefig(temporary, **options)
+
+
+def add_table_output(parser: argparse.ArgumentParser, what: str = "the result table",
+                     kind: str = "table") -> None:
+    """Add ``-o/--output FILE``: where to write ``what``, CSV or JSON by the extension
+    (``kind="json"``: JSON only)."""
+    names = "CSV or JSON, by the extension" if kind == "table" else "JSON"
+    add_output_argument(parser, "-o", "--output", kind=kind, metavar="FILE",
+                        help=f"write {what} to FILE ({names})")
+
+
+def write_table(frame: pd.DataFrame, path: str) -> None:
+    """Write ``frame`` as CSV (with its index) or JSON (a list of records, index included)
+    by the extension of ``path``, whole or not at all, and say where it went. The path
+    was checked before the run (:func:`check_outputs`).
+
+    Lists and dicts in cells are written as JSON text in CSV, so that
+    ``pandas.read_csv`` reads the file without options.
+    """
+    import json
+
+    if str(path).lower().endswith(".json"):
+        text = frame.reset_index().to_json(orient="records", indent=1, force_ascii=False)
+        with atomic_open(path, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    else:
+        def cell(value):
+            return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, tuple, dict)) \
+                else value
+        objects = [c for c in frame.columns if frame[c].dtype == object]
+        plain = frame.assign(**{c: frame[c].map(cell) for c in objects}) if objects else frame
+        write_frame(plain, path, force=True)
+    print(f"wrote {path}")
+
+
+class CommaList(argparse.Action):
+    """A list option: comma-separated items, and repeating the option adds more
+    (``--flow a,b --flow c`` is ``[a, b, c]``)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        items = split_list(values)
+        if not items:
+            raise argparse.ArgumentError(self, f"an empty list {values!r}")
+        current = getattr(namespace, self.dest, None)
+        setattr(namespace, self.dest, (list(current) if current else []) + items)
+
+
+def hidden_alias(parser: argparse.ArgumentParser, old: str, new: str, **options) -> None:
+    """Accept ``old`` (an earlier spelling) as ``new`` without showing it in the help."""
+    dest = new.lstrip("-").replace("-", "_")
+    parser.add_argument(old, dest=options.pop("dest", dest), help=argparse.SUPPRESS, **options)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 from numbers import Real
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .._errors import ParameterError
-from ..benefit import DEFAULT_OUTSIDERS
-from ._common import add_spec_argument, print_table, read_spec, split_list
+from ._common import (CommaList, add_spec_argument, add_table_output, hidden_alias, print_table,
+                      read_spec, split_list, write_table)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register"]
+
+#: ecosystem.benefit.DEFAULT_OUTSIDERS, named here so that ``ecobelt`` starts without numpy
+#: (a test checks the two agree).
+DEFAULT_OUTSIDERS = "free"
 
 _METHODS = ("shapley", "shapley_sampled", "banzhaf", "nucleolus", "prenucleolus", "core",
             "least_core", "equal", "proportional", "nash", "modified_shapley", "owen",
@@ -58,8 +63,9 @@ def register(subparsers) -> None:
                         help="surplus: a coalition keeps the routes it owns with their traced "
                              "flows (proportional, default) or re-routes goods for the most "
                              "profit within link capacities (max_flow; slow above ~16 players)")
-    parser.add_argument("--flow", action="append", default=None, metavar="FLOW",
-                        help="synergy: count only this flow (repeatable; default: all)")
+    parser.add_argument("--flows", action=CommaList, default=None, metavar="FLOW[,FLOW...]",
+                        help="synergy: count only these flows (default: all)")
+    hidden_alias(parser, "--flow", "--flows", action=CommaList, default=None)
     parser.add_argument("--weight", default="volume", metavar="ATTR",
                         help="synergy: link attribute used as weight (default: volume)")
     parser.add_argument("--market", metavar="ID",
@@ -80,8 +86,12 @@ def register(subparsers) -> None:
                         help="shapley_sampled: random orders (default) or random coalitions "
                              "of every size")
     parser.add_argument("--seed", type=int, default=0, help="shapley_sampled: random seed")
-    parser.add_argument("--top", type=int, default=3,
-                        help="coalitions listed for each split outside the core (default: 3)")
+    parser.add_argument("--coalitions", type=int, default=3, metavar="N",
+                        help="most dissatisfied coalitions listed for each split outside the "
+                             "core (default: 3)")
+    hidden_alias(parser, "--top", "--coalitions", type=int)
+    add_table_output(parser, "the allocation table (one row per player, one column per "
+                                "method)")
     parser.set_defaults(func=run)
 
 
@@ -102,7 +112,7 @@ def _build_game(eco, args: argparse.Namespace):
                                    markets=_split(args.markets), outsiders=args.outsiders,
                                    routing=args.routing)
     if args.game == "synergy":
-        return Game.from_ecosystem(eco, members, "synergy", flows=args.flow, weight=args.weight)
+        return Game.from_ecosystem(eco, members, "synergy", flows=args.flows, weight=args.weight)
     if not args.market:
         raise ParameterError("--game sharing needs --market (the member whose demand the chain "
                              "serves)")
@@ -111,6 +121,8 @@ def _build_game(eco, args: argparse.Namespace):
 
 def _factors(eco, game, text: str | None) -> tuple[pd.DataFrame, dict[str, float] | None]:
     """--factors: member attributes as a (player x factor) table, and the factor weights."""
+    import pandas as pd
+
     if not text:
         raise ParameterError("--method modified_shapley needs --factors ATTR[=WEIGHT],... "
                              "(numeric member attributes such as risk or investment)")
@@ -168,6 +180,9 @@ def _allocate(game, eco, method: str, args: argparse.Namespace) -> pd.Series:
 
 def _tidy(frame: pd.DataFrame, scale: float) -> pd.DataFrame:
     """Rounding noise (|x| below 1e-9 of the game's scale, and -0) printed as 0."""
+    import numpy as np
+    import pandas as pd
+
     def clean(value):
         if isinstance(value, (float, np.floating)) and abs(value) <= scale:
             return 0.0
@@ -179,13 +194,15 @@ def _tidy(frame: pd.DataFrame, scale: float) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Build the game, print the allocation table and the stability report."""
+    import pandas as pd
+
     from .. import benefit as bf
     methods = _split(args.method)
     unknown = [m for m in methods if m not in _METHODS]
     if unknown:
         raise ParameterError(f"unknown method {unknown[0]!r}; use any of: " + ", ".join(_METHODS))
-    if args.top < 1:
-        raise ParameterError(f"--top must be >= 1, got {args.top}")
+    if args.coalitions < 1:
+        raise ParameterError(f"--coalitions must be >= 1, got {args.coalitions}")
     eco = read_spec(args.spec)
     import warnings
     with warnings.catch_warnings():  # a zero game's note is printed below
@@ -214,6 +231,8 @@ def run(args: argparse.Namespace) -> int:
     table = pd.DataFrame({"stand_alone": game.stand_alone(), **allocations})
     print("\nallocation")
     print_table(_tidy(table, scale))
+    if args.output:
+        write_table(_tidy(table, scale), args.output)
     if "shapley_sampled" in allocations:
         attrs = allocations["shapley_sampled"].attrs
         print(f"shapley_sampled: largest standard error {attrs['stderr'].max():.4g} after "
@@ -224,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
     print_table(_tidy(bf.compare_allocations(game, allocations), scale))
     if game.is_exact:
         for name, x in allocations.items():  # details only where a coalition would gain by leaving
-            details = bf.stability(game, x, top=args.top)
+            details = bf.stability(game, x, top=args.coalitions)
             if not details.in_core:
                 print(f"\n{name} is not in the core; most dissatisfied coalitions:")
                 print_table(_tidy(details.dissatisfied.set_index("coalition"), scale))

@@ -1,13 +1,17 @@
-"""``ecobelt bullwhip`` (order-variance amplification along a chain) and ``ecobelt beergame``."""
+"""``ecobelt bullwhip [SPEC]`` (order-variance amplification along a chain) and
+``ecobelt beergame``."""
 
 from __future__ import annotations
 
 import argparse
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .._errors import ParameterError
-from ._common import add_output_argument, print_table, read_spec, save_figure, split_list
+from ._common import (add_output_argument, add_table_output, hidden_alias, print_table,
+                      read_spec, save_figure, split_list, write_table)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def register(subparsers) -> None:
@@ -15,8 +19,14 @@ def register(subparsers) -> None:
         "bullwhip", help="bullwhip amplification in a serial chain, with and without sharing",
         description="Simulate order-up-to stages and compare with the exact and published "
                     "ratios. L (--lead-time) is the number of periods an order-up-to level "
-                    "covers: physical lead time plus the review period.")
-    parser.add_argument("--stages", type=int, default=4)
+                    "covers: physical lead time plus the review period. Without SPEC, a chain "
+                    "of --stages identical stages; with SPEC, the chain that serves --market.")
+    parser.add_argument("spec", metavar="SPEC", nargs="?",
+                        help="take the chain from this ecosystem (a spec file or a bundled "
+                             "example's name); needs --market")
+    hidden_alias(parser, "--spec", "spec", dest="spec_option", metavar="SPEC")
+    parser.add_argument("--stages", type=int, default=4,
+                        help="number of stages of a chain without SPEC (default 4)")
     parser.add_argument("--lead-time", metavar="L[,L...]",
                         help="L per stage (one value for all, or one per stage; default 2, or "
                              "the chain's own with --spec)")
@@ -28,22 +38,26 @@ def register(subparsers) -> None:
     parser.add_argument("--mu", type=float, default=100.0, help="mean demand")
     parser.add_argument("--sigma", type=float, default=10.0, help="sd of demand innovations")
     parser.add_argument("--sharing", default="decentralized",
-                        choices=["decentralized", "centralized", "both"])
+                        choices=["decentralized", "centralized", "both"],
+                        help="each stage forecasts from the orders it receives "
+                             "(decentralized, default), every stage sees market demand "
+                             "(centralized), or both side by side")
     parser.add_argument("--share", metavar="ITEM[,ITEM...]",
                         help="also run partial sharing by these stage numbers or member ids")
-    parser.add_argument("--spec", metavar="SPEC",
-                        help="take the chain from an ecosystem (file or bundled example)")
-    parser.add_argument("--market", help="with --spec: the market the chain serves")
+    parser.add_argument("--market", help="with SPEC: the market the chain serves")
     parser.add_argument("--z", type=float, default=0.0, help="safety factor")
     parser.add_argument("--no-negative-orders", action="store_true",
                         help="forbid returns (orders below zero)")
     parser.add_argument("--lost-sales", action="store_true",
                         help="lose unmet demand instead of backlogging it")
-    parser.add_argument("--replications", type=int, default=1000)
-    parser.add_argument("--periods", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--replications", type=int, default=1000,
+                        help="independent simulated runs (default 1000)")
+    parser.add_argument("--periods", type=int, default=1000,
+                        help="periods simulated in each run (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     add_output_argument(parser, "--plot", kind="figure", metavar="OUT.png",
                         help="save a chart of the ratios")
+    add_table_output(parser, "the table of ratios by sharing scenario and stage")
     parser.set_defaults(func=run_bullwhip)
 
     game = subparsers.add_parser(
@@ -56,7 +70,7 @@ def register(subparsers) -> None:
     game.add_argument("--alpha-s", type=float, default=0.26, help="stock adjustment fraction")
     game.add_argument("--beta", type=float, default=0.34, help="weight of the supply line")
     game.add_argument("--s-prime", type=float, default=17.0, help="S' of the rule")
-    game.add_argument("--weeks", type=int, default=36)
+    game.add_argument("--weeks", type=int, default=36, help="weeks played (default 36)")
     game.add_argument("--integer-orders", action="store_true", help="round orders to cases")
     game.add_argument("--fixed-weeks", type=int, default=4,
                       help="weeks at the start with every order fixed at 4 cases (Sterman's "
@@ -64,6 +78,7 @@ def register(subparsers) -> None:
     game.add_argument("--weekly", action="store_true", help="also print the orders by week")
     add_output_argument(game, "--plot", kind="figure", metavar="OUT.png",
                         help="save a chart of orders by week")
+    add_table_output(game, "every echelon's week-by-week table (orders, stock, backlog)")
     game.set_defaults(func=run_beergame)
 
 
@@ -81,13 +96,18 @@ def _lead_times(text: str) -> list[int] | int:
 
 
 def run_bullwhip(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .. import bullwhip as bw
+    if args.spec and args.spec_option:
+        raise ParameterError("give the spec once: ecobelt bullwhip SPEC --market ID")
+    args.spec = args.spec or args.spec_option
     if args.spec:
         if not args.market:
-            raise ParameterError("--spec needs --market (the member whose demand the chain "
+            raise ParameterError("SPEC needs --market (the member whose demand the chain "
                                  "serves)")
         if args.lead_time is not None:
-            raise ParameterError("--lead-time cannot be used with --spec: the chain's lead "
+            raise ParameterError("--lead-time cannot be used with SPEC: the chain's lead "
                                  "times come from its logistics links")
         stages = bw.chain_from(read_spec(args.spec), args.market)
         lead_time = list(stages.lead_times)
@@ -134,6 +154,8 @@ def run_bullwhip(args: argparse.Namespace) -> int:
           "95% t-intervals")
     if args.plot:
         _plot_ratios(report, args.plot)
+    if args.output:
+        write_table(report, args.output)
     return 0
 
 
@@ -201,4 +223,6 @@ def run_beergame(args: argparse.Namespace) -> int:
         axes.set_title("Beer game orders")
         axes.legend()
         _save(figure, args.plot)
+    if args.output:
+        write_table(game.weeks.set_index(["week", "echelon"]), args.output)
     return 0

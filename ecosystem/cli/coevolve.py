@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .._errors import ParameterError
-from ..dynamics import generalized_lv, predator_prey, symbiosis
-from ._common import add_output_argument, print_table, read_csv, read_spec, write_frame
+from ._common import (add_table_output, print_table, read_csv, read_spec,
+                      write_table)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register"]
 
@@ -18,11 +19,13 @@ def register(subparsers) -> None:
     """Add the ``coevolve`` subcommand and its three models."""
     parser = subparsers.add_parser(
         "coevolve", help="co-evolution dynamics: predator-prey, generalized LV, symbiosis",
-        description="Lotka-Volterra co-evolution of enterprise populations (Qian, §3).")
+        description="Lotka-Volterra co-evolution of enterprise populations: Ruan and Zhang's "
+                    "predator-prey model of upstream and downstream firms, the generalized "
+                    "model of an ecosystem's populations, and two-population symbiosis.")
     models = parser.add_subparsers(dest="model", required=True, metavar="MODEL")
 
     pp = models.add_parser(
-        "predator-prey", help="Qian's upstream-downstream model (equations 1-2)",
+        "predator-prey", help="the upstream-downstream predator-prey model",
         description="dx1/dt = a1 x1 - b1 x1 x2, dx2/dt = -a2 x2 + b1 b2 x1 x2: equilibrium "
                     "E(a2/(b1 b2), a1/b1), eigenvalues, trajectory and conserved quantity.")
     pp.add_argument("--a1", type=float, default=1.0, help="upstream growth rate (default 1)")
@@ -66,13 +69,16 @@ def register(subparsers) -> None:
         "symbiosis", help="logistic symbiosis x_i' = r_i x_i (1 - x_i/N_i + sigma_i x_j/N_j)",
         description="Two-population logistic symbiosis; unbounded when both sigmas are "
                     "positive and sigma1 sigma2 >= 1.")
-    sym.add_argument("--r", type=float, nargs=2, required=True, metavar=("R1", "R2"))
-    sym.add_argument("--N", type=float, nargs=2, required=True, metavar=("N1", "N2"))
+    sym.add_argument("--r", type=float, nargs=2, required=True, metavar=("R1", "R2"),
+                     help="intrinsic growth rates of the two populations")
+    sym.add_argument("--N", type=float, nargs=2, required=True, metavar=("N1", "N2"),
+                     help="carrying capacities of the two populations")
     sym.add_argument("--sigma", type=float, nargs=2, required=True, metavar=("S1", "S2"),
                      help="effect of x2 on x1, and of x1 on x2")
     sym.add_argument("--x0", type=float, nargs=2, metavar=("X1", "X2"),
                      help="initial populations (default 10%% of N)")
-    sym.add_argument("--on-unbounded", choices=("raise", "flag"), default="raise")
+    sym.add_argument("--on-unbounded", choices=("raise", "flag"), default="raise",
+                     help="unbounded growth: stop with an error (default) or flag it")
     _add_time_arguments(sym, 50.0)
     sym.set_defaults(func=run_symbiosis)
 
@@ -83,11 +89,12 @@ def _add_time_arguments(parser: argparse.ArgumentParser, t_end: float | None) ->
     parser.add_argument("--points", type=int, default=501, help="output times (501)")
     parser.add_argument("--rows", type=int, default=11,
                         help="rows of the trajectory to print (11); --output has them all")
-    add_output_argument(parser, "--output", metavar="CSV",
-                        help="write the whole trajectory as CSV")
+    add_table_output(parser, "the whole trajectory")
 
 
 def _show_series(series: pd.DataFrame, args: argparse.Namespace) -> None:
+    import numpy as np
+
     if args.rows < 2:
         raise ParameterError(f"--rows must be >= 2, got {args.rows}")
     if len(series):
@@ -96,11 +103,12 @@ def _show_series(series: pd.DataFrame, args: argparse.Namespace) -> None:
         print("\ntrajectory:")
         print_table(series.iloc[picks])
     if args.output:
-        write_frame(series, args.output, force=True)  # checked before the run
+        write_table(series, args.output)
 
 
 def run_predator_prey(args: argparse.Namespace) -> int:
     """Print the analysis and a sampled trajectory."""
+    from ..dynamics import predator_prey
     x0 = args.x0
     if x0 is None and min(args.b1, args.b2) > 0:
         x0 = (0.8 * args.a2 / (args.b1 * args.b2), 1.2 * args.a1 / args.b1)
@@ -152,6 +160,7 @@ def _report_lv(fit, args: argparse.Namespace) -> None:
 
 def run_glv(args: argparse.Namespace) -> int:
     """Print the interaction matrix, equilibrium, stability and a sampled trajectory."""
+    from ..dynamics import generalized_lv
     common = dict(r=_number_or_name(args.r), x0=_number_or_name(args.x0), t_end=args.t_end,
                   n_points=args.points, on_unbounded=args.on_unbounded, goh=not args.no_goh)
     if args.matrix:
@@ -167,6 +176,7 @@ def run_glv(args: argparse.Namespace) -> int:
 
 def run_symbiosis(args: argparse.Namespace) -> int:
     """Print the two-population symbiosis analysis."""
+    from ..dynamics import symbiosis
     fit = symbiosis(args.r, args.N, tuple(args.sigma), x0=args.x0, t_end=args.t_end,
                     n_points=args.points, on_unbounded=args.on_unbounded)
     _report_lv(fit, args)

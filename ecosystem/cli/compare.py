@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import yaml
-
 from .._errors import EcosystemError, SpecError
 from ._common import (add_output_argument, add_spec_argument, first_line, print_table,
                       read_spec, write_frame)
@@ -39,7 +37,8 @@ def register(subparsers) -> None:
                                    description=__doc__.split("\n", 1)[1],
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     add_spec_argument(parser)
-    parser.add_argument("alliances", metavar="ALLIANCES.yaml")
+    parser.add_argument("alliances", metavar="ALLIANCES.yaml",
+                        help="the alliance configurations to compare (see above)")
     parser.add_argument("--sweep", metavar="SWEEP.yaml", help="parameters and seeds to sweep")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the sweep on this Dask scheduler (needs ecobelt[dask])")
@@ -49,6 +48,8 @@ def register(subparsers) -> None:
 
 
 def _read(path: str, allowed: set[str]) -> dict[str, Any]:
+    import yaml
+
     try:
         with open(path, encoding="utf-8") as handle:
             spec = yaml.safe_load(handle) or {}

@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 
-from ._common import add_spec_argument, print_table, read_spec, split_list
+from ._common import (add_table_output, add_spec_argument, print_table,
+                      read_spec, split_list, write_table)
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "convergence", help="convergence index between industry groups, and upstreamness")
+        "convergence", help="convergence index between industry groups, and upstreamness",
+        description="How alike the industry groups' neighbourhoods are on each layer "
+                    "(the convergence index, per snapshot), and each member's upstreamness "
+                    "along the value chain.")
     add_spec_argument(parser)
     parser.add_argument("--groups", default="industry", metavar="ATTR",
                         help="the member attribute whose values are the industry groups "
@@ -24,6 +28,7 @@ def register(subparsers) -> None:
                         help="which links make a group's neighbourhood")
     parser.add_argument("--chain", default="logistics", metavar="FLOW",
                         help="the layer for upstreamness (value-chain position)")
+    add_table_output(parser, "the convergence index table")
     parser.set_defaults(func=run)
 
 
@@ -38,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
     snapshots = {_label(args.spec, {}): eco}
     for spec in args.later:
         snapshots[_label(spec, snapshots)] = read_spec(spec)
-    print_table(index(snapshots, args.groups, flows=split_list(args.flows),
-                      direction=args.direction))
+    table = index(snapshots, args.groups, flows=split_list(args.flows),
+                  direction=args.direction)
+    print_table(table)
     print(f"upstreamness along {args.chain} (1 = final use):")
     print_table(upstreamness(eco, args.chain).dropna().sort_values(ascending=False).to_frame())
+    if args.output:
+        write_table(table, args.output)
     return 0

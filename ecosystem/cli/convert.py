@@ -12,8 +12,14 @@ __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Load SPEC and save it to OUT (format from OUT's extension unless --format)."""
+    from .._errors import ParameterError
     from ..files import format_of, save
 
+    if (args.out is None) == (args.output is None):
+        raise ParameterError("give the file to write once: ecobelt convert SPEC OUT "
+                             "(or -o OUT)")
+    args.out = args.out or args.output
+    format_of(args.out, args.format)  # a wrong extension fails before the spec is read
     eco = read_spec(args.spec)
     save(eco, args.out, format=args.format)
     if format_of(args.out, args.format) == "csv":
@@ -34,8 +40,10 @@ def register(subparsers) -> None:
                     "(.yaml/.yml, .json, .csv for a members/links pair "
                     "and its .meta.json sidecar, .graphml, .gexf for Gephi). Every format keeps everything (see ecosystem.files).")
     add_spec_argument(parser)
-    add_output_argument(parser, "out", kind="spec", metavar="OUT",
+    add_output_argument(parser, "out", kind="spec", metavar="OUT", nargs="?",
                         help="the file to write (refused if it exists, unless --force)")
+    add_output_argument(parser, "-o", "--output", kind="spec", metavar="OUT",
+                        help="the file to write (as OUT)")
     parser.add_argument("--format", choices=sorted(set(FORMATS)),
                         help="the format of OUT when its extension does not say")
     parser.set_defaults(func=run)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-import pandas as pd
-
 from .._errors import ParameterError
-from ..taxonomy import Flow, Ring
-from ._common import (add_output_argument, add_spec_argument, print_table, read_csv,
-                      read_spec, split_list, write_frame)
+from ._common import (CommaList, add_spec_argument, add_table_output, hidden_alias, print_table,
+                      read_csv, read_spec, split_list, write_table)
 
 __all__ = ["register"]
 
@@ -52,13 +48,14 @@ def _register_flows(subparsers) -> None:
                              "ecosystem.flows.DEFAULT_COUPLING")
     parser.add_argument("--weight", default="volume", metavar="ATTR",
                         help="link attribute that weighs the transmission (default: volume)")
-    parser.add_argument("--reach", action="append", default=[], metavar="ID",
-                        help="also print the step at which a shock from ID first reaches "
-                             "each ring and role (repeatable: one shock from all of them)")
+    parser.add_argument("--reach", action=CommaList, default=None, metavar="ID[,ID...]",
+                        help="also print the step at which a shock from these members first "
+                             "reaches each ring and role (one shock from all of them)")
     parser.add_argument("--top", type=int, default=_SHOWN_MEMBERS,
                         help=f"members listed, largest total first (default: {_SHOWN_MEMBERS})")
-    add_output_argument(parser, "--csv", metavar="OUT",
-                        help="write every member's levels as CSV")
+    add_table_output(parser, "every member's levels (one row per member, one column per "
+                                "flow)")
+    hidden_alias(parser, "--csv", "--output")
     parser.set_defaults(func=run_flows)
 
 
@@ -70,11 +67,11 @@ def _register_cascade(subparsers) -> None:
                     "FLOW[:MIN[:ROLE,...]] (at least MIN surviving providers in FLOW, "
                     "optionally only providers of these roles) and --share FLOW:FRACTION (at "
                     "least FRACTION of the original inbound volume of FLOW). Without rules: "
-                    "every core member needs a logistics and a capital provider (Wang & Gao, "
+                    "every core member needs a logistics and a capital provider (seed 004 "
                     "§3.2.2). A rule only binds members that met it before the shock.")
     add_spec_argument(parser)
-    parser.add_argument("--fail", action="append", default=[], metavar="ID",
-                        help="remove member ID (repeatable)")
+    parser.add_argument("--fail", action=CommaList, default=None, metavar="ID[,ID...]",
+                        help="remove these members")
     parser.add_argument("--cut", action="append", default=[], metavar="ID:FRACTION",
                         help="cut member ID's outgoing volume by FRACTION in (0, 1] "
                              "(repeatable)")
@@ -83,11 +80,13 @@ def _register_cascade(subparsers) -> None:
                              "ROLES (comma-separated) counts only providers of these roles")
     parser.add_argument("--share", action="append", default=[], metavar="FLOW:FRACTION",
                         help="rule: at least FRACTION of the original inbound FLOW volume")
-    parser.add_argument("--ring", action="append", default=None, metavar="RING",
-                        help="the rules bind members of this ring (repeatable; 'all' for "
-                             "every ring; default: core)")
-    parser.add_argument("--role", action="append", default=None, metavar="ROLE",
-                        help="the rules bind only members of this role (repeatable)")
+    parser.add_argument("--rings", action=CommaList, default=None, metavar="RING[,RING...]",
+                        help="the rules bind members of these rings ('all' for every ring; "
+                             "default: core)")
+    hidden_alias(parser, "--ring", "--rings", action=CommaList, default=None)
+    parser.add_argument("--roles", action=CommaList, default=None, metavar="ROLE[,ROLE...]",
+                        help="the rules bind only members of these roles")
+    hidden_alias(parser, "--role", "--roles", action=CommaList, default=None)
     parser.add_argument("--max-rounds", type=int, default=None, metavar="N",
                         help="stop after N rounds (default: until no one else fails)")
     parser.add_argument("--critical", type=int, nargs="?", const=10, default=None,
@@ -95,8 +94,8 @@ def _register_cascade(subparsers) -> None:
                                           "failure loses the most volume")
     parser.add_argument("--weight", default="volume", metavar="ATTR",
                         help="link attribute measuring volume (default: volume)")
-    add_output_argument(parser, "--csv", metavar="OUT",
-                        help="write the failed members as CSV")
+    add_table_output(parser, "the failed members (round, ring, role)")
+    hidden_alias(parser, "--csv", "--output")
     parser.set_defaults(func=run_cascade)
 
 
@@ -111,6 +110,8 @@ def _split(text: str, parts: int, what: str, form: str) -> list[str]:
 
 
 def _number(text: str, what: str) -> float:
+    import numpy as np
+
     try:
         value = float(text)
     except ValueError:
@@ -121,6 +122,8 @@ def _number(text: str, what: str) -> float:
 
 
 def _injections(eco, specs: list[str]) -> tuple[dict, str]:
+    from ..taxonomy import Flow
+
     if not specs:
         markets = eco.members(role="market")
         if not markets:
@@ -154,8 +157,9 @@ def _coupling(path: str | None):
 
 def run_flows(args: argparse.Namespace) -> int:
     """Propagate and print the flow levels."""
-    from ..flows import flow_model, propagate, reach, steady_state
+    import pandas as pd
 
+    from ..flows import flow_model, propagate, reach, steady_state
     if args.steps is not None and args.steps < 0:
         raise ParameterError(f"--steps must be >= 0, got {args.steps}")
     if args.pulse and args.steps is None:
@@ -196,9 +200,8 @@ def run_flows(args: argparse.Namespace) -> int:
         print(f"\nreach of a shock from {', '.join(args.reach)}: "
               f"{len(shock.reached())} of {model.n} members ever reached")
         print_table(pd.concat({"ring": shock.rings, "role": shock.roles}).to_frame("first step"))
-    if args.csv:
-        write_frame(table, args.csv, force=True)  # checked before the run
-        print(f"\nwrote {args.csv} ({len(table):,} members)")
+    if args.output:
+        write_table(table, args.output)
     return 0
 
 
@@ -206,14 +209,15 @@ def run_flows(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace):
     from ..flows import DEFAULT_RULES, MinInboundShare, MinProviders
+    from ..taxonomy import Ring
 
-    rings = args.ring if args.ring is not None else ["core"]
+    rings = args.rings if args.rings is not None else ["core"]
     rings = None if any(r.strip().lower() == "all" for r in rings) else \
         [Ring.coerce(r, "--ring").value for r in rings]
-    if not args.need and not args.share and args.ring is None and args.role is None:
+    if not args.need and not args.share and args.rings is None and args.roles is None:
         return DEFAULT_RULES
     needs = args.need or ([] if args.share else ["logistics", "capital"])
-    scope = {"rings": rings, "roles": args.role}
+    scope = {"rings": rings, "roles": args.roles}
     rules = []
     for spec in needs:
         fields = spec.split(":")
@@ -236,7 +240,7 @@ def _rules(args: argparse.Namespace):
 def run_cascade(args: argparse.Namespace) -> int:
     """Run the cascade and print what failed, where, and what volume was lost."""
     from ..flows import cascade, critical_members
-
+    args.fail = args.fail or []
     rules = _rules(args)
     cut = {}
     for spec in args.cut:
@@ -266,9 +270,8 @@ def run_cascade(args: argparse.Namespace) -> int:
         print_table(result.failed.head(_SHOWN_MEMBERS * 2))
         if len(result.failed) > _SHOWN_MEMBERS * 2:
             print(f"... and {len(result.failed) - _SHOWN_MEMBERS * 2} more")
-        if args.csv:
-            write_frame(result.failed, args.csv, force=True)  # checked before the run
-            print(f"\nwrote {args.csv} ({len(result.failed):,} failed members)")
+        if args.output:
+            write_table(result.failed, args.output)
     if args.critical is not None:
         ranking = critical_members(eco, rules=rules, top=args.critical, weight=args.weight)
         print(f"\nmost critical members (single failure, {len(ranking)} shown)")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import (add_table_output, add_spec_argument, print_table,
+                      read_spec, write_table)
 
 __all__ = ["register", "run"]
 
@@ -24,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     print("volume per period of each flow, in its own unit: "
           + "; ".join(f"{flow} in {unit}" for flow, unit in eco.units.items()))
     print_table(summary)
+    if args.output:
+        write_table(summary, args.output)
     return 0
 
 
@@ -36,4 +39,5 @@ def register(subparsers) -> None:
     add_spec_argument(parser)
     parser.add_argument("--nonzero", action="store_true",
                         help="leave out rings, roles and flows with no members and no links")
+    add_table_output(parser, "the table of counts and volumes")
     parser.set_defaults(func=run)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from .._errors import ParameterError
-from ..niche import (NULL_ALGORITHMS, NULL_INDICES, OVERLAP_INDICES, breadth,
-                     competition_pairs, mean_overlap, null_model, resource_matrix)
-from ._common import add_spec_argument, print_table, read_spec
+from ._common import (CommaList, add_spec_argument, add_table_output, hidden_alias, print_table,
+                      read_spec, write_table)
 
 __all__ = ["register"]
 
 _SHOWN_MEMBERS = 30
-#: a spec does not carry resource availability
-_CLI_INDICES = tuple(name for name, index in OVERLAP_INDICES.items()
-                     if not index.needs_availability)
+#: The overlap indices of ecosystem.niche.OVERLAP_INDICES but those that need resource
+#: availability, which a spec does not carry (named here so that ``ecobelt`` starts without
+#: numpy; a test checks the two agree).
+CLI_INDICES = ("pianka", "czekanowski", "macarthur_levins", "morisita", "morisita_horn",
+               "horn")
+#: ecosystem.niche.NULL_ALGORITHMS, named here for the same reason.
+NULL_ALGORITHM_NAMES = ("ra1", "ra2", "ra3", "ra4")
 
 
 def register(subparsers) -> None:
@@ -28,52 +29,64 @@ def register(subparsers) -> None:
                     "then print niche breadth, the mean pairwise overlap, the most strongly "
                     "competing pairs and, with --null, an EcoSimR-style randomisation test.")
     add_spec_argument(parser)
-    parser.add_argument("--index", choices=_CLI_INDICES, default="pianka",
+    parser.add_argument("--overlap-index", choices=CLI_INDICES, default="pianka",
                         help="overlap index (default: pianka)")
+    hidden_alias(parser, "--index", "--overlap-index", choices=CLI_INDICES)
     parser.add_argument("--direction", choices=("in", "out"), default="in",
                         help="resources are the providers whose links reach a member (in, "
                              "default) or the members it sends to (out)")
-    parser.add_argument("--flow", action="append", default=None, metavar="FLOW",
-                        help="count only this flow (repeatable; default: all four)")
-    parser.add_argument("--role", action="append", default=None, metavar="ROLE",
-                        help="members of this role are the rows (repeatable; default: all)")
-    parser.add_argument("--resource-role", action="append", default=None, metavar="ROLE",
-                        help="count only resources of this role (repeatable)")
+    parser.add_argument("--flows", action=CommaList, default=None, metavar="FLOW[,FLOW...]",
+                        help="count only these flows (default: all four)")
+    hidden_alias(parser, "--flow", "--flows", action=CommaList, default=None)
+    parser.add_argument("--roles", action=CommaList, default=None, metavar="ROLE[,ROLE...]",
+                        help="members of these roles are the rows (default: all)")
+    hidden_alias(parser, "--role", "--roles", action=CommaList, default=None)
+    parser.add_argument("--resource-roles", action=CommaList, default=None,
+                        metavar="ROLE[,ROLE...]", help="count only resources of these roles")
+    hidden_alias(parser, "--resource-role", "--resource-roles", action=CommaList, default=None)
     parser.add_argument("--group-by", metavar="ATTR",
                         help="pool resources by this member attribute (e.g. role)")
     parser.add_argument("--weight", default="volume", metavar="ATTR",
                         help="link attribute summed (default: volume); 'none' counts links")
     parser.add_argument("--threshold", type=float, default=0.5,
                         help="smallest overlap listed as a competing pair (default: 0.5)")
-    parser.add_argument("--top", type=int, default=10,
+    parser.add_argument("--pairs", type=int, default=10, metavar="N",
                         help="how many competing pairs to print (default: 10)")
-    parser.add_argument("--null", choices=NULL_ALGORITHMS, metavar="ALGO",
+    hidden_alias(parser, "--top", "--pairs", type=int)
+    parser.add_argument("--null", choices=NULL_ALGORITHM_NAMES, metavar="ALGO",
                         help="run a null model: ra3 or ra4 (recommended), ra1, ra2")
     parser.add_argument("--iterations", type=int, default=1000,
                         help="null-model iterations (default: 1000)")
     parser.add_argument("--statistic", choices=("mean", "var", "skew"), default="mean",
                         help="null-model statistic of the pairwise overlaps (default: mean)")
     parser.add_argument("--seed", type=int, default=None, help="null-model random seed")
+    add_table_output(parser, "every member's niche breadth (levins, levins_standardized, "
+                                "shannon)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the niche report."""
-    if args.top < 1:
-        raise ParameterError(f"--top must be >= 1, got {args.top}")
-    if args.null and args.index not in NULL_INDICES:
-        raise ParameterError(f"the null model does not support --index {args.index}; use one "
-                             f"of {', '.join(NULL_INDICES)}")
+    import pandas as pd
+
+    from ..niche import (NULL_INDICES, breadth, competition_pairs, mean_overlap, null_model,
+                         resource_matrix)
+    if args.pairs < 1:
+        raise ParameterError(f"--pairs must be >= 1, got {args.pairs}")
+    index = args.overlap_index
+    if args.null and index not in NULL_INDICES:
+        raise ParameterError(f"the null model does not support --overlap-index {index}; use "
+                             f"one of {', '.join(NULL_INDICES)}")
     eco = read_spec(args.spec)
     weight = None if args.weight.lower() == "none" else args.weight
-    full = resource_matrix(eco, direction=args.direction, flows=args.flow, role=args.role,
-                           resource_role=args.resource_role, group_by=args.group_by,
+    full = resource_matrix(eco, direction=args.direction, flows=args.flows, role=args.roles,
+                           resource_role=args.resource_roles, group_by=args.group_by,
                            weight=weight, drop_empty=False)
     U = full.loc[full.sum(axis=1) > 0]
     left_out = len(full) - len(U)
     where = "providers" if args.direction == "in" else "outlets"
     print(f"niche of {eco.name or args.spec!s}: {len(U)} members x {U.shape[1]} resources "
-          f"({where}; flows: {', '.join(args.flow) if args.flow else 'all'}; weight: "
+          f"({where}; flows: {', '.join(args.flows) if args.flows else 'all'}; weight: "
           f"{weight or 'link count'})")
     if left_out:
         print(f"{left_out} member(s) without any such resource left out")
@@ -87,18 +100,20 @@ def run(args: argparse.Namespace) -> int:
     print_table(widths.head(_SHOWN_MEMBERS))
     if len(widths) > _SHOWN_MEMBERS:
         print(f"... and {len(widths) - _SHOWN_MEMBERS} more members")
+    if args.output:
+        write_table(widths, args.output)
     if len(U) < 2:
         print("\nonly one member: no overlap to measure")
         return 0
-    mean = mean_overlap(U, args.index)
-    pairs_kind = "ordered" if args.index == "macarthur_levins" else "unordered"
-    print(f"\nmean overlap ({args.index}) over the {pairs_kind} pairs: {mean:.4g}")
-    pairs = competition_pairs(U, args.index, args.threshold)
-    print(f"competing pairs ({args.index} >= {args.threshold:g}): {len(pairs)}")
+    mean = mean_overlap(U, index)
+    pairs_kind = "ordered" if index == "macarthur_levins" else "unordered"
+    print(f"\nmean overlap ({index}) over the {pairs_kind} pairs: {mean:.4g}")
+    pairs = competition_pairs(U, index, args.threshold)
+    print(f"competing pairs ({index} >= {args.threshold:g}): {len(pairs)}")
     if len(pairs):
-        print_table(pairs.head(args.top).set_index(["member", "competitor"]))
+        print_table(pairs.head(args.pairs).set_index(["member", "competitor"]))
     if args.null:
-        result = null_model(U, args.null, args.index, replications=args.iterations,
+        result = null_model(U, args.null, index, replications=args.iterations,
                             statistic=args.statistic, seed=args.seed)
         print("\nnull model")
         print(result)

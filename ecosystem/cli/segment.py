@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import (add_output_argument, add_spec_argument, print_table, read_csv,
-                      read_spec, split_list, write_frame)
+from ._common import (add_table_output, add_spec_argument, hidden_alias,
+                      print_table, read_csv, read_spec, split_list, write_table)
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("segment", help="fuzzy c-means segments of members")
+    parser = subparsers.add_parser(
+        "segment", help="fuzzy c-means segments of members",
+        description="Group members into overlapping segments by fuzzy c-means on numeric "
+                    "attributes and flow metrics; prints each member's membership in each "
+                    "segment and the segment centres.")
     add_spec_argument(parser)
     parser.add_argument("--features", metavar="NAME[,NAME...]",
                         help="numeric member attributes and flow metrics (in:FLOW, out:FLOW, "
@@ -17,15 +21,16 @@ def register(subparsers) -> None:
     parser.add_argument("--metrics", metavar="CSV",
                         help="a table of metrics to segment by, one row per member (member ids "
                              "in the first column)")
-    parser.add_argument("--clusters", type=int, default=3)
+    parser.add_argument("--clusters", type=int, default=3,
+                        help="number of segments (default 3)")
     parser.add_argument("--m", type=float, default=2.0, help="fuzzifier (> 1)")
     parser.add_argument("--tol", type=float, default=1e-6,
                         help="stop when no membership changes by more than this")
     parser.add_argument("--raw", action="store_true",
                         help="do not standardize the features (keep their units)")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
-    add_output_argument(parser, "--csv", metavar="OUT",
-                        help="write the memberships to this CSV file")
+    add_table_output(parser, "the memberships (one row per member, one column per segment)")
+    hidden_alias(parser, "--csv", "--output")
     parser.set_defaults(func=run)
 
 
@@ -54,6 +59,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"objective {fit.objective:.6g}, partition coefficient "
           f"{fit.partition_coefficient:.3f}, {fit.n_iter} iterations"
           + ("" if fit.converged else " (not converged)"))
-    if args.csv:
-        write_frame(table, args.csv, force=True)  # checked before the run
+    if args.output:
+        write_table(table, args.output)
     return 0

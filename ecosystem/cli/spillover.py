@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_spec_argument, print_table, read_spec, split_list
+from ._common import (add_table_output, add_spec_argument, hidden_alias,
+                      print_table, read_spec, split_list, write_table)
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "spillover", help="knowledge spillover from seed members (cascade, threshold or heat) "
-                          "and Jaffe's spillover pool")
+                          "and Jaffe's spillover pool",
+        description="Spread know-how from seed members along the technology and information "
+                    "links (an independent cascade, a linear threshold or heat diffusion), "
+                    "or print Jaffe's spillover pool of every member.")
     add_spec_argument(parser)
     parser.add_argument("--from", dest="seeds", metavar="ID[,ID...]",
                         help="the members that hold the know-how first (needed unless --pool)")
-    parser.add_argument("--model", choices=["cascade", "threshold", "heat"], default="cascade")
+    parser.add_argument("--model", choices=["cascade", "threshold", "heat"], default="cascade",
+                        help="independent cascade (default), linear threshold, or heat "
+                             "diffusion")
     parser.add_argument("--flows", default="technology,information", metavar="FLOW[,FLOW...]",
                         help="the layers know-how travels along")
     parser.add_argument("--probability", default="weighted_cascade",
@@ -25,14 +31,18 @@ def register(subparsers) -> None:
     parser.add_argument("--max-steps", type=int, metavar="T", help="stop after T steps")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--curve", action="store_true", help="also print the adoption curves (per ring and per role)")
-    parser.add_argument("--top", type=int, default=0, metavar="K",
+    parser.add_argument("--best-seeds", type=int, default=0, metavar="K",
                         help="also choose the K members whose seeding spreads most")
+    hidden_alias(parser, "--top", "--best-seeds", type=int)
     parser.add_argument("--times", default="0,1,2,5,10", metavar="T[,T...]",
                         help="heat: the times to report")
     parser.add_argument("--rate", type=float, default=1.0, help="heat: diffusion rate")
     parser.add_argument("--pool", metavar="ATTR",
                         help="print Jaffe's spillover pool, with research effort from this "
                              "member attribute (technology layer profiles)")
+    add_table_output(parser, "the per-member result: the pool (--pool), the heat levels "
+                                "(heat) or each member's adoption probability and mean time "
+                                "to adopt (cascade, threshold)")
     parser.set_defaults(func=run)
 
 
@@ -41,8 +51,11 @@ def run(args: argparse.Namespace) -> int:
     from .._errors import ParameterError
     eco = read_spec(args.spec)
     if args.pool:
-        print_table(spillover.spillover_pool(eco, args.pool))
+        pool = spillover.spillover_pool(eco, args.pool)
+        print_table(pool)
         if not args.seeds:
+            if args.output:
+                write_table(pool, args.output)
             return 0
     if not args.seeds:
         raise ParameterError("give the seed members with --from ID[,ID...] (or --pool ATTR)")
@@ -52,8 +65,11 @@ def run(args: argparse.Namespace) -> int:
             times = [float(t) for t in split_list(args.times)]
         except ValueError:
             raise ParameterError(f"--times must be numbers, got {args.times!r}") from None
-        print_table(spillover.heat(eco, seeds, times, flows=flows, rate=args.rate,
-                                   weight=args.weight).T)
+        levels = spillover.heat(eco, seeds, times, flows=flows, rate=args.rate,
+                                weight=args.weight).T
+        print_table(levels)
+        if args.output:
+            write_table(levels, args.output)
         return 0
     options = {"flows": flows, "replications": args.runs, "seed": args.seed,
                "max_steps": args.max_steps}
@@ -73,9 +89,14 @@ def run(args: argparse.Namespace) -> int:
     if args.curve:
         print_table(result.curve)
         print_table(result.curve_by_role)
-    if args.top:
+    if args.best_seeds:
         model = "independent_cascade" if args.model == "cascade" else "linear_threshold"
         options["replications"] = min(args.runs, 300)
-        print_table(spillover.influence_maximization(eco, args.top, model=model, **options,
-                                                     **model_options))
+        print_table(spillover.influence_maximization(eco, args.best_seeds, model=model,
+                                                     **options, **model_options))
+    if args.output:
+        import pandas as pd
+
+        write_table(pd.DataFrame({"adoption": result.adoption,
+                                  "time_to_adopt": result.time_to_adopt}), args.output)
     return 0

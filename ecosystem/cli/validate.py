@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import add_spec_argument, read_spec
+from ._common import add_table_output, add_spec_argument, read_spec
 
 __all__ = ["register", "run"]
 
@@ -19,6 +19,17 @@ def run(args: argparse.Namespace) -> int:
     print(f"ok: {len(eco)} members, {eco.graph.number_of_edges()} links{note}")
     for sentence in warnings:
         print(sentence, file=sys.stderr)
+    if args.output:
+        import json
+
+        from .._atomic import atomic_open
+
+        with atomic_open(args.output, "w", encoding="utf-8") as handle:
+            json.dump({"spec": args.spec, "ok": True, "members": len(eco),
+                       "links": eco.graph.number_of_edges(), "warnings": warnings}, handle,
+                      ensure_ascii=False)
+            handle.write("\n")
+        print(f"wrote {args.output}")
     return 0
 
 
@@ -32,4 +43,5 @@ def register(subparsers) -> None:
                     "receives, a market fed the same goods directly and through a carrier) "
                     "are warnings: one line each on stderr, exit status 0.")
     add_spec_argument(parser)
+    add_table_output(parser, "the verdict and the counts", kind="json")
     parser.set_defaults(func=run)
