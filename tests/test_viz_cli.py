@@ -73,7 +73,7 @@ def test_html_competition_layer(tmp_path, capsys):
                                        "macarthur_levins", 0.5)  # the default threshold
     assert layer["directed"] is True
     assert len(layer["edges"]["from"]) == expected.number_of_edges()
-    run(capsys, "html", "cross_border_belt", "-o", out)
+    run(capsys, "html", "cross_border_belt", "-o", out, "--force")
     assert panel(out)["overlays"] == []
 
 
