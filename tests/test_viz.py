@@ -8,6 +8,7 @@ ecosystem, member by member and link by link.
 import html as html_lib
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from ecosystem import Ecosystem, Flow, ParameterError, Ring
 from ecosystem.taxonomy import DEFAULT_ROLES
 from viz._page import VENDOR_URL_STRINGS, vendor_assets
 from viz._payload import LABEL_LIMIT, network_payload
-from viz._style import FLOW_STYLES, ROLE_PALETTES, RING_SHAPES
+from viz._style import FLOW_STYLES, RING_SHAPES, ROLE_COLORS
 from viz.compare import overview_table
 
 URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>)]*""")
@@ -111,9 +112,7 @@ def test_payload_positions_are_the_ring_layout(belt, belt_page):
 def test_styles_colour_by_ring_and_role_and_flow(belt, belt_page):
     (data,) = panel_data(belt_page.html)
     assert data["ringShapes"] == [RING_SHAPES[r.value] for r in Ring]
-    for role, color in zip(data["roles"], data["roleColors"]):
-        assert color in ROLE_PALETTES[DEFAULT_ROLES[role].value]
-    assert len(set(data["roleColors"])) == len(data["roles"])  # fewer roles than colours
+    assert data["roleColors"] == [ROLE_COLORS[role] for role in data["roles"]]
     assert data["flows"] == [f.value for f in Flow]
     assert data["flowColors"] == [FLOW_STYLES[f][0] for f in data["flows"]]
     dashes = [json.dumps(d) for d in data["flowDashes"]]
@@ -317,3 +316,20 @@ def test_overview_table_counts(two_configurations):
 def test_compare_html_errors(two_configurations, args, kwargs, message):
     with pytest.raises(ParameterError, match=message):
         viz.compare_html(args(two_configurations), **kwargs)
+
+
+def test_the_pyvis_requirement_is_the_release_whose_vis_network_the_page_embeds():
+    """The page reads vis-network from pyvis' package folder, which changes between pyvis
+    releases: the requirement names that one release."""
+    import re
+    import tomllib
+    from importlib import metadata
+
+    from viz._page import VIS_VERSION, vendor_assets
+
+    with open(Path(__file__).resolve().parent.parent / "pyproject.toml", "rb") as handle:
+        requirements = tomllib.load(handle)["project"]["dependencies"]
+    (pyvis,) = [r for r in requirements if re.match(r"pyvis\b", r)]
+    assert pyvis == f"pyvis=={metadata.version('pyvis')}"
+    script, _ = vendor_assets()
+    assert f"@version {VIS_VERSION}" in script[:400]

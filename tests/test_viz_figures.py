@@ -182,3 +182,23 @@ def test_allocation_bars(belt):
 def test_figure_errors(call, message, tmp_path):
     with pytest.raises(ParameterError, match=message.replace(".", r"\.")):
         call(tmp_path)
+
+
+def test_chinese_member_names_render_without_missing_glyphs(tmp_path):
+    """A CJK font is found at run time and used where the usual fonts lack the glyphs."""
+    import warnings
+
+    from ecosystem import Ecosystem
+    from viz.figures._common import cjk_font
+
+    assert cjk_font() is not None, "no CJK font installed (CI installs fonts-noto-cjk)"
+    eco = Ecosystem("诸暨袜业")
+    eco.add_member("诸暨袜业", "manufacturer")
+    eco.add_member("大唐物流", "logistics")
+    eco.link("大唐物流", "诸暨袜业", "logistics", volume=5.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        viz.rings_figure(eco, tmp_path / "zhuji.png", title="诸暨袜业 belt")
+        viz.allocation_figure(pd.Series({"诸暨袜业": 1.0, "大唐物流": 2.0}),
+                              tmp_path / "alloc.svg")
+    assert (tmp_path / "zhuji.png").stat().st_size > 0

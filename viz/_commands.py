@@ -165,7 +165,7 @@ def add_figure(subparsers) -> None:
                         help="the figure's data, first column the index: allocation (members x "
                              "rules), coupling (periods x indices), niche_overlap (square)")
     parser.add_argument("--parameters", nargs=4, type=float, metavar=("A1", "B1", "A2", "B2"),
-                        help="phase_portrait: the predator-prey coefficients a1 (upstream "
+                        help="phase_portrait: Qian's predator-prey coefficients a1 (upstream "
                              "growth), b1 (purchase rate), a2 (downstream decline), b2 "
                              "(conversion)")
     parser.add_argument("--market", help="bullwhip: the market whose chain is simulated "

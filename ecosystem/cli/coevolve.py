@@ -19,13 +19,13 @@ def register(subparsers) -> None:
     """Add the ``coevolve`` subcommand and its three models."""
     parser = subparsers.add_parser(
         "coevolve", help="co-evolution dynamics: predator-prey, generalized LV, symbiosis",
-        description="Lotka-Volterra co-evolution of enterprise populations: Ruan and Zhang's "
+        description="Lotka-Volterra co-evolution of enterprise populations (Qian, §3): the "
                     "predator-prey model of upstream and downstream firms, the generalized "
                     "model of an ecosystem's populations, and two-population symbiosis.")
     models = parser.add_subparsers(dest="model", required=True, metavar="MODEL")
 
     pp = models.add_parser(
-        "predator-prey", help="the upstream-downstream predator-prey model",
+        "predator-prey", help="Qian's upstream-downstream model (equations 1-2)",
         description="dx1/dt = a1 x1 - b1 x1 x2, dx2/dt = -a2 x2 + b1 b2 x1 x2: equilibrium "
                     "E(a2/(b1 b2), a1/b1), eigenvalues, trajectory and conserved quantity.")
     pp.add_argument("--a1", type=float, default=1.0, help="upstream growth rate (default 1)")

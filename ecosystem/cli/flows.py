@@ -67,7 +67,7 @@ def _register_cascade(subparsers) -> None:
                     "FLOW[:MIN[:ROLE,...]] (at least MIN surviving providers in FLOW, "
                     "optionally only providers of these roles) and --share FLOW:FRACTION (at "
                     "least FRACTION of the original inbound volume of FLOW). Without rules: "
-                    "every core member needs a logistics and a capital provider (seed 004 "
+                    "every core member needs a logistics and a capital provider (Wang & Gao, "
                     "§3.2.2). A rule only binds members that met it before the shock.")
     add_spec_argument(parser)
     parser.add_argument("--fail", action=CommaList, default=None, metavar="ID[,ID...]",

@@ -11,11 +11,12 @@ from matplotlib.figure import Figure
 
 from ecosystem import ParameterError
 
-from ._common import finish, new_axes, numeric_frame
+from ._common import finish, new_axes, numeric_frame, with_cjk_fonts
 
 __all__ = ["bullwhip_figure", "allocation_figure", "niche_overlap_figure"]
 
 
+@with_cjk_fonts
 def bullwhip_figure(orders, demand=None, path: str | Path | None = None, *,
                     variances: pd.Series | None = None, log: bool = False,
                     title: str = "Bullwhip effect",
@@ -90,6 +91,7 @@ def bullwhip_figure(orders, demand=None, path: str | Path | None = None, *,
     return finish(figure, path)
 
 
+@with_cjk_fonts
 def allocation_figure(allocations, path: str | Path | None = None, *,
                       title: str = "Benefit allocation", ylabel: str = "allocated benefit",
                       ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 4.5)
@@ -128,6 +130,7 @@ def allocation_figure(allocations, path: str | Path | None = None, *,
     return finish(figure, path)
 
 
+@with_cjk_fonts
 def niche_overlap_figure(overlap, path: str | Path | None = None, *, labels=None,
                          annotate: bool | None = None, cmap: str = "viridis",
                          title: str = "Niche overlap", ax: Axes | None = None,

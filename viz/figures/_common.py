@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,17 @@ from matplotlib.figure import Figure
 
 from ecosystem import ParameterError
 
-__all__ = ["new_axes", "finish", "save_format", "numeric_frame", "SAVE_FORMATS"]
+__all__ = ["new_axes", "finish", "save_format", "numeric_frame", "SAVE_FORMATS", "cjk_font",
+           "with_cjk_fonts"]
+
+#: CJK font families looked for, Simplified Chinese first (Noto and Source Han on Linux,
+#: the system fonts of Windows and macOS).
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei",
+                "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+                "Heiti SC", "Hiragino Sans GB", "Noto Sans CJK JP", "Noto Sans CJK TC",
+                "Source Han Sans", "Droid Sans Fallback", "AR PL UMing CN", "Noto Serif CJK SC")
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 #: File extensions a figure can be saved as.
 SAVE_FORMATS = (".png", ".svg", ".pdf")
@@ -27,6 +39,32 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float], ncols: int = 1
     figure = Figure(figsize=figsize, layout="constrained")
     axes = figure.subplots(1, ncols, squeeze=False)[0]
     return figure, list(axes)
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family of an installed font with Chinese glyphs (see :data:`CJK_FAMILIES`),
+    found at run time among matplotlib's fonts, or None when there is none."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((family for family in CJK_FAMILIES if family in installed), None)
+
+
+def with_cjk_fonts(draw: _F) -> _F:
+    """Draw with the usual sans-serif fonts and, for glyphs they lack (Chinese member
+    names such as 诸暨袜业), the CJK font of :func:`cjk_font`, for this figure only."""
+    @functools.wraps(draw)
+    def drawn(*args: Any, **kwargs: Any):
+        import matplotlib
+
+        family = cjk_font()
+        if family is None:
+            return draw(*args, **kwargs)
+        current = list(matplotlib.rcParams["font.family"])
+        with matplotlib.rc_context({"font.family": current + [family]}):
+            return draw(*args, **kwargs)
+    return drawn  # type: ignore[return-value]
 
 
 def save_format(path: str | Path) -> str:

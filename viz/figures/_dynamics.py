@@ -13,7 +13,7 @@ from scipy.integrate import solve_ivp
 
 from ecosystem import ParameterError
 
-from ._common import finish, new_axes, numeric_frame
+from ._common import finish, new_axes, numeric_frame, with_cjk_fonts
 
 __all__ = ["phase_portrait_figure", "coupling_figure", "predator_prey_equilibrium",
            "COORDINATION_LEVELS"]
@@ -47,6 +47,7 @@ def _trajectory_frames(trajectories) -> list[np.ndarray]:
     return paths
 
 
+@with_cjk_fonts
 def phase_portrait_figure(a1: float | None = None, b1: float | None = None,
                           a2: float | None = None, b2: float | None = None,
                           path: str | Path | None = None, *, field: Field | None = None,
@@ -161,6 +162,7 @@ COORDINATION_LEVELS = (
 )
 
 
+@with_cjk_fonts
 def coupling_figure(coupling, path: str | Path | None = None, *, columns: Sequence[str] | None = None,
                     levels: bool = True, title: str = "Coupling coordination over time",
                     ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 4.5)) -> Figure:

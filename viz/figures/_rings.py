@@ -17,7 +17,7 @@ from ecosystem import Flow, Ring
 
 from .._style import FLOW_STYLES, RING_LABELS, role_palette
 from ..layout import ring_layout, role_order
-from ._common import finish, new_axes
+from ._common import finish, new_axes, with_cjk_fonts
 
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
@@ -61,6 +61,7 @@ def _radial_labels(axes: Axes, positions: pd.DataFrame, xy: np.ndarray) -> None:
                       rotation_mode="anchor", fontsize=7, zorder=3)
 
 
+@with_cjk_fonts
 def rings_figure(eco: "Ecosystem", path: str | Path | None = None, *, links: bool = True,
                  labels: bool | None = None, title: str | None = None, ax: Axes | None = None,
                  figsize: tuple[float, float] = (9.0, 7.0)) -> Figure:
