@@ -101,12 +101,20 @@ def test_payload_members_and_links_equal_the_ecosystem(belt, belt_page):
     assert sum(data["roleCounts"]) == len(belt)
 
 
-def test_payload_positions_are_the_ring_layout(belt, belt_page):
+def test_payload_positions_are_the_chain_layout_or_the_rings(belt, belt_page):
+    """A labelled belt of up to CHAIN_LIMIT members is drawn as the chain; an unlabelled
+    one on the rings."""
+    from viz._chain import chain_layout
+
     (data,) = panel_data(belt_page.html)
-    layout = viz.ring_layout(belt, spacing=max(30.0, 1.6 * 22.0))
+    layout = chain_layout(belt, size=max(data["nodes"]["size"]))
     np.testing.assert_allclose(data["nodes"]["x"], layout["x"], atol=0.01)
     np.testing.assert_allclose(data["nodes"]["y"], layout["y"], atol=0.01)
     np.testing.assert_allclose(data["bands"], layout.attrs["bands"])
+    (rings,) = panel_data(viz.to_html(belt, labels=False).html)
+    layout = viz.ring_layout(belt, spacing=max(30.0, 1.6 * 22.0))
+    np.testing.assert_allclose(rings["nodes"]["x"], layout["x"], atol=0.01)
+    np.testing.assert_allclose(rings["bands"], layout.attrs["bands"])
 
 
 def test_styles_colour_by_ring_and_role_and_flow(belt, belt_page):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ecosystem import Flow, ParameterError, Ring, ValidationError
 
+from ._chain import CHAIN_LIMIT, NAME_GAP, chain_layout
 from ._columns import attribute_columns, frame_columns, json_column, numbers, spread
 from ._metrics import (COMPUTED_METRICS, STRUCTURAL_METRICS, MetricsLike, align_metrics,
                        computed_metrics)
@@ -26,7 +27,12 @@ if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
 __all__ = ["network_payload", "json_column", "LABEL_LIMIT", "SMOOTH_LIMIT", "LARGE_LINKS",
-           "LARGE_MEMBERS", "DETAIL_ZOOM"]
+           "LARGE_MEMBERS", "DETAIL_ZOOM", "FLOW_OPACITY"]
+
+#: Opacity of each flow's links when the page opens: the goods (logistics) in full, the
+#: others faint, so the chain of goods reads first (the legend still shows and hides each).
+FLOW_OPACITY = {"logistics": 0.95}
+FAINT = 0.18
 
 #: Above this many members, ids are not written next to the nodes (only in tooltips).
 LABEL_LIMIT = 300
@@ -79,8 +85,12 @@ def _size_metric(eco: "Ecosystem", frame: pd.DataFrame, size_by: str | None) -> 
 
 
 def _positions(eco: "Ecosystem", positions: pd.DataFrame | None, spacing: float,
-               ids: list) -> pd.DataFrame:
+               ids: list, chain: float | None = None) -> pd.DataFrame:
+    """The given positions, checked; else the chain layout with labels clear of each other
+    (``chain``: the largest node radius) or the ring layout."""
     if positions is None:
+        if chain is not None:
+            return chain_layout(eco, size=chain)
         return ring_layout(eco, spacing=spacing)
     if not isinstance(positions, pd.DataFrame) or not {"x", "y"} <= set(positions.columns):
         raise ParameterError("positions must be a DataFrame indexed by member id with "
@@ -119,10 +129,14 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     nodes = list(eco.graph.nodes(data=True))
     ids = [m for m, _ in nodes]
     n = len(ids)
-    positions = _positions(eco, positions, max(30.0, 1.6 * float(size_range[1])), ids)
+    show_labels = bool(n <= LABEL_LIMIT if labels is None else labels)
+    sizes, size_span = _sizes(metric_frame, size_by, size_range, n)
+    # a belt small enough to label gets the chain layout, sized so no two labels overlap
+    chain = float(sizes.max()) if show_labels and 0 < n <= CHAIN_LIMIT and not physics \
+        else None
+    positions = _positions(eco, positions, max(30.0, 1.6 * float(size_range[1])), ids, chain)
     rings = [r.value for r in Ring]
     ring_codes, roles, role_codes = member_codes(eco)
-    sizes, size_span = _sizes(metric_frame, size_by, size_range, n)
 
     try:  # one cached pass over the links, shared with eco.adjacency and the size metrics
         source, target, flow_codes, _ = eco.edge_arrays(weight=None)
@@ -143,7 +157,7 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     bands = ring_bands(counts) if bands is None else np.asarray(bands)
     return {
         "physics": bool(physics),
-        "labels": bool(n <= LABEL_LIMIT if labels is None else labels),
+        "labels": show_labels,
         "smooth": len(link_data) + overlay_links <= SMOOTH_LIMIT,
         "largeLinks": len(link_data) + overlay_links > LARGE_LINKS,
         "largeMembers": n > LARGE_MEMBERS,
@@ -153,6 +167,9 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
         "ringShapes": [RING_SHAPES[r] for r in rings],
         "ringCounts": counts.tolist(),
         "bands": bands.tolist(),
+        # the chain layout left room for each ring's name this far outside the ring
+        "ringNameGap": NAME_GAP if positions.attrs.get("arrangement", [None])[0] == "chain"
+        else None,
         "roles": roles,
         "roleColors": role_palette(eco, roles),
         "roleCounts": np.bincount(role_codes, minlength=len(roles)).tolist(),
@@ -160,6 +177,8 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
         "flowColors": [FLOW_STYLES[f][0] for f in flows],
         "flowDashes": [FLOW_STYLES[f][1] for f in flows],
         "flowRoundness": [FLOW_STYLES[f][2] for f in flows],
+        # goods at full strength, the other flows faint (the legend still shows and hides each)
+        "flowOpacity": [FLOW_OPACITY.get(f, FAINT) for f in flows],
         "nodes": {"id": ids, "x": positions["x"].to_numpy(float).round(2).tolist(),
                   "y": positions["y"].to_numpy(float).round(2).tolist(),
                   "ring": ring_codes.tolist(), "role": role_codes.tolist(),

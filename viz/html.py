@@ -1,11 +1,16 @@
 """Export an ecosystem as one self-contained, offline, interactive HTML page.
 
 The page draws the network with vis-network (the copy bundled with pyvis; see
-:mod:`viz._page` for why pyvis' own template and ``from_nx`` are not used):
-members on the concentric rings of :func:`viz.layout.ring_layout` with
-physics off (a checkbox, or ``physics=True``, turns it on), shape by ring,
-colour by role, edge colour and dash by flow, width by volume, a legend, a
-checkbox per flow that shows and hides its links, tooltips with each member's
+:mod:`viz._page` for why pyvis' own template and ``from_nx`` are not used). A
+labelled belt of up to 300 members is laid out by :func:`viz._chain.chain_layout`:
+the core as Wang & Gao's chain (suppliers and manufacturers, cross-border firms,
+platforms, markets, left to right), the service platforms around it grouped by
+kind, the outer environment outside, no two labels overlapping; a larger one on
+the concentric rings of :func:`viz.layout.ring_layout`. Physics is off (a
+checkbox, or ``physics=True``, turns it on); shape by ring, a fixed colour per
+role, edge colour and dash by flow, the goods (logistics) at full strength and
+the other flows faint, width by volume, a legend beside the network (never over
+it), a checkbox per flow that shows and hides its links, tooltips with each member's
 attributes and the caller's metrics, and node size mapped to one metric.
 Overlay layers (``overlays=``, see :mod:`viz._overlays`), such as the
 competition layer of :func:`ecosystem.niche.competition_layer`, are drawn
@@ -77,7 +82,7 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
         Page title (default: the ecosystem's name).
     physics : bool
         Start with vis-network's force layout on (slow above ~1,000 members).
-        Off, members stay on the precomputed concentric rings.
+        Off, members stay where the layout put them.
     labels : bool, optional
         Draw member ids next to nodes (default: only up to 300 members).
     size_range : (float, float)

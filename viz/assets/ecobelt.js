@@ -95,7 +95,8 @@
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
       var edge = {id: j, from: from, to: to, width: d.edges.width[j],
-                  color: {color: d.flowColors[f], opacity: 0.75}, dashes: d.flowDashes[f],
+                  color: {color: d.flowColors[f], opacity: d.flowOpacity ? d.flowOpacity[f] : 0.75},
+                  dashes: d.flowDashes[f],
                   title: attributeLines([from + " \u2192 " + to + " (" + d.flows[f] + ")"],
                                         d.edgeAttrs, j)};
       if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCW", roundness: d.flowRoundness[f]}; }
@@ -131,6 +132,9 @@
   // (d.largeLinks) links are drawn solid until zoomed in to d.detailZoom times the fitted
   // view: a hairball of dashes shows nothing and costs most of the drawing time.
   var SOLID = [];
+  // the page's own font stack (ecobelt.css), CJK fonts included, for labels on the canvas
+  var FONT_FACE = '"DejaVu Sans", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", '
+    + '"Microsoft YaHei", sans-serif';
 
   Panel.prototype.screenDashes = function (pattern) {
     var scale = this.network.getScale();
@@ -182,7 +186,8 @@
     var large = d.largeLinks;
     var options = {
       autoResize: true,
-      nodes: {borderWidth: this.outline, font: {size: 12, color: "#222"},
+      nodes: {borderWidth: this.outline, font: {size: 12, color: "#222", face: FONT_FACE,
+                                                  background: "rgba(255,255,255,0.8)"},
               color: {border: "#444"}},
       edges: {arrows: {to: {enabled: !large, scaleFactor: 0.4}}, smooth: false,
               selectionWidth: 2},
@@ -217,8 +222,10 @@
     if (this.physics || !d.bands) { return; }
     var fills = ["rgba(214,39,40,0.07)", "rgba(31,119,180,0.07)", "rgba(44,160,44,0.07)"];
     var last = d.bands[d.bands.length - 1][1];
+    // the chain layout keeps room for each ring's name just outside the ring, at 16 px
+    var size = d.ringNameGap ? 16 : Math.max(16, 0.03 * last);
     ctx.save();
-    ctx.font = Math.max(16, 0.03 * last) + "px sans-serif";
+    ctx.font = size + "px " + FONT_FACE;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     for (var k = d.bands.length - 1; k >= 0; k--) {
@@ -233,9 +240,11 @@
       ctx.fill();
       ctx.strokeStyle = "rgba(0,0,0,0.2)";
       ctx.stroke();
-      var next = k + 1 < d.bands.length ? d.bands[k + 1][0] : outer + 2 * Math.max(16, 0.03 * last);
+      var next = k + 1 < d.bands.length ? d.bands[k + 1][0] : outer + 2 * size;
       ctx.fillStyle = "rgba(0,0,0,0.55)";
-      ctx.fillText(d.ringLabels[k], 0, -(outer + next) / 2);
+      if (outer <= inner) { continue; }  // an empty ring: no band, no name
+      ctx.fillText(d.ringLabels[k], 0, d.ringNameGap ? -(outer + d.ringNameGap)
+                                                     : -(outer + next) / 2);
     }
     ctx.restore();
   };
@@ -244,7 +253,8 @@
   Panel.prototype.fitRingLabels = function () {
     var d = this.data;
     if (this.physics || !d.bands || !d.nodes.id.length) { return; }
-    var last = d.bands[d.bands.length - 1][1], font = Math.max(16, 0.03 * last);
+    var last = d.bands[d.bands.length - 1][1];
+    var font = d.ringNameGap ? 16 : Math.max(16, 0.03 * last);
     var reach = 1.05 * (last + 3 * font);
     var canvas = this.root.querySelector(".ecobelt-network");
     var width = canvas.clientWidth || 800, height = canvas.clientHeight || 600;
@@ -287,6 +297,24 @@
       if (ids.length && id <= ids[ids.length - 1]) { return d.overlays[k].name; }
     }
     return null;
+  };
+
+  // where every node and its label are drawn, in page pixels: the boxes a reader sees
+  Panel.prototype.drawnBoxes = function () {
+    var net = this.network, body = net.body, boxes = [];
+    function page(x, y) { return net.canvasToDOM({x: x, y: y}); }
+    var rect = this.root.querySelector(".ecobelt-network").getBoundingClientRect();
+    body.nodeIndices.forEach(function (id) {
+      var node = body.nodes[id], label = node.labelModule.size, r = node.options.size;
+      var a = page(node.x - r, node.y - r), b = page(node.x + r, node.y + r);
+      var box = {id: id, node: [a.x + rect.left, a.y + rect.top, b.x + rect.left, b.y + rect.top]};
+      if (node.options.label !== undefined && label.width) {
+        var c = page(label.left, label.top), e = page(label.left + label.width, label.top + label.height);
+        box.label = [c.x + rect.left, c.y + rect.top, e.x + rect.left, e.y + rect.top];
+      }
+      boxes.push(box);
+    });
+    return boxes;
   };
 
   Panel.prototype.counts = function () {
@@ -390,7 +418,8 @@
     panels: panels, show: show, current: null, network: null, nodes: null, edges: null,
     setFlowVisible: function (flow, visible) { api.current.setVisible("flow", flow, visible); },
     setOverlayVisible: function (name, visible) { api.current.setVisible("overlay", name, visible); },
-    counts: function () { return api.current.counts(); }
+    counts: function () { return api.current.counts(); },
+    drawnBoxes: function () { return api.current.drawnBoxes(); }
   };
   window.ecobelt = api;
   var first = document.querySelector(".ecobelt-page:not([data-overview])");
