@@ -7,12 +7,12 @@ import networks
 from ecosystem.alliance import Alliance, candidates, compare, greedy_path
 from ecosystem.cli import main
 
-OPTIONS = "margin: 8.0\nmarket: us_market\nreplications: 30\nperiods: 100\n"
+OPTIONS = "replications: 20\nperiods: 20\n"
 ALLIANCES = """\
 alliances:
   - {name: export chain, members: [beltlink, riverbend], cost_cut: 0.15}
 candidates: {members: [silkroad, oceancart, globalmall], max_size: 2, technology_sharing: 2.0}
-greedy: {metric: total_surplus, members: [beltlink, silkroad, globalmall], max_size: 3,
+greedy: {metric: belt_profit, members: [beltlink, silkroad, globalmall], max_size: 3,
          cost_cut: 0.1}
 """ + OPTIONS
 
@@ -37,14 +37,15 @@ def test_compare_writes_the_table_of_every_configuration(tmp_path, capsys):
     assert f"wrote {out_csv}" in out
     table = pd.read_csv(out_csv, index_col="configuration")
     belt = networks.example("cross_border_belt")
-    options = dict(margin=8.0, market="us_market", replications=30, periods=100)
-    path = greedy_path(belt, "total_surplus", ["beltlink", "silkroad", "globalmall"],
+    options = dict(replications=20, periods=20)
+    path = greedy_path(belt, "belt_profit", ["beltlink", "silkroad", "globalmall"],
                        max_size=3, levers={"cost_cut": 0.1}, **options)
     alliances = [Alliance("export chain", ("beltlink", "riverbend"), cost_cut=0.15),
                  *candidates(belt, ["silkroad", "oceancart", "globalmall"],
                              technology_sharing=2.0), *path]
-    expected = compare(belt, alliances, **options)
+    expected = compare(belt, alliances, **options).to_frame()
     assert list(table.index) == list(expected.index)
+    assert "paired interval" in out and "Shapley split" in out
     numbers = expected.select_dtypes("number").columns
     pd.testing.assert_frame_equal(table[numbers], expected[numbers], check_dtype=False)
 
@@ -65,13 +66,12 @@ def test_compare_sweep(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("alliances: [{name: x, members: [beltlink], discount: 0.1}]\nmargin: 8\n",
-     "alliances[0]"),
-    ("alliances: [{name: x, members: [ghost]}]\nmargin: 8\n", "ghost"),
+    ("alliances: [{name: x, members: [beltlink], discount: 0.1}]\n", "alliances[0]"),
+    ("alliances: [{name: x, members: [ghost]}]\n", "ghost"),
     ("colour: red\n", "unknown keys"),
-    ("margin: 8\n", "no alliances"),
-    ("candidates: {max_sise: 2}\nmargin: 8\n", "unknown alliance levers"),
-    ("greedy: {metric: happiness}\nmargin: 8\n", "metric"),
+    ("periods: 8\n", "no alliances"),
+    ("candidates: {max_sise: 2}\n", "unknown alliance levers"),
+    ("greedy: {metric: happiness}\n", "metric"),
     ("greedy: 3\n", "mapping"),
     ("alliances: [x]\n", "mapping"),
     ("alliances: [{name: x, members: [beltlink]}\n", "not valid YAML"),

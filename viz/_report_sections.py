@@ -23,7 +23,7 @@ import pandas as pd
 
 from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dynamics, flows,
                        niche, segment, spillover)
-from ecosystem.alliance import METRICS, Alliance, compare
+from ecosystem.alliance import METRICS, Alliance, AllianceComparison, compare
 
 from ._commands import figure_from_spec
 from ._page import table_html
@@ -223,36 +223,40 @@ def _segments(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
 
 def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alliance],
                      market: str, margin: float | Mapping[str, float], seed: int
-                     ) -> pd.DataFrame:
-    """The comparison table (first section of the Results tab); returns it."""
-    comparison = out.table("alliances", compare(eco, alliances, market=market, margin=margin,
-                                                seed=seed))
+                     ) -> AllianceComparison:
+    """The comparison on the simulated belt (first section of the Results tab); returns it."""
+    comparison = compare(eco, alliances, seed=seed, replications=100)
+    out.table("alliances", comparison.to_frame())
     out.table("alliance_levers", pd.DataFrame(
         [{**a.to_dict(), "members": ", ".join(map(str, a.members))} for a in alliances]
     ).set_index("name"))
-    shown = [c for c in comparison.columns
-             if c != "members" and not c.startswith(("flow:", "rank:", "shapley:"))]
-    out.table("alliance_summary", comparison[shown].T)
+    out.table("alliance_summary", comparison.summary().T)
+    out.table("alliance_allocation", comparison.allocation.dropna(how="all"))
     image = out.figure("alliances", _alliance_figure(comparison))
-    out.section("Alliance configurations", "Wang & Gao §5.1's strategic alliances against the "
-                "baseline. Pareto: no other configuration is at least as good on every metric "
-                "and better on one. Ranks and Shapley values per member are in alliances.csv.",
-                ["alliance_summary", "alliance_levers"], image, first=True)
+    units = "; ".join(f"{m}: {u}" for m, u in comparison.units.items())
+    out.section("Alliance configurations",
+                "Wang & Gao's strategic alliances of core enterprises, each simulated on the "
+                "same demand as the baseline (common random numbers). "
+                + " ".join(comparison.findings()) + f" Units: {units}.",
+                ["alliance_summary", "alliance_allocation", "alliance_levers"], image,
+                first=True)
     return comparison
 
 
-def _alliance_figure(comparison: pd.DataFrame) -> plt.Figure:
+def _alliance_figure(comparison: AllianceComparison) -> plt.Figure:
     """One bar chart per metric, a bar per configuration (Pareto-optimal ones dark)."""
-    metrics = [m for m in METRICS if comparison[m].notna().any()]
+    table = comparison.metrics
+    metrics = [m for m in METRICS if table[m].notna().any()]
     fig, axes = plt.subplots(1, len(metrics), figsize=(2.4 * len(metrics), 3.2),
                              squeeze=False)
-    colours = np.where(comparison["pareto"], "#2b6cb0", "#a0aec0")
+    colours = np.where(comparison.pareto, "#2b6cb0", "#a0aec0")
     for ax, metric in zip(axes[0], metrics):
-        ax.barh(range(len(comparison)), comparison[metric].to_numpy(dtype=float), color=colours)
-        ax.set_title(f"{metric}\n({'higher' if METRICS[metric] else 'lower'} is better)",
-                     fontsize=8)
-        ax.set_yticks(range(len(comparison)))
-        ax.set_yticklabels(comparison.index if ax is axes[0][0] else [], fontsize=8)
+        ax.barh(range(len(table)), table[metric].to_numpy(dtype=float), color=colours)
+        better = "higher" if METRICS[metric].larger_is_better else "lower"
+        ax.set_title(f"{metric.replace('_', ' ')}\n({comparison.units[metric]}; {better} is "
+                     f"better)", fontsize=7)
+        ax.set_yticks(range(len(table)))
+        ax.set_yticklabels(table.index if ax is axes[0][0] else [], fontsize=8)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=7)
     fig.suptitle("Alliance configurations (dark: Pareto-optimal)", fontsize=10)

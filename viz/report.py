@@ -144,11 +144,11 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
     configurations = {"baseline": eco, **{a.name: apply(eco, a) for a in alliances}}
     pages, payloads = [], []
     for i, (name, configured) in enumerate(configurations.items()):
-        shares = {p: comparison.loc[name, f"shapley:{p}"] for p in players}
+        shares = {p: comparison.allocation.loc[name, p] for p in players}
         payloads.append(network_payload(configured, _member_metrics(configured, shares),
                                         size_by="throughput",
                                         overlays=writer.overlays if i == 0 else None))
-        pages.append((name, panel_html(i, _aside(name, comparison))))
+        pages.append((name, panel_html(i, _aside(name, comparison.summary()))))
     pages.append(("Results", f'<div class="ecobelt-overview">{"".join(writer.sections)}</div>'))
     text = build_page(title or f"ecobelt report: {eco.name}", pages, payloads,
                       subtitle=f"{len(eco)} members, {eco.graph.number_of_edges()} links, "

@@ -16,11 +16,14 @@ References
   E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
 """
 
-from ._compare import candidates, compare, greedy, greedy_path
+from ._compare import candidates, greedy, greedy_path
 from ._config import SERVICE_FLOWS, Alliance, apply
-from ._metrics import METRICS, Settings, default_margin, default_market, evaluate, finish
+from ._levers import LEVERS, Lever
+from ._metrics import default_margin, default_market
+from ._simulated import (EXACT_PLAYERS, METRICS, AllianceComparison, Belt, Metric,
+                         alliance_game, compare)
 from ._sweep import sweep
 
-__all__ = ["Alliance", "apply", "compare", "sweep", "candidates", "greedy", "greedy_path",
-           "evaluate", "finish", "Settings", "METRICS", "SERVICE_FLOWS", "default_market",
-           "default_margin"]
+__all__ = ["Alliance", "apply", "compare", "AllianceComparison", "sweep", "candidates",
+           "greedy", "greedy_path", "alliance_game", "Belt", "METRICS", "Metric", "LEVERS",
+           "Lever", "EXACT_PLAYERS", "SERVICE_FLOWS", "default_market", "default_margin"]

@@ -55,13 +55,28 @@ class Alliance:
         ``"<name> platform"`` that serves every member with its role's flow
         (:data:`SERVICE_FLOWS`) and exchanges information with each.
     platform_volume : float, default 1.0
-        Volume of each link of the shared platform.
+        Volume of each link of the shared platform (in the graph).
+    platform_lead_time : int, optional
+        Transit time of every lane a shared logistics platform takes over, in
+        periods (default: each lane keeps its own).
+    platform_fee : float, optional
+        Fee per unit on every lane a shared logistics platform takes over
+        (default: each lane's own fee less 10%: consolidated parcels buy
+        freight in bulk).
+    platform_capacity : float, optional
+        Goods per period a shared logistics platform can carry (default: no limit).
+
+    Notes
+    -----
+    What each lever does to the simulated belt is listed in
+    :data:`ecosystem.alliance.LEVERS`.
 
     Examples
     --------
     >>> Alliance("exporters", ("cbec1", "cbec2"), cost_cut=0.1)
     Alliance(name='exporters', members=('cbec1', 'cbec2'), share_information=True,
-             cost_cut=0.1, technology_sharing=0.0, shared_platform=None, platform_volume=1.0)
+             cost_cut=0.1, technology_sharing=0.0, shared_platform=None, platform_volume=1.0,
+             platform_lead_time=None, platform_fee=None, platform_capacity=None)
     """
 
     name: str
@@ -71,6 +86,9 @@ class Alliance:
     technology_sharing: float = 0.0
     shared_platform: str | None = None
     platform_volume: float = 1.0
+    platform_lead_time: int | None = None
+    platform_fee: float | None = None
+    platform_capacity: float | None = None
 
     def __post_init__(self) -> None:
         members = self.members
@@ -92,6 +110,18 @@ class Alliance:
                     or not np.isfinite(value) or value < 0:
                 raise ParameterError(f"alliance {self.name!r}: {name} must be a finite "
                                      f"number >= 0, got {value!r}")
+        for name in ("platform_fee", "platform_capacity"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, (bool, np.bool_))
+                                      or not isinstance(value, Real) or not np.isfinite(value)
+                                      or value < 0):
+                raise ParameterError(f"alliance {self.name!r}: {name} must be a finite "
+                                     f"number >= 0 or left out, got {value!r}")
+        lead = self.platform_lead_time
+        if lead is not None and (isinstance(lead, (bool, np.bool_)) or not isinstance(lead, Real)
+                                 or not float(lead).is_integer() or lead < 0):
+            raise ParameterError(f"alliance {self.name!r}: platform_lead_time must be a whole "
+                                 f"number of periods >= 0 or left out, got {lead!r}")
         if not self.cost_cut < 1:
             raise ParameterError(f"alliance {self.name!r}: cost_cut must be in [0, 1) (a "
                                  f"fraction of the unit cost), got {self.cost_cut!r}")

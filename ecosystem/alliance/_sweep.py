@@ -1,12 +1,10 @@
 """Scenario sweeps: parameters x alliances x seeds, in local processes or on Dask.
 
-Every task is one configuration evaluated for every seed: only the simulated
-bullwhip check depends on the seed, so the rest (the configured ecosystem, its
-game, niches and flows) is computed once. An alliance is configured by the
-swept levers and settings, the baseline by the settings alone, so one baseline
-task serves every lever combination. Each row comes from explicit seeds, so the
-rows do not depend on where or in which order they run: the same seeds give the
-same table on one process, on a local process pool and on a Dask cluster.
+Every task is one combination of swept values and one seed: an
+:func:`~ecosystem.alliance.compare` of every alliance (with the swept levers)
+against the baseline (with the swept settings), on that seed's demand stream.
+Each task is deterministic, so the same seeds give the same table on one
+process, on a local process pool and on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -25,14 +23,13 @@ import pandas as pd
 from .._errors import ParameterError
 from ..graph import Ecosystem
 from ._config import Alliance
-from ._compare import _check_names
-from ._metrics import Settings, evaluate_seeds, finish, make_settings
+from ._simulated import _check, compare
 
 __all__ = ["sweep"]
 
 _ALLIANCE_FIELDS = {f.name for f in fields(Alliance)} - {"name", "members"}
-_SETTING_FIELDS = {f.name for f in fields(Settings)} - {"players"}
-_GROUP = "_group"  # one (parameter values, seed) combination; finish() runs within each
+_SETTING_FIELDS = {"periods", "replications", "warmup", "holding", "backorder", "policy",
+                   "demand", "rules", "players"}
 
 _worker_ecosystem: Ecosystem | None = None  # the one copy each pool process keeps
 
@@ -43,17 +40,16 @@ def _remember(eco: Ecosystem) -> None:
 
 
 class _Task(NamedTuple):
-    """One configuration, evaluated for every seed; ``targets`` are the (parameter
-    labels, group per seed) its rows go to: several for a baseline shared by lever values."""
+    """One combination of swept values and one seed."""
 
-    alliance: Alliance | None
-    settings: Settings
-    seeds: list[int]
-    targets: list[tuple[dict[str, Any], list[int]]]
+    alliances: tuple
+    labels: dict
+    seed: int
+    options: dict
 
     @property
     def rows(self) -> int:
-        return len(self.targets) * len(self.seeds)
+        return len(self.alliances) + 1
 
 
 def _run_in_worker(task: _Task) -> list[dict[str, Any]]:
@@ -61,13 +57,13 @@ def _run_in_worker(task: _Task) -> list[dict[str, Any]]:
 
 
 def _run(eco: Ecosystem, task: _Task) -> list[dict[str, Any]]:
-    """The task's rows: one per seed for each target, tagged with its group."""
-    rows = evaluate_seeds(eco, task.alliance, task.settings, task.seeds)
-    return [{_GROUP: group, **labels, "seed": seed, **row} for labels, groups in task.targets
-            for group, seed, row in zip(groups, task.seeds, rows)]
+    """The task's rows: the comparison's flat table, one row per configuration."""
+    table = compare(eco, task.alliances, seed=task.seed, **task.options).to_frame()
+    return [{**task.labels, "seed": task.seed, "configuration": name, **row}
+            for name, row in table.to_dict(orient="index").items()]
 
 
-def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[str, Sequence],
+def _tasks(alliances: Sequence[Alliance], parameters: Mapping[str, Sequence],
            seeds: list[int], options: Mapping[str, Any]) -> list[_Task]:
     unknown = set(parameters) - _ALLIANCE_FIELDS - _SETTING_FIELDS
     if unknown:
@@ -79,22 +75,13 @@ def _tasks(eco: Ecosystem, alliances: Sequence[Alliance], parameters: Mapping[st
             raise ParameterError(f"parameter {name!r}: give a list of values to sweep, "
                                  f"got {parameters[name]!r}")
     values = [list(parameters[n]) for n in names]
-    tasks: list[_Task] = []
-    baselines: dict[tuple[int, ...], _Task] = {}  # by the positions of the setting values
-    for index, chosen in enumerate(itertools.product(*(range(len(v)) for v in values))):
-        labels = {n: values[k][i] for k, (n, i) in enumerate(zip(names, chosen))}
-        target = (labels, [index * len(seeds) + i for i in range(len(seeds))])
-        key = tuple(i for n, i in zip(names, chosen) if n in _SETTING_FIELDS)
-        if key in baselines:
-            baselines[key].targets.append(target)
-            settings = baselines[key].settings
-        else:
-            setting = {n: v for n, v in labels.items() if n in _SETTING_FIELDS}
-            settings = make_settings(eco, alliances, **{**options, **setting})
-            baselines[key] = _Task(None, settings, seeds, [target])
-            tasks.append(baselines[key])
+    tasks = []
+    for chosen in itertools.product(*values):
+        labels = dict(zip(names, chosen))
         lever = {n: v for n, v in labels.items() if n in _ALLIANCE_FIELDS}
-        tasks += [_Task(a.with_(**lever), settings, seeds, [target]) for a in alliances]
+        setting = {n: v for n, v in labels.items() if n in _SETTING_FIELDS}
+        configured = tuple(a.with_(**lever) for a in alliances)
+        tasks += [_Task(configured, labels, seed, {**options, **setting}) for seed in seeds]
     return tasks
 
 
@@ -126,12 +113,12 @@ def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
     alliances : iterable of Alliance
     parameters : mapping of str to list, optional
         Values to sweep. Alliance levers (``cost_cut``, ``technology_sharing``,
-        ``share_information``, ``shared_platform``, ``platform_volume``) apply
-        to every alliance; settings (``window``, ``damping``, ``market``,
-        ``margin``, ``replications``, ``periods``) to every row.
+        ``share_information``, ``shared_platform``, ``platform_fee``, ...)
+        apply to every alliance; simulation settings (``periods``,
+        ``replications``, ``policy``, ``demand``, ``holding``, ...) to every row.
     seeds : iterable of int
-        One row per seed for each combination (the seed drives the simulated
-        bullwhip check).
+        One comparison per seed for each combination (the seed fixes the
+        demand stream every configuration of that comparison sees).
     processes : int, optional
         Local worker processes (default: the number of CPUs; 1 runs in this
         process). Ignored with ``scheduler``.
@@ -147,13 +134,13 @@ def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
     Returns
     -------
     DataFrame
-        One row per (parameter values, seed, configuration), with the
-        parameter columns, ``seed`` and every column of ``compare``; the
-        coupling coordination, ranks and Pareto flags are computed within each
-        (parameter values, seed) group.
+        One row per (parameter values, seed, configuration): the parameter
+        columns, ``seed``, ``configuration`` and every column of
+        :meth:`AllianceComparison.to_frame` (ranks and Pareto flags within
+        each comparison).
     """
     alliances = list(alliances)
-    _check_names(alliances)
+    _check(eco, alliances)
     parameters = dict(parameters or {})
     seeds = list(seeds)
     if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool)
@@ -161,18 +148,14 @@ def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
         raise ParameterError(f"seeds must be a non-empty list of integers, got {seeds!r}")
     if processes is not None and (not isinstance(processes, int) or processes < 1):
         raise ParameterError(f"processes must be a whole number >= 1, got {processes!r}")
-    tasks = _tasks(eco, alliances, parameters, seeds, options)
+    options.setdefault("benefit", False)
+    tasks = _tasks(alliances, parameters, seeds, options)
     advance = _progress(sum(task.rows for task in tasks), progress)
     if scheduler is not None:
         batches = _on_dask(eco, tasks, scheduler, advance)
     else:
         batches = _locally(eco, tasks, processes or os.cpu_count() or 1, advance)
-    # back to the order (parameter values, seed, configuration): a baseline's task comes
-    # before its alliances' tasks, and sorted() is stable
-    rows = sorted((row for batch in batches for row in batch), key=lambda row: row[_GROUP])
-    table = pd.DataFrame(rows)
-    finished = [finish(group) for _, group in table.groupby(_GROUP, sort=False)]
-    return pd.concat(finished).drop(columns=_GROUP).reset_index(drop=True)
+    return pd.DataFrame([row for batch in batches for row in batch])
 
 
 def _locally(eco: Ecosystem, tasks: list[_Task], processes: int,

@@ -5,14 +5,15 @@ ALLIANCES.yaml::
     alliances:                     # the configurations (the baseline is added)
       - {name: export chain, members: [beltlink, riverbend], cost_cut: 0.15}
     candidates: {max_size: 2, cost_cut: 0.1}   # and/or: every subset of core enterprises
-    greedy: {metric: total_surplus, max_size: 3, cost_cut: 0.1}  # and/or: a greedy search's path
-    players: [beltlink, riverbend]             # optional, see ecosystem.alliance.compare
-    market: us_market                          # optional
-    margin: 8.0                                # optional (default: the markets' margin)
+    greedy: {metric: players_profit, max_size: 3, cost_cut: 0.1}  # and/or: a greedy path
+    players: [beltlink, riverbend]             # optional (default: the core enterprises)
+    periods: 52                                # optional simulation settings
+    replications: 200
+    benefit: true                              # distribute each alliance's gain (Shapley)
 
 SWEEP.yaml::
 
-    parameters: {cost_cut: [0.0, 0.1, 0.2], window: [3, 5]}
+    parameters: {cost_cut: [0.0, 0.1, 0.2], replications: [100, 200]}
     seeds: [0, 1, 2]
     processes: 2                               # optional (local runs)
 """
@@ -26,8 +27,9 @@ from .._errors import EcosystemError, SpecError
 from ._common import (add_output_argument, add_spec_argument, first_line, print_table,
                       read_spec, write_frame)
 
-_COMPARE_KEYS = {"alliances", "candidates", "greedy", "players", "market", "margin", "window",
-                 "replications", "periods", "damping", "seed"}
+_COMPARE_KEYS = {"alliances", "candidates", "greedy", "players", "replications", "periods",
+                 "warmup", "holding", "backorder", "seed", "benefit", "n_resamples",
+                 "processes"}
 _SWEEP_KEYS = {"parameters", "seeds", "processes"}
 
 
@@ -120,9 +122,14 @@ def run(args: argparse.Namespace) -> int:
         table = sweep(eco, alliances, parameters=plan.get("parameters"), seeds=seeds,
                       processes=plan.get("processes"), scheduler=args.scheduler, **spec)
     else:
-        table = compare(eco, alliances, **spec)
-    shown = [c for c in table.columns if not c.startswith(("flow:", "shapley:", "rank:"))]
-    print_table(table[shown])
+        comparison = compare(eco, alliances, **spec)
+        print(comparison)
+        print()
+        print(f"Shapley split of each alliance's gain ({comparison.units['belt_profit']}):")
+        print_table(comparison.allocation.dropna(how="all"))
+        table = comparison.to_frame()
+    if args.sweep or args.scheduler:
+        print_table(table)
     if args.output:
         write_frame(table, args.output, force=True)  # checked before the run
         print(f"wrote {args.output}")
