@@ -1,5 +1,9 @@
-"""Alliance sweeps on each backend, and the cold ``ecobelt demo``.
+"""Alliance comparisons on the simulated belt, sweeps on each backend, and the cold demo.
 
+0. ``compare`` of five configurations on ``cross_border_belt`` (200 replications), with
+   and without the benefit distribution, against the previous ``compare`` (the static
+   metrics, commit f6c3935, run in a child process from a checkout given by
+   ``--old``); and the exact coalition table of an 8-member alliance on 2 processes.
 1. ``ecosystem.alliance.sweep`` on ``networks.industrial_belt`` (cost cut x seeds x
    pairs of cross-border firms plus the baseline): local processes and a Dask
    LocalCluster of two worker processes, each against the named baseline, the
@@ -38,11 +42,11 @@ def bench_sweep(firms: int) -> None:
 
     eco = networks.industrial_belt(firms, seed=0)
     alliances = candidates(eco, eco.members(role="cbec_enterprise")[:3], max_size=2)
-    plan = dict(parameters={"cost_cut": [0.0, 0.1, 0.2]}, seeds=[0, 1], margin=8.0,
-                replications=100, periods=300, progress=False)
+    plan = dict(parameters={"cost_cut": [0.0, 0.1, 0.2]}, seeds=[0, 1], replications=50,
+                periods=52, progress=False)
     print(f"sweep: industrial_belt({firms}) = {len(eco)} members, "
           f"{eco.graph.number_of_edges()} links; {3 * 2 * (len(alliances) + 1)} rows, "
-          f"{3 * len(alliances) + 1} tasks (one per configuration, both seeds; one baseline)")
+          f"{3 * 2} tasks (one comparison per cost cut and seed)")
     serial = timed(sweep, eco, alliances, processes=1, **plan)
     print(f"  serial (baseline)      wall {serial.wall:6.2f} s  cpu {serial.cpu:6.2f} s  {load()}")
     pooled = timed(sweep, eco, alliances, processes=2, **plan)
@@ -58,6 +62,48 @@ def bench_sweep(firms: int) -> None:
           f"(client)  ratio {on_dask.wall / serial.wall:.2f}  "
           f"(+{start.wall:.1f} s cluster start)  {load()}")
     print("  tables identical on every backend")
+
+
+FIVE = """
+from ecosystem.alliance import Alliance
+A = [Alliance("sharing", ("beltlink", "silkroad", "oceancart")),
+     Alliance("cost", ("riverbend", "maple", "beltlink", "globalmall"), cost_cut=0.3),
+     Alliance("tech", ("riverbend", "beltlink", "globalmall"), technology_sharing=1.0),
+     Alliance("platform", ("beltlink", "silkroad", "oceancart"), shared_platform="logistics"),
+     Alliance("finance", ("knitline", "cozyfeet", "stride"), shared_platform="finance")]
+"""
+
+
+def bench_compare(old: str | None) -> None:
+    import networks
+    from ecosystem.alliance import Alliance, compare
+    namespace: dict = {}
+    exec(FIVE, namespace)
+    eco = networks.example("cross_border_belt")
+    print("compare: five configurations on cross_border_belt, 52 periods x 200 replications")
+    plain = timed(compare, eco, namespace["A"], replications=200, benefit=False)
+    print(f"  metrics only               wall {plain.wall:6.2f} s  cpu {plain.cpu:6.2f} s  {load()}")
+    full = timed(compare, eco, namespace["A"], replications=200, processes=2)
+    print(f"  with the alliance games    wall {full.wall:6.2f} s  cpu {full.cpu:6.2f} s (parent; "
+          f"{3 * 7 + 15 + 7 + 7} coalitions on 2 processes)  {load()}")
+    if old:
+        code = FIVE + (
+            "import time, networks\nfrom ecosystem.alliance import compare\n"
+            "eco = networks.example('cross_border_belt')\nt = time.perf_counter()\n"
+            "compare(eco, A)\nprint(time.perf_counter() - t)")
+        env = dict(os.environ, PYTHONPATH=old)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, check=True)
+        previous = float(done.stdout.split()[-1])
+        print(f"  previous compare (static metrics, {old})  wall {previous:6.2f} s  ratio "
+              f"new/previous: metrics only {plain.wall / previous:.2f}, with games "
+              f"{full.wall / previous:.2f}  {load()}")
+    eight = ("riverbend", "maple", "sunstep", "beltlink", "silkroad", "oceancart",
+             "globalmall", "shopwave")
+    table = timed(compare, eco, [Alliance("eight", eight, cost_cut=0.2)], replications=200,
+                  processes=2)
+    print(f"  exact coalition table of 8 members (255 simulations, 2 processes)  wall "
+          f"{table.wall:6.2f} s  (target 30 s: ratio {table.wall / 30:.2f})  {load()}")
 
 
 def bench_demo(repeat: int) -> None:
@@ -80,8 +126,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--firms", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--old", help="a checkout of commit f6c3935 (previous compare)")
     args = parser.parse_args()
     print(header(__doc__.splitlines()[0], "dask", "distributed"))
+    bench_compare(args.old)
     bench_demo(args.repeat)
     bench_sweep(args.firms)
 

@@ -225,7 +225,7 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
                      market: str, margin: float | Mapping[str, float], seed: int
                      ) -> AllianceComparison:
     """The comparison on the simulated belt (first section of the Results tab); returns it."""
-    comparison = compare(eco, alliances, seed=seed, replications=100)
+    comparison = compare(eco, alliances, seed=seed, replications=100, processes=2)
     out.table("alliances", comparison.to_frame())
     out.table("alliance_levers", pd.DataFrame(
         [{**a.to_dict(), "members": ", ".join(map(str, a.members))} for a in alliances]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
+from .._result import Result
 from ..graph import Ecosystem
 from ..simulation import (MarketDemand, ServiceRules, SimulationResult, compile_network,
                           margin_split)
@@ -199,7 +200,7 @@ def _coordination(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class AllianceComparison:
+class AllianceComparison(Result):
     """Alliance configurations side by side on one simulated belt (what :func:`compare`
     returns).
 
@@ -257,6 +258,10 @@ class AllianceComparison:
         table["pareto"] = self.pareto
         table.attrs["units"] = dict(self.units)
         return table
+
+    def headline(self) -> str:
+        return (f"Alliance comparison: {len(self.metrics) - 1} configuration(s) against the "
+                f"baseline, {self.settings['replications']} replications")
 
     def to_frame(self) -> pd.DataFrame:
         """One flat row per configuration: metrics with intervals, differences (prefixed

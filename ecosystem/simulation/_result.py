@@ -8,6 +8,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .._result import Result
 from ._network import Network
 
 __all__ = ["SimulationResult", "interval", "MEMBER_METRICS", "MARKET_METRICS",
@@ -69,7 +70,7 @@ def _table(per_rep: Mapping[str, np.ndarray], index: pd.Index, confidence: float
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(Result):
     """The simulated belt (what :func:`~ecosystem.simulation.run` returns).
 
     Attributes
@@ -121,6 +122,12 @@ class SimulationResult:
         table = self.members[[*MEMBER_METRICS, "role", "lead_time", "shares"]].copy()
         table.attrs["units"] = {k: self.units[k] for k in MEMBER_METRICS}
         return table
+
+    def headline(self) -> str:
+        s = self.settings
+        return (f"Simulated belt: {len(self.network.members)} stocking members, "
+                f"{len(self.network.markets)} market(s); {s['periods']} periods x "
+                f"{s['replications']} replications")
 
     def series(self, kind: str = "members") -> pd.DataFrame:
         """Per-period means over replications, tidy: one row per period and member

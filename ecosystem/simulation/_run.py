@@ -29,18 +29,18 @@ _BLOCK_ELEMENTS = 16_000_000
 
 
 def units_of(eco: Ecosystem) -> tuple[str, str, str]:
-    """The goods unit, the money unit and the period of ``eco``'s spec.
+    """The goods unit, the money unit and the period of ``eco``: the units of its
+    logistics and capital volumes (:meth:`~ecosystem.Ecosystem.flow_unit`) and its
+    ``period`` attribute.
 
-    Read from the ecosystem's ``units`` attribute (a mapping with ``goods``
-    or ``logistics``, ``money`` or ``capital``), else ``goods_unit`` /
-    ``money_unit``, else the currency; the period from ``period``.
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> units_of(Ecosystem(units={"logistics": "pallets", "capital": "EUR"}, period="week"))
+    ('pallets', 'EUR', 'week')
     """
-    attrs = eco.graph.graph
-    units = attrs.get("units") if isinstance(attrs.get("units"), Mapping) else {}
-    goods = units.get("goods") or units.get("logistics") or attrs.get("goods_unit") or "units"
-    money = units.get("money") or units.get("capital") or attrs.get("money_unit") \
-        or attrs.get("currency") or "money"
-    return str(goods), str(money), str(attrs.get("period", "period"))
+    return (eco.flow_unit("logistics"), eco.flow_unit("capital"),
+            str(eco.graph.graph.get("period", "period")))
 
 
 def _default_warmup(network: Network, policies: list[Policy]) -> int:

@@ -1,0 +1,109 @@
+"""The belt simulation (ecosystem.simulation.run) against a plain Python per-member loop.
+
+Baseline: the same rules written as a plain loop over periods, members and lanes (one
+replication at a time), timed on a few replications and scaled to the run's size. Printed:
+ns per member-period-replication of both and their ratio, for the bundled
+``cross_border_belt`` (52 periods x 1,000 replications) and a 10,000-firm
+``industrial_belt`` (52 x 100). Run: ``python benchmarks/bench_simulation.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+from _timing import header, load, timed
+
+import networks
+from ecosystem import simulation
+
+
+def plain_loop(network, prices, demand: np.ndarray, lead: dict, window: int, z: float
+               ) -> float:
+    """One replication of the documented rules, member by member and lane by lane
+    (moving-average order-up-to, proportional rationing, lanes in transit). Returns the
+    members' total stock at the end (so the work cannot be skipped)."""
+    n = network.n_members
+    lanes = range(network.n_lanes)
+    level = network.level
+    periods = demand.shape[0]
+    outs = {s: [e for e in lanes if network.lane_supplier[e] == s]
+            for s in range(n + len(network.sources))}
+    history = {i: [] for i in range(n)}
+    position = {i: lead[i] * level[i] for i in range(n)}
+    on_hand = {i: 0.0 for i in range(n)}
+    owed = {e: 0.0 for e in lanes}
+    arrivals: dict = {}
+    order_of: dict = {}
+    for t in range(periods):
+        for i in range(n):
+            received = 0.0
+            for e in outs[i]:
+                c = network.lane_customer[e]
+                received += network.lane_share[e] * (demand[t, c - n] if c >= n
+                                                     else order_of[(c, t)])
+            history[i].append(received)
+            recent = [history[i][s] if s >= 0 else level[i] for s in range(t - window + 1, t + 1)]
+            mean = sum(recent) / window
+            sd = math.sqrt(sum((x - mean) ** 2 for x in recent) / (window - 1))
+            position[i] -= received
+            order = max(lead[i] * mean + z * math.sqrt(lead[i]) * sd - position[i], 0.0)
+            position[i] += order
+            order_of[(i, t)] = order
+        for e in lanes:
+            c = network.lane_customer[e]
+            if c < n:
+                on_hand[c] += arrivals.pop((t, e), 0.0)
+            owed[e] += network.lane_share[e] * (demand[t, c - n] if c >= n else order_of[(c, t)])
+        for s, chosen in outs.items():
+            need = sum(owed[e] for e in chosen)
+            stock = on_hand[s] if s < n else math.inf
+            ratio = 1.0 if need <= stock else stock / need
+            for e in chosen:
+                x = owed[e] * ratio
+                owed[e] -= x
+                if s < n:
+                    on_hand[s] -= x
+                key = (t + network.lane_transit[e] + 1, e)
+                arrivals[key] = arrivals.get(key, 0.0) + x
+    return sum(on_hand.values())
+
+
+def bench(name: str, eco, periods: int, replications: int, sample: int) -> None:
+    network = simulation.compile_network(eco)
+    result = timed(simulation.run, eco, periods=periods, replications=replications, seed=1)
+    warmup = result.result.settings["warmup"]
+    total = warmup + periods
+    elements = network.n_members * total * replications
+    rng = np.random.default_rng(1)
+    demand = network.level[network.n_members:] * (
+        1 + 0.2 * rng.standard_normal((total, network.n_markets)))
+    lead = {i: int(v) for i, v in enumerate(network.lead_time)}
+    prices = simulation.margin_split(network)
+    baseline = timed(lambda: [plain_loop(network, prices, demand, lead, 5, 1.65)
+                              for _ in range(sample)]).scaled(replications / sample)
+    ours = result.cpu / elements * 1e9
+    theirs = baseline.cpu / elements * 1e9
+    print(f"{name}: {network.n_members} stocking members, {network.n_lanes} lanes, "
+          f"{periods} + {warmup} warm-up periods x {replications} replications")
+    print(f"  ecobelt  {result.wall:8.2f} s wall {result.cpu:8.2f} s CPU  {ours:8.1f} ns per "
+          f"member-period-replication")
+    print(f"  plain loop (timed on {sample}, scaled) {baseline.cpu:8.1f} s CPU  {theirs:8.1f} ns"
+          f"  -> ecobelt is {theirs / ours:.0f}x faster; {load()}")
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    print(header("belt simulation: ecosystem.simulation.run against a plain Python loop"))
+    bench("cross_border_belt", networks.example("cross_border_belt"), 52,
+          100 if quick else 1000, 2)
+    size = 1000 if quick else 10_000
+    bench(f"industrial_belt({size})", networks.industrial_belt(size, seed=1), 52,
+          10 if quick else 100, 1)
+    print("stockpyl's network simulation is not compared here: it simulates base-stock "
+          "policies only and belongs in its own environment (see RESULTS.md).")
+
+
+if __name__ == "__main__":
+    main()
