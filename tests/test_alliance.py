@@ -299,3 +299,18 @@ def test_greedy_only_improves(belt):
     assert [a.name for a in path] == table["alliance"].tolist()[1:]
     with pytest.raises(ParameterError, match="metric must be one of"):
         greedy(belt, "happiness", members)
+
+
+def test_the_readme_simulation_example_runs(tmp_path, monkeypatch):
+    from pathlib import Path
+    import re
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    code = next(b for b in blocks if "simulation.run" in b)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    result = namespace["result"]
+    assert list(result.metrics.index) == ["baseline", "sharing", "cost cut"]
+    assert result.differences.loc["cost cut", "belt_profit_low"] > 0
+    assert namespace["run"].units["profit"] == "thousand CNY per week"
