@@ -368,3 +368,10 @@ def test_constant_demand_warns_that_ratios_are_undefined():
         result = simulation.run(eco, demand=MarketDemand(cv=0.0), replications=2, periods=5)
     assert result.members["bullwhip_ratio"].isna().all()
     assert (result.members["fill_rate"] == 1).all()
+
+
+def test_memory_is_stated_before_it_is_spent(monkeypatch):
+    from ecosystem._errors import MemoryNeedError
+    monkeypatch.setenv("ECOBELT_MEMORY_LIMIT", "1M")
+    with pytest.raises(MemoryNeedError, match="block of .* replication.*fewer periods"):
+        simulation.run(serial_chain([1, 1]), periods=100_000, replications=2)

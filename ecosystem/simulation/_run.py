@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
+from .._memory import check_allocation
 from ..bullwhip._kernels import variances
 from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
@@ -25,7 +26,7 @@ from ._rules import PriceRule, ServiceRules, margin_split
 __all__ = ["run", "simulate_network", "units_of"]
 
 #: Elements of the orders array kept at once (replications are simulated in blocks below it).
-_BLOCK_ELEMENTS = 16_000_000
+_BLOCK_ELEMENTS = 64_000_000
 
 
 def units_of(eco: Ecosystem) -> tuple[str, str, str]:
@@ -173,8 +174,10 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200,
     Notes
     -----
     Memory: the orders of every member, period and replication of one block
-    of replications (at most 16 million values, 128 MB); larger runs go in
-    blocks, so memory does not grow with ``replications``.
+    of replications (at most 64 million values, 512 MB, plus the kernels'
+    temporaries); larger runs go in blocks, so memory does not grow with
+    ``replications``. The need is checked before anything is allocated: a
+    run that cannot fit raises :class:`~ecosystem.MemoryNeedError`.
 
     Examples
     --------
@@ -250,6 +253,12 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
 
     capital_rate = rules.capital_rates(network)
     block = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
+    # orders (with the kernels' temporaries), the lanes in transit and the per-period tables
+    horizon = int(network.lane_transit.max()) + 2 if network.n_lanes else 1
+    need = 8.0 * (4 * (n + m) * total * block + horizon * network.n_lanes * block
+                  + 2 * periods * network.n_lanes + 12 * periods * n)
+    check_allocation(need, f"one block of {block} replication(s) of {n} members x {total} "
+                     f"periods", "simulate fewer periods, or a smaller belt")
     outcomes, order_var, served_var = [], [], []
     for first in range(0, replications, block):  # blocks bound memory; each is vectorised
         count = min(block, replications - first)
