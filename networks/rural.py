@@ -37,6 +37,19 @@ KINDS = {
     "agronomy": LinkKind(Flow.TECHNOLOGY, (0.5, 2.0), (4, 12), (0.7, 0.9)),
 }
 
+#: The outer environment: (id, role, name, roles of the members it informs, lead time,
+#: reliability). Its links carry one unit of information per period.
+ENVIRONMENTS = (
+    ("production_env", "production_environment", "Production environment (land, climate)",
+     ("production_base",), 8, 0.9),
+    ("legal_env", "legal_environment", "Legal environment", ("platform", "association"), 12, 0.85),
+    ("innovation_env", "innovation_environment", "Innovation environment",
+     ("research", "technology"), 12, 0.85),
+    ("policy_env", "policy_environment", "Policy environment", ("government", "association"),
+     6, 0.9),
+    ("market_env", "market_environment", "Market environment", ("platform",), 4, 0.9),
+)
+
 _PREFIX = {"online_shop": "shop", "production_base": "base", "supplier": "sup",
            "cooperative": "coop", "processor": "proc", "logistics": "exp",
            "association": "assoc", "training": "train", "technology": "svc", "finance": "fin",
@@ -106,6 +119,15 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     reaches 30 % of shops, service providers 40 %, microcredit 40 % (who
     send credit data back), and research works with every production base.
 
+    The outer ring holds the five environments of Wang & Gao's ecosystem
+    (:data:`ENVIRONMENTS`), each informing the members it bears on (one unit
+    of information per period, slow and not fully reliable, with the same
+    fixed attributes for every seed): the production environment the
+    production bases, the policy environment the government and the
+    association, the market environment and the legal environment the
+    platforms (and the legal environment the association), the innovation
+    environment the research institute and the technology service providers.
+
     Examples
     --------
     >>> village = rural_cluster(60, seed=7)
@@ -113,6 +135,8 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     (60, 1)
     >>> village == rural_cluster(60, seed=7)
     True
+    >>> village.members(ring="outer")
+    ['production_env', 'legal_env', 'innovation_env', 'policy_env', 'market_env']
     """
     n_shops = check_count("n_shops", n_shops, 1)
     neighbours = check_count("neighbours", neighbours)
@@ -216,4 +240,11 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
 
     description = (f"A rural e-commerce cluster (Taobao village) of {n_shops} farmers' online "
                    "shops (networks.rural_cluster, after Liu & Li).")
-    return assemble(Ecosystem(name, description=description), members, links, rng)
+    eco = assemble(Ecosystem(name, description=description), members, links, rng)
+    # fixed attributes, added last: the random draws of every other link stay the same
+    for env_id, role, env_name, informed, lead_time, reliability in ENVIRONMENTS:
+        eco.add_member(env_id, role, name=env_name)
+        for target in [m for r in informed for m in eco.members(role=r)]:
+            eco.link(env_id, target, "information", volume=1.0, capacity=1.5, unit_cost=0.0,
+                     lead_time=lead_time, reliability=reliability)
+    return eco

@@ -112,3 +112,17 @@ def test_validate_prints_warnings_on_stderr_and_succeeds(capsys, tmp_path):
     assert captured.err.splitlines()[0].startswith("warning: member 'globalmall' (platform)")
     assert main(["validate", "archetype"]) == 0
     assert capsys.readouterr() == ("ok: 23 members, 74 links\n", "")
+
+
+def test_rural_cluster_has_its_outer_environment():
+    village = networks.example("rural_cluster")
+    outer = village.members(ring="outer")
+    assert [village.member(m)["role"] for m in outer] == [
+        "production_environment", "legal_environment", "innovation_environment",
+        "policy_environment", "market_environment"]
+    for member in outer:
+        targets = [v for u, v, k in village.links("information") if u == member]
+        assert targets and all(village.member(v)["ring"] != "outer" for v in targets)
+    production = [v for u, v, k in village.links() if u == "production_env"]
+    assert production == village.members(role="production_base")
+    assert [v for u, v, k in village.links() if u == "policy_env"] == ["gov01", "assoc01"]
