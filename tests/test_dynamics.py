@@ -340,10 +340,11 @@ def _belt():
 
 
 def test_interaction_matrix_by_hand():
-    """Competition m1/m2 from MacArthur-Levins on outlets (mall, us): m1 (1/2, 1/2), m2 (1, 0)
-    -> alpha_12 = 1/2 / (1/2) = 1, alpha_21 = 1/2; predation s1 -> m1 (b1 = 0.5, b1 b2 = 0.25);
-    service lg -> m1 (weight 4/8) and lg -> m2 (8/8) with mutualism 0.1; law (outer) left out."""
-    a = interaction_matrix(_belt())
+    """Competition m1/m2 from MacArthur-Levins on the information outlets (mall, us): m1
+    (1/2, 1/2), m2 (1, 0) -> alpha_12 = 1/2 / (1/2) = 1, alpha_21 = 1/2; predation s1 -> m1
+    (b1 = 0.5, b1 b2 = 0.25); service lg -> m1 (weight 4/8) and lg -> m2 (8/8) with
+    mutualism 0.1; law (outer) left out."""
+    a = interaction_matrix(_belt(), resources={"flows": "information"})
     assert list(a.index) == ["s1", "m1", "m2", "mall", "us", "lg"]
     assert a.loc["m1", "m2"] == pytest.approx(-1.0) and a.loc["m2", "m1"] == pytest.approx(-0.5)
     assert a.loc["s1", "m1"] == pytest.approx(-0.5) and a.loc["m1", "s1"] == pytest.approx(0.25)
@@ -373,8 +374,10 @@ def test_relation_attribute_overrides():
         map(tuple, table[["source", "target", "flow", "relation"]].to_numpy()))
     assert "s1" not in set(table["source"])
     a = interaction_matrix(eco, competition=0.0)
-    # volume 2 against the strongest mutualism link (lg -> m2, 8): 0.1 * 2 / 8
-    assert a.loc["mall", "m1"] == pytest.approx(0.025) and a.loc["s1", "m1"] == 0.0
+    # volume 2 against the strongest information mutualism link (itself): 0.1 * 2 / 2; the
+    # logistics link lg -> m2 (8) is in another unit and does not scale it
+    assert a.loc["mall", "m1"] == pytest.approx(0.1) and a.loc["s1", "m1"] == 0.0
+    assert a.loc["lg", "m1"] == pytest.approx(0.05)  # 4 against the logistics 8
     eco.graph.edges["m2", "mall", "information"]["relation"] = "friendship"
     with pytest.raises(ParameterError, match="relation 'friendship'"):
         interaction_matrix(eco)

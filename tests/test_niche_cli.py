@@ -33,7 +33,7 @@ def test_breadth_mean_overlap_pairs_and_null_model(spec, capsys):
     assert "niche of belt: 4 members x 3 resources (outlets" in out
     assert "levins_standardized" in out and "shannon" in out
     assert "mean overlap (pianka) over the unordered pairs" in out
-    assert "competing pairs (pianka >= 0.5): 2" in out
+    assert "competing pairs (same role; pianka >= 0.5 over logistics outlets): 2" in out
     assert "m1     m2" in out
     assert "Algorithm: ra3    Iterations: 200    Seed: 3" in out
     assert "Lower-tail P" in out and "Standardized effect size" in out

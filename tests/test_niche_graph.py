@@ -41,19 +41,21 @@ def test_inbound_providers(belt):
     U = resource_matrix(belt, role="manufacturer", flows=["logistics", "capital"])
     assert U.index.name == "member" and U.columns.name == "resource"
     assert list(U.index) == ["m1", "m2", "m3"]
-    assert list(U.columns) == ["lg1", "lg2", "bank"]  # member order
+    # member order; two flows, so each resource's column names its flow (never added)
+    assert list(U.columns) == ["lg1 (logistics)", "lg2 (logistics)", "bank (capital)"]
     assert U.loc["m1"].tolist() == [50.0, 0.0, 5.0]
     assert U.loc["m2"].tolist() == [1.0, 0.0, 0.0]
     assert U.loc["m3"].tolist() == [0.0, 30.0, 5.0]
 
 
 def test_outbound_sales_by_platform_and_by_market(belt):
-    U = resource_matrix(belt, direction="out", role="manufacturer", resource_role="platform")
+    U = resource_matrix(belt, direction="out", role="manufacturer", resource_role="platform",
+                        flows="logistics")
     assert U.to_dict("index") == {"m1": {"amazon": 80.0, "shopee": 20.0},
                                   "m2": {"amazon": 40.0, "shopee": 10.0},
                                   "m3": {"amazon": 0.0, "shopee": 30.0}}
     by_market = resource_matrix(belt, direction="out", role="manufacturer",
-                                resource_role="platform", group_by="market")
+                                resource_role="platform", group_by="market", flows="logistics")
     assert list(by_market.columns) == ["SEA", "US"]
     assert by_market.loc["m1", "US"] == 80.0
     # m1 and m2 sell in the same 4:1 mix, so they compete fully
@@ -62,7 +64,8 @@ def test_outbound_sales_by_platform_and_by_market(belt):
 
 def test_group_by_role_and_link_counts(belt):
     U = resource_matrix(belt, role="manufacturer", group_by="role", weight=None)
-    assert list(U.columns) == ["finance", "logistics", "platform"]
+    assert list(U.columns) == ["finance (capital)", "logistics (logistics)",
+                               "platform (information)"]
     assert U.loc["m1"].tolist() == [1.0, 1.0, 1.0]
     assert U.loc["m3"].tolist() == [1.0, 1.0, 0.0]
 
@@ -89,7 +92,8 @@ def test_self_links_are_not_resources():
     eco.add_member("b", "logistics")
     eco.link("a", "a", "information", volume=9.0)
     eco.link("b", "a", "logistics", volume=2.0)
-    assert resource_matrix(eco).to_dict("index") == {"a": {"b": 2.0}}
+    assert resource_matrix(eco).to_dict("index") == {"a": {"b (logistics)": 2.0}}
+    assert resource_matrix(eco, flows="logistics").to_dict("index") == {"a": {"b": 2.0}}
 
 
 def test_resource_matrix_errors(belt):
@@ -170,11 +174,13 @@ def test_competition_with_every_row_empty_is_empty():
 
 
 def test_competition_layer_attributes(belt):
-    U = resource_matrix(belt, direction="out", role="manufacturer", resource_role="platform")
+    U = resource_matrix(belt, direction="out", role="manufacturer", resource_role="platform",
+                        flows="logistics")
     layer = competition_layer(U, threshold=0.5, eco=belt)
     assert isinstance(layer, nx.Graph) and not layer.is_directed()
     assert layer.graph == {"name": "competition", "layer": "competition", "method": "pianka",
-                           "threshold": 0.5}
+                           "threshold": 0.5, "across_roles": False,
+                           "resources": "logistics outlets"}
     assert set(layer.nodes) == {"m1", "m2", "m3"}
     assert layer.nodes["m1"]["role"] == "manufacturer" and layer.nodes["m1"]["ring"] == "core"
     assert layer.nodes["m3"]["breadth"] == pytest.approx(1.0)

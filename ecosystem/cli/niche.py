@@ -36,8 +36,12 @@ def register(subparsers) -> None:
                         help="resources are the providers whose links reach a member (in, "
                              "default) or the members it sends to (out)")
     parser.add_argument("--flows", action=CommaList, default=None, metavar="FLOW[,FLOW...]",
-                        help="count only these flows (default: all four)")
+                        help="count these flows (several are kept in separate columns, never "
+                             "added; default: logistics, the resources of one flow)")
     hidden_alias(parser, "--flow", "--flows", action=CommaList, default=None)
+    parser.add_argument("--across-roles", action="store_true",
+                        help="pair competitors of different roles too (default: only members "
+                             "of the same role, one guild, compete)")
     parser.add_argument("--roles", action=CommaList, default=None, metavar="ROLE[,ROLE...]",
                         help="members of these roles are the rows (default: all)")
     hidden_alias(parser, "--role", "--roles", action=CommaList, default=None)
@@ -69,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     """Compute and print the niche report."""
     import pandas as pd
 
-    from ..niche import (NULL_INDICES, breadth, competition_pairs, mean_overlap, null_model,
-                         resource_matrix)
+    from ..niche import (DEFAULT_COMPETITION_FLOW, NULL_INDICES, breadth, competition_pairs,
+                         mean_overlap, null_model, resource_matrix)
     if args.pairs < 1:
         raise ParameterError(f"--pairs must be >= 1, got {args.pairs}")
     index = args.overlap_index
@@ -79,15 +83,17 @@ def run(args: argparse.Namespace) -> int:
                              f"one of {', '.join(NULL_INDICES)}")
     eco = read_spec(args.spec)
     weight = None if args.weight.lower() == "none" else args.weight
-    full = resource_matrix(eco, direction=args.direction, flows=args.flows, role=args.roles,
+    flows = args.flows or [DEFAULT_COMPETITION_FLOW]
+    full = resource_matrix(eco, direction=args.direction, flows=flows, role=args.roles,
                            resource_role=args.resource_roles, group_by=args.group_by,
                            weight=weight, drop_empty=False)
     U = full.loc[full.sum(axis=1) > 0]
+    U.attrs = dict(full.attrs)
     left_out = len(full) - len(U)
     where = "providers" if args.direction == "in" else "outlets"
     print(f"niche of {eco.name or args.spec!s}: {len(U)} members x {U.shape[1]} resources "
-          f"({where}; flows: {', '.join(args.flows) if args.flows else 'all'}; weight: "
-          f"{weight or 'link count'})")
+          f"({where}; flows: {', '.join(flows)}; weight: {weight or 'link count'}; "
+          + "; ".join(f"{f} in {u}" for f, u in full.attrs["units"].items()) + ")")
     if left_out:
         print(f"{left_out} member(s) without any such resource left out")
     if U.empty:
@@ -108,10 +114,13 @@ def run(args: argparse.Namespace) -> int:
     mean = mean_overlap(U, index)
     pairs_kind = "ordered" if index == "macarthur_levins" else "unordered"
     print(f"\nmean overlap ({index}) over the {pairs_kind} pairs: {mean:.4g}")
-    pairs = competition_pairs(U, index, args.threshold)
-    print(f"competing pairs ({index} >= {args.threshold:g}): {len(pairs)}")
+    pairs = competition_pairs(U, index, args.threshold, across_roles=args.across_roles)
+    guilds = "any roles" if args.across_roles else "same role"
+    print(f"competing pairs ({guilds}; {index} >= {args.threshold:g} over "
+          f"{U.attrs['resources']}): {len(pairs)}")
     if len(pairs):
-        print_table(pairs.head(args.pairs).set_index(["member", "competitor"]))
+        print_table(pairs.head(args.pairs).drop(columns="resources")
+                    .set_index(["member", "competitor"]))
     if args.null:
         result = null_model(U, args.null, index, replications=args.iterations,
                             statistic=args.statistic, seed=args.seed)

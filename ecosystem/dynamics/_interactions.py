@@ -9,8 +9,9 @@ competition (niche overlap)
     firms for customers, manufacturers for platforms). The competition
     coefficient is MacArthur & Levins' (1967) overlap ``alpha_ij`` of
     :func:`ecosystem.niche.overlap` on the members x resources matrix of
-    :func:`ecosystem.niche.resource_matrix` (by default ``direction="out"``:
-    a member's resources are the members it sells or delivers to). Only
+    :func:`ecosystem.niche.resource_matrix` (by default ``direction="out"``
+    over the goods flow, :data:`ecosystem.niche.DEFAULT_COMPETITION_FLOW`:
+    a member's resources are the members it delivers to). Only
     members of the same role compete (one niche per role, as in Wang & Gao:
     a logistics firm and a manufacturer that both deliver to a platform do
     not compete); ``same_role=False`` lets every pair compete.
@@ -22,8 +23,8 @@ predation (upstream -> downstream logistics)
     ``A_uv -= predation * w`` and ``A_vu += predation * conversion * w``
     (Qian's ``b1`` and ``b1 b2``).
 mutualism (service and symbiosis links)
-    A link with a sub-core member at either end is a service relation (seed
-    004 §3.1: logistics, finance, technology and government platforms serve
+    A link with a sub-core member at either end is a service relation (Wang &
+    Gao, §3.1: logistics, finance, technology and government platforms serve
     the core; §4.3: symbiotic development). ``A_uv += mutualism * w`` and
     ``A_vu += mutualism * w``.
 
@@ -31,7 +32,10 @@ A link's ``relation`` attribute overrides this classification: one of
 ``"predation"``, ``"mutualism"`` (or ``"symbiosis"``) or ``"none"``. Links
 between core members of the other flows have no direct term. ``w`` is the
 link's ``weight`` attribute (volume; 1 if missing) divided by the largest
-one of the same relation, so each strength applies to the strongest link.
+one of the same relation *and flow*: volumes of different flows are in
+different units (a 700 thousand-yuan payment and a 10 service-day
+technology link), so each strength applies to the strongest link of each
+flow.
 The diagonal is ``-s_i`` (``self_limitation``). Outer-ring members are the
 environment, not populations, and are left out unless named in ``members``.
 """
@@ -116,7 +120,8 @@ def interactions(eco: Ecosystem, members: Iterable[str] | None = None, *,
         rows.append((u, v, flow, "mutualism" if relation == "symbiosis" else relation,
                      float(value)))
     table = pd.DataFrame(rows, columns=["source", "target", "flow", "relation", "weight"])
-    largest = table.groupby("relation")["weight"].transform("max")
+    # per flow: volumes of different flows are in different units
+    largest = table.groupby(["relation", "flow"])["weight"].transform("max")
     table["weight"] = np.where(largest > 0, table["weight"] / largest.where(largest > 0, 1.0),
                                0.0)
     return table
@@ -129,7 +134,7 @@ def _competition(eco: Ecosystem, labels: list[str], resources: Any, same_role: b
     if isinstance(resources, pd.DataFrame):
         use = resources
     else:
-        options = {"direction": "out"}
+        options = {"direction": "out", "flows": niche.DEFAULT_COMPETITION_FLOW}
         options.update(resources or {})
         use = niche.resource_matrix(eco, **options)
     use = use.loc[[m for m in use.index if m in set(labels)]]
@@ -174,7 +179,7 @@ def interaction_matrix(eco: Ecosystem, members: Iterable[str] | None = None, *,
     resources : DataFrame or mapping, optional
         The members x resources use for the competition term, or options for
         :func:`ecosystem.niche.resource_matrix` (default
-        ``{"direction": "out"}``).
+        ``{"direction": "out", "flows": "logistics"}``).
     same_role : bool
         Only members of the same role compete (default).
 
@@ -185,11 +190,12 @@ def interaction_matrix(eco: Ecosystem, members: Iterable[str] | None = None, *,
 
     Examples
     --------
-    Two manufacturers sell on the same platform (m1 also on a market), so
-    they compete; a supplier ships to m1 (predation) and a logistics firm
-    serves m1 (mutualism). MacArthur-Levins on the outlets: m1 uses (mall,
-    us) = (1/2, 1/2), m2 (1, 0), so ``alpha_m1,m2 = (1/2) / (1/4 + 1/4) = 1``
-    and ``alpha_m2,m1 = (1/2) / 1 = 1/2``:
+    Two manufacturers send listings to the same platform (m1 also to a
+    market), so they compete over those information outlets; a supplier
+    ships to m1 (predation) and a logistics firm serves m1 (mutualism).
+    MacArthur-Levins on the outlets: m1 uses (mall, us) = (1/2, 1/2), m2
+    (1, 0), so ``alpha_m1,m2 = (1/2) / (1/4 + 1/4) = 1`` and
+    ``alpha_m2,m1 = (1/2) / 1 = 1/2``:
 
     >>> eco = Ecosystem("belt")
     >>> for m, role in [("s1", "supplier"), ("m1", "manufacturer"), ("m2", "manufacturer"),
@@ -198,7 +204,7 @@ def interaction_matrix(eco: Ecosystem, members: Iterable[str] | None = None, *,
     >>> eco.link("m1", "mall", "information"); eco.link("m1", "us", "information")
     >>> eco.link("m2", "mall", "information")
     >>> eco.link("s1", "m1", "logistics"); eco.link("lg", "m1", "logistics")
-    >>> interaction_matrix(eco)
+    >>> interaction_matrix(eco, resources={"flows": "information"})
     member    s1    m1   m2  mall   us   lg
     member
     s1     -1.00 -0.50  0.0   0.0  0.0  0.0

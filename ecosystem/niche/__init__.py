@@ -33,10 +33,10 @@ from ._indices import (BREADTH_METHODS, OVERLAP_METHODS, SYMMETRIC_METHODS, brea
 from ._input import EmptyNicheError
 from ._null import NULL_ALGORITHMS, NULL_INDICES, NullModelResult, null_model
 from ._registry import INDEX_ALIASES, OVERLAP_INDICES, OverlapIndex
-from ._resources import resource_matrix, resource_matrix_from_table
+from ._resources import DEFAULT_COMPETITION_FLOW, resource_matrix, resource_matrix_from_table
 
 __all__ = [
-    "resource_matrix", "resource_matrix_from_table",
+    "resource_matrix", "resource_matrix_from_table", "DEFAULT_COMPETITION_FLOW",
     "breadth", "overlap", "mean_overlap",
     "null_model", "NullModelResult",
     "state_potential", "suitability",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 import networkx as nx
 import numpy as np
@@ -23,8 +23,18 @@ __all__ = ["competition_pairs", "competition_layer"]
 @renamed(method="index")
 def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
                       availability: Any = None, empty: EmptyPolicy = "raise",
-                      top: int | None = None, workers: int | None = None) -> pd.DataFrame:
+                      top: int | None = None, workers: int | None = None,
+                      roles: Mapping[Any, str] | None = None,
+                      across_roles: bool = False) -> pd.DataFrame:
     """Pairs of members whose niche overlap is at least ``threshold``.
+
+    Niche theory (Wang & Gao, §2.1) speaks of members of the same niche
+    competing for the same resources, such as logistics firms for customers:
+    when the members' roles (guilds) are known, only members of the same role
+    are paired, unless ``across_roles=True``. The roles come from ``roles``
+    or, for a matrix built by :func:`resource_matrix`, from its
+    ``attrs["roles"]``; without either, every pair is considered. A member
+    whose role is not known pairs with nobody.
 
     The overlap matrix is streamed in row blocks, so 10,000 members never need
     the full 10,000 x 10,000 matrix at once.
@@ -42,12 +52,19 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
         As in :func:`overlap`; members without use never pair.
     top : int, optional
         Keep only the ``top`` strongest pairs.
+    roles : mapping of member to role, optional
+        The guilds; default ``U.attrs["roles"]`` when ``U`` has it.
+    across_roles : bool
+        Pair members of different roles too.
 
     Returns
     -------
     DataFrame
         Columns ``member``, ``competitor``, ``overlap``, strongest first (ties
-        in member order). For symmetric indices each unordered pair appears
+        in member order); with known roles also ``role`` (of the member; the
+        competitor's is the same unless ``across_roles``), and for a matrix
+        from :func:`resource_matrix` ``resources``, what the overlap is over
+        (e.g. ``"logistics outlets"``). For symmetric indices each unordered pair appears
         once, ``member`` before ``competitor`` in row order; for
         ``macarthur_levins`` a row is the ordered pair with
         ``overlap = alpha[member, competitor]``, the pressure the competitor
@@ -59,6 +76,10 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     >>> competition_pairs(U, threshold=0.5)
       member competitor   overlap
     0     m1         m2  0.894427
+    >>> competition_pairs(U, threshold=0.5, roles={"m1": "shop", "m2": "bank", "m3": "shop"})
+    Empty DataFrame
+    Columns: [member, competitor, overlap, role]
+    Index: []
     """
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
             or not np.isfinite(threshold):
@@ -67,12 +88,30 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
                             or top < 1):
         raise ParameterError(f"top must be a whole number >= 1, got {top!r}")
     workers = check_workers(workers)
+    attrs = getattr(U, "attrs", None) or {}
+    if roles is None and isinstance(attrs.get("roles"), Mapping):
+        roles = attrs["roles"]
     util, used, kernel = _kernel(U, index, availability, empty)
     positions = np.flatnonzero(used)
+    guild = None
+    if roles is not None:
+        if not isinstance(roles, Mapping):
+            raise ParameterError(f"roles must be a mapping of member to role, got "
+                                 f"{type(roles).__name__}")
+        labels = (list(util.members) if util.labelled
+                  else list(range(util.values.shape[0])))
+        names = {role: k for k, role in enumerate(dict.fromkeys(roles.values()))}
+        # a member without a known role gets a guild of its own
+        guild = np.array([names[roles[m]] if m in roles else -1 - k
+                          for k, m in enumerate(labels)], dtype=np.int64)[positions]
 
     def strong(start: int, first: int, block: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        i, j = np.nonzero((block >= threshold) & kernel.distinct_pairs(start, first, block.shape))
+        keep = (block >= threshold) & kernel.distinct_pairs(start, first, block.shape)
+        if guild is not None and not across_roles:
+            keep &= (guild[start:start + block.shape[0], None]
+                     == guild[None, first:first + block.shape[1]])
+        i, j = np.nonzero(keep)
         return positions[i + start], positions[j + first], block[i, j]
 
     # no member with any use gives no blocks at all: an empty table, not an unpacking error
@@ -85,19 +124,27 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
         order = order[:top]
     names = (np.asarray(util.members, dtype=object) if util.labelled
              else np.arange(util.values.shape[0]))
-    return pd.DataFrame({"member": names[i[order]], "competitor": names[j[order]],
-                         "overlap": values[order]})
+    table = pd.DataFrame({"member": names[i[order]], "competitor": names[j[order]],
+                          "overlap": values[order]})
+    if roles is not None:
+        table["role"] = pd.Series([roles.get(m) for m in table["member"]], dtype=object)
+    if isinstance(attrs.get("resources"), str):
+        table["resources"] = attrs["resources"]
+    return table
 
 
 @renamed(method="index")
 def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
                       eco: "Ecosystem | None" = None, availability: Any = None,
-                      empty: EmptyPolicy = "raise", workers: int | None = None) -> nx.Graph:
+                      empty: EmptyPolicy = "raise", workers: int | None = None,
+                      across_roles: bool = False) -> nx.Graph:
     """The competition layer: members joined where their niches overlap.
 
     A graph the HTML export can draw next to the four flow layers. ``index``,
-    ``threshold``, ``availability``, ``empty`` and ``workers`` are as in
-    :func:`competition_pairs`.
+    ``threshold``, ``availability``, ``empty``, ``workers`` and
+    ``across_roles`` are as in :func:`competition_pairs`: by default only
+    members of the same role are joined (their roles read from ``eco`` when
+    given, else from a :func:`resource_matrix` frame's ``attrs``).
 
     Nodes
         every member of ``U`` (isolated when it competes with nobody), with
@@ -110,7 +157,9 @@ def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
         :class:`networkx.DiGraph` whose edge ``u -> v`` means u presses on v:
         ``overlap = alpha[v, u]``, the competition coefficient of u on v.
     Graph attributes
-        ``name`` and ``layer`` ("competition"), ``method``, ``threshold``.
+        ``name`` and ``layer`` ("competition"), ``method``, ``threshold``,
+        ``across_roles`` and, for a :func:`resource_matrix` frame,
+        ``resources`` (what the overlap is over, e.g. "logistics outlets").
 
     Examples
     --------
@@ -122,12 +171,19 @@ def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     ('pianka', ['m1', 'm2', 'm3'])
     """
     method = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
+    roles = None
+    if eco is not None:
+        rows = U.index if isinstance(U, pd.DataFrame) else range(len(U))
+        roles = {m: eco.graph.nodes[m].get("role") for m in rows if m in eco}
     pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty,
-                              workers=workers)
+                              workers=workers, roles=roles, across_roles=across_roles)
     symmetric = OVERLAP_INDICES[method].symmetric
     graph = (nx.Graph if symmetric else nx.DiGraph)(
         name="competition", layer="competition", method=method,
-        threshold=threshold)
+        threshold=threshold, across_roles=across_roles)
+    resources = (getattr(U, "attrs", None) or {}).get("resources")
+    if isinstance(resources, str):
+        graph.graph["resources"] = resources
     widths = breadth(U, "levins", empty=empty)
     labels = (list(widths.index) if isinstance(widths, pd.Series)
               else list(range(len(widths))))
@@ -137,7 +193,8 @@ def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
             member = eco.member(label)
             attrs.update(role=member["role"], ring=member["ring"])
         graph.add_node(label, **attrs)
-    for member, competitor, value in pairs.itertuples(index=False):
+    for member, competitor, value in pairs[["member", "competitor", "overlap"]].itertuples(
+            index=False):
         edge = (member, competitor) if symmetric else (competitor, member)
         graph.add_edge(*edge, overlap=float(value), weight=float(value))
     return graph

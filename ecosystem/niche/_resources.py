@@ -13,7 +13,12 @@ from ..taxonomy import Flow, FlowChoice, Ring, parse_flows
 if TYPE_CHECKING:
     from ..graph import Ecosystem
 
-__all__ = ["resource_matrix", "resource_matrix_from_table"]
+__all__ = ["resource_matrix", "resource_matrix_from_table", "DEFAULT_COMPETITION_FLOW"]
+
+#: The flow whose resources members compete over when a caller needs one default
+#: (the demo's competition layer, ``ecobelt niche``): goods, the flow every firm of
+#: the chain ships.
+DEFAULT_COMPETITION_FLOW = "logistics"
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
@@ -45,11 +50,21 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
         (outbound sales), a logistics firm's customers. Members that serve the
         same outlets compete for them.
 
-    Entry (i, k) is the total ``weight`` of the chosen flows' links between
-    member i and resource k; with ``group_by`` the resources are pooled by an
-    attribute of the resource member (e.g. ``"role"``: logistics, finance,
-    technology; or a user attribute such as ``"market"``). Self-links are
-    ignored (a member is not its own resource).
+    Entry (i, k) is the total ``weight`` of the links between member i and
+    resource k; with ``group_by`` the resources are pooled by an attribute of
+    the resource member (e.g. ``"role"``: logistics, finance, technology; or a
+    user attribute such as ``"market"``). Self-links are ignored (a member is
+    not its own resource). Volumes of different flows are in different units
+    (:attr:`Ecosystem.units`) and are never added: with one flow the columns
+    are the resources, with several each (resource, flow) pair is a column of
+    its own, labelled ``"resource (flow)"``. For competition, niche theory
+    compares members over the resources of one flow
+    (:data:`DEFAULT_COMPETITION_FLOW` where a caller needs a default).
+
+    The frame's ``attrs`` record what it measures: ``flows``, ``direction``,
+    ``resources`` (a phrase such as ``"logistics outlets"``), ``units`` (each
+    chosen flow's unit) and ``roles`` (each row member's role, the guilds
+    :func:`competition_pairs` compares within).
 
     Parameters
     ----------
@@ -57,7 +72,7 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     direction : {"in", "out"}
         Providers (in) or outlets (out), see above.
     flows : flow or list of flows, optional
-        The flows to count; all four by default.
+        The flows to count; all four by default (in separate columns).
     members, role, ring : optional
         Which members are rows: explicit ids, and/or one role (or several),
         and/or one ring. All members by default, in member order.
@@ -102,15 +117,23 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     >>> eco.link("lg", "m2", "logistics", volume=10.0)
     >>> eco.link("bank", "m2", "capital", volume=10.0)
     >>> resource_matrix(eco, role="manufacturer")
-    resource    lg  bank
+    resource  lg (logistics)  bank (capital)
     member
-    m1        30.0   0.0
-    m2        10.0  10.0
+    m1                  30.0             0.0
+    m2                  10.0            10.0
     >>> resource_matrix(eco, role="manufacturer", group_by="role", weight=None)
-    resource  finance  logistics
+    resource  finance (capital)  logistics (logistics)
     member
-    m1            0.0        1.0
-    m2            1.0        1.0
+    m1                      0.0                    1.0
+    m2                      1.0                    1.0
+    >>> U = resource_matrix(eco, role="manufacturer", flows="logistics")
+    >>> U
+    resource    lg
+    member
+    m1        30.0
+    m2        10.0
+    >>> U.attrs["resources"], U.attrs["units"]
+    ('logistics providers', {'logistics': 'units of goods'})
     """
     if direction not in ("in", "out"):
         raise ParameterError(f"direction must be 'in' (providers) or 'out' (outlets), "
@@ -148,6 +171,7 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     keep = (np.isin(fl, [list(Flow).index(f) for f in flow_list]) & rows[member_pos]
             & columns_ok[resource_pos] & (src != dst))
     member_pos, resource_pos, w = member_pos[keep], resource_pos[keep], w[keep]
+    flow_of = fl[keep]
     if group_by is None:
         labels = np.array(ids, dtype=object)
         codes = resource_pos
@@ -168,6 +192,13 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
         code_of = {label: i for i, label in enumerate(column_labels)}
         distinct_codes = np.array([code_of[v] for v in values], dtype=np.int64)
         codes = distinct_codes[np.searchsorted(distinct, resource_pos)]
+    if len(flow_list) > 1:  # one column per (resource, flow): flows are never added
+        all_flows = [f.value for f in Flow]
+        pairs = codes * len(all_flows) + flow_of
+        present = np.unique(pairs)
+        column_labels = [f"{column_labels[p // len(all_flows)]} ({all_flows[p % len(all_flows)]})"
+                         for p in present.tolist()]
+        codes = np.searchsorted(present, pairs)
     row_positions = np.flatnonzero(rows)
     row_of = np.full(len(ids), -1)
     row_of[row_positions] = np.arange(row_positions.size)
@@ -177,6 +208,13 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
                          columns=pd.Index(list(column_labels), name="resource"))
     if drop_empty:
         frame = frame.loc[frame.sum(axis=1) > 0]
+    names = [f.value for f in flow_list]
+    units = eco.units
+    frame.attrs.update(
+        flows=names, direction=direction,
+        resources=f"{', '.join(names)} {'providers' if direction == 'in' else 'outlets'}",
+        units={f: units[f] for f in names},
+        roles={m: eco.graph.nodes[m].get("role") for m in frame.index})
     return frame
 
 
