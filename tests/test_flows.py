@@ -201,7 +201,12 @@ def test_levels_aggregate_per_ring_and_role(belt, belt_injection):
     np.testing.assert_allclose(state.by_role().loc[["manufacturer", "producer",
                                                     "supplier"]].sum(), firms)
     table = state.table()
-    assert list(table.columns) == ["ring", "role", *FLOWS, "total"]
+    assert list(table.columns) == ["ring", "role", *FLOWS, "share"]  # no total across units
+    totals = state.total()
+    moving = [f for f in FLOWS if totals[f] > 0]
+    np.testing.assert_allclose(table["share"], (state.levels[moving] / totals[moving]).mean(
+        axis=1))
+    assert table["share"].sum() == pytest.approx(1.0)
     assert table.index.equals(pd.Index(list(belt.graph), name="member"))
 
 

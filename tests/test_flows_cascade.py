@@ -92,14 +92,20 @@ def reference_cascade(eco, fail=(), cut=None, rules=(), max_rounds=None):
 
 
 def brute_force_ranking(eco, rules):
-    """Every member's single-failure cascade, ranked by volume lost (ties: member order)."""
-    before = sum(data.get("volume", 1.0) for *_, data in eco.graph.edges(keys=True, data=True))
+    """Every member's single-failure cascade, ranked by the share of each flow's volume lost,
+    averaged over the flows that move (ties: member order): flows are never added."""
+    before = {}
+    for *_, flow, data in eco.graph.edges(keys=True, data=True):
+        before[flow] = before.get(flow, 0.0) + data.get("volume", 1.0)
+    moving = [flow for flow, volume in before.items() if volume > 0]
     rows = []
     for position, member in enumerate(eco.graph):
         failed, after = reference_cascade(eco, [member], rules=rules)
-        rows.append((-(before - sum(after.values())), position, member, len(failed)))
+        shares = [(before[f] - after.get(f, 0.0)) / before[f] for f in moving]
+        share = sum(shares) / len(shares) if shares else 0.0
+        rows.append((-share, position, member, len(failed)))
     rows.sort(key=lambda row: (round(row[0], 9), row[1]))
-    return [(member, -lost, count) for lost, _, member, count in rows]
+    return [(member, -share, count) for share, _, member, count in rows]
 
 
 # ---------------------------------------------------------------------- hand-made case
@@ -143,9 +149,14 @@ def test_hand_made_cascade_has_the_known_outcome(supply_chain):
     lost = result.lost_volume
     assert lost.loc["logistics", ["before", "after", "lost"]].tolist() == [33, 9, 24]
     assert lost.loc["capital", ["before", "after", "lost"]].tolist() == [10, 7, 3]
-    assert lost.loc["information"].tolist() == [0, 0, 0, 0]
-    assert lost.loc["total", "share"] == pytest.approx(27 / 43)
-    assert "3 failed in 2 round(s)" in str(result) and "27 of 43" in str(result)
+    assert lost.loc["information", ["before", "after", "lost", "share"]].tolist() == [0, 0, 0, 0]
+    assert "total" not in lost.index  # goods and money are not added
+    assert lost["unit"].tolist() == ["messages", "units of goods", "units of money",
+                                     "service days"]
+    assert result.lost_share == pytest.approx((24 / 33 + 3 / 10) / 2)
+    assert "3 failed in 2 round(s)" in str(result)
+    assert ("lost: logistics 24 of 33 units of goods (72.7%); capital 3 of 10 units of money "
+            "(30.0%); mean share lost over the flows 51.4%") in str(result)
 
 
 def test_max_rounds_stops_the_cascade(supply_chain):
@@ -208,18 +219,18 @@ def test_default_rules_and_rule_descriptions():
 
 def test_critical_members_ranking_equals_brute_force_on_the_hand_made_case(supply_chain):
     """Every single failure, by brute force. The bank ranks first: it is every firm's only
-    capital provider, so all four firms fail with it and all 43 units are lost; lg loses 27
-    (see the hand-made cascade above)."""
+    capital provider, so all four firms fail with it and all of both flows is lost (share 1);
+    lg loses 24 of 33 units of goods and 3 of 10 of money (see the hand-made cascade above)."""
     table = critical_members(supply_chain)
     expected = brute_force_ranking(supply_chain, DEFAULT_RULES)
-    assert list(zip(table.index, table["lost_volume"], table["failed"])) == \
-        [(m, pytest.approx(lost), count) for m, lost, count in expected]
+    assert list(zip(table.index, table["lost_share"], table["failed"])) == \
+        [(m, pytest.approx(share), count) for m, share, count in expected]
     assert table["rank"].tolist() == list(range(1, 8))
-    assert table.loc["bank", "lost_volume"] == 43 and table.loc["bank", "failed"] == 5
+    assert table.loc["bank", "lost_share"] == 1.0 and table.loc["bank", "failed"] == 5
     assert table.index[0] == "bank"
-    assert table.loc["lg", ["lost_volume", "failed"]].tolist() == [27, 3]
-    np.testing.assert_allclose(table[[f"lost_{f}" for f in FLOWS]].sum(axis=1),
-                               table["lost_volume"])
+    assert table.loc["lg", "lost_share"] == pytest.approx((24 / 33 + 3 / 10) / 2)
+    assert table.loc["lg", ["lost_logistics", "lost_capital", "failed"]].tolist() == [24, 3, 3]
+    assert "lost_volume" not in table.columns
 
 
 @pytest.mark.parametrize("rules", [DEFAULT_RULES,
@@ -230,11 +241,11 @@ def test_critical_members_ranking_equals_brute_force_on_a_belt(rules):
     table = critical_members(belt, rules=rules, batch=7)
     expected = brute_force_ranking(belt, rules)
     assert table.index.tolist() == [member for member, _, _ in expected]
-    np.testing.assert_allclose(table["lost_volume"], [lost for _, lost, _ in expected],
+    np.testing.assert_allclose(table["lost_share"], [share for _, share, _ in expected],
                                rtol=1e-9)
     assert table["failed"].tolist() == [count for *_, count in expected]
     single = cascade(belt, table.index[0], rules=rules)
-    assert single.lost_volume.loc["total", "lost"] == pytest.approx(table["lost_volume"].iloc[0])
+    assert single.lost_share == pytest.approx(table["lost_share"].iloc[0])
 
 
 def test_critical_members_candidates_top_and_strongest_first():
@@ -350,8 +361,7 @@ def test_failing_more_members_fails_at_least_as_many(eco, rules, data):
     large = sorted(set(small) | set(data.draw(st.lists(st.sampled_from(members)))))
     after_small, after_large = cascade(eco, small, rules=rules), cascade(eco, large, rules=rules)
     assert set(after_small.failed.index) <= set(after_large.failed.index)
-    assert after_small.lost_volume.loc["total", "lost"] <= \
-        after_large.lost_volume.loc["total", "lost"] + 1e-9
+    assert (after_small.lost_volume["lost"] <= after_large.lost_volume["lost"] + 1e-9).all()
 
 
 @settings(max_examples=25)
@@ -361,6 +371,7 @@ def test_critical_members_equals_one_cascade_per_member(eco, rules):
     for member, row in table.iterrows():
         single = cascade(eco, member, rules=rules)
         assert row["failed"] == len(single.failed)
-        assert row["lost_volume"] == pytest.approx(single.lost_volume.loc["total", "lost"],
-                                                   abs=1e-9)
-    assert (np.diff(table["lost_volume"].to_numpy()) <= 1e-9).all()
+        assert row["lost_share"] == pytest.approx(single.lost_share, abs=1e-9)
+        np.testing.assert_allclose(row[[f"lost_{f}" for f in FLOWS]].to_numpy(dtype=float),
+                                   single.lost_volume["lost"].to_numpy(dtype=float), atol=1e-9)
+    assert (np.diff(table["lost_share"].to_numpy()) <= 1e-9).all()

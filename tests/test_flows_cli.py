@@ -46,12 +46,13 @@ def test_flows_steady_state_matches_the_closed_form(spec, information_only, tmp_
     assert status == 0
     assert "flows in chain: 9 members, damping 0.5; injected: cb:information:2" in out
     assert "steady state (spectral radius <= 0.5)" in out
-    assert "per ring" in out and "per role" in out and "largest 9 member(s) by total" in out
+    assert "per ring" in out and "per role" in out and "largest 9 member(s) by their share" in out
     levels = pd.read_csv(out_csv, index_col=0)
     assert levels.loc[["cb", "p", "mk"], "information"].tolist() == [2.0, 1.0, 0.5]
-    assert levels["total"].sum() == pytest.approx(3.5)
+    assert levels["share"].sum() == pytest.approx(1.0)
+    assert levels.loc["cb", "share"] == pytest.approx(2.0 / 3.5)  # information only moves
     assert list(levels.columns) == ["ring", "role", "information", "logistics", "capital",
-                                    "technology", "total"]
+                                    "technology", "share"]
 
 
 def test_flows_trajectory_pulse_and_reach(spec, information_only, tmp_path, capsys):
@@ -64,7 +65,7 @@ def test_flows_trajectory_pulse_and_reach(spec, information_only, tmp_path, caps
     assert "2 step(s), pulse at step 0; total per step:" in out
     assert "levels at step 2" in out
     final = pd.read_csv(out_csv, index_col=0)
-    assert final.loc["mk", "information"] == 0.5 and final["total"].sum() == 0.5
+    assert final.loc["mk", "information"] == 0.5 and final["information"].sum() == 0.5
     assert "reach of a shock from cb: 3 of 9 members ever reached" in out
     assert "largest 2 member(s)" in out
 
@@ -139,7 +140,10 @@ def test_cascade_prints_the_hand_made_outcome(spec, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "a member fails with fewer than 1 logistics provider(s) (ring core) or" in out
     assert "cascade from lg: 3 failed in 2 round(s) after the shock, 6 survive" in out
-    assert "27 of 45 volume lost" in out
+    # per flow, each in its unit: goods and money are never added into one "volume lost"
+    assert ("lost: information 0 of 2 messages (0.0%); logistics 24 of 33 units of goods "
+            "(72.7%); capital 3 of 10 units of money (30.0%); mean share lost over the flows "
+            "34.2%") in out
     for heading in ("failed per round", "failed per ring", "failed per role",
                     "volume lost per flow", "failed members (3)"):
         assert heading in out

@@ -52,7 +52,8 @@ def _register_flows(subparsers) -> None:
                         help="also print the step at which a shock from these members first "
                              "reaches each ring and role (one shock from all of them)")
     parser.add_argument("--top", type=int, default=_SHOWN_MEMBERS,
-                        help=f"members listed, largest total first (default: {_SHOWN_MEMBERS})")
+                        help="members listed, largest share of the flows first (default: "
+                             f"{_SHOWN_MEMBERS})")
     add_table_output(parser, "every member's levels (one row per member, one column per "
                                 "flow)")
     hidden_alias(parser, "--csv", "--output")
@@ -193,8 +194,9 @@ def run_flows(args: argparse.Namespace) -> int:
     print_table(result.by_role())
     table = result.table()
     if args.top:
-        print(f"\nlargest {min(args.top, len(table))} member(s) by total")
-        print_table(table.sort_values("total", ascending=False, kind="stable").head(args.top))
+        print(f"\nlargest {min(args.top, len(table))} member(s) by their share of each "
+              "flow's total, averaged over the flows")
+        print_table(table.sort_values("share", ascending=False, kind="stable").head(args.top))
     if args.reach:
         shock = reach(model, args.reach)
         print(f"\nreach of a shock from {', '.join(args.reach)}: "

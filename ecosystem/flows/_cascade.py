@@ -51,8 +51,10 @@ class CascadeResult(Result):
         role (sorted); also ``by_ring()`` and ``by_role()``.
     lost_volume : pandas.DataFrame
         Per flow: ``before``, ``after`` (volume still moving: link volume times
-        the source's remaining capacity, 0 if either end failed), ``lost`` and
-        ``share`` lost.
+        the source's remaining capacity, 0 if either end failed), ``lost``,
+        ``share`` lost and the flow's ``unit``. There is no total row: volumes
+        of different flows are in different units; :attr:`lost_share` is the
+        unit-free summary.
     per_round : pandas.DataFrame
         Per round: ``failed`` that round and ``cumulative``.
     survivors : list of str
@@ -79,15 +81,25 @@ class CascadeResult(Result):
         return self.per_role
 
     def summary(self) -> pd.DataFrame:
-        """Volume ``before``, ``after``, ``lost`` and ``share`` lost per flow and in total."""
+        """Volume ``before``, ``after``, ``lost``, ``share`` lost and ``unit`` per flow (no
+        total: volumes of different flows are in different units)."""
         return self.lost_volume
 
+    @property
+    def lost_share(self) -> float:
+        """The share of volume lost, averaged over the flows that move anything (each flow
+        counts once, whatever its unit); 0 when nothing moves."""
+        moving = self.lost_volume[self.lost_volume["before"] > 0]
+        return float(moving["share"].mean()) if len(moving) else 0.0
+
     def headline(self) -> str:
-        lost = self.lost_volume.loc["total"]
+        moving = self.lost_volume[self.lost_volume["before"] > 0]
+        per_flow = "; ".join(f"{flow} {row['lost']:.4g} of {row['before']:.4g} {row['unit']} "
+                             f"({row['share']:.1%})" for flow, row in moving.iterrows())
         return (f"cascade from {', '.join(self.shock)}: {len(self.failed)} failed in "
                 f"{self.rounds} round(s) after the shock, {len(self.survivors)} survive; "
-                f"{lost['lost']:.4g} of {lost['before']:.4g} volume lost "
-                f"({lost['share']:.1%})")
+                f"lost: {per_flow or 'nothing moves'}; mean share lost over the flows "
+                f"{self.lost_share:.1%}")
 
 
 class CascadeEngine:
@@ -235,10 +247,10 @@ def cascade(eco: "Ecosystem", members: Iterable[str] | str | None = None, *,
     before = np.array([v.sum() for v in layers.volume])
     after = engine.volume_after(final)[:, 0]
     lost = pd.DataFrame({"before": before, "after": after}, index=pd.Index(FLOWS, name="flow"))
-    lost.loc["total"] = lost.sum()
     lost["lost"] = lost["before"] - lost["after"]
     lost["share"] = np.divide(lost["lost"], lost["before"], out=np.zeros(len(lost)),
                               where=lost["before"].to_numpy() > 0)
+    lost["unit"] = [eco.flow_unit(f) for f in FLOWS]
     rounds = int(failed_in.max()) if is_failed.any() else 0
     per_round = pd.DataFrame({"failed": np.bincount(failed_in[is_failed],
                                                     minlength=rounds + 1)},

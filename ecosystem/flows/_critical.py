@@ -46,9 +46,12 @@ def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, 
     Returns
     -------
     pandas.DataFrame
-        Indexed by member, sorted by ``lost_volume`` (descending, ties in member
+        Indexed by member, sorted by ``lost_share`` (descending, ties in member
         order), with ``rank``, ``ring``, ``role``, ``failed`` (members failed,
-        itself included), ``lost_volume``, ``lost_share`` and the volume lost per flow.
+        itself included), ``lost_share`` (the share of each flow's volume lost,
+        averaged over the flows that move anything: volumes of different flows
+        are in different units and are not added) and the volume lost per flow,
+        ``lost_<flow>``, in that flow's unit.
 
     Examples
     --------
@@ -59,13 +62,16 @@ def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, 
     >>> for m in ("m1", "m2"):
     ...     eco.link("lg", m, "logistics", volume=10.0)
     ...     eco.link("bank", m, "capital", volume=5.0)
-    >>> critical_members(eco)[["rank", "failed", "lost_volume"]]
-            rank  failed  lost_volume
+    >>> critical_members(eco)[["rank", "failed", "lost_share", "lost_logistics"]]
+            rank  failed  lost_share  lost_logistics
     member
-    lg         1       3         30.0
-    bank       2       3         30.0
-    m1         3       1         15.0
-    m2         4       1         15.0
+    lg         1       3         1.0            20.0
+    bank       2       3         1.0            20.0
+    m1         3       1         0.5            10.0
+    m2         4       1         0.5            10.0
+
+    Losing lg stops both manufacturers: all 20 units of goods and all 10 of
+    money, a share of 1 of each flow.
     """
     layers = Layers.from_ecosystem(eco, weight)
     engine = CascadeEngine(layers, rules, eco.roles)
@@ -100,12 +106,13 @@ def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, 
         lost[start:start + chunk.size] = (before[:, None] - engine.volume_after(final)).T
     table = pd.DataFrame(lost, columns=[f"lost_{f}" for f in FLOWS],
                          index=layers.members[positions])
-    table.insert(0, "lost_share", lost.sum(axis=1) / before.sum() if before.sum() > 0 else 0.0)
-    table.insert(0, "lost_volume", lost.sum(axis=1))
+    moving = before > 0  # a share per flow, each flow counted once: units are never mixed
+    shares = lost[:, moving] / before[moving] if moving.any() else np.zeros((len(lost), 1))
+    table.insert(0, "lost_share", shares.mean(axis=1))
     table.insert(0, "failed", failed_counts)
     table.insert(0, "role", layers.roles[positions])
     table.insert(0, "ring", layers.rings[positions])
-    order = np.lexsort((positions, -np.round(table["lost_volume"].to_numpy(), 9)))
+    order = np.lexsort((positions, -np.round(table["lost_share"].to_numpy(), 9)))
     table = table.iloc[order]
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table if top is None else table.head(top)

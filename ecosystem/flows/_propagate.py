@@ -68,11 +68,19 @@ class FlowLevels(Result):
         return self.levels.sum()
 
     def table(self) -> pd.DataFrame:
-        """``levels`` with the ring, role and the row total, for printing or saving."""
+        """``levels`` with the ring and role, for printing or saving.
+
+        There is no row total: levels of different flows are in different units.
+        ``share`` is the member's share of each flow's total level, averaged over
+        the flows that have any (unit-free, for ranking members).
+        """
         frame = self.levels.copy()
         frame.insert(0, "role", self.roles)
         frame.insert(0, "ring", self.rings)
-        frame["total"] = self.levels.sum(axis=1)
+        totals = self.levels.sum()
+        moving = totals[totals > 0].index
+        frame["share"] = (self.levels[moving] / totals[moving]).mean(axis=1) if len(moving) \
+            else 0.0
         return frame
 
     def summary(self) -> pd.DataFrame:
