@@ -3,9 +3,12 @@
 Goods are the logistics flow. A *carrier* (a member of role ``logistics``)
 moves goods but holds no stock: goods handed to it travel on to its
 destinations (its outgoing logistics links). The link from a shipper to a
-carrier may name those goods' destinations in a ``to`` attribute (a member id
-or a list of them); without it the goods split among all the carrier's
-destinations in proportion to the volumes the carrier ships to each.
+carrier may name those goods' destinations in a ``to`` attribute: a member
+id or a list of them (the goods split among those in proportion to what the
+carrier ships to each), or a mapping of destination to the volume bound for
+it (those amounts, scaled to the link's volume if they add up to another
+number). Without it the goods split among all the carrier's destinations in
+proportion to the volumes the carrier ships to each.
 
 :func:`conservation_warnings` is the part of :meth:`Ecosystem.problems` (with
 ``warnings=True``) that checks the goods balance: a member that is not a
@@ -16,6 +19,7 @@ carrier that shipper hands goods to for that market.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +58,16 @@ def _named(to: Any) -> list[str] | None:
         return [to]
     if isinstance(to, (list, tuple)) and all(isinstance(d, str) for d in to):
         return list(to)
+    if isinstance(to, Mapping) and all(isinstance(d, str) for d in to) and all(
+            isinstance(v, Real) and not isinstance(v, bool) and v >= 0 for v in to.values()):
+        return list(to)
+    return None
+
+
+def _amounts(to: Any) -> dict[str, float] | None:
+    """The volume per destination of a ``to`` mapping (None for any other form)."""
+    if isinstance(to, Mapping) and _named(to) is not None:
+        return {d: float(v) for d, v in to.items()}
     return None
 
 
@@ -94,7 +108,9 @@ def _spread(eco: "Ecosystem", shipper: str, carrier: str, amount: float, out: di
     graph = eco.graph
     data = graph.edges[shipper, carrier, "logistics"]
     named = _named(data["to"]) if "to" in data else None
-    onward = [(d, _volume(graph.edges[carrier, d, "logistics"]))
+    amounts = _amounts(data["to"]) if "to" in data else None
+    onward = [(d, amounts[d] if amounts is not None else
+               _volume(graph.edges[carrier, d, "logistics"]))
               for d in graph.successors(carrier)
               if graph.has_edge(carrier, d, "logistics") and d not in seen
               and (named is None or d in named)]
@@ -163,7 +179,14 @@ def _to_warnings(eco: "Ecosystem", shipper: str, carrier: str, to: Any) -> list[
                 f"(role {', '.join(CARRIER_ROLES)}); goods handed to it stay with it"]
     named = _named(to)
     if named is None:
-        return [f"{where}: to must be a member id or a list of member ids, got {to!r}"]
+        return [f"{where}: to must be a member id, a list of member ids or a mapping of "
+                f"member id to volume >= 0, got {to!r}"]
     graph = eco.graph
-    return [f"{where}: to names {d!r}, to which {carrier!r} ships no goods"
-            for d in named if not (d in graph and graph.has_edge(carrier, d, "logistics"))]
+    found = [f"{where}: to names {d!r}, to which {carrier!r} ships no goods"
+             for d in named if not (d in graph and graph.has_edge(carrier, d, "logistics"))]
+    amounts = _amounts(to)
+    volume = _volume(graph.edges[shipper, carrier, "logistics"], 0.0)
+    if amounts is not None and abs(sum(amounts.values()) - volume) > _SLACK * (1 + volume):
+        found.append(f"{where}: to sends {sum(amounts.values()):g} {eco.flow_unit('logistics')} "
+                     f"on, but the link carries {volume:g}; the amounts are scaled to it")
+    return found

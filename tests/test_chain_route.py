@@ -16,17 +16,24 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_cross_border_chains_pass_through_carriers():
     belt = networks.example("cross_border_belt")
     chain = bullwhip.chain_from(belt, "us_market")
-    assert chain.members == ("globalmall", "beltlink", "riverbend", "yarnwell")
-    assert chain.route == ("yarnwell", "riverbend", "beltlink", "globalmall", "swiftair",
-                           "us_market")
-    assert str(chain) == "yarnwell -> riverbend -> beltlink -> globalmall -> [swiftair] -> " \
-                         "us_market"
+    # into swiftair, silkroad's 15 thousand pairs are all for us_market, globalmall's 30 only
+    # 13 of them (the links' to attributes): silkroad is the heavier supplier of this market
+    assert chain.members == ("silkroad", "sunstep", "elasticore")
+    assert chain.route == ("elasticore", "sunstep", "silkroad", "swiftair", "us_market")
+    assert str(chain) == "elasticore -> sunstep -> silkroad -> [swiftair] -> us_market"
     # bluesea carries beltlink's goods to Europe; riverbend -> beltlink takes 2 weeks, + 1 review
     eu = bullwhip.chain_from(belt, "eu_market")
     assert str(eu) == "yarnwell -> riverbend -> beltlink -> [bluesea] -> eu_market"
     assert eu.lead_times == (3, 2, 2)
     # a carrier never becomes a stage, even when every ring may
     assert "swiftair" not in bullwhip.chain_from(belt, "us_market", rings=None).members
+
+
+def test_a_to_mapping_gives_the_amounts_per_destination():
+    eco = routed()
+    eco.update_link("big", "air", "logistics", to={"us": 80.0, "eu": 10.0})
+    # big sends 10 of its 90 to 'eu', small 10 x 5/100 = 0.5
+    assert bullwhip.chain_from(eco, "eu").members == ("big",)
 
 
 def routed():
@@ -69,7 +76,7 @@ def test_the_cli_prints_the_chain(capsys):
     assert main(["bullwhip", "--spec", "cross_border_belt", "--market", "us_market",
                  "--replications", "10", "--periods", "100"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
-        "chain: yarnwell -> riverbend -> beltlink -> globalmall -> [swiftair] -> us_market "
+        "chain: elasticore -> sunstep -> silkroad -> [swiftair] -> us_market "
         "(carriers and other pass-through members in brackets)")
     assert main(["benefit", "cross_border_belt", "--game", "sharing", "--market",
                  "eu_market", "--method", "shapley"]) == 0

@@ -33,7 +33,8 @@ def test_competition_within_a_guild_by_default(belt):
     assert [tuple(p) for p in pairs[["member", "competitor", "role"]].to_numpy()] == [
         ("cozyfeet", "stride", "manufacturer"), ("riverbend", "maple", "manufacturer"),
         ("yarnwell", "dyebright", "supplier"), ("swiftair", "bonded_wh", "logistics"),
-        ("globalmall", "shopwave", "platform"), ("bluesea", "bonded_wh", "logistics")]
+        ("globalmall", "shopwave", "platform"), ("beltlink", "oceancart", "cbec_enterprise"),
+        ("bluesea", "bonded_wh", "logistics")]
     assert (pairs["resources"] == "logistics outlets").all()
     roles = {m: belt.member(m)["role"] for m in belt}
     assert all(roles[m] == roles[c] for m, c in zip(pairs["member"], pairs["competitor"]))
@@ -44,7 +45,7 @@ def test_competition_within_a_guild_by_default(belt):
              if roles[m] != roles[c]]
     assert len(cross) == 11
     layer = niche.competition_layer(U, threshold=0.5, eco=belt)
-    assert layer.number_of_edges() == 6 and layer.graph["resources"] == "logistics outlets"
+    assert layer.number_of_edges() == 7 and layer.graph["resources"] == "logistics outlets"
     assert all(layer.nodes[u]["role"] == layer.nodes[v]["role"] for u, v in layer.edges)
     wide = niche.competition_layer(U, threshold=0.5, eco=belt, across_roles=True)
     assert wide.number_of_edges() >= layer.number_of_edges()

@@ -283,9 +283,12 @@ def test_spillover_pool_against_jaffes_formula():
     # no technology inflow: no proximity, so no pool, and d's research reaches nobody
     assert pool.loc[["lab", "uni", "d"], "pool"].isna().all()
     assert pool["research"].tolist() == [11.0, 0.0, 3.0, 4.0, 5.0, 7.0]
-    # the information layer as well gives d a profile (from lab only), so d joins
+    # the information layer as well gives d a profile (lab's information), but information
+    # and technology are different resources in different units (never added): d's profile
+    # shares no column with the others, so d's pool is 0 and theirs unchanged
     both = spillover_pool(eco, flow=["technology", "information"])
-    assert both.loc["d", "pool"] == pytest.approx(3.0 + 4.0 / np.sqrt(10))
+    assert both.loc["d", "pool"] == 0.0
+    assert both.loc["a", "pool"] == pytest.approx(4 / np.sqrt(10))
 
 
 @settings(max_examples=30)

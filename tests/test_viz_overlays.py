@@ -41,13 +41,15 @@ def drawn_pairs(data, layer=0):
 
 def test_competition_layer_is_drawn_pair_by_pair(belt, outlets):
     """One undirected edge per competing pair, its overlap in the tooltip data."""
-    pairs = niche.competition_pairs(outlets, "pianka", 0.5)
-    layer = niche.competition_layer(outlets, "pianka", 0.5, eco=belt)
+    # every role pair, so that the page has many edges to draw (same-role is the default)
+    pairs = niche.competition_pairs(outlets, "pianka", 0.5, across_roles=True)
+    layer = niche.competition_layer(outlets, "pianka", 0.5, eco=belt, across_roles=True)
     (data,) = panel_data(viz.to_html(belt, overlays={"competition": layer}).html)
     (overlay,) = data["overlays"]
     assert overlay["name"] == "competition" and overlay["directed"] is False
     drawn = {frozenset((a, b)): attrs["overlap"] for a, b, attrs in drawn_pairs(data)}
-    expected = {frozenset((m, c)): v for m, c, v in pairs.itertuples(index=False)}
+    expected = {frozenset((m, c)): v for m, c, v in
+                pairs[["member", "competitor", "overlap"]].itertuples(index=False)}
     assert len(pairs) > 10 and len(drawn_pairs(data)) == len(pairs)
     assert drawn.keys() == expected.keys()
     assert all(drawn[k] == pytest.approx(expected[k]) for k in expected)
@@ -58,7 +60,8 @@ def test_competition_layer_is_drawn_pair_by_pair(belt, outlets):
 
 def test_asymmetric_index_draws_arrows_the_layer_way(belt, outlets):
     """macarthur_levins: a DiGraph whose edge u -> v is the pressure u puts on v."""
-    layer = niche.competition_layer(outlets, "macarthur_levins", 0.6, eco=belt)
+    layer = niche.competition_layer(outlets, "macarthur_levins", 0.6, eco=belt,
+                                    across_roles=True)
     (data,) = panel_data(viz.to_html(belt, overlays={"competition": layer}).html)
     assert data["overlays"][0]["directed"] is True
     drawn = [(a, b, attrs["overlap"]) for a, b, attrs in drawn_pairs(data)]

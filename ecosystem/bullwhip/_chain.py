@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -168,8 +168,10 @@ def _goods_for(eco: Ecosystem, layer, supplier: str, member: str, downstream: st
     data = layer.edges[supplier, member]
     onward = {d: layer.edges[member, d].get("volume", 1.0) for d in layer.successors(member)}
     if "to" in data:
-        named = [data["to"]] if isinstance(data["to"], str) else list(data["to"])
-        onward = {d: v for d, v in onward.items() if d in named}
+        to = data["to"]
+        named = [to] if isinstance(to, str) else list(to)
+        onward = {d: (float(to[d]) if isinstance(to, Mapping) else v)
+                  for d, v in onward.items() if d in named}
     total = sum(onward.values())
     if downstream not in onward:
         return 0.0
