@@ -2,7 +2,7 @@
 
 Graphs:
 - ``random``: n members with roles drawn like an industrial belt (mostly core),
-  2 n links with random flows and a ``volume`` (the shape issue 8 measured
+  2 n links with random flows and a ``volume`` (the shape measured
   pyvis on: 10,000 members / 20,000 links);
 - ``belt``: ``networks.industrial_belt`` with about n members (about 10.5
   links per member).

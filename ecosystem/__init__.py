@@ -25,20 +25,27 @@ References
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._errors import (DuplicateError, EcosystemError, ParameterError, SpecError,
-                      UnknownMemberError, ValidationError)
+from ._errors import (DuplicateError, EcosystemError, MemoryNeedError, ParameterError,
+                      SpecError, UnknownMemberError, ValidationError)
 
 if TYPE_CHECKING:
     from . import (alliance, benefit, bullwhip, convergence, coupling, dynamics, flows, niche,
                    segment, simulation, spillover)
     from .files import load
     from .graph import Ecosystem
+    from .benefit import GameError, SolverError, TooManyPlayersError
+    from .dynamics import IntegrationError, UnboundedGrowthError
+    from .flows import NoSteadyStateError
+    from .niche import EmptyNicheError
+    from .simulation import SimulationError
     from .taxonomy import DEFAULT_ROLES, Flow, Ring
 
 __all__ = [
     "Ecosystem", "Ring", "Flow", "DEFAULT_ROLES", "load",
     "EcosystemError", "SpecError", "ParameterError", "UnknownMemberError", "DuplicateError",
-    "ValidationError",
+    "ValidationError", "MemoryNeedError", "NoSteadyStateError", "UnboundedGrowthError",
+    "IntegrationError", "EmptyNicheError", "GameError", "TooManyPlayersError", "SolverError",
+    "SimulationError",
     # the analyses, one module each
     "flows", "bullwhip", "benefit", "niche", "dynamics", "coupling", "spillover", "segment",
     "convergence", "alliance", "simulation",
@@ -50,7 +57,12 @@ __version__ = "0.1.0"
 _LAZY = {"Ecosystem": ".graph", "Ring": ".taxonomy", "Flow": ".taxonomy",
          "DEFAULT_ROLES": ".taxonomy", "load": ".files",
          **dict.fromkeys(("flows", "bullwhip", "benefit", "niche", "dynamics", "coupling",
-                          "spillover", "segment", "convergence", "alliance", "simulation"))}
+                          "spillover", "segment", "convergence", "alliance", "simulation")),
+         # errors of the analyses: they print as ecosystem.<Name> (their __module__)
+         "GameError": ".benefit", "SolverError": ".benefit", "TooManyPlayersError": ".benefit",
+         "IntegrationError": ".dynamics", "UnboundedGrowthError": ".dynamics",
+         "NoSteadyStateError": ".flows", "EmptyNicheError": ".niche",
+         "SimulationError": ".simulation"}
 
 
 def __getattr__(name: str) -> Any:

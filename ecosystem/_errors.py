@@ -89,7 +89,6 @@ class SpecError(EcosystemError, ValueError):
 
 
 # Tracebacks and reprs name the public path (ecosystem.ParameterError), not this module.
-for _error in (EcosystemError, ParameterError, UnknownMemberError, DuplicateError,
-               ValidationError, SpecError):
-    _error.__module__ = "ecosystem"
-del _error
+for _name in __all__:
+    globals()[_name].__module__ = "ecosystem"
+del _name

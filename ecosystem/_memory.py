@@ -121,7 +121,7 @@ def check_allocation(nbytes: float, what: str, fix: str) -> None:
     >>> check_allocation(8e18, "an 8e17-value array (periods)", "use fewer periods")
     Traceback (most recent call last):
     ...
-    ecosystem._errors.MemoryNeedError: an 8e17-value array (periods) needs 7275957.6 TiB but ... is available; use fewer periods
+    ecosystem.MemoryNeedError: an 8e17-value array (periods) needs 7275957.6 TiB but ... is available; use fewer periods
     """
     if not nbytes >= 0:
         raise ParameterError(f"{what}: the size to allocate is {nbytes!r} bytes")

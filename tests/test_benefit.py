@@ -58,7 +58,7 @@ def test_allocations_are_series_indexed_by_player():
         assert list(result.index) == ["L", "R1", "R2"]
 
 
-# ------------------------------------------------------------------ errors (issue 5)
+# ------------------------------------------------------------------ errors
 def test_error_nonzero_empty_coalition():
     with pytest.raises(GameError, match=r"v\(empty coalition\) must be 0"):
         Game(["a", "b"], np.array([1.0, 1.0, 1.0, 3.0]))

@@ -1,4 +1,4 @@
-"""Every error case of issue 2: a clear SpecError naming the file, the place, the bad
+"""Every error case of reading and building: a clear SpecError naming the file, the place, the bad
 value and what is allowed; the same rules for YAML, JSON, the CSV pair and GraphML."""
 
 import json

@@ -1,4 +1,4 @@
-"""The Ecosystem graph API (issue 2, item 1): members, roles, links, layers, matrices,
+"""The Ecosystem graph API: members, roles, links, layers, matrices,
 copies, summary and validation."""
 
 import networkx as nx

@@ -1,4 +1,4 @@
-"""Row blocks on threads and sparse sums of czekanowski and horn (ecosystem.niche, issue 6).
+"""Row blocks on threads and sparse sums of czekanowski and horn (ecosystem.niche).
 
 czekanowski and horn blocks run on a thread pool; every entry must come out of the
 same operations whatever the thread count or the order in which blocks finish, so

@@ -111,3 +111,21 @@ def test_every_flows_parameter_takes_one_name():
     assert table.to_numpy().sum() == 1.0
     conv = ecosystem.convergence.index(eco, {"a": ["p"], "b": ["lg", "m"]}, flows="logistics")
     assert conv["flow"].unique().tolist() == ["logistics"]
+
+
+def test_every_public_error_prints_its_public_path():
+    """Each exception class an analysis exports is ecosystem.<Name>, in tracebacks too."""
+    found = {}
+    for name in ["ecosystem", *(f"ecosystem.{m}" for m in ecosystem.__all__
+                                if isinstance(getattr(ecosystem, m), type(ecosystem)))]:
+        module = __import__(name, fromlist=["__all__"])
+        for attr in getattr(module, "__all__", []):
+            obj = getattr(module, attr)
+            if isinstance(obj, type) and issubclass(obj, Exception):
+                found[attr] = obj
+    assert {"ParameterError", "NoSteadyStateError", "GameError"} <= set(found)
+    wrong = {name: cls.__module__ for name, cls in found.items()
+             if any(part.startswith("_") for part in cls.__module__.split("."))
+             or issubclass(cls, ecosystem.EcosystemError)
+             and (cls.__module__ != "ecosystem" or getattr(ecosystem, name, None) is not cls)}
+    assert wrong == {}

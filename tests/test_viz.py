@@ -71,7 +71,7 @@ def test_page_embeds_vis_network_and_references_nothing_external(belt_page):
 
 
 def test_external_reference_check_catches_what_pyvis_writes(belt, tmp_path):
-    """pyvis 0.3.2's own in-line template still links bootstrap from a CDN (issue 8)."""
+    """pyvis 0.3.2's own in-line template still links bootstrap from a CDN."""
     from pyvis.network import Network
 
     net = Network(cdn_resources="in_line")

@@ -1,4 +1,4 @@
-"""Overlay layers in the pages: the niche competition layer drawn over the flows (issue 6).
+"""Overlay layers in the pages: the niche competition layer drawn over the flows.
 
 Checked by reading the page data back (no browser here; the browser checks
 are in test_browser_viz.py).

@@ -58,3 +58,5 @@ __all__ = [
     "DEFAULT_OUTSIDERS", "DEFAULT_MARGIN",
     "GameError", "TooManyPlayersError", "SolverError", "StabilityWarning",
 ]
+
+StabilityWarning.__module__ = __name__  # warnings print ecosystem.benefit.StabilityWarning

@@ -4,7 +4,7 @@ Coalition ``S`` is the integer whose bit ``i`` is set when player ``i`` (in the
 game's player order) belongs to ``S``. Every kernel here touches the table with
 elementwise numpy operations (reshape, multiply, sum) rather than BLAS products:
 threaded BLAS was measured thousands of times slower on the project's 2-core
-machine under load (issue 5).
+machine under load.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def popcount(masks: np.ndarray) -> np.ndarray:
 def popcount_table(bits: int) -> np.ndarray:
     """``popcount(arange(2**bits))`` built by doubling (uint8)."""
     table = np.zeros(1, dtype=np.uint8)
-    for _ in range(bits):  # one doubling per bit
+    for _ in range(bits):
         table = np.concatenate([table, table + 1])
     return table
 
@@ -53,7 +53,7 @@ def subset_sum(weights: np.ndarray) -> np.ndarray:
     weights = np.asarray(weights, dtype=float)
     table = np.zeros(1 << len(weights))
     size = 1
-    for w in weights:  # one doubling per player
+    for w in weights:
         np.add(table[:size], w, out=table[size:2 * size])
         size *= 2
     return table
@@ -69,14 +69,14 @@ def subset_or(masks: Sequence[int] | np.ndarray) -> np.ndarray:
     [0, 1, 3, 3, 4, 5, 7, 7]
     """
     table = np.zeros(1, dtype=np.int64)
-    for mask in masks:  # one doubling per element
+    for mask in masks:
         table = np.concatenate([table, table | np.int64(mask)])
     return table
 
 
 def zeta_subsets(table: np.ndarray, n: int) -> np.ndarray:
     """In place: replace ``f(S)`` by ``sum(f(T) for T subset of S)``; O(n 2**n)."""
-    for bit in range(n):  # one pass per bit
+    for bit in range(n):
         view = table.reshape(-1, 2, 1 << bit)
         view[:, 1, :] += view[:, 0, :]
     return table

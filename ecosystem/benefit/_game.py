@@ -21,9 +21,13 @@ MAX_EXACT_PLAYERS = 26
 class GameError(ParameterError):
     """A game that cannot be built or solved as asked (the message says why)."""
 
+    __module__ = "ecosystem"  # printed and pickled by its public path
+
 
 class TooManyPlayersError(GameError):
     """An exact method was asked of a game too large for a value table."""
+
+    __module__ = "ecosystem"  # printed and pickled by its public path
 
 
 def _label(players: Sequence[Hashable], members: Iterable[int]) -> str:

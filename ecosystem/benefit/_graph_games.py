@@ -237,9 +237,8 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
     origin-to-market path inside S are found for all coalitions at once by
     bitmask reachability, and the distinct such sub-networks are solved
     together by successive shortest paths (numpy Bellman-Ford over all of them
-    at once). That is still far slower than proportional routing: about 0.05 s
-    for 12 members, 1.2 s for 16 and 20 s for 20 on a layered chain
-    (benchmarks/RESULTS.md).
+    at once). That is still far slower than proportional routing (timings by
+    number of members: benchmarks/RESULTS.md, section benefit).
 
     Examples
     --------

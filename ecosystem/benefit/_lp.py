@@ -34,6 +34,8 @@ HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolera
 class SolverError(EcosystemError):
     """The LP solver failed on a program that should be solvable (a numerical problem)."""
 
+    __module__ = "ecosystem"  # printed and pickled by its public path
+
 
 @dataclass
 class ExcessLP:

@@ -109,7 +109,7 @@ class _Residual:
         incoming = [np.flatnonzero(head == v) for v in range(nodes)]
         self.width = max(1, max(len(a) for a in incoming))
         self.incoming = np.full((nodes, self.width), 2 * arcs)  # padded with the dummy arc
-        for v, a in enumerate(incoming):  # one row per node
+        for v, a in enumerate(incoming):
             self.incoming[v, :len(a)] = a
 
     def _shortest(self, residual: np.ndarray, source: int) -> tuple[np.ndarray, np.ndarray]:

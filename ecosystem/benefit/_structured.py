@@ -72,7 +72,7 @@ def owen(game: Game, unions: Iterable[Iterable[Hashable]]) -> pd.Series:
     union_masks = [sum(1 << i for i in block) for block in blocks]
     outer = shapley_weights(m)
     phi = np.zeros(game.n)
-    for k, block in enumerate(blocks):  # one weighted table per union
+    for k, block in enumerate(blocks):
         others = [mask for j, mask in enumerate(union_masks) if j != k]
         outside = subset_or(others)
         weight = outer[popcount_table(m - 1)]

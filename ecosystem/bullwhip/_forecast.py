@@ -98,7 +98,7 @@ def window_sum(deviation: np.ndarray, window: int) -> np.ndarray:
         sums[:, window:] -= sums[:, :-window].copy()
         return sums
     sums = deviation.copy()
-    for lag in range(1, window):  # one fast vectorised add per lag
+    for lag in range(1, window):
         add_shifted(sums, deviation, lag)
     return sums
 

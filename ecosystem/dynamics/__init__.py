@@ -1,4 +1,4 @@
-"""Population dynamics of the ecosystem's enterprises (issue 6, part 2).
+"""Population dynamics of the ecosystem's enterprises.
 
 * :func:`predator_prey`: Qian's upstream-downstream Lotka-Volterra pair
   (equations 1-2): equilibrium ``E(a2/(b1 b2), a1/b1)``, Jacobian

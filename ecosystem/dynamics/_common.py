@@ -16,9 +16,13 @@ class UnboundedGrowthError(ParameterError):
     """The model's populations grow without bound (for example unbounded mutualism,
     b12 b21 >= s1 s2), so there is nothing finite to integrate."""
 
+    __module__ = "ecosystem"  # printed and pickled by its public path
+
 
 class IntegrationError(EcosystemError):
     """scipy's ODE solver gave up (its message is included)."""
+
+    __module__ = "ecosystem"  # printed and pickled by its public path
 
 
 def positive(value: object, name: str, *, allow_zero: bool = False) -> float:

@@ -12,7 +12,7 @@ A from an :class:`~ecosystem.Ecosystem`.
 The interior equilibrium solves ``A x* = -r``; it is *feasible* when every
 ``x*_i > 0``. Its Jacobian is ``diag(x*) A``; it is locally stable when every
 eigenvalue has a negative real part, and globally stable in the open orthant
-when Goh's diagonal D exists (:mod:`ecosystem.dynamics._goh`).
+when Goh's diagonal D exists (:func:`ecosystem.dynamics.goh_certificate`).
 
 Unbounded growth
 ----------------
@@ -80,7 +80,7 @@ class LVResult(Result):
     locally_stable : bool
         Feasible and every eigenvalue with a negative real part.
     goh : GohCertificate
-        The search for Goh's diagonal D (see :mod:`ecosystem.dynamics._goh`);
+        The search for Goh's diagonal D (see :func:`ecosystem.dynamics.goh_certificate`);
         ``goh.found`` with ``feasible`` means global stability.
     bounded : bool
         Whether the comparison test proves every orbit bounded.

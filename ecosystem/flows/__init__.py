@@ -15,19 +15,17 @@ Propagation (:func:`propagate`, :func:`steady_state`, :func:`reach`)
 
     ``x_t[i, f]`` is what member ``i`` sends out in flow ``f`` at step ``t``.
     The steady state solves the 4n x 4n block system ``(I - A) x = b`` once
-    (sparse LU when small, matrix-free BiCGSTAB otherwise: :mod:`._solve`),
+    (sparse LU when small, matrix-free BiCGSTAB otherwise),
     after checking that the spectral radius of ``A`` is below 1
-    (:class:`NoSteadyStateError` stating the radius otherwise; :mod:`._spectral`).
+    (:class:`NoSteadyStateError` stating the radius otherwise; :func:`spectral_radius`).
     Details, the default coupling and when the model conserves flow:
-    :mod:`ecosystem.flows._model`. On a 100,000-member, million-link belt the
-    model build takes 0.8 s of CPU (0.25 s once the graph's link arrays are
-    cached) and the solve 0.3 s (benchmarks/bench_flows.py).
+    :func:`flow_model` and :class:`FlowModel`. Timings at 100,000 members are in
+    benchmarks/RESULTS.md, section flows.
 
 Cascades (:func:`cascade`, :func:`critical_members`)
     Remove members or cut their capacity, then let members whose required
     inputs fall below a rule (:class:`MinProviders`, :class:`MinInboundShare`)
-    fail round after round. See :mod:`ecosystem.flows._cascade` and
-    :mod:`ecosystem.flows._rules`.
+    fail round after round. See :func:`cascade` and :class:`Rule`.
 
 References
 ----------

@@ -93,6 +93,8 @@ class NoSteadyStateError(EcosystemError):
     ``radius`` holds the spectral radius (an estimate when the operator is large).
     """
 
+    __module__ = "ecosystem"  # printed and pickled by its public path
+
     def __init__(self, radius: float, how: str):
         self.radius = float(radius)
         super().__init__(

@@ -147,7 +147,7 @@ class FlowTrajectory(Result):
         """Total level per step and ring (rows) and flow (columns)."""
         codes = pd.Categorical(self.rings, categories=_RINGS).codes
         sums = np.zeros((self.steps + 1, len(_RINGS), len(FLOWS)))
-        for r in range(len(_RINGS)):  # three rings
+        for r in range(len(_RINGS)):
             sums[:, r] = self.array[:, codes == r].sum(axis=1)
         index = pd.MultiIndex.from_product([range(self.steps + 1), _RINGS],
                                            names=["step", "ring"])
@@ -274,7 +274,7 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, coupling: Any
     >>> steady_state(eco, {("a", "information"): 1.0}, damping=1.0, coupling=np.eye(4))
     Traceback (most recent call last):
     ...
-    ecosystem.flows._model.NoSteadyStateError: no steady state: ... is 1 (dense eigenvalues)...
+    ecosystem.NoSteadyStateError: no steady state: ... is 1 (dense eigenvalues)...
     """
     model = flow_model(eco, coupling, damping, weight)
     if method not in ("auto", "direct", "iterative"):

@@ -19,6 +19,8 @@ EmptyPolicy = Literal["raise", "nan"]
 class EmptyNicheError(ParameterError):
     """A member uses no resource at all (an all-zero row), so its niche is undefined."""
 
+    __module__ = "ecosystem"  # printed and pickled by its public path
+
 
 @dataclass(frozen=True)
 class Utilization:

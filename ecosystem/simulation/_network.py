@@ -56,6 +56,8 @@ class SimulationError(ParameterError):
     """An ecosystem whose goods network cannot be simulated (the message names the member,
     link or market and what to change)."""
 
+    __module__ = "ecosystem"  # printed and pickled by its public path
+
 
 @dataclass(frozen=True)
 class Network:
