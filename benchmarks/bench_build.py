@@ -9,7 +9,7 @@ resident memory (``resource.getrusage``, growth over the process after
 imports) is its own. The load average is printed before and after: on a shared
 machine wall times can be a multiple of the CPU times.
 Run: ``python benchmarks/bench_build.py [--sizes 1000 10000 100000]``.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def main() -> None:
     print(header(__doc__.splitlines()[0], "networkx", "scipy"))
     print("wall-clock seconds, CPU seconds in brackets (the machine may be shared); "
           "peak MiB = growth of peak RSS")
-    print(f"{'members':>8} {'links':>9} | {'ecobelt build':>15} {'adjacency':>13} {'peak MiB':>8} | "
+    print(f"{'members':>8} {'links':>9} | {'ecobelt build':>15} {'adjacency':>13} {'peak MiB':>8} | "  # noqa: E501
           f"{'networkx build':>15} {'adjacency':>13} {'peak MiB':>8} | {'speed-up (CPU)':>14}")
     for size in args.sizes:
         ours, base = run("ecobelt", size), run("networkx", size)
@@ -103,7 +103,7 @@ def main() -> None:
         print(f"{ours['members']:>8} {ours['links']:>9} | {cell(ours, 'build'):>15} "
               f"{cell(ours, 'adjacency'):>13} {ours['peak_mib']:>8.0f} | {cell(base, 'build'):>15} "
               f"{cell(base, 'adjacency'):>13} {base['peak_mib']:>8.0f} | "
-              f"{base['total_s'] / ours['total_s']:5.2f}x ({base['total_cpu'] / ours['total_cpu']:4.2f}x)",
+              f"{base['total_s'] / ours['total_s']:5.2f}x ({base['total_cpu'] / ours['total_cpu']:4.2f}x)",  # noqa: E501
               flush=True)
     print(f"at the end: {load()}")
 

@@ -328,7 +328,7 @@ def read_csv_pair(path: str | Path) -> Ecosystem:
                       ("roles", dict)):
         if key in meta and not isinstance(meta[key], kind):
             raise SpecError(f"{key} must be a {'string' if kind is str else 'JSON object'}",
-                            file=file, location=f"{where}: {key}" if where else key, value=meta[key])
+                            file=file, location=f"{where}: {key}" if where else key, value=meta[key])  # noqa: E501
     tables = {"members": members, "links": links}
     return build(members.records(), links.records(), name=meta.get("name", ""),
                  description=meta.get("description", ""), attributes=meta.get("attributes"),

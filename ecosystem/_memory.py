@@ -122,7 +122,7 @@ def check_allocation(nbytes: float, what: str, fix: str) -> None:
     Traceback (most recent call last):
     ...
     ecosystem.MemoryNeedError: an 8e17-value array (periods) needs 7275957.6 TiB but ... is available; use fewer periods
-    """
+    """  # noqa: E501
     if not nbytes >= 0:
         raise ParameterError(f"{what}: the size to allocate is {nbytes!r} bytes")
     available = available_memory()

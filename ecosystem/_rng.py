@@ -7,8 +7,6 @@ accept and reject the same values.
 
 from __future__ import annotations
 
-from typing import Union
-
 import numpy as np
 
 from ._errors import ParameterError
@@ -16,7 +14,7 @@ from ._errors import ParameterError
 __all__ = ["Seed", "as_generator"]
 
 #: What a ``seed`` parameter accepts.
-Seed = Union[int, np.integer, np.random.Generator, None]
+Seed = int | np.integer | np.random.Generator | None
 
 
 def as_generator(seed: Seed, name: str = "seed") -> np.random.Generator:
@@ -51,7 +49,7 @@ def as_generator(seed: Seed, name: str = "seed") -> np.random.Generator:
     Traceback (most recent call last):
     ...
     ecosystem.ParameterError: seed must be a whole number >= 0, a numpy.random.Generator or None, got -1
-    """
+    """  # noqa: E501
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) \

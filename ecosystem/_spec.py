@@ -241,7 +241,7 @@ def value_problem(value: Any, depth: int = 0) -> tuple[str, str, Any] | None:
         if -_FLOAT_MAX <= value <= _FLOAT_MAX:
             return None
         return ("an integer beyond the range of floating-point numbers (about 1.8e308)", "",
-                f"an integer of {len(str(abs(value))) if abs(value).bit_length() < 14000 else 'many'} digits")
+                f"an integer of {len(str(abs(value))) if abs(value).bit_length() < 14000 else 'many'} digits")  # noqa: E501
     if depth >= MAX_DEPTH:
         return f"nested deeper than {MAX_DEPTH} levels", "", "..."
     if kind is list or kind is tuple:

@@ -110,7 +110,7 @@ Examples
 ...     assert load(path) == eco, extension
 >>> sorted(os.listdir(folder))  # doctest: +NORMALIZE_WHITESPACE
 ['toy.gexf', 'toy.graphml', 'toy.json', 'toy.links.csv', 'toy.members.csv', 'toy.meta.json', 'toy.yaml']
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def save(eco: "Ecosystem", path: str | os.PathLike, format: str | None = None) -
     A ``.csv`` path writes the pair ``<stem>.members.csv`` and
     ``<stem>.links.csv`` and their sidecar ``<stem>.meta.json`` next to it. See the module docstring for what each
     format carries.
-    """
+    """  # noqa: E501
     kind = format_of(path, format)
     path = os.fspath(path)
     if kind in ("yaml", "json"):

@@ -526,7 +526,7 @@ class Ecosystem:
     def from_pandas(cls, members: pd.DataFrame, links: pd.DataFrame, *, name: str = "",
                     roles: Mapping[str, Ring | str] | None = None, **attributes: Any
                     ) -> "Ecosystem":
-        """Build an ecosystem from ``members`` and ``links`` tables (see :mod:`ecosystem.tables`)."""
+        """Build an ecosystem from ``members`` and ``links`` tables (:mod:`ecosystem.tables`)."""
         eco = cls(name, roles=roles, **attributes)
         eco.add_members_from(members)
         eco.add_links_from(links)

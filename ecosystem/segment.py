@@ -218,7 +218,7 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
     converged = False
     centres = np.zeros((n_clusters, x.shape[1]))
     # iterations depend on each other: the loop over them is inherent to FCM
-    for iteration in range(1, max_iter + 1):
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (n_iter after the loop)
         weights = u ** m
         mass = weights.sum(axis=0)
         used = mass > 0  # a centre that lost every point keeps its last position

@@ -18,7 +18,7 @@ import math
 from enum import Enum
 from numbers import Integral, Real
 from types import MappingProxyType
-from typing import Iterable, Mapping, Union
+from typing import Iterable, Mapping, cast
 
 import numpy as np
 
@@ -71,7 +71,7 @@ class Flow(_Named):
 
 
 #: What a ``flows`` parameter accepts: one flow, by value or name, or several.
-FlowChoice = Union[Flow, str, Iterable[Union[Flow, str]]]
+FlowChoice = Flow | str | Iterable[Flow | str]
 
 
 def parse_flows(flows: FlowChoice | None, default: FlowChoice | None = None,
@@ -109,9 +109,10 @@ def parse_flows(flows: FlowChoice | None, default: FlowChoice | None = None,
     Traceback (most recent call last):
     ...
     ecosystem.ParameterError: give at least one flow, such as 'technology' (one of: information, logistics, capital, technology)
-    """
+    """  # noqa: E501
     if flows is None:
         flows = tuple(Flow) if default is None else default
+    items: list[object]
     try:
         items = [flows] if isinstance(flows, (str, Flow)) else list(flows)
     except TypeError:  # not iterable: let coerce name the bad value
@@ -196,13 +197,15 @@ def link_attribute_problem(name: str, value: object) -> str | None:
     """
     if name not in LINK_NUMERIC_ATTRIBUTES:
         return None
+    if not isinstance(value, Real) or isinstance(value, bool):
+        return f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}, got {value!r}"
     whole = isinstance(value, Integral)  # always finite, maybe too large for a float
-    ok = isinstance(value, Real) and not isinstance(value, bool) and (
-        whole or math.isfinite(value))
+    number = cast(float, value)
+    ok = whole or math.isfinite(number)
     if ok and name == "reliability":
-        ok = 0 <= value <= 1
+        ok = 0 <= number <= 1
     elif ok:
-        ok = value >= 0 and (name != "lead_time" or whole or float(value).is_integer())
+        ok = number >= 0 and (name != "lead_time" or whole or float(number).is_integer())
     return None if ok else f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}, got {value!r}"
 
 

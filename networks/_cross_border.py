@@ -17,16 +17,16 @@ __all__ = ["cross_border_belt"]
 
 _MEMBERS = (
     # core: the belt's firms
-    ("yarnwell", "supplier", "Yarnwell Spinning", {"employees": 120, "product": "cotton and nylon yarn"}),
+    ("yarnwell", "supplier", "Yarnwell Spinning", {"employees": 120, "product": "cotton and nylon yarn"}),  # noqa: E501
     ("elasticore", "supplier", "ElastiCore Fibres", {"employees": 60, "product": "spandex"}),
     ("dyebright", "supplier", "DyeBright Dyeing", {"employees": 45, "product": "yarn dyeing"}),
-    ("knitline", "producer", "Knitline Knitting Workshop", {"employees": 35, "product": "sock blanks"}),
-    ("seampro", "producer", "SeamPro Toe-Linking", {"employees": 25, "product": "toe linking, boarding"}),
+    ("knitline", "producer", "Knitline Knitting Workshop", {"employees": 35, "product": "sock blanks"}),  # noqa: E501
+    ("seampro", "producer", "SeamPro Toe-Linking", {"employees": 25, "product": "toe linking, boarding"}),  # noqa: E501
     ("riverbend", "manufacturer", "Riverbend Socks", {"employees": 300, "product": "casual socks"}),
     ("maple", "manufacturer", "Maple Hosiery", {"employees": 180, "product": "dress socks"}),
-    ("sunstep", "manufacturer", "Sunstep Sportswear", {"employees": 150, "product": "sports socks"}),
+    ("sunstep", "manufacturer", "Sunstep Sportswear", {"employees": 150, "product": "sports socks"}),  # noqa: E501
     ("cozyfeet", "manufacturer", "Cozyfeet Kids", {"employees": 60, "product": "children's socks"}),
-    ("stride", "manufacturer", "Stride Compression", {"employees": 40, "product": "compression socks"}),
+    ("stride", "manufacturer", "Stride Compression", {"employees": 40, "product": "compression socks"}),  # noqa: E501
     # core: cross-border e-commerce firms, platforms and overseas markets
     ("beltlink", "cbec_enterprise", "BeltLink Export", {"employees": 80}),
     ("silkroad", "cbec_enterprise", "SilkRoad Direct", {"employees": 30}),
@@ -36,7 +36,7 @@ _MEMBERS = (
     ("tradeport", "platform", "TradePort B2B", {"model": "B2B wholesale"}),
     ("us_market", "market", "North American consumers", {"region": "North America", "margin": 8.0}),
     ("eu_market", "market", "European consumers", {"region": "European Union", "margin": 7.5}),
-    ("sea_market", "market", "Southeast Asian consumers", {"region": "Southeast Asia", "margin": 5.0}),
+    ("sea_market", "market", "Southeast Asian consumers", {"region": "Southeast Asia", "margin": 5.0}),  # noqa: E501
     # sub-core service platforms
     ("swiftair", "logistics", "SwiftAir Express", {"mode": "air express"}),
     ("bluesea", "logistics", "BlueSea Shipping", {"mode": "sea freight"}),
@@ -198,7 +198,7 @@ def cross_border_belt() -> Ecosystem:
         eco.link(source, target, flow, volume=volume, capacity=round(headroom * volume, 1),
                  unit_cost=unit_cost, lead_time=lead_time, reliability=reliability)
 
-    for up, down, pairs, price, lead, cost in _TRADES:
+    for up, down, pairs, _price, lead, cost in _TRADES:
         link(up, down, "logistics", pairs, lead, cost, 0.97 if lead < 3 else 0.93)
     for up, down, pairs, price, *_ in _TRADES + _SALES:
         link(down, up, "information", pairs, 0, 0.01, 0.99)  # orders

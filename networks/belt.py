@@ -79,7 +79,7 @@ _ENVIRONMENTS = ("production_environment", "legal_environment", "innovation_envi
                  "policy_environment", "market_environment")
 
 
-def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float] = (0.5, 0.15, 0.35),
+def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float] = (0.5, 0.15, 0.35),  # noqa: E501
                     neighbours: int = 4, rewire: float = 0.1, concentration: float = 1.0,
                     counts: dict[str, int] | None = None, seed=None,
                     name: str = "industrial_belt") -> Ecosystem:
@@ -288,8 +288,8 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     who, which = choose_several(rng.integers(1, 5, channels.size), market_share, rng)
     exports = throughput[channels[who]] * _split(who, rng) + 1.0
     # the goods themselves travel with a carrier (below), so the sale has no goods link
-    links.add("overseas_order", markets[which], channels[who], exports * rng.uniform(0.9, 1.3, who.size))
-    links.add("overseas_payment", markets[which], channels[who], exports * rng.uniform(15.0, 30.0, who.size))
+    links.add("overseas_order", markets[which], channels[who], exports * rng.uniform(0.9, 1.3, who.size))  # noqa: E501
+    links.add("overseas_payment", markets[which], channels[who], exports * rng.uniform(15.0, 30.0, who.size))  # noqa: E501
 
     # channels -> logistics providers -> markets
     carriers = span("logistics")
@@ -297,8 +297,8 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     who, which = choose_several(rng.integers(1, 3, channels.size), carrier_share, rng)
     parcels = throughput[channels[who]] * _split(who, rng) + 1.0
     links.add("parcels_to_carrier", channels[who], carriers[which], parcels)
-    links.add("shipping_order", channels[who], carriers[which], parcels * rng.uniform(0.9, 1.1, who.size))
-    links.add("freight_fee", channels[who], carriers[which], parcels * rng.uniform(1.5, 4.0, who.size))
+    links.add("shipping_order", channels[who], carriers[which], parcels * rng.uniform(0.9, 1.1, who.size))  # noqa: E501
+    links.add("freight_fee", channels[who], carriers[which], parcels * rng.uniform(1.5, 4.0, who.size))  # noqa: E501
     carried = np.bincount(carriers[which], weights=parcels, minlength=position)
     who, which = choose_several(rng.integers(1, 5, carriers.size), market_share, rng)
     unserved = np.setdiff1d(np.arange(markets.size), which)
@@ -306,7 +306,7 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     which = np.concatenate([which, unserved])
     order = np.argsort(who, kind="stable")  # _split wants each carrier's rows together
     who, which = who[order], which[order]
-    links.add("delivery", carriers[who], markets[which], carried[carriers[who]] * _split(who, rng) + 1.0)
+    links.add("delivery", carriers[who], markets[which], carried[carriers[who]] * _split(who, rng) + 1.0)  # noqa: E501
 
     # finance
     finance = span("finance")
@@ -318,7 +318,7 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     links.add("credit_data", borrowers, lender, rng.lognormal(0.0, 0.5, borrowers.size))
     bank = finance[choose_one(channels.size, preferential_weights(
         finance.size, concentration, rng), rng)]
-    links.add("credit", bank, channels, throughput[channels] * rng.uniform(5.0, 15.0, channels.size) + 1.0)
+    links.add("credit", bank, channels, throughput[channels] * rng.uniform(5.0, 15.0, channels.size) + 1.0)  # noqa: E501
 
     # technology and research
     tech, research = span("technology"), span("research")
@@ -360,7 +360,7 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
 
 
 def _split(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Random shares that add up to 1 within each group (``group`` sorted, as choose_several gives)."""
+    """Random shares that add up to 1 within each group (``group`` sorted, as choose_several gives)."""  # noqa: E501
     raw = rng.gamma(2.0, 1.0, group.size)
     return raw / np.bincount(group, weights=raw)[group]
 

@@ -197,7 +197,7 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     links.add("spillover", shops[a], shops[b], rng.lognormal(0.0, 0.5, a.size))
     links.add("spillover", shops[b], shops[a], rng.lognormal(0.0, 0.5, a.size))
     copied = rng.random(a.size) < 0.2
-    links.add("imitation", shops[a[copied]], shops[b[copied]], rng.lognormal(0.0, 0.5, copied.sum()))
+    links.add("imitation", shops[a[copied]], shops[b[copied]], rng.lognormal(0.0, 0.5, copied.sum()))  # noqa: E501
 
     # selling: platforms, express companies, markets
     platform_ids, market_ids = span("platform"), span("market")
@@ -219,7 +219,7 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     pairs = np.array([(m, p) for m in market_ids for p in platform_ids])  # at most 2 x 2
     volume = orders * rng.uniform(0.5, 1.5, len(pairs))
     links.add("consumer_order", pairs[:, 0], pairs[:, 1], volume)
-    links.add("consumer_payment", pairs[:, 0], pairs[:, 1], volume * rng.uniform(10.0, 20.0, len(pairs)))
+    links.add("consumer_payment", pairs[:, 0], pairs[:, 1], volume * rng.uniform(10.0, 20.0, len(pairs)))  # noqa: E501
 
     # the service system
     association, government = span("association"), span("government")

@@ -35,7 +35,7 @@ Example (``tests/`` is on ``sys.path`` when pytest runs, as it has no ``__init__
         require_chromium()
         check = render(tmp_path / "page.html", screenshot=tmp_path / "shot.png")
         assert check.nodes == 12 and check.hidden_flow_edges["capital"]["capital"] == 0
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ _DRAWN_JS = """
           flows: d.flows, overlays: layers.map((layer) => layer.name),
           panel: api.current.index, drawMs: api.current.drawMs};
 }
-"""
+"""  # noqa: E501
 
 _READY_JS = """
 () => document.readyState === "complete" && (!window.ecobelt || !window.ecobelt.current
@@ -315,7 +315,7 @@ class LivePage:
             return p ? Number(p.getAttribute('data-tab')) : null; }""")
 
     def drawn(self) -> dict | None:
-        """Nodes, edges and edges per flow vis-network paints in the shown panel (None: no panel)."""
+        """Nodes, edges and edges per flow vis-network paints in the shown panel (None: no panel)."""  # noqa: E501
         return self.evaluate(_DRAWN_JS)
 
     def _tick(self, kind: str, name: str, visible: bool) -> None:
@@ -345,7 +345,7 @@ class LivePage:
                            load_seconds=self.load_seconds)
         counts = self.drawn()
         if counts is not None:
-            result.panel, result.nodes, result.edges = counts["panel"], counts["nodes"], counts["edges"]
+            result.panel, result.nodes, result.edges = counts["panel"], counts["nodes"], counts["edges"]  # noqa: E501
             result.edges_by_flow, result.draw_ms = counts["byFlow"], counts["drawMs"]
             result.edges_by_overlay = counts["byOverlay"]
             groups = [("flow", f, result.hidden_flow_edges) for f in counts["flows"]]

@@ -141,7 +141,7 @@ def test_glove_game_shapley():
 
 def test_airport_game_littlechild_owen():
     """Airport cost game c(S) = max cost in S: Littlechild & Owen (1973, Management Science
-    20:370-372): with costs sorted c_1 <= ... <= c_n, phi_i = sum_{k<=i} (c_k - c_{k-1}) / (n-k+1)."""
+    20:370-372): with costs sorted c_1 <= ... <= c_n, phi_i = sum_{k<=i} (c_k - c_{k-1}) / (n-k+1)."""  # noqa: E501
     costs = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0])
     n = len(costs)
     game = Game.from_function(range(n), lambda s: max((costs[i] for i in s), default=0.0))

@@ -159,7 +159,7 @@ def test_tooltip_shows_attributes_and_metrics(belt, tmp_path):
         assert live.console_errors == []
     assert text.startswith("riverbend\nmanufacturer (core)")
     assert "shapley_share: 0.75" in text
-    for name, value in belt.member("riverbend").items():
+    for name, _value in belt.member("riverbend").items():
         if name not in ("role", "ring"):
             assert f"{name}: " in text
 
@@ -169,7 +169,7 @@ _RECORD_DASHES = """(() => { const proto = CanvasRenderingContext2D.prototype, n
     window.__dashes = null;
     proto.setLineDash = function (pattern) {
       if (window.__dashes) { window.__dashes.push(Array.from(pattern)); }
-      return native.call(this, pattern); }; })();"""
+      return native.call(this, pattern); }; })();"""  # noqa: E501
 _DASH_STATE = """() => { const p = window.ecobelt.current, net = p.network, d = p.data;
     window.__dashes = []; net.redraw(); const seen = window.__dashes; window.__dashes = null;
     const edge = net.body.edges[p.flowEdgeIds[d.flows.indexOf("logistics")][0]];

@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-import pytest
 
 import networks
 from ecosystem import Ecosystem, bullwhip

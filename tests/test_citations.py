@@ -1,4 +1,4 @@
-"""User-facing text cites papers by authors, year and title, never by internal file names or paths."""
+"""User-facing text cites papers by authors, year and title, never by internal file names or paths."""  # noqa: E501
 
 import re
 from pathlib import Path

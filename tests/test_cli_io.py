@@ -60,7 +60,7 @@ def test_every_command_accepts_force():
             for child in action.choices.values():
                 yield from leaves(child)
 
-    for name, sub in commands.items():
+    for _name, sub in commands.items():
         for leaf in leaves(sub):
             assert "--force" in leaf._option_string_actions, leaf.prog
 

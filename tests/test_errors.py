@@ -122,7 +122,7 @@ def test_bad_link_numbers(tmp_path, name, value, allowed):
 
 def test_malformed_yaml_reports_line_and_column(tmp_path):
     text = "ecobelt: 1\nmembers:\n  - {id: m1, role: manufacturer\n  - {id: p1}\n"
-    with pytest.raises(SpecError, match=r"spec\.yaml: line 4, column 5: malformed YAML: while parsing a flow mapping"):
+    with pytest.raises(SpecError, match=r"spec\.yaml: line 4, column 5: malformed YAML: while parsing a flow mapping"):  # noqa: E501
         load_yaml(tmp_path, text)
 
 
@@ -141,7 +141,7 @@ def test_duplicate_yaml_key(tmp_path):
 def test_malformed_json_reports_line_and_column(tmp_path):
     path = tmp_path / "spec.json"
     path.write_text('{\n  "ecobelt": 1,\n  "members": [}\n', encoding="utf-8")
-    with pytest.raises(SpecError, match=r"spec\.json: line 3, column 15: malformed JSON: Expecting value"):
+    with pytest.raises(SpecError, match=r"spec\.json: line 3, column 15: malformed JSON: Expecting value"):  # noqa: E501
         load(path)
 
 

@@ -48,7 +48,7 @@ def test_archetype_has_every_role_and_flow_once_per_role():
     """Wang & Gao Figure 1: every role of the three rings, joined by all four flows."""
     eco = archetype().validate()
     assert role_counts(eco) == {role: 1 for role in DEFAULT_ROLES}
-    for member, data in eco.graph.nodes(data=True):
+    for _member, data in eco.graph.nodes(data=True):
         assert data["ring"] == DEFAULT_ROLES[data["role"]].value
     assert {k for *_, k in eco.graph.edges(keys=True)} == {f.value for f in Flow}
     assert all(len(eco.members(ring=ring)) > 0 for ring in Ring)
@@ -253,7 +253,7 @@ def test_choose_several_samples_without_replacement(how_many, n, seed):
 # ------------------------------------------------------------------ examples
 def test_examples_lists_the_bundled_files():
     table = examples()
-    assert {"archetype", "cross_border_belt", "rural_cluster", "industrial_belt"} <= set(table.index)
+    assert {"archetype", "cross_border_belt", "rural_cluster", "industrial_belt"} <= set(table.index)  # noqa: E501
     assert list(table.columns) == ["description", "members", "links", "file"]
     assert table.loc["archetype", "members"] == 23
 

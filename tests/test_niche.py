@@ -152,7 +152,7 @@ def test_breadth_by_hand():
 
 
 def test_breadth_extremes():
-    """A specialist has B = 1, B_A = 0, H' = 0; even use of r resources B = r, B_A = 1, H' = ln r."""
+    """A specialist has B = 1, B_A = 0, H' = 0; even use of r resources B = r, B_A = 1, H' = ln r."""  # noqa: E501
     U = np.array([[0, 5, 0], [2, 2, 2]])
     assert breadth(U, "levins").tolist() == pytest.approx([1, 3])
     assert breadth(U, "levins_standardized").tolist() == pytest.approx([0, 1])
@@ -227,7 +227,7 @@ def test_all_zero_row_as_nan_is_kept_out_of_the_mean():
 
 @pytest.mark.parametrize("method", [m for m in OVERLAP_METHODS if m != "hurlbert"])
 def test_every_row_empty_gives_all_nan(method):
-    """No member uses anything: with empty='nan' every overlap is NaN (no crash on an empty block)."""
+    """No member uses anything: with empty='nan' every overlap is NaN (no crash on an empty block)."""  # noqa: E501
     O = overlap(np.zeros((3, 2)), method, empty="nan")
     assert O.shape == (3, 3) and np.isnan(O).all()
 

@@ -251,7 +251,7 @@ def test_goods_and_money_are_conserved(eco, seed, cv):
     result = simulation.run(eco, periods=30, replications=3, seed=seed, warmup=10,
                             demand=MarketDemand(cv=cv))
     members = result.series("members")
-    for member, rows in members.groupby("member"):
+    for _member, rows in members.groupby("member"):
         change = np.diff(rows["stock"].to_numpy())
         flow = (rows["received"] - rows["shipped"]).to_numpy()[1:]
         np.testing.assert_allclose(change, flow, atol=1e-8)

@@ -77,8 +77,8 @@ def test_cascade_two_flows_on_one_pair_are_two_tries():
     assert _close(independent_cascade(eco, "a", probability=0.5, replications=RUNS,
                                       seed=3).adoption["b"], 0.75)
     assert _close(independent_cascade(eco, "a", replications=RUNS, seed=4).adoption["b"], 0.5)
-    only_tech = independent_cascade(eco, "a", flows="technology", probability=0.5, replications=RUNS,
-                                    seed=5)
+    only_tech = independent_cascade(eco, "a", flows="technology", probability=0.5,
+                                    replications=RUNS, seed=5)
     assert _close(only_tech.adoption["b"], 0.5)
 
 
@@ -164,7 +164,8 @@ def test_reproducible_with_a_seed_or_a_generator_and_over_chunks():
     links = {(members[i], members[j]) for i, j in rng.integers(0, 30, (90, 2)) if i != j}
     eco = _eco(members, [(s, t, "technology", {}) for s, t in sorted(links)])
     a = independent_cascade(eco, "m0", probability=0.3, replications=500, seed=9)
-    b = independent_cascade(eco, "m0", probability=0.3, replications=500, seed=np.random.default_rng(9))
+    b = independent_cascade(eco, "m0", probability=0.3, replications=500,
+                            seed=np.random.default_rng(9))
     assert a.adoption.equals(b.adoption) and a.curve.equals(b.curve)
     c = independent_cascade(eco, "m0", probability=0.3, replications=500, seed=10)
     assert not a.adoption.equals(c.adoption)

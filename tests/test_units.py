@@ -1,4 +1,4 @@
-"""Units of the four flows: every volume is read in its flow's own unit, never summed across flows."""
+"""Units of the four flows: every volume is read in its flow's own unit, never summed across flows."""  # noqa: E501
 
 import numpy as np
 import pytest

@@ -294,7 +294,7 @@ def test_compare_html_tabs_and_tables(two_configurations):
                             metrics={"no finance": {"score": {"beltlink": 2.0}}})
     text = page.html
     assert external_references(text) == []
-    tabs = re.findall(r'<button class="ecobelt-tab" data-tab="(\d+)" type="button">([^<]*)</button>',
+    tabs = re.findall(r'<button class="ecobelt-tab" data-tab="(\d+)" type="button">([^<]*)</button>',  # noqa: E501
                       text)
     assert [label for _, label in tabs] == ["Overview", "alliance", "no finance"]
     data = panel_data(text)

@@ -102,7 +102,7 @@ def test_rings_figure_draws_every_member_and_link(belt):
     segments = {}
     for collection in axes.collections:
         if isinstance(collection, LineCollection):
-            segments[tuple(np.round(collection.get_colors()[0][:3], 3))] = len(collection.get_segments())
+            segments[tuple(np.round(collection.get_colors()[0][:3], 3))] = len(collection.get_segments())  # noqa: E501
     from matplotlib.colors import to_rgba
     from viz._style import FLOW_STYLES
     for flow in Flow:

@@ -15,7 +15,7 @@ ids that are not members are an error, so a typo does not vanish silently.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["MetricsLike", "align_metrics", "structural_metrics", "computed_metrics",
            "STRUCTURAL_METRICS", "COMPUTED_METRICS"]
 
-MetricsLike = Union[pd.DataFrame, pd.Series, Mapping[str, Any], None]
+MetricsLike = pd.DataFrame | pd.Series | Mapping[str, Any] | None
 
 #: Metrics computed from the links alone, available by name everywhere.
 STRUCTURAL_METRICS = ("degree", "in_degree", "out_degree", "throughput")
@@ -97,7 +97,7 @@ def computed_metrics(eco: "Ecosystem", names: Sequence[str]) -> pd.DataFrame:
     Traceback (most recent call last):
     ...
     ecosystem.ParameterError: unknown metric 'shapley'; computed from the ecosystem alone are: degree, in_degree, out_degree, throughput, upstreamness, niche_breadth (pass others as a table)
-    """
+    """  # noqa: E501
     members = pd.Index(list(eco.graph), name="id")
     frame = pd.DataFrame(index=members)
     structural = None

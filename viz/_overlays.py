@@ -13,7 +13,7 @@ Neither the overlay graphs nor the ecosystem are modified.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Union
+from typing import TYPE_CHECKING, Mapping
 
 import networkx as nx
 import numpy as np
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["OverlaysLike", "overlay_payloads"]
 
-OverlaysLike = Union[Mapping[str, nx.Graph], None]
+OverlaysLike = Mapping[str, nx.Graph] | None
 
 _WIDTHS = (1.5, 4.5)
 

@@ -40,7 +40,7 @@ from ._style import FLOW_STYLES, RING_LABELS, RING_SHAPES, ROLE_PALETTES, role_p
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
-__all__ = ["to_html", "network_payload", "role_palette", "RING_SHAPES", "RING_LABELS", "FLOW_STYLES",
+__all__ = ["to_html", "network_payload", "role_palette", "RING_SHAPES", "RING_LABELS", "FLOW_STYLES",  # noqa: E501
            "ROLE_PALETTES"]
 
 

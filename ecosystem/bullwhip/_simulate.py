@@ -9,7 +9,7 @@ physical lead time plus the one-period review. Each stage's supplier delivers in
 full after ``L`` periods (uncapacitated upstream, the setting of Chen et al.
 2000 and of linear-filter analyses), so a stage's inventory figures measure its
 own policy; :func:`beer_game` is the model with real shipments between stages.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
         "convert", help="write a spec in another format (yaml, json, csv, graphml, gexf)",
         description="Read SPEC and write it to OUT; the format comes from OUT's extension "
                     "(.yaml/.yml, .json, .csv for a members/links pair "
-                    "and its .meta.json sidecar, .graphml, .gexf for Gephi). Every format keeps everything (see ecosystem.files).")
+                    "and its .meta.json sidecar, .graphml, .gexf for Gephi). Every format keeps everything (see ecosystem.files).")  # noqa: E501
     add_spec_argument(parser)
     add_output_argument(parser, "out", kind="spec", metavar="OUT", nargs="?",
                         help="the file to write (refused if it exists, unless --force)")

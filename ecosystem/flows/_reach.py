@@ -144,6 +144,7 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     members = pd.Series(pd.array(np.where(reached, steps, 0).astype(np.int64), dtype="Int64"),
                         index=model.members, name="step")
     members[~reached] = pd.NA
-    rings = members.groupby(pd.Index(model.layers.rings, name="ring")).min().reindex(list(RING_ORDER))
+    rings = members.groupby(pd.Index(model.layers.rings, name="ring")).min()
+    rings = rings.reindex(list(RING_ORDER))
     roles = members.groupby(pd.Index(model.layers.roles, name="role")).min()
     return Reach(tuple(sources), members, rings.astype("Int64"), roles.astype("Int64"))

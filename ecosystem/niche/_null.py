@@ -91,8 +91,8 @@ class NullModelResult(Result):
     upper_95_one_tail: float
     lower_95_two_tail: float
     upper_95_two_tail: float
-    seed: Seed = None
-    simulated: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    seed: int | str | None = None
+    simulated: np.ndarray | None = field(default=None, repr=False)
 
     def summary(self) -> pd.DataFrame:
         """Every scalar field as one row (to print, save or stack runs side by side)."""
@@ -301,5 +301,6 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
         n_less=n_less, n_equal=n_equal, n_greater=n_greater,
         lower_95_one_tail=float(quantiles[0]), upper_95_one_tail=float(quantiles[1]),
         lower_95_two_tail=float(quantiles[2]), upper_95_two_tail=float(quantiles[3]),
-        seed=seed if not isinstance(seed, np.random.Generator) else "Generator",
+        seed="Generator" if isinstance(seed, np.random.Generator) else
+        None if seed is None else int(seed),
         simulated=simulated)

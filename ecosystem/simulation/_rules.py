@@ -96,7 +96,6 @@ class ServiceRules:
         for u, v in eco.layer("technology").edges:
             if eco.member(u)["role"] in ("technology", "research"):
                 served.add(v)
-        n = network.n_members
         mask = np.array([m in served for m in network.members] + [False] * network.n_markets)
         hit = mask[network.lane_customer]
         return network.with_lanes(

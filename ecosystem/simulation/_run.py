@@ -17,7 +17,7 @@ from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
 from ._demand import MarketDemand, given_demand
 from ._engine import move
-from ._network import Network, SimulationError, compile_network
+from ._network import Network, compile_network
 from ._orders import Policy, member_orders
 from ._result import (CARRIER_METRICS, MARKET_METRICS, MEMBER_METRICS, SimulationResult,
                       _table, interval)

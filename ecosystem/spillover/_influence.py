@@ -132,7 +132,8 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
             return added.size / replications
         # with a step limit, a longer path through reached cells may still arrive in time
         cells = (offsets[:, None] + np.array(chosen + [candidate])[None, :]).ravel()
-        return reach(live, cells, np.zeros(replications * n, dtype=bool), max_steps).size / replications - spread
+        fresh = np.zeros(replications * n, dtype=bool)
+        return reach(live, cells, fresh, max_steps).size / replications - spread
 
     # CELF: a stale gain bounds the fresh one from above (submodularity), so only the
     # candidate on top of the heap is re-scored; ties go to the earlier candidate

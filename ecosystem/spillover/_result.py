@@ -112,9 +112,9 @@ def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) 
     def groups(labels: np.ndarray, kind: str) -> pd.DataFrame:
         names, codes = np.unique(labels, return_inverse=True)
         g = len(names)
-        reached = np.full(runs * g, never, dtype=np.int64)  # first step per (run, group)
-        np.minimum.at(reached, run_of * g + codes[member_of], steps)
-        reached = reached.reshape(runs, g)
+        first = np.full(runs * g, never, dtype=np.int64)  # first step per (run, group)
+        np.minimum.at(first, run_of * g + codes[member_of], steps)
+        reached = first.reshape(runs, g)
         hit = reached != never
         hits = hit.sum(axis=0)
         sizes = np.bincount(codes, minlength=g)

@@ -45,7 +45,7 @@ def figure(kind: str, *args: Any, **kwargs: Any) -> Figure:
     Traceback (most recent call last):
     ...
     ecosystem.ParameterError: unknown figure kind 'pie'; choose one of: rings, bullwhip, allocation, niche_overlap, phase_portrait, coupling
-    """
+    """  # noqa: E501
     if kind not in FIGURE_KINDS:
         raise ParameterError(f"unknown figure kind {kind!r}; choose one of: "
                              + ", ".join(FIGURE_KINDS))
