@@ -207,7 +207,9 @@ def test_ci_runs_exactly_the_readme_test_command():
     install, test_command = commands[1].split(" && ")
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
           if line.strip() and not line.startswith("#")]
-    assert ci[-1] == test_command
+    linters = re.findall(r"`(ruff check \.|mypy)`", readme)
+    assert linters == ["ruff check .", "mypy"]
+    assert ci[-3:] == [test_command, *linters]
     assert any(line.endswith(f"pip install -q -e {install.split()[-1]}") for line in ci)
 
 
