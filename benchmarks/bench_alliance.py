@@ -82,7 +82,7 @@ def bench_compare(old: str | None) -> None:
     eco = networks.example("cross_border_belt")
     print("compare: five configurations on cross_border_belt, 52 periods x 200 replications")
     plain = timed(compare, eco, namespace["A"], replications=200, benefit=False)
-    print(f"  metrics only               wall {plain.wall:6.2f} s  cpu {plain.cpu:6.2f} s  {load()}")
+    print(f"  metrics only               wall {plain.wall:6.2f} s  cpu {plain.cpu:6.2f} s  {load()}")  # noqa: E501
     full = timed(compare, eco, namespace["A"], replications=200, processes=2)
     print(f"  with the alliance games    wall {full.wall:6.2f} s  cpu {full.cpu:6.2f} s (parent; "
           f"{3 * 7 + 15 + 7 + 7} coalitions on 2 processes)  {load()}")

@@ -58,7 +58,7 @@ def once(arguments: list[str], path: Path | None) -> float:
 
 def compare(arguments: list[str], paths: dict[str, Path | None], repeat: int) -> dict:
     times: dict[str, list[float]] = {name: [] for name in paths}
-    for name, path in paths.items():  # once each first: byte-compiled files written
+    for _name, path in paths.items():  # once each first: byte-compiled files written
         once(arguments, path)
     for _ in range(repeat):
         for name, path in paths.items():

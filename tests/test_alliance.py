@@ -1,7 +1,6 @@
 """Alliance configurations and their comparison (ecosystem.alliance); sweeps and the CLI
 are in test_alliance_sweep.py and test_alliance_cli.py."""
 
-import itertools
 
 import numpy as np
 import pandas as pd
@@ -9,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import networks
-from ecosystem import Ecosystem, ParameterError, UnknownMemberError, bullwhip, simulation
+from ecosystem import Ecosystem, ParameterError, UnknownMemberError, bullwhip
 from ecosystem.alliance import (LEVERS, METRICS, Alliance, AllianceComparison, Belt, apply,
                                 candidates, compare, greedy, greedy_path)
 from ecosystem.simulation import MarketDemand, Policy

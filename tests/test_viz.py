@@ -17,7 +17,6 @@ import pytest
 import networks
 import viz
 from ecosystem import Ecosystem, Flow, ParameterError, Ring
-from ecosystem.taxonomy import DEFAULT_ROLES
 from viz._page import VENDOR_URL_STRINGS, vendor_assets
 from viz._payload import LABEL_LIMIT, network_payload
 from viz._style import FLOW_STYLES, RING_SHAPES, ROLE_COLORS

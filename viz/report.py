@@ -19,7 +19,6 @@ from numbers import Integral
 from pathlib import Path
 from typing import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ecosystem import Ecosystem, ParameterError, bullwhip, convergence, flows

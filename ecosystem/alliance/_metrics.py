@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 
-from .._errors import ParameterError, UnknownMemberError
+from .._errors import ParameterError
 from ..graph import Ecosystem
-from ._config import Alliance, apply
 
 __all__ = ["default_market", "default_margin", "CBEC_ROLES"]
 

@@ -9,7 +9,6 @@ metric of a configuration depends on that configuration alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from itertools import combinations
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np

@@ -59,12 +59,13 @@ def _register_all(subparsers: _OnlyOne) -> None:
     points is most of the start time left."""
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
-            module = _load(info.name, lambda: importlib.import_module(f"{__name__}.{info.name}"))
+            module = _load(info.name, lambda name=info.name: importlib.import_module(
+                f"{__name__}.{name}"))
             if module is not None:
                 module.register(subparsers)
     if subparsers.found:
         return
-    
+
     for point in entry_points(group="ecobelt.commands"):
         module = _load(point.value, point.load)
         if module is not None:

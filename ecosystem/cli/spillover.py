@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo replications")
     parser.add_argument("--max-steps", type=int, metavar="T", help="stop after T steps")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
-    parser.add_argument("--curve", action="store_true", help="also print the adoption curves (per ring and per role)")
+    parser.add_argument("--curve", action="store_true", help="also print the adoption curves (per ring and per role)")  # noqa: E501
     parser.add_argument("--best-seeds", type=int, default=0, metavar="K",
                         help="also choose the K members whose seeding spreads most")
     hidden_alias(parser, "--top", "--best-seeds", type=int)

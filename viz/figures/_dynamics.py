@@ -163,7 +163,7 @@ COORDINATION_LEVELS = (
 
 
 @with_cjk_fonts
-def coupling_figure(coupling, path: str | Path | None = None, *, columns: Sequence[str] | None = None,
+def coupling_figure(coupling, path: str | Path | None = None, *, columns: Sequence[str] | None = None,  # noqa: E501
                     levels: bool = True, title: str = "Coupling coordination over time",
                     ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 4.5)) -> Figure:
     """Coupling degree, development index and coordination degree over time.
