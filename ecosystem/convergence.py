@@ -202,7 +202,7 @@ def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
             similarity = np.full((len(profiles), len(profiles)), np.nan)
             if (~empty).sum():
                 similarity[np.ix_(~empty, ~empty)] = overlap(
-                    profiles.to_numpy()[~empty], method="pianka")
+                    profiles.to_numpy()[~empty], index="pianka")
             a, b = np.triu_indices(len(profiles), k=1)
             names = profiles.index.to_numpy()
             rows.append(pd.DataFrame({"snapshot": label, "flow": flow.value,
