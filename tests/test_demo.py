@@ -21,7 +21,7 @@ TABLES = {"structure", "upstreamness", "flow_levels", "critical_members", "casca
           "bullwhip_sharing", "bullwhip_stages", "allocations", "stability", "niche_breadth",
           "niche_null_model", "competition_pairs", "predator_prey_equilibrium", "coupling_zhejiang",
           "spillover_by_ring", "segments", "alliances", "alliance_levers", "alliance_summary",
-          "alliance_allocation"}
+          "alliance_allocation", "glossary"}
 FIGURES = {"rings", "bullwhip", "allocation", "niche_overlap", "phase_portrait", "coupling",
            "alliances"}
 
@@ -125,6 +125,44 @@ def test_report_errors(belt, tmp_path, capsys):
     assert main(["demo", "-o", str(blocker)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ecobelt demo: error:") and err.count("\n") == 1
+
+
+def test_demo_page_speaks_in_words(report):
+    """Metrics named in words with units, a glossary, each figure captioned, integer years,
+    papers by authors and title, and nothing the page mentions left outside it."""
+    import json
+
+    from viz._glossary import GLOSSARY, words
+
+    folder, _ = report
+    text = (folder / "index.html").read_text(encoding="utf-8")
+    assert "<h2>Glossary</h2>" in text
+    for metric in METRICS:
+        assert words(metric) in text and GLOSSARY[metric][2] in text
+    assert text.count("<figcaption>") == len(FIGURES)
+    assert "returns, which the model allows" in text
+    assert "C, the coupling degree" in text and "Wang &amp; Gao, \u201cResearch on" in text
+    assert "see alliances.csv" not in text and "<summary>alliances.csv" in text
+    assert "seed 00" not in text
+    # list-valued cells are JSON text in the CSV tables
+    for path in folder.glob("*.csv"):
+        for value in pd.read_csv(path).to_numpy().ravel():
+            if isinstance(value, str) and value.startswith("["):
+                json.loads(value)
+
+
+@pytest.mark.browser
+def test_alliance_tabs_highlight_exactly_their_members(report, belt):
+    require_chromium()
+    folder, _ = report
+    levers = pd.read_csv(folder / "alliance_levers.csv", index_col="name")
+    alliances = {name: set(members.split(", ")) for name, members in levers["members"].items()}
+    with open_page(folder / "index.html") as live:
+        for name, members in {"baseline": set(), **alliances}.items():
+            live.show(name)
+            outlined = live.evaluate("""() => window.ecobelt.nodes.get()
+                .filter((n) => n.borderWidth === 4).map((n) => n.id)""")
+            assert set(outlined) == members, name
 
 
 @pytest.mark.browser

@@ -340,3 +340,14 @@ def test_the_pyvis_requirement_is_the_release_whose_vis_network_the_page_embeds(
     assert pyvis == f"pyvis=={metadata.version('pyvis')}"
     script, _ = vendor_assets()
     assert f"@version {VIS_VERSION}" in script[:400]
+
+
+def test_highlighted_members_are_named_by_position(belt):
+    from viz._payload import network_payload
+
+    data = network_payload(belt, highlight=["beltlink", "riverbend", "beltlink"])
+    ids = data["nodes"]["id"]
+    assert sorted(ids[i] for i in data["highlight"]) == ["beltlink", "riverbend"]
+    assert network_payload(belt)["highlight"] == []
+    with pytest.raises(ParameterError, match="highlight: 'nobody' is not a member"):
+        network_payload(belt, highlight=["nobody"])

@@ -109,10 +109,12 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
                     physics: bool = False, labels: bool | None = None,
                     size_range: tuple[float, float] = (6.0, 22.0),
                     positions: pd.DataFrame | None = None,
-                    overlays: OverlaysLike = None) -> dict:
+                    overlays: OverlaysLike = None, highlight=()) -> dict:
     """The JSON-ready data of one network panel (see :func:`viz.to_html` for the arguments).
 
-    The overlays are in ``"overlays"`` (see :func:`viz._overlays.overlay_payloads`).
+    The overlays are in ``"overlays"`` (see :func:`viz._overlays.overlay_payloads`);
+    ``highlight`` names members drawn with a thick outline (an alliance's members), in
+    ``"highlight"`` as node positions.
 
     Examples
     --------
@@ -191,4 +193,14 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
                   "width": width.round(2).tolist()},
         "edgeAttrs": attribute_columns(link_data),
         "overlays": overlay_data,
+        "highlight": _positions_of(ids, highlight),
     }
+
+
+def _positions_of(ids: list, members) -> list[int]:
+    """The node positions of ``members``; one that is not a member is an error."""
+    index = {m: i for i, m in enumerate(ids)}
+    missing = [m for m in members if m not in index]
+    if missing:
+        raise ParameterError(f"highlight: {missing[0]!r} is not a member of the ecosystem")
+    return sorted(index[m] for m in dict.fromkeys(members))

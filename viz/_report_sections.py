@@ -26,6 +26,7 @@ from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dyna
 from ecosystem.alliance import METRICS, Alliance, AllianceComparison, compare
 
 from ._commands import figure_from_spec
+from ._glossary import GLOSSARY, glossary_table, in_words
 from ._page import table_html
 from .figures import (allocation_figure, coupling_figure, niche_overlap_figure,
                       phase_portrait_figure, rings_figure)
@@ -33,8 +34,17 @@ from .figures import (allocation_figure, coupling_figure, niche_overlap_figure,
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["ReportWriter", "run_analyses", "alliance_section", "market_orders", "PREDATOR_PREY",
+__all__ = ["ReportWriter", "run_analyses", "alliance_section", "glossary_section",
+           "market_orders", "PREDATOR_PREY",
            "COMPETITION_THRESHOLD"]
+
+#: The papers the report cites, by authors, year where stated, and title.
+WANG_GAO = ("Wang & Gao, \u201cResearch on the Construction of Cross-Border E-Commerce Supply "
+            "Chain Ecosystem from the Perspective of Industrial Belt\u201d")
+QIAN = ("Qian, \u201cResearch on the Coordinated Development of Zhejiang Cross-border "
+        "E-commerce and Regional Industrial Clusters Based on Coupling Theory\u201d")
+ANTRAS = ("Antr\u00e0s, Chor, Fally & Hillberry (2012), \u201cMeasuring the Upstreamness of "
+          "Production and Trade Flows\u201d")
 
 # Qian's upstream/downstream predator-prey illustration: a1, a2, b1, b2
 PREDATOR_PREY = (0.8, 0.6, 0.4, 0.5)
@@ -53,8 +63,14 @@ class ReportWriter:
 
     def table(self, name: str, frame: pd.DataFrame | pd.Series) -> pd.DataFrame:
         """Write ``frame`` as ``<name>.csv``, keep it for the page and return it."""
+        import json
+
         frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
-        frame.to_csv(self.folder / f"{name}.csv")
+        # list and dict cells as JSON text, so pandas.read_csv and spreadsheets read them
+        plain = frame.apply(lambda column: column.map(
+            lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, tuple, dict))
+            else v) if column.dtype == object else column)
+        plain.to_csv(self.folder / f"{name}.csv")
         self.report.tables[name] = frame
         return frame
 
@@ -67,16 +83,22 @@ class ReportWriter:
         return base64.b64encode(path.read_bytes()).decode("ascii")
 
     def section(self, title: str, note: str, tables: Sequence[str] = (),
-                image: str | None = None, first: bool = False) -> None:
-        """A section of the Results tab showing the named tables (already added)."""
+                image: str | None = None, first: bool = False, caption: str = "",
+                shown: Mapping[str, pd.DataFrame] | None = None) -> None:
+        """A section of the Results tab showing the named tables (already added; ``shown``
+        replaces a table's page view, e.g. with rows in words), a figure with a ``caption``
+        saying what it shows, and column names in words (:mod:`viz._glossary`)."""
         parts = [f"<section><h2>{html.escape(title)}</h2><p>{html.escape(note)}</p>"]
         if image:
-            parts.append(f"<img alt='{html.escape(title)}' style='max-width:100%' "
-                         f"src='data:image/png;base64,{image}'>")
+            parts.append(f"<figure><img alt='{html.escape(title)}' style='max-width:100%' "
+                         f"src='data:image/png;base64,{image}'>"
+                         + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption
+                            else "") + "</figure>")
         for name in tables:
-            frame = self.report.tables[name]
+            frame = (shown or {}).get(name, self.report.tables[name])
             parts.append(f"<details{' open' if len(frame) <= 12 else ''}><summary>{name}.csv "
-                         f"({len(frame)} rows)</summary>{table_html(frame)}</details>")
+                         f"({len(frame)} rows)</summary>{table_html(in_words(frame))}"
+                         "</details>")
         parts.append("</section>")
         self.sections.insert(0 if first else len(self.sections), "".join(parts))
 
@@ -99,9 +121,13 @@ def _structure(out: ReportWriter, eco: Ecosystem) -> None:
     out.table("structure", eco.summary())
     out.table("upstreamness", convergence.upstreamness(eco).dropna())
     out.section("Structure", "Members and links by ring, role and flow; upstreamness along "
-                "the logistics layer (Antràs et al. 2012; 1 = final stage).",
+                f"the logistics layer ({ANTRAS}): the number of steps a member's output "
+                "travels before final use, 1 for a market.",
                 ["structure", "upstreamness"],
-                out.figure("rings", rings_figure(eco, title=f"{eco.name}: the three rings")))
+                out.figure("rings", rings_figure(eco, title=f"{eco.name}: the three rings")),
+                caption="The belt as three rings: core enterprises inside, service platforms "
+                        "around them, the outer environment outside; shape shows the ring, "
+                        "colour the role, line style the flow.")
 
 
 def market_orders(eco: Ecosystem) -> dict:
@@ -136,8 +162,14 @@ def _bullwhip(out: ReportWriter, eco: Ecosystem, market: str, alliance: Alliance
     image = out.figure("bullwhip", figure_from_spec("bullwhip", eco, market=market, seed=seed))
     out.section("Bullwhip effect", f"Chain {' <- '.join((market,) + chain.members)}: order "
                 f"variance ratios without sharing, with the members of '{alliance.name}' "
-                f"sharing demand data, and fully shared (500 runs of 500 periods).",
-                ["bullwhip_sharing", "bullwhip_stages"], image)
+                f"sharing demand data, and fully shared (500 runs of 500 periods). An order "
+                "variance ratio of 1 means a stage's orders vary as much as market demand; "
+                "above 1 the variation grows up the chain.",
+                ["bullwhip_sharing", "bullwhip_stages"], image,
+                caption="One simulated run: each stage's orders per period on a log scale, "
+                        "growing in spread up the chain. Orders below zero are returns, "
+                        "which the model allows (ecobelt bullwhip --no-negative-orders "
+                        "forbids them).")
 
 
 def _benefit(out: ReportWriter, eco: Ecosystem, players: list[str],
@@ -150,8 +182,11 @@ def _benefit(out: ReportWriter, eco: Ecosystem, players: list[str],
     image = out.figure("allocation", allocation_figure(
         allocations, title="Surplus of the alliances' members, by sharing rule"))
     out.section("Benefit distribution", f"Surplus game of the {len(players)} members of the "
-                f"alliances (v(N) = {game.grand_value:.4g}); stability of the Shapley value.",
-                ["allocations", "stability"], image)
+                f"alliances: together they make {game.grand_value:.4g} (money per period, the "
+                "spec's margin units); how four sharing rules split it, and whether the "
+                "Shapley split is stable (no group of members would gain by leaving).",
+                ["allocations", "stability"], image,
+                caption="Each member's share of the surplus under each sharing rule.")
 
 
 def _niches(out: ReportWriter, eco: Ecosystem, players: list[str], seed: int) -> None:
@@ -172,7 +207,9 @@ def _niches(out: ReportWriter, eco: Ecosystem, players: list[str], seed: int) ->
                 "against the RA3 null model (300 randomisations). Competing pairs: members "
                 f"whose outlets overlap at least {COMPETITION_THRESHOLD:g} (Pianka), drawn as "
                 "the competition layer on the baseline's network.",
-                ["niche_breadth", "niche_null_model", "competition_pairs"], image)
+                ["niche_breadth", "niche_null_model", "competition_pairs"], image,
+                caption="Pianka overlap of the outlets of every two alliance members: dark "
+                        "cells are pairs that sell to the same buyers (competitors).")
 
 
 def _coevolution(out: ReportWriter) -> None:
@@ -180,16 +217,24 @@ def _coevolution(out: ReportWriter) -> None:
     run = dynamics.predator_prey(a1, a2, b1, b2, (1.5, 1.0), t_end=40.0)
     out.table("predator_prey_equilibrium", pd.Series(
         {"upstream": run.equilibrium[0], "downstream": run.equilibrium[1]}, name="value"))
-    out.section("Co-evolution", "Qian's upstream/downstream predator-prey model.",
+    out.section("Co-evolution", f"The upstream/downstream predator-prey model of {QIAN}: "
+                "upstream output grows alone and is bought by the downstream, which declines "
+                "without it; the two cycle around the equilibrium.",
                 ["predator_prey_equilibrium"],
-                out.figure("phase_portrait", phase_portrait_figure(a1=a1, b1=b1, a2=a2, b2=b2)))
+                out.figure("phase_portrait", phase_portrait_figure(a1=a1, b1=b1, a2=a2, b2=b2)),
+                caption="Trajectories of upstream (x) and downstream (y) output: closed "
+                        "orbits around the equilibrium point.")
     table = out.table("coupling_zhejiang", coupling.coordination(
         coupling.zhejiang_2016_2020(), {"export": ["export_volume", "export_growth"],
                                         "import": ["import_volume", "import_growth"]},
         index="year"))
-    out.section("Coupling coordination", "Qian's Table 1: Zhejiang's export and import "
-                "sides, 2016-2020.", ["coupling_zhejiang"],
-                out.figure("coupling", coupling_figure(table[["C", "T", "D"]])))
+    out.section("Coupling coordination", f"Table 1 of {QIAN}: Zhejiang's export and import "
+                "sides, 2016-2020. C, the coupling degree, says how balanced the two sides "
+                "are; T, the development index, how developed they are together; "
+                "D = sqrt(C T), the coordination degree, is high only when both are (each "
+                "from 0 to 1).", ["coupling_zhejiang"],
+                out.figure("coupling", coupling_figure(table[["C", "T", "D"]])),
+                caption="C, T and D by year.")
 
 
 def _spillover(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
@@ -230,17 +275,30 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
     out.table("alliance_levers", pd.DataFrame(
         [{**a.to_dict(), "members": ", ".join(map(str, a.members))} for a in alliances]
     ).set_index("name"))
-    out.table("alliance_summary", comparison.summary().T)
+    summary = out.table("alliance_summary", comparison.summary().T)
     out.table("alliance_allocation", comparison.allocation.dropna(how="all"))
     image = out.figure("alliances", _alliance_figure(comparison))
     units = "; ".join(f"{m}: {u}" for m, u in comparison.units.items())
     out.section("Alliance configurations",
-                "Wang & Gao's strategic alliances of core enterprises, each simulated on the "
-                "same demand as the baseline (common random numbers). "
-                + " ".join(comparison.findings()) + f" Units: {units}.",
-                ["alliance_summary", "alliance_allocation", "alliance_levers"], image,
-                first=True)
+                f"The strategic alliances of core enterprises of {WANG_GAO}, each simulated on "
+                "the same demand as the baseline (common random numbers). "
+                + " ".join(comparison.findings()) + f" Units: {units}. Every metric is "
+                "explained in the glossary below; the full table, with each metric's rank, "
+                "is alliances.csv, shown here too.",
+                ["alliance_summary", "alliance_allocation", "alliance_levers", "alliances"],
+                image, first=True,
+                caption="One panel per metric, one bar per configuration; dark bars are "
+                        "the Pareto-optimal configurations (no other one is at least as good "
+                        "on every metric and better on one).",
+                shown={"alliance_summary": in_words(summary, index=True)})
     return comparison
+
+
+def glossary_section(out: ReportWriter) -> None:
+    """The glossary: every metric and column the report names, in words."""
+    out.table("glossary", glossary_table())
+    out.section("Glossary", "Every metric and column the report names: what it means, its "
+                "unit and how to read it.", ["glossary"])
 
 
 def _alliance_figure(comparison: AllianceComparison) -> plt.Figure:
@@ -253,7 +311,7 @@ def _alliance_figure(comparison: AllianceComparison) -> plt.Figure:
     for ax, metric in zip(axes[0], metrics):
         ax.barh(range(len(table)), table[metric].to_numpy(dtype=float), color=colours)
         better = "higher" if METRICS[metric].larger_is_better else "lower"
-        ax.set_title(f"{metric.replace('_', ' ')}\n({comparison.units[metric]}; {better} is "
+        ax.set_title(f"{GLOSSARY[metric][0]}\n({comparison.units[metric]}; {better} is "
                      f"better)", fontsize=7)
         ax.set_yticks(range(len(table)))
         ax.set_yticklabels(table.index if ax is axes[0][0] else [], fontsize=8)

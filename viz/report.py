@@ -24,8 +24,10 @@ import pandas as pd
 from ecosystem import Ecosystem, ParameterError, bullwhip, convergence, flows
 from ecosystem.alliance import Alliance, apply, default_margin, default_market
 
+from ._glossary import words
 from ._page import HtmlPage, build_page, panel_html, table_html
-from ._report_sections import ReportWriter, alliance_section, market_orders, run_analyses
+from ._report_sections import (ReportWriter, alliance_section, glossary_section, market_orders,
+                               run_analyses)
 from .html import network_payload
 
 __all__ = ["Report", "write_report", "demo", "demo_alliances"]
@@ -131,14 +133,16 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
     writer = ReportWriter(out, report)
     run_analyses(writer, eco, market, alliances, margin, seed)
     comparison = alliance_section(writer, eco, alliances, market, margin, seed)
+    glossary_section(writer)
     players = list(dict.fromkeys(m for a in alliances for m in a.members))
 
     configurations = {"baseline": eco, **{a.name: apply(eco, a) for a in alliances}}
+    members = {"baseline": (), **{a.name: tuple(a.members) for a in alliances}}
     pages, payloads = [], []
     for i, (name, configured) in enumerate(configurations.items()):
         shares = {p: comparison.allocation.loc[name, p] for p in players}
         payloads.append(network_payload(configured, _member_metrics(configured, shares),
-                                        size_by="throughput",
+                                        size_by="throughput", highlight=members[name],
                                         overlays=writer.overlays if i == 0 else None))
         pages.append((name, panel_html(i, _aside(name, comparison.summary()))))
     pages.append(("Results", f'<div class="ecobelt-overview">{"".join(writer.sections)}</div>'))
@@ -164,7 +168,13 @@ def _member_metrics(eco: Ecosystem, shapley: Mapping[str, float]) -> pd.DataFram
 def _aside(name: str, comparison: pd.DataFrame) -> str:
     row = comparison.loc[name]
     shown = row[[c for c in comparison.columns if not c.startswith(("flow:", "rank:"))]]
-    return (f'<aside class="ecobelt-side"><h2>{html.escape(name)}</h2>'
+    if isinstance(shown.get("members"), str):  # a comma list: spaces let it wrap
+        shown["members"] = ", ".join(m.strip() for m in shown["members"].split(","))
+    shown = shown.rename(lambda c: f"Shapley value of {c.split(':', 1)[1]} (money per period)"
+                         if c.startswith("shapley:") else words(c))
+    note = ("<p>Members of this alliance are drawn with a thick black outline.</p>"
+            if name != "baseline" else "")
+    return (f'<aside class="ecobelt-side"><h2>{html.escape(name)}</h2>{note}'
             f'{table_html(shown.to_frame(name))}</aside>')
 
 

@@ -76,6 +76,13 @@
       if (d.labels) { node.label = d.nodes.id[i]; }
       nodes[i] = node;
     }
+    // an alliance's members: a thick black outline (borderWidth is kept when zooming)
+    for (var h = 0; h < (d.highlight || []).length; h++) {
+      var member = nodes[d.highlight[h]];
+      member.borderWidth = 4;
+      member.color = {background: member.color, border: "#000"};
+      member.title = member.title + "\n\u2014 member of this alliance \u2014";
+    }
     return nodes;
   };
 
@@ -349,7 +356,15 @@
       row.appendChild(el("span", {}, role + " (" + d.roleCounts[r] + ")"));
       legend.appendChild(row);
     });
+    if ((d.highlight || []).length) {
+      var alliance = el("div", {"class": "ecobelt-row"});
+      alliance.appendChild(swatch('<svg width="14" height="14" viewBox="0 0 14 14"><circle cx="7" '
+                                  + 'cy="7" r="5" fill="#fff" stroke="#000" stroke-width="3"/></svg>'));
+      alliance.appendChild(el("span", {}, "alliance member (" + d.highlight.length + ")"));
+      legend.appendChild(alliance);
+    }
     legend.appendChild(el("h3", {}, "Flows (show / hide)"));
+    legend.appendChild(el("div", {"class": "ecobelt-note"}, "goods (logistics) in full, others faint"));
     d.flows.forEach(function (flow, f) {
       legend.appendChild(self.toggleRow("flow", flow, d.flowColors[f], d.flowDashes[f],
                                         flow + " (" + self.flowEdgeIds[f].length + ")"));

@@ -213,6 +213,9 @@ def coupling_figure(coupling, path: str | Path | None = None, *, columns: Sequen
                   linewidth=1.6, label=str(column))
     axes.set_xlabel(str(frame.index.name or "period"))
     axes.set_ylabel("index value")
+    if pd.api.types.is_integer_dtype(frame.index):  # years read 2016, 2017, not 2016.5
+        from matplotlib.ticker import MaxNLocator
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(title)
     axes.legend(fontsize=8, loc="upper left")
     return finish(figure, path)
