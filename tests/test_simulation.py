@@ -167,9 +167,9 @@ def distribution_network() -> Ecosystem:
 
 def assembly_network() -> Ecosystem:
     eco = Ecosystem("assembly")
-    for member, role in [("yarn", "supplier"), ("dye", "supplier"), ("mill", "manufacturer"),
-                         ("eu", "market")]:
+    for member, role in [("yarn", "supplier"), ("dye", "supplier"), ("mill", "manufacturer")]:
         eco.add_member(member, role)
+    eco.add_member("eu", "market", margin=7.0)
     eco.link("yarn", "mill", "logistics", volume=60.0, lead_time=2, unit_cost=0.1)
     eco.link("dye", "mill", "logistics", volume=40.0, lead_time=0, unit_cost=0.3)
     eco.link("mill", "eu", "logistics", volume=100.0, lead_time=3, unit_cost=1.0)
@@ -251,7 +251,7 @@ def test_goods_and_money_are_conserved(eco, seed, cv):
     result = simulation.run(eco, periods=30, replications=3, seed=seed, warmup=10,
                             demand=MarketDemand(cv=cv))
     members = result.series("members")
-    for _member, rows in members.groupby("member"):
+    for _, rows in members.groupby("member"):
         change = np.diff(rows["stock"].to_numpy())
         flow = (rows["received"] - rows["shipped"]).to_numpy()[1:]
         np.testing.assert_allclose(change, flow, atol=1e-8)
@@ -321,7 +321,7 @@ def test_sharing_lowers_upstream_order_variance():
 # --------------------------------------------------------------- bad input
 def test_bad_input_names_the_member_link_or_market():
     eco = serial_chain([1])
-    eco.add_member("eu", "market")
+    eco.add_member("eu", "market", margin=1.0)
     with pytest.raises(SimulationError, match="'eu' receives no goods"):
         simulation.run(eco)
     eco = serial_chain([1])
@@ -346,6 +346,9 @@ def test_bad_input_names_the_member_link_or_market():
         simulation.run(eco, sharing=["ghost"])
     eco.graph.nodes["us"]["margin"] = -1.0
     with pytest.raises(ParameterError, match="margin of market 'us'"):
+        simulation.run(eco)
+    del eco.graph.nodes["us"]["margin"]
+    with pytest.raises(SimulationError, match=r"markets \['us'\] have no 'margin'"):
         simulation.run(eco)
 
 

@@ -35,8 +35,8 @@ Examples
 --------
 >>> from ecosystem import Ecosystem, simulation
 >>> eco = Ecosystem("two markets")
->>> for m, role in [("mill", "manufacturer"), ("us", "market"), ("eu", "market")]:
-...     eco.add_member(m, role)
+>>> eco.add_member("mill", "manufacturer")
+>>> eco.add_member("us", "market", margin=6.0); eco.add_member("eu", "market", margin=5.0)
 >>> eco.link("mill", "us", "logistics", volume=30.0)
 >>> eco.link("mill", "eu", "logistics", volume=10.0)
 >>> result = simulation.run(eco, replications=20, seed=3)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from numbers import Real
 from typing import Any, Mapping
 
 import numpy as np
@@ -156,6 +155,3 @@ def given_demand(value: Any, markets: tuple[str, ...], replications: int | None
                              f"{array[tuple(bad)]!r}; demand must be finite and >= 0")
     return np.ascontiguousarray(array)
 
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)

@@ -100,12 +100,12 @@ def move(network: Network, prices: Prices, orders: np.ndarray, demand: np.ndarra
     owed = np.zeros((lanes, reps))
     initial_goods = on_hand[:n].sum(axis=0) + pipeline.sum(axis=(0, 1))
     source_cap = network.source_capacity[:, None]
-    price = network_prices = prices.lane[order]
+    price = prices.lane[order]
     fee = network.lane_fee[order]
     value = prices.value[:, None]
     sell_price = np.zeros(n)
     out_weight = np.bincount(sup, weights=flow, minlength=n + n_sources)[:n]
-    np.divide(np.bincount(sup, weights=flow * network_prices, minlength=n + n_sources)[:n],
+    np.divide(np.bincount(sup, weights=flow * price, minlength=n + n_sources)[:n],
               out_weight, out=sell_price, where=out_weight > 0)
     backlog_rate = backorder * sell_price[:, None]
     # money per lane, summed by who pays and who is paid, as sparse products

@@ -25,7 +25,7 @@ trading member with no supplier needs a ``capacity`` to do the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Real
 from typing import Any, Mapping
 
@@ -140,7 +140,6 @@ class Network:
     def with_lanes(self, **arrays: np.ndarray) -> "Network":
         """A copy with some lane arrays replaced (service rules and alliance levers use it);
         member lead times follow the new transit times."""
-        from dataclasses import replace
         changed = replace(self, **arrays)
         if "lane_transit" in arrays or "lane_share" in arrays:
             object.__setattr__(changed, "lead_time", _lead_times(changed))
@@ -464,8 +463,3 @@ def _lead_times(network: Network) -> np.ndarray:
     # half periods round up: the level must cover the lead time, not fall short of it
     return np.floor(weights + 0.5 + 1e-9).astype(np.int64)
 
-
-def check_mapping(value: Any, what: str) -> Mapping:
-    if not isinstance(value, Mapping):
-        raise ParameterError(f"{what} must be a mapping, got {type(value).__name__}")
-    return value

@@ -145,7 +145,7 @@ def margin_split(network: Network, base_price: float = 1.0) -> Prices:
     * It sells on each lane at its unit value plus the lane's transport fee
       (which it pays) plus its markup, so the market pays for the goods,
       every transport fee and the margin.
-    * Markups: a market's ``margin`` (profit per unit sold, default 1) is
+    * Markups: a market's ``margin`` (profit per unit sold; required) is
       shared equally among the stocking members a unit passes through: a
       member keeps ``G / n`` of the margin ``G`` its customers leave it, where
       ``n`` counts it and the stocking members upstream of it (share-weighted),
@@ -171,10 +171,14 @@ def margin_split(network: Network, base_price: float = 1.0) -> Prices:
     """
     eco = network.ecosystem
     n, lanes = network.n_members, network.n_lanes
-    margins = []
-    for m in network.markets:
-        value = eco.member(m).get("margin", 1.0)
-        margins.append(check_nonnegative(value, f"margin of market {m!r}"))
+    missing = [m for m in network.markets if "margin" not in eco.member(m)]
+    if missing:
+        # the same rule as the benefit games: a margin is never assumed
+        raise SimulationError(f"markets {missing} have no 'margin' attribute (profit per unit "
+                              f"sold there); set it with eco.update_member(market, margin=...) "
+                              f"or pass price=... to simulation.run")
+    margins = [check_nonnegative(eco.member(m)["margin"], f"margin of market {m!r}")
+               for m in network.markets]
     supplier, customer, share = network.lane_supplier, network.lane_customer, network.lane_share
     from_member = supplier < n
     # stocking members upstream, counted inclusive: suppliers before customers (deepest first)
