@@ -9,6 +9,7 @@ order (:func:`in_ring_order`).
 
 from __future__ import annotations
 
+import abc
 import html
 import warnings
 from typing import Any, Callable
@@ -23,12 +24,12 @@ __all__ = ["Result", "RING_ORDER", "in_ring_order", "was_attribute"]
 RING_ORDER = tuple(r.value for r in Ring)
 
 
-class Result:
+class Result(abc.ABC):
     """Base class of the results: ``str()`` and ``_repr_html_`` from ``summary()``."""
 
+    @abc.abstractmethod
     def summary(self) -> pd.DataFrame:
-        """The result's main table."""
-        raise NotImplementedError
+        """The result's main table (every result defines it)."""
 
     def headline(self) -> str:
         """One line that says what the result is."""
