@@ -287,9 +287,11 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
                 "is alliances.csv, shown here too.",
                 ["alliance_summary", "alliance_allocation", "alliance_levers", "alliances"],
                 image, first=True,
-                caption="One panel per metric, one bar per configuration; dark bars are "
-                        "the Pareto-optimal configurations (no other one is at least as good "
-                        "on every metric and better on one).",
+                caption="One panel per metric, one bar per configuration: its change from "
+                        "the baseline on the same demand, with the 95% paired interval (the "
+                        "largest excess is shown as it is); dark bars are the Pareto-optimal "
+                        "configurations (no other one is at least as good on every metric and "
+                        "better on one).",
                 shown={"alliance_summary": in_words(summary, index=True)})
     return comparison
 
@@ -302,21 +304,37 @@ def glossary_section(out: ReportWriter) -> None:
 
 
 def _alliance_figure(comparison: AllianceComparison) -> plt.Figure:
-    """One bar chart per metric, a bar per configuration (Pareto-optimal ones dark)."""
-    table = comparison.metrics
-    metrics = [m for m in METRICS if table[m].notna().any()]
+    """One panel per metric: each configuration's change from the baseline, with its 95%
+    paired interval (common random numbers); the largest excess, which has no baseline, as
+    it is. Pareto-optimal configurations dark."""
+    diffs = comparison.differences.drop(index="baseline")
+    values = comparison.metrics.drop(index="baseline")
+    metrics = [m for m in METRICS if values[m].notna().any()]
     fig, axes = plt.subplots(1, len(metrics), figsize=(2.4 * len(metrics), 3.2),
                              squeeze=False)
-    colours = np.where(comparison.pareto, "#2b6cb0", "#a0aec0")
+    colours = np.where(comparison.pareto.drop(index="baseline"), "#2b6cb0", "#a0aec0")
+    rows = np.arange(len(diffs))
     for ax, metric in zip(axes[0], metrics):
-        ax.barh(range(len(table)), table[metric].to_numpy(dtype=float), color=colours)
         better = "higher" if METRICS[metric].larger_is_better else "lower"
-        ax.set_title(f"{GLOSSARY[metric][0]}\n({comparison.units[metric]}; {better} is "
-                     f"better)", fontsize=7)
-        ax.set_yticks(range(len(table)))
-        ax.set_yticklabels(table.index if ax is axes[0][0] else [], fontsize=8)
+        if metric == "max_excess":
+            ax.barh(rows, values[metric].to_numpy(dtype=float), color=colours)
+            title = f"{GLOSSARY[metric][0]}\n({comparison.units[metric]}; {better} is better)"
+        else:
+            mean = diffs[metric].to_numpy(dtype=float)
+            error = np.vstack([mean - diffs[f"{metric}_low"].to_numpy(dtype=float),
+                               diffs[f"{metric}_high"].to_numpy(dtype=float) - mean])
+            ax.barh(rows, mean, color=colours, xerr=np.nan_to_num(error), ecolor="#1a202c",
+                    capsize=2)
+            title = (f"{GLOSSARY[metric][0]}: change\n({comparison.units[metric]}; "
+                     f"{better} is better)")
+        ax.axvline(0.0, color="#4a5568", linewidth=0.8)
+        ax.set_title(title, fontsize=7)
+        ax.set_yticks(rows)
+        ax.set_yticklabels(diffs.index if ax is axes[0][0] else [], fontsize=8)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=7)
-    fig.suptitle("Alliance configurations (dark: Pareto-optimal)", fontsize=10)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(3))
+    fig.suptitle("Alliance configurations against the baseline, same demand (bars: 95% "
+                 "paired intervals; dark: Pareto-optimal)", fontsize=9)
     fig.tight_layout()
     return fig

@@ -280,7 +280,7 @@ class AllianceComparison(Result):
 
     def best(self) -> dict[str, str]:
         """The best configuration on each metric (ties: the first)."""
-        return {m: self.ranks[m].idxmin() for m in METRICS if self.ranks[m].notna().any()}
+        return {m: self.ranks[m].idxmin() for m in METRICS if self.metrics[m].notna().any()}
 
     def findings(self) -> list[str]:
         """What the table says, in sentences (what the report prints)."""
@@ -291,14 +291,16 @@ class AllianceComparison(Result):
             diff = self.differences.loc[name]
             row = self.metrics.loc[name]
             parts = []
-            for metric in ("belt_profit", "players_profit"):
+            for metric, whose in (("belt_profit", "the belt's profit"),
+                                  ("players_profit", "the players' profit")):
                 mean, low, high = diff[metric], diff[f"{metric}_low"], diff[f"{metric}_high"]
+                if low == high == mean == 0:
+                    parts.append(f"leaves {whose} unchanged")
+                    continue
                 verdict = ("raises" if low > 0 else "lowers" if high < 0 else
-                           "leaves within noise")
-                parts.append(f"{verdict} {METRICS[metric].meaning.split(' of ')[0]} of "
-                             f"{'the belt' if metric == 'belt_profit' else 'the players'} by "
-                             f"{mean:+.4g} {money} (95% paired interval {low:+.4g} to "
-                             f"{high:+.4g})")
+                           "does not move (within noise)")
+                parts.append(f"{verdict} {whose}: {mean:+.3g} {money} (95% paired interval "
+                             f"{low:+.3g} to {high:+.3g})")
             ratio = row["bullwhip_ratio"] / base["bullwhip_ratio"] \
                 if base["bullwhip_ratio"] else np.nan
             parts.append(f"brings the belt's bullwhip ratio from {base['bullwhip_ratio']:.3g} "
@@ -306,11 +308,12 @@ class AllianceComparison(Result):
             parts.append(f"a service level of {row['service_level']:.1%} against "
                          f"{base['service_level']:.1%}")
             stable = self.stability.loc[name]
-            leave = ("the Shapley split is in the core: no group of members gains by leaving"
-                     if stable["in_core"] else
-                     f"{stable['would_leave']} would gain {stable['max_excess']:.4g} {money} "
-                     f"by leaving the Shapley split")
-            lines.append(f"'{name}' " + "; ".join(parts) + f"; {leave}.")
+            if stable["method"] == "exact":
+                parts.append("the Shapley split is in the core: no group of members gains by "
+                             "leaving" if stable["in_core"] in (True, np.True_) else
+                             f"{stable['would_leave']} would gain {stable['max_excess']:.3g} "
+                             f"{money} by leaving the Shapley split")
+            lines.append(f"'{name}' " + "; ".join(parts) + ".")
         best = self.best()
         lines.append("Best on each metric: " + "; ".join(
             f"{metric.replace('_', ' ')}: {config}" for metric, config in best.items()) + ".")
