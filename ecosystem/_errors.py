@@ -17,6 +17,7 @@ __all__ = [
     "ValidationError",
     "SpecError",
     "MemoryNeedError",
+    "NumericalWarning",
 ]
 
 
@@ -45,6 +46,11 @@ class MemoryNeedError(ParameterError, MemoryError):
     def __init__(self, message: str, needed: int = 0, available: int = 0):
         super().__init__(message)
         self.needed, self.available = needed, available
+
+
+class NumericalWarning(UserWarning):
+    """A result holds NaN or infinity, or rests on too little data to mean much; the
+    message names the cause and the parameter that avoids it."""
 
 
 class DuplicateError(EcosystemError, ValueError):

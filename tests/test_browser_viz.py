@@ -148,7 +148,8 @@ def test_tooltip_shows_attributes_and_metrics(belt, tmp_path):
                        metrics={"shapley_share": {"riverbend": 0.75}})
     with open_page(page.path) as live:
         point = live.evaluate("""() => { const net = window.ecobelt.network;
-            const p = net.canvasToDOM(net.getPosition("riverbend"));
+            const at = window.ecobelt.current.data.nodes.id.indexOf("riverbend");
+            const p = net.canvasToDOM(net.getPosition(at));
             const box = document.querySelector(".ecobelt-network").getBoundingClientRect();
             return {x: box.left + p.x, y: box.top + p.y}; }""")
         live.page.mouse.move(point["x"] + 40, point["y"] + 40)
@@ -173,7 +174,7 @@ _RECORD_DASHES = """(() => { const proto = CanvasRenderingContext2D.prototype, n
 _DASH_STATE = """() => { const p = window.ecobelt.current, net = p.network, d = p.data;
     window.__dashes = []; net.redraw(); const seen = window.__dashes; window.__dashes = null;
     const edge = net.body.edges[p.flowEdgeIds[d.flows.indexOf("logistics")][0]];
-    const node = net.body.nodes[d.nodes.id[0]];
+    const node = net.body.nodes[0];
     return {scale: net.getScale(), fitted: p.fittedScale, seen: seen,
             patterns: d.flowDashes.filter((x) => x), arrows: edge.options.arrows.to.enabled,
             outline: node.options.borderWidth,

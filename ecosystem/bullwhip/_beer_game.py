@@ -61,6 +61,7 @@ import pandas as pd
 
 from .._errors import ParameterError
 from .._result import Result, was_attribute
+from .._memory import check_allocation
 from ._params import check_nonnegative, check_whole, per_stage
 
 __all__ = ["beer_game", "BeerGameResult", "ECHELONS"]
@@ -182,6 +183,9 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     s_prime = _per_echelon(s_prime, "s_prime", 0.0, None)
     if weeks is not None:
         weeks = check_whole(weeks, "weeks", 1)
+        # the week-by-week records, then the long table made from them (about twice as much)
+        check_allocation(3 * 8.0 * weeks * 4 * 11, f"a beer game of {weeks:,} weeks",
+                         "play fewer weeks")
     fixed_weeks = check_whole(fixed_weeks, "fixed_weeks")
     fixed_order = check_nonnegative(fixed_order, "fixed_order")
     initial_inventory = check_nonnegative(initial_inventory, "initial_inventory")

@@ -13,6 +13,7 @@ own policy; :func:`beer_game` is the model with real shipments between stages.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
@@ -20,7 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import ParameterError
+from .._errors import NumericalWarning, ParameterError
+from .._memory import check_allocation
 from .._result import Result, was_attribute
 from .._rng import Seed
 from ._chain import SupplyChain, resolve_sharing, stages_of
@@ -257,7 +259,12 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
     warmup = _default_warmup(policies, demand) if warmup is None \
         else check_whole(warmup, "warmup")
     replications, periods = _run_size(demand, replications, periods, warmup)
-
+    # the end demand, the shocks behind it and a block of work arrays: three
+    # replications x (warmup + periods) float64 arrays; kept series add two per stage
+    check_allocation(8.0 * replications * (warmup + periods) * (3 + 2 * count * keep_series),
+                     f"simulating {replications:,} replications x {warmup + periods:,} "
+                     f"periods ({warmup:,} of them warm-up, set by the lead times and "
+                     "forecasts)", "use fewer replications or periods (or shorter lead times)")
     end_demand = demand.generate(replications, warmup + periods, seed)
     level = demand.level
     per_rep = {name: np.empty((count, replications)) for name in METRICS}
@@ -293,6 +300,7 @@ def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
     per_rep["total_cost"] = per_rep["holding_cost"] + per_rep["backorder_cost"]
 
     summary = _summarise(per_rep, labels, confidence)
+    _warn_if_degenerate(per_rep, periods, demand)
     summary["lead_time"] = [p.lead_time for p in policies]
     summary["shares"] = shares
     long = pd.DataFrame({
@@ -330,6 +338,32 @@ def _service(per_rep: dict, k: int, rows: slice, demand: np.ndarray, net: np.nda
     per_rep["fill_rate"][k, rows] = 1.0 - unmet / demand.sum(axis=1)
     per_rep["holding_cost"][k, rows] = holding * stock
     per_rep["backorder_cost"][k, rows] = backorder * short
+
+
+#: Fewer measured periods than this make each replication's variance ratio unreliable.
+FEW_PERIODS = 30
+
+
+def _warn_if_degenerate(per_rep: dict, periods: int, demand: Demand) -> None:
+    """Say why ratios are NaN or infinite, or why they mean little, instead of printing them
+    silently."""
+    ratio = per_rep["order_ratio"]
+    if np.isnan(ratio).any():
+        constant = demand.kind in ("ar1", "step") and demand.sigma == 0
+        warnings.warn(
+            f"{int(np.isnan(ratio).any(axis=1).sum())} of {ratio.shape[0]} stages have NaN "
+            "variance ratios: the demand does not vary over the measured periods"
+            + (" (sigma is 0)" if constant else "") + "; give demand that varies",
+            NumericalWarning, stacklevel=3)
+    elif not np.isfinite(ratio).all():
+        warnings.warn("some variance ratios are infinite: demand or orders beyond the range "
+                      "of floating-point numbers; use smaller demand", NumericalWarning,
+                      stacklevel=3)
+    if periods < FEW_PERIODS:
+        warnings.warn(f"each replication's variance ratio comes from only {periods} periods, "
+                      "so the ratios scatter widely and their mean is biased upwards; use "
+                      f"periods >= {FEW_PERIODS} (100 or more for persistent demand)",
+                      NumericalWarning, stacklevel=3)
 
 
 def _summarise(per_rep: dict, labels: list, confidence: float) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import importlib
 import os
 import pkgutil
 import sys
+import warnings
 from typing import Sequence
 
 from .._errors import EcosystemError
@@ -153,8 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     try:
-        check_outputs(args)
-        status = int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning(args.command)
+            check_outputs(args)
+            status = int(args.func(args) or 0)
         sys.stdout.flush()
         return status
     except BrokenPipeError:
@@ -169,6 +172,13 @@ def main(argv: Sequence[str] | None = None) -> int:
               + (f" ({first_line(error)})" if str(error) else "")
               + "; try a smaller problem", file=sys.stderr)
         return 2
+
+
+def _one_line_warning(command: str):
+    """Warnings as one line on stderr, like errors (not Python's file and line)."""
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"ecobelt {command}: warning: {first_line(message)}", file=sys.stderr)
+    return show
 
 
 def _silence_stdout() -> None:

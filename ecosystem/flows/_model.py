@@ -278,6 +278,19 @@ class FlowModel:
         return min(one, inf)
 
 
+def _rescale_extreme_rows(normalised: sp.csr_array, volume: sp.csr_array, out: np.ndarray,
+                          inverse: np.ndarray) -> None:
+    """Shares of members whose out-volume overflows (sums beyond 1.8e308) or whose inverse
+    does (volumes below 1e-308), worked out again relative to their largest volume, so
+    that extreme but valid volumes give shares instead of NaN or 0. ``normalised`` is a
+    copy of ``volume`` (the same structure)."""
+    bad = np.flatnonzero(~np.isfinite(out) | ~np.isfinite(inverse))
+    for row in bad:  # rare rows: a loop is clearer than a vectorised special case
+        start, stop = volume.indptr[row], volume.indptr[row + 1]
+        scaled = volume.data[start:stop] / volume.data[start:stop].max()
+        normalised.data[start:stop] = scaled / scaled.sum()
+
+
 def flow_model(eco: "Ecosystem | FlowModel", coupling: Any = None, damping: Any = None,
                weight: str = "volume") -> FlowModel:
     """Build the :class:`FlowModel` of ``eco`` (or re-parameterise a model).
@@ -310,9 +323,13 @@ def flow_model(eco: "Ecosystem | FlowModel", coupling: Any = None, damping: Any 
     layers = Layers.from_ecosystem(eco, weight)
     transmission = []
     for volume in layers.volume:
-        out = np.asarray(volume.sum(axis=1)).ravel()
-        inverse = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
-        normalised = sp.csr_array(sp.diags_array(inverse) @ volume)
+        with np.errstate(divide="ignore", over="ignore"):  # handled by _rescale_extreme_rows
+            out = np.asarray(volume.sum(axis=1)).ravel()
+            inverse = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
+        volume = sp.csr_array(volume)
+        normalised = volume.copy()  # each entry: its volume / its row's total
+        normalised.data = volume.data * np.repeat(inverse, np.diff(volume.indptr))
+        _rescale_extreme_rows(normalised, volume, out, inverse)
         normalised.eliminate_zeros()
         transmission.append(sp.csr_array(normalised.T))
     return FlowModel(layers, tuple(transmission), coupling_matrix(coupling),

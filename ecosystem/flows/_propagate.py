@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .._errors import ParameterError
+from .._errors import NumericalWarning, ParameterError
+from .._memory import check_allocation
 from .._result import RING_ORDER, Result
 from ._injections import injection_array
 from ._model import FLOWS, FlowModel, NoSteadyStateError, flow_model
@@ -163,6 +165,17 @@ class FlowTrajectory(Result):
         return f"flow trajectory of {len(self.members)} members over {self.steps} steps ({kind})"
 
 
+def _warn_if_not_finite(levels: np.ndarray, injected: np.ndarray) -> None:
+    """Name the cause when levels came out NaN or infinite (they are returned as they are)."""
+    if np.isfinite(levels).all():
+        return
+    big = np.abs(injected[np.isfinite(injected)]).max(initial=0.0)
+    warnings.warn("some flow levels are NaN or infinite: link volumes or injections "
+                  f"(largest injection {big:.3g}) overflow or underflow floating-point "
+                  "numbers (about 1e-308 to 1.8e308) when multiplied; rescale the volumes "
+                  "(for example to thousands)", NumericalWarning, stacklevel=3)
+
+
 def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
               coupling: Any = None, damping: float | None = None, weight: str = "volume",
               pulse: bool = False) -> FlowTrajectory:
@@ -216,10 +229,15 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ParameterError(f"steps must be a whole number >= 0, got {steps!r}")
     b = injection_array(model.members, injections)
+    check_allocation(8.0 * (int(steps) + 1) * model.n * len(FLOWS),
+                     f"keeping {int(steps) + 1:,} snapshots of {model.n:,} members x "
+                     f"{len(FLOWS)} flows", "take fewer steps, or use the steady state "
+                     "(steady_state(), ecobelt flows --steady)")
     out = np.empty((int(steps) + 1, model.n, len(FLOWS)))
     out[0] = b
     for t in range(int(steps)):  # each step needs the previous one
         out[t + 1] = model.step(out[t]) if pulse else model.step(out[t]) + b
+    _warn_if_not_finite(out, b)
     return FlowTrajectory(out, model.members, model.layers.rings, model.layers.roles, pulse)
 
 
@@ -290,4 +308,5 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, coupling: Any
                 else np.zeros(rhs.size))
     frame = pd.DataFrame(solution.reshape(len(FLOWS), model.n).T, index=model.members,
                          columns=pd.Index(FLOWS, name="flow"))
+    _warn_if_not_finite(solution, b)
     return FlowLevels(frame, model.layers.rings, model.layers.roles, radius)

@@ -53,6 +53,9 @@
     this.drawMs = null;
   }
 
+  // Nodes are known to vis-network by their position, not by the member id: it keeps
+  // nodes in a plain object, where ids such as "constructor" or "__proto__" would meet
+  // the object's own properties.
   Panel.prototype.nodeList = function () {
     var d = this.data, n = d.nodes.id.length, nodes = new Array(n);
     var attrNames = d.nodeAttrs.names, attrValues = d.nodeAttrs.values;
@@ -69,7 +72,7 @@
         lines.push(metricNames[k] + ": " + fmt(metricValues[k][i]));
       }
       var node = {
-        id: d.nodes.id[i], x: d.nodes.x[i], y: d.nodes.y[i], size: d.nodes.size[i],
+        id: i, x: d.nodes.x[i], y: d.nodes.y[i], size: d.nodes.size[i],
         shape: d.ringShapes[ring], color: d.roleColors[d.nodes.role[i]],
         title: lines.join("\n")
       };
@@ -101,7 +104,7 @@
     this.flowEdgeIds = d.flows.map(function () { return []; });
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
-      var edge = {id: j, from: from, to: to, width: d.edges.width[j],
+      var edge = {id: j, from: d.edges.from[j], to: d.edges.to[j], width: d.edges.width[j],
                   color: {color: d.flowColors[f], opacity: d.flowOpacity ? d.flowOpacity[f] : 0.75},
                   dashes: d.flowDashes[f],
                   title: attributeLines([from + " \u2192 " + to + " (" + d.flows[f] + ")"],
@@ -117,7 +120,8 @@
       var ids = [], sign = layer.directed ? " \u2192 " : " \u2014 ";
       for (var i = 0; i < layer.edges.from.length; i++, id++) {
         var a = d.nodes.id[layer.edges.from[i]], b = d.nodes.id[layer.edges.to[i]];
-        var edge = {id: id, from: a, to: b, width: layer.edges.width[i],
+        var edge = {id: id, from: layer.edges.from[i], to: layer.edges.to[i],
+                    width: layer.edges.width[i],
                     color: {color: layer.color, opacity: 0.85}, dashes: layer.dashes,
                     arrows: {to: {enabled: layer.directed && !d.largeLinks, scaleFactor: 0.4}},
                     title: attributeLines([a + sign + b + " (" + layer.name + ")"],
