@@ -152,16 +152,19 @@ def _split_header(cell: str) -> tuple[str, str | None]:
     return (name, kind) if name and kind in COLUMN_TYPES else (cell, None)
 
 
+# Numbers as a spreadsheet writes them: no leading zeros, no plus sign, no "nan" or "inf"
+# words, no digit-group underscores. Anything else that Python could read as a number
+# (the zip code 007, the phone number +8613800000000, 1_000) is a code: it stays a string.
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|-?\.[0-9]+")
+
+
 def _infer(cells: list[str]) -> str:
-    """The type of an untyped column, from its filled cells."""
-    if all(_INT.fullmatch(c.strip()) for c in cells):
-        return "int"
-    try:
-        for c in cells:
-            float(c)
+    """The type of an untyped column, from its filled cells (see _PLAIN_INT)."""
+    if all(_PLAIN_INT.fullmatch(c.strip()) for c in cells):
+        return "int" if all(len(c) < 309 for c in cells) else "str"
+    if all(_PLAIN_FLOAT.fullmatch(c.strip()) for c in cells):
         return "float"
-    except ValueError:
-        pass
     if all(c.strip().lower() in ("true", "false") for c in cells):
         return "bool"
     return "str"

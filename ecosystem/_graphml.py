@@ -107,7 +107,7 @@ def _encode(eco: Ecosystem, file: str, gexf: bool) -> tuple[nx.MultiDiGraph, dic
         _check_id(member_id, file)
     edges = [(u, v, k, {name: plain(x) for name, x in d.items()})
              for u, v, k, d in eco.graph.edges(keys=True, data=True)]
-    edge_ids = [f"e{i}" for i in range(len(edges))]
+    edge_ids = _edge_ids(edges)
     meta: dict[str, Any] = {"ecobelt": SPEC_VERSION, "json": {}, "int": {}}
     scopes = {"node": [(m, d) for m, d in nodes],
               "edge": [(e, d) for e, (*_, d) in zip(edge_ids, edges)]}
@@ -120,12 +120,13 @@ def _encode(eco: Ecosystem, file: str, gexf: bool) -> tuple[nx.MultiDiGraph, dic
     if gexf:
         meta["graph"] = graph
         for member_id, d in nodes:
-            name = eco.graph.nodes[member_id].get("name")
-            d["label"] = name if isinstance(name, str) and not _NOT_XML.search(name) \
-                else member_id
-            position = _position(eco.graph.nodes[member_id])
-            if position is not None:
-                d["viz"] = {"position": position}
+            member = eco.graph.nodes[member_id]
+            label = next((value for value in (member.get("label"), member.get("name"))
+                          if isinstance(value, str) and not _NOT_XML.search(value)), member_id)
+            d["label"] = label
+            viz = _viz(member)
+            if viz:
+                d["viz"] = viz
     out = nx.MultiDiGraph()
     if gexf:  # Gephi shows the name; the exact one is in the metadata
         out.graph["name"] = "" if _NOT_XML.search(str(eco.name)) else str(eco.name)
@@ -141,6 +142,37 @@ def _encode(eco: Ecosystem, file: str, gexf: bool) -> tuple[nx.MultiDiGraph, dic
         else:  # GraphML: the edge key becomes the edge's (unique) id
             out.add_edges_from([(u, v, edge_id, d)])
     return out, meta
+
+
+def _edge_ids(edges: list) -> list[str]:
+    """The links' own ``id`` attributes when every link has a distinct one that XML can
+    hold (a file from Gephi or yEd, read and written back), else ``e0``, ``e1``, ..."""
+    ids = [d.get("id") for *_, d in edges]
+    if all(isinstance(i, str) and i and not _NOT_XML.search(i) for i in ids) \
+            and len(set(ids)) == len(ids):
+        return ids
+    return [f"e{i}" for i in range(len(edges))]
+
+
+_HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})([0-9a-fA-F]{2})?")
+
+
+def _viz(member: dict[str, Any]) -> dict[str, Any]:
+    """Gephi's view of a member: its position, and its ``color`` (``#rrggbb[aa]``) and
+    ``size`` attributes where they have that form."""
+    viz: dict[str, Any] = {}
+    position = _position(member)
+    if position is not None:
+        viz["position"] = position
+    colour = member.get("color")
+    match = _HEX_COLOUR.fullmatch(colour) if isinstance(colour, str) else None
+    if match:
+        rgb = int(match.group(1), 16)
+        viz["color"] = {"r": rgb >> 16, "g": (rgb >> 8) & 255, "b": rgb & 255,
+                        "a": int(match.group(2), 16) / 255 if match.group(2) else 1.0}
+    if _is_number(member.get("size")):
+        viz["size"] = float(member["size"])
+    return viz
 
 
 def _is_number(value: Any) -> bool:
@@ -252,9 +284,31 @@ def write_graphml(eco: Ecosystem, path: str) -> None:
         nx.write_graphml_xml(graph, temporary, edge_id_from_attribute="id")
 
 
+def _refuse_duplicate_ids(path: str) -> None:
+    """networkx merges nodes (and edges) that share an id: refuse such a file instead."""
+    seen: dict[str, set[str]] = {"node": set(), "edge": set()}
+    for _, element in ET.iterparse(path, events=("start",)):
+        tag = _tag(element)
+        if tag in seen:
+            identifier = element.get("id")
+            if identifier is not None:
+                if identifier in seen[tag]:
+                    raise SpecError(f"duplicate {tag} id", file=path,
+                                    location=f"{tag} {identifier!r}", value=identifier)
+                seen[tag].add(identifier)
+
+
+def _as_number(value: Any) -> Any:
+    try:
+        return float(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
 def read_graphml(path: str) -> Ecosystem:
     """Read a GraphML file (see :mod:`ecosystem.files`)."""
     try:
+        _refuse_duplicate_ids(path)
         graph = nx.read_graphml(path, node_type=str, force_multigraph=True)
     except ET.ParseError as error:
         raise _parse_error(error, path, "GraphML") from None
@@ -266,8 +320,20 @@ def read_graphml(path: str) -> Ecosystem:
     attributes = {k: v for k, v in graph.graph.items()
                   if k not in ("node_default", "edge_default", _META)}
     meta = _read_meta(graph.graph[_META], path) if _META in graph.graph else None
-    edges = [(u, v, k, k, d) for u, v, k, d in graph.edges(keys=True, data=True)]
-    return _decode(list(graph.nodes(data=True)), edges, meta, path, attributes)
+    node_default = graph.graph.get("node_default") or {}
+    edge_default = graph.graph.get("edge_default") or {}
+    nodes, edges = [], []
+    for node_id, d in graph.nodes(data=True):  # a key's <default> where a node has no value
+        d = {**node_default, **d}
+        if meta is None:  # yEd's geometry comes as text
+            d.update((c, _as_number(d[c])) for c in ("x", "y") if c in d)
+        nodes.append((node_id, d))
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        d = {**edge_default, **d}
+        if meta is None and isinstance(k, str) and "flow" in d:
+            d.setdefault("id", k)  # another tool's edge id: kept, and written back
+        edges.append((u, v, k, k, d))
+    return _decode(nodes, edges, meta, path, attributes)
 
 
 # --------------------------------------------------------------------- GEXF
@@ -286,43 +352,180 @@ def write_gexf(eco: Ecosystem, path: str) -> None:
         writer.write(temporary)
 
 
-def _gexf_description(path: str) -> str | None:
-    """The text of ``<meta><description>``, reading no further than the metadata."""
-    for _, element in ET.iterparse(path, events=("end",)):
-        tag = element.tag.rpartition("}")[2]
-        if tag == "description":
-            return element.text
-        if tag in ("meta", "attributes", "node", "graph"):
-            return None
-    return None
+_GEXF_TYPES = {"integer": "int", "long": "int", "short": "int", "byte": "int",
+               "float": "float", "double": "float", "boolean": "bool"}
+
+
+def _tag(element: ET.Element) -> str:
+    return element.tag.rpartition("}")[2]
+
+
+def _children(element: ET.Element, name: str) -> list[ET.Element]:
+    return [child for child in element if _tag(child) == name]
+
+
+def _gexf_value(text: str | None, kind: str, file: str, where: str) -> Any:
+    if text is None:
+        return None
+    try:
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text)
+        if kind == "bool":
+            return {"true": True, "false": False, "1": True, "0": False}[text.strip().lower()]
+    except (ValueError, KeyError):
+        raise SpecError(f"not a valid {kind} value", file=file, location=where,
+                        value=text) from None
+    return text
+
+
+def _gexf_colour(element: ET.Element) -> str:
+    """``#rrggbb`` (``#rrggbbaa`` when not opaque) from ``r g b [a]`` or GEXF 1.3's ``hex``."""
+    if element.get("hex"):
+        return element.get("hex").lower()
+    r, g, b = (max(0, min(255, int(float(element.get(c, 0))))) for c in "rgb")
+    alpha = float(element.get("a", 1))
+    return f"#{r:02x}{g:02x}{b:02x}" + ("" if alpha >= 1 else f"{round(alpha * 255):02x}")
+
+
+def _gexf_parse(path: str) -> dict[str, Any]:
+    """A GEXF file (versions 1.1 to 1.3) as plain records, nothing lost that a spec can hold.
+
+    Nodes get their attribute values (with the declared defaults), ``label``,
+    and from Gephi's viz elements ``x``, ``y``, ``z``, ``color``, ``size`` and
+    ``shape``; edges their ``id``, ``label``, ``weight`` and attribute values;
+    the ``<meta>`` element's creator, keywords and description come back as
+    graph attributes.
+    """
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as error:
+        raise _parse_error(error, path, "GEXF") from None
+    graphs = _children(root, "graph")
+    if _tag(root) != "gexf" or len(graphs) != 1:
+        raise SpecError("not a GEXF file: expected <gexf> with one <graph>", file=path)
+    graph = graphs[0]
+    meta = {}
+    for element in _children(root, "meta"):
+        for item in element:
+            if item.text and item.text.strip():
+                meta[_tag(item)] = item.text.strip()
+        if element.get("lastmodifieddate"):
+            meta["lastmodifieddate"] = element.get("lastmodifieddate")
+    declared: dict[str, dict[str, tuple[str, str, Any]]] = {"node": {}, "edge": {}}
+    for block in _children(graph, "attributes"):
+        scope = block.get("class", "node")
+        if scope not in declared:
+            continue
+        for attribute in _children(block, "attribute"):
+            key, title = attribute.get("id"), attribute.get("title") or attribute.get("id")
+            kind = _GEXF_TYPES.get(attribute.get("type", "string"), "str")
+            default = _children(attribute, "default")
+            where = f"attribute {title!r} default"
+            declared[scope][key] = (title, kind, _gexf_value(
+                default[0].text, kind, path, where) if default else None)
+
+    def values(element: ET.Element, scope: str, where: str) -> dict[str, Any]:
+        data = {title: default for title, _, default in declared[scope].values()
+                if default is not None}
+        for block in _children(element, "attvalues"):
+            for value in _children(block, "attvalue"):
+                key = value.get("for") or value.get("id")
+                if key not in declared[scope]:
+                    raise SpecError(f"an attvalue for an undeclared {scope} attribute",
+                                    file=path, location=where, value=key)
+                title, kind, _ = declared[scope][key]
+                data[title] = _gexf_value(value.get("value"), kind, path, f"{where}.{title}")
+        return data
+
+    nodes: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    seen: set[str] = set()
+    for block in _children(graph, "nodes"):
+        for node in _children(block, "node"):
+            node_id = node.get("id")
+            if node_id is None:
+                raise SpecError("a node has no id", file=path)
+            if node_id in seen:
+                raise SpecError("duplicate node id", file=path, location=f"node {node_id!r}",
+                                value=node_id)
+            seen.add(node_id)
+            if _children(node, "nodes"):
+                raise SpecError("nested nodes (a hierarchy) are not supported", file=path,
+                                location=f"node {node_id!r}")
+            shown: dict[str, Any] = {}
+            if node.get("label") is not None:
+                shown["label"] = node.get("label")
+            for viz in node:
+                kind = _tag(viz)
+                try:
+                    if kind == "position":
+                        shown.update((c, float(viz.get(c))) for c in "xyz" if viz.get(c))
+                    elif kind == "color":
+                        shown["color"] = _gexf_colour(viz)
+                    elif kind == "size":
+                        shown["size"] = float(viz.get("value"))
+                    elif kind == "shape":
+                        shown["shape"] = viz.get("value") or viz.get("uri")
+                except (TypeError, ValueError):
+                    raise SpecError(f"a malformed viz:{kind}", file=path,
+                                    location=f"node {node_id!r}") from None
+            nodes.append((node_id, values(node, "node", f"node {node_id!r}"), shown))
+    edges: list[tuple[str, str, str | None, dict[str, Any], dict[str, Any]]] = []
+    edge_ids: set[str] = set()
+    directed = graph.get("defaultedgetype", "undirected") == "directed"
+    for block in _children(graph, "edges"):
+        for edge in _children(block, "edge"):
+            source, target, edge_id = edge.get("source"), edge.get("target"), edge.get("id")
+            where = f"edge {source!r} -> {target!r}"
+            if edge_id is not None:
+                if edge_id in edge_ids:
+                    raise SpecError("duplicate edge id", file=path, location=where,
+                                    value=edge_id)
+                edge_ids.add(edge_id)
+            if edge.get("type", edge.get("edgetype", "directed" if directed else
+                                         "undirected")) != "directed":
+                raise SpecError("the GEXF graph is undirected; ecobelt links have a direction "
+                                '(write defaultedgetype="directed")', file=path, location=where)
+            shown = {}
+            for name in ("label", "weight"):
+                if edge.get(name) is not None:
+                    shown[name] = edge.get(name) if name == "label" else \
+                        _gexf_value(edge.get(name), "float", path, f"{where}.weight")
+            if edge.get("kind") is not None:
+                shown["kind"] = edge.get("kind")
+            data = values(edge, "edge", where)
+            key = data.pop("networkx_key", None)  # networkx's writers keep the edge key here
+            if key is not None:
+                data.setdefault("flow", key)
+            edges.append((source, target, edge_id, data, shown))
+    if not directed and not edges:
+        raise SpecError("the GEXF graph is undirected; ecobelt links have a direction "
+                        '(write defaultedgetype="directed")', file=path)
+    return {"meta": meta, "nodes": nodes, "edges": edges}
 
 
 def read_gexf(path: str) -> Ecosystem:
-    """Read a GEXF file (see :mod:`ecosystem.files`)."""
-    try:
-        description = _gexf_description(path)
-        graph = nx.read_gexf(path, node_type=str)
-    except ET.ParseError as error:
-        raise _parse_error(error, path, "GEXF") from None
-    except (nx.NetworkXError, ValueError, KeyError) as error:
-        raise SpecError(f"cannot read as GEXF: {error}", file=path) from None
-    if not graph.is_directed():
-        raise SpecError("the GEXF graph is undirected; ecobelt links have a direction "
-                        '(write defaultedgetype="directed")', file=path)
-    graph = nx.MultiDiGraph(graph)
+    """Read a GEXF file, versions 1.1 to 1.3 (see :mod:`ecosystem.files`)."""
+    parsed = _gexf_parse(path)
+    description = parsed["meta"].get("description")
     meta = None
     if description and description.lstrip().startswith("{"):
         candidate = _read_meta(description, path)
         meta = candidate if "ecobelt" in candidate else None
-    for _, d in graph.nodes(data=True):
-        d.pop("label", None)
-        d.pop("viz", None)
-    edges = []
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        edge_id = d.pop("id", None)
-        if meta is not None:
-            d.pop("weight", None)
-        edges.append((u, v, k, edge_id, d))
-    attributes = dict(meta.get("graph", {})) if meta else {"name": graph.graph.get("name", "")}
-    return _decode(list(graph.nodes(data=True)), edges, meta, path, attributes,
-                   restore_graph=meta is None)
+    nodes, edges = [], []
+    if meta is not None:  # ecobelt's own file: label, positions and weights derive from it
+        nodes = [(node_id, data) for node_id, data, _ in parsed["nodes"]]
+        edges = [(u, v, data.get("flow"), edge_id, data)
+                 for u, v, edge_id, data, _ in parsed["edges"]]
+        attributes = dict(meta.get("graph", {}))
+        return _decode(nodes, edges, meta, path, attributes, restore_graph=False)
+    for node_id, data, shown in parsed["nodes"]:  # another tool's: keep what it shows too
+        nodes.append((node_id, {**shown, **data}))
+    for u, v, edge_id, data, shown in parsed["edges"]:
+        record = {**shown, **data}
+        if edge_id is not None:
+            record.setdefault("id", edge_id)
+        edges.append((u, v, data.get("flow"), edge_id, record))
+    attributes = {key: value for key, value in parsed["meta"].items()}
+    return _decode(nodes, edges, None, path, attributes, restore_graph=False)

@@ -485,8 +485,14 @@ def read_yaml(text: str, file: str | None = None) -> Any:
         ours = isinstance(error, _Refused)
         raise SpecError(problem if ours else f"malformed YAML: {problem}", file=file,
                         location=where) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise SpecError(f"malformed YAML: character {error.character!r} is not allowed "
+                        f"({error.reason})", file=file,
+                        location=f"line {line}, column {column}") from None
     except yaml.YAMLError as error:
-        raise SpecError(f"malformed YAML: {error}", file=file) from None
+        raise SpecError("malformed YAML: " + " ".join(str(error).split()), file=file) from None
 
 
 # What YAML cannot hold as it is: C1 controls, line separators, surrogates, non-characters

@@ -240,13 +240,13 @@ def test_csv_pair_written_before_the_sidecar_still_reads(tmp_path):
 
 def test_csv_sidecar_types_win_over_inference(tmp_path):
     """A column of "007"-like strings stays text because the sidecar says str; without the
-    sidecar the same cells are inferred as whole numbers."""
+    sidecar too, since a number with a leading zero is a code, not a number."""
     eco = Ecosystem()
     eco.add_member("m1", "market", code="007")
     eco.save(tmp_path / "s.csv")
     assert load(tmp_path / "s.csv").member("m1")["code"] == "007"
     (tmp_path / "s.meta.json").unlink()
-    assert load(tmp_path / "s.csv").member("m1")["code"] == 7
+    assert load(tmp_path / "s.csv").member("m1")["code"] == "007"
 
 
 @pytest.mark.parametrize("sidecar, message", [
