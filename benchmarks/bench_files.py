@@ -1,105 +1,189 @@
-"""Saving and loading ecosystems: ecobelt's files against the plain libraries underneath.
+"""Saving and loading ecosystems: wall and CPU time and peak memory, against an earlier
+ecobelt and the plain libraries, in the same run.
 
-Run: ``python benchmarks/bench_files.py [n_firms]`` (default 5000: about 5,100 members
-and 50,000 links). For each format it times ``save`` and ``load`` (best of 2) and a
-named baseline doing the bare minimum in the same process:
+Run: ``python benchmarks/bench_files.py [n_firms] [--baseline REV] [--formats yaml,json,...]``
+(default 5000 firms: about 5,100 members and 50,000 links; ``1000000`` gives the
+million-member belt, about 10 million links, which needs a machine with 32 GB or more).
 
-- yaml: PyYAML's C loader/dumper (``yaml.CSafeLoader`` / ``CSafeDumper``) on the same spec
-  dictionary, without any checks;
-- json: ``json.loads`` / ``json.dumps`` of the same spec dictionary;
-- csv: ``pandas.read_csv`` of the two files + ``Ecosystem.from_pandas`` (no type header
-  decoding), and ``DataFrame.to_csv`` of ``eco.to_pandas()``;
-- graphml, gexf: networkx's ``read_graphml`` / ``write_graphml`` and ``read_gexf`` /
-  ``write_gexf`` of ``eco.graph`` (which loses lists, None and mixed types, see
-  ecosystem.files).
+Every save and every load runs in a fresh Python process (so one measurement's garbage
+does not count against the next), once with this checkout and once with the ecobelt of
+``REV`` (default ``f6c3935``, the files code before the atomic, streaming rewrite),
+unpacked from git into a temporary folder. Each process reports wall and CPU seconds and
+the peak resident memory *during the operation*, sampled every 5 ms by a thread, minus
+what it held before (the ecosystem itself, for a save); the in-memory size of the
+ecosystem is the resident memory a load leaves behind. Baselines doing the bare minimum
+on the same data, in this checkout's process: ``json.loads`` / ``json.dumps`` and
+PyYAML's C loader / dumper (``yaml.CSafeLoader`` / ``CSafeDumper``) on the same spec
+dictionary, without any checks (skipped above 200,000 members, where they take minutes).
 
-ecobelt's load also checks every member and link (roles, rings, flows, dangling links,
-numbers) and restores exact types.
+Ratios are ecobelt now / the earlier ecobelt (below 1: faster or smaller now); the time
+ratio is of CPU seconds, which a busy machine disturbs less than wall seconds.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
+import time
+from pathlib import Path
 
-import networkx as nx
-import pandas as pd
-import yaml
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import networks
-from _timing import header, timed
-from ecosystem import Ecosystem
-from ecosystem import _spec
+from _timing import header  # noqa: E402
+
+# One measured operation, run by `python -c` in a fresh process with the tree to test first
+# on sys.path. argv: mode (save/load/build), format path, firms, pickle path.
+_WORKER = r"""
+import gc, json, os, resource, sys, threading, time
+mode, path, firms, pickled = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+page = os.sysconf("SC_PAGE_SIZE")
+def rss():
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * page
 from ecosystem.files import load, save
+import pickle
+if mode == "save":
+    with open(pickled, "rb") as handle:
+        eco = pickle.load(handle)
+gc.collect()
+before = rss()
+peak = [before]
+done = threading.Event()
+def sample():
+    while not done.wait(0.005):
+        peak[0] = max(peak[0], rss())
+watcher = threading.Thread(target=sample, daemon=True)
+watcher.start()
+wall, cpu = time.perf_counter(), time.process_time()
+if mode == "save":
+    save(eco, path)
+else:
+    eco = load(path)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+done.set()
+watcher.join()
+peak[0] = max(peak[0], rss())
+gc.collect()
+after = rss()
+print(json.dumps({"wall": wall, "cpu": cpu, "peak": peak[0] - before,
+                  "kept": after - before, "members": len(eco),
+                  "links": eco.graph.number_of_edges()}))
+"""
 
 
-def best(function) -> float:
-    """Best wall seconds of 2 runs."""
-    return timed(function, repeat=2).wall
+def worker(tree: Path, mode: str, path: Path, firms: int, pickled: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree), "OPENBLAS_NUM_THREADS": "1"}
+    result = subprocess.run([sys.executable, "-c", _WORKER, mode, str(path), str(firms),
+                             str(pickled)], capture_output=True, text=True, env=env, cwd=tree)
+    if result.returncode:
+        return {"error": result.stderr.strip().splitlines()[-1] if result.stderr else "?"}
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def main(n_firms: int = 5000) -> None:
+def unpack(revision: str, folder: Path) -> Path:
+    tree = folder / f"ecobelt-{revision}"
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def files_of(path: Path) -> list[Path]:
+    stem = path.name[: -len(path.suffix)]
+    return [p for p in path.parent.iterdir() if p.name.startswith(stem + ".")]
+
+
+def gib(nbytes: float) -> str:
+    return f"{nbytes / 2 ** 30:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("firms", type=int, nargs="?", default=5000)
+    parser.add_argument("--baseline", default="f6c3935")
+    parser.add_argument("--formats", default="yaml,json,csv,graphml,gexf")
+    options = parser.parse_args()
+    import pickle
+
+    import networks
     print(header(__doc__.splitlines()[0], "networkx", "pandas", "pyyaml"))
-    eco = networks.industrial_belt(n_firms, seed=1)
-    print(f"{eco!r}")
-    folder = tempfile.mkdtemp()
-    spec = _spec.to_spec(eco)
+    print(f"machine load at start: {os.getloadavg()[0]:.1f}")
+    folder = Path(tempfile.mkdtemp(prefix="bench_files_"))
+    baseline = unpack(options.baseline, folder)
+    started = time.perf_counter()
+    eco = networks.industrial_belt(options.firms, seed=1)
+    print(f"{eco!r} built in {time.perf_counter() - started:.1f} s")
+    pickled = folder / "eco.pickle"
+    with open(pickled, "wb") as handle:
+        pickle.dump(eco, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    plain = {}
+    if len(eco) <= 200_000:
+        import yaml
+
+        from ecosystem import _spec
+        spec = _spec.to_spec(eco)
+        for name, dump, parse in (
+                ("json", lambda: json.dumps(spec), json.loads),
+                ("yaml", lambda: yaml.dump(spec, Dumper=yaml.CSafeDumper, sort_keys=False),
+                 lambda text: yaml.load(text, Loader=yaml.CSafeLoader))):
+            started = time.perf_counter()
+            text = dump()
+            middle = time.perf_counter()
+            parse(text)
+            plain[name] = (middle - started, time.perf_counter() - middle)
+        del spec, text
+    del eco
+
     rows = []
+    for extension in options.formats.split(","):
+        measured = {}
+        for label, tree in (("now", ROOT), ("before", baseline)):
+            path = folder / label / f"eco.{extension}"
+            path.parent.mkdir(exist_ok=True)
+            saved = worker(tree, "save", path, options.firms, pickled)
+            size = sum(p.stat().st_size for p in files_of(path)) if "error" not in saved else 0
+            loaded = worker(tree, "load", path, options.firms, pickled) \
+                if "error" not in saved else {"error": "not saved"}
+            for p in files_of(path):
+                p.unlink()
+            measured[label] = (saved, loaded, size)
+            print(f"{extension:8s} {label:6s} save {saved} load {loaded} {size / 1e6:.1f} MB",
+                  flush=True)
+        rows.append((extension, measured))
 
-    def path(name: str) -> str:
-        return os.path.join(folder, name)
+    print("\n| format | op | now: wall s (CPU s) | now: peak GiB | before: wall s (CPU s) | "
+          "before: peak GiB | CPU ratio now/before | peak ratio | plain library wall s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for extension, measured in rows:
+        for op, index in (("save", 0), ("load", 1)):
+            now, before = measured["now"][index], measured["before"][index]
 
-    for extension in ("yaml", "json", "csv", "graphml", "gexf"):
-        ours = path(f"eco.{extension}")
-        save_time = best(lambda: save(eco, ours))
-        load_time = best(lambda: load(ours))
-        assert load(ours) == eco
-        base = path(f"base.{extension}")
-        if extension == "yaml":
-            text = yaml.dump(spec, Dumper=yaml.CSafeDumper, sort_keys=False)
-            base_save = best(lambda: yaml.dump(spec, Dumper=yaml.CSafeDumper, sort_keys=False))
-            base_load = best(lambda: yaml.load(text, Loader=yaml.CSafeLoader))
-        elif extension == "json":
-            text = json.dumps(spec)
-            base_save = best(lambda: json.dumps(spec))
-            base_load = best(lambda: json.loads(text))
-        elif extension == "csv":
-            members, links = eco.to_pandas()
-
-            def write_frames():
-                members.to_csv(path("base.members.csv"), index=False)
-                links.to_csv(path("base.links.csv"), index=False)
-
-            def read_frames():
-                Ecosystem.from_pandas(pd.read_csv(path("base.members.csv"), dtype={"id": str}),
-                                      pd.read_csv(path("base.links.csv"),
-                                                  dtype={"source": str, "target": str}))
-
-            base_save = best(write_frames)
-            base_load = best(read_frames)
-        elif extension == "graphml":
-            base_save = best(lambda: nx.write_graphml(eco.graph, base))
-            base_load = best(lambda: nx.read_graphml(base))
-        else:
-            base_save = best(lambda: nx.write_gexf(eco.graph, base))
-            base_load = best(lambda: nx.read_gexf(base))
-        size = sum(os.path.getsize(path(f)) for f in os.listdir(folder) if f.startswith("eco."))
-        for f in os.listdir(folder):
-            os.remove(path(f))
-        rows.append((extension, save_time, base_save, load_time, base_load, size / 1e6))
-        print(f"{extension:8s} save {save_time:6.2f} s (baseline {base_save:6.2f} s)   "
-              f"load {load_time:6.2f} s (baseline {base_load:6.2f} s)   {size / 1e6:.1f} MB",
-              flush=True)
-
-    print("\n| format | save (s) | baseline save (s) | load (s) | baseline load (s) | "
-          "load ratio ecobelt / baseline | file MB |")
-    print("|---|---|---|---|---|---|---|")
-    for extension, s, bs, lo, bl, mb in rows:
-        print(f"| {extension} | {s:.2f} | {bs:.2f} | {lo:.2f} | {bl:.2f} | {lo / bl:.2f} | "
-              f"{mb:.1f} |")
+            def cell(m):
+                if "error" in m:
+                    return f"failed: {m['error'][:60]}", "-"
+                return f"{m['wall']:.2f} ({m['cpu']:.2f})", gib(m["peak"])
+            ratio = peak_ratio = "-"
+            if "error" not in now and "error" not in before:
+                ratio = f"{now['cpu'] / before['cpu']:.2f}"
+                peak_ratio = f"{now['peak'] / max(before['peak'], 1):.2f}"
+            reference = plain.get(extension)
+            print(f"| {extension} | {op} | {cell(now)[0]} | {cell(now)[1]} | {cell(before)[0]} | "
+                  f"{cell(before)[1]} | {ratio} | {peak_ratio} | "
+                  f"{f'{reference[index]:.2f}' if reference else '-'} |")
+    loaded = [m["now"][1] for _, m in rows if "error" not in m["now"][1]]
+    if loaded:
+        size = max(m["kept"] for m in loaded)
+        print(f"\nthe loaded ecosystem holds about {gib(size)} GiB; peak memory during a load "
+              "or save is reported above in addition to what the process held before")
+    print(f"machine load at end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    main()

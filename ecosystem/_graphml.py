@@ -43,6 +43,8 @@ _EXACT_INT = 2 ** 53  # ints up to this size survive a trip through a double
 
 
 def _stored_name(name: str, scope: str) -> str:
+    if _NOT_XML.search(name):  # a control character: XML cannot hold it, a JSON escape can
+        return _PREFIX + json.dumps(name)
     return _PREFIX + name if name.startswith(_META) or name in _TAKEN[scope] else name
 
 
@@ -227,6 +229,8 @@ def _decode(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, str, str,
                 value = int(value)
             if meta is not None and name.startswith(_PREFIX):
                 name = name[len(_PREFIX):]
+                if name.startswith('"'):  # a name with a control character, JSON-escaped
+                    name = json.loads(name)
             out[name] = value
         return out
 

@@ -65,7 +65,10 @@ other types), so that reading the pair back restores the exact values.
 
 A hand-made pair (from a spreadsheet) needs no sidecar: a column without a
 type gets one from its cells (``int`` if every filled cell is a whole number,
-else ``float``, else ``bool`` if every cell is true or false, else ``str``),
+else ``float`` if every one is a number, else ``bool`` if every cell is true or
+false, else ``str``; a number here is written as a spreadsheet writes one, so a
+column holding the zip code ``007`` or the phone number ``+8613800000000``
+stays text),
 a header may carry a type itself (``employees:int``), custom roles can be
 declared in a first line of the members file
 (``# ecobelt: {"roles": {"broker": "sub_core"}}``, as files written before the
@@ -88,12 +91,38 @@ restores the exact values. Each link is an edge with a unique id and a
 XML cannot hold (control characters other than tab and newline); saving
 such an id is an error, such a value is JSON-encoded.
 
-GEXF adds what Gephi shows: each node's label is its ``name`` attribute (or
-its id), members with numeric ``x`` and ``y`` (and optionally ``z``)
-attributes, or a ``pos`` pair such as networkx's layouts return, get those
-as their position, and a link's ``volume`` is also its edge weight. GraphML and GEXF files from other tools load too when their
-nodes have a ``role`` attribute (and their edges a ``flow`` attribute or a
-flow as edge key).
+GEXF adds what Gephi shows: each node's label is its ``label`` or ``name``
+attribute (or its id), members with numeric ``x`` and ``y`` (and optionally
+``z``) attributes, or a ``pos`` pair such as networkx's layouts return, get
+those as their position, a ``color`` such as ``#e66414`` and a numeric
+``size`` become the node's colour and size, a link's ``volume`` is also its
+edge weight, and links that all have distinct ``id`` attributes keep them as
+edge ids (GraphML too).
+
+Files from other tools
+----------------------
+GraphML and GEXF files from other tools load when their nodes have a
+``role`` attribute (and their edges a ``flow`` attribute, a ``flow`` key with
+a default, or a flow as edge key), and keep what the tool showed: from Gephi
+(GEXF 1.1 to 1.3) each node's ``label``, position (``x``, ``y``, ``z``),
+``color``, ``size`` and ``shape``, each edge's ``id``, ``label`` and
+``weight``, and the meta's ``creator``, ``keywords`` and ``description``; from
+GraphML (yEd included) the keys' ``<default>`` values where a node or edge
+has none, the edge ids and yEd's ``label``, ``x`` and ``y``. All of these are
+attributes like any other, so saving writes them back. Two nodes (or two
+edges) with the same id are an error, not a merge.
+
+Reading and writing safely
+--------------------------
+Every file is written to a temporary file in the same folder and renamed
+over the target only when complete, so a failure half-way (a value the
+format cannot hold, a full disk, Ctrl-C) leaves the previous file as it was;
+the CSV pair and its sidecar are all written before any is replaced. YAML and
+JSON stream to disk one member or link at a time. Reading refuses what could
+exhaust memory or makes no sense as data, in one line naming the place:
+YAML aliases (``*name``), tags for values JSON cannot hold (``!!set``,
+``!!binary``, ``!!timestamp``, custom tags), integers beyond the range of
+floating-point numbers (about 1.8e308) and nesting deeper than 100 levels.
 
 Examples
 --------

@@ -214,3 +214,13 @@ def test_nan_levels_come_with_a_warning():
 
 def test_check_allocation_is_a_parameter_error():
     assert issubclass(MemoryNeedError, ParameterError)
+
+
+@pytest.mark.parametrize("extension", ["graphml", "gexf", "csv", "yaml", "json"])
+def test_attribute_names_with_control_characters_read_back(tmp_path, extension):
+    eco = Ecosystem()
+    eco.add_member("m1", "supplier", **{"a\x01b": 1, '"q"': 2, 'ecobelt"x': 3, "label": 4})
+    eco.add_member("m2", "platform")
+    eco.link("m1", "m2", "logistics", **{"v\x02": "x"})
+    save(eco, tmp_path / f"names.{extension}")
+    assert load(tmp_path / f"names.{extension}") == eco
