@@ -312,13 +312,13 @@
 
   // where every node and its label are drawn, in page pixels: the boxes a reader sees
   Panel.prototype.drawnBoxes = function () {
-    var net = this.network, body = net.body, boxes = [];
+    var net = this.network, body = net.body, boxes = [], members = this.data.nodes.id;
     function page(x, y) { return net.canvasToDOM({x: x, y: y}); }
     var rect = this.root.querySelector(".ecobelt-network").getBoundingClientRect();
     body.nodeIndices.forEach(function (id) {
       var node = body.nodes[id], label = node.labelModule.size, r = node.options.size;
       var a = page(node.x - r, node.y - r), b = page(node.x + r, node.y + r);
-      var box = {id: id, node: [a.x + rect.left, a.y + rect.top, b.x + rect.left, b.y + rect.top]};
+      var box = {id: members[id], node: [a.x + rect.left, a.y + rect.top, b.x + rect.left, b.y + rect.top]};
       if (node.options.label !== undefined && label.width) {
         var c = page(label.left, label.top), e = page(label.left + label.width, label.top + label.height);
         box.label = [c.x + rect.left, c.y + rect.top, e.x + rect.left, e.y + rect.top];
