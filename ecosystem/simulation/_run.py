@@ -258,7 +258,9 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
     need = 8.0 * (4 * (n + m) * total * block + horizon * network.n_lanes * block
                   + 2 * periods * network.n_lanes + 12 * periods * n)
     check_allocation(need, f"one block of {block} replication(s) of {n} members x {total} "
-                     f"periods", "simulate fewer periods, or a smaller belt")
+                     f"periods (a warm-up of {warmup} included)",
+                     "simulate fewer periods, give a shorter forecast window or warm-up, or a "
+                     "smaller belt")
     outcomes, order_var, served_var = [], [], []
     for first in range(0, replications, block):  # blocks bound memory; each is vectorised
         count = min(block, replications - first)
