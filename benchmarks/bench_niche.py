@@ -13,7 +13,10 @@ resources) against the same call summing every resource over every pair, the
 way both were computed before resources few members use were summed over the
 pairs that use them. Then it times the RA3 null model (1,000 iterations)
 against a loop that randomises and scores one matrix at a time, the way
-EcoSimR does. No dependency beyond ecobelt's.
+EcoSimR does. Last, what ``ecobelt niche`` computes on industrial belts
+(providers as resources: breadth, mean pianka overlap, pairs >= 0.5) on the
+sparse table against the dense table the command used before, same process,
+with the peak memory each adds (``tracemalloc``). No dependency beyond ecobelt's.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from scipy.spatial.distance import cdist
 
 import ecosystem.niche._kernels as kernels
 from _timing import header, load, timed
-from ecosystem.niche import null_model, overlap
+import networks
+from ecosystem.niche import (breadth, competition_pairs, mean_overlap, null_model, overlap,
+                             resource_matrix)
 
 MEMBERS, RESOURCES, SUBSET, SCIPY_MEMBERS = 10_000, 50, 150, 2_000
 
@@ -194,7 +199,50 @@ def bench_null_model() -> None:
           "run (it would take hours)")
 
 
+def _niche_report(eco, sparse: bool):
+    use = resource_matrix(eco, sparse=sparse)
+    widths = [breadth(use, m) for m in ("levins", "levins_standardized", "shannon")]
+    return widths, mean_overlap(use), competition_pairs(use, "pianka", 0.5)
+
+
+def _peak(function, *args):
+    import tracemalloc
+    tracemalloc.start()
+    result = function(*args)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result, peak
+
+
+def bench_belt(sizes=(5_000, 20_000), dense_up_to: int = 5_000) -> None:
+    print(f"\n{load()}; niche report (providers as resources) of industrial_belt(n): sparse "
+          "table against the dense one")
+    print("| members | resources | pairs | sparse wall (CPU) s | peak MiB | dense wall (CPU) s | "
+          "peak MiB | ratio wall (CPU) | same |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        eco = networks.industrial_belt(n, seed=1)
+        ours = timed(_niche_report, eco, True)
+        _, ours_peak = _peak(_niche_report, eco, True)
+        shape = resource_matrix(eco, sparse=True).shape
+        pairs = len(ours.result[2])
+        if n > dense_up_to:
+            print(f"| {shape[0]:,} | {shape[1]:,} | {pairs:,} | {ours.wall:.2f} ({ours.cpu:.2f}) | "
+                  f"{ours_peak / 2**20:.0f} | - | - | - | - |")
+            continue
+        base = timed(_niche_report, eco, False)
+        _, base_peak = _peak(_niche_report, eco, False)
+        same = (all(np.allclose(a, b, rtol=1e-12) for a, b in zip(ours.result[0], base.result[0]))
+                and math.isclose(ours.result[1], base.result[1], rel_tol=1e-12)
+                and len(base.result[2]) == pairs)
+        print(f"| {shape[0]:,} | {shape[1]:,} | {pairs:,} | {ours.wall:.2f} ({ours.cpu:.2f}) | "
+              f"{ours_peak / 2**20:.0f} | {base.wall:.2f} ({base.cpu:.2f}) | "
+              f"{base_peak / 2**20:.0f} | {base.wall / ours.wall:.1f} ({base.cpu / ours.cpu:.1f}) "
+              f"| {'yes' if same else 'NO'} |")
+
+
 if __name__ == "__main__":
     print(header(__doc__.splitlines()[0], "scipy"))
     bench_overlap()
     bench_null_model()
+    bench_belt()

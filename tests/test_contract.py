@@ -23,7 +23,7 @@ ANALYSES = ["ecosystem.flows", "ecosystem.bullwhip", "ecosystem.benefit", "ecosy
             "ecosystem.segment", "ecosystem.convergence"]
 # dataclasses that public functions return but that are inputs or models, not results
 NOT_RESULTS = {"FlowModel", "Layers", "SupplyChain", "Demand", "StagePolicy", "Utilization",
-               "Rule", "MinProviders", "MinInboundShare", "OverlapIndex"}
+               "Rule", "MinProviders", "MinInboundShare", "OverlapIndex", "SparseUtilization"}
 
 
 def _belt() -> Ecosystem:

@@ -79,3 +79,24 @@ def test_the_decorator_keeps_the_name_and_text():
     assert goh_certificate.__name__ == "goh_certificate"
     assert "Goh" in goh_certificate.__doc__ or "diagonal D" in goh_certificate.__doc__
     assert generalized_lv.__wrapped__.__name__ == "generalized_lv"
+
+
+def test_glv_states_the_memory_of_its_n_by_n_matrices_first(monkeypatch):
+    from ecosystem._errors import MemoryNeedError
+    a = -np.eye(40)
+    monkeypatch.setenv("ECOBELT_MEMORY_LIMIT", str(6 * 8 * 40 * 40 - 1))
+    with pytest.raises(MemoryNeedError, match="goh=False") as error:
+        generalized_lv(a, t_end=1.0, n_points=2)
+    assert "40 populations" in str(error.value) and "\n" not in str(error.value)
+    assert generalized_lv(a, t_end=1.0, n_points=2, goh=False).goh.status == "skipped"
+
+
+def test_the_interaction_matrix_states_its_memory_first(monkeypatch):
+    import networks
+    from ecosystem._errors import MemoryNeedError
+    from ecosystem.dynamics import interaction_matrix
+    eco = networks.industrial_belt(60, seed=1)
+    n = len(interaction_matrix(eco))
+    monkeypatch.setenv("ECOBELT_MEMORY_LIMIT", str(5 * 8 * n * n - 1))
+    with pytest.raises(MemoryNeedError, match="members="):
+        interaction_matrix(eco)

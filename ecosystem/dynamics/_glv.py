@@ -49,6 +49,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .._errors import ParameterError
+from .._memory import check_allocation
 from .._result import Result
 from .._threads import single_blas_thread
 from ..graph import Ecosystem
@@ -270,6 +271,11 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
     frame = _as_matrix(system, options)
     labels = [str(label) for label in frame.index]
     a = frame.to_numpy()
+    n = len(a)
+    # the Jacobian, the eigenvalue workspaces and, with goh, the search's symmetric matrices
+    check_allocation((6 if goh else 3) * 8.0 * n * n, f"the stability analysis of {n:,} "
+                     "populations (n x n matrices)", "pass goh=False (--no-goh) or model "
+                     "fewer populations")
     rates = _per_population(r, "r", labels, system, allow_zero=True, allow_negative=True)
     start = _per_population(x0, "x0", labels, system, allow_zero=True, allow_negative=False)
     t_end, n_points = check_time(t_end, n_points)

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._memory import check_allocation
 from ..graph import Ecosystem
 from ..taxonomy import Ring
 from ._common import positive
@@ -228,7 +229,12 @@ def interaction_matrix(eco: Ecosystem, members: Iterable[str] | None = None, *,
     else:
         s = np.full(len(labels), positive(self_limitation, "self_limitation"))
     position = {m: i for i, m in enumerate(labels)}
-    a = np.zeros((len(labels), len(labels)))
+    n = len(labels)
+    # A, the competition coefficients, their overlap matrix and the temporaries of the
+    # products: about five n x n arrays at once
+    check_allocation(5 * 8.0 * n * n, f"the {n:,} x {n:,} interaction matrix and its "
+                     "competition coefficients", "name fewer populations with members=")
+    a = np.zeros((n, n))
     if strengths["competition"] > 0:
         a -= strengths["competition"] * s[:, None] * _competition(eco, labels, resources,
                                                                   same_role)

@@ -34,6 +34,7 @@ from ._input import EmptyNicheError
 from ._null import NULL_ALGORITHMS, NULL_INDICES, NullModelResult, null_model
 from ._registry import INDEX_ALIASES, OVERLAP_INDICES, OverlapIndex
 from ._resources import DEFAULT_COMPETITION_FLOW, resource_matrix, resource_matrix_from_table
+from ._sparse import PRODUCT_METHODS, SparseUtilization
 
 __all__ = [
     "resource_matrix", "resource_matrix_from_table", "DEFAULT_COMPETITION_FLOW",
@@ -42,5 +43,6 @@ __all__ = [
     "state_potential", "suitability",
     "competition_pairs", "competition_layer",
     "EmptyNicheError", "OverlapIndex", "OVERLAP_INDICES", "INDEX_ALIASES",
+    "SparseUtilization", "PRODUCT_METHODS",
     "BREADTH_METHODS", "OVERLAP_METHODS", "SYMMETRIC_METHODS", "NULL_ALGORITHMS", "NULL_INDICES",
 ]

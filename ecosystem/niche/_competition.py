@@ -11,6 +11,7 @@ import pandas as pd
 from .._compat import renamed
 from .._errors import ParameterError
 from ._indices import _ALIASES, OVERLAP_METHODS, _kernel, breadth
+from . import _sparse
 from ._input import EmptyPolicy, check_method, check_workers
 from ._registry import OVERLAP_INDICES
 
@@ -91,6 +92,13 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     attrs = getattr(U, "attrs", None) or {}
     if roles is None and isinstance(attrs.get("roles"), Mapping):
         roles = attrs["roles"]
+    if _sparse.is_sparse(U):
+        index = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
+        # at threshold <= 0 members sharing nothing pair too: every pair, no sparsity to keep
+        if index in _sparse.PRODUCT_METHODS and threshold > 0 and roles is None:
+            return _sparse.competition_pairs(U, index, threshold, availability, empty, top)
+        U = _sparse.densify(U, f"take one of {', '.join(_sparse.PRODUCT_METHODS)} with a "
+                               "threshold > 0 and no roles, which stay sparse")
     util, used, kernel = _kernel(U, index, availability, empty)
     positions = np.flatnonzero(used)
     guild = None

@@ -23,9 +23,11 @@ import pandas as pd
 
 from .._compat import renamed
 from .._errors import ParameterError
+from .._memory import check_allocation
 from ._input import EmptyPolicy, Utilization, as_utilization, check_method, check_workers
 from ._kernels import Kernel, shares
 from ._registry import INDEX_ALIASES, OVERLAP_INDICES
+from . import _sparse
 
 __all__ = ["breadth", "overlap", "mean_overlap", "BREADTH_METHODS", "OVERLAP_METHODS",
            "SYMMETRIC_METHODS"]
@@ -78,6 +80,8 @@ def breadth(U: Any, method: str = "levins", *, empty: EmptyPolicy = "raise"
     array([0.        , 0.83333333])
     """
     method = check_method(method, BREADTH_METHODS)
+    if _sparse.is_sparse(U):
+        return _sparse.breadth(U, method, empty)
     util = as_utilization(U, min_resources=2 if method == "levins_standardized" else 1)
     used = util.nonempty(empty)
     p = shares(util.values[used])
@@ -201,6 +205,11 @@ def overlap(U: Any, index: str = "pianka", *, availability: Any = None,
            [1. , 1. ]])
     """
     workers = check_workers(workers)
+    if _sparse.is_sparse(U):
+        n = U.shape[0]
+        check_allocation(8.0 * n * n, f"the {n:,} x {n:,} overlap matrix", "take "
+                         "competition_pairs or mean_overlap, which never hold it whole")
+        U = _sparse.densify(U, "take competition_pairs or mean_overlap")
     util, used, kernel = _kernel(U, index, availability, empty)
     n = util.values.shape[0]
     if used.all() and kernel.method not in ("czekanowski", "horn"):
@@ -254,6 +263,12 @@ def mean_overlap(U: Any, index: str = "pianka", *, availability: Any = None,
     0.235702
     """
     workers = check_workers(workers)
+    if _sparse.is_sparse(U):
+        index = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
+        if index in _sparse.PRODUCT_METHODS:
+            return _sparse.mean_overlap(U, index, availability, empty)
+        U = _sparse.densify(U, f"take one of {', '.join(_sparse.PRODUCT_METHODS)}, which "
+                               "stay sparse")
     _, used, kernel = _kernel(U, index, availability, empty)
     n = kernel.n
     if n < 2:

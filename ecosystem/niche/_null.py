@@ -32,6 +32,7 @@ from .._errors import ParameterError
 from .._compat import renamed
 from .._result import Result
 from .._rng import Seed, as_generator
+from . import _sparse
 from ._input import EmptyPolicy, as_utilization, check_method
 from ._registry import INDEX_ALIASES, OVERLAP_INDICES
 
@@ -268,6 +269,8 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
     if isinstance(replications, bool) or not isinstance(replications, (int, np.integer)) \
             or replications < 2:
         raise ParameterError(f"replications must be a whole number >= 2, got {replications!r}")
+    if _sparse.is_sparse(U):  # the randomisations shuffle every row: dense rows
+        U = _sparse.densify(U, "pool resources (group_by) or select fewer members")
     util = as_utilization(U)
     values = util.values[util.nonempty(empty)]
     n, r = values.shape
