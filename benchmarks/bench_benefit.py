@@ -1,8 +1,8 @@
 """Benchmark ecosystem.benefit against coopgame-py (Rust) and plain itertools / networkx code.
 
-Run: python benchmarks/bench_benefit.py   (needs coopgame-py, import name `coopgame`, in the
-benchmark environment only: `pip install coopgame-py`, or `pip install --target DIR
-coopgame-py` and PYTHONPATH=DIR; about 4 minutes on the 2-core machine). Every row times
+Run: sh benchmarks/peers.sh, then .venv-peers/bin/python benchmarks/bench_benefit.py (needs
+coopgame-py, import name `coopgame`, which peers.sh installs in its own environment, never the
+project's; about 4 minutes on the 2-core machine). Every row times
 ecobelt and its baseline in this process, wall and CPU seconds (time.process_time), best of
 a few runs, and prints the ratio baseline / ecobelt (> 1: ecobelt is faster). Baselines
 marked "extrapolated" were timed on a sample of coalitions and scaled to all of them.
@@ -327,7 +327,8 @@ def sampled_against_coopgame(task, ours: Timing, n, value, note):
 if __name__ == "__main__":
     print(header("ecosystem.benefit benchmark", "scipy", "networkx", "coopgame-py"))
     if coopgame is None:
-        print(f"{NO_COOPGAME} (pip install coopgame-py): ecobelt's rows only")
+        print(f"{NO_COOPGAME} (sh benchmarks/peers.sh, then run with .venv-peers/bin/python): "
+              "ecobelt's rows only")
     bench_exact_values()
     bench_nucleolus()
     bench_graph_games()

@@ -1,6 +1,7 @@
 """Speed of ecosystem.bullwhip.simulate against stockpyl on a 4-stage serial system.
 
-Baseline: stockpyl (benchmark-only dependency, ``pip install stockpyl``) simulating a
+Baseline: stockpyl (benchmark-only: ``sh benchmarks/peers.sh`` installs it in .venv-peers,
+then run this with ``.venv-peers/bin/python``) simulating a
 4-stage serial base-stock system, normal demand (mean 100, sd 10), shipment lead time
 2 at every stage, one replication at a time. Ours: the same chain (``L`` = 2 + the
 review period = 3, base-stock = the constant order-up-to level of the known-process
@@ -56,7 +57,8 @@ def _stockpyl_per_stage_period() -> tuple[float, float] | None:
     try:
         import stockpyl  # noqa: F401
     except ImportError:
-        print("stockpyl is not installed (pip install stockpyl): baseline skipped")
+        print("stockpyl is not installed (sh benchmarks/peers.sh, then run with "
+              ".venv-peers/bin/python): baseline skipped")
         return None
     print(f"stockpyl: {STAGES}-stage serial base-stock system, {STOCKPYL_PERIODS} periods, "
           f"best of {REPEATS}")

@@ -4,7 +4,8 @@ Both start from the same initial memberships and run to a tight tolerance, so
 they must reach the same fixed point; the script prints the largest difference
 in memberships and centres and in the objective, the iterations, wall and CPU
 seconds, the ratio and the load average. scikit-fuzzy is a benchmark-only
-dependency (``pip install scikit-fuzzy``); the two stop on different
+dependency (``sh benchmarks/peers.sh`` installs it in .venv-peers; run this with
+``.venv-peers/bin/python``); the two stop on different
 criteria (largest membership change, Frobenius norm of the change), which
 can cost either one iteration more.
 
@@ -31,7 +32,8 @@ def _data(n, d, c, seed):
 def main():
     print(header(__doc__.splitlines()[0], "scikit-fuzzy"))
     if skfuzzy is None:
-        print("scikit-fuzzy is not installed (pip install scikit-fuzzy): baseline skipped")
+        print("scikit-fuzzy is not installed (sh benchmarks/peers.sh, then run with "
+              ".venv-peers/bin/python): baseline skipped")
     print("seconds wall (CPU), best of 3")
     print(f"{'points':>8} {'dims':>4} {'c':>2} {'m':>4} {'ecobelt':>15} {'skfuzzy':>15} "
           f"{'ratio wall (CPU)':>17} {'iters':>9} {'max |du|':>9} {'max |dv|':>9} "

@@ -16,6 +16,10 @@ niche overlap measures that competition. The pieces:
 - :func:`state_potential` (Zhu Chunquan 1997) and :func:`suitability`;
 - :func:`competition_pairs` and :func:`competition_layer`, the competing
   members as a table and as a graph layer for the HTML export.
+- :class:`SparseUtilization` (``resource_matrix(..., sparse=True)``): only
+  the non-zero uses, for members that each draw on a few of many resources
+  (providers as resources); breadth, mean_overlap and competition_pairs take
+  it without dense arrays for the product-form indices.
 
 ``overlap(U, index="macarthur_levins")[i, j]`` is the Lotka-Volterra
 competition coefficient alpha_ij, the effect of member j on member i.
