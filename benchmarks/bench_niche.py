@@ -202,7 +202,9 @@ def bench_null_model() -> None:
 def _niche_report(eco, sparse: bool):
     use = resource_matrix(eco, sparse=sparse)
     widths = [breadth(use, m) for m in ("levins", "levins_standardized", "shannon")]
-    return widths, mean_overlap(use), competition_pairs(use, "pianka", 0.5)
+    # every pair, as before the command paired members within their roles (the sparse path
+    # has no roles yet)
+    return widths, mean_overlap(use), competition_pairs(use, "pianka", 0.5, across_roles=True)
 
 
 def _peak(function, *args):
