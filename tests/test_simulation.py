@@ -378,3 +378,30 @@ def test_memory_is_stated_before_it_is_spent(monkeypatch):
     monkeypatch.setenv("ECOBELT_MEMORY_LIMIT", "1M")
     with pytest.raises(MemoryNeedError, match="block of .* replication.*fewer periods"):
         simulation.run(serial_chain([1, 1]), periods=100_000, replications=2)
+
+
+def test_base_stock_passes_orders_on_and_keeps_z_periods_of_cover():
+    """One member with L = 1 and S = (1 + 0.5) x 10, by hand: demand 10, 20, 10 gives stock
+    5, 0, 5 and backlog 0, 5, 0 (the jump arrives one period late); on a distribution
+    network every member orders exactly what it receives."""
+    eco = serial_chain([], source_lead=0)
+    result = simulation.run(eco, demand=pd.DataFrame({"us": [10.0, 20.0, 10.0]}),
+                            replications=1, warmup=0, policy=Policy("constant", z=0.5))
+    assert result.members.loc["s0", "lead_time"] == 1
+    series = result.series("members")
+    assert series["orders"].tolist() == [10.0, 20.0, 10.0]
+    assert series["stock"].tolist() == [5.0, 0.0, 5.0]
+    assert series["backlog"].tolist() == [0.0, 5.0, 0.0]
+
+    eco = distribution_network()
+    rng = np.random.default_rng(5)
+    demand = pd.DataFrame({f"m{k}": 20 + 8 * rng.standard_normal(40).clip(-2, 2)
+                           for k in range(3)})
+    result = simulation.run(eco, demand=demand, replications=1, warmup=0,
+                            policy=Policy("base_stock", z=1.0))
+    orders = result.series("members").pivot(index="period", columns="member", values="orders")
+    for k in range(3):
+        np.testing.assert_allclose(orders[f"shop{k}"], demand[f"m{k}"], atol=1e-12)
+    np.testing.assert_allclose(orders["warehouse"], demand.sum(axis=1), atol=1e-9)
+    with pytest.raises(ParameterError, match="bogus"):
+        Policy("bogus")

@@ -20,6 +20,8 @@ from ..bullwhip._forecast import StagePolicy, ar1_coefficient, increments, targe
 
 __all__ = ["Policy", "member_orders"]
 
+BASE_STOCK = ("base_stock", "constant")
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -27,21 +29,35 @@ class Policy:
 
     Parameters
     ----------
-    forecast : {"moving_average", "exponential_smoothing", "ar1"}
+    forecast : {"moving_average", "exponential_smoothing", "ar1", "base_stock"}
         The forecaster of :func:`ecosystem.bullwhip.simulate` (aliases ``"ma"``,
-        ``"es"``).
+        ``"es"``), or ``"base_stock"`` (alias ``"constant"``): no forecast, the
+        order-up-to level stays at its steady value ``L x level + z x level``
+        (the member's steady demand over its lead time plus ``z`` periods of it
+        as safety stock), so each order equals the orders received that period.
     window : int
         Moving-average window (periods).
     alpha : float
         Exponential-smoothing constant in (0, 1].
     z : float
         Safety factor on the estimated standard deviation of demand over the
-        lead time (1.65 covers about 95% of periods under normal demand).
+        lead time (1.65 covers about 95% of periods under normal demand); for
+        ``"base_stock"``, the safety stock in periods of steady demand.
 
     Examples
     --------
     >>> Policy()
     Policy(forecast='moving_average', window=5, alpha=0.3, z=1.65)
+
+    A base-stock member with ``L = 2``, a steady demand of 10 and ``z = 0.5``
+    keeps its position at ``2 x 10 + 0.5 x 10 = 25`` and passes its orders on:
+
+    >>> import numpy as np
+    >>> from ecosystem.simulation._orders import member_orders
+    >>> orders, safety = member_orders(np.array([[12.0, 7.0, 10.0]]), np.array([[12.0, 7.0, 10.0]]),
+    ...                                Policy("base_stock", z=0.5), 2, np.array([[10.0]]))
+    >>> orders.tolist(), safety.tolist()
+    ([[12.0, 7.0, 10.0]], [[5.0]])
     """
 
     forecast: str = "moving_average"
@@ -52,7 +68,11 @@ class Policy:
     def __post_init__(self) -> None:
         from ..bullwhip._params import (check_alpha, check_forecast, check_nonnegative,
                                         check_window)
-        object.__setattr__(self, "forecast", check_forecast(self.forecast))
+        key = self.forecast.strip().lower() if isinstance(self.forecast, str) else None
+        # base stock is a simulation policy, not a forecaster: the bullwhip module's names
+        # stay as they are
+        object.__setattr__(self, "forecast", "base_stock" if key in BASE_STOCK
+                           else check_forecast(self.forecast))
         object.__setattr__(self, "window", check_window(self.window))
         object.__setattr__(self, "alpha", check_alpha(self.alpha))
         object.__setattr__(self, "z", check_nonnegative(self.z, "z"))
@@ -88,7 +108,10 @@ def member_orders(incoming: np.ndarray, signal: np.ndarray, policy: Policy, lead
         Stock each member holds in steady state before period 0.
     """
     stage = policy.stage(lead_time)
-    if stage.forecast == "ar1":
+    if stage.forecast == "base_stock":
+        target = np.zeros_like(incoming)
+        safety = policy.z * level
+    elif stage.forecast == "ar1":
         rho, innovation = ar1
         target = signal - level
         target *= ar1_coefficient(stage.lead_time, rho)
