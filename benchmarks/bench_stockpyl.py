@@ -148,8 +148,8 @@ def main() -> None:
         print("skipped: no peers' environment (set ECOBELT_PEERS_PYTHON or create "
               "/work/.venv-peers with stockpyl)")
         return
-    version = subprocess.run([python, "-c", "import importlib.metadata as m; "
-                              "print(m.version('stockpyl'))"], capture_output=True,
+    query = "import importlib.metadata as m; print(m.version('stockpyl'))"
+    version = subprocess.run([python, "-c", query], check=False, capture_output=True,
                              text=True).stdout.strip()
     print(f"stockpyl {version} at {python}")
     rng = np.random.default_rng(12)

@@ -403,5 +403,5 @@ def test_base_stock_passes_orders_on_and_keeps_z_periods_of_cover():
     for k in range(3):
         np.testing.assert_allclose(orders[f"shop{k}"], demand[f"m{k}"], atol=1e-12)
     np.testing.assert_allclose(orders["warehouse"], demand.sum(axis=1), atol=1e-9)
-    with pytest.raises(ParameterError, match="bogus"):
+    with pytest.raises(ParameterError, match="'bogus' is not one of.*base_stock"):
         Policy("bogus")

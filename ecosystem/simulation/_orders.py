@@ -66,18 +66,25 @@ class Policy:
     z: float = 1.65
 
     def __post_init__(self) -> None:
+        from .._errors import ParameterError
         from ..bullwhip._params import (check_alpha, check_forecast, check_nonnegative,
                                         check_window)
         key = self.forecast.strip().lower() if isinstance(self.forecast, str) else None
         # base stock is a simulation policy, not a forecaster: the bullwhip module's names
         # stay as they are
-        object.__setattr__(self, "forecast", "base_stock" if key in BASE_STOCK
-                           else check_forecast(self.forecast))
+        if key in BASE_STOCK:
+            object.__setattr__(self, "forecast", "base_stock")
+        else:
+            try:
+                object.__setattr__(self, "forecast", check_forecast(self.forecast))
+            except ParameterError:
+                raise ParameterError(
+                    f"Policy forecast {self.forecast!r} is not one of: moving_average (ma), "
+                    "exponential_smoothing (es), ar1 (optimal), base_stock (constant)") from None
         object.__setattr__(self, "window", check_window(self.window))
         object.__setattr__(self, "alpha", check_alpha(self.alpha))
         object.__setattr__(self, "z", check_nonnegative(self.z, "z"))
         if self.z and self.forecast == "moving_average" and self.window < 2:
-            from .._errors import ParameterError
             raise ParameterError("z > 0 needs window >= 2 to estimate the standard deviation")
 
     def stage(self, lead_time: int) -> StagePolicy:
