@@ -44,7 +44,7 @@ def peer_python() -> str | None:
 def serial(transits: list[int], source_transit: int) -> tuple[Ecosystem, dict, list[str]]:
     """s0 (serving market us) <- s1 <- ... <- an outside source."""
     eco = Ecosystem("serial")
-    eco.add_member("us", "market")
+    eco.add_member("us", "market", margin=1.0)
     names = [f"s{k}" for k in range(len(transits) + 1)]
     for k, name in enumerate(names):
         eco.add_member(name, "cbec_enterprise" if k == 0 else "manufacturer")
@@ -65,7 +65,7 @@ def distribution(transits: list[int], source_transit: int):
     supplier, serves = {"warehouse": None}, {}
     for k, transit in enumerate(transits):
         eco.add_member(f"shop{k}", "platform")
-        eco.add_member(f"m{k}", "market")
+        eco.add_member(f"m{k}", "market", margin=1.0)
         eco.link("warehouse", f"shop{k}", "logistics", lead_time=transit)
         eco.link(f"shop{k}", f"m{k}", "logistics", lead_time=0)
         supplier[f"shop{k}"] = "warehouse"
