@@ -25,8 +25,8 @@ References
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._errors import (DuplicateError, EcosystemError, MemoryNeedError, ParameterError,
-                      SpecError, UnknownMemberError, ValidationError)
+from ._errors import (DuplicateError, EcosystemError, MemoryNeedError, NumericalWarning,
+                      ParameterError, SpecError, UnknownMemberError, ValidationError)
 
 if TYPE_CHECKING:
     from . import (alliance, benefit, bullwhip, convergence, coupling, dynamics, flows, niche,
@@ -45,7 +45,7 @@ __all__ = [
     "EcosystemError", "SpecError", "ParameterError", "UnknownMemberError", "DuplicateError",
     "ValidationError", "MemoryNeedError", "NoSteadyStateError", "UnboundedGrowthError",
     "IntegrationError", "EmptyNicheError", "GameError", "TooManyPlayersError", "SolverError",
-    "SimulationError",
+    "SimulationError", "NumericalWarning",
     # the analyses, one module each
     "flows", "bullwhip", "benefit", "niche", "dynamics", "coupling", "spillover", "segment",
     "convergence", "alliance", "simulation",

@@ -405,3 +405,13 @@ def test_base_stock_passes_orders_on_and_keeps_z_periods_of_cover():
     np.testing.assert_allclose(orders["warehouse"], demand.sum(axis=1), atol=1e-9)
     with pytest.raises(ParameterError, match="'bogus' is not one of.*base_stock"):
         Policy("bogus")
+
+
+def test_every_error_and_warning_class_is_reachable_where_it_says_it_lives():
+    """A class whose __module__ is 'ecosystem' must be an attribute of ecosystem, or pickled
+    warnings (pytest-xdist, Dask workers) cannot be read back."""
+    import ecosystem
+    from ecosystem import _errors
+    for name in _errors.__all__:
+        cls = getattr(_errors, name)
+        assert cls.__module__ == "ecosystem" and getattr(ecosystem, name) is cls
