@@ -47,7 +47,8 @@ def test_deep_flow_nesting_is_refused(tmp_path, depth):
 def test_deep_block_nesting_is_refused(tmp_path):
     text = "ecobelt: 1\nmembers:\n  - id: m1\n    role: manufacturer\n    x:\n      " + \
         "- " * 20_000 + "1\n"
-    with pytest.raises(SpecError, match="nested deeper"):
+    # our own depth check, or libyaml's where its C loader stops first: refused in one line
+    with pytest.raises(SpecError, match="nested deeper|nesting depth"):
         load_text(tmp_path, text)
 
 

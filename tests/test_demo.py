@@ -160,8 +160,11 @@ def test_alliance_tabs_highlight_exactly_their_members(report, belt):
     with open_page(folder / "index.html") as live:
         for name, members in {"baseline": set(), **alliances}.items():
             live.show(name)
-            outlined = live.evaluate("""() => window.ecobelt.nodes.get()
-                .filter((n) => n.borderWidth === 4).map((n) => n.id)""")
+            # vis-network knows nodes by position; the panel's data holds the member ids
+            outlined = live.evaluate("""() => {
+                const ids = window.ecobelt.current.data.nodes.id;
+                return window.ecobelt.nodes.get()
+                    .filter((n) => n.borderWidth === 4).map((n) => ids[n.id]); }""")
             assert set(outlined) == members, name
 
 
