@@ -87,9 +87,12 @@ def small() -> Ecosystem:
 
 FORMATS = ["yaml", "json", "csv", "graphml", "gexf"]
 
+def _entity(i: int) -> str:
+    return ("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10
+
+
 _LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-           + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
-                     for i in range(1, 10))
+           + "".join(f'<!ENTITY lol{i} "{_entity(i)}">' for i in range(1, 10))
            + ']><graphml><graph edgedefault="directed"><node id="&lol9;"/></graph></graphml>')
 HOSTILE = [
     "&a [x, x]", "*a", "<<: *a", "!!set {a, b}", "!!binary aGk=", "!!timestamp 2020-01-01",

@@ -28,7 +28,8 @@ def _use(seed, n=120, r=60, empty_rows=0, counts=True):
     U = np.zeros((n, r))
     for i in range(n):
         k = rng.integers(1, 6)
-        picks = rng.choice(r, size=k, replace=False, p=np.linspace(3, 1, r) / np.linspace(3, 1, r).sum())
+        weights = np.linspace(3, 1, r)
+        picks = rng.choice(r, size=k, replace=False, p=weights / weights.sum())
         U[i, picks] = rng.integers(2, 9, size=k) if counts else rng.uniform(0.1, 5, size=k)
     U[rng.choice(n, size=empty_rows, replace=False)] = 0.0
     frame = pd.DataFrame(U, index=[f"m{i}" for i in range(n)], columns=[f"p{k}" for k in range(r)])
