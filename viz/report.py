@@ -24,7 +24,7 @@ import pandas as pd
 from ecosystem import Ecosystem, ParameterError, bullwhip, convergence, flows
 from ecosystem.alliance import Alliance, apply, default_margin, default_market
 
-from ._glossary import words
+from ._glossary import GLOSSARY, words
 from ._page import HtmlPage, build_page, panel_html, table_html
 from ._report_sections import (ReportWriter, alliance_section, glossary_section, market_orders,
                                run_analyses)
@@ -170,8 +170,13 @@ def _aside(name: str, comparison: pd.DataFrame) -> str:
     shown = row[[c for c in comparison.columns if not c.startswith(("flow:", "rank:"))]]
     if isinstance(shown.get("members"), str):  # a comma list: spaces let it wrap
         shown["members"] = ", ".join(m.strip() for m in shown["members"].split(","))
-    shown = shown.rename(lambda c: f"Shapley value of {c.split(':', 1)[1]} (money per period)"
-                         if c.startswith("shapley:") else words(c))
+    units = comparison.attrs.get("units", {})  # the belt's own units, e.g. thousand CNY
+
+    def label(column: str) -> str:
+        if column in units and column in GLOSSARY:
+            return f"{GLOSSARY[column][0]} ({units[column]})"
+        return words(column)
+    shown = shown.rename(label)
     note = ("<p>Members of this alliance are drawn with a thick black outline.</p>"
             if name != "baseline" else "")
     return (f'<aside class="ecobelt-side"><h2>{html.escape(name)}</h2>{note}'
