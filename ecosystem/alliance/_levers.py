@@ -41,8 +41,8 @@ class Lever:
     kernel: Callable[[Configured, np.ndarray, object, ServiceRules], Configured]
 
     def active(self, alliance) -> bool:
-        value = getattr(alliance, self.field)
-        return bool(value) if not isinstance(value, str) else True
+        """Whether the alliance pulls this lever (a true value, a non-zero fraction, a role)."""
+        return bool(getattr(alliance, self.field))
 
 
 def _between_members(network: Network, allied: np.ndarray) -> np.ndarray:
@@ -160,6 +160,6 @@ def configure(network: Network, alliance, rules: ServiceRules, capital_rate: np.
         if member in position:
             allied[position[member]] = True
     for lever in LEVERS.values():
-        if lever.active(alliance) and getattr(alliance, lever.field) is not None:
+        if lever.active(alliance):
             model = lever.kernel(model, allied, alliance, rules)
     return model

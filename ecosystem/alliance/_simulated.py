@@ -387,9 +387,6 @@ def _coalition_value(task: tuple) -> float:
     return float(belt.gain(_coalition(alliance, members), members).mean())
 
 
-_WORKER_BELT = None
-
-
 def _map(function, tasks: list, processes: int | None, scheduler: Any) -> list:
     """``[function(t) for t in tasks]`` in this process, local processes or on Dask; the same
     values on every backend (each task is deterministic)."""
