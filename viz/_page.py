@@ -29,6 +29,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ecosystem import EcosystemError, ParameterError
+from ecosystem._atomic import atomic_open
 
 __all__ = ["HtmlPage", "build_page", "panel_html", "table_html", "vendor_assets",
            "VENDOR_URL_STRINGS", "VisNetworkMissing"]
@@ -176,7 +177,8 @@ class HtmlPage:
     def save(self, path: str | Path) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
         path = Path(path)
-        path.write_text(self.html, encoding="utf-8")
+        with atomic_open(path, "w", encoding="utf-8") as handle:
+            handle.write(self.html)
         self.path = path
         return path
 

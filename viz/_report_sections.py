@@ -23,6 +23,7 @@ import pandas as pd
 
 from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dynamics, flows,
                        niche, segment, spillover)
+from ecosystem._atomic import atomic_open, atomic_path
 from ecosystem.alliance import METRICS, Alliance, AllianceComparison, compare
 
 from ._commands import figure_from_spec
@@ -70,14 +71,16 @@ class ReportWriter:
         plain = frame.apply(lambda column: column.map(
             lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, tuple, dict))
             else v) if column.dtype == object else column)
-        plain.to_csv(self.folder / f"{name}.csv")
+        with atomic_open(self.folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            plain.to_csv(handle)
         self.report.tables[name] = frame
         return frame
 
     def figure(self, name: str, fig: plt.Figure) -> str:
         """Save ``fig`` as ``<name>.png``; return the PNG as base64 for the page."""
         path = self.folder / f"{name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
+        with atomic_path(path) as temporary:
+            fig.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
         plt.close(fig)
         self.report.figures.append(path)
         return base64.b64encode(path.read_bytes()).decode("ascii")

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ecosystem import ParameterError
+from ecosystem._atomic import atomic_path
 
 __all__ = ["new_axes", "finish", "save_format", "numeric_frame", "SAVE_FORMATS", "cjk_font",
            "with_cjk_fonts"]
@@ -85,7 +86,9 @@ def save_format(path: str | Path) -> str:
 def finish(figure: Figure, path: str | Path | None, dpi: int = 150) -> Figure:
     """Save ``figure`` to ``path`` (format from the extension) if given; return it."""
     if path is not None:
-        figure.savefig(path, dpi=dpi, format=save_format(path))
+        kind = save_format(path)
+        with atomic_path(path) as temporary:
+            figure.savefig(temporary, dpi=dpi, format=kind)
     return figure
 
 
