@@ -16,8 +16,9 @@ import pandas as pd
 
 from ecosystem import Ecosystem, Flow, ParameterError
 
-__all__ = ["LinkKind", "LinkBlocks", "assemble", "check_count", "check_fraction", "member_ids",
-           "preferential_weights", "choose_one", "choose_several", "small_world_pairs"]
+__all__ = ["LinkKind", "LinkBlocks", "apportion", "assemble", "check_count", "check_fraction",
+           "member_ids", "preferential_weights", "choose_one", "choose_several",
+           "small_world_pairs", "tenths"]
 
 
 def check_count(name: str, value: object, minimum: int = 0) -> int:
@@ -105,6 +106,50 @@ def small_world_pairs(count: int, neighbours: int, rewire: float, rng: np.random
     return pair // count, pair % count
 
 
+def tenths(volumes: np.ndarray) -> np.ndarray:
+    """Goods volumes as whole tenths (at least one), the precision every link is written with.
+
+    Goods are counted in tenths so that what a member ships can add up to exactly what it
+    receives after rounding.
+    """
+    return np.maximum(np.round(np.asarray(volumes, dtype=float) * 10), 1).astype(np.int64)
+
+
+def apportion(totals: np.ndarray, group: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Split whole ``totals[g]`` among the parts of group ``g`` in proportion to ``weights``.
+
+    ``group`` gives each part's group (any order); ``weights`` are positive. The parts
+    of a group add up to exactly its total, and each part gets at least 1 when the
+    total allows it: one each first, the rest in proportion, rounded down, the odd
+    units to the largest remainders (Hamilton's method).
+
+    Examples
+    --------
+    10 split 1:1:2 is one each and 7 split 1.75, 1.75, 3.5: 1, 1, 3 and the two odd
+    units to the remainders 0.75; 2 among three parts cannot give each one.
+
+    >>> apportion(np.array([10, 2]), np.array([0, 0, 0, 1, 1, 1]),
+    ...           np.array([1.0, 1.0, 2.0, 1.0, 1.0, 1.0])).tolist()
+    [3, 3, 4, 1, 1, 0]
+    """
+    totals = np.asarray(totals, dtype=np.int64)
+    group = np.asarray(group, dtype=np.int64)
+    weights = np.asarray(weights, dtype=float)
+    count = np.bincount(group, minlength=totals.size)
+    floor = (totals >= count).astype(np.int64)[group]
+    rest = totals - np.bincount(group, weights=floor, minlength=totals.size).astype(np.int64)
+    mass = np.bincount(group, weights=weights, minlength=totals.size)
+    exact = rest[group] * weights / mass[group]
+    part = np.floor(exact).astype(np.int64)
+    short = rest - np.bincount(group, weights=part, minlength=totals.size).astype(np.int64)
+    # the parts with the largest remainders of each group take its odd units
+    order = np.lexsort((-(exact - part), group))
+    first = np.searchsorted(group[order], group[order], side="left")
+    rank = np.empty(group.size, dtype=np.int64)
+    rank[order] = np.arange(group.size) - first
+    return floor + part + (rank < short[group])
+
+
 @dataclass(frozen=True)
 class LinkKind:
     """How the links of one kind look: their flow and the ranges of their attributes.
@@ -130,11 +175,14 @@ class LinkBlocks:
     _targets: list = field(default_factory=list)
     _kinds: list = field(default_factory=list)
     _volumes: list = field(default_factory=list)
+    _to: list = field(default_factory=list)
 
     def add(self, kind: str, sources: np.ndarray, targets: np.ndarray,
-            volumes: np.ndarray | float) -> None:
+            volumes: np.ndarray | float, to: list | None = None) -> None:
         """Add links of ``kind`` from member positions ``sources`` to ``targets``
-        (arrays or single positions, broadcast against each other and ``volumes``)."""
+        (arrays or single positions, broadcast against each other and ``volumes``);
+        ``to``, one per link, is each link's ``to`` attribute (the destinations of goods
+        handed to a carrier)."""
         sources, targets, volumes = np.broadcast_arrays(
             np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64),
             np.asarray(volumes, dtype=float))
@@ -142,6 +190,7 @@ class LinkBlocks:
         self._targets.append(targets.ravel())
         self._kinds.append(np.full(sources.size, list(self.kinds).index(kind), dtype=np.int16))
         self._volumes.append(volumes.ravel())
+        self._to.append([np.nan] * sources.size if to is None else list(to))
 
     def frame(self, ids: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
         """The links table with sampled attributes, rounded to readable precision."""
@@ -159,7 +208,7 @@ class LinkBlocks:
         flow_names = np.array([spec.flow.value for spec in specs], dtype=object)
         lead = np.array([spec.lead_time for spec in specs], dtype=np.int64)
         volume = np.maximum(np.round(volume, 1), 0.1)
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "source": ids[src],
             "target": ids[dst],
             "flow": flow_names[kind],
@@ -169,6 +218,10 @@ class LinkBlocks:
             "lead_time": rng.integers(lead[kind, 0], lead[kind, 1] + 1),
             "reliability": np.round(draw([s.reliability for s in specs]), 3),
         })
+        to = [d for block in self._to for d in block]
+        if any(isinstance(d, dict) for d in to):
+            frame["to"] = pd.Series(to, dtype=object)
+        return frame
 
 
 def assemble(eco: Ecosystem, members: pd.DataFrame, links: LinkBlocks,

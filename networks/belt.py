@@ -9,9 +9,9 @@ import pandas as pd
 
 from ecosystem import Ecosystem, Flow, ParameterError
 
-from ._sampling import (LinkBlocks, LinkKind, check_count, check_fraction,
+from ._sampling import (LinkBlocks, LinkKind, apportion, check_count, check_fraction,
                         choose_one, choose_several, member_ids, preferential_weights,
-                        small_world_pairs)
+                        small_world_pairs, tenths)
 
 __all__ = ["industrial_belt"]
 
@@ -138,12 +138,15 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
     * manufacturers and producers each sell through one channel (a cross-border
       firm or a platform, chosen by market share): goods to the channel, orders
       and payments back.
-    * cross-border firms list on 1-3 platforms (stock to the platform's
-      fulfilment, order data and settlement back); channels serve 1-4 markets
-      (orders and payments back; the goods themselves travel with a carrier) and
-      hand parcels to 1-2 logistics
-      providers (shipping orders and freight fees to them), who deliver to
-      1-4 markets.
+    * cross-border firms list half their goods on 1-3 platforms (stock to the
+      platform's fulfilment, order data and settlement back) and sell the rest
+      themselves; each logistics provider serves 1-4 markets (every market at
+      least one); channels hand parcels to 1-2 logistics providers (shipping
+      orders and freight fees to them) and sell to 1-4 of the markets those
+      serve (orders and payments back). A sale's goods travel once, with one of
+      the channel's carriers: the parcels link names the markets they are for
+      in its ``to`` attribute, and a carrier delivers to each market what it
+      was handed for it.
     * 60 % of firms borrow from a finance provider (credit out, credit data
       back); finance settles every channel's payments; 25 % of firms and every
       platform buy technology services; 10 % of firms and every technology
@@ -155,8 +158,10 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
       technology providers; production -> 10 % of the firms.
 
     Firm sizes (``employees``) are lognormal (median 30); goods volumes are
-    proportional to the shipping firm's size and add up along the chain
-    (a channel ships on what its firms sent it), so volumes are heavy-tailed.
+    proportional to the shipping firm's size and add up along the chain, so
+    volumes are heavy-tailed. Goods are conserved: every channel and carrier
+    ships exactly what it receives (volumes in tenths, as written), so the
+    belt passes the goods check of ``problems(warnings=True)``.
 
     Examples
     --------
@@ -261,52 +266,57 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     spill = rng.random(up.size) < 0.15
     links.add("spillover", down[spill], up[spill], rng.lognormal(0.0, 0.8, spill.sum()))
 
-    # sellers -> channels (cross-border firms and platforms)
+    # sellers -> channels (cross-border firms and platforms); goods are counted in whole
+    # tenths, the precision links are written with, so that every channel and carrier ships
+    # exactly what it receives
     channels = np.concatenate([span("cbec_enterprise"), span("platform")])
     sellers = np.flatnonzero(firm_role != 2)
     channel = channels[choose_one(sellers.size, preferential_weights(
         channels.size, concentration, rng), rng)]
-    goods = output[sellers]
+    sold = tenths(output[sellers])
+    goods = sold / 10
     links.add("goods_to_channel", sellers, channel, goods)
     links.add("order_from_channel", channel, sellers, goods * rng.uniform(0.9, 1.2, goods.size))
     links.add("payment_from_channel", channel, sellers, goods * rng.uniform(8.0, 20.0, goods.size))
-    throughput = np.bincount(channel, weights=goods, minlength=position)
+    received = np.bincount(channel, weights=sold, minlength=position).astype(np.int64)
+    throughput = received / 10
 
-    # cross-border firms list on platforms
+    # cross-border firms list half their goods on platforms and ship the other half themselves
     cbec, platforms = span("cbec_enterprise"), span("platform")
     who, which = choose_several(rng.integers(1, 4, cbec.size),
                                 preferential_weights(platforms.size, concentration, rng), rng)
-    share = _split(who, rng)
-    stock = 0.5 * throughput[cbec[who]] * share + 1.0
+    listed = apportion(received[cbec] // 2, who, rng.gamma(2.0, 1.0, who.size))
+    keep = listed > 0
+    who, which, stock = who[keep], which[keep], listed[keep] / 10
     links.add("listing", cbec[who], platforms[which], stock)
     links.add("platform_data", platforms[which], cbec[who], stock * rng.uniform(0.9, 1.2, who.size))
     links.add("settlement", platforms[which], cbec[who], stock * rng.uniform(15.0, 30.0, who.size))
+    outgoing = received.copy()  # what each channel sells abroad, in tenths
+    np.subtract.at(outgoing, cbec[who], listed[keep])
+    np.add.at(outgoing, platforms[which], listed[keep])
 
-    # channels -> markets
-    markets = span("market")
-    market_share = preferential_weights(markets.size, concentration, rng)
-    who, which = choose_several(rng.integers(1, 5, channels.size), market_share, rng)
-    exports = throughput[channels[who]] * _split(who, rng) + 1.0
-    # the goods themselves travel with a carrier (below), so the sale has no goods link
+    sales, parcels, deliveries = _lanes(outgoing[channels], span("market").size,
+                                        span("logistics").size, concentration, rng)
+    markets, carriers = span("market"), span("logistics")
+    market_ids = members["id"].to_numpy(dtype=object)[markets]
+
+    # channels -> markets: the sale is an order and a payment; the goods travel with a carrier
+    who, which, amount = sales
+    exports = amount / 10
     links.add("overseas_order", markets[which], channels[who], exports * rng.uniform(0.9, 1.3, who.size))  # noqa: E501
     links.add("overseas_payment", markets[which], channels[who], exports * rng.uniform(15.0, 30.0, who.size))  # noqa: E501
 
-    # channels -> logistics providers -> markets
-    carriers = span("logistics")
-    carrier_share = preferential_weights(carriers.size, concentration, rng)
-    who, which = choose_several(rng.integers(1, 3, channels.size), carrier_share, rng)
-    parcels = throughput[channels[who]] * _split(who, rng) + 1.0
-    links.add("parcels_to_carrier", channels[who], carriers[which], parcels)
-    links.add("shipping_order", channels[who], carriers[which], parcels * rng.uniform(0.9, 1.1, who.size))  # noqa: E501
-    links.add("freight_fee", channels[who], carriers[which], parcels * rng.uniform(1.5, 4.0, who.size))  # noqa: E501
-    carried = np.bincount(carriers[which], weights=parcels, minlength=position)
-    who, which = choose_several(rng.integers(1, 5, carriers.size), market_share, rng)
-    unserved = np.setdiff1d(np.arange(markets.size), which)
-    who = np.concatenate([who, rng.integers(0, carriers.size, unserved.size)])
-    which = np.concatenate([which, unserved])
-    order = np.argsort(who, kind="stable")  # _split wants each carrier's rows together
-    who, which = who[order], which[order]
-    links.add("delivery", carriers[who], markets[which], carried[carriers[who]] * _split(who, rng) + 1.0)  # noqa: E501
+    # channels -> logistics providers -> markets: each sale travels once, its link saying
+    # which markets the goods are for
+    who, which, amount, to = parcels
+    handed = amount / 10
+    links.add("parcels_to_carrier", channels[who], carriers[which], handed,
+              to=[{market_ids[m]: v / 10 for m, v in lane.items()} for lane in to])
+    links.add("shipping_order", channels[who], carriers[which], handed * rng.uniform(0.9, 1.1, who.size))  # noqa: E501
+    links.add("freight_fee", channels[who], carriers[which], handed * rng.uniform(1.5, 4.0, who.size))  # noqa: E501
+    carried = np.bincount(carriers[which], weights=handed, minlength=position)
+    who, which, amount = deliveries
+    links.add("delivery", carriers[who], markets[which], amount / 10)
 
     # finance
     finance = span("finance")
@@ -364,3 +374,88 @@ def _split(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     raw = rng.gamma(2.0, 1.0, group.size)
     return raw / np.bincount(group, weights=raw)[group]
 
+
+
+def _lanes(outgoing: np.ndarray, n_markets: int, n_carriers: int, concentration: float,
+           rng: np.random.Generator) -> tuple[tuple, tuple, tuple]:
+    """Who sells how much where, and which carrier takes it there.
+
+    ``outgoing`` is what each channel sells abroad (whole tenths). Each carrier
+    serves 1-4 markets (every market at least one carrier); each channel hands
+    parcels to 1-2 carriers (every carrier at least one channel, when there are
+    as many channels) and sells to 1-4 of the markets its carriers serve,
+    including at least one of each carrier's (every market at least one
+    channel). A sale is split among the channel's carriers serving that market.
+
+    Returns ``(channel, market, amount)`` per sale, ``(channel, carrier, amount,
+    {market: amount})`` per channel-carrier link and ``(carrier, market, amount)``
+    per delivery, positions within the channels, markets and carriers, amounts in
+    tenths, zero amounts left out; a carrier delivers to each market exactly what
+    its channels hand it for that market.
+    """
+    n_channels = outgoing.size
+    market_share = preferential_weights(n_markets, concentration, rng)
+    carrier_share = preferential_weights(n_carriers, concentration, rng)
+    serves = np.zeros((n_carriers, n_markets), dtype=bool)
+    who, which = choose_several(rng.integers(1, 5, n_carriers), market_share, rng)
+    serves[who, which] = True
+    unserved = np.flatnonzero(~serves.any(axis=0))
+    serves[rng.integers(0, n_carriers, unserved.size), unserved] = True
+
+    # channel -> carrier pairs: a first carrier for every channel, a second one for half
+    first = choose_one(n_channels, carrier_share, rng)
+    keys = np.log(carrier_share)[None, :] + rng.gumbel(size=(n_channels, n_carriers))
+    keys[np.arange(n_channels), first] = -np.inf
+    two = (rng.random(n_channels) < 0.5) & (n_carriers > 1)
+    pair_channel = np.concatenate([np.arange(n_channels), np.flatnonzero(two)])
+    pair_carrier = np.concatenate([first, keys.argmax(axis=1)[two]])
+    idle = np.setdiff1d(np.arange(n_carriers), pair_carrier)  # only with fewer channels
+    pair_channel = np.concatenate([pair_channel, rng.integers(0, n_channels, idle.size)])
+    pair_carrier = np.concatenate([pair_carrier, idle])
+
+    # the markets a channel sells to: one of each of its carriers' markets, then more up to
+    # 1-4 among the markets its carriers reach
+    reach = np.zeros((n_channels, n_markets), dtype=bool)
+    np.logical_or.at(reach, pair_channel, serves[pair_carrier])
+    keys = np.log(market_share)[None, :] + rng.gumbel(size=(pair_channel.size, n_markets))
+    keys[~serves[pair_carrier]] = -np.inf
+    forced = np.zeros((n_channels, n_markets), dtype=bool)
+    forced[pair_channel, keys.argmax(axis=1)] = True
+    keys = np.log(market_share)[None, :] + rng.gumbel(size=(n_channels, n_markets))
+    keys[~reach] = -np.inf
+    keys[forced] = np.inf
+    rank = np.empty((n_channels, n_markets), dtype=np.int64)
+    np.put_along_axis(rank, np.argsort(-keys, axis=1), np.arange(n_markets)[None, :], axis=1)
+    wanted = np.maximum(rng.integers(1, 5, n_channels), forced.sum(axis=1))
+    sells = (rank < wanted[:, None]) & reach
+    for market in np.flatnonzero(~sells.any(axis=0)):  # at most 14 markets
+        users = pair_channel[serves[pair_carrier, market]]
+        users = users[outgoing[users] > 0]
+        if users.size == 0:  # only the market's carriers' channels have no goods
+            users = np.array([outgoing.argmax()])
+            pair_channel = np.append(pair_channel, users)
+            pair_carrier = np.append(pair_carrier, rng.choice(np.flatnonzero(serves[:, market])))
+        sells[users[rng.integers(0, users.size)], market] = True
+
+    sale_channel, sale_market = np.nonzero(sells)
+    sale_amount = apportion(outgoing, sale_channel, rng.gamma(2.0, 1.0, sale_channel.size))
+    # every carrier of the channel that serves the market takes a part of the sale
+    sale_of = np.full((n_channels, n_markets), -1)
+    sale_of[sale_channel, sale_market] = np.arange(sale_channel.size)
+    pair, market = np.nonzero(serves[pair_carrier] & sells[pair_channel])
+    sale = sale_of[pair_channel[pair], market]
+    amount = apportion(sale_amount, sale, rng.gamma(2.0, 1.0, sale.size))
+    keep = amount > 0
+    pair, market, amount = pair[keep], market[keep], amount[keep]
+    handed = np.bincount(pair, weights=amount, minlength=pair_channel.size).astype(np.int64)
+    to: list[dict[int, int]] = [{} for _ in range(pair_channel.size)]
+    for p, m, a in zip(pair.tolist(), market.tolist(), amount.tolist()):
+        to[p][m] = a
+    used = np.flatnonzero(handed > 0)
+    delivered = np.zeros((n_carriers, n_markets), dtype=np.int64)
+    np.add.at(delivered, (pair_carrier[pair], market), amount)
+    carrier, delivery_market = np.nonzero(delivered)
+    sold = sale_amount > 0
+    return ((sale_channel[sold], sale_market[sold], sale_amount[sold]),
+            (pair_channel[used], pair_carrier[used], handed[used], [to[p] for p in used]),
+            (carrier, delivery_market, delivered[carrier, delivery_market]))

@@ -7,9 +7,9 @@ import pandas as pd
 
 from ecosystem import Ecosystem, Flow
 
-from ._sampling import (LinkBlocks, LinkKind, assemble, check_count, check_fraction,
-                        choose_one, choose_several, member_ids, preferential_weights,
-                        small_world_pairs)
+from ._sampling import (LinkBlocks, LinkKind, apportion, assemble, check_count,
+                        check_fraction, choose_one, choose_several, member_ids,
+                        preferential_weights, small_world_pairs, tenths)
 
 __all__ = ["rural_cluster"]
 
@@ -108,11 +108,16 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
 
     Links: production bases ship produce to 1-2 processors or cooperatives;
     each shop buys from one base, cooperative or processor (market shares
-    heavy-tailed) and half of them from a packaging supplier (orders and
-    payments flow back); shops sell on 1-2 platforms (orders and payments from
-    the platform), hand parcels to one express company (and pay its fee),
-    which delivers to the markets; markets order and pay through the
-    platforms. Shops exchange know-how with their small-world neighbours
+    heavy-tailed) and half of them from a packaging supplier, packaging being
+    5-15 % of the goods they ship (orders and payments flow back); shops sell
+    on 1-2 platforms, each platform to its market (orders and payments from
+    the platform; every market at least one shop), and hand their parcels to
+    one express company (and pay its fee), the link naming in its ``to``
+    attribute how much is for which market; the express company delivers to
+    each market what its shops handed it for it; markets order and pay
+    through the platforms. Goods are conserved: a shop ships exactly what it
+    buys and an express company what it is handed (volumes in tenths, as
+    written). Shops exchange know-how with their small-world neighbours
     (information both ways, technology in 20 % of pairs: Liu & Li's knowledge
     spillover). The association informs every shop; the government informs
     the association and cooperatives and subsidises 20 % of shops; training
@@ -171,7 +176,9 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
 
     links = LinkBlocks(KINDS)
     shops = span("online_shop")
-    sales = households[shops] * 20.0 * rng.lognormal(0.0, 0.5, shops.size)  # parcels/period
+    # parcels per period, in whole tenths (the precision links are written with) so that a
+    # shop ships exactly what it buys: its produce and, for half of them, the packaging
+    sales = tenths(households[shops] * 20.0 * rng.lognormal(0.0, 0.5, shops.size))
 
     def trade(up: np.ndarray, down: np.ndarray, goods: np.ndarray) -> None:
         links.add("produce", up, down, goods)
@@ -186,11 +193,15 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     trade(bases[who], buyers[which], households[bases[who]] * rng.uniform(20.0, 60.0, who.size))
     sellers = np.concatenate([bases, buyers])
     source = sellers[choose_one(shops.size, preferential_weights(sellers.size, 1.0, rng), rng)]
-    trade(source, shops, sales * rng.uniform(0.8, 1.0, shops.size))
     packed = np.flatnonzero(rng.random(shops.size) < 0.5)
+    packaging = np.zeros(shops.size, dtype=np.int64)
+    packaging[packed] = np.round(sales[packed] * rng.uniform(0.05, 0.15, packed.size))
+    bought = sales - packaging > 0
+    trade(source[bought], shops[bought], (sales - packaging)[bought] / 10)
+    packed = packed[packaging[packed] > 0]
     suppliers = span("supplier")
     trade(suppliers[choose_one(packed.size, preferential_weights(suppliers.size, 1.0, rng), rng)],
-          shops[packed], sales[packed] * rng.uniform(0.9, 1.1, packed.size))
+          shops[packed], packaging[packed] / 10)
 
     # knowledge spillover among neighbouring shops
     a, b = small_world_pairs(shops.size, neighbours, rewire, rng)
@@ -199,23 +210,34 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     copied = rng.random(a.size) < 0.2
     links.add("imitation", shops[a[copied]], shops[b[copied]], rng.lognormal(0.0, 0.5, copied.sum()))  # noqa: E501
 
-    # selling: platforms, express companies, markets
+    # selling: each platform sells to its market (domestic or overseas) and every market
+    # gets at least one shop; the shop's parcels travel with its express company, the
+    # link saying how much is for which market
     platform_ids, market_ids = span("platform"), span("market")
     who, which = choose_several(rng.integers(1, 3, shops.size),
                                 np.linspace(2.0, 1.0, platform_ids.size), rng)
-    share = rng.uniform(0.3, 1.0, who.size)
-    links.add("platform_order", platform_ids[which], shops[who], sales[who] * share)
+    missing = np.setdiff1d(np.arange(platform_ids.size), which)
+    who = np.concatenate([who, rng.choice(shops.size, missing.size, replace=False)])
+    which = np.concatenate([which, missing])
+    amount = apportion(sales, who, rng.uniform(0.3, 1.0, who.size))
+    keep = amount > 0
+    who, which, amount = who[keep], which[keep], amount[keep]
+    links.add("platform_order", platform_ids[which], shops[who], amount / 10)
     links.add("platform_payment", platform_ids[which], shops[who],
-              sales[who] * share * rng.uniform(8.0, 20.0, who.size))
+              amount / 10 * rng.uniform(8.0, 20.0, who.size))
     express = span("logistics")
     carrier = express[choose_one(shops.size, preferential_weights(express.size, 1.0, rng), rng)]
-    links.add("parcel", shops, carrier, sales)
-    links.add("express_fee", shops, carrier, sales * rng.uniform(1.0, 3.0, shops.size))
-    carried = np.bincount(carrier, weights=sales, minlength=position)[express]
-    reach = np.repeat(market_ids[None, :], express.size, axis=0).ravel()
-    ships = np.repeat(express, market_ids.size)
-    links.add("delivery", ships, reach, np.repeat(carried / market_ids.size, market_ids.size) + 1.0)
-    orders = sales.sum() / (platform_ids.size * market_ids.size)
+    ids = members["id"].to_numpy(dtype=object)
+    to: list[dict[str, float]] = [{} for _ in range(shops.size)]
+    for shop, market, volume in zip(who.tolist(), market_ids[which].tolist(), amount.tolist()):
+        to[shop][ids[market]] = volume / 10
+    links.add("parcel", shops, carrier, sales / 10, to=to)
+    links.add("express_fee", shops, carrier, sales / 10 * rng.uniform(1.0, 3.0, shops.size))
+    delivered = np.zeros((position, market_ids.size), dtype=np.int64)
+    np.add.at(delivered, (carrier[who], which), amount)
+    ships, reach = np.nonzero(delivered)
+    links.add("delivery", ships, market_ids[reach], delivered[ships, reach] / 10)
+    orders = sales.sum() / 10 / (platform_ids.size * market_ids.size)
     pairs = np.array([(m, p) for m in market_ids for p in platform_ids])  # at most 2 x 2
     volume = orders * rng.uniform(0.5, 1.5, len(pairs))
     links.add("consumer_order", pairs[:, 0], pairs[:, 1], volume)

@@ -1,10 +1,12 @@
 """The goods balance as warnings: members that ship more than they receive, markets fed twice."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import networks
-from ecosystem import Ecosystem
-from ecosystem._goods import carrier_split
+from ecosystem import Ecosystem, simulation
+from ecosystem._goods import PRODUCER_ROLES, carrier_split
 from ecosystem.cli import main
 
 
@@ -110,11 +112,74 @@ def test_to_as_a_mapping_of_amounts():
         eco.problems(warnings=True)
 
 
+def goods_ledger(eco):
+    """Goods in and out of every member, and what each carrier was handed per destination,
+    summed link by link."""
+    received, shipped, handed = {}, {}, {}
+    for u, v, flow, data in eco.links(data=True):
+        if flow != "logistics":
+            continue
+        shipped[u] = shipped.get(u, 0.0) + data["volume"]
+        received[v] = received.get(v, 0.0) + data["volume"]
+        for market, amount in data.get("to", {}).items():
+            handed[v, market] = handed.get((v, market), 0.0) + amount
+    return received, shipped, handed
+
+
+def assert_goods_balance(eco):
+    received, shipped, handed = goods_ledger(eco)
+    for member in eco:
+        role = eco.member(member)["role"]
+        if role in PRODUCER_ROLES or role == "market" or member not in received:
+            continue
+        assert shipped.get(member, 0.0) == pytest.approx(received[member], rel=1e-12), member
+    for u, v, flow, data in eco.links(data=True):
+        if flow == "logistics" and eco.member(u)["role"] == "logistics":
+            assert data["volume"] == pytest.approx(handed.pop((u, v)), rel=1e-12), (u, v)
+        if flow == "logistics" and eco.member(v)["role"] == "logistics":
+            assert data["volume"] == pytest.approx(sum(data["to"].values()), rel=1e-12)
+    assert handed == {}  # every destination named in a to is delivered to
+
+
 @pytest.mark.parametrize("name", ["industrial_belt", "rural_cluster"])
-@pytest.mark.xfail(strict=True, reason="their carrier lanes are being rebuilt so that goods "
-                                       "balance; remove this mark when they do")
 def test_bundled_belts_balance_their_goods(name):
-    assert networks.example(name).problems(warnings=True) == []
+    belt = networks.example(name)
+    assert belt.problems(warnings=True) == []
+    assert_goods_balance(belt)
+    # every carrier of these belts is handed its goods with the markets they are for
+    lanes = [(u, v, d) for u, v, k, d in belt.links("logistics", data=True)
+             if belt.member(v)["role"] == "logistics"]
+    assert lanes and all(isinstance(d["to"], dict) for _, _, d in lanes)
+
+
+@pytest.mark.parametrize("name", ["industrial_belt", "rural_cluster"])
+def test_the_simulation_follows_the_carriers_lanes(name):
+    belt = networks.example(name)
+    result = simulation.run(belt, periods=4, replications=2, seed=1)
+    assert len(result.markets) == len(belt.members(role="market"))
+
+
+@given(n_firms=st.integers(1, 400), seed=st.integers(0, 2**32 - 1),
+       carriers=st.one_of(st.none(), st.integers(1, 6)),
+       markets=st.one_of(st.none(), st.integers(1, 14)))
+@settings(max_examples=30)
+def test_every_industrial_belt_balances_its_goods(n_firms, seed, carriers, markets):
+    counts = {k: v for k, v in (("logistics", carriers), ("market", markets)) if v is not None}
+    belt = networks.industrial_belt(n_firms, counts=counts, seed=seed)
+    assert belt.problems(warnings=True) == []
+    assert_goods_balance(belt)
+    if n_firms >= 20:  # smaller belts may have no firm that sells, or too little to share
+        assert {v for u, v, k in belt.links("logistics")} >= set(belt.members(role="market"))
+
+
+@given(n_shops=st.integers(1, 300), seed=st.integers(0, 2**32 - 1), overseas=st.booleans())
+@settings(max_examples=30)
+def test_every_rural_cluster_balances_its_goods(n_shops, seed, overseas):
+    village = networks.rural_cluster(n_shops, overseas=overseas, seed=seed)
+    assert village.problems(warnings=True) == []
+    assert_goods_balance(village)
+    # every market is reached by goods
+    assert {v for u, v, k in village.links("logistics")} >= set(village.members(role="market"))
 
 
 def test_validate_prints_warnings_on_stderr_and_succeeds(capsys, tmp_path):
