@@ -285,7 +285,7 @@ def bench_sampling():
 
     game = Game.from_function(range(n), v, vectorized=True, exact=False)
     exact = weight.sum(axis=1) / 2  # closed form: half the incident weights
-    ours = timed(shapley_estimate, game, "permutation", tol=0.1, max_samples=400, seed=0)
+    ours = timed(shapley_estimate, game, "permutation", tol=0.1, replications=400, seed=0)
     est = ours.result
     within = np.mean(np.abs(est.value.to_numpy() - exact) <= 3 * est.stderr.to_numpy() + 1e-12)
     sampled_against_coopgame(
@@ -296,7 +296,7 @@ def bench_sampling():
     quota = quota_weights.sum() / 2
     voting = Game.from_function(range(n), lambda m: ((m * quota_weights).sum(axis=1) >= quota)
                                 .astype(float), vectorized=True, exact=False)
-    ours = timed(shapley_estimate, voting, "permutation", tol=2e-4, max_samples=3000,
+    ours = timed(shapley_estimate, voting, "permutation", tol=2e-4, replications=3000,
                  seed=0)
     vote = ours.result
     sampled_against_coopgame(
@@ -306,7 +306,7 @@ def bench_sampling():
     n = 60
     small = Game.from_function(range(n), lambda m: v(np.pad(m, ((0, 0), (0, 1000 - n)))),
                                vectorized=True, exact=False)
-    ours = timed(shapley_estimate, small, "stratified", tol=0.01, max_samples=200, seed=0)
+    ours = timed(shapley_estimate, small, "stratified", tol=0.01, replications=200, seed=0)
     strat = ours.result
     record(f"stratified Shapley, n=60, {strat.samples} per size", ours,
            note=f"max stderr {strat.stderr.max():.4f}")

@@ -182,23 +182,23 @@ def test_sampled_shapley_within_standard_error(method):
     """Estimates fall within 4 standard errors of the exact value; seeded runs repeat."""
     game = random_game(8, seed=7)
     exact = shapley(game).to_numpy()
-    est = shapley_estimate(game, method, tol=0.03, max_samples=5000, seed=11)
+    est = shapley_estimate(game, method, tol=0.03, replications=5000, seed=11)
     assert est.converged and est.stderr.max() <= 0.03
     assert np.all(np.abs(est.value.to_numpy() - exact) <= 4 * est.stderr.to_numpy() + 1e-12)
-    again = shapley_estimate(game, method, tol=0.03, max_samples=5000, seed=11)
+    again = shapley_estimate(game, method, tol=0.03, replications=5000, seed=11)
     np.testing.assert_array_equal(est.value.to_numpy(), again.value.to_numpy())
-    assert est.samples == again.samples
+    assert est.replications == again.replications
 
 
 def test_sampled_shapley_stopping_rule_and_budget():
     tiny = Game(["a"], np.array([0.0, 1e-321]))  # 1e-3 v(N) underflows to 0
     assert shapley_estimate(tiny, seed=0).tol == 1e-3
     game = random_game(6, seed=1)
-    short = shapley_estimate(game, "permutation", tol=1e-9, max_samples=40, seed=0)
-    assert short.samples == 40 and not short.converged
+    short = shapley_estimate(game, "permutation", tol=1e-9, replications=40, seed=0)
+    assert short.replications == 40 and not short.converged
     phi = shapley(game, "permutation", tol=0.05, seed=0)
     assert phi.attrs["converged"] and phi.attrs["stderr"].max() <= 0.05
-    assert phi.attrs["samples"] < 5000
+    assert phi.attrs["replications"] < 5000
 
 
 def test_stratified_is_exact_for_additive_games():
@@ -207,7 +207,7 @@ def test_stratified_is_exact_for_additive_games():
     game = Game.from_function(range(4), lambda m: m @ w, vectorized=True, exact=False)
     est = shapley_estimate(game, "stratified", seed=0)
     np.testing.assert_allclose(est.value.to_numpy(), w)
-    assert est.stderr.max() == 0 and est.samples == 10
+    assert est.stderr.max() == 0 and est.replications == 10
 
 
 def test_sampling_large_synergy_game():
@@ -219,7 +219,7 @@ def test_sampling_large_synergy_game():
     weight = weight + weight.T
     game = Game.from_function(range(n), lambda m: 0.5 * ((m @ weight) * m).sum(axis=1),
                               vectorized=True, exact=False)
-    est = shapley_estimate(game, "permutation", tol=0.05, max_samples=400, seed=2)
+    est = shapley_estimate(game, "permutation", tol=0.05, replications=400, seed=2)
     expected = weight.sum(axis=1) / 2
     assert np.all(np.abs(est.value.to_numpy() - expected) <= 5 * est.stderr.to_numpy() + 1e-9)
 
@@ -233,10 +233,11 @@ def test_sampling_rejects_bad_options():
     with pytest.raises(ValueError, match="tol must be > 0"):
         shapley_estimate(game, tol=float("nan"))
     for method in ("permutation", "stratified"):  # one sample has no standard error
-        with pytest.raises(ValueError, match=r"max_samples \(1\) must be at least min_samples"):
-            shapley_estimate(game, method, max_samples=1)
-        with pytest.raises(ValueError, match="max_samples"):
-            shapley_estimate(game, method, max_samples=0)
+        with pytest.raises(ValueError,
+                           match=r"replications \(1\) must be at least min_replications"):
+            shapley_estimate(game, method, replications=1)
+        with pytest.raises(ValueError, match="replications"):
+            shapley_estimate(game, method, replications=0)
     with pytest.raises(ValueError, match="method 'foo'"):
         shapley(game, "foo")
 

@@ -261,10 +261,10 @@ def test_cli_large_game_points_to_sampling(tmp_path, capsys):
     eco.save(str(path))
     with pytest.raises(ParameterError, match="too many for --method shapley.*shapley_sampled"):
         run_cli(["benefit", str(path)])
-    run_cli(["benefit", str(path), "--method", "shapley_sampled,equal", "--samples", "50",
+    run_cli(["benefit", str(path), "--method", "shapley_sampled,equal", "--replications", "50",
              "--sampling", "stratified"])
     out = capsys.readouterr().out
-    assert "32 players" in out and "after 50 stratified samples" in out
+    assert "32 players" in out and "after 50 coalitions per size" in out
 
 
 def test_cli_modified_shapley_from_member_attributes(tmp_path, capsys):

@@ -33,7 +33,7 @@ def test_efficiency(game):
 @given(games(), st.integers(0, 2 ** 32 - 1))
 def test_permutation_estimate_is_efficient(game, seed):
     """Every sampled order's marginal contributions add up to v(N), so the estimate does."""
-    est = shapley_estimate(game, "permutation", max_samples=12, seed=seed)
+    est = shapley_estimate(game, "permutation", replications=12, seed=seed)
     assert est.value.sum() == pytest.approx(game.grand_value, abs=1e-8)
 
 

@@ -53,7 +53,7 @@ def _results() -> dict[str, Result]:
         "BeerGameResult": bullwhip.beer_game(weeks=10),
         "LeastCore": benefit.least_core(game),
         "StabilityReport": benefit.stability(game, [1 / 3] * 3),
-        "ShapleyEstimate": benefit.shapley_estimate(game, seed=0, max_samples=50),
+        "ShapleyEstimate": benefit.shapley_estimate(game, seed=0, replications=50),
         "NullModelResult": niche.null_model(use, "ra3", replications=20, seed=0),
         "LVResult": lv,
         "GohCertificate": lv.goh,
@@ -143,11 +143,14 @@ PUBLIC_MODULES = ["ecosystem", "ecosystem.taxonomy", "ecosystem.files", "ecosyst
 SYNONYMS = {"runs": "replications", "iterations": "replications", "n_runs": "replications",
             "n_replications": "replications", "tolerance": "tol", "seeds": "members",
             "random_state": "seed", "rng": "seed", "random_seed": "seed", "flow_list": "flows",
-            "fail": "members", "alliance_members": "members"}
+            "fail": "members", "alliance_members": "members", "sources": "members",
+            "initial": "members", "candidates": "members", "players": "members",
+            "max_samples": "replications", "min_samples": "min_replications",
+            "n_samples": "replications", "samples": "replications"}
 # parameters that keep another word on purpose
 KEPT = {
-    ("ecosystem.flows.reach", "sources"): "Reach.members already names the per-member steps",
-    ("ecosystem.spillover.heat", "initial"): "a mapping of starting levels, not only members",
+    ("ecosystem.benefit.Game.from_function", "players"): "the game-theory word, inside a game",
+    ("ecosystem.benefit.Game.from_dict", "players"): "the game-theory word, inside a game",
 }
 
 
@@ -218,6 +221,17 @@ def test_renamed_parameters_keep_their_old_name_for_one_release():
         (lambda: benefit.shapley_estimate(game, tolerance=0.5, seed=0),
          lambda: benefit.shapley_estimate(game, tol=0.5, seed=0)),
         (lambda: flows.cascade(eco, fail="lg"), lambda: flows.cascade(eco, members="lg")),
+        (lambda: flows.reach(eco, sources="s"), lambda: flows.reach(eco, members="s")),
+        (lambda: spillover.heat(eco, initial={"s": 2.0}, times=[1.0]),
+         lambda: spillover.heat(eco, members={"s": 2.0}, times=[1.0])),
+        (lambda: benefit.shapley_estimate(game, max_samples=20, min_samples=5, seed=0),
+         lambda: benefit.shapley_estimate(game, replications=20, min_replications=5, seed=0)),
+        (lambda: flows.critical_members(eco, candidates=["lg", "s"]),
+         lambda: flows.critical_members(eco, members=["lg", "s"])),
+        (lambda: spillover.influence_maximization(eco, 1, candidates=["s", "p"], seed=0,
+                                                  replications=5),
+         lambda: spillover.influence_maximization(eco, 1, members=["s", "p"], seed=0,
+                                                  replications=5)),
     ]
     for old, new in calls:
         with pytest.warns(DeprecationWarning, match="the old name goes in the next release"):

@@ -304,7 +304,7 @@ def test_other_bad_arguments():
         steady_state(eco, {("m0", "capital"): "lots"})
     with pytest.raises(ParameterError, match="expected an Ecosystem or a FlowModel"):
         steady_state({"m0": 1}, injection)
-    with pytest.raises(ParameterError, match="at least one source"):
+    with pytest.raises(ParameterError, match="at least one member to shock"):
         reach(eco, [])
     eco.link("m2", "m1", "capital", grade=-2.0)
     with pytest.raises(ParameterError, match="the capital link 'm2' -> 'm1' has -2.0"):

@@ -324,7 +324,7 @@ def test_influence_maximization_picks_the_hub_then_the_other_branch():
     picks = influence_maximization(eco, 2, probability=1.0, replications=10, seed=1)
     assert list(picks.index) == ["hub", "y"]
     assert picks["gain"].tolist() == [7.0, 3.0] and picks["spread"].tolist() == [7.0, 10.0]
-    only = influence_maximization(eco, 1, candidates=["x", "y"], probability=1.0, replications=5)
+    only = influence_maximization(eco, 1, members=["x", "y"], probability=1.0, replications=5)
     assert list(only.index) == ["y"]
 
 
@@ -363,7 +363,7 @@ def test_errors():
     with pytest.raises(ParameterError, match="only 1 candidate"):
         influence_maximization(eco, 2)
     with pytest.raises(UnknownMemberError, match="zz"):
-        influence_maximization(eco, 1, candidates=["zz"])
+        influence_maximization(eco, 1, members=["zz"])
     with pytest.raises(ParameterError, match="model"):
         influence_maximization(eco, 1, model="sir")
     with pytest.raises(ParameterError, match="weight="):
@@ -394,18 +394,19 @@ def cluster_spec(tmp_path):
 
 def test_cli_cascade_threshold_heat_top_and_pool(cluster_spec, capsys):
     assert main(["spillover", cluster_spec, "--from", "lab", "--probability", "1",
-                 "--runs", "10", "--curve", "--top", "1"]) == 0
+                 "--replications", "10", "--curve", "--top", "1"]) == 0
     out = capsys.readouterr().out
     assert "expected adopters: 4.00 of 4 (10 replications)" in out
     assert "time_to_reach" in out and "online_shop" in out and "research" in out
     assert "step" in out and "lab" in out.split("gain")[1]
     assert out.count("online_shop") == 2  # by_role and the role curves
+    # the earlier spellings of --model and --replications still work
     assert main(["spillover", cluster_spec, "--from", "a,c", "--model", "threshold",
                  "--runs", "10", "--max-steps", "1"]) == 0
     assert "expected adopters: 3.00 of 4" in capsys.readouterr().out  # a and c: all b's inflow
     # b's inflow by trust is 3/4 from a (by volume it would be 1/2): 1 + 0.75 adopters
-    assert main(["spillover", cluster_spec, "--from", "a", "--model", "threshold",
-                 "--weight", "trust", "--runs", "20000", "--seed", "1"]) == 0
+    assert main(["spillover", cluster_spec, "--from", "a", "--model", "linear_threshold",
+                 "--weight", "trust", "--replications", "20000", "--seed", "1"]) == 0
     adopters = float(capsys.readouterr().out.split("expected adopters: ")[1].split()[0])
     assert adopters == pytest.approx(1.75, abs=0.02)
     assert main(["spillover", cluster_spec, "--from", "lab", "--model", "heat",

@@ -271,7 +271,7 @@ def test_influence_maximization_is_the_exact_greedy(model):
     runs = 20_000
     assert sorted(single.values())[-1] - sorted(single.values())[-2] > 0.05
     assert sorted(pairs.values())[-1] - sorted(pairs.values())[-2] > 0.05
-    picks = influence_maximization(eco, 2, model=model, candidates=members, replications=runs,
+    picks = influence_maximization(eco, 2, model=model, members=members, replications=runs,
                                    seed=1, flows=FLOWS, **options)
     assert list(picks.index) == [best, second]
     assert picks["spread"].tolist() == pytest.approx([single[best], pairs[second]], abs=0.05)
@@ -289,7 +289,7 @@ def test_influence_maximization_with_a_step_limit():
         return _exact(eco, outcomes, seeds, max_steps=1)[("curve", "all", len(eco))][0] * len(eco)
 
     single = {m: within_one_step([m]) for m in members}
-    picks = influence_maximization(eco, 2, candidates=members, probability=0.7, max_steps=1,
+    picks = influence_maximization(eco, 2, members=members, probability=0.7, max_steps=1,
                                    replications=20_000, flows=FLOWS)
     first, second = picks.index
     assert single[first] == pytest.approx(max(single.values()), abs=0.05)
@@ -307,7 +307,7 @@ def test_threshold_live_edges_skip_members_with_zero_incoming_weight():
     eco.link("a", "v", "technology", volume=0.0)
     eco.link("b", "w", "technology", volume=1.0)
     eco.link("c", "w", "technology", volume=1.0)
-    picks = influence_maximization(eco, 1, model="linear_threshold", candidates=["b"],
+    picks = influence_maximization(eco, 1, model="linear_threshold", members=["b"],
                                    replications=20_000, seed=3)
     assert picks["spread"].iloc[0] == pytest.approx(1.5, abs=5 * np.sqrt(0.25 / 20_000))
     assert linear_threshold(eco, "a", replications=1000, seed=0).adoption["v"] == 0.0

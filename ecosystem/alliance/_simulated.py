@@ -540,9 +540,9 @@ def _benefit(belt: Belt, alliances: Sequence[Alliance], enabled: bool, n_resampl
                               else float(report.max_excess),
                               would_leave="+".join(map(str, report.most_dissatisfied or ())))
             else:
-                estimate = shapley_estimate(game, max_samples=n_resamples, seed=seed)
+                estimate = shapley_estimate(game, replications=n_resamples, seed=seed)
                 split = estimate.value
-                record.update(method=f"sampled ({estimate.samples} permutations)",
+                record.update(method=f"sampled ({estimate.replications} permutations)",
                               stderr=float(estimate.stderr.max()))
             allocation.loc[alliance.name, list(split.index)] = split.to_numpy()
         records[alliance.name] = record

@@ -55,8 +55,8 @@ class ShapleyEstimate(Result):
     ----------
     value, stderr : pandas.Series
         The estimate and its standard error, indexed by player.
-    samples : int
-        Permutations drawn (``"permutation"``) or samples per coalition size
+    replications : int
+        Permutations drawn (``"permutation"``) or coalitions drawn per size
         (``"stratified"``).
     evaluations : int
         Calls of ``v`` (rows evaluated).
@@ -69,7 +69,7 @@ class ShapleyEstimate(Result):
 
     value: pd.Series
     stderr: pd.Series
-    samples: int
+    replications: int
     evaluations: int
     converged: bool
     method: str
@@ -78,6 +78,13 @@ class ShapleyEstimate(Result):
     def to_frame(self) -> pd.DataFrame:
         """Estimate and standard error side by side."""
         return pd.DataFrame({"shapley": self.value, "stderr": self.stderr})
+
+    @property
+    def samples(self) -> int:
+        """The old name of :attr:`replications` (goes in the next release)."""
+        warnings.warn("ShapleyEstimate.samples is now ShapleyEstimate.replications; the old name "
+                      "goes in the next release", DeprecationWarning, stacklevel=2)
+        return self.replications
 
     @property
     def tolerance(self) -> float:
@@ -92,7 +99,7 @@ class ShapleyEstimate(Result):
 
     def headline(self) -> str:
         state = "converged" if self.converged else "not converged"
-        return (f"sampled Shapley value ({self.method}, {self.samples} samples, "
+        return (f"sampled Shapley value ({self.method}, {self.replications} replications, "
                 f"{self.evaluations} evaluations, {state} to {self.tol:.3g})")
 
 
@@ -124,10 +131,10 @@ def _stratum_round(game: Game, rng: np.random.Generator, size: int) -> np.ndarra
     return np.where(late, vals[:n] - base, base_next - vals[:n])
 
 
-@renamed(tolerance="tol")
+@renamed(tolerance="tol", max_samples="replications", min_samples="min_replications")
 def shapley_estimate(game: Game, method: str = "permutation", *, tol: float | None = None,
-                     max_samples: int | None = None, min_samples: int = 10, seed: Seed = None
-                     ) -> ShapleyEstimate:
+                     replications: int | None = None, min_replications: int = 10,
+                     seed: Seed = None) -> ShapleyEstimate:
     """Estimate the Shapley value by sampling, with a standard error and a stopping rule.
 
     ``"permutation"`` averages each player's marginal contribution over random
@@ -136,7 +143,7 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tol: float | No
     ``s``, random coalitions of that size and averages the n per-size means
     (Maleki et al. 2013, arXiv:1306.4265), which removes the variance between
     sizes. Sampling proceeds in rounds and stops once the largest standard error
-    is at most ``tol`` (after ``min_samples``) or ``max_samples`` is spent.
+    is at most ``tol`` (after ``min_replications``) or ``replications`` are spent.
     A permutation costs n + 1 evaluations of ``v``; a stratified round n (n + 2),
     which suits games of up to a few hundred players (permutations go further:
     1,000 players in benchmarks/bench_benefit.py).
@@ -149,10 +156,11 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tol: float | No
     method : {"permutation", "stratified"}
     tol : float, optional
         Target standard error (absolute); default ``1e-3 * |v(N)|`` (or 1e-3).
-    max_samples : int, optional
-        Permutations (default 5000) or samples per size (default 500).
-    min_samples : int
-        Samples before the stopping rule may stop (at least 2).
+    replications : int, optional
+        The most permutations (default 5000) or coalitions per size (default
+        500) drawn; fewer when ``tol`` is reached first.
+    min_replications : int
+        Replications before the stopping rule may stop (at least 2).
     seed : int or numpy.random.Generator, optional
 
     Examples
@@ -164,29 +172,29 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tol: float | No
     """
     if method not in ("permutation", "stratified"):
         raise ParameterError(f"sampling method {method!r} is not 'permutation' or 'stratified'")
-    if min_samples < 2:
-        raise ParameterError(f"min_samples must be at least 2 (a standard error needs two), "
-                             f"got {min_samples}")
+    if min_replications < 2:
+        raise ParameterError(f"min_replications must be at least 2 (a standard error needs "
+                             f"two), got {min_replications}")
     rng = as_generator(seed)
     n = game.n
     if tol is None:  # 1e-3 of |v(N)|, or 1e-3 when that is 0 (or underflows to 0)
         tol = 1e-3 * abs(game.grand_value) or 1e-3
     if not tol > 0:
         raise ParameterError(f"tol must be > 0, got {tol}")
-    if max_samples is None:
-        max_samples = 5000 if method == "permutation" else 500
-    if int(max_samples) < min_samples:
-        raise ParameterError(f"max_samples ({max_samples}) must be at least min_samples "
-                             f"({min_samples}): fewer samples give no standard error to trust")
-    max_samples = int(max_samples)
+    if replications is None:
+        replications = 5000 if method == "permutation" else 500
+    if int(replications) < min_replications:
+        raise ParameterError(f"replications ({replications}) must be at least min_replications "
+                             f"({min_replications}): fewer give no standard error to trust")
+    replications = int(replications)
     if method == "permutation":
         # rounds of at most 64 orders (fewer for big games: bounded membership matrices)
         per_round = max(1, min(64, 4_000_000 // (n * (n + 1))))
         total = np.zeros(n)
         square = np.zeros(n)
         done = 0
-        while done < max_samples:  # rounds: the stopping rule is checked between them
-            count = min(per_round, max_samples - done)
+        while done < replications:  # rounds: the stopping rule is checked between them
+            count = min(per_round, replications - done)
             add, add_sq = _permutation_round(game, rng, count)
             total += add
             square += add_sq
@@ -194,14 +202,14 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tol: float | No
             mean = total / done
             var = np.maximum(square / done - mean ** 2, 0.0) * done / max(done - 1, 1)
             stderr = np.sqrt(var / done)
-            if done >= min_samples and stderr.max() <= tol:
+            if done >= min_replications and stderr.max() <= tol:
                 break
         evaluations = done * (n + 1)
     else:
         total = np.zeros((n, n))  # [size, player]
         square = np.zeros((n, n))
         done = 0
-        while done < max_samples:  # rounds: the stopping rule is checked between them
+        while done < replications:  # rounds: the stopping rule is checked between them
             for size in range(n):  # each stratum draws its own coalitions
                 marginal = _stratum_round(game, rng, size)
                 total[size] += marginal
@@ -211,13 +219,13 @@ def shapley_estimate(game: Game, method: str = "permutation", *, tol: float | No
             var = np.maximum(square / done - mean_by_size ** 2, 0.0) * done / max(done - 1, 1)
             mean = mean_by_size.mean(axis=0)
             stderr = np.sqrt((var / done).sum(axis=0)) / n
-            if done >= min_samples and stderr.max() <= tol:
+            if done >= min_replications and stderr.max() <= tol:
                 break
         evaluations = done * n * (n + 2)
     return ShapleyEstimate(value=allocation_series(game, mean, "shapley"),
                            stderr=allocation_series(game, stderr, "stderr"),
-                           samples=done, evaluations=evaluations,
-                           converged=bool(done >= min_samples and stderr.max() <= tol),
+                           replications=done, evaluations=evaluations,
+                           converged=bool(done >= min_replications and stderr.max() <= tol),
                            method=method,
                            tol=float(tol))
 
@@ -234,7 +242,7 @@ def shapley(game: Game, method: str = "exact", **sampling) -> pd.Series:
         ``"exact"`` needs a value table (up to 26 players; 2**26 float64 values
         are 512 MiB) and runs one vectorised pass over it. The sampling methods
         take the keyword arguments of :func:`shapley_estimate` and attach
-        ``stderr``, ``samples`` and ``converged`` to the result's ``attrs``.
+        ``stderr``, ``replications`` and ``converged`` to the result's ``attrs``.
 
     Returns
     -------
@@ -256,7 +264,9 @@ def shapley(game: Game, method: str = "exact", **sampling) -> pd.Series:
         return allocation_series(game, _exact(game.table("exact Shapley"), game.n), "shapley")
     estimate = shapley_estimate(game, method, **sampling)
     value = estimate.value
-    value.attrs.update(stderr=estimate.stderr, samples=estimate.samples,
+    # "samples" is the old key of "replications", kept for one release
+    value.attrs.update(stderr=estimate.stderr, replications=estimate.replications,
+                       samples=estimate.replications,
                        evaluations=estimate.evaluations, converged=estimate.converged,
                        method=method)
     return value

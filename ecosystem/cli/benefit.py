@@ -79,8 +79,10 @@ def register(subparsers) -> None:
                         help="modified_shapley: member attributes used as correction factors "
                              "(risk, investment, effort ...), each with an optional weight "
                              "(default: equal weights), e.g. employees=0.6,investment=0.4")
-    parser.add_argument("--samples", type=int, default=2000,
-                        help="shapley_sampled: most samples (default: 2000)")
+    parser.add_argument("--replications", type=int, default=2000,
+                        help="shapley_sampled: most random orders or coalitions per size "
+                             "(default: 2000)")
+    hidden_alias(parser, "--samples", "--replications", type=int)
     parser.add_argument("--sampling", choices=("permutation", "stratified"),
                         default="permutation",
                         help="shapley_sampled: random orders (default) or random coalitions "
@@ -155,7 +157,7 @@ def _allocate(game, eco, method: str, args: argparse.Namespace) -> pd.Series:
     if method in simple:
         return simple[method](game)
     if method == "shapley_sampled":
-        return bf.shapley(game, args.sampling, max_samples=args.samples, seed=args.seed)
+        return bf.shapley(game, args.sampling, replications=args.replications, seed=args.seed)
     if method == "banzhaf":
         return bf.banzhaf(game, normalize=True)
     if method == "prenucleolus":
@@ -236,7 +238,8 @@ def run(args: argparse.Namespace) -> int:
     if "shapley_sampled" in allocations:
         attrs = allocations["shapley_sampled"].attrs
         print(f"shapley_sampled: largest standard error {attrs['stderr'].max():.4g} after "
-              f"{attrs['samples']} {args.sampling} samples")
+              f"{attrs['replications']} "
+              + ("random orders" if args.sampling == "permutation" else "coalitions per size"))
     if not allocations:
         return 0
     print("\nstability")

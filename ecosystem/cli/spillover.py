@@ -7,10 +7,13 @@ import argparse
 from ._common import (add_table_output, add_spec_argument, hidden_alias,
                       print_table, read_spec, split_list, write_table)
 
+_OLD_MODELS = {"cascade": "independent_cascade", "threshold": "linear_threshold"}
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "spillover", help="knowledge spillover from seed members (cascade, threshold or heat) "
+        "spillover", help="knowledge spillover from seed members (independent cascade, linear "
+                          "threshold or heat) "
                           "and Jaffe's spillover pool",
         description="Spread know-how from seed members along the technology and information "
                     "links (an independent cascade, a linear threshold or heat diffusion), "
@@ -18,7 +21,10 @@ def register(subparsers) -> None:
     add_spec_argument(parser)
     parser.add_argument("--from", dest="seeds", metavar="ID[,ID...]",
                         help="the members that hold the know-how first (needed unless --pool)")
-    parser.add_argument("--model", choices=["cascade", "threshold", "heat"], default="cascade",
+    # "cascade" and "threshold" are the earlier spellings, kept for one release
+    parser.add_argument("--model", choices=["independent_cascade", "linear_threshold", "heat"],
+                        default="independent_cascade",
+                        type=lambda name: _OLD_MODELS.get(name, name),
                         help="independent cascade (default), linear threshold, or heat "
                              "diffusion")
     parser.add_argument("--flows", default="technology,information", metavar="FLOW[,FLOW...]",
@@ -27,7 +33,9 @@ def register(subparsers) -> None:
                         help="cascade: a number, 'weighted_cascade' or a link attribute name")
     parser.add_argument("--weight", default="volume",
                         help="threshold and heat: the link attribute that weighs the links")
-    parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo replications")
+    parser.add_argument("--replications", type=int, default=1000,
+                        help="Monte Carlo replications")
+    hidden_alias(parser, "--runs", "--replications", type=int)
     parser.add_argument("--max-steps", type=int, metavar="T", help="stop after T steps")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--curve", action="store_true", help="also print the adoption curves (per ring and per role)")  # noqa: E501
@@ -71,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             write_table(levels, args.output)
         return 0
-    options = {"flows": flows, "replications": args.runs, "seed": args.seed,
+    options = {"flows": flows, "replications": args.replications, "seed": args.seed,
                "max_steps": args.max_steps}
-    if args.model == "cascade":
+    if args.model == "independent_cascade":
         try:
             probability: float | str = float(args.probability)
         except ValueError:
@@ -90,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
         print_table(result.curve)
         print_table(result.curve_by_role)
     if args.best_seeds:
-        model = "independent_cascade" if args.model == "cascade" else "linear_threshold"
-        options["replications"] = min(args.runs, 300)
+        model = args.model
+        options["replications"] = min(args.replications, 300)
         print_table(spillover.influence_maximization(eco, args.best_seeds, model=model,
                                                      **options, **model_options))
     if args.output:

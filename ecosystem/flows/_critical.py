@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed
 from .._errors import ParameterError, UnknownMemberError
 from ._cascade import CascadeEngine
 from ._model import FLOWS, Layers
@@ -18,25 +19,27 @@ if TYPE_CHECKING:
 __all__ = ["critical_members"]
 
 
-def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, *,
+@renamed(candidates="members")
+def critical_members(eco: "Ecosystem", members: Iterable[str] | None = None, *,
                      rules: Sequence[Rule] = DEFAULT_RULES, max_candidates: int = 200,
                      top: int | None = None, batch: int = 64, weight: str = "volume"
                      ) -> pd.DataFrame:
     """Rank members by the volume lost when each one alone fails.
 
-    Every candidate's single-failure cascade (under ``rules``) is run; the
+    Every tried member's single-failure cascade (under ``rules``) is run; the
     cascades are batched as the columns of one n x ``batch`` matrix.
 
     Parameters
     ----------
     eco : Ecosystem
-    candidates : iterable of str, optional
-        Members to try. By default every member when there are at most
+    members : iterable of str, optional
+        The members to try. By default every member when there are at most
         ``max_candidates``; otherwise the ``max_candidates`` members with the
         largest strength (inbound plus outbound volume over all flows), since a
         failure loses at least the failed member's own links.
     rules : sequence of Rule
     max_candidates : int
+        The most members tried when ``members`` is not given.
     top : int, optional
         Keep only the first ``top`` rows.
     batch : int
@@ -80,7 +83,7 @@ def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, 
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ParameterError(f"{name} must be a whole number >= 1, got {value!r}")
-    if candidates is None:
+    if members is None:
         if layers.n <= max_candidates:
             positions = np.arange(layers.n)
         else:
@@ -89,11 +92,11 @@ def critical_members(eco: "Ecosystem", candidates: Iterable[str] | None = None, 
                                                                           ).ravel()
             positions = np.sort(np.argsort(-strength, kind="stable")[:max_candidates])
     else:
-        candidates = [candidates] if isinstance(candidates, str) else list(candidates)
-        positions = layers.members.get_indexer(candidates)
+        tried = [members] if isinstance(members, str) else list(members)
+        positions = layers.members.get_indexer(tried)
         if (positions < 0).any():
             raise UnknownMemberError(f"critical_members: no member "
-                                     f"{candidates[int(np.argmax(positions < 0))]!r}")
+                                     f"{tried[int(np.argmax(positions < 0))]!r}")
     before = np.array([v.sum() for v in layers.volume])
     failed_counts = np.empty(positions.size, dtype=np.int64)
     lost = np.empty((positions.size, len(FLOWS)))

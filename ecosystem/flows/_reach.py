@@ -10,6 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
+from .._compat import renamed
 from .._errors import ParameterError, UnknownMemberError
 from .._result import RING_ORDER, Result
 from ..taxonomy import FlowChoice, parse_flows
@@ -66,12 +67,13 @@ class Reach(Result):
                 f"of {len(self.members)} members")
 
 
-def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
+@renamed(sources="members")
+def reach(eco: "Ecosystem | FlowModel", members: str | Iterable[str], *,
           flows: FlowChoice | None = None, coupling: Any = None,
           damping: float | None = None, weight: str = "volume") -> Reach:
-    """The step at which a shock at ``sources`` first reaches each member and ring.
+    """The step at which a shock at ``members`` first reaches each member and ring.
 
-    The shock enters the sources in ``flows`` (all four by default) and moves
+    The shock enters those members in ``flows`` (all four by default) and moves
     like a pulse of :func:`~ecosystem.flows.propagate`: flow ``f`` goes along
     links of positive weight in layer ``f`` and then drives flow ``g`` where
     ``C[f, g] > 0``. The step counts are breadth-first distances on that
@@ -82,8 +84,9 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     Parameters
     ----------
     eco : Ecosystem or FlowModel
-    sources : str or iterable of str
-        The shocked members.
+    members : str or iterable of str
+        The shocked members (the result keeps them as ``sources``; its
+        ``members`` is the per-member table).
     flows : Flow, str or list of them, optional
         The flow or flows the shock enters in (default: all four).
     coupling, damping, weight
@@ -97,9 +100,9 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     Raises
     ------
     UnknownMemberError
-        A source is not a member.
+        A shocked member is not a member.
     ParameterError
-        No source, or an unknown flow.
+        No shocked member, or an unknown flow.
 
     Examples
     --------
@@ -120,9 +123,9 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     Name: step, dtype: Int64
     """
     model = flow_model(eco, coupling, damping, weight)
-    sources = (sources,) if isinstance(sources, str) else tuple(sources)
+    sources = (members,) if isinstance(members, str) else tuple(members)
     if not sources:
-        raise ParameterError("reach needs at least one source member")
+        raise ParameterError("reach needs at least one member to shock: give members=")
     position = model.members.get_indexer(sources)
     if (position < 0).any():
         raise UnknownMemberError(f"reach: no member {sources[int(np.argmax(position < 0))]!r} "
@@ -141,10 +144,10 @@ def reach(eco: "Ecosystem | FlowModel", sources: str | Iterable[str], *,
     distance[start] = 0
     steps = distance.reshape(len(FLOWS), n).min(axis=0)
     reached = np.isfinite(steps)
-    members = pd.Series(pd.array(np.where(reached, steps, 0).astype(np.int64), dtype="Int64"),
-                        index=model.members, name="step")
-    members[~reached] = pd.NA
-    rings = members.groupby(pd.Index(model.layers.rings, name="ring")).min()
+    first = pd.Series(pd.array(np.where(reached, steps, 0).astype(np.int64), dtype="Int64"),
+                      index=model.members, name="step")
+    first[~reached] = pd.NA
+    rings = first.groupby(pd.Index(model.layers.rings, name="ring")).min()
     rings = rings.reindex(list(RING_ORDER))
-    roles = members.groupby(pd.Index(model.layers.roles, name="role")).min()
-    return Reach(tuple(sources), members, rings.astype("Int64"), roles.astype("Int64"))
+    roles = first.groupby(pd.Index(model.layers.roles, name="role")).min()
+    return Reach(sources, first, rings.astype("Int64"), roles.astype("Int64"))

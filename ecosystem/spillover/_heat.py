@@ -11,6 +11,7 @@ import scipy.linalg
 import scipy.sparse as sp
 from scipy.sparse.linalg import aslinearoperator, expm_multiply, onenormest, splu
 
+from .._compat import renamed
 from .._errors import ParameterError, UnknownMemberError
 from .._threads import single_blas_thread
 from ..graph import Ecosystem
@@ -65,14 +66,14 @@ def laplacian(eco: Ecosystem, flows: FlowChoice = DEFAULT_FLOWS, weight: str = "
     return (sp.diags_array(np.asarray(a.sum(axis=0)).ravel()) - a.T).tocsr()
 
 
-def _initial_levels(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str]
+def _initial_levels(eco: Ecosystem, members: Mapping[str, float] | str | Iterable[str]
                     ) -> np.ndarray:
     x0 = np.zeros(len(eco))
-    if not isinstance(initial, Mapping):
-        x0[seed_positions(eco, initial)] = 1.0
+    if not isinstance(members, Mapping):
+        x0[seed_positions(eco, members)] = 1.0
         return x0
     index = eco.index()
-    for member, level in initial.items():
+    for member, level in members.items():
         if member not in index:
             raise UnknownMemberError(f"initial level for {member!r}, which is not a member")
         if isinstance(level, bool) or not isinstance(level, Real) or not np.isfinite(level):
@@ -82,8 +83,9 @@ def _initial_levels(eco: Ecosystem, initial: Mapping[str, float] | str | Iterabl
     return x0
 
 
+@renamed(initial="members")
 @single_blas_thread  # expm_multiply and the Krylov basis make many small dense calls
-def heat(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str],
+def heat(eco: Ecosystem, members: Mapping[str, float] | str | Iterable[str],
          times: Iterable[float] = (0.0, 1.0, 2.0, 5.0, 10.0), *,
          flows: FlowChoice = DEFAULT_FLOWS, rate: float = 1.0,
          weight: str = "volume", normalized: bool = False) -> pd.DataFrame:
@@ -98,9 +100,9 @@ def heat(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str],
 
     Parameters
     ----------
-    initial : mapping, str or iterable of str
-        Each member's starting level (a mapping; absent members start at 0),
-        or the seed members, which start at 1.
+    members : mapping, str or iterable of str
+        The members that hold the know-how first, which start at level 1, or
+        a mapping from member to starting level (absent members start at 0).
     times : iterable of float
         The times to report, >= 0, in any order (repeats allowed).
     flows, weight
@@ -156,7 +158,7 @@ def heat(eco: Ecosystem, initial: Mapping[str, float] | str | Iterable[str],
     if times.ndim != 1 or times.size == 0 or not np.isfinite(times).all() or (times < 0).any():
         raise ParameterError(f"times must be a non-empty list of finite numbers >= 0, "
                              f"got {times.tolist()}")
-    x0 = _initial_levels(eco, initial)
+    x0 = _initial_levels(eco, members)
     generator = (-rate * laplacian(eco, flows, weight, normalized=normalized)).tocsc()
     distinct, back = np.unique(times, return_inverse=True)
     if _norm_bound(generator) * distinct[-1] > _STIFF:

@@ -21,9 +21,9 @@ __all__ = ["influence_maximization"]
 _MODELS = ("independent_cascade", "linear_threshold")
 
 
-@renamed(runs="replications")
+@renamed(runs="replications", candidates="members")
 def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_cascade",
-                           candidates: Iterable[str] | None = None, replications: int = 200,
+                           members: Iterable[str] | None = None, replications: int = 200,
                            seed: Seed = 0,
                            flows: FlowChoice = DEFAULT_FLOWS,
                            probability: float | str | None = None,
@@ -48,7 +48,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
     k : int
         Number of seed members to choose.
     model : {"independent_cascade", "linear_threshold"}
-    candidates : iterable of str, optional
+    members : iterable of str, optional
         The members that may be chosen (default: every member with an
         outgoing link in the chosen layers).
     replications : int, default 200
@@ -102,21 +102,21 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
     weights = (in_shares(layer_weights(eco, flows, weight or "volume")) if threshold
                else cascade_chances(eco, flows, "weighted_cascade" if probability is None
                                     else probability))
-    members = list(eco.graph)
+    everyone = list(eco.graph)
     index = eco.index()
-    if candidates is None:
+    if members is None:
         outgoing = np.diff(weights.indptr) > 0
-        pool = [m for m, out in zip(members, outgoing) if out]
+        pool = [m for m, out in zip(everyone, outgoing) if out]
     else:
-        pool = list(dict.fromkeys([candidates] if isinstance(candidates, str) else candidates))
+        pool = list(dict.fromkeys([members] if isinstance(members, str) else members))
         unknown = [m for m in pool if m not in index]
         if unknown:
             raise UnknownMemberError(f"candidate {unknown[0]!r} is not a member")
     if len(pool) < k:
         raise ParameterError(f"only {len(pool)} candidate members for k={k}; lower k or "
-                             "widen the candidates")
+                             "give more members=")
 
-    n = len(members)
+    n = len(everyone)
     live = live_edge_graphs(weights, replications, as_generator(seed), threshold=threshold)
     offsets = np.arange(replications, dtype=np.int64) * n
     seen = np.zeros(replications * n, dtype=bool)  # cells reached by the chosen members so far
@@ -151,7 +151,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
                 cells = (offsets[:, None] + np.array(chosen)[None, :]).ravel()
                 reach(live, cells, seen, max_steps)
             spread = seen.sum() / replications
-            rows.append({"member": members[candidate], "gain": -bound, "spread": spread})
+            rows.append({"member": everyone[candidate], "gain": -bound, "spread": spread})
         else:
             heapq.heappush(heap, (-gain(candidate), order, candidate, len(chosen)))
     return pd.DataFrame(rows).set_index("member")
