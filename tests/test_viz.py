@@ -196,6 +196,40 @@ def test_edge_width_grows_with_volume():
     assert width[1] == 3.0 and width[2] == 5.0 and width[3] == 1.0  # 1 + 4 sqrt(v / max)
 
 
+def test_edge_widths_scale_per_flow():
+    """Each flow against its own largest link: a technology link of 0.25 service days is as
+    wide as a capital link of 700 thousand CNY when each is its flow's largest."""
+    eco = Ecosystem(units={"capital": "thousand CNY"})
+    for member in "abc":
+        eco.add_member(member, "manufacturer")
+    eco.link("a", "b", "capital", volume=700.0)
+    eco.link("a", "c", "capital", volume=175.0)
+    eco.link("b", "c", "technology", volume=0.25)
+    eco.link("c", "a", "technology", volume=0.0625)
+    data = network_payload(eco)
+    flows = [data["flows"][f] for f in data["edges"]["flow"]]
+    widths = {(flow, volume): w for flow, volume, w in zip(
+        flows, data["edgeAttrs"]["values"][data["edgeAttrs"]["names"].index("volume")],
+        data["edges"]["width"])}
+    assert widths == {("capital", 700.0): 5.0, ("capital", 175.0): 3.0,
+                      ("technology", 0.25): 5.0, ("technology", 0.0625): 3.0}
+    assert data["flowUnits"][data["flows"].index("capital")] == "thousand CNY"
+    assert data["flowUnits"][data["flows"].index("technology")] == eco.flow_unit("technology")
+    assert data["flowTop"][data["flows"].index("capital")] == 700.0
+
+
+def test_every_flow_of_the_bundled_belt_reaches_full_width():
+    import networks
+
+    belt = networks.example("cross_border_belt")
+    data = network_payload(belt)
+    top = {}
+    for flow, width in zip(data["edges"]["flow"], data["edges"]["width"]):
+        top[data["flows"][flow]] = max(top.get(data["flows"][flow], 0.0), width)
+    assert top["technology"] == 5.0 and top["capital"] == 5.0
+    assert set(top.values()) == {5.0}
+
+
 def test_labels_only_for_small_networks():
     eco = Ecosystem()
     eco.add_members_from(pd.DataFrame({"id": [f"m{i}" for i in range(LABEL_LIMIT + 1)],

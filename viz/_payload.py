@@ -26,8 +26,8 @@ from .layout import member_codes, ring_bands, ring_layout
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
-__all__ = ["network_payload", "json_column", "LABEL_LIMIT", "SMOOTH_LIMIT", "LARGE_LINKS",
-           "LARGE_MEMBERS", "DETAIL_ZOOM", "FLOW_OPACITY"]
+__all__ = ["network_payload", "flow_widths", "json_column", "LABEL_LIMIT", "SMOOTH_LIMIT",
+           "LARGE_LINKS", "LARGE_MEMBERS", "DETAIL_ZOOM", "FLOW_OPACITY"]
 
 #: Opacity of each flow's links when the page opens: the goods (logistics) in full, the
 #: others faint, so the chain of goods reads first (the legend still shows and hides each).
@@ -147,12 +147,8 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
                              "problem") from None
     link_data = eco.link_attributes()
     flows = [f.value for f in Flow]
-    volume = numbers([d.get("volume") for d in link_data])
-    has_volume = np.isfinite(volume) & (volume >= 0)
-    top = volume[has_volume].max() if has_volume.any() else 0.0
-    width = np.ones(len(link_data))
-    if top > 0:
-        width[has_volume] = 1.0 + 4.0 * np.sqrt(volume[has_volume] / top)
+    volume = volume_of(link_data)
+    width = flow_widths(volume, flow_codes, len(flows))
     overlay_links = sum(len(layer["edges"]["from"]) for layer in overlay_data)
     counts = np.bincount(ring_codes, minlength=3)
     bands = positions.attrs.get("bands")
@@ -181,6 +177,9 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
         "flowRoundness": [FLOW_STYLES[f][2] for f in flows],
         # goods at full strength, the other flows faint (the legend still shows and hides each)
         "flowOpacity": [FLOW_OPACITY.get(f, FAINT) for f in flows],
+        # each flow's volumes are in its own unit, so each is scaled against its own largest
+        "flowUnits": [eco.flow_unit(f) for f in flows],
+        "flowTop": _flow_tops(volume, flow_codes, len(flows)),
         "nodes": {"id": ids, "x": positions["x"].to_numpy(float).round(2).tolist(),
                   "y": positions["y"].to_numpy(float).round(2).tolist(),
                   "ring": ring_codes.tolist(), "role": role_codes.tolist(),
@@ -195,6 +194,39 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
         "overlays": overlay_data,
         "highlight": _positions_of(ids, highlight),
     }
+
+
+def volume_of(link_data: list) -> np.ndarray:
+    """The ``volume`` of each link, NaN where it has none."""
+    return numbers([d.get("volume") for d in link_data])
+
+
+def _flow_tops(volume: np.ndarray, flow_codes: np.ndarray, flows: int) -> list:
+    """The largest volume of each flow's links (None for a flow without volumes)."""
+    usable = np.isfinite(volume) & (volume >= 0)
+    top = np.full(flows, -np.inf)
+    np.maximum.at(top, flow_codes[usable], volume[usable])
+    return [float(t) if t > 0 else None for t in top]
+
+
+def flow_widths(volume: np.ndarray, flow_codes: np.ndarray, flows: int) -> np.ndarray:
+    """Link widths in pixels: ``1 + 4 sqrt(volume / the largest volume of the same flow)``.
+
+    Different flows are in different units (goods, money, service days), so each is
+    scaled against its own largest link: the largest link of every flow is 5 px wide. A
+    link without a volume (or of a flow whose volumes are all zero) is 1 px.
+
+    Examples
+    --------
+    >>> flow_widths(np.array([1.0, 4.0, 0.002, np.nan]), np.array([0, 0, 1, 1]), 2).tolist()
+    [3.0, 5.0, 5.0, 1.0]
+    """
+    width = np.ones(len(volume))
+    usable = np.isfinite(volume) & (volume >= 0)
+    top = np.asarray([t or 0.0 for t in _flow_tops(volume, flow_codes, flows)])
+    scaled = usable & (top[flow_codes] > 0) if len(volume) else usable
+    width[scaled] = 1.0 + 4.0 * np.sqrt(volume[scaled] / top[flow_codes[scaled]])
+    return width
 
 
 def _positions_of(ids: list, members) -> list[int]:

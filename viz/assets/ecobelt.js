@@ -89,10 +89,12 @@
     return nodes;
   };
 
-  function attributeLines(lines, columns, j) {
+  // units: the unit of each named attribute (a link's volume is in its flow's unit)
+  function attributeLines(lines, columns, j, units) {
     for (var b = 0; b < columns.names.length; b++) {
-      var value = columns.values[b][j];
-      if (value !== null) { lines.push(columns.names[b] + ": " + fmt(value)); }
+      var value = columns.values[b][j], name = columns.names[b];
+      var unit = units && units[name] ? " " + units[name] : "";
+      if (value !== null) { lines.push(name + ": " + fmt(value) + unit); }
     }
     return lines.join("\n");
   }
@@ -108,7 +110,8 @@
                   color: {color: d.flowColors[f], opacity: d.flowOpacity ? d.flowOpacity[f] : 0.75},
                   dashes: d.flowDashes[f],
                   title: attributeLines([from + " \u2192 " + to + " (" + d.flows[f] + ")"],
-                                        d.edgeAttrs, j)};
+                                        d.edgeAttrs, j,
+                                        d.flowUnits ? {volume: d.flowUnits[f]} : null)};
       if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCW", roundness: d.flowRoundness[f]}; }
       edges.push(edge);
       this.flowEdgeIds[f].push(j);
@@ -368,10 +371,16 @@
       legend.appendChild(alliance);
     }
     legend.appendChild(el("h3", {}, "Flows (show / hide)"));
-    legend.appendChild(el("div", {"class": "ecobelt-note"}, "goods (logistics) in full, others faint"));
+    legend.appendChild(el("div", {"class": "ecobelt-note"}, "goods (logistics) in full, others faint; width: a link's volume "
+      + "against the largest of its own flow (5 px)"));
     d.flows.forEach(function (flow, f) {
-      legend.appendChild(self.toggleRow("flow", flow, d.flowColors[f], d.flowDashes[f],
-                                        flow + " (" + self.flowEdgeIds[f].length + ")"));
+      var row = self.toggleRow("flow", flow, d.flowColors[f], d.flowDashes[f],
+                               flow + " (" + self.flowEdgeIds[f].length + ")");
+      legend.appendChild(row);
+      if (d.flowUnits && self.flowEdgeIds[f].length) {
+        var top = d.flowTop && d.flowTop[f] !== null ? "largest " + fmt(d.flowTop[f]) + " " : "";
+        legend.appendChild(el("div", {"class": "ecobelt-unit"}, top + d.flowUnits[f]));
+      }
     });
     if (d.overlays.length) { legend.appendChild(el("h3", {}, "Layers (show / hide)")); }
     d.overlays.forEach(function (layer, k) {
