@@ -12,7 +12,7 @@ run). For each size it builds ``networks.industrial_belt(n_firms, seed=2026)``
   networkx graph (per (member, flow) its outlets and volume shares, then the
   Neumann series pulse by pulse until a step adds less than 1e-11 of the total);
 
-with the default coupling and damping and one unit of information (an order)
+with the default conversion and damping and one unit of information (an order)
 at every market, checks that both give the same levels and prints the ratio.
 Then two lines that back design choices in ``ecosystem/flows/_solve.py``:
 sparse LU against BiCGSTAB on mid-sized belts, and scipy's BiCGSTAB
@@ -28,7 +28,7 @@ import scipy.sparse.linalg as sla
 
 import networks
 from _timing import header, load, timed
-from ecosystem.flows import DEFAULT_COUPLING, FLOWS, flow_model, steady_state
+from ecosystem.flows import DEFAULT_CONVERSION, FLOWS, flow_model, steady_state
 from ecosystem.flows._solve import solve_steady_state
 
 SEED = 2026
@@ -95,7 +95,7 @@ def bench_size(n_firms: int, baseline: bool) -> None:
           f"(target < 5 s)  {load()}")
     if not baseline:
         return
-    coupling = {f: {g: float(DEFAULT_COUPLING.loc[f, g]) for g in FLOWS} for f in FLOWS}
+    coupling = {f: {g: float(DEFAULT_CONVERSION.loc[f, g]) for g in FLOWS} for f in FLOWS}
     base = timed(networkx_steady_state, eco.graph, orders, coupling, model.damping)
     base_wall, base_cpu, (levels, steps) = base.wall, base.cpu, base.result
     reference = np.zeros((len(eco), len(FLOWS)))

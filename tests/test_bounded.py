@@ -209,7 +209,7 @@ def test_nan_levels_come_with_a_warning():
     eco.link("b", "a", "logistics", volume=1.0)
     with pytest.warns(NumericalWarning, match="NaN or infinite"):
         run = flows.propagate(eco, {("a", "logistics"): 1e308}, steps=4, damping=0.9,
-                              coupling=np.eye(4), pulse=False)
+                              conversion=np.eye(4), pulse=False)
     assert not np.isfinite(run.array).all()
 
 

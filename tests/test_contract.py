@@ -222,6 +222,8 @@ def test_renamed_parameters_keep_their_old_name_for_one_release():
          lambda: benefit.shapley_estimate(game, tol=0.5, seed=0)),
         (lambda: flows.cascade(eco, fail="lg"), lambda: flows.cascade(eco, members="lg")),
         (lambda: flows.reach(eco, sources="s"), lambda: flows.reach(eco, members="s")),
+        (lambda: flows.steady_state(eco, {("s", "logistics"): 1.0}, coupling=np.eye(4)),
+         lambda: flows.steady_state(eco, {("s", "logistics"): 1.0}, conversion=np.eye(4))),
         (lambda: spillover.heat(eco, initial={"s": 2.0}, times=[1.0]),
          lambda: spillover.heat(eco, members={"s": 2.0}, times=[1.0])),
         (lambda: benefit.shapley_estimate(game, max_samples=20, min_samples=5, seed=0),
@@ -241,5 +243,11 @@ def test_renamed_parameters_keep_their_old_name_for_one_release():
             pd.testing.assert_frame_equal(before.summary(), after.summary())
         else:
             pd.testing.assert_frame_equal(before, after)
+    model = flows.flow_model(eco)
+    for old, new in [(lambda: flows.DEFAULT_COUPLING, lambda: flows.DEFAULT_CONVERSION),
+                     (lambda: flows.coupling_matrix(None), lambda: flows.conversion_matrix(None)),
+                     (lambda: model.coupling, lambda: model.conversion)]:
+        with pytest.warns(DeprecationWarning, match="the old name goes in the next release"):
+            np.testing.assert_array_equal(old(), new())
     with pytest.raises(ecosystem_errors.ParameterError, match="give replications= only"):
         spillover.linear_threshold(eco, "s", runs=5, replications=5)

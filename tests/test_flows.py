@@ -13,7 +13,7 @@ import pytest
 import networks
 from ecosystem import Ecosystem
 from ecosystem._errors import EcosystemError, ParameterError, UnknownMemberError
-from ecosystem.flows import (DEFAULT_COUPLING, FLOWS, NoSteadyStateError, coupling_matrix,
+from ecosystem.flows import (DEFAULT_CONVERSION, FLOWS, NoSteadyStateError, conversion_matrix,
                              flow_model, propagate, reach, spectral_radius, steady_state)
 
 ONLY_INFORMATION = np.diag([1.0, 0.0, 0.0, 0.0])
@@ -50,14 +50,14 @@ def test_chain_pulse_and_steady_state_are_powers_of_the_damping(damping):
     n = 5
     eco = chain(n)
     run = propagate(eco, {("m0", "information"): 1.0}, steps=n + 1, damping=damping,
-                    coupling=ONLY_INFORMATION, pulse=True)
+                    conversion=ONLY_INFORMATION, pulse=True)
     for t in range(n):
         expected = np.zeros(n)
         expected[t] = damping ** t
         np.testing.assert_allclose(run.array[t, :, 0], expected, atol=1e-15)
     assert run.array[n:].sum() == 0    # past the end of the chain: a sink, nothing left
     state = steady_state(eco, {("m0", "information"): 1.0}, damping=damping,
-                         coupling=ONLY_INFORMATION)
+                         conversion=ONLY_INFORMATION)
     np.testing.assert_allclose(state.levels["information"], damping ** np.arange(n))
     assert state.levels[["logistics", "capital", "technology"]].to_numpy().sum() == 0
 
@@ -70,7 +70,7 @@ def test_cycle_steady_state_is_a_geometric_series(n, damping):
     ``x_k = sum_m d^(k + m n) = d^k / (1 - d^n)`` (geometric series).
     """
     state = steady_state(cycle(n), {("m0", "information"): 1.0}, damping=damping,
-                         coupling=ONLY_INFORMATION)
+                         conversion=ONLY_INFORMATION)
     expected = damping ** np.arange(n) / (1 - damping ** n)
     np.testing.assert_allclose(state.levels["information"], expected, rtol=1e-9)
 
@@ -81,11 +81,11 @@ def test_volume_weights_split_the_flow():
     eco.add_members_from(pd.DataFrame({"id": ["a", "b", "c"], "role": "supplier"}))
     eco.link("a", "b", "logistics", volume=1.0)
     eco.link("a", "c", "logistics", volume=3.0)
-    state = steady_state(eco, {"a": {"logistics": 2.0}}, damping=0.5, coupling=np.eye(4))
+    state = steady_state(eco, {"a": {"logistics": 2.0}}, damping=0.5, conversion=np.eye(4))
     np.testing.assert_allclose(state.levels["logistics"], [2.0, 0.25, 0.75])
 
 
-def test_coupling_rows_are_arriving_flow_and_columns_driven_flow():
+def test_conversion_rows_are_arriving_flow_and_columns_driven_flow():
     """a -> b in information, b -> a in logistics; C[info, logistics] = c1, C[logistics, info] = c2.
 
     Derivation: info sent by a arrives at b and drives ``d c1`` logistics out of
@@ -98,18 +98,18 @@ def test_coupling_rows_are_arriving_flow_and_columns_driven_flow():
     eco.link("a", "b", "information")
     eco.link("b", "a", "logistics")
     d, c1, c2 = 0.9, 0.8, 0.5
-    coupling = pd.DataFrame({"logistics": {"information": c1}, "information": {"logistics": c2}})
-    state = steady_state(eco, {("a", "information"): 1.0}, damping=d, coupling=coupling)
+    conversion = pd.DataFrame({"logistics": {"information": c1}, "information": {"logistics": c2}})
+    state = steady_state(eco, {("a", "information"): 1.0}, damping=d, conversion=conversion)
     x_a = 1 / (1 - d ** 2 * c1 * c2)
     expected = pd.DataFrame({"information": [x_a, 0.0], "logistics": [0.0, d * c1 * x_a],
                              "capital": 0.0, "technology": 0.0}, index=["a", "b"])
     np.testing.assert_allclose(state.levels.to_numpy(), expected.to_numpy(), rtol=1e-12)
-    model = flow_model(eco, coupling, 1.0)
+    model = flow_model(eco, conversion, 1.0)
     np.testing.assert_allclose(np.abs(np.linalg.eigvals(model.operator().toarray())).max(),
                                np.sqrt(c1 * c2))
     # with damping 2 the radius is 2 sqrt(0.4) = 1.2649: no steady state, and the error says so
     with pytest.raises(NoSteadyStateError, match=r"spectral radius .* is 1\.26491") as error:
-        steady_state(eco, {("a", "information"): 1.0}, damping=2.0, coupling=coupling)
+        steady_state(eco, {("a", "information"): 1.0}, damping=2.0, conversion=conversion)
     assert error.value.radius == pytest.approx(2 * np.sqrt(c1 * c2))
 
 
@@ -155,7 +155,7 @@ def test_model_apply_equals_the_assembled_operator(belt):
     np.testing.assert_allclose(model.apply(vector), model.operator() @ vector, rtol=1e-12)
     n = len(belt)
     block = model.operator()[2 * n:3 * n, 0:n].toarray()    # A[capital, information]
-    expected = 0.7 * DEFAULT_COUPLING.loc["information", "capital"] * \
+    expected = 0.7 * DEFAULT_CONVERSION.loc["information", "capital"] * \
         model.transmission[0].toarray()
     np.testing.assert_allclose(block, expected)
 
@@ -223,20 +223,20 @@ def test_trajectory_by_ring_and_steps(belt, belt_injection):
 def test_reach_on_a_chain_counts_steps():
     eco = chain(4)
     eco.add_member("lg", "logistics")
-    shock = reach(eco, "m1", coupling=ONLY_INFORMATION)
+    shock = reach(eco, "m1", conversion=ONLY_INFORMATION)
     assert shock.members.iloc[1:4].tolist() == [0, 1, 2]
     assert shock.members.isna().tolist() == [True, False, False, False, True]
     assert shock.rings["core"] == 0 and pd.isna(shock.rings["sub_core"])
     assert shock.reached() == ["m1", "m2", "m3"]
 
 
-def test_reach_follows_the_coupling_across_layers():
+def test_reach_follows_the_conversion_across_layers():
     """Information a -> b, logistics b -> c: c is reached only if information drives logistics."""
     eco = Ecosystem()
     eco.add_members_from(pd.DataFrame({"id": ["a", "b", "c"], "role": "supplier"}))
     eco.link("a", "b", "information")
     eco.link("b", "c", "logistics")
-    assert reach(eco, "a", coupling=np.eye(4)).reached() == ["a", "b"]
+    assert reach(eco, "a", conversion=np.eye(4)).reached() == ["a", "b"]
     assert reach(eco, "a").members.tolist() == [0, 1, 2]      # default C[info, logistics] > 0
     assert reach(eco, "a", flows=["capital"]).reached() == ["a"]
 
@@ -268,21 +268,21 @@ def test_unknown_member_or_flow_is_a_clear_error():
         reach(eco, "m0", flows=["money"])
 
 
-def test_bad_coupling_is_rejected():
+def test_bad_conversion_is_rejected():
     with pytest.raises(ParameterError, match=r"4 x 4 matrix .* got shape \(3, 3\)"):
-        coupling_matrix(np.eye(3))
+        conversion_matrix(np.eye(3))
     negative = np.zeros((4, 4))
     negative[2, 3] = -0.1
     with pytest.raises(ParameterError, match=r"C\[capital, technology\] = -0.1"):
-        coupling_matrix(negative)
+        conversion_matrix(negative)
     with pytest.raises(ParameterError, match="must be >= 0"):
-        steady_state(chain(2), {("m0", "information"): 1.0}, coupling=-np.eye(4))
-    with pytest.raises(ParameterError, match="coupling column 'money'"):
-        coupling_matrix(pd.DataFrame({"money": {"information": 1.0}}))
+        steady_state(chain(2), {("m0", "information"): 1.0}, conversion=-np.eye(4))
+    with pytest.raises(ParameterError, match="conversion column 'money'"):
+        conversion_matrix(pd.DataFrame({"money": {"information": 1.0}}))
     with pytest.raises(ParameterError, match="finite"):
-        coupling_matrix(np.full((4, 4), np.nan))
+        conversion_matrix(np.full((4, 4), np.nan))
     with pytest.raises(ParameterError, match="numbers"):
-        coupling_matrix([["a"] * 4] * 4)
+        conversion_matrix([["a"] * 4] * 4)
 
 
 def test_other_bad_arguments():
@@ -315,14 +315,14 @@ def test_radius_at_least_one_has_no_steady_state():
     """A cycle conserves flow with damping 1: radius exactly 1, stated in the error."""
     with pytest.raises(NoSteadyStateError, match=r"spectral radius of the flow operator is 1 "):
         steady_state(cycle(4), {("m0", "information"): 1.0}, damping=1.0,
-                     coupling=ONLY_INFORMATION)
+                     conversion=ONLY_INFORMATION)
     with pytest.raises(NoSteadyStateError, match=r"is 1\.5 "):
         steady_state(cycle(3), {("m0", "information"): 1.0}, damping=1.5,
-                     coupling=ONLY_INFORMATION)
+                     conversion=ONLY_INFORMATION)
     assert issubclass(NoSteadyStateError, EcosystemError)
     # the trajectory still runs: a finite number of steps is always defined
     run = propagate(cycle(3), {("m0", "information"): 1.0}, steps=6, damping=1.5,
-                    coupling=ONLY_INFORMATION, pulse=True)
+                    conversion=ONLY_INFORMATION, pulse=True)
     assert run.totals()["information"].iloc[-1] == pytest.approx(1.5 ** 6)
 
 

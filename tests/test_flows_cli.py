@@ -31,8 +31,8 @@ def spec(tmp_path):
 
 @pytest.fixture
 def information_only(tmp_path):
-    """A coupling CSV in which information drives only information."""
-    path = tmp_path / "coupling.csv"
+    """A conversion CSV in which information drives only information."""
+    path = tmp_path / "conversion.csv"
     path.write_text("arriving,information\ninformation,1.0\n")
     return str(path)
 
@@ -41,7 +41,7 @@ def test_flows_steady_state_matches_the_closed_form(spec, information_only, tmp_
     """cb -> p -> mk in information, damping 0.5: levels 2, 1, 0.5 for 2 units at cb."""
     out_csv = tmp_path / "levels.csv"
     status = main(["flows", spec, "--inject", "cb:information:2", "--damping", "0.5",
-                   "--coupling", information_only, "--steady", "--csv", str(out_csv)])
+                   "--conversion", information_only, "--steady", "--csv", str(out_csv)])
     out = capsys.readouterr().out
     assert status == 0
     assert "flows in chain: 9 members, damping 0.5; injected: cb:information:2" in out
@@ -58,7 +58,7 @@ def test_flows_steady_state_matches_the_closed_form(spec, information_only, tmp_
 def test_flows_trajectory_pulse_and_reach(spec, information_only, tmp_path, capsys):
     out_csv = tmp_path / "final.csv"
     status = main(["flows", spec, "--inject", "cb:information:1", "--inject", "cb:information:1",
-                   "--damping", "0.5", "--coupling", information_only, "--steps", "2",
+                   "--damping", "0.5", "--conversion", information_only, "--steps", "2",
                    "--pulse", "--reach", "cb", "--top", "2", "--csv", str(out_csv)])
     out = capsys.readouterr().out
     assert status == 0
@@ -87,7 +87,7 @@ def test_flows_default_injection_is_an_order_at_every_market(spec, capsys):
     (["--steps", "-2"], "--steps must be >= 0"),
     (["--pulse"], "--pulse needs --steps T"),
     (["--weight", "volum"], "no link has the attribute 'volum' given to --weight"),
-    (["--coupling", "/no/such/coupling.csv"], "No such file"),
+    (["--conversion", "/no/such/conversion.csv"], "No such file"),
 ])
 def test_flows_bad_input_is_one_line_and_status_2(spec, capsys, arguments, message):
     assert main(["flows", spec, *arguments]) == 2
@@ -105,15 +105,15 @@ def test_flows_without_steady_state_states_the_radius(capsys):
     assert radius >= 1
 
 
-def test_flows_bad_coupling_table(spec, tmp_path, capsys):
+def test_flows_bad_conversion_table(spec, tmp_path, capsys):
     negative = tmp_path / "negative.csv"
     negative.write_text("arriving,capital\ninformation,-0.5\n")
-    assert main(["flows", spec, "--coupling", str(negative)]) == 2
+    assert main(["flows", spec, "--coupling", str(negative)]) == 2  # the earlier spelling
     assert "C[information, capital] = -0.5" in capsys.readouterr().err
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("arriving,goods\ninformation,0.5\n")
-    assert main(["flows", spec, "--coupling", str(unknown)]) == 2
-    assert "coupling column 'goods'" in capsys.readouterr().err
+    assert main(["flows", spec, "--conversion", str(unknown)]) == 2
+    assert "conversion column 'goods'" in capsys.readouterr().err
 
 
 def test_flows_steps_and_steady_exclude_each_other(spec, capsys):

@@ -14,7 +14,7 @@ from ecosystem.flows import FLOWS, flow_model, propagate, reach, steady_state
 from test_flows_cascade import ecosystems
 
 # no tiny positive entries: a pulse would underflow to 0 where reach says it arrives
-couplings = arrays(float, (4, 4), elements=st.just(0.0) | st.floats(1e-3, 1.0)).map(
+conversions = arrays(float, (4, 4), elements=st.just(0.0) | st.floats(1e-3, 1.0)).map(
     lambda c: c / np.maximum(c.sum(axis=1, keepdims=True), 1.0))
 dampings = st.floats(0.0, 0.95)
 
@@ -23,13 +23,13 @@ def injections(n: int, low: float = 0.0):
     return arrays(float, (n, 4), elements=st.floats(low, 10.0))
 
 
-@given(eco=ecosystems(), coupling=couplings, damping=dampings, data=st.data())
-def test_steady_state_and_trajectory_are_linear_in_the_injections(eco, coupling, damping,
+@given(eco=ecosystems(), conversion=conversions, damping=dampings, data=st.data())
+def test_steady_state_and_trajectory_are_linear_in_the_injections(eco, conversion, damping,
                                                                   data):
     n = len(eco)
     first, second = data.draw(injections(n, -10.0)), data.draw(injections(n, -10.0))
     scale = data.draw(st.floats(-3.0, 3.0))
-    model = flow_model(eco, coupling, damping)
+    model = flow_model(eco, conversion, damping)
     combined = steady_state(model, scale * first + second).levels.to_numpy()
     parts = (scale * steady_state(model, first).levels.to_numpy()
              + steady_state(model, second).levels.to_numpy())
@@ -40,13 +40,13 @@ def test_steady_state_and_trajectory_are_linear_in_the_injections(eco, coupling,
     np.testing.assert_allclose(run, run_parts, atol=1e-9 * (1 + np.abs(run_parts).max()))
 
 
-@given(eco=ecosystems(), coupling=couplings, data=st.data())
+@given(eco=ecosystems(), conversion=conversions, data=st.data())
 def test_non_negative_injections_give_levels_at_least_the_injection_and_growing_in_damping(
-        eco, coupling, data):
+        eco, conversion, data):
     """``x = b + A x`` with ``A >= 0``: ``x >= b >= 0``, and ``A`` grows with the damping."""
     b = data.draw(injections(len(eco)))
     low, high = sorted(data.draw(st.lists(dampings, min_size=2, max_size=2)))
-    model = flow_model(eco, coupling, low)
+    model = flow_model(eco, conversion, low)
     x_low = steady_state(model, b).levels.to_numpy()
     x_high = steady_state(model, b, damping=high).levels.to_numpy()
     tolerance = 1e-9 * (1 + b.sum() * 20)
@@ -56,11 +56,11 @@ def test_non_negative_injections_give_levels_at_least_the_injection_and_growing_
 
 
 @settings(max_examples=40)
-@given(eco=ecosystems(), coupling=couplings, damping=dampings, data=st.data())
-def test_steady_state_is_the_neumann_sum_and_solvers_agree(eco, coupling, damping, data):
+@given(eco=ecosystems(), conversion=conversions, damping=dampings, data=st.data())
+def test_steady_state_is_the_neumann_sum_and_solvers_agree(eco, conversion, damping, data):
     """``sum_{k <= T} A^k b`` with T = 700 is within ``0.95^701 / 0.05 ~ 5e-15`` of x*."""
     b = data.draw(injections(len(eco)))
-    model = flow_model(eco, coupling, damping)
+    model = flow_model(eco, conversion, damping)
     direct = steady_state(model, b, method="direct").levels.to_numpy()
     iterative = steady_state(model, b, method="iterative", rtol=1e-12).levels.to_numpy()
     neumann = propagate(model, b, steps=700, pulse=True).array.sum(axis=0)
@@ -70,8 +70,8 @@ def test_steady_state_is_the_neumann_sum_and_solvers_agree(eco, coupling, dampin
 
 
 @settings(max_examples=40)
-@given(eco=ecosystems(), coupling=couplings, damping=st.floats(0.0, 0.95), data=st.data())
-def test_flow_is_conserved_when_nothing_leaves(eco, coupling, damping, data):
+@given(eco=ecosystems(), conversion=conversions, damping=st.floats(0.0, 0.95), data=st.data())
+def test_flow_is_conserved_when_nothing_leaves(eco, conversion, damping, data):
     """Close a cycle through every member in every flow and make C row-stochastic: then
     ``1^T A = d 1^T``, a pulse totals ``d^t sum(b)`` at step t and x* totals ``sum(b)/(1-d)``."""
     members = list(eco.graph)
@@ -82,25 +82,25 @@ def test_flow_is_conserved_when_nothing_leaves(eco, coupling, damping, data):
             if eco.graph.has_edge(source, target, key=flow):
                 eco.unlink(source, target, flow)      # it may have volume 0
             eco.link(source, target, flow, volume=1.0)
-    stochastic = coupling + 1e-3
+    stochastic = conversion + 1e-3
     stochastic = stochastic / stochastic.sum(axis=1, keepdims=True)
     b = data.draw(injections(len(eco)))
-    run = propagate(eco, b, steps=8, damping=damping, coupling=stochastic, pulse=True)
+    run = propagate(eco, b, steps=8, damping=damping, conversion=stochastic, pulse=True)
     np.testing.assert_allclose(run.array.sum(axis=(1, 2)), b.sum() * damping ** np.arange(9),
                                rtol=1e-9, atol=1e-12)
-    total = steady_state(eco, b, damping=damping, coupling=stochastic).levels.to_numpy().sum()
+    total = steady_state(eco, b, damping=damping, conversion=stochastic).levels.to_numpy().sum()
     assert total == pytest.approx(b.sum() / (1 - damping), rel=1e-8, abs=1e-10)
 
 
-@given(eco=ecosystems(), coupling=couplings, data=st.data())
-def test_reach_is_the_first_step_a_pulse_arrives(eco, coupling, data):
+@given(eco=ecosystems(), conversion=conversions, data=st.data())
+def test_reach_is_the_first_step_a_pulse_arrives(eco, conversion, data):
     """Nothing cancels in a non-negative operator, so reach = first non-zero pulse step."""
     members = list(eco.graph)
     source = data.draw(st.sampled_from(members))
     flows = data.draw(st.lists(st.sampled_from(FLOWS), min_size=1, unique=True))
-    shock = reach(eco, source, flows=flows, coupling=coupling, damping=0.5)
+    shock = reach(eco, source, flows=flows, conversion=conversion, damping=0.5)
     b = {source: {flow: 1.0 for flow in flows}}
-    run = propagate(eco, b, steps=4 * len(members), coupling=coupling, damping=0.5, pulse=True)
+    run = propagate(eco, b, steps=4 * len(members), conversion=conversion, damping=0.5, pulse=True)
     arrived = (run.array > 0).any(axis=2)
     for position, member in enumerate(members):
         steps = np.flatnonzero(arrived[:, position])

@@ -207,7 +207,7 @@ def value_for(action: argparse.Action, tmp: Path, spec: Path) -> st.SearchStrate
     if action.choices is not None:
         return st.one_of(st.sampled_from(sorted(map(str, action.choices))), WORDS)
     hint = f"{action.dest} {action.metavar or ''}".lower()
-    if action.dest in ("spec", "alliances", "matrix", "sweep", "metrics", "coupling", "table",
+    if action.dest in ("spec", "alliances", "matrix", "sweep", "metrics", "conversion", "table",
                        "csv") and action.option_strings != ["--csv"]:
         return st.sampled_from([str(spec), str(spec), "archetype", "archetype",
                                 str(tmp / "missing.yaml"), str(tmp / "bad.csv")])

@@ -25,7 +25,7 @@ def _register_flows(subparsers) -> None:
         "flows", help="propagate the four flows: steady state or a trajectory",
         description="Inject flow at some members and let the linear multiplex model of "
                     "ecosystem.flows carry it along the links (row-normalised by volume) and "
-                    "across flows (the coupling matrix), damped at every step. Prints the "
+                    "across flows (the conversion matrix), damped at every step. Prints the "
                     "steady state (one sparse solve) or a T-step trajectory, per flow, ring, "
                     "role and member. Without --inject, one unit of information (an order) "
                     "enters at every market.")
@@ -42,10 +42,11 @@ def _register_flows(subparsers) -> None:
                         help="with --steps: inject at step 0 only (a one-off shock)")
     parser.add_argument("--damping", type=float, default=None,
                         help="share of driven flow passed on per step (default: 0.85)")
-    parser.add_argument("--coupling", metavar="CSV",
-                        help="a 4 x 4 coupling table: first column the arriving flow, one "
+    parser.add_argument("--conversion", metavar="CSV",
+                        help="a 4 x 4 conversion table: first column the arriving flow, one "
                              "column per driven flow (missing pairs are 0); default: "
-                             "ecosystem.flows.DEFAULT_COUPLING")
+                             "ecosystem.flows.DEFAULT_CONVERSION")
+    hidden_alias(parser, "--coupling", "--conversion")
     parser.add_argument("--weight", default="volume", metavar="ATTR",
                         help="link attribute that weighs the transmission (default: volume)")
     parser.add_argument("--reach", action=CommaList, default=None, metavar="ID[,ID...]",
@@ -147,12 +148,12 @@ def _check_weight(eco, weight: str) -> None:
         raise ParameterError(f"no link has the attribute {weight!r} given to --weight")
 
 
-def _coupling(path: str | None):
+def _conversion(path: str | None):
     if path is None:
         return None
     frame = read_csv(path, index_col=0)
     if frame.empty:
-        raise ParameterError(f"{path}: the coupling table is empty")
+        raise ParameterError(f"{path}: the conversion table is empty")
     return frame
 
 
@@ -171,7 +172,7 @@ def run_flows(args: argparse.Namespace) -> int:
     eco = read_spec(args.spec)
     _check_weight(eco, args.weight)
     injections, described = _injections(eco, args.inject)
-    model = flow_model(eco, _coupling(args.coupling), args.damping, args.weight)
+    model = flow_model(eco, _conversion(args.conversion), args.damping, args.weight)
     print(f"flows in {eco.name or args.spec}: {model.n:,} members, damping {model.damping:g}; "
           f"injected: {described}")
     if args.steps is None:

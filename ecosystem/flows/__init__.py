@@ -7,7 +7,7 @@ operate normally". This package turns both statements into computations.
 
 Propagation (:func:`propagate`, :func:`steady_state`, :func:`reach`)
     A linear multiplex model. Per flow ``f`` a row-normalised, volume-weighted
-    transmission matrix ``W_f``; a 4 x 4 coupling ``C`` (one unit of flow ``f``
+    transmission matrix ``W_f``; a 4 x 4 conversion ``C`` (one unit of flow ``f``
     arriving at a member drives ``C[f, g]`` units of outgoing flow ``g``); a
     damping factor; injections ``b`` per member and flow::
 
@@ -18,7 +18,7 @@ Propagation (:func:`propagate`, :func:`steady_state`, :func:`reach`)
     (sparse LU when small, matrix-free BiCGSTAB otherwise),
     after checking that the spectral radius of ``A`` is below 1
     (:class:`NoSteadyStateError` stating the radius otherwise; :func:`spectral_radius`).
-    Details, the default coupling and when the model conserves flow:
+    Details, the default conversion and when the model conserves flow:
     :func:`flow_model` and :class:`FlowModel`. Timings at 100,000 members are in
     benchmarks/RESULTS.md, section flows.
 
@@ -35,17 +35,30 @@ References
 
 from ._cascade import CascadeResult, cascade
 from ._critical import critical_members
-from ._model import (DEFAULT_COUPLING, FLOWS, FlowModel, NoSteadyStateError, coupling_matrix,
-                     flow_model)
+from ._model import (DEFAULT_CONVERSION, FLOWS, FlowModel, NoSteadyStateError,
+                     conversion_matrix, flow_model)
 from ._propagate import FlowLevels, FlowTrajectory, propagate, steady_state
 from ._reach import Reach, reach
 from ._rules import DEFAULT_RULES, MinInboundShare, MinProviders, Rule
 from ._spectral import spectral_radius
 
 __all__ = [
-    "propagate", "steady_state", "reach", "spectral_radius", "flow_model", "coupling_matrix",
-    "FlowModel", "FlowLevels", "FlowTrajectory", "Reach", "DEFAULT_COUPLING", "FLOWS",
+    "propagate", "steady_state", "reach", "spectral_radius", "flow_model", "conversion_matrix",
+    "FlowModel", "FlowLevels", "FlowTrajectory", "Reach", "DEFAULT_CONVERSION", "FLOWS",
     "NoSteadyStateError",
     "cascade", "critical_members", "CascadeResult", "Rule", "MinProviders", "MinInboundShare",
     "DEFAULT_RULES",
 ]
+
+
+_OLD_NAMES = {"DEFAULT_COUPLING": "DEFAULT_CONVERSION", "coupling_matrix": "conversion_matrix"}
+
+
+def __getattr__(name: str):
+    # the flow-coupling names before "coupling" came to mean only ecosystem.coupling
+    if name in _OLD_NAMES:
+        import warnings
+        warnings.warn(f"ecosystem.flows.{name} is now ecosystem.flows.{_OLD_NAMES[name]}; the "
+                      "old name goes in the next release", DeprecationWarning, stacklevel=2)
+        return globals()[_OLD_NAMES[name]]
+    raise AttributeError(f"module 'ecosystem.flows' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""The linear multiplex flow model: transmission matrices, coupling, block operator.
+"""The linear multiplex flow model: transmission matrices, conversion, block operator.
 
 Notation
 --------
@@ -14,9 +14,11 @@ Transmission ``W_f`` (n x n, one per flow)
     to 0 for a member with no outgoing link (or only zero-volume links) in that
     flow. Such a member is a *sink* of flow ``f``: what it emits in ``f`` leaves
     the ecosystem.
-Coupling ``C`` (4 x 4, non-negative)
+Conversion ``C`` (4 x 4, non-negative)
     ``C[f, g]`` is the amount of outgoing flow ``g`` that one unit of flow
-    ``f`` arriving at a member drives.
+    ``f`` arriving at a member drives: what arrives in one flow is converted
+    into what leaves in others. (Called the coupling matrix before; *coupling*
+    now means only the coupling coordination degree of :mod:`ecosystem.coupling`.)
 Update
     ``x_{t+1}[:, g] = damping * sum_f C[f, g] * W_f^T x_t[:, f] + b[:, g]``
     where ``b`` is the injection (``n x 4``).
@@ -25,13 +27,13 @@ Stacking the columns flow by flow (``X = [x[:, 0]; x[:, 1]; x[:, 2]; x[:, 3]]``)
 gives the ``4n x 4n`` block operator ``A`` with blocks
 ``A[g, f] = damping * C[f, g] * W_f^T``, and ``X_{t+1} = A X_t + B``.
 
-Default coupling
-----------------
+Default conversion
+------------------
 Wang & Gao §4 and Figure 3 state that the four flows are
 interconnected at every member; §3.2.2 describes what drives what (the
 logistics platform moves goods, the financial platform "maintain[s] the
 stability of the capital flow", the technology platform turns enterprise data
-into decisions). The paper gives no numbers; :data:`DEFAULT_COUPLING` is an
+into decisions). The paper gives no numbers; :data:`DEFAULT_CONVERSION` is an
 illustrative, documented choice in that spirit, *row-stochastic* (every row
 sums to 1) so that with ``damping < 1`` a steady state always exists:
 
@@ -59,6 +61,7 @@ and sinks lose what they emit.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,20 +69,21 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._compat import renamed
 from .._errors import EcosystemError, ParameterError
 from ..taxonomy import Flow
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
 
-__all__ = ["FLOWS", "DEFAULT_COUPLING", "NoSteadyStateError", "Layers", "FlowModel",
-           "flow_model", "coupling_matrix"]
+__all__ = ["FLOWS", "DEFAULT_CONVERSION", "NoSteadyStateError", "Layers", "FlowModel",
+           "flow_model", "conversion_matrix"]
 
 #: The flow names in model order (the columns of every result).
 FLOWS: tuple[str, ...] = tuple(f.value for f in Flow)
 
-#: The default coupling ``C[f, g]`` (rows: arriving flow, columns: driven flow).
-DEFAULT_COUPLING: pd.DataFrame = pd.DataFrame(
+#: The default conversion ``C[f, g]`` (rows: arriving flow, columns: driven flow).
+DEFAULT_CONVERSION: pd.DataFrame = pd.DataFrame(
     [[0.4, 0.3, 0.3, 0.0],
      [0.2, 0.6, 0.2, 0.0],
      [0.1, 0.1, 0.4, 0.4],
@@ -99,7 +103,7 @@ class NoSteadyStateError(EcosystemError):
         self.radius = float(radius)
         super().__init__(
             f"no steady state: the spectral radius of the flow operator is {self.radius:.6g} "
-            f"({how}), and it must be below 1; lower damping or the coupling entries, "
+            f"({how}), and it must be below 1; lower damping or the conversion entries, "
             "or use propagate() for a finite number of steps")
 
 
@@ -138,45 +142,45 @@ class Layers:
         return cls(members, rings, roles, volume)
 
 
-def coupling_matrix(coupling: Any = None) -> np.ndarray:
-    """The 4 x 4 coupling as a float array, checked.
+def conversion_matrix(conversion: Any = None) -> np.ndarray:
+    """The 4 x 4 conversion as a float array, checked.
 
-    ``coupling`` is None (the default), a 4 x 4 array-like in flow order, or a
+    ``conversion`` is None (the default), a 4 x 4 array-like in flow order, or a
     DataFrame whose index and columns are flow names (any order; missing pairs
     are 0).
 
     Examples
     --------
-    >>> coupling_matrix(np.eye(4))[1].tolist()
+    >>> conversion_matrix(np.eye(4))[1].tolist()
     [0.0, 1.0, 0.0, 0.0]
-    >>> coupling_matrix(pd.DataFrame({"capital": {"information": 0.5}}))[0].tolist()
+    >>> conversion_matrix(pd.DataFrame({"capital": {"information": 0.5}}))[0].tolist()
     [0.0, 0.0, 0.5, 0.0]
     """
-    if coupling is None:
-        return DEFAULT_COUPLING.to_numpy(copy=True)
-    if isinstance(coupling, pd.DataFrame):
-        frame = coupling.copy()
-        frame.index = [Flow.coerce(f, "coupling row").value for f in frame.index]
-        frame.columns = [Flow.coerce(f, "coupling column").value for f in frame.columns]
+    if conversion is None:
+        return DEFAULT_CONVERSION.to_numpy(copy=True)
+    if isinstance(conversion, pd.DataFrame):
+        frame = conversion.copy()
+        frame.index = [Flow.coerce(f, "conversion row").value for f in frame.index]
+        frame.columns = [Flow.coerce(f, "conversion column").value for f in frame.columns]
         if frame.index.duplicated().any() or frame.columns.duplicated().any():
-            raise ParameterError("coupling DataFrame names a flow twice")
+            raise ParameterError("conversion DataFrame names a flow twice")
         frame = frame.reindex(index=list(FLOWS), columns=list(FLOWS)).fillna(0.0)
         values = frame.to_numpy()
     else:
-        values = np.asarray(coupling)
+        values = np.asarray(conversion)
     try:
         values = values.astype(float)
     except (TypeError, ValueError):
-        raise ParameterError("coupling entries must be numbers") from None
+        raise ParameterError("conversion entries must be numbers") from None
     if values.shape != (4, 4):
-        raise ParameterError(f"coupling must be a 4 x 4 matrix (rows: arriving flow, columns: "
+        raise ParameterError(f"conversion must be a 4 x 4 matrix (rows: arriving flow, columns: "
                              f"driven flow, in the order {', '.join(FLOWS)}); got shape "
                              f"{values.shape}")
     if not np.isfinite(values).all():
-        raise ParameterError("coupling entries must be finite numbers")
+        raise ParameterError("conversion entries must be finite numbers")
     if (values < 0).any():
         f, g = np.argwhere(values < 0)[0]
-        raise ParameterError(f"coupling entries must be >= 0; C[{FLOWS[f]}, {FLOWS[g]}] = "
+        raise ParameterError(f"conversion entries must be >= 0; C[{FLOWS[f]}, {FLOWS[g]}] = "
                              f"{values[f, g]:g}")
     return values
 
@@ -205,14 +209,14 @@ class FlowModel:
         The raw volume matrices, member order, rings and roles.
     transmission : tuple of scipy.sparse.csr_array
         ``W_f^T`` per flow (n x n, already transposed: column i spreads what i sends).
-    coupling : numpy.ndarray
+    conversion : numpy.ndarray
         ``C`` (4 x 4).
     damping : float
     """
 
     layers: Layers
     transmission: tuple[sp.csr_array, ...]
-    coupling: np.ndarray
+    conversion: np.ndarray
     damping: float
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -224,10 +228,18 @@ class FlowModel:
     def n(self) -> int:
         return self.layers.n
 
-    def with_parameters(self, coupling: Any = None, damping: Any = None) -> "FlowModel":
-        """The same layers with another coupling and/or damping (None keeps the current one)."""
+    @property
+    def coupling(self) -> np.ndarray:
+        """The old name of :attr:`conversion` (goes in the next release)."""
+        warnings.warn("FlowModel.coupling is now FlowModel.conversion; the old name goes in the "
+                      "next release", DeprecationWarning, stacklevel=2)
+        return self.conversion
+
+    @renamed(coupling="conversion")
+    def with_parameters(self, conversion: Any = None, damping: Any = None) -> "FlowModel":
+        """The same layers with another conversion and/or damping (None keeps the current one)."""
         return FlowModel(self.layers, self.transmission,
-                         self.coupling if coupling is None else coupling_matrix(coupling),
+                         self.conversion if conversion is None else conversion_matrix(conversion),
                          self.damping if damping is None else _check_damping(damping))
 
     def step(self, x: np.ndarray) -> np.ndarray:
@@ -241,7 +253,7 @@ class FlowModel:
         block operator, which holds each ``W_f`` once per non-zero ``C[f, g]``.
         """
         parts = np.asarray(stacked, dtype=float).reshape(len(FLOWS), self.n)
-        weights = self.damping * self.coupling
+        weights = self.damping * self.conversion
         out = np.zeros_like(parts)
         for f in range(len(FLOWS)):
             arrivals = self.transmission[f] @ parts[f]
@@ -257,7 +269,7 @@ class FlowModel:
         Built on first use and kept: the model is immutable.
         """
         if "operator" not in self._cache:
-            weights = self.damping * self.coupling
+            weights = self.damping * self.conversion
             blocks = [[weights[f, g] * self.transmission[f] if weights[f, g] > 0 else None
                        for f in range(len(FLOWS))] for g in range(len(FLOWS))]
             for k in range(len(FLOWS)):  # block_array needs every block row and column sized
@@ -269,10 +281,10 @@ class FlowModel:
     def norm_bound(self) -> float:
         """``min(||A||_1, ||A||_inf)``, an upper bound on the spectral radius, in O(links)."""
         has_out = np.array([(self.layers.volume[f].sum(axis=1) > 0) for f in range(len(FLOWS))])
-        column_sums = self.damping * self.coupling.sum(axis=1)[:, None] * has_out   # (4, n)
+        column_sums = self.damping * self.conversion.sum(axis=1)[:, None] * has_out   # (4, n)
         inflow = np.array([np.asarray(self.transmission[f].sum(axis=1)).ravel()
                            for f in range(len(FLOWS))])                                # (4, n)
-        row_sums = self.damping * (self.coupling.T @ inflow)
+        row_sums = self.damping * (self.conversion.T @ inflow)
         one = float(column_sums.max()) if column_sums.size else 0.0
         inf = float(row_sums.max()) if row_sums.size else 0.0
         return min(one, inf)
@@ -291,15 +303,17 @@ def _rescale_extreme_rows(normalised: sp.csr_array, volume: sp.csr_array, out: n
         normalised.data[start:stop] = scaled / scaled.sum()
 
 
-def flow_model(eco: "Ecosystem | FlowModel", coupling: Any = None, damping: Any = None,
+@renamed(coupling="conversion")
+def flow_model(eco: "Ecosystem | FlowModel", conversion: Any = None, damping: Any = None,
                weight: str = "volume") -> FlowModel:
     """Build the :class:`FlowModel` of ``eco`` (or re-parameterise a model).
 
     Parameters
     ----------
     eco : Ecosystem or FlowModel
-    coupling : 4 x 4 array-like or DataFrame, optional
-        ``C[f, g]``; :data:`DEFAULT_COUPLING` when None. Non-negative.
+    conversion : 4 x 4 array-like or DataFrame, optional
+        ``C[f, g]``, the outgoing flow ``g`` one unit of arriving flow ``f``
+        drives; :data:`DEFAULT_CONVERSION` when None. Non-negative.
     damping : float, optional
         The share of driven flow passed on each step (0.85 when None).
     weight : str
@@ -317,7 +331,7 @@ def flow_model(eco: "Ecosystem | FlowModel", coupling: Any = None, damping: Any 
     array([0.  , 0.25, 0.75])
     """
     if isinstance(eco, FlowModel):
-        return eco.with_parameters(coupling, damping)
+        return eco.with_parameters(conversion, damping)
     if not hasattr(eco, "adjacency"):
         raise ParameterError(f"expected an Ecosystem or a FlowModel, got {type(eco).__name__}")
     layers = Layers.from_ecosystem(eco, weight)
@@ -332,5 +346,5 @@ def flow_model(eco: "Ecosystem | FlowModel", coupling: Any = None, damping: Any 
         _rescale_extreme_rows(normalised, volume, out, inverse)
         normalised.eliminate_zeros()
         transmission.append(sp.csr_array(normalised.T))
-    return FlowModel(layers, tuple(transmission), coupling_matrix(coupling),
+    return FlowModel(layers, tuple(transmission), conversion_matrix(conversion),
                      _check_damping(0.85 if damping is None else damping))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed
 from .._errors import NumericalWarning, ParameterError
 from .._memory import check_allocation
 from .._result import RING_ORDER, Result
@@ -176,8 +177,9 @@ def _warn_if_not_finite(levels: np.ndarray, injected: np.ndarray) -> None:
                   "(for example to thousands)", NumericalWarning, stacklevel=3)
 
 
+@renamed(coupling="conversion")
 def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
-              coupling: Any = None, damping: float | None = None, weight: str = "volume",
+              conversion: Any = None, damping: float | None = None, weight: str = "volume",
               pulse: bool = False) -> FlowTrajectory:
     """Run the flow model for ``steps`` steps.
 
@@ -194,8 +196,8 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
         flow columns, or an array in member and flow order.
     steps : int
         T >= 0; the result has T + 1 snapshots.
-    coupling, damping, weight
-        See :func:`flow_model` (defaults: :data:`DEFAULT_COUPLING`, 0.85, "volume").
+    conversion, damping, weight
+        See :func:`flow_model` (defaults: :data:`DEFAULT_CONVERSION`, 0.85, "volume").
     pulse : bool
         Inject only at step 0.
 
@@ -210,7 +212,7 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
     UnknownMemberError
         An injection names a member that does not exist.
     ParameterError
-        An unknown flow, a bad coupling, damping or step count.
+        An unknown flow, a bad conversion, damping or step count.
 
     Examples
     --------
@@ -221,11 +223,11 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
     >>> eco.link("b", "c", "information")
     >>> information_only = np.diag([1.0, 0.0, 0.0, 0.0])
     >>> run = propagate(eco, {("a", "information"): 1.0}, steps=3, damping=0.5,
-    ...                 coupling=information_only)
+    ...                 conversion=information_only)
     >>> run.final.levels["information"].tolist()     # 1, 0.5, 0.5**2
     [1.0, 0.5, 0.25]
     """
-    model = flow_model(eco, coupling, damping, weight)
+    model = flow_model(eco, conversion, damping, weight)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ParameterError(f"steps must be a whole number >= 0, got {steps!r}")
     b = injection_array(model.members, injections)
@@ -241,7 +243,8 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
     return FlowTrajectory(out, model.members, model.layers.rings, model.layers.roles, pulse)
 
 
-def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, coupling: Any = None,
+@renamed(coupling="conversion")
+def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, conversion: Any = None,
                  damping: float | None = None, weight: str = "volume", method: str = "auto",
                  rtol: float = 1e-10) -> FlowLevels:
     """The steady state ``x* = (I - A)^{-1} b`` of a sustained injection, by one linear solve.
@@ -253,7 +256,7 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, coupling: Any
 
     Parameters
     ----------
-    eco, injections, coupling, damping, weight
+    eco, injections, conversion, damping, weight
         As for :func:`propagate`.
     method : {"auto", "direct", "iterative"}
         "direct" factorises ``I - A`` (sparse LU, SuperLU). "iterative" solves
@@ -286,15 +289,15 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, coupling: Any
     >>> eco.link("a", "b", "information")
     >>> eco.link("b", "a", "information")
     >>> state = steady_state(eco, {("a", "information"): 1.0}, damping=0.5,
-    ...                      coupling=np.diag([1.0, 0, 0, 0]))
+    ...                      conversion=np.diag([1.0, 0, 0, 0]))
     >>> state.levels["information"].round(6).tolist()   # 1/(1-0.25), 0.5/(1-0.25)
     [1.333333, 0.666667]
-    >>> steady_state(eco, {("a", "information"): 1.0}, damping=1.0, coupling=np.eye(4))
+    >>> steady_state(eco, {("a", "information"): 1.0}, damping=1.0, conversion=np.eye(4))
     Traceback (most recent call last):
     ...
     ecosystem.NoSteadyStateError: no steady state: ... is 1 (dense eigenvalues)...
     """
-    model = flow_model(eco, coupling, damping, weight)
+    model = flow_model(eco, conversion, damping, weight)
     if method not in ("auto", "direct", "iterative"):
         raise ParameterError(f"method must be 'auto', 'direct' or 'iterative', got {method!r}")
     if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:

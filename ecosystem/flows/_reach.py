@@ -67,9 +67,9 @@ class Reach(Result):
                 f"of {len(self.members)} members")
 
 
-@renamed(sources="members")
+@renamed(sources="members", coupling="conversion")
 def reach(eco: "Ecosystem | FlowModel", members: str | Iterable[str], *,
-          flows: FlowChoice | None = None, coupling: Any = None,
+          flows: FlowChoice | None = None, conversion: Any = None,
           damping: float | None = None, weight: str = "volume") -> Reach:
     """The step at which a shock at ``members`` first reaches each member and ring.
 
@@ -89,7 +89,7 @@ def reach(eco: "Ecosystem | FlowModel", members: str | Iterable[str], *,
         ``members`` is the per-member table).
     flows : Flow, str or list of them, optional
         The flow or flows the shock enters in (default: all four).
-    coupling, damping, weight
+    conversion, damping, weight
         See :func:`~ecosystem.flows.flow_model`; only which entries are
         positive matters.
 
@@ -122,7 +122,7 @@ def reach(eco: "Ecosystem | FlowModel", members: str | Iterable[str], *,
     outer       <NA>
     Name: step, dtype: Int64
     """
-    model = flow_model(eco, coupling, damping, weight)
+    model = flow_model(eco, conversion, damping, weight)
     sources = (members,) if isinstance(members, str) else tuple(members)
     if not sources:
         raise ParameterError("reach needs at least one member to shock: give members=")

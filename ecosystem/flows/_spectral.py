@@ -47,7 +47,7 @@ def collatz_wielandt_upper(model: FlowModel, steps: int = _POWER_STEPS,
     >>> eco.add_members_from(pd.DataFrame({"id": ["a", "b"], "role": "supplier"}))
     >>> eco.link("a", "b", "information")
     >>> eco.link("b", "a", "information")
-    >>> model = flow_model(eco, coupling=np.eye(4), damping=0.5)
+    >>> model = flow_model(eco, conversion=np.eye(4), damping=0.5)
     >>> round(collatz_wielandt_upper(model), 9)    # a 2-cycle: radius = damping
     0.5
     """
@@ -89,9 +89,9 @@ def spectral_radius(model: FlowModel, tol: float = 1e-9) -> tuple[float, str]:
     >>> eco.add_members_from(pd.DataFrame({"id": ["a", "b"], "role": "supplier"}))
     >>> eco.link("a", "b", "information")
     >>> eco.link("b", "a", "information")
-    >>> spectral_radius(flow_model(eco, coupling=np.eye(4), damping=0.5))
+    >>> spectral_radius(flow_model(eco, conversion=np.eye(4), damping=0.5))
     (0.5, 'norm bound')
-    >>> radius, how = spectral_radius(flow_model(eco, coupling=np.eye(4), damping=1.0))
+    >>> radius, how = spectral_radius(flow_model(eco, conversion=np.eye(4), damping=1.0))
     >>> round(radius, 12), how
     (1.0, 'dense eigenvalues')
     """
