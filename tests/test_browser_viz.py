@@ -44,7 +44,7 @@ def assert_draws_exactly(check, eco):
 
 
 def test_network_page_draws_and_filters(belt, tmp_path):
-    page = viz.to_html(belt, tmp_path / "belt.html", size_by="throughput",
+    page = viz.to_html(belt, tmp_path / "belt.html", size_by="strength",
                        metrics={"shapley_share": {"beltlink": 0.25, "riverbend": 0.75}})
     check = render(page.path, screenshot=tmp_path / "belt.png")
     assert check.console_errors == [] and check.blocked_requests == []

@@ -58,7 +58,7 @@ def belt():
 @pytest.fixture(scope="module")
 def belt_page(belt):
     return viz.to_html(belt, metrics={"shapley_share": {"beltlink": 0.25, "riverbend": 0.75}},
-                       size_by="throughput", title="Sock belt")
+                       size_by="strength", title="Sock belt")
 
 
 def test_page_embeds_vis_network_and_references_nothing_external(belt_page):
@@ -140,7 +140,7 @@ def test_tooltip_data_has_attributes_and_metrics(belt, belt_page):
     metrics = dict(zip(data["metrics"]["names"], data["metrics"]["values"]))
     assert metrics["shapley_share"][members.index("riverbend")] == 0.75
     assert metrics["shapley_share"][members.index("yarnwell")] is None
-    assert "throughput" in metrics  # the size metric is shown too
+    assert "strength" in metrics  # the size metric is shown too
     attributes = dict(zip(data["nodeAttrs"]["names"], data["nodeAttrs"]["values"]))
     for name, column in attributes.items():
         for member, value in zip(members, column):
@@ -182,6 +182,19 @@ def test_node_size_by_attribute_and_structural_metric():
     eco.link("a", "c", "logistics")  # a: two outlets used equally, Levins' B = 2; b: none
     data = network_payload(eco, size_by="niche_breadth", size_range=(4.0, 8.0))
     assert data["metrics"]["values"][0] == [2.0, None, 1.0]
+
+
+def test_strength_is_sent_plus_received_volume_and_throughput_its_old_name():
+    eco = Ecosystem()
+    for member in "abc":
+        eco.add_member(member, "manufacturer")
+    eco.link("a", "b", "logistics", volume=2.0)
+    eco.link("b", "c", "capital", volume=5.0)
+    eco.link("c", "a", "information")  # no volume: counts 1
+    assert viz.computed_metrics(eco, ["strength"])["strength"].tolist() == [3.0, 7.0, 6.0]
+    with pytest.warns(DeprecationWarning, match="'throughput' is now 'strength'"):
+        old = viz.computed_metrics(eco, ["throughput"])["throughput"]
+    assert old.tolist() == [3.0, 7.0, 6.0]
 
 
 def test_edge_width_grows_with_volume():

@@ -25,14 +25,14 @@ def run(capsys, *argv):
 def test_html_writes_the_page_with_metrics(tmp_path, capsys):
     out = tmp_path / "belt.html"
     status, printed, err = run(capsys, "html", "cross_border_belt", "-o", out,
-                               "--metric", "throughput", "--metric", "upstreamness",
+                               "--metric", "strength", "--metric", "upstreamness",
                                "--fail", "port_customs", "--title", "Belt")
     assert status == 0 and err == "" and printed.startswith(f"wrote {out}")
     data = panel(out)
     eco = networks.example("cross_border_belt")
     assert data["nodes"]["id"] == list(eco.graph)
-    assert data["metrics"]["names"] == ["throughput", "upstreamness", "cascade_round"]
-    assert data["sizeBy"] == "throughput"
+    assert data["metrics"]["names"] == ["strength", "upstreamness", "cascade_round"]
+    assert data["sizeBy"] == "strength"
     rounds = dict(zip(data["nodes"]["id"], data["metrics"]["values"][2]))
     assert rounds["port_customs"] == 0
     assert "<title>Belt</title>" in out.read_text(encoding="utf-8")

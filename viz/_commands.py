@@ -62,7 +62,7 @@ def add_html(subparsers) -> None:
                         help="the page to write")
     parser.add_argument("--metric", action=CommaList, default=None, metavar="NAME[,NAME...]",
                         help="metrics shown in the tooltips: degree, in_degree, out_degree, "
-                             "throughput, upstreamness, niche_breadth, or columns of "
+                             "strength, upstreamness, niche_breadth, or columns of "
                              "--metrics-table; the first one sets node size unless --size-by")
     parser.add_argument("--metrics-table", metavar="TABLE.csv",
                         help="per-member metrics (e.g. Shapley shares): first column the member "

@@ -15,6 +15,7 @@ ids that are not members are an error, so a typo does not vanish silently.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
@@ -31,14 +32,16 @@ __all__ = ["MetricsLike", "align_metrics", "structural_metrics", "computed_metri
 MetricsLike = pd.DataFrame | pd.Series | Mapping[str, Any] | None
 
 #: Metrics computed from the links alone, available by name everywhere.
-STRUCTURAL_METRICS = ("degree", "in_degree", "out_degree", "throughput")
+STRUCTURAL_METRICS = ("degree", "in_degree", "out_degree", "strength")
 
 
 def structural_metrics(eco: "Ecosystem") -> pd.DataFrame:
-    """Degree, in-degree, out-degree (links of every flow) and throughput per member.
+    """Degree, in-degree, out-degree (links of every flow) and strength per member.
 
-    ``throughput`` is the volume a member sends plus the volume it receives
-    (a link without ``volume`` counts 1).
+    ``strength`` is the volume a member sends plus the volume it receives
+    (a link without ``volume`` counts 1): the weighted degree of Barrat,
+    Barthelemy, Pastor-Satorras and Vespignani (2004), "The architecture of
+    complex weighted networks", *PNAS* 101(11): 3747-3752.
 
     Examples
     --------
@@ -47,18 +50,18 @@ def structural_metrics(eco: "Ecosystem") -> pd.DataFrame:
     >>> eco.add_member("a", "manufacturer"); eco.add_member("b", "platform")
     >>> eco.link("a", "b", "logistics", volume=5.0); eco.link("b", "a", "capital")
     >>> structural_metrics(eco)
-        degree  in_degree  out_degree  throughput
+        degree  in_degree  out_degree  strength
     id
-    a        2          1           1         6.0
-    b        2          1           1         6.0
+    a        2          1           1       6.0
+    b        2          1           1       6.0
     """
     n = len(eco)
     src, dst, _, volume = eco.edge_arrays("volume", 1.0)
     out_degree = np.bincount(src, minlength=n)
     in_degree = np.bincount(dst, minlength=n)
-    throughput = np.bincount(src, volume, minlength=n) + np.bincount(dst, volume, minlength=n)
+    strength = np.bincount(src, volume, minlength=n) + np.bincount(dst, volume, minlength=n)
     return pd.DataFrame({"degree": in_degree + out_degree, "in_degree": in_degree,
-                         "out_degree": out_degree, "throughput": throughput},
+                         "out_degree": out_degree, "strength": strength},
                         index=pd.Index(list(eco.graph), name="id"))
 
 
@@ -73,10 +76,18 @@ def _niche_breadth(eco: "Ecosystem") -> pd.Series:
     return niche.breadth(use, "levins") if use.size else pd.Series(dtype=float)
 
 
+def _old_throughput(eco: "Ecosystem") -> pd.Series:
+    warnings.warn("the metric 'throughput' is now 'strength' (throughput is what a member sends "
+                  "out); the old name goes in the next release", DeprecationWarning, stacklevel=3)
+    return structural_metrics(eco)["strength"]
+
+
 #: Per-member metrics computed from the ecosystem alone, by name (besides the structural ones):
 #: ``upstreamness`` (logistics chain position, ecosystem.convergence) and ``niche_breadth``
-#: (Levins' breadth of each member's outlets, ecosystem.niche).
-COMPUTED_METRICS = {"upstreamness": _upstreamness, "niche_breadth": _niche_breadth}
+#: (Levins' breadth of each member's outlets, ecosystem.niche). ``throughput`` is the old name
+#: of ``strength``, kept for one release.
+COMPUTED_METRICS = {"upstreamness": _upstreamness, "niche_breadth": _niche_breadth,
+                    "throughput": _old_throughput}
 
 
 def computed_metrics(eco: "Ecosystem", names: Sequence[str]) -> pd.DataFrame:
@@ -96,7 +107,7 @@ def computed_metrics(eco: "Ecosystem", names: Sequence[str]) -> pd.DataFrame:
     >>> computed_metrics(eco, ["shapley"])
     Traceback (most recent call last):
     ...
-    ecosystem.ParameterError: unknown metric 'shapley'; computed from the ecosystem alone are: degree, in_degree, out_degree, throughput, upstreamness, niche_breadth (pass others as a table)
+    ecosystem.ParameterError: unknown metric 'shapley'; computed from the ecosystem alone are: degree, in_degree, out_degree, strength, upstreamness, niche_breadth (pass others as a table)
     """  # noqa: E501
     members = pd.Index(list(eco.graph), name="id")
     frame = pd.DataFrame(index=members)
@@ -108,7 +119,8 @@ def computed_metrics(eco: "Ecosystem", names: Sequence[str]) -> pd.DataFrame:
         elif name in COMPUTED_METRICS:
             frame[name] = COMPUTED_METRICS[name](eco).reindex(members)
         else:
-            choices = ", ".join(list(STRUCTURAL_METRICS) + list(COMPUTED_METRICS))
+            choices = ", ".join(list(STRUCTURAL_METRICS) + [m for m in COMPUTED_METRICS
+                                                            if m != "throughput"])
             raise ParameterError(f"unknown metric {name!r}; computed from the ecosystem alone "
                                  f"are: {choices} (pass others as a table)")
     return frame

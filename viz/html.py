@@ -74,7 +74,7 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
     size_by : str, optional
         Metric that sets node size: a column of ``metrics``, a metric computed
         from the ecosystem alone (``degree``, ``in_degree``, ``out_degree``,
-        ``throughput``, ``upstreamness``, ``niche_breadth``: see
+        ``strength``, ``upstreamness``, ``niche_breadth``: see
         :func:`viz.computed_metrics`; it is then shown in the tooltips too),
         or a numeric member attribute. Members without a value get the
         smallest size.
