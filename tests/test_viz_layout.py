@@ -202,7 +202,7 @@ def test_ring_layout_rejects_a_member_with_an_unknown_ring(belt):
 
 
 def test_structural_and_computed_metrics(belt):
-    metrics = viz.computed_metrics(belt, ["degree", "throughput", "upstreamness",
+    metrics = viz.computed_metrics(belt, ["degree", "strength", "upstreamness",
                                           "niche_breadth"])
     assert list(metrics.index) == list(belt.graph)
     degree = dict(belt.graph.degree())
@@ -211,6 +211,6 @@ def test_structural_and_computed_metrics(belt):
     for s, t, v in belt.graph.edges(data="volume", default=1.0):
         volume[s] += v
         volume[t] += v
-    np.testing.assert_allclose(metrics["throughput"], pd.Series(volume)[metrics.index])
+    np.testing.assert_allclose(metrics["strength"], pd.Series(volume)[metrics.index])
     assert metrics["upstreamness"].notna().any() and metrics["niche_breadth"].notna().any()
     assert (metrics["niche_breadth"].dropna() >= 1.0).all()  # Levins' B is at least 1
