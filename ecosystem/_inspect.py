@@ -1,8 +1,9 @@
 """Whole-ecosystem questions answered a column at a time: the summary table and
 the list of broken rules (:meth:`Ecosystem.summary`, :meth:`Ecosystem.problems`).
 
-Both read the links through :func:`ecosystem._bulk.link_structure`, so an
-ecosystem of a million links is summarised or checked in about a second.
+Both read whole columns (the ecosystem's own, or the list of links of
+:func:`ecosystem._bulk.link_structure` when ``eco.graph`` is its storage), so
+an ecosystem of a million links is summarised or checked in about a second.
 """
 
 from __future__ import annotations
@@ -30,14 +31,18 @@ _FLOWS = [f.value for f in Flow]
 
 def summary(eco: "Ecosystem", with_units: bool = False) -> pd.DataFrame:
     """Members, links and volume per flow by ring, role and flow (see :meth:`Ecosystem.summary`)."""
-    structure = link_structure(eco.graph)
-    volume = _volumes(structure.data)
-    flow_codes = structure.flow.astype(np.int64)
-    member_data = list(eco.graph._node.values())
+    if eco._graph is None:
+        store = eco._columns()
+        source, flow_codes = store.source, store.flow.astype(np.int64)
+        volume = _column_volumes(store.links.get("volume"), len(source))
+    else:
+        structure = link_structure(eco.graph)
+        source, flow_codes = structure.source, structure.flow.astype(np.int64)
+        volume = _volumes(structure.data)
     frames = []
     for kind, names, member_values in (
-            ("ring", _RINGS, [d.get("ring") for d in member_data]),
-            ("role", None, [d.get("role") for d in member_data]),
+            ("ring", _RINGS, eco._member_values("ring").tolist()),
+            ("role", None, eco._member_values("role").tolist()),
             ("flow", _FLOWS, None)):
         if member_values is None:  # flows: the links' own flow index
             link_codes, member_counts = flow_codes, np.zeros(len(names))
@@ -46,7 +51,7 @@ def summary(eco: "Ecosystem", with_units: bool = False) -> pd.DataFrame:
                 names = sorted({v for v in member_values if isinstance(v, str)})
             codes = pd.Index(names, dtype=object).get_indexer(member_values)
             member_counts = np.bincount(codes[codes >= 0], minlength=len(names))
-            link_codes = codes[structure.source]
+            link_codes = codes[source]
         known = link_codes >= 0
         links = np.bincount(link_codes[known], minlength=len(names))
         # one volume column per flow: a flow's volumes are in its own unit
@@ -79,6 +84,26 @@ def _volumes(data: list[dict]) -> np.ndarray:
     return volume
 
 
+def _column_volumes(column, count: int) -> np.ndarray:
+    """:func:`_volumes` of a link column."""
+    if column is None:
+        return np.zeros(count)
+    if column.values.dtype != object:
+        volume = column.values.astype(float)
+    else:
+        values = column.values.copy()
+        if column.present is not None:
+            values[~column.present] = 0.0
+        try:
+            volume = np.fromiter(values, float, count)
+        except (TypeError, ValueError, OverflowError):
+            volume = np.array([_number(v) for v in values], dtype=float)
+    if column.present is not None:
+        volume[~column.present] = 0.0
+    volume[np.isnan(volume)] = 0.0
+    return volume
+
+
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         return 0.0
@@ -91,10 +116,12 @@ def _number(value: object) -> float:
 def problems(eco: "Ecosystem") -> list[str]:
     """Every rule ``eco`` breaks, as sentences (see :meth:`Ecosystem.problems`)."""
     found = []
-    if "units" in eco.graph.graph:
-        problem = units_problem(eco.graph.graph["units"])
+    if "units" in eco.attributes:
+        problem = units_problem(eco.attributes["units"])
         if problem:
             found.append(f"graph attribute {problem}")
+    if eco._graph is None:
+        return found + _column_problems(eco)
     roles = eco.roles
     rings = set(_RINGS)
     for m, d in eco.graph.nodes(data=True):  # one pass; members are far fewer than links
@@ -129,6 +156,76 @@ def problems(eco: "Ecosystem") -> list[str]:
         found.append(f"link {u!r} -> {v!r} ({_FLOWS[structure.flow[position]]}): "
                      "attribute names must be strings")
     return found
+
+
+def _column_problems(eco: "Ecosystem") -> list[str]:
+    """:func:`problems` of a column-backed ecosystem, in the same order."""
+    store = eco._columns()
+    found = []
+    ids = store.ids
+    role = eco._member_values("role")
+    ring = eco._member_values("ring")
+    role_bad = ~pd.Index(role, dtype=object).isin(list(eco.roles))
+    ring_bad = ~pd.Index(ring, dtype=object).isin(_RINGS)
+    id_bad = np.fromiter((not isinstance(m, str) or not m.strip() for m in ids.tolist()), bool,
+                         len(ids))
+    names_bad = np.zeros(len(ids), bool)
+    for name, column in store.members.items():
+        if not isinstance(name, str):
+            names_bad |= column.mask()
+    for i in np.flatnonzero(id_bad | role_bad | ring_bad | names_bad).tolist():
+        m = ids[i]
+        if id_bad[i]:
+            found.append(f"member id {m!r} is not a non-empty string")
+        if role_bad[i]:
+            found.append(f"member {m!r}: unknown role {role[i]!r}")
+        if ring_bad[i]:
+            found.append(f"member {m!r}: ring {ring[i]!r} is not one of "
+                         + ", ".join(sorted(_RINGS)))
+        if names_bad[i]:
+            found.append(f"member {m!r}: attribute names must be strings")
+    rows = eco._ordered_rows()
+    positions = {name: k for k, name in enumerate(store.links)}
+    bad: list[tuple[int, int, str]] = []
+    for name in LINK_NUMERIC_ATTRIBUTES:
+        column = store.links.get(name)
+        if column is None:
+            continue
+        present = column.mask()[rows]
+        if column.values.dtype.kind in "fi":  # plain numbers: checked as whole arrays
+            x = column.values[rows].astype(float)
+            for position in np.flatnonzero(present & ~link_values_ok(name, x)).tolist():
+                value = column.values[rows[position]].item()
+                bad.append((position, positions[name], link_attribute_problem(name, value)))
+            continue
+        values = column.as_object()[rows].tolist()
+        for position in _bad_list(values, present, name):
+            bad.append((position, positions[name], link_attribute_problem(name, values[position])))
+    unnamed = np.zeros(len(rows), bool)
+    for name, column in store.links.items():
+        if not isinstance(name, str):
+            unnamed |= column.mask()[rows]
+    messages = [(position, problem) for position, _, problem in sorted(bad)]
+    messages += [(position, "attribute names must be strings")
+                 for position in np.flatnonzero(unnamed).tolist()]
+    for position, problem in messages:
+        row = rows[position]
+        u, v = ids[store.source[row]], ids[store.target[row]]
+        found.append(f"link {u!r} -> {v!r} ({_FLOWS[store.flow[row]]}): {problem}")
+    return found
+
+
+def _bad_list(values: list, present: np.ndarray, name: str) -> np.ndarray:
+    """:func:`_bad_values` of one attribute's values (``present``: the links that have it)."""
+    given = [v for v, p in zip(values, present.tolist()) if p]
+    try:
+        if not set(map(type, given)) <= {float, int}:
+            raise TypeError
+        x = np.array([v if p else 0.0 for v, p in zip(values, present.tolist())], dtype=float)
+    except (TypeError, OverflowError):
+        return np.array([i for i in np.flatnonzero(present)
+                         if link_attribute_problem(name, values[i])], dtype=np.int64)
+    return np.flatnonzero(present & ~link_values_ok(name, x))
 
 
 def _bad_values(data: list[dict], name: str) -> np.ndarray:

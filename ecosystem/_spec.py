@@ -20,7 +20,6 @@ import numpy as np
 import yaml
 
 from ._errors import ParameterError, SpecError
-from ._bulk import insert_links, insert_members, paused_gc
 from .graph import Ecosystem
 from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
                        link_attribute_problem, units_problem)
@@ -104,7 +103,7 @@ def _new_ecosystem(name: str, description: str, attributes: Mapping[str, Any],
             raise SpecError(problem.removeprefix("units: "), file=file, location="attributes.units",
                             value=attributes["units"])
     eco = Ecosystem(name, description=description)
-    eco.graph.graph.update(attributes)
+    eco.attributes.update(attributes)
     for role, ring in roles.items():
         try:
             if not isinstance(ring, (str, Ring)):
@@ -217,9 +216,7 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
         seen[triple] = i
         edges.append((ends[0], ends[1], flow, attrs))
 
-    with paused_gc():
-        insert_members(eco.graph, nodes, nodes.values())
-        insert_links(eco.graph, edges)
+    eco._add_rows(nodes, edges)
     return eco
 
 

@@ -1,6 +1,7 @@
 """The typed three-ring ecosystem graph.
 
-An :class:`Ecosystem` wraps a :class:`networkx.MultiDiGraph` (``eco.graph``).
+An :class:`Ecosystem` holds its members and links as typed columns and shows
+them as a :class:`networkx.MultiDiGraph` (``eco.graph``) on request.
 Nodes are members, identified by a string id, with the attributes ``role`` and
 ``ring`` (plain strings) plus anything the user adds. Edges are links; the edge
 key is the flow (``"information"``, ``"logistics"``, ``"capital"`` or
@@ -13,6 +14,24 @@ Every matrix ecobelt builds (``adjacency``, the flow model, the analyses) has
 its rows and columns in *member order*: the order in which members were added,
 which is ``list(eco.graph)`` and ``eco.members()``. Removing a member keeps the
 relative order of the others.
+
+Storage and ``eco.graph``
+-------------------------
+Members and links are kept as columns (an array of ids, integer arrays of
+link ends and flows, one typed array per attribute): building, copying,
+taking a subgraph and every matrix (:meth:`Ecosystem.adjacency`,
+:meth:`Ecosystem.edge_arrays`, the analyses) work on whole arrays, and an
+ecosystem of a million members never holds a Python dict per member or link.
+
+``eco.graph`` is built from the columns the first time it is asked for, and
+from then on it *is* the ecosystem's storage: edits through it (networkx's
+methods, or attribute dicts changed in place) are seen by every method and
+analysis, exactly as before, and the methods of ``eco`` write to it. Such an
+ecosystem is as fast as networkx allows; :meth:`Ecosystem.copy` and
+:meth:`Ecosystem.subgraph` return column-backed ecosystems again. The
+library's own code does not ask for ``eco.graph`` on its bulk paths (build,
+load, adjacency, flows), so nothing at scale pays for networkx unless the
+user does.
 """
 
 from __future__ import annotations
@@ -26,6 +45,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from . import _bulk, _inspect
+from ._columns import FLOW_NAMES, Store, flow_code
 from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
 from .taxonomy import (DEFAULT_ROLES, DEFAULT_UNITS, LINK_FIELDS, MEMBER_FIELDS, Flow, Ring,
                        link_attribute_problem, units_problem)
@@ -87,18 +107,153 @@ class Ecosystem:
             if problem:
                 raise ParameterError(f"Ecosystem({name!r}): {problem}")
             attributes["units"] = dict(attributes["units"])
-        self.graph = nx.MultiDiGraph()
-        # not as keywords of MultiDiGraph: an attribute may be called anything
-        self.graph.graph.update(name=name, description=description, **attributes)
+        self._attrs: dict[str, Any] = {"name": name, "description": description, **attributes}
+        self._store: Store | None = Store()
+        self._graph: nx.MultiDiGraph | None = None
         self._custom_roles: dict[str, Ring] = {}
         for role, ring in (roles or {}).items():
             self.register_role(role, ring)
+
+    @classmethod
+    def _from_store(cls, store: Store, attributes: dict[str, Any],
+                    custom_roles: dict[str, Ring]) -> "Ecosystem":
+        eco = cls.__new__(cls)
+        eco._attrs, eco._store, eco._graph = attributes, store, None
+        eco._custom_roles = dict(custom_roles)
+        return eco
+
+    # ---------------------------------------------------------------- storage
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The ecosystem as a :class:`networkx.MultiDiGraph` (edge key = flow).
+
+        Built from the columns on first use; from then on it is the
+        ecosystem's storage (see the module docstring): edit it with
+        networkx's methods or change attribute dicts in place, and every
+        method of ``eco`` sees the change. Its ``graph`` dict is
+        :attr:`attributes` itself.
+        """
+        if self._graph is None:
+            assert self._store is not None
+            self._graph = self._store.to_graph(self._attrs)
+            self._store = None
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: nx.MultiDiGraph) -> None:
+        self._graph, self._store, self._attrs = graph, None, graph.graph
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        """The ecosystem's own attributes (``name``, ``description``, ``units``, ...): the
+        same dict as ``eco.graph.graph``, readable without building the graph.
+
+        Examples
+        --------
+        >>> Ecosystem("toy", period="week").attributes
+        {'name': 'toy', 'description': '', 'period': 'week'}
+        """
+        return self._attrs
+
+    def number_of_links(self) -> int:
+        """How many links there are (``eco.graph.number_of_edges()`` without the graph).
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_member("m1", "manufacturer")
+        >>> eco.link("m1", "m1", "capital")
+        >>> eco.number_of_links()
+        1
+        """
+        if self._graph is not None:
+            return self._graph.number_of_edges()
+        assert self._store is not None
+        return self._store.n_links()
+
+    def _columns(self) -> Store:
+        """The flushed columns of a column-backed ecosystem (only call when ``_graph`` is None)."""
+        store = self._store
+        assert store is not None
+        store.flush()
+        return store
+
+    def _member_values(self, name: str, default: Any = None) -> np.ndarray:
+        """Every member's ``name`` attribute in member order (``default`` where it has none),
+        as an object array, without building the graph."""
+        if self._graph is not None:
+            return np.fromiter((d.get(name, default) for d in self._graph._node.values()),
+                               dtype=object, count=len(self._graph))
+        store = self._columns()
+        column = store.members.get(name)
+        if column is None:
+            return np.full(len(store.ids), default, dtype=object)
+        values = column.as_object().copy()
+        if column.present is not None:
+            values[~column.present] = default
+        return values
+
+    # ------------------------------------------------------------- bulk adds
+    def _add_member_columns(self, ids: list[str], table: dict[Any, Any]) -> None:
+        """Add checked members (new, distinct ids) given as columns (``role`` and ``ring``
+        first): the path of every bulk builder and reader."""
+        if self._graph is not None:
+            from ._columns import table_rows
+            with _bulk.paused_gc():
+                _bulk.insert_members(self._graph, ids, table_rows(table, len(ids)))
+            return
+        self._columns().add_members(ids, table)
+
+    def _add_link_columns(self, source: np.ndarray, target: np.ndarray, flow: np.ndarray,
+                          table: dict[Any, Any]) -> None:
+        """Add checked links (positions in member order, flow codes, attribute columns)."""
+        if self._graph is not None:
+            from ._columns import table_rows
+            ids = np.asarray(list(self._graph), dtype=object)
+            with _bulk.paused_gc():
+                _bulk.insert_links(self._graph, zip(
+                    ids[source].tolist(), ids[target].tolist(),
+                    np.asarray(FLOW_NAMES, dtype=object)[flow].tolist(),
+                    table_rows(table, len(source))))
+            return
+        self._columns().add_links(source, target, flow, table)
+
+    def _add_rows(self, members: Mapping[str, dict], links: list[tuple[str, str, str, dict]]
+                  ) -> None:
+        """Add checked members (id -> attribute dict with role and ring) and links
+        ``(source, target, flow, attributes)``: the path of readers that check row by row."""
+        if self._graph is not None:
+            with _bulk.paused_gc():
+                _bulk.insert_members(self._graph, members, members.values())
+                _bulk.insert_links(self._graph, links)
+            return
+        from ._columns import table_from_dicts
+        ids = list(members)
+        self._add_member_columns(ids, table_from_dicts(list(members.values())))
+        index = self._columns().index()
+        count = len(links)
+        self._add_link_columns(
+            np.fromiter((index[u] for u, *_ in links), np.int64, count),
+            np.fromiter((index[v] for _, v, *_ in links), np.int64, count),
+            np.fromiter((flow_code(k) for _, _, k, _ in links), np.int8, count),
+            table_from_dicts([d for *_, d in links]))
+
+    def _existing_links(self, source: np.ndarray, target: np.ndarray, flow: np.ndarray
+                        ) -> np.ndarray:
+        """Which of these links (positions, flow codes) are there already."""
+        if self._graph is None:
+            return self._columns().has_any_link(source, target, flow)
+        ids = list(self._graph)
+        succ = self._graph._succ
+        return np.fromiter((FLOW_NAMES[f] in succ[ids[s]].get(ids[t], ())
+                            for s, t, f in zip(source.tolist(), target.tolist(), flow.tolist())),
+                           dtype=bool, count=len(source))
 
     # ------------------------------------------------------------------ roles
     @property
     def name(self) -> str:
         """The ecosystem's name."""
-        return self.graph.graph.get("name", "")
+        return self._attrs.get("name", "")
 
     @property
     def units(self) -> Mapping[str, str]:
@@ -115,7 +270,7 @@ class Ecosystem:
         {'information': 'messages', 'logistics': 'units of goods', 'capital': 'thousand CNY', \
 'technology': 'service days'}
         """
-        own = self.graph.graph.get("units")
+        own = self._attrs.get("units")
         own = own if isinstance(own, Mapping) else {}
         return MappingProxyType({flow: own.get(flow, unit) if isinstance(own.get(flow), str)
                                  else unit for flow, unit in DEFAULT_UNITS.items()})
@@ -147,8 +302,8 @@ class Ecosystem:
         problem = units_problem(units)
         if problem:
             raise ParameterError(f"set_units: {problem}")
-        own = self.graph.graph.get("units")
-        self.graph.graph["units"] = {**(own if isinstance(own, Mapping) else {}), **units}
+        own = self._attrs.get("units")
+        self._attrs["units"] = {**(own if isinstance(own, Mapping) else {}), **units}
 
     @property
     def roles(self) -> Mapping[str, Ring]:
@@ -192,12 +347,17 @@ class Ecosystem:
         for key in attributes:
             if key in MEMBER_FIELDS:
                 raise ParameterError(f"{key!r} is reserved and cannot be a member attribute")
-        if member_id in self.graph:
+        if member_id in self:
             raise DuplicateError(f"member {member_id!r} already exists; change its attributes "
                                  f"with update_member({member_id!r}, ...)")
         ring = self.roles[role] if ring is None else Ring.coerce(ring, "ring")
-        # add_nodes_from: an attribute may be called "node_for_adding" without clashing
-        self.graph.add_nodes_from([(member_id, {"role": role, "ring": ring.value, **attributes})])
+        data = {"role": role, "ring": ring.value, **attributes}
+        if self._graph is not None:
+            # add_nodes_from: an attribute may be called "node_for_adding" without clashing
+            self._graph.add_nodes_from([(member_id, data)])
+        else:
+            assert self._store is not None
+            self._store.add_member(member_id, data)
 
     def update_member(self, member_id: str, /, **attributes: Any) -> None:
         """Change some attributes of an existing member, checked as :meth:`add_member` checks them.
@@ -216,7 +376,6 @@ class Ecosystem:
         {'role': 'logistics', 'ring': 'sub_core', 'employees': 41}
         """
         self._require(member_id)
-        current = self.graph.nodes[member_id]
         if "id" in attributes:
             raise ParameterError(f"update_member({member_id!r}): a member's id cannot change; "
                                  "add a member with the new id and remove this one")
@@ -227,7 +386,11 @@ class Ecosystem:
                 changes["ring"] = self.roles[changes["role"]]
         if "ring" in changes:
             changes["ring"] = Ring.coerce(changes["ring"], "ring").value
-        current.update(changes)
+        if self._graph is not None:
+            self._graph.nodes[member_id].update(changes)
+        else:
+            assert self._store is not None
+            self._store.set_member(self._store.index()[member_id], changes)
 
     def add_members_from(self, members: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
         """Add many members at once from a table with columns ``id``, ``role`` and optional
@@ -239,41 +402,73 @@ class Ecosystem:
         """Remove members and every link touching them."""
         for member_id in member_ids:
             self._require(member_id)
-        self.graph.remove_nodes_from(member_ids)
+        if self._graph is not None:
+            self._graph.remove_nodes_from(member_ids)
+            return
+        store = self._columns()
+        index = store.index()
+        store.remove_members(sorted({index[m] for m in member_ids}))
 
     def members(self, ring: Ring | str | None = None, role: str | None = None) -> list[str]:
         """Member ids in member order, optionally only those of one ring and/or role."""
         ring_value = None if ring is None else Ring.coerce(ring, "ring").value
         if role is not None:
             self._check_role(role)
-        return [m for m, d in self.graph.nodes(data=True)
-                if (ring_value is None or d["ring"] == ring_value)
-                and (role is None or d["role"] == role)]
+        if self._graph is not None:
+            return [m for m, d in self._graph.nodes(data=True)
+                    if (ring_value is None or d["ring"] == ring_value)
+                    and (role is None or d["role"] == role)]
+        store = self._columns()
+        if ring_value is None and role is None:
+            return store.ids.tolist()
+        keep = np.ones(len(store.ids), bool)
+        if ring_value is not None:
+            keep &= self._member_values("ring") == ring_value
+        if role is not None:
+            keep &= self._member_values("role") == role
+        return store.ids[keep].tolist()
 
     def member(self, member_id: str) -> Mapping[str, Any]:
         """A read-only view of one member's attributes (``role``, ``ring`` and the rest)."""
         self._require(member_id)
-        return MappingProxyType(self.graph.nodes[member_id])
+        if self._graph is not None:
+            return MappingProxyType(self._graph.nodes[member_id])
+        store = self._columns()
+        return MappingProxyType(store.member_row(store.index()[member_id]))
 
     def index(self) -> dict[str, int]:
         """Position of every member in member order (the rows of every matrix)."""
-        return {m: i for i, m in enumerate(self.graph)}
+        if self._graph is not None:
+            return {m: i for i, m in enumerate(self._graph)}
+        assert self._store is not None
+        return dict(self._store.index())
 
     def __contains__(self, member_id: object) -> bool:
-        return member_id in self.graph
+        if self._graph is not None:
+            return member_id in self._graph
+        assert self._store is not None
+        try:
+            return member_id in self._store.index()
+        except TypeError:  # unhashable: no member
+            return False
 
     def __len__(self) -> int:
-        return self.graph.number_of_nodes()
+        if self._graph is not None:
+            return self._graph.number_of_nodes()
+        assert self._store is not None
+        return self._store.n_members()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.graph)
+        if self._graph is not None:
+            return iter(self._graph)
+        return iter(self._columns().ids.tolist())
 
     def __repr__(self) -> str:
         return (f"<Ecosystem {self.name!r}: {len(self)} members, "
-                f"{self.graph.number_of_edges()} links>")
+                f"{self.number_of_links()} links>")
 
     def _require(self, member_id: object) -> None:
-        if member_id not in self.graph:
+        if member_id not in self:
             raise UnknownMemberError(f"no member {member_id!r} in ecosystem {self.name!r}")
 
     # ------------------------------------------------------------------ links
@@ -292,12 +487,41 @@ class Ecosystem:
             problem = link_attribute_problem(key, value)
             if problem:
                 raise ParameterError(f"link {source!r} -> {target!r} ({flow.value}): {problem}")
-        if self.graph.has_edge(source, target, key=flow.value):
+        if self._has_link(source, target, flow.value):
             raise DuplicateError(f"{source!r} -> {target!r} already has a {flow.value} link; "
                                  f"change its attributes with update_link({source!r}, "
                                  f"{target!r}, {flow.value!r}, ...)")
-        # add_edges_from: an attribute may be called "key" without clashing with the edge key
-        self.graph.add_edges_from([(source, target, flow.value, attributes)])
+        if self._graph is not None:
+            # add_edges_from: an attribute may be called "key" without clashing with the edge key
+            self._graph.add_edges_from([(source, target, flow.value, attributes)])
+        else:
+            assert self._store is not None
+            index = self._store.index()
+            self._store.add_link(index[source], index[target], flow_code(flow.value),
+                                 dict(attributes))
+
+    def _has_link(self, source: object, target: object, flow: str) -> bool:
+        return self._link_row(source, target, flow) is not None
+
+    def _has_link_attribute(self, name: str) -> bool:
+        """Whether some link has the attribute ``name``."""
+        if self._graph is not None:
+            return any(name in data for *_, data in self._graph.edges(keys=True, data=True))
+        column = self._columns().links.get(name)
+        return column is not None and bool(column.mask().any())
+
+    def _link_row(self, source: object, target: object, flow: str) -> int | None:
+        """The link's row in the columns (-1 when ``eco.graph`` is the storage), or None."""
+        if self._graph is not None:
+            return -1 if self._graph.has_edge(source, target, key=flow) else None
+        assert self._store is not None
+        index = self._store.index()
+        try:
+            if source not in index or target not in index or flow not in FLOW_NAMES:
+                return None
+        except TypeError:  # unhashable
+            return None
+        return self._store.link_row(index[source], index[target], flow_code(flow))
 
     def update_link(self, source: str, target: str, flow: Flow | str, /,
                     **attributes: Any) -> None:
@@ -318,7 +542,8 @@ class Ecosystem:
         self._require(source)
         self._require(target)
         flow = Flow.coerce(flow, "flow")
-        if not self.graph.has_edge(source, target, key=flow.value):
+        row = self._link_row(source, target, flow.value)
+        if row is None:
             raise UnknownMemberError(f"no {flow.value} link {source!r} -> {target!r}; "
                                      f"add it with link({source!r}, {target!r}, "
                                      f"{flow.value!r}, ...)")
@@ -329,7 +554,11 @@ class Ecosystem:
             problem = link_attribute_problem(key, value)
             if problem:
                 raise ParameterError(f"link {source!r} -> {target!r} ({flow.value}): {problem}")
-        self.graph.edges[source, target, flow.value].update(attributes)
+        if self._graph is not None:
+            self._graph.edges[source, target, flow.value].update(attributes)
+        else:
+            assert self._store is not None
+            self._store.set_link(row, attributes)
 
     def add_links_from(self, links: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
         """Add many links at once from a table with columns ``source``, ``target``, ``flow``
@@ -340,22 +569,47 @@ class Ecosystem:
     def unlink(self, source: str, target: str, flow: Flow | str) -> None:
         """Remove one link."""
         flow = Flow.coerce(flow, "flow")
-        if not self.graph.has_edge(source, target, key=flow.value):
+        row = self._link_row(source, target, flow.value)
+        if row is None:
             raise UnknownMemberError(f"no {flow.value} link {source!r} -> {target!r}")
-        self.graph.remove_edge(source, target, key=flow.value)
+        if self._graph is not None:
+            self._graph.remove_edge(source, target, key=flow.value)
+            return
+        store = self._columns()
+        keep = np.ones(len(store.source), bool)
+        keep[row] = False
+        store.keep_links(np.flatnonzero(keep))
 
     def links(self, flow: Flow | str | None = None, data: bool = False) -> list[tuple]:
         """Links as ``(source, target, flow)`` tuples (with their attribute dict if ``data``)."""
         key = None if flow is None else Flow.coerce(flow, "flow").value
-        return [(u, v, k, d) if data else (u, v, k)
-                for u, v, k, d in self.graph.edges(keys=True, data=True)
-                if key is None or k == key]
+        if self._graph is not None:
+            return [(u, v, k, d) if data else (u, v, k)
+                    for u, v, k, d in self._graph.edges(keys=True, data=True)
+                    if key is None or k == key]
+        store = self._columns()
+        rows = self._ordered_rows(None if key is None else flow_code(key))
+        ids = store.ids
+        ends = zip(ids[store.source[rows]].tolist(), ids[store.target[rows]].tolist(),
+                   np.asarray(FLOW_NAMES, dtype=object)[store.flow[rows]].tolist())
+        if not data:
+            return list(ends)
+        return [(u, v, k, d) for (u, v, k), d in zip(ends, store.link_rows(rows))]
+
+    def _ordered_rows(self, code: int | None = None) -> np.ndarray:
+        """Rows of the columns in networkx's edge order, only those of one flow if ``code``."""
+        store = self._columns()
+        order = store.order()
+        rows = np.arange(len(store.source)) if order is None else order
+        return rows if code is None else rows[store.flow[rows] == code]
 
     def layer(self, flow: Flow | str) -> nx.DiGraph:
         """One flow's links as a frozen :class:`networkx.DiGraph` with every member.
 
-        Node and edge attribute dicts are shared with this ecosystem, so changed
-        attribute values show through; links added or removed later do not.
+        Node and edge attribute dicts are shared with ``eco.graph`` (which this
+        builds, if it is not in use yet), so changed attribute values show
+        through; links added or removed later do not. Analyses that only need
+        the links' ends and weights read :meth:`adjacency` instead.
         """
         return _bulk.layer_graph(self.graph, Flow.coerce(flow, "flow"))
 
@@ -380,13 +634,51 @@ class Ecosystem:
         >>> src.tolist(), dst.tolist(), flow.tolist(), volume.tolist()
         ([0, 0], [1, 1], [1, 0], [5.0, 1.0])
         """
-        return _bulk.edge_arrays(self.graph, weight, default)
+        if self._graph is not None:
+            return _bulk.edge_arrays(self._graph, weight, default)
+        store = self._columns()
+        rows = self._ordered_rows()
+        if weight is None:
+            weights = np.full(len(rows), float(default))
+        else:
+            weights = self._weights(weight, default)[rows]
+        return store.source[rows], store.target[rows], store.flow[rows], weights
+
+    def _weights(self, weight: object, default: float) -> np.ndarray:
+        """Every link's ``weight`` attribute (``default`` where missing) in row order."""
+        if not isinstance(weight, str):
+            raise ParameterError(f"weight must be the name of a link attribute (a string) or "
+                                 f"None, got {weight!r}")
+        store = self._columns()
+        column = store.links.get(weight)
+        if column is None:
+            return np.full(len(store.source), float(default))
+        if column.values.dtype != object:
+            weights = column.values.astype(float)
+            if column.present is not None:
+                weights[~column.present] = default
+            return weights
+        values = column.values.copy()
+        if column.present is not None:
+            values[~column.present] = default
+        try:
+            return np.fromiter(values, float, len(values))
+        except (TypeError, ValueError):
+            for row in self._ordered_rows():  # only to name the offending link
+                try:
+                    float(values[row])
+                except (TypeError, ValueError):
+                    u, v = store.ids[store.source[row]], store.ids[store.target[row]]
+                    raise ParameterError(f"link {u!r} -> {v!r}: {weight} {values[row]!r} "
+                                         "is not a number") from None
+            raise
 
     def link_attributes(self) -> list[dict]:
         """The attribute dict of every link, in the order of :meth:`edge_arrays`.
 
-        The dicts are the graph's own, as networkx's ``edges(data=True)``
-        gives them: read them, do not modify them in place.
+        When ``eco.graph`` is in use the dicts are the graph's own, as
+        networkx's ``edges(data=True)`` gives them: read them, do not modify
+        them in place. Otherwise they are new dicts.
 
         Examples
         --------
@@ -398,7 +690,9 @@ class Ecosystem:
         >>> eco.link_attributes()
         [{'volume': 5.0}, {}]
         """
-        return list(_bulk.link_structure(self.graph).data)
+        if self._graph is not None:
+            return list(_bulk.link_structure(self._graph).data)
+        return self._columns().link_rows(self._ordered_rows())
 
     def adjacency(self, flow: Flow | str, weight: str | None = "volume",
                   default: float = 1.0) -> sp.csr_array:
@@ -409,30 +703,57 @@ class Ecosystem:
 
         Notes
         -----
-        The list of links is worked out once and kept until members or links
-        are added or removed (through any method of ``eco`` or ``eco.graph``),
-        so the four layers of a large ecosystem cost one pass over its links;
-        the weights are read afresh on every call.
+        The pattern of each layer (which cells hold a link) is worked out once
+        and kept until members or links are added or removed (through any
+        method of ``eco`` or ``eco.graph``); the weights are read afresh on
+        every call.
         """
-        return _bulk.adjacency(self.graph, Flow.coerce(flow, "flow"), weight, default)
+        flow = Flow.coerce(flow, "flow")
+        if self._graph is not None:
+            return _bulk.adjacency(self._graph, flow, weight, default)
+        store = self._columns()
+        rows, indptr, indices = store.csr_pattern(flow_code(flow.value))
+        n = len(store.ids)
+        data = np.ones(len(rows)) if weight is None else self._weights(weight, default)[rows]
+        return sp.csr_array((data, indices.copy(), indptr.copy()), shape=(n, n))
 
     # ------------------------------------------------------------ whole graph
     def copy(self) -> "Ecosystem":
-        """An independent copy (attribute dicts are new; their values are shared)."""
-        other = Ecosystem.__new__(Ecosystem)
-        other.graph = _bulk.copy_graph(self.graph)
-        other._custom_roles = dict(self._custom_roles)
-        return other
+        """An independent copy (attribute dicts are new; their values are shared).
+
+        The copy keeps its members and links as columns, even when this
+        ecosystem's ``eco.graph`` is in use.
+        """
+        store = self._own_store()
+        if store is None:  # a graph the columns cannot hold: copied as a graph
+            other = Ecosystem._from_store(Store(), {}, self._custom_roles)
+            other.graph = _bulk.copy_graph(self.graph)
+            return other
+        return Ecosystem._from_store(store.copy() if store is self._store else store,
+                                     dict(self._attrs), self._custom_roles)
+
+    def _own_store(self) -> Store | None:
+        """The columns (new ones from the graph when it is in use; None if they cannot hold
+        it: a link whose key is not a flow)."""
+        if self._graph is None:
+            return self._columns()
+        return Store.from_graph(self._graph)
 
     def subgraph(self, member_ids: Iterable[str]) -> "Ecosystem":
         """A new ecosystem with these members and the links among them."""
         member_ids = list(member_ids)
         for member_id in member_ids:
             self._require(member_id)
-        other = Ecosystem.__new__(Ecosystem)
-        other.graph = self.graph.subgraph(member_ids).copy()
-        other._custom_roles = dict(self._custom_roles)
-        return other
+        store = self._own_store()
+        if store is None:
+            other = Ecosystem._from_store(Store(), {}, self._custom_roles)
+            other.graph = self.graph.subgraph(member_ids).copy()
+            return other
+        index = store.index()
+        positions = np.unique(np.fromiter(map(index.__getitem__, member_ids), np.int64,
+                                          len(member_ids)))
+        return Ecosystem._from_store(store.take(positions), dict(self._attrs),
+                                     self._custom_roles)
 
     def summary(self, with_units: bool = False) -> pd.DataFrame:
         """Counts and volumes by ring, role and flow.
@@ -542,10 +863,24 @@ class Ecosystem:
         """Same graph attributes, custom roles, members (in order) and links with attributes."""
         if not isinstance(other, Ecosystem):
             return NotImplemented
-        return (self.graph.graph == other.graph.graph
-                and self._custom_roles == other._custom_roles
-                and list(self.graph.nodes(data=True)) == list(other.graph.nodes(data=True))
-                and _bulk.same_links(self.graph, other.graph))
+        if self._graph is not None and other._graph is not None:
+            return (self._attrs == other._attrs and self._custom_roles == other._custom_roles
+                    and list(self._graph.nodes(data=True)) == list(other._graph.nodes(data=True))
+                    and _bulk.same_links(self._graph, other._graph))
+        return (self._attrs == other._attrs and self._custom_roles == other._custom_roles
+                and self._member_items() == other._member_items()
+                and self._link_map() == other._link_map())
+
+    def _member_items(self) -> list[tuple[str, dict]]:
+        if self._graph is not None:
+            return list(self._graph.nodes(data=True))
+        store = self._columns()
+        return list(zip(store.ids.tolist(), store.member_rows()))
+
+    def _link_map(self) -> dict[tuple, dict]:
+        if self._graph is not None:
+            return {(u, v, k): d for u, v, k, d in self._graph.edges(keys=True, data=True)}
+        return {(u, v, k): d for u, v, k, d in self.links(data=True)}
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._bulk import insert_links, insert_members, link_structure, paused_gc
+from ._bulk import link_structure
+from ._columns import Column, column_from_series, column_from_values
 from ._errors import ParameterError, SpecError, ValidationError
 from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
                        link_attribute_problem, link_values_ok)
@@ -96,6 +97,8 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
       source target       flow  volume
     0     m1     p1  logistics    10.0
     """
+    if eco._graph is None:
+        return _column_frames(eco)
     nodes = list(eco.graph.nodes(data=True))
     node_attrs = [{k: v for k, v in d.items() if k not in ("role", "ring")} for _, d in nodes]
     members = _frame(node_attrs, list(MEMBER_FIELDS),
@@ -115,6 +118,53 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
         data = structure.data
     links = _frame(data, list(LINK_FIELDS), ends)
     return members, links
+
+
+def _series(column: Column) -> pd.Series:
+    """A column as :func:`_column` makes it from the same values."""
+    values, present = column.values, column.present
+    if values.dtype != object:
+        if present is None:
+            return pd.Series(values)
+        if values.dtype.kind == "f":
+            return pd.Series(np.where(present, values, np.nan))
+        values = values.astype(object)
+    if present is None:
+        kinds = set(map(type, values.tolist()))
+        if len(kinds) == 1 and kinds <= {float, int, bool}:
+            try:
+                typed = pd.Series(values.tolist())
+            except (TypeError, ValueError):
+                typed = None
+            if typed is not None and typed.dtype.kind in "fiub":
+                return typed
+        return pd.Series(values, dtype=object)
+    kinds = set(map(type, values[present].tolist()))
+    filled = values.copy()
+    filled[~present] = np.nan
+    return pd.Series(filled, dtype=float if kinds == {float} else object)
+
+
+def _column_frames(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
+    store = eco._columns()
+    members = {"id": pd.Series(store.ids.tolist(), dtype=object if not len(store.ids) else None)}
+    for name in ("role", "ring"):
+        members[name] = pd.Series(eco._member_values(name).tolist(),
+                                  dtype=object if not len(store.ids) else None)
+    for name, column in store.members.items():
+        if name not in members:
+            members[name] = _series(column)
+    rows = eco._ordered_rows()
+    ids = store.ids
+    empty = not len(rows)
+    links = {"source": pd.Series(ids[store.source[rows]].tolist(), dtype=object if empty else None),
+             "target": pd.Series(ids[store.target[rows]].tolist(), dtype=object if empty else None),
+             "flow": pd.Series(_FLOW_INDEX.to_numpy()[store.flow[rows]].tolist(),
+                               dtype=object if empty else None)}
+    for name, column in store.links.items():
+        if name not in links:
+            links[name] = _series(column.take(rows))
+    return pd.DataFrame(members), pd.DataFrame(links)
 
 
 def _python(value: Any) -> Any:
@@ -243,7 +293,7 @@ def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapp
         raise SpecError("unknown role; register it (roles: {name: ring}) or use one of: "
                         + ", ".join(sorted(known)), location=f"members[{i}].role", value=roles[i])
     id_index = pd.Index(ids, dtype=object)
-    i = _first_bad(id_index.duplicated() | id_index.isin(list(eco.graph)))
+    i = _first_bad(id_index.duplicated() | id_index.isin(list(eco)))
     if i is not None:
         raise SpecError("duplicate member id", location=f"members[{i}].id", value=ids[i])
     default_ring = {role: ring.value for role, ring in known.items()}
@@ -252,10 +302,12 @@ def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapp
         codes = _named_codes(Ring, frame, "ring", "members", missing_ok=True)
         for i in np.flatnonzero(codes >= 0):
             rings[i] = _RING_INDEX[codes[i]]
-    attributes = _records(frame, _check_attribute_names(frame, MEMBER_FIELDS, "members"))
-    with paused_gc():
-        insert_members(eco.graph, ids, [{"role": role, "ring": ring, **attrs} for role, ring, attrs
-                                        in zip(roles, rings, attributes)])
+    table = {"role": column_from_values(roles), "ring": column_from_values(rings)}
+    for name in _check_attribute_names(frame, MEMBER_FIELDS, "members"):
+        column = column_from_series(frame[name])
+        if column is not None:
+            table[name] = column
+    eco._add_member_columns(ids, table)
 
 
 def _check_numeric(frame: pd.DataFrame, name: str) -> None:
@@ -297,7 +349,7 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
     codes), so a million links are checked and added in a couple of seconds.
     """
     frame = _as_frame(table, "links")
-    members = pd.Index(list(eco.graph), dtype=object)
+    members = pd.Index(list(eco), dtype=object)
     ends = _member_codes(frame, members)
     if "flow" not in frame.columns:
         raise SpecError("the links table needs a 'flow' column", location="links")
@@ -311,22 +363,21 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
     n = np.int64(max(len(members), 1))
     code = (ends["source"].astype(np.int64) * n + ends["target"]) * len(_FLOW_INDEX) + flows
     i = _first_bad(pd.Series(code).duplicated().to_numpy())
-    ids = members.to_numpy()
-    sources, targets = ids[ends["source"]].tolist(), ids[ends["target"]].tolist()
-    flow_names = _FLOW_INDEX.to_numpy()[flows].tolist()
-    if i is None and any(eco.graph._succ.values()):  # number_of_edges() counts them all
-        succ = eco.graph._succ
-        i = _first_bad(np.fromiter((flow in succ[s].get(t, ()) for s, t, flow in
-                                    zip(sources, targets, flow_names)),
-                                   dtype=bool, count=len(code)))
+    if i is None and eco.number_of_links():
+        i = _first_bad(eco._existing_links(ends["source"], ends["target"], flows))
     if i is not None:
-        raise SpecError(f"a second {flow_names[i]} link between the same two members",
-                        location=f"links[{i}]", value=(sources[i], targets[i], flow_names[i]))
+        ids = members.to_numpy()
+        flow_name = _FLOW_INDEX[flows[i]]
+        raise SpecError(f"a second {flow_name} link between the same two members",
+                        location=f"links[{i}]",
+                        value=(ids[ends["source"][i]], ids[ends["target"][i]], flow_name))
     attribute_columns = _check_attribute_names(frame, LINK_FIELDS, "links")
+    table = {}
     for name in attribute_columns:
         if name in LINK_NUMERIC_ATTRIBUTES:
             _check_numeric(frame, name)
-    with paused_gc():
-        insert_links(eco.graph, zip(sources, targets, flow_names,
-                                    _records(frame, attribute_columns)))
+        column = column_from_series(frame[name])
+        if column is not None:
+            table[name] = column
+    eco._add_link_columns(ends["source"], ends["target"], flows, table)
 

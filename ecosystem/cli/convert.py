@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         written = f"{members}, {links} and {sidecar}"
     else:
         written = str(args.out)
-    print(f"wrote {written}: {len(eco)} members, {eco.graph.number_of_edges()} links")
+    print(f"wrote {written}: {len(eco)} members, {eco.number_of_links()} links")
     return 0
 
 

@@ -143,8 +143,7 @@ def _injections(eco, specs: list[str]) -> tuple[dict, str]:
 
 def _check_weight(eco, weight: str) -> None:
     """A misspelt --weight would silently weigh every link 1: refuse it instead."""
-    if eco.graph.number_of_edges() and not any(
-            weight in data for *_, data in eco.graph.edges(keys=True, data=True)):
+    if eco.number_of_links() and not eco._has_link_attribute(weight):
         raise ParameterError(f"no link has the attribute {weight!r} given to --weight")
 
 

@@ -14,8 +14,8 @@ def run(args: argparse.Namespace) -> int:
     """Print the ecosystem's name, size and :meth:`Ecosystem.summary` table."""
     eco = read_spec(args.spec)
     title = eco.name or args.spec
-    print(f"{title}: {len(eco)} members, {eco.graph.number_of_edges()} links")
-    description = eco.graph.graph.get("description")
+    print(f"{title}: {len(eco)} members, {eco.number_of_links()} links")
+    description = eco.attributes.get("description")
     if isinstance(description, str) and description.strip():
         print(description.strip())
     summary = eco.summary()

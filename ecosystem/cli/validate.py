@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     eco = read_spec(args.spec).validate()
     warnings = eco.problems(warnings=True)
     note = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
-    print(f"ok: {len(eco)} members, {eco.graph.number_of_edges()} links{note}")
+    print(f"ok: {len(eco)} members, {eco.number_of_links()} links{note}")
     for sentence in warnings:
         print(sentence, file=sys.stderr)
     if args.output:
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
         with atomic_open(args.output, "w", encoding="utf-8") as handle:
             json.dump({"spec": args.spec, "ok": True, "members": len(eco),
-                       "links": eco.graph.number_of_edges(), "warnings": warnings}, handle,
+                       "links": eco.number_of_links(), "warnings": warnings}, handle,
                       ensure_ascii=False)
             handle.write("\n")
         print(f"wrote {args.output}")

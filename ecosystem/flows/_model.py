@@ -127,7 +127,7 @@ class Layers:
     @classmethod
     def from_ecosystem(cls, eco: "Ecosystem", weight: str = "volume",
                        default: float = 1.0) -> "Layers":
-        members = pd.Index(list(eco.graph), name="member")
+        members = pd.Index(eco.members(), name="member")
         volume = tuple(eco.adjacency(flow, weight, default) for flow in Flow)
         for flow, matrix in zip(FLOWS, volume):
             bad = np.flatnonzero(~np.isfinite(matrix.data) | (matrix.data < 0))
@@ -137,8 +137,7 @@ class Layers:
                     f"link weight {weight!r} must be a finite number >= 0; the {flow} link "
                     f"{members[row]!r} -> {members[matrix.indices[bad[0]]]!r} has "
                     f"{float(matrix.data[bad[0]])!r} (run eco.validate() to list every problem)")
-        rings = np.array([r for _, r in eco.graph.nodes(data="ring")], dtype=object)
-        roles = np.array([r for _, r in eco.graph.nodes(data="role")], dtype=object)
+        rings, roles = eco._member_values("ring"), eco._member_values("role")
         return cls(members, rings, roles, volume)
 
 

@@ -1,0 +1,481 @@
+"""Members and links as typed columns: the storage of an :class:`~ecosystem.Ecosystem`.
+
+An ecosystem keeps its members as an array of ids plus one :class:`Column`
+per attribute (``role`` and ``ring`` first), and its links as three integer
+arrays (source and target positions in member order, the flow's position in
+``list(Flow)``) plus one :class:`Column` per link attribute. A column is a
+numpy array of float64, int64 or bool when every value it holds is a Python
+``float``, ``int`` or ``bool`` (the values come back as exactly those types),
+an object array otherwise, and a mask of the rows that have the attribute at
+all (``None`` when all have it).
+
+Members and links added one at a time wait in a list and join the columns on
+the next read, so an interactive model built by thousands of ``link`` calls
+does not copy the arrays thousands of times.
+
+Link order
+----------
+Rows are kept in the order links were added. The order every reader sees
+(:meth:`Store.order`) is networkx's: source by source in member order, then
+by the first link of each (source, target) pair, then by row, which is what
+iterating the networkx graph built from these rows gives.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from itertools import compress, repeat
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+__all__ = ["Column", "Store", "column_from_values", "column_from_series", "FLOW_NAMES"]
+
+#: Flow names in ``list(Flow)`` order (the flow code of a link is its position here).
+FLOW_NAMES = ("information", "logistics", "capital", "technology")
+_FLOW_CODES = {name: code for code, name in enumerate(FLOW_NAMES)}
+_TYPED = {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(np.bool_)}
+_FILL = {"f": np.nan, "i": 0, "b": False}
+
+
+class Column:
+    """One attribute over every row: ``values`` and ``present`` (None: every row has it)."""
+
+    __slots__ = ("values", "present")
+
+    def __init__(self, values: np.ndarray, present: np.ndarray | None = None):
+        self.values = values
+        self.present = None if present is None or present.all() else present
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def take(self, index: np.ndarray) -> "Column":
+        return Column(self.values[index], None if self.present is None else self.present[index])
+
+    def mask(self) -> np.ndarray:
+        return np.ones(len(self.values), bool) if self.present is None else self.present
+
+    def as_object(self) -> np.ndarray:
+        """The values as Python objects (typed arrays' values become float, int, bool)."""
+        return self.values if self.values.dtype == object else self.values.astype(object)
+
+    def get(self, row: int) -> tuple[bool, Any]:
+        if self.present is not None and not self.present[row]:
+            return False, None
+        value = self.values[row]
+        return True, value.item() if self.values.dtype != object else value
+
+    def set(self, row: int, value: Any) -> "Column":
+        """This column with ``row`` set to ``value`` (a new object column if the type differs)."""
+        values = self.values
+        if values.dtype != object and _TYPED.get(type(value)) != values.dtype:
+            values = values.astype(object)
+        elif values.dtype == np.int64:
+            try:
+                np.int64(value)
+            except OverflowError:
+                values = values.astype(object)
+        values[row] = value
+        present = self.present
+        if present is not None:
+            present[row] = True
+        return Column(values, present)
+
+
+def _object_array(values: Iterable[Any], count: int) -> np.ndarray:
+    # fromiter keeps lists and tuples as single objects where np.array would nest them
+    return np.fromiter(values, dtype=object, count=count)
+
+
+def column_from_values(values: list[Any], present: np.ndarray | None = None) -> Column:
+    """A column of Python values (rows where ``present`` is False have no value)."""
+    given = values if present is None else list(compress(values, present.tolist()))
+    kinds = set(map(type, given))
+    if len(kinds) == 1:
+        dtype = _TYPED.get(next(iter(kinds)))
+        if dtype is not None:
+            if present is not None:
+                fill = _FILL[dtype.kind]
+                values = [v if p else fill for v, p in zip(values, present.tolist())]
+            try:
+                return Column(np.array(values, dtype=dtype), present)
+            except OverflowError:  # an int beyond 64 bits stays a Python int
+                pass
+    return Column(_object_array(values, len(values)), present)
+
+
+def _python(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def column_from_series(series: pd.Series) -> Column | None:
+    """A column of a table: NaN, None-less NA and pandas' NA mean "no such attribute".
+
+    In an object column ``None`` is a value; numpy scalars become Python ones,
+    as :func:`ecosystem.tables` has always read them. None if no row has a value.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+        values = series.to_numpy()
+        if dtype.kind == "f":
+            present = ~np.isnan(values)
+            if not present.any():
+                return None
+            return Column(values.astype(np.float64), present)  # a copy: set() writes in place
+        if dtype.kind == "u" and len(values) and values.max() > np.iinfo(np.int64).max:
+            return Column(_object_array(values.tolist(), len(values)))
+        return Column(values.astype(np.int64 if dtype.kind in "iu" else np.bool_))
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        values = [_python(v) for v in series.tolist()]
+        missing = np.fromiter((v is pd.NA or (isinstance(v, float) and v != v) for v in values),
+                              dtype=bool, count=len(values))
+    else:
+        values = series.tolist()
+        missing = series.isna().to_numpy(dtype=bool)
+    if missing.all() and len(values):
+        return None
+    return column_from_values(values, ~missing if missing.any() else None)
+
+
+def _concat(first: Column | None, n_first: int, second: Column | None, n_second: int
+            ) -> Column:
+    parts = []
+    for column, n in ((first, n_first), (second, n_second)):
+        if column is None:
+            parts.append((None, np.zeros(n, bool)))
+        else:
+            parts.append((column.values, column.mask()))
+    dtypes = {values.dtype for values, _ in parts if values is not None}
+    dtype = dtypes.pop() if len(dtypes) == 1 else np.dtype(object)
+    if dtype.kind != "O":
+        arrays = [values if values is not None else np.full(len(mask), _FILL[dtype.kind], dtype)
+                  for values, mask in parts]
+    else:
+        arrays = [np.full(len(mask), None, object) if values is None else
+                  (values if values.dtype == object else values.astype(object))
+                  for values, mask in parts]
+    return Column(np.concatenate(arrays), np.concatenate([mask for _, mask in parts]))
+
+
+def concat_tables(first: dict[Any, Column], n_first: int, second: dict[Any, Column],
+                  n_second: int) -> dict[Any, Column]:
+    """Rows of ``second`` after those of ``first``; columns in first-seen order."""
+    names = list(dict.fromkeys([*first, *second]))
+    return {name: _concat(first.get(name), n_first, second.get(name), n_second)
+            for name in names}
+
+
+def table_from_dicts(rows: list[Mapping[Any, Any]]) -> dict[Any, Column]:
+    """Columns of attribute dicts (a key missing from a dict: no value in that row)."""
+    names = list(dict.fromkeys(key for row in rows for key in row))
+    table = {}
+    marker = object()
+    for name in names:
+        values = list(map(dict.get, rows, repeat(name), repeat(marker)))
+        present = np.fromiter((v is not marker for v in values), bool, len(values))
+        table[name] = column_from_values(values, None if present.all() else present)
+    return table
+
+
+def table_take(table: dict[Any, Column], index: np.ndarray) -> dict[Any, Column]:
+    taken = {name: column.take(index) for name, column in table.items()}
+    return {name: column for name, column in taken.items()
+            if column.present is None or column.present.any()}
+
+
+def table_rows(table: dict[Any, Column], n: int, index: np.ndarray | None = None
+               ) -> list[dict[Any, Any]]:
+    """Every row (or the rows ``index``) as a new attribute dict, built column by column."""
+    count = n if index is None else len(index)
+    rows: list[dict[Any, Any]] = [{} for _ in range(count)]
+    for name, column in table.items():
+        values = column.values if index is None else column.values[index]
+        present = column.present
+        if present is not None and index is not None:
+            present = present[index]
+        filled = values.tolist()
+        if present is None:
+            deque(map(dict.__setitem__, rows, repeat(name), filled), maxlen=0)
+        else:
+            mask = present.tolist()
+            deque(map(dict.__setitem__, compress(rows, mask), repeat(name),
+                      compress(filled, mask)), maxlen=0)
+    return rows
+
+
+def table_row(table: dict[Any, Column], row: int) -> dict[Any, Any]:
+    out = {}
+    for name, column in table.items():
+        has, value = column.get(row)
+        if has:
+            out[name] = value
+    return out
+
+
+def _link_code(source: Any, target: Any, flow: Any) -> Any:
+    # one integer per (source, target, flow): ids below 2**30 members
+    return (source << 32) | (target << 2) | flow
+
+
+class Store:
+    """The columns of one ecosystem (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.ids = np.empty(0, dtype=object)
+        self.members: dict[Any, Column] = {}
+        self.source = np.empty(0, dtype=np.int64)
+        self.target = np.empty(0, dtype=np.int64)
+        self.flow = np.empty(0, dtype=np.int8)
+        self.links: dict[Any, Column] = {}
+        self._new_members: list[tuple[str, dict]] = []
+        self._new_links: list[tuple[int, int, int, dict]] = []
+        self._index: dict[str, int] | None = None
+        self._codes: dict[int, int] | None = None
+        self._cache: dict[Any, Any] = {}
+
+    def __getstate__(self) -> dict:
+        self.flush()
+        state = dict(self.__dict__)
+        state.update(_index=None, _codes=None, _cache={})
+        return state
+
+    # ------------------------------------------------------------- reading
+    def n_members(self) -> int:
+        return len(self.ids) + len(self._new_members)
+
+    def n_links(self) -> int:
+        return len(self.source) + len(self._new_links)
+
+    def index(self) -> dict[str, int]:
+        """Position of every member, pending ones included (kept while only appending)."""
+        if self._index is None:
+            ids = self.ids.tolist() + [m for m, _ in self._new_members]
+            self._index = dict(zip(ids, range(len(ids))))
+        return self._index
+
+    def _link_codes(self) -> dict[int, int]:
+        if self._codes is None:
+            self.flush()
+            codes = _link_code(self.source, self.target, self.flow.astype(np.int64))
+            self._codes = dict(zip(codes.tolist(), range(len(codes))))
+        return self._codes
+
+    def link_row(self, source: int, target: int, flow: int) -> int | None:
+        return self._link_codes().get(_link_code(source, target, flow))
+
+    def flush(self) -> None:
+        """Move members and links added one at a time into the columns."""
+        if self._new_members:
+            ids = [m for m, _ in self._new_members]
+            table = table_from_dicts([d for _, d in self._new_members])
+            self.members = concat_tables(self.members, len(self.ids), table, len(ids))
+            self.ids = np.concatenate([self.ids, _object_array(ids, len(ids))])
+            self._new_members = []
+            self._cache.clear()
+        if self._new_links:
+            new = self._new_links
+            table = table_from_dicts([d for *_, d in new])
+            self.links = concat_tables(self.links, len(self.source), table, len(new))
+            self.source = np.concatenate([self.source, np.array([s for s, *_ in new], np.int64)])
+            self.target = np.concatenate([self.target,
+                                          np.array([t for _, t, *_ in new], np.int64)])
+            self.flow = np.concatenate([self.flow, np.array([f for *_, f, _ in new], np.int8)])
+            self._new_links = []
+            self._cache.clear()
+
+    def member_values(self, name: Any) -> Column | None:
+        self.flush()
+        return self.members.get(name)
+
+    def member_row(self, position: int) -> dict:
+        self.flush()
+        return table_row(self.members, position)
+
+    def member_rows(self) -> list[dict]:
+        self.flush()
+        return table_rows(self.members, len(self.ids))
+
+    def order(self) -> np.ndarray | None:
+        """The rows in networkx's edge order (None: the rows are in that order already)."""
+        self.flush()
+        if "order" not in self._cache:
+            n = max(len(self.ids), 1)
+            pair = self.source * n + self.target
+            if len(pair) < 2 or bool(np.all(pair[1:] >= pair[:-1])):
+                order = None  # sorted pairs: by source, each pair's links together
+            else:
+                _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+                order = np.lexsort((np.arange(len(pair)), first[inverse], self.source))
+            self._cache["order"] = order
+        return self._cache["order"]
+
+    def csr_pattern(self, code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(rows, indptr, indices)`` of one flow's CSR matrix (``rows``: each entry's link)."""
+        self.flush()
+        key = ("csr", code)
+        if key not in self._cache:
+            n = len(self.ids)
+            rows = np.flatnonzero(self.flow == code)
+            cell = self.source[rows] * max(n, 1) + self.target[rows]
+            if len(cell) > 1 and not bool(np.all(cell[1:] > cell[:-1])):
+                rows = rows[np.argsort(cell, kind="stable")]
+            small = n < 2 ** 31 - 1 and len(rows) < 2 ** 31 - 1
+            index_type = np.int32 if small else np.int64
+            indptr = np.zeros(n + 1, dtype=index_type)
+            np.cumsum(np.bincount(self.source[rows], minlength=n), out=indptr[1:])
+            self._cache[key] = (rows, indptr, self.target[rows].astype(index_type))
+        return self._cache[key]
+
+    def link_rows(self, index: np.ndarray | None = None) -> list[dict]:
+        self.flush()
+        return table_rows(self.links, len(self.source), index)
+
+    def link_row_dict(self, row: int) -> dict:
+        self.flush()
+        return table_row(self.links, row)
+
+    # ------------------------------------------------------------- writing
+    def add_member(self, member: str, data: dict) -> None:
+        position = self.n_members()
+        self._new_members.append((member, data))
+        if self._index is not None:
+            self._index[member] = position
+
+    def add_link(self, source: int, target: int, flow: int, data: dict) -> None:
+        row = self.n_links()
+        self._new_links.append((source, target, flow, data))
+        if self._codes is not None:
+            self._codes[_link_code(source, target, flow)] = row
+
+    def add_members(self, ids: list[str], table: dict[Any, Column]) -> None:
+        """Append checked members (new, distinct ids) with their columns."""
+        self.flush()
+        start = len(self.ids)
+        self.members = concat_tables(self.members, start, table, len(ids))
+        self.ids = np.concatenate([self.ids, _object_array(ids, len(ids))])
+        if self._index is not None:
+            self._index.update(zip(ids, range(start, start + len(ids))))
+        self._cache.clear()
+
+    def add_links(self, source: np.ndarray, target: np.ndarray, flow: np.ndarray,
+                  table: dict[Any, Column]) -> None:
+        """Append checked links (both ends members, none there already or twice)."""
+        self.flush()
+        self.links = concat_tables(self.links, len(self.source), table, len(source))
+        self.source = np.concatenate([self.source, source.astype(np.int64, copy=False)])
+        self.target = np.concatenate([self.target, target.astype(np.int64, copy=False)])
+        self.flow = np.concatenate([self.flow, flow.astype(np.int8, copy=False)])
+        self._codes = None
+        self._cache.clear()
+
+    def has_any_link(self, source: np.ndarray, target: np.ndarray, flow: np.ndarray
+                     ) -> np.ndarray:
+        """Which of these links are there already."""
+        self.flush()
+        existing = _link_code(self.source, self.target, self.flow.astype(np.int64))
+        return np.isin(_link_code(source.astype(np.int64), target.astype(np.int64),
+                                  flow.astype(np.int64)), existing)
+
+    def set_member(self, position: int, changes: Mapping[Any, Any]) -> None:
+        self.flush()
+        self.members = _set_row(self.members, len(self.ids), position, changes)
+
+    def set_link(self, row: int, changes: Mapping[Any, Any]) -> None:
+        self.flush()
+        self.links = _set_row(self.links, len(self.source), row, changes)
+
+    def keep_links(self, keep: np.ndarray) -> None:
+        self.flush()
+        self.links = table_take(self.links, keep)
+        self.source, self.target, self.flow = self.source[keep], self.target[keep], self.flow[keep]
+        self._codes = None
+        self._cache.clear()
+
+    def remove_members(self, positions: list[int]) -> None:
+        self.flush()
+        keep = np.ones(len(self.ids), bool)
+        keep[positions] = False
+        taken = self.take(np.flatnonzero(keep))
+        self.__dict__.update(taken.__dict__)
+
+    def take(self, positions: np.ndarray) -> "Store":
+        """A new store with the members at ``positions`` (in that order) and the links among
+        them, in row order; the columns are new, the values they hold shared."""
+        self.flush()
+        other = Store()
+        other.ids = self.ids[positions]
+        other.members = table_take(self.members, positions)
+        new = np.full(len(self.ids), -1, dtype=np.int64)
+        new[positions] = np.arange(len(positions))
+        source, target = new[self.source], new[self.target]
+        keep = np.flatnonzero((source >= 0) & (target >= 0))
+        other.source, other.target, other.flow = source[keep], target[keep], self.flow[keep]
+        other.links = table_take(self.links, keep)
+        return other
+
+    def copy(self) -> "Store":
+        self.flush()
+        other = Store()
+        other.ids = self.ids.copy()
+        other.members = {name: Column(c.values.copy(), None if c.present is None
+                                      else c.present.copy()) for name, c in self.members.items()}
+        other.source, other.target, other.flow = (self.source.copy(), self.target.copy(),
+                                                  self.flow.copy())
+        other.links = {name: Column(c.values.copy(), None if c.present is None
+                                    else c.present.copy()) for name, c in self.links.items()}
+        return other
+
+    # ------------------------------------------------------------- networkx
+    def to_graph(self, attributes: dict) -> nx.MultiDiGraph:
+        """A networkx graph of these rows, its ``graph`` dict ``attributes`` itself."""
+        from ._bulk import insert_links, insert_members, paused_gc
+        self.flush()
+        graph = nx.MultiDiGraph()
+        graph.graph = attributes
+        with paused_gc():
+            insert_members(graph, self.ids.tolist(), self.member_rows())
+            ids = self.ids
+            insert_links(graph, zip(ids[self.source].tolist(), ids[self.target].tolist(),
+                                    np.asarray(FLOW_NAMES, dtype=object)[self.flow].tolist(),
+                                    self.link_rows()))
+        return graph
+
+    @classmethod
+    def from_graph(cls, graph: nx.MultiDiGraph) -> "Store | None":
+        """The columns of a graph; None if a link's key is not a flow."""
+        from ._bulk import link_structure
+        from ._errors import ValidationError
+        try:
+            structure = link_structure(graph)
+        except ValidationError:
+            return None
+        store = cls()
+        store.ids = _object_array(structure.members, len(structure.members))
+        store.members = table_from_dicts(list(graph._node.values()))
+        store.source, store.target = structure.source.copy(), structure.target.copy()
+        store.flow = structure.flow.copy()
+        store.links = table_from_dicts(structure.data)
+        return store
+
+
+def _set_row(table: dict[Any, Column], n: int, row: int, changes: Mapping[Any, Any]
+             ) -> dict[Any, Column]:
+    table = dict(table)
+    for name, value in changes.items():
+        column = table.get(name)
+        if column is None:
+            present = np.zeros(n, bool)
+            present[row] = True
+            values = [None] * n
+            values[row] = value
+            table[name] = column_from_values(values, present)
+        else:
+            table[name] = column.set(row, value)
+    return table
+
+
+def flow_code(name: str) -> int:
+    return _FLOW_CODES[name]

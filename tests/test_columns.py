@@ -1,0 +1,224 @@
+"""The columns of an Ecosystem and its networkx view (``eco.graph``) always agree.
+
+The same random sequence of edits (members and links added, changed and
+removed, one at a time and in bulk) runs on three ecosystems: one that never
+builds ``eco.graph`` (columns only), one whose graph is built before the first
+edit (networkx is the storage throughout, as before the columns existed) and
+one that builds it part-way and is then edited through networkx as well. Every
+reader must give the same answer on all three, and the graph built from the
+columns must equal the one networkx kept, in member order, link order and
+predecessor order.
+"""
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecosystem import DuplicateError, Ecosystem, Flow, ParameterError, UnknownMemberError
+from ecosystem.taxonomy import DEFAULT_ROLES
+
+ROLES = sorted(DEFAULT_ROLES)
+FLOWS = [f.value for f in Flow]
+IDS = [f"m{i}" for i in range(7)]
+VALUES = st.one_of(st.floats(0, 5), st.integers(0, 9), st.booleans(), st.text(max_size=2),
+                   st.none(), st.lists(st.integers(0, 3), max_size=2))
+ATTRS = st.dictionaries(st.sampled_from(["volume", "lead_time", "colour", "size"]), VALUES,
+                        max_size=3)
+MEMBER_ATTRS = st.dictionaries(st.sampled_from(["employees", "region", "size"]), VALUES,
+                               max_size=2)
+ENDS = st.tuples(st.sampled_from(IDS), st.sampled_from(IDS), st.sampled_from(FLOWS))
+
+EDITS = st.one_of(
+    st.tuples(st.just("add_member"), st.sampled_from(IDS), st.sampled_from(ROLES), MEMBER_ATTRS),
+    st.tuples(st.just("update_member"), st.sampled_from(IDS), MEMBER_ATTRS),
+    st.tuples(st.just("remove"), st.lists(st.sampled_from(IDS), max_size=2, unique=True)),
+    st.tuples(st.just("link"), ENDS, ATTRS),
+    st.tuples(st.just("update_link"), ENDS, ATTRS),
+    st.tuples(st.just("unlink"), ENDS),
+    st.tuples(st.just("links_from"), st.lists(st.tuples(ENDS, ATTRS), max_size=4)),
+    st.tuples(st.just("members_from"), st.lists(st.tuples(st.sampled_from(IDS),
+                                                          st.sampled_from(ROLES)), max_size=3)),
+    st.tuples(st.just("read"), st.sampled_from(FLOWS)),
+)
+# edits straight on networkx's graph, for the ecosystems where it is the storage
+GRAPH_EDITS = st.one_of(
+    st.tuples(st.just("set_node"), st.sampled_from(IDS), st.sampled_from(["employees", "x"]),
+              VALUES),
+    st.tuples(st.just("set_edge"), ENDS, st.sampled_from(["volume", "colour"]), VALUES),
+    st.tuples(st.just("add_edge"), ENDS, ATTRS),
+    st.tuples(st.just("remove_edge"), ENDS),
+)
+
+
+def apply(eco, edit):
+    """Apply one edit; the error it raises (if any) is part of the outcome."""
+    kind, *args = edit
+    try:
+        if kind == "add_member":
+            eco.add_member(args[0], args[1], **args[2])
+        elif kind == "update_member":
+            eco.update_member(args[0], **args[1])
+        elif kind == "remove":
+            eco.remove(*args[0])
+        elif kind == "link":
+            eco.link(*args[0], **args[1])
+        elif kind == "update_link":
+            eco.update_link(*args[0], **args[1])
+        elif kind == "unlink":
+            eco.unlink(*args[0])
+        elif kind == "links_from":
+            eco.add_links_from([{"source": s, "target": t, "flow": f, **a}
+                                for (s, t, f), a in args[0]])
+        elif kind == "members_from":
+            eco.add_members_from([{"id": m, "role": r} for m, r in args[0]])
+        elif kind == "read":  # a read between edits flushes the pending rows
+            eco.adjacency(args[0])
+        return None
+    except (DuplicateError, UnknownMemberError, ParameterError, ValueError) as error:
+        return type(error).__name__
+
+
+def apply_to_graph(eco, edit):
+    graph = eco.graph
+    kind, *args = edit
+    if kind == "set_node" and args[0] in graph:
+        graph.nodes[args[0]][args[1]] = args[2]
+    elif kind == "set_edge" and graph.has_edge(*args[0][:2], key=args[0][2]):
+        graph.edges[args[0]][args[1]] = args[2]
+    elif kind == "add_edge" and args[0][0] in graph and args[0][1] in graph:
+        graph.add_edge(*args[0][:2], key=args[0][2], **args[1])
+    elif kind == "remove_edge" and graph.has_edge(*args[0][:2], key=args[0][2]):
+        graph.remove_edge(*args[0][:2], key=args[0][2])
+
+
+def numeric_volume(eco):
+    """Whether every volume is a number (the weight readers refuse others)."""
+    return all(isinstance(d.get("volume", 0.0), (int, float)) for *_, d in eco.links(data=True))
+
+
+def readings(eco):
+    """Everything the ecosystem answers, in comparable form."""
+    out = {"members": eco.members(), "len": len(eco), "links": eco.number_of_links(),
+           "member_dicts": [dict(eco.member(m)) for m in eco],
+           "core": eco.members(ring="core"), "suppliers": eco.members(role="supplier"),
+           "index": eco.index(), "list": eco.links(data=True),
+           "attributes": eco.link_attributes(), "problems": eco.problems()}
+    members, links = eco.to_pandas()
+    out["tables"] = [(list(frame.dtypes.astype(str)),  # NaN marks a missing value: named
+                      frame.astype(object).where(frame.notna(), "<missing>").to_dict("list"))
+                     for frame in (members, links)]
+    if numeric_volume(eco):
+        src, dst, flow, weight = eco.edge_arrays()
+        out["arrays"] = (src.tolist(), dst.tolist(), flow.tolist(), weight.tolist())
+        out["adjacency"] = [eco.adjacency(f).toarray().tolist() for f in FLOWS]
+        out["summary"] = eco.summary().to_dict()
+    out["unweighted"] = [eco.adjacency(f, weight=None).toarray().tolist() for f in FLOWS]
+    return out
+
+
+def agree(*ecos):
+    """Every reading of every ecosystem equals the first's (the differing reading named)."""
+    first, *others = [readings(eco) for eco in ecos]
+    for other in others:
+        assert first.keys() == other.keys()
+        for key in first:
+            assert first[key] == other[key], key
+
+
+def same_graph(graph, reference):
+    assert list(graph.nodes(data=True)) == list(reference.nodes(data=True))
+    assert list(graph.edges(keys=True, data=True)) == list(reference.edges(keys=True, data=True))
+    assert all(list(graph.pred[m]) == list(reference.pred[m]) for m in reference)
+    assert all(graph._pred[v][u] is graph._succ[u][v] for u, v in graph.edges())
+    assert graph.graph == reference.graph
+
+
+@settings(max_examples=60)
+@given(edits=st.lists(EDITS, max_size=30), switch=st.integers(0, 30),
+       graph_edits=st.lists(GRAPH_EDITS, max_size=6))
+def test_columns_and_graph_agree_after_any_edits(edits, switch, graph_edits):
+    columns, networkx, mixed = Ecosystem("x"), Ecosystem("x"), Ecosystem("x")
+    _ = networkx.graph  # networkx is the storage from the start
+    for step, edit in enumerate(edits):
+        if step == switch:
+            _ = mixed.graph
+        outcomes = {apply(columns, edit), apply(networkx, edit), apply(mixed, edit)}
+        assert len(outcomes) == 1, (edit, outcomes)
+    assert columns._graph is None  # no reader built the graph behind our back
+    agree(networkx, columns, mixed)
+    assert columns == networkx and mixed == networkx
+    for copy in (columns.copy(), networkx.copy(), mixed.copy()):
+        assert copy._graph is None and copy == networkx
+        agree(networkx, copy)
+    half = networkx.members()[::2]
+    agree(networkx.subgraph(half), columns.subgraph(half))
+    same_graph(columns.graph, networkx.graph)
+    for edit in graph_edits:  # direct edits are seen by every reader
+        apply_to_graph(mixed, edit)
+        apply_to_graph(networkx, edit)
+    agree(networkx, mixed, mixed.copy())
+
+
+def test_graph_is_built_once_and_then_is_the_storage():
+    eco = Ecosystem("toy")
+    eco.add_member("a", "supplier", size=1.5)
+    eco.add_member("b", "manufacturer")
+    eco.link("a", "b", "logistics", volume=3.0)
+    assert eco._graph is None
+    graph = eco.graph
+    assert eco.graph is graph and graph.graph is eco.attributes
+    graph.nodes["a"]["size"] = 2.5  # in place: seen by the methods
+    graph.edges["a", "b", "logistics"]["volume"] = 4.0
+    assert eco.member("a")["size"] == 2.5 and eco.adjacency("logistics")[0, 1] == 4.0
+    eco.link("b", "a", "capital", volume=1.0)  # and the methods write to the graph
+    assert graph.has_edge("b", "a", key="capital")
+    copied = eco.copy()
+    assert copied._graph is None and copied.member("a")["size"] == 2.5
+    assert copied.adjacency("capital")[1, 0] == 1.0
+
+
+def test_values_keep_their_python_types():
+    """Columns are typed arrays, yet 3 comes back as int 3 and 3.0 as float, never numpy."""
+    eco = Ecosystem()
+    eco.add_members_from(pd.DataFrame({"id": ["a", "b"], "role": ["supplier", "market"],
+                                       "staff": [3, 4], "score": [0.5, np.nan],
+                                       "big": [2 ** 70, 1],
+                                       "tag": pd.Series(["x", None], dtype=object)}))
+    eco.add_member("c", "platform", staff=5.0, flag=True)
+    assert [type(eco.member(m).get("staff")) for m in "abc"] == [int, int, float]
+    assert dict(eco.member("b")) == {"role": "market", "ring": "core", "staff": 4, "big": 1,
+                                     "tag": None}
+    assert eco.member("a")["big"] == 2 ** 70 and eco.member("c")["flag"] is True
+    eco.update_member("a", staff="many")
+    assert eco.member("a")["staff"] == "many" and eco.member("b")["staff"] == 4
+    assert eco.graph.nodes["c"] == {"role": "platform", "ring": "core", "staff": 5.0,
+                                    "flag": True}
+
+
+def test_subgraph_keeps_member_order_and_the_links_among_them():
+    eco = Ecosystem()
+    for m in "abcde":
+        eco.add_member(m, "supplier")
+    for u, v in ["ab", "ea", "ce", "db", "bd"]:
+        eco.link(u, v, "logistics", volume=float(ord(u)))
+    part = eco.subgraph(["e", "b", "a", "d", "a"])
+    assert part.members() == ["a", "b", "d", "e"]
+    assert part.links() == [("a", "b", "logistics"), ("b", "d", "logistics"),
+                            ("d", "b", "logistics"), ("e", "a", "logistics")]
+    part.update_member("a", size=1)
+    assert "size" not in eco.member("a")
+    with pytest.raises(UnknownMemberError):
+        eco.subgraph(["z"])
+
+
+def test_layer_of_a_column_ecosystem_is_the_graphs():
+    eco = Ecosystem()
+    eco.add_member("a", "supplier")
+    eco.add_member("b", "manufacturer")
+    eco.link("a", "b", "logistics", volume=1.0)
+    layer = eco.layer("logistics")
+    assert layer.edges["a", "b"] is eco.graph.edges["a", "b", "logistics"]
+    assert isinstance(layer, nx.DiGraph)
