@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ParameterError, UnknownMemberError
+from ._memory import check_allocation
 from ._result import Result
 from ._rng import Seed, as_generator
 from .graph import Ecosystem
@@ -199,6 +200,12 @@ def fuzzy_cmeans(data: pd.DataFrame | np.ndarray, n_clusters: int, *, m: float =
         raise ParameterError(f"tol must be a finite number > 0, got {tol!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ParameterError(f"max_iter must be an integer >= 1, got {max_iter!r}")
+    # (points x clusters x features) differences and squares in each distance step, and
+    # about eight points x clusters arrays (memberships, weights, distances, their updates)
+    check_allocation(8.0 * n * n_clusters * (2 * x.shape[1] + 8),
+                     f"fuzzy c-means of {n:,} points x {int(n_clusters):,} clusters x "
+                     f"{x.shape[1]:,} features", "ask for fewer clusters or features, or "
+                     "cluster a sample of the points")
     if initial_memberships is None:
         u = as_generator(seed).dirichlet(np.ones(n_clusters), size=n)
     else:

@@ -8,6 +8,7 @@ from numbers import Real
 import numpy as np
 
 from .._errors import EcosystemError, ParameterError
+from .._memory import check_allocation
 
 __all__ = ["UnboundedGrowthError", "IntegrationError", "positive", "check_time"]
 
@@ -36,9 +37,16 @@ def positive(value: object, name: str, *, allow_zero: bool = False) -> float:
     return number
 
 
-def check_time(t_end: object, n_points: object) -> tuple[float, int]:
-    """Validated ``(t_end, n_points)``."""
+def check_time(t_end: object, n_points: object, populations: int = 2) -> tuple[float, int]:
+    """Validated ``(t_end, n_points)``, with the trajectory's memory checked.
+
+    The solver keeps every output time's state, then stacks, exponentiates and
+    frames it: about four copies of an ``n_points`` x ``populations`` array.
+    """
     t_end = positive(t_end, "t_end")
     if not isinstance(n_points, (int, np.integer)) or isinstance(n_points, bool) or n_points < 2:
         raise ParameterError(f"n_points must be a whole number >= 2, got {n_points!r}")
+    check_allocation(4 * 8.0 * float(n_points) * (populations + 1),
+                     f"a trajectory of {int(n_points):,} output times x {populations:,} "
+                     "populations", "ask for fewer output times (n_points, --points)")
     return t_end, int(n_points)

@@ -278,7 +278,7 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
                      "fewer populations")
     rates = _per_population(r, "r", labels, system, allow_zero=True, allow_negative=True)
     start = _per_population(x0, "x0", labels, system, allow_zero=True, allow_negative=False)
-    t_end, n_points = check_time(t_end, n_points)
+    t_end, n_points = check_time(t_end, n_points, n)
     ceiling = positive(ceiling, "ceiling")
     if start.max() >= ceiling:
         raise ParameterError(f"x0 must stay below ceiling={ceiling:g}, got {start.max():g}")

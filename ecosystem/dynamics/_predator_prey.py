@@ -54,6 +54,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .._errors import ParameterError
+from .._memory import check_allocation
 from .._result import Result
 from ._common import IntegrationError, check_time, positive
 
@@ -177,6 +178,9 @@ class PredatorPreyResult(Result):
         if not isinstance(grid, (int, np.integer)) or grid < 2:
             raise ParameterError(f"grid must be a whole number >= 2, got {grid!r}")
         span = positive(span, "span")
+        # the lattice, the rates, H, their temporaries and the frame's five columns
+        check_allocation(16 * 8.0 * float(grid) ** 2, f"a {int(grid):,} x {int(grid):,} phase "
+                         "portrait", "use a smaller grid")
         e1, e2 = self.equilibrium
         x1, x2 = np.meshgrid(np.linspace(e1 * span / grid, e1 * span, grid),
                              np.linspace(e2 * span / grid, e2 * span, grid))

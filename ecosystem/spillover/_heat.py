@@ -13,6 +13,7 @@ from scipy.sparse.linalg import aslinearoperator, expm_multiply, onenormest, spl
 
 from .._compat import renamed
 from .._errors import ParameterError, UnknownMemberError
+from .._memory import check_allocation
 from .._threads import single_blas_thread
 from ..graph import Ecosystem
 from ._network import DEFAULT_FLOWS, FlowChoice, in_shares, layer_weights, seed_positions
@@ -159,6 +160,9 @@ def heat(eco: Ecosystem, members: Mapping[str, float] | str | Iterable[str],
         raise ParameterError(f"times must be a non-empty list of finite numbers >= 0, "
                              f"got {times.tolist()}")
     x0 = _initial_levels(eco, members)
+    # the levels at the distinct times, then a row per time asked (repeats included)
+    check_allocation(8.0 * (2.0 * times.size) * x0.size, f"levels at {times.size:,} times x "
+                     f"{x0.size:,} members", "ask for fewer times")
     generator = (-rate * laplacian(eco, flows, weight, normalized=normalized)).tocsc()
     distinct, back = np.unique(times, return_inverse=True)
     if _norm_bound(generator) * distinct[-1] > _STIFF:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
 from .._compat import renamed
+from .._memory import check_allocation
 from .._rng import Seed, as_generator
 from ..graph import Ecosystem
 from ._kernel import live_edge_graphs, reach
@@ -117,6 +118,13 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
                              "give more members=")
 
     n = len(everyone)
+    # per replication: the live links expected (sum of the link chances; a member keeps at
+    # most one in the threshold model) at about 50 bytes each while drawn and compressed,
+    # and three per-cell arrays (the CSR row pointers, seen, a candidate's reach)
+    expected_links = float(weights.data.sum())
+    check_allocation(float(replications) * (10.0 * n + 50.0 * expected_links),
+                     f"{replications:,} live-edge graphs of {n:,} members and about "
+                     f"{expected_links:,.0f} live links each", "use fewer replications")
     live = live_edge_graphs(weights, replications, as_generator(seed), threshold=threshold)
     offsets = np.arange(replications, dtype=np.int64) * n
     seen = np.zeros(replications * n, dtype=bool)  # cells reached by the chosen members so far

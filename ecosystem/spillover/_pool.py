@@ -6,10 +6,11 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .._errors import ParameterError, UnknownMemberError
 from ..graph import Ecosystem
-from ..niche import overlap, resource_matrix
+from ..niche import resource_matrix
 from ._network import FlowChoice
 
 __all__ = ["spillover_pool"]
@@ -75,8 +76,10 @@ def spillover_pool(eco: Ecosystem, research: Mapping[str, float] | str = "rd", *
 
     Notes
     -----
-    The proximity of the members with a profile is held as one dense matrix:
-    5,000 of them take 200 MB.
+    No members x members matrix is formed: with :math:`\\hat F` the profiles
+    scaled to unit length and :math:`s = \\hat F^T R`, the pool is
+    :math:`S_i = \\sum_k \\hat F_{ik} (s_k - \\hat F_{ik} R_i)`, so time and
+    memory grow with the number of non-zero profile entries.
 
     Examples
     --------
@@ -99,7 +102,8 @@ def spillover_pool(eco: Ecosystem, research: Mapping[str, float] | str = "rd", *
     members = list(eco.graph)
     effort = _research_effort(eco, research)
     if technology is None:
-        profiles = resource_matrix(eco, direction="in", flows=flow, weight=weight)
+        profiles = resource_matrix(eco, direction="in", flows=flow, weight=weight, sparse=True)
+        values, labels = profiles.values, profiles.members
     else:
         if not isinstance(technology, pd.DataFrame):
             raise ParameterError("technology must be a DataFrame: members (index) x "
@@ -109,18 +113,36 @@ def spillover_pool(eco: Ecosystem, research: Mapping[str, float] | str = "rd", *
             raise UnknownMemberError(f"technology has a row for {unknown[0]!r}, which is not "
                                      "a member")
         try:
-            used = (technology.to_numpy(dtype=float, na_value=np.nan) != 0).any(axis=1)
+            table = technology.to_numpy(dtype=float, na_value=np.nan)
         except (TypeError, ValueError):
             raise ParameterError("technology must hold numbers only (members in the index, "
                                  "technology classes as columns)") from None
-        profiles = technology.loc[used]
+        bad = ~np.isfinite(table) | (table < 0)
+        if bad.any():
+            row, column = np.argwhere(bad)[0]
+            raise ParameterError(f"technology must hold finite numbers >= 0 (no negative or "
+                                 f"missing counts); row {technology.index[row]!r}, column "
+                                 f"{technology.columns[column]!r} has {table[row, column]!r}")
+        values, labels = sp.csr_array(table), technology.index
     pool = np.full(len(members), np.nan)
-    if len(profiles):
-        # the niche module checks the values and gives NaN rows to members without a profile
-        proximity = overlap(profiles, index="pianka", empty="nan").to_numpy()
-        has = ~np.isnan(np.diag(proximity))
-        proximity = proximity[np.ix_(has, has)]
-        np.fill_diagonal(proximity, 0.0)  # no spillover from oneself
-        rows = pd.Index(members).get_indexer(profiles.index[has])
-        pool[rows] = proximity @ effort[rows]
+    values = sp.csr_array(values, dtype=float)
+    values.eliminate_zeros()
+    has = np.diff(values.indptr) > 0
+    if has.any():
+        # each profile over its largest entry first, so that squares of volumes near the
+        # float limits (1e200 or 1e-200) neither overflow nor vanish
+        profile = values[np.flatnonzero(has)].tocoo()
+        peak = np.zeros(profile.shape[0])
+        np.maximum.at(peak, profile.row, profile.data)
+        scaled = profile.data / peak[profile.row]
+        norm = np.sqrt(np.bincount(profile.row, scaled * scaled, minlength=peak.size))
+        unit = scaled / norm[profile.row]
+        # sum_{j != i} P_ij R_j = sum_k F^_ik (s_k - F^_ik R_i) with F^ the unit-length
+        # profiles and s = F^T R: no members x members matrix, and a column only i uses
+        # contributes exactly 0
+        rows = pd.Index(members).get_indexer(labels[has])
+        r = effort[rows]
+        s = np.bincount(profile.col, unit * r[profile.row], minlength=profile.shape[1])
+        terms = unit * (s[profile.col] - unit * r[profile.row])
+        pool[rows] = np.bincount(profile.row, terms, minlength=rows.size)
     return pd.DataFrame({"research": effort, "pool": pool}, index=members)
