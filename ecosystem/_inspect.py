@@ -8,6 +8,7 @@ an ecosystem of a million links is summarised or checked in about a second.
 
 from __future__ import annotations
 
+import warnings
 from itertools import chain, repeat
 from numbers import Real
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._bulk import link_structure
-from ._errors import ValidationError
+from ._errors import NumericalWarning, ValidationError
 from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
                        link_values_ok, units_problem)
 
@@ -65,11 +66,28 @@ def summary(eco: "Ecosystem", with_units: bool = False) -> pd.DataFrame:
                                                 names=["kind", "name"])
         frames.append(frame)
     table = pd.concat(frames)
+    _warn_overflow(table, volume)
     units = dict(eco.units)
     if with_units:
         table.columns = ["members", "links"] + [f"{f} ({units[f]})" for f in _FLOWS]
     table.attrs["units"] = units
     return table
+
+
+def _warn_overflow(table: pd.DataFrame, volume: np.ndarray) -> None:
+    """A NumericalWarning naming the first total that is infinite, and why."""
+    totals = table[_FLOWS].to_numpy()
+    bad = np.argwhere(~np.isfinite(totals))
+    if not bad.size:
+        return
+    row, column = bad[0]
+    kind, name = table.index[row]
+    finite = volume[np.isfinite(volume)]
+    cause = (f"finite volumes (the largest {np.abs(finite).max():.3g}) add up beyond the "
+             f"largest float, {np.finfo(float).max:.3g}; express the volumes in a larger unit"
+             if np.isfinite(volume).all() else "a link's volume is itself infinite")
+    warnings.warn(f"summary: {len(bad)} volume total(s) are infinite, first the {_FLOWS[column]} "
+                  f"total of {kind} {name!r}: {cause}", NumericalWarning, stacklevel=4)
 
 
 def _volumes(data: list[dict]) -> np.ndarray:

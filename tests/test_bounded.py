@@ -225,3 +225,33 @@ def test_attribute_names_with_control_characters_read_back(tmp_path, extension):
     eco.link("m1", "m2", "logistics", **{"v\x02": "x"})
     save(eco, tmp_path / f"names.{extension}")
     assert load(tmp_path / f"names.{extension}") == eco
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e300, 1e-160, 1e-300, 5e-324])
+@pytest.mark.parametrize("index", ["pianka", "czekanowski", "morisita_horn", "horn",
+                                   "macarthur_levins"])
+def test_the_null_model_at_extreme_volumes_gives_the_ordinary_result(scale, index):
+    from ecosystem.niche import null_model
+
+    # uses of 0-4 times the scale: the shares are exactly those of the plain counts
+    uses = np.random.default_rng(0).integers(0, 5, (8, 6)).astype(float)
+    plain = null_model(uses, "ra3", index=index, replications=40, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # neither overflow nor division by zero
+        scaled = null_model(uses * scale, "ra3", index=index, replications=40, seed=1)
+    assert 0 <= scaled.observed <= 1
+    assert scaled.observed == pytest.approx(plain.observed, rel=1e-12)
+    np.testing.assert_allclose(scaled.simulated, plain.simulated, rtol=1e-12)
+
+
+def test_infinite_summary_totals_warn_with_their_cause():
+    eco = triangle(1.7e308)
+    with pytest.warns(NumericalWarning, match=r"3 volume total\(s\) are infinite, first the "
+                      r"logistics total of ring 'core': finite volumes \(the largest 1\.7e\+308\)"
+                      r" add up beyond the largest float"):
+        table = eco.summary()
+    assert table.loc[("role", "manufacturer"), "logistics"] == 1.7e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NumericalWarning)
+        total = triangle(5e307).summary().loc[("flow", "logistics"), "logistics"]
+    assert total == pytest.approx(1.5e308, rel=1e-15)

@@ -273,6 +273,10 @@ def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
         U = _sparse.densify(U, "pool resources (group_by) or select fewer members")
     util = as_utilization(U)
     values = util.values[util.nonempty(empty)]
+    # every index compares shares within a row and every algorithm shuffles within a row:
+    # each row over its largest use changes no result, and keeps the squares of volumes near
+    # the float limits (1e160, 1e-300) from overflowing to inf or vanishing to 0
+    values = values / values.max(axis=1, keepdims=True)
     n, r = values.shape
     needed = 2 if statistic == "mean" else 3
     if n < needed:
