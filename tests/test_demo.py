@@ -169,24 +169,31 @@ def test_alliance_tabs_highlight_exactly_their_members(report, belt):
 
 
 @pytest.mark.browser
-def test_demo_page_in_a_browser(report, configurations, tmp_path):
+def test_demo_page_in_a_browser(report, configurations, simulated, tmp_path):
     """The browser check of the HTML issue on every configuration's tab: no console
     error or request, every member and link drawn, each flow filter hides exactly
-    that flow's edges; on the baseline the competition layer draws one edge per
-    competing pair and its checkbox hides exactly those; the Results tab shows
-    every figure."""
+    that flow's edges; on every tab the configuration's own competition layer draws one
+    edge per competing pair (and the shared platform's lanes theirs) and each layer's
+    checkbox hides exactly those; the Results tab shows every figure."""
+    from viz._report_sections import competition_layer
+    from viz._timeline import LANES_LAYER, lanes_layer
+
     require_chromium()
     folder, _ = report
     pairs = len(pd.read_csv(folder / "competition_pairs.csv"))
-    assert pairs > 0
+    assert pairs > 0 and competition_layer(configurations["baseline"]).size() == pairs
     with open_page(folder / "index.html") as live:
         assert live.tabs() == [*configurations, "Results"]
         for i, (name, eco) in enumerate(configurations.items()):
             live.show(name)
             check = live.check(screenshot=tmp_path / f"tab{i}.png")
             check.assert_clean()
-            # the baseline alone carries the competition layer, one undirected edge per pair
-            layers = {"competition": pairs} if name == "baseline" else {}
+            # every tab carries its own competition layer, one undirected edge per pair
+            layers = {"competition": competition_layer(eco).size()}
+            lanes = lanes_layer(eco, simulated.simulations[name]).size()
+            if lanes:
+                layers[LANES_LAYER] = lanes
+            assert (name == "shared logistics") == bool(lanes)
             assert check.edges_by_overlay == layers, name
             assert (check.nodes, check.edges) == (len(eco), eco.graph.number_of_edges()
                                                   + sum(layers.values())), name
@@ -195,7 +202,7 @@ def test_demo_page_in_a_browser(report, configurations, tmp_path):
             for flow, counts in check.hidden_flow_edges.items():
                 assert counts == {**check.edges_by_flow, **layers, flow: 0}, (name, flow)
             for layer, counts in check.hidden_overlay_edges.items():
-                assert counts == {**check.edges_by_flow, layer: 0}, (name, layer)
+                assert counts == {**check.edges_by_flow, **layers, layer: 0}, (name, layer)
             assert set(check.hidden_overlay_edges) == set(layers), name
         live.show("Results")
         assert live.visible_tab() == len(configurations)
@@ -203,4 +210,82 @@ def test_demo_page_in_a_browser(report, configurations, tmp_path):
             '.ecobelt-page:not([hidden]) img')].map((img) => img.complete && img.naturalWidth)""")
         assert len(images) == len(FIGURES) and all(width > 100 for width in images)
         live.screenshot(tmp_path / "results.png")
+        live.check(flows=False).assert_clean()
+
+
+@pytest.fixture(scope="module")
+def simulated(belt):
+    """The demo's simulations (seed 3, 100 replications; the coalition games left out, which
+    do not change them)."""
+    from ecosystem.alliance import compare
+    return compare(belt, demo_alliances(belt, default_market(belt)), seed=3, replications=100,
+                   benefit=False)
+
+
+def hop_shipments(result) -> dict:
+    """Goods dispatched per (period, (from, to)) hop: a plain loop over the simulation's
+    lanes (``series("lanes")``) and their paths; lanes from outside sources have no hop."""
+    paths = result.network.lanes_frame()["path"].str.split(" > ")
+    totals: dict = {}
+    for row in result.series("lanes").itertuples():
+        path = paths[row.lane]
+        for hop in zip(path[:-1], path[1:]):
+            if not hop[0].startswith("outside"):
+                totals[(row.period, hop)] = totals.get((row.period, hop), 0.0) + row.shipped
+    return totals
+
+
+_DRAWN_WIDTHS = """() => {
+    const p = window.ecobelt.current, ids = p.data.nodes.id, body = p.network.body;
+    return p.data.timeline.logistics.map((id) => {
+        const e = body.edges[id];
+        return [ids[e.fromId], ids[e.toId], e.options.width]; }); }"""
+
+
+@pytest.mark.browser
+def test_timeline_plays_and_draws_each_periods_shipments(report, simulated, tmp_path):
+    """The timeline plays; on every configuration's tab the width drawn for a link in a
+    period is 1 px + 7 px x its shipments / the largest of any link, period and tab (the
+    legend's rule), and each stocking member's tooltip gives its stock and backlog."""
+    require_chromium()
+    folder, _ = report
+    shipments = {name: hop_shipments(r) for name, r in simulated.simulations.items()}
+    top = max(max(s.values()) for s in shipments.values())
+    with open_page(folder / "index.html", viewport=(1280, 720)) as live:
+        live.show("shared logistics")
+        before = live.evaluate(_DRAWN_WIDTHS)
+        live.page.click(".ecobelt-play")
+        live.page.wait_for_function("() => window.ecobelt.timeline.period >= 3", timeout=20000)
+        live.screenshot(tmp_path / "timeline_playing.png")
+        live.page.click(".ecobelt-play")  # pause
+        assert live.evaluate("() => window.ecobelt.timeline.timer") is None
+        assert live.evaluate(_DRAWN_WIDTHS) != before
+        legend = live.evaluate("() => document.querySelector('.ecobelt-page:not([hidden]) "
+                               ".ecobelt-legend').innerText")
+        assert "mean over 100 replications" in legend.lower()
+        assert "stock from the bottom" in legend and "1 px + 7 px" in legend
+        for name, result in simulated.simulations.items():
+            live.show(name)
+            for period in (0, 17, 51):
+                live.evaluate("(p) => window.ecobelt.timeline.set(p, true)", period)
+                drawn = {(u, v): width for u, v, width in live.evaluate(_DRAWN_WIDTHS)}
+                expected = {hop: 1.0 + 7.0 * goods / top
+                            for (p, hop), goods in shipments[name].items() if p == period}
+                assert set(expected) <= set(drawn), name
+                for hop, width in drawn.items():  # a link on no lane carries nothing
+                    assert width == pytest.approx(expected.get(hop, 1.0), abs=2e-3), \
+                        (name, period, hop)
+            members = result.series("members")
+            row = members[(members["period"] == 51)].iloc[0]
+            title = live.evaluate("(m) => { const p = window.ecobelt.current;"
+                                  " return p.nodes.get(p.data.nodes.id.indexOf(m)).title; }",
+                                  row["member"])
+            stock = float(re.search(r"stock: ([\d.e+-]+)", title).group(1))
+            assert stock == pytest.approx(row["stock"], rel=2e-3, abs=1e-3), name
+        live.show("shared logistics")
+        live.screenshot(tmp_path / "timeline_week52.png")
+        live.evaluate("() => window.ecobelt.timeline.set(51, false)")
+        own = live.evaluate("""() => { const p = window.ecobelt.current;
+            return p.data.timeline.logistics.map((id) => p.ownWidth[id]); }""")
+        assert [w for _, _, w in live.evaluate(_DRAWN_WIDTHS)] == own
         live.check(flows=False).assert_clean()

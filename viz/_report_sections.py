@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .report import Report
 
 __all__ = ["ReportWriter", "run_analyses", "alliance_section", "glossary_section",
-           "market_orders", "PREDATOR_PREY",
+           "market_orders", "competition_layer", "PREDATOR_PREY",
            "COMPETITION_THRESHOLD"]
 
 #: The papers the report cites, by authors, year where stated, and title.
@@ -202,8 +202,7 @@ def _niches(out: ReportWriter, eco: Ecosystem, players: list[str], seed: int) ->
     everyone = niche.resource_matrix(eco, direction="out")
     out.table("competition_pairs", niche.competition_pairs(everyone, "pianka",
                                                            COMPETITION_THRESHOLD))
-    out.overlays["competition"] = niche.competition_layer(everyone, "pianka",
-                                                          COMPETITION_THRESHOLD, eco=eco)
+    out.overlays["competition"] = competition_layer(eco)
     image = out.figure("niche_overlap", niche_overlap_figure(
         niche.overlap(use, "pianka"), title="Outlet overlap of the alliances' members"))
     out.section("Niches", "Levins breadth of each member's outlets, Pianka overlap (figure) "
@@ -213,6 +212,13 @@ def _niches(out: ReportWriter, eco: Ecosystem, players: list[str], seed: int) ->
                 ["niche_breadth", "niche_null_model", "competition_pairs"], image,
                 caption="Pianka overlap of the outlets of every two alliance members: dark "
                         "cells are pairs that sell to the same buyers (competitors).")
+
+
+def competition_layer(eco: Ecosystem):
+    """The pairs of members whose outlets overlap at least :data:`COMPETITION_THRESHOLD`
+    (Pianka), as drawn over every configuration's network."""
+    return niche.competition_layer(niche.resource_matrix(eco, direction="out"), "pianka",
+                                   COMPETITION_THRESHOLD, eco=eco)
 
 
 def _coevolution(out: ReportWriter) -> None:

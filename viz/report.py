@@ -3,8 +3,10 @@
 :func:`write_report` runs the mechanisms of :mod:`ecosystem` on an ecosystem,
 compares alliance configurations (:func:`ecosystem.alliance.compare`) and
 writes a folder with ``index.html`` (one tab per configuration with its
-interactive network, the baseline's with the niche competition layer over
-it, and a "Results" tab with every table and figure, all
+interactive network and its own niche competition layer over it, a timeline
+under the header that plays every configuration's simulated belt period by
+period on its network, one slider shared by the tabs, see
+:mod:`viz._timeline`, and a "Results" tab with every table and figure, all
 embedded: the page loads nothing from anywhere), one CSV per table and one PNG
 per figure. :func:`demo` does this for the bundled cross-border belt
 (``ecobelt demo``).
@@ -26,8 +28,9 @@ from ecosystem.alliance import Alliance, apply, default_margin, default_market
 
 from ._glossary import GLOSSARY, words
 from ._page import HtmlPage, build_page, panel_html, table_html
-from ._report_sections import (ReportWriter, alliance_section, glossary_section, market_orders,
-                               run_analyses)
+from ._report_sections import (ReportWriter, alliance_section, competition_layer,
+                               glossary_section, market_orders, run_analyses)
+from ._timeline import LANES_LAYER, finish_timelines, lanes_layer, timeline_payload
 from .html import network_payload
 
 __all__ = ["Report", "write_report", "demo", "demo_alliances"]
@@ -138,13 +141,18 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
 
     configurations = {"baseline": eco, **{a.name: apply(eco, a) for a in alliances}}
     members = {"baseline": (), **{a.name: tuple(a.members) for a in alliances}}
-    pages, payloads = [], []
+    pages, payloads, timelines = [], [], []
     for i, (name, configured) in enumerate(configurations.items()):
         shares = {p: comparison.allocation.loc[name, p] for p in players}
-        payloads.append(network_payload(configured, _member_metrics(configured, shares),
-                                        size_by="throughput", highlight=members[name],
-                                        overlays=writer.overlays if i == 0 else None))
+        simulated = comparison.simulations[name]
+        payload = network_payload(configured, _member_metrics(configured, shares),
+                                  size_by="throughput", highlight=members[name],
+                                  overlays=_layers(configured, simulated))
+        payload["timeline"] = timeline_payload(payload, simulated)
+        timelines.append(payload["timeline"])
+        payloads.append(payload)
         pages.append((name, panel_html(i, _aside(name, comparison.summary()))))
+    finish_timelines(timelines)
     pages.append(("Results", f'<div class="ecobelt-overview">{"".join(writer.sections)}</div>'))
     text = build_page(title or f"ecobelt report: {eco.name}", pages, payloads,
                       subtitle=f"{len(eco)} members, {eco.graph.number_of_edges()} links, "
@@ -155,6 +163,16 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
     report.seconds = time.perf_counter() - started
     report.cpu_seconds = time.process_time() - cpu
     return report
+
+
+def _layers(eco: Ecosystem, simulated) -> dict:
+    """The layers drawn over a configuration's flows: its own competition layer and the
+    simulated lanes that follow no link (a shared logistics platform's)."""
+    layers = {"competition": competition_layer(eco)}
+    lanes = lanes_layer(eco, simulated)
+    if lanes.number_of_edges():
+        layers[LANES_LAYER] = lanes
+    return layers
 
 
 def _member_metrics(eco: Ecosystem, shapley: Mapping[str, float]) -> pd.DataFrame:

@@ -86,6 +86,7 @@
       member.color = {background: member.color, border: "#000"};
       member.title = member.title + "\n\u2014 member of this alliance \u2014";
     }
+    this.ownTitle = nodes.map(function (node) { return node.title; });
     return nodes;
   };
 
@@ -104,6 +105,7 @@
   Panel.prototype.edgeList = function () {
     var d = this.data, m = d.edges.from.length, edges = [];
     this.flowEdgeIds = d.flows.map(function () { return []; });
+    this.ownWidth = {};
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
       var edge = {id: j, from: d.edges.from[j], to: d.edges.to[j], width: d.edges.width[j],
@@ -115,6 +117,7 @@
       if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCW", roundness: d.flowRoundness[f]}; }
       edges.push(edge);
       this.flowEdgeIds[f].push(j);
+      this.ownWidth[j] = edge.width;
     }
     this.overlayNames = d.overlays.map(function (layer) { return layer.name; });
     this.overlayEdgeIds = [];
@@ -132,6 +135,7 @@
         if (d.smooth) { edge.smooth = {enabled: true, type: "curvedCCW", roundness: 0.2}; }
         edges.push(edge);
         ids.push(id);
+        self.ownWidth[id] = edge.width;
       }
       self.overlayEdgeIds.push(ids);
     });
@@ -222,6 +226,7 @@
       self.wrapDashes(ctx);
       self.drawBands(ctx);
     });
+    this.network.on("afterDrawing", function (ctx) { self.drawFills(ctx); });
     this.network.once("afterDrawing", function () {
       self.drawMs = performance.now() - t0;
       self.ready = true;
@@ -344,6 +349,136 @@
             drawnEdgesByFlow: byFlow, drawnEdgesByOverlay: byOverlay};
   };
 
+
+  // ---- the timeline: the simulated belt period by period -------------------------------
+  // Numbers travel as little-endian 16-bit integers in base64: value = q / 65535 * scale.
+  function unpack(text, scale) {
+    var bytes = atob(text), n = bytes.length / 2, out = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      out[i] = (bytes.charCodeAt(2 * i) | (bytes.charCodeAt(2 * i + 1) << 8)) / 65535 * scale;
+    }
+    return out;
+  }
+
+  Panel.prototype.timeline = function () {
+    var t = this.data.timeline;
+    if (!t) { return null; }
+    if (!this.tl) {
+      this.tl = {t: t, shipped: unpack(t.shipped, t.shippedScale),
+                 stock: unpack(t.stock, t.stockScale), backlog: unpack(t.backlog, t.backlogScale),
+                 hops: t.edges.length, members: t.members.length, period: null,
+                 big: Math.max.apply(null, this.data.nodes.size.concat([12]))};
+    }
+    return this.tl;
+  };
+
+  // the width the timeline draws for a shipment (the rule the legend states)
+  Panel.prototype.shipmentWidth = function (goods) {
+    var rule = this.data.timeline.widthRule;
+    return rule.top > 0 ? rule.min + rule.extra * goods / rule.top : rule.min;
+  };
+
+  // show period p (0-based) on the network, or the belt's structure again (p === null)
+  Panel.prototype.setPeriod = function (p) {
+    var tl = this.timeline(), self = this;
+    if (!tl || !this.network) { return; }
+    if (p !== null) { p = Math.max(0, Math.min(tl.t.periods - 1, p)); }
+    if (p === tl.period) { return; }
+    var width = {};
+    tl.t.logistics.forEach(function (id) { width[id] = p === null ? self.ownWidth[id]
+                                                                  : self.shipmentWidth(0); });
+    for (var h = 0; h < tl.hops; h++) {
+      var id = tl.t.edges[h];
+      width[id] = p === null ? this.ownWidth[id] : this.shipmentWidth(tl.shipped[p * tl.hops + h]);
+    }
+    this.edges.update(Object.keys(width).map(function (id) {
+      return {id: Number(id), width: width[id]};
+    }));
+    var nodes = [], d = this.data;
+    for (var k = 0; k < tl.members; k++) {
+      var i = tl.t.members[k], title = this.ownTitle[i];
+      if (p !== null) {
+        title += "\n\u2014 " + tl.t.period + " " + (p + 1) + " (mean of " + tl.t.replications
+          + " runs) \u2014\nstock: " + fmt(tl.stock[p * tl.members + k]) + " " + tl.t.goods
+          + "\nbacklog: " + fmt(tl.backlog[p * tl.members + k]) + " " + tl.t.goods;
+      }
+      // a stocking member is drawn at the largest node size while its fill shows, so the
+      // fill reads (the layout keeps every label clear of a node of that size)
+      nodes.push({id: i, title: title, size: p === null ? d.nodes.size[i] : tl.big});
+    }
+    this.nodes.update(nodes);
+    tl.period = p;
+    this.network.redraw();
+  };
+
+  // a stocking member's fill: stock rising from the bottom (green), backlog hanging from the
+  // top (red), inside a rim that keeps the role's colour
+  var STOCK = "#2f855a", BACKLOG = "#1a1a1a";
+  function shapePath(ctx, shape, x, y, r) {
+    ctx.beginPath();
+    if (shape === "dot") { ctx.arc(x, y, r, 0, 2 * Math.PI); }
+    else if (shape === "diamond") {
+      ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y);
+      ctx.closePath();
+    } else { ctx.rect(x - r, y - r, 2 * r, 2 * r); }
+  }
+
+  Panel.prototype.drawFills = function (ctx) {
+    var tl = this.tl;
+    if (!tl || tl.period === null) { return; }
+    var body = this.network.body, p = tl.period;
+    for (var k = 0; k < tl.members; k++) {
+      var node = body.nodes[tl.t.members[k]];
+      if (!node || node.options.hidden) { continue; }
+      var r = 0.72 * node.options.size, x = node.x, y = node.y;
+      var stockTop = tl.t.stockTop[k], backlogTop = tl.t.backlogTop[k];
+      var s = stockTop > 0 ? tl.stock[p * tl.members + k] / stockTop : 0;
+      var b = backlogTop > 0 ? tl.backlog[p * tl.members + k] / backlogTop : 0;
+      ctx.save();
+      shapePath(ctx, node.options.shape, x, y, r);
+      ctx.fillStyle = "#fff";
+      ctx.fill();
+      ctx.clip();
+      ctx.fillStyle = STOCK;
+      ctx.fillRect(x - r, y + r - 2 * r * s, 2 * r, 2 * r * s);
+      ctx.fillStyle = BACKLOG;
+      ctx.globalAlpha = 0.85;
+      ctx.fillRect(x - r, y - r, 2 * r, 2 * r * b);
+      ctx.restore();
+      ctx.save();
+      shapePath(ctx, node.options.shape, x, y, r);
+      ctx.lineWidth = 0.8;
+      ctx.strokeStyle = "#333";
+      ctx.stroke();
+      ctx.restore();
+    }
+  };
+
+  Panel.prototype.timelineLegend = function (legend) {
+    var tl = this.timeline();
+    if (!tl) { return; }
+    var t = tl.t, rule = t.widthRule;
+    legend.appendChild(el("h3", {}, "Timeline (" + t.period + " by " + t.period + ")"));
+    var row = el("div", {"class": "ecobelt-row"});
+    row.appendChild(lineSwatch("#111", false));
+    row.appendChild(el("span", {"class": "ecobelt-note"}, "link width: goods dispatched in the "
+      + t.period + ", " + fmt(rule.min) + " px + " + fmt(rule.extra) + " px \u00d7 goods / "
+      + fmt(rule.top) + " " + t.goods + " (the largest of any link, " + t.period + " and tab)"));
+    legend.appendChild(row);
+    row = el("div", {"class": "ecobelt-row"});
+    row.appendChild(swatch('<svg width="14" height="14" viewBox="0 0 14 14"><circle cx="7" cy="7" '
+      + 'r="6" fill="#bbb"/><circle cx="7" cy="7" r="4.3" fill="#fff" stroke="#333" '
+      + 'stroke-width="0.6"/><path d="M2.7,7 A4.3,4.3 0 0 0 11.3,7 Z" fill="' + STOCK + '"/>'
+      + '<path d="M3.2,5 A4.3,4.3 0 0 1 10.8,5 Z" fill="' + BACKLOG + '"/></svg>'));
+    row.appendChild(el("span", {"class": "ecobelt-note"}, "member fill: stock from the bottom "
+      + "(green), backlog from the top (black), each against the member's largest in any "
+      + t.period + " and tab"));
+    legend.appendChild(row);
+    legend.appendChild(el("div", {"class": "ecobelt-note"}, "Mean over " + t.replications
+      + " replications of " + t.periods + " " + t.period + "s (after a " + t.warmup + "-" + t.period
+      + " warm-up); every tab on the same demand."));
+  };
+
   Panel.prototype.buildLegend = function () {
     var d = this.data, self = this;
     var legend = this.root.querySelector(".ecobelt-legend-body");
@@ -400,6 +535,7 @@
       legend.appendChild(el("div", {"class": "ecobelt-note"},
         d.sizeBy + ": " + fmt(d.sizeRange[0]) + " (small) to " + fmt(d.sizeRange[1]) + " (large)"));
     }
+    this.timelineLegend(legend);
     var physics = el("label", {"class": "ecobelt-row ecobelt-physics"});
     var toggle = el("input", {type: "checkbox", "data-physics": "1"});
     toggle.checked = d.physics;
@@ -418,6 +554,75 @@
   });
   var tabs = document.querySelectorAll(".ecobelt-tab");
 
+  // One clock for every tab: the bar under the header plays the period on the tab shown,
+  // and a tab shown later opens on the same period.
+  var clock = {period: 0, on: false, timer: null, bar: null, panel: null,
+    build: function () {
+      var with_ = panels.filter(function (p) { return p.data.timeline; });
+      if (!with_.length) { return; }
+      var periods = Math.max.apply(null, with_.map(function (p) { return p.data.timeline.periods; }));
+      var t = with_[0].data.timeline;
+      var bar = el("div", {"class": "ecobelt-timeline"});
+      var play = el("button", {type: "button", "class": "ecobelt-play"}, "▶ play");
+      var slider = el("input", {type: "range", min: "0", max: String(periods - 1), value: "0",
+                                "aria-label": t.period});
+      var label = el("span", {"class": "ecobelt-period"});
+      var on = el("input", {type: "checkbox", "data-timeline": "1"});
+      var onLabel = el("label", {"class": "ecobelt-row"});
+      onLabel.appendChild(on);
+      onLabel.appendChild(el("span", {}, "simulation on the network"));
+      bar.appendChild(el("strong", {}, "Timeline"));
+      bar.appendChild(play);
+      bar.appendChild(slider);
+      bar.appendChild(label);
+      bar.appendChild(onLabel);
+      bar.appendChild(el("span", {"class": "ecobelt-note"}, "mean over " + t.replications
+        + " replications; the same demand in every tab"));
+      var header = document.querySelector(".ecobelt-header");
+      header.parentNode.insertBefore(bar, header.nextSibling);
+      clock.bar = bar; clock.slider = slider; clock.label = label; clock.box = on;
+      clock.playButton = play; clock.periods = periods; clock.unit = t.period;
+      play.addEventListener("click", function () { if (clock.timer) { clock.pause(); } else { clock.play(); } });
+      slider.addEventListener("input", function () { clock.pause(); clock.set(Number(slider.value), true); });
+      on.addEventListener("change", function () { clock.set(clock.period, on.checked); });
+      clock.show();
+    },
+    show: function () {
+      if (!this.bar) { return; }
+      this.slider.value = String(this.period);
+      this.box.checked = this.on;
+      this.label.textContent = this.unit + " " + (this.period + 1) + " of " + this.periods;
+      this.playButton.textContent = this.timer ? "❚❚ pause" : "▶ play";
+    },
+    set: function (period, on) {
+      this.period = Math.max(0, Math.min(this.periods - 1, period));
+      this.on = on;
+      if (this.panel) { this.panel.setPeriod(on ? this.period : null); }
+      this.show();
+    },
+    play: function (msPerPeriod) {
+      if (!this.bar) { return; }
+      this.pause();
+      if (this.period >= this.periods - 1) { this.period = 0; }
+      this.set(this.period, true);
+      this.timer = setInterval(function () {
+        if (clock.period >= clock.periods - 1) { clock.pause(); return; }
+        clock.set(clock.period + 1, true);
+      }, msPerPeriod || 300);
+      this.show();
+    },
+    pause: function () {
+      if (this.timer) { clearInterval(this.timer); this.timer = null; }
+      this.show();
+    },
+    follow: function (panel) {
+      if (this.panel && this.panel !== panel) { this.panel.setPeriod(null); }
+      this.panel = panel;
+      if (this.bar) { this.bar.hidden = !panel.data.timeline; }
+      panel.setPeriod(this.on ? this.period : null);
+    }
+  };
+
   function show(index) {
     tabs.forEach(function (tab) {
       tab.classList.toggle("active", Number(tab.getAttribute("data-tab")) === index);
@@ -426,12 +631,14 @@
       page.hidden = Number(page.getAttribute("data-tab")) !== index;
     });
     var panel = panels.filter(function (p) { return p.tab === index; })[0];
+    if (!panel && clock.bar) { clock.pause(); clock.bar.hidden = true; }
     if (panel) {
       panel.draw();
       panel.network.fit({animation: false});
       panel.fitRingLabels();
       panel.fittedScale = panel.network.getScale();
       panel.updateOutlines();
+      clock.follow(panel);
       api.current = panel;
       api.network = panel.network; api.nodes = panel.nodes; api.edges = panel.edges;
     }
@@ -447,9 +654,11 @@
     setFlowVisible: function (flow, visible) { api.current.setVisible("flow", flow, visible); },
     setOverlayVisible: function (name, visible) { api.current.setVisible("overlay", name, visible); },
     counts: function () { return api.current.counts(); },
-    drawnBoxes: function () { return api.current.drawnBoxes(); }
+    drawnBoxes: function () { return api.current.drawnBoxes(); },
+    timeline: clock
   };
   window.ecobelt = api;
+  clock.build();
   var first = document.querySelector(".ecobelt-page:not([data-overview])");
   show(first ? Number(first.getAttribute("data-tab")) : 0);
 })();
