@@ -18,7 +18,7 @@ import numpy as np
 
 from ..bullwhip._forecast import StagePolicy, ar1_coefficient, increments, target_deviation
 
-__all__ = ["Policy", "member_orders"]
+__all__ = ["Policy", "member_orders", "steady_safety"]
 
 BASE_STOCK = ("base_stock", "constant")
 
@@ -115,20 +115,32 @@ def member_orders(incoming: np.ndarray, signal: np.ndarray, policy: Policy, lead
         Stock each member holds in steady state before period 0.
     """
     stage = policy.stage(lead_time)
+    safety = steady_safety(policy, lead_time, level, ar1)
     if stage.forecast == "base_stock":
         target = np.zeros_like(incoming)
-        safety = policy.z * level
     elif stage.forecast == "ar1":
-        rho, innovation = ar1
+        rho, _ = ar1
         target = signal - level
         target *= ar1_coefficient(stage.lead_time, rho)
-        weights = [sum(rho ** j for j in range(m)) for m in range(1, stage.lead_time + 1)]
-        safety = policy.z * innovation * np.sqrt(np.sum(np.square(weights)))
     else:
         target, _ = target_deviation(signal, stage, level)
-        safety = np.zeros_like(level)
     cumulative = np.cumsum(incoming, axis=1)
     totals = target + cumulative
     np.maximum(totals[:, 0], 0.0, out=totals[:, 0])
     np.maximum.accumulate(totals, axis=1, out=totals)
     return increments(totals), safety
+
+
+def steady_safety(policy: Policy, lead_time: int, level: np.ndarray,
+                  ar1: tuple[float, np.ndarray] | None = None) -> np.ndarray:
+    """Stock a member holds in steady state before period 0 (same shape as ``level``):
+    ``z`` periods of its level under base stock, ``z`` times the exact standard deviation
+    of the ``L``-period AR(1) forecast error under ``"ar1"``, none otherwise (an estimated
+    standard deviation is 0 while demand sits at its level)."""
+    if policy.forecast == "base_stock":
+        return policy.z * level
+    if policy.forecast == "ar1":
+        rho, innovation = ar1
+        weights = [sum(rho ** j for j in range(m)) for m in range(1, int(lead_time) + 1)]
+        return policy.z * innovation * np.sqrt(np.sum(np.square(weights)))
+    return np.zeros_like(level)

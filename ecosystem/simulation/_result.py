@@ -48,14 +48,15 @@ def interval(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndar
                                                              np.ndarray]:
     """Mean over the last axis and the bounds of a two-sided t-interval (NaN for one value,
     and wherever a value is NaN: its cause is warned about where it arises)."""
-    from scipy import stats
+    # the t quantile from scipy.special: scipy.stats is slow to import
+    from scipy.special import stdtrit
     values = np.asarray(values, dtype=float)
     count = values.shape[-1]
     with np.errstate(invalid="ignore"):
         mean = values.mean(axis=-1)
         if count < 2:
             return mean, mean + np.nan, mean + np.nan
-        half = stats.t.ppf(0.5 + confidence / 2, count - 1) * values.std(axis=-1, ddof=1) \
+        half = stdtrit(count - 1, 0.5 + confidence / 2) * values.std(axis=-1, ddof=1) \
             / np.sqrt(count)
     return mean, mean - half, mean + half
 

@@ -16,7 +16,7 @@ from ..bullwhip._kernels import variances
 from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
 from ._demand import MarketDemand, given_demand
-from ._engine import move
+from ._engine import move, outcome, plan
 from ._network import Network, compile_network
 from ._orders import Policy, member_orders
 from ._result import (CARRIER_METRICS, MARKET_METRICS, MEMBER_METRICS, SimulationResult,
@@ -27,6 +27,8 @@ __all__ = ["run", "simulate_network", "units_of"]
 
 #: Elements of the orders array kept at once (replications are simulated in blocks below it).
 _BLOCK_ELEMENTS = 64_000_000
+#: Elements of one chunk of the forecasters' arrays (about 512 KB, within a core's cache).
+_CHUNK_ELEMENTS = 65_536
 
 
 def units_of(eco: Ecosystem) -> tuple[str, str, str]:
@@ -253,14 +255,15 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
 
     capital_rate = rules.capital_rates(network)
     block = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
-    # orders (with the kernels' temporaries), the lanes in transit and the per-period tables
     horizon = int(network.lane_transit.max()) + 2 if network.n_lanes else 1
+    # orders (with the kernels' temporaries), the lanes in transit and the per-period tables
     need = 8.0 * (4 * (n + m) * total * block + horizon * network.n_lanes * block
                   + 2 * periods * network.n_lanes + 12 * periods * n)
     check_allocation(need, f"one block of {block} replication(s) of {n} members x {total} "
                      f"periods (a warm-up of {warmup} included)",
                      "simulate fewer periods, give a shorter forecast window or warm-up, or a "
                      "smaller belt")
+    layout = plan(network)
     outcomes, order_var, served_var = [], [], []
     for first in range(0, replications, block):  # blocks bound memory; each is vectorised
         count = min(block, replications - first)
@@ -268,11 +271,15 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
             market_demand = array[:, :, first:first + count]
         else:
             market_demand = spec.generate(market_level, count, total, rng)
-        orders, safety = _all_orders(network, policies, shares, market_demand, spec)
-        outcomes.append(move(network, prices, orders, market_demand, safety, warmup,
-                             capital_rate, holding, backorder))
-        measured_orders = np.ascontiguousarray(orders[warmup:].transpose(1, 2, 0))
-        order_var.append(variances(measured_orders))
+        nodes, safety = _all_orders(network, policies, shares, market_demand, spec)
+        tallies = move(layout, nodes, safety, network, warmup)
+        measured_orders = np.ascontiguousarray(nodes[warmup:, :n].transpose(1, 2, 0))
+        del nodes
+        variance = variances(measured_orders)
+        orders_by_period = measured_orders.sum(axis=1).T
+        order_var.append(variance)
+        outcomes.append(outcome(layout, network, prices, tallies, orders_by_period,
+                                market_demand[warmup:], capital_rate, holding, backorder))
         served_var.append(_served_variance(network.routing, market_demand[warmup:]))
     return _result(network, prices, outcomes, np.concatenate(order_var, axis=1),
                    np.concatenate(served_var, axis=1), shares, dict(
@@ -296,8 +303,9 @@ def _generator(seed: Any) -> np.random.Generator:
 def _all_orders(network: Network, policies: list[Policy], shares: np.ndarray,
                 market_demand: np.ndarray, spec: MarketDemand | None
                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Orders ``(periods, members, replications)`` and steady safety stock ``(members,
-    replications)``, depth by depth (a member's demand is its customers' orders)."""
+    """Orders and demand ``(periods, members + markets, replications)`` (members' orders,
+    then the markets' demand) and steady safety stock ``(members, replications)``, depth by
+    depth (a member's demand is its customers' orders)."""
     import scipy.sparse as sp
     n, m = network.n_members, network.n_markets
     total, _, reps = market_demand.shape
@@ -309,33 +317,38 @@ def _all_orders(network: Network, policies: list[Policy], shares: np.ndarray,
                            shape=(n, n + m))
     safety = np.zeros((n, reps))
     flat = nodes.reshape(n + m, reps * total)
-    served = None
-    if shares.any():
-        served = (network.routing[shares] @ flat[n:]).reshape(-1, reps, total)
-        served_row = np.cumsum(shares) - 1
+    innovation = None
+    if spec is not None and any(p.forecast == "ar1" for p in policies):
+        innovation = np.sqrt((network.routing ** 2) @ (
+            spec.innovation_sd(network.level[n:]) ** 2))
     keys = [(int(network.depth[i]), policies[i], int(network.lead_time[i])) for i in range(n)]
     groups: dict = {}
     for i, key in enumerate(keys):
         groups.setdefault(key, []).append(i)
+    # a few members at a time: the forecasters' dozen passes then stay in the cache
+    chunk = max(1, _CHUNK_ELEMENTS // (reps * total))
     for key in sorted(groups, key=lambda k: k[0]):  # a depth needs the shallower ones' orders
-        rows = np.array(groups[key])
         _, policy, lead = key
-        incoming = (weights[rows] @ flat).reshape(len(rows), reps, total)
-        signal = incoming.copy()
-        for j, i in enumerate(rows):
-            if shares[i]:
-                signal[j] = served[served_row[i]]
-        level = np.repeat(network.level[rows], reps)[:, None]
-        ar1 = None
-        if policy.forecast == "ar1":
-            innovation = np.sqrt((network.routing[rows] ** 2) @ (
-                spec.innovation_sd(network.level[n:]) ** 2))
-            ar1 = (spec.rho, np.repeat(innovation, reps)[:, None])
-        orders, steady = member_orders(incoming.reshape(-1, total), signal.reshape(-1, total),
-                                       policy, lead, level, ar1)
-        nodes[rows] = orders.reshape(len(rows), reps, total)
-        safety[rows] = np.broadcast_to(steady, (len(rows) * reps, 1)).reshape(len(rows), reps)
-    return np.ascontiguousarray(nodes[:n].transpose(2, 0, 1)), safety
+        members = np.array(groups[key])
+        for at in range(0, len(members), chunk):
+            rows = members[at:at + chunk]
+            incoming = (weights[rows] @ flat).reshape(len(rows), reps, total)
+            signal = incoming
+            if shares[rows].any():
+                signal = incoming.copy()
+                sharing = rows[shares[rows]]
+                signal[shares[rows]] = (network.routing[sharing] @ flat[n:]).reshape(
+                    len(sharing), reps, total)
+            level = np.repeat(network.level[rows], reps)[:, None]
+            ar1 = None
+            if policy.forecast == "ar1":
+                ar1 = (spec.rho, np.repeat(innovation[rows], reps)[:, None])
+            orders, steady = member_orders(incoming.reshape(-1, total),
+                                           signal.reshape(-1, total), policy, lead, level, ar1)
+            nodes[rows] = orders.reshape(len(rows), reps, total)
+            safety[rows] = np.broadcast_to(steady, (len(rows) * reps, 1)).reshape(len(rows),
+                                                                                   reps)
+    return np.ascontiguousarray(nodes.transpose(2, 0, 1)), safety
 
 
 def _served_variance(routing: np.ndarray, demand: np.ndarray) -> np.ndarray:
