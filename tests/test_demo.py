@@ -127,6 +127,22 @@ def test_report_errors(belt, tmp_path, capsys):
     assert err.startswith("ecobelt demo: error:") and err.count("\n") == 1
 
 
+def test_demo_leaves_a_folder_with_files_alone_unless_forced(tmp_path, capsys, monkeypatch):
+    import viz.report
+
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["demo", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"ecobelt demo: error: -o {tmp_path}: the folder exists and is not empty; "
+                   "name a new folder, or pass --force to write into it\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    written = []
+    monkeypatch.setattr(viz.report, "demo", lambda folder, seed: written.append(folder) or "ok")
+    assert main(["demo", "-o", str(tmp_path), "--force"]) == 0
+    assert main(["demo", "-o", str(tmp_path / "new")]) == 0
+    assert written == [str(tmp_path), str(tmp_path / "new")]
+
+
 def test_demo_page_speaks_in_words(report):
     """Metrics named in words with units, a glossary, each figure captioned, integer years,
     papers by authors and title, and nothing the page mentions left outside it."""
@@ -175,6 +191,7 @@ def test_demo_page_in_a_browser(report, configurations, simulated, tmp_path):
     that flow's edges; on every tab the configuration's own competition layer draws one
     edge per competing pair (and the shared platform's lanes theirs) and each layer's
     checkbox hides exactly those; the Results tab shows every figure."""
+    from viz._alliance_view import CHANGES_LAYER, alliance_changes
     from viz._report_sections import competition_layer
     from viz._timeline import LANES_LAYER, lanes_layer
 
@@ -190,6 +207,11 @@ def test_demo_page_in_a_browser(report, configurations, simulated, tmp_path):
             check.assert_clean()
             # every tab carries its own competition layer, one undirected edge per pair
             layers = {"competition": competition_layer(eco).size()}
+            if name != "baseline":
+                alliance = next(a for a in simulated.alliances if a.name == name)
+                layers[CHANGES_LAYER] = alliance_changes(configurations["baseline"], eco,
+                                                         alliance).size()
+                assert layers[CHANGES_LAYER] > 0, name
             lanes = lanes_layer(eco, simulated.simulations[name]).size()
             if lanes:
                 layers[LANES_LAYER] = lanes
@@ -289,3 +311,75 @@ def test_timeline_plays_and_draws_each_periods_shipments(report, simulated, tmp_
             return p.data.timeline.logistics.map((id) => p.ownWidth[id]); }""")
         assert [w for _, _, w in live.evaluate(_DRAWN_WIDTHS)] == own
         live.check(flows=False).assert_clean()
+
+
+_FIT = """() => {
+    const inside = (el) => { const r = el.getBoundingClientRect();
+        return r.left >= -0.5 && r.top >= -0.5 && r.right <= innerWidth + 0.5
+            && r.bottom <= innerHeight + 0.5; };
+    const page = document.querySelector('.ecobelt-page:not([hidden])');
+    const parts = ['.ecobelt-network', '.ecobelt-legend', '.ecobelt-side']
+        .map((s) => page.querySelector(s)).filter((el) => el);
+    const bar = document.querySelector('.ecobelt-timeline');
+    if (bar && !bar.hidden) { parts.push(bar); }
+    parts.push(document.querySelector('.ecobelt-header'));
+    const side = page.querySelector('.ecobelt-side');
+    return {scrolls: document.documentElement.scrollWidth > innerWidth
+                     || document.documentElement.scrollHeight > innerHeight,
+            outside: parts.filter((el) => !inside(el)).map((el) => el.className),
+            network: page.querySelector('.ecobelt-network').getBoundingClientRect().width
+                     / innerWidth,
+            sideScrollsSideways: side ? side.scrollWidth > side.clientWidth + 1 : false}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [(1280, 720), (1600, 1000)])
+def test_every_tab_fits_the_screen(report, configurations, viewport, tmp_path):
+    """Nothing is pushed off-screen: the page does not scroll, the network, legend, side
+    panel, timeline and header are inside the window, the side panel needs no sideways
+    scrolling, and the network keeps at least half the width."""
+    require_chromium()
+    folder, _ = report
+    with open_page(folder / "index.html", viewport=viewport) as live:
+        for i, name in enumerate(configurations):
+            live.show(name)
+            fit = live.evaluate(_FIT)
+            assert not fit["scrolls"] and fit["outside"] == [], (name, fit)
+            assert not fit["sideScrollsSideways"], name
+            assert fit["network"] >= 0.5, (name, fit)
+            live.screenshot(tmp_path / f"fit_{viewport[0]}_{i}.png")
+
+
+@pytest.mark.browser
+def test_difference_mode_shows_only_what_the_alliance_changes(report, configurations,
+                                                              simulated):
+    """On every alliance tab the layer of changes is drawn; ticking "only what the alliance
+    changes" fades every other link and every member that is neither allied nor at the end
+    of a change, and unticking restores them."""
+    from viz._alliance_view import CHANGES_LAYER, alliance_changes
+    from viz._timeline import LANES_LAYER, lanes_layer
+
+    require_chromium()
+    folder, _ = report
+    with open_page(folder / "index.html") as live:
+        for alliance in simulated.alliances:
+            eco = configurations[alliance.name]
+            changes = alliance_changes(configurations["baseline"], eco, alliance)
+            lanes = lanes_layer(eco, simulated.simulations[alliance.name])
+            kept = set(alliance.members) | set(changes.nodes) | set(lanes.nodes)
+            live.show(alliance.name)
+            live.page.locator(".ecobelt-page:not([hidden]) input[data-difference]").check()
+            state = live.evaluate("""() => { const p = window.ecobelt.current, d = p.data;
+                const ids = d.nodes.id, m = d.edges.from.length;
+                const group = (id) => p.edgeGroup(id);
+                return {nodes: p.nodes.get().filter((n) => n.opacity === 1)
+                                .map((n) => ids[n.id]),
+                        bright: p.edges.get().filter((e) => e.color.opacity !== 0.06)
+                                .map((e) => group(e.id))}; }""")
+            assert set(state["nodes"]) == kept, alliance.name
+            assert sorted(state["bright"]) == sorted(
+                [CHANGES_LAYER] * changes.size() + [LANES_LAYER] * lanes.size()), alliance.name
+            live.page.locator(".ecobelt-page:not([hidden]) input[data-difference]").uncheck()
+            faded = live.evaluate("""() => window.ecobelt.current.nodes.get()
+                .filter((n) => n.opacity !== 1).length""")
+            assert faded == 0, alliance.name

@@ -277,13 +277,21 @@ def add_demo(subparsers) -> None:
     parser.add_argument("-o", "--output", default="report", metavar="DIR",
                         help="the report folder (default: ./report)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--force", action="store_true",
+                        help="write into DIR even if it holds files (those of the report's "
+                             "names are replaced)")
     parser.set_defaults(func=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """Write the report and print where it is."""
+    """Write the report and print where it is; a folder that holds files is left alone
+    unless ``--force``."""
     from .report import demo
 
+    folder = Path(args.output)
+    if not args.force and folder.is_dir() and any(folder.iterdir()):
+        raise ParameterError(f"-o {args.output}: the folder exists and is not empty; name a "
+                             "new folder, or pass --force to write into it")
     print(demo(args.output, seed=args.seed))
     return 0
 

@@ -57,6 +57,13 @@ GLOSSARY: dict[str, tuple[str, str, str]] = {
                      "how many steps a member's output travels before final use; 1 is a "
                      "market"),
     "lost_volume": ("Volume lost", "units of flow", "link volume lost in the cascade"),
+    "reach": ("Share adopted", "share from 0 to 1",
+              "mean share of the ring's members that adopted the knowledge by the end"),
+    "p_reached": ("Chance reached", "share of runs",
+                  "share of runs in which any member of the ring adopted"),
+    "time_to_reach": ("Steps to reach", "cascade steps",
+                      "mean first step at which a member of the ring adopted, over the runs "
+                      "that reached it (n/a: never reached)"),
 }
 
 

@@ -49,6 +49,9 @@ ANTRAS = ("Antr\u00e0s, Chor, Fally & Hillberry (2012), \u201cMeasuring the Upst
 
 # Qian's upstream/downstream predator-prey illustration: a1, a2, b1, b2
 PREDATOR_PREY = (0.8, 0.6, 0.4, 0.5)
+#: Count columns of the structure and spillover tables, in words.
+COUNTS = {"members": "Members (count)",
+          "links": "Links (count; leaving the ring's or role's members, or of the flow)"}
 #: Smallest Pianka overlap of outlets drawn as a competition link on the baseline's network.
 COMPETITION_THRESHOLD = 0.5
 
@@ -87,11 +90,18 @@ class ReportWriter:
 
     def section(self, title: str, note: str, tables: Sequence[str] = (),
                 image: str | None = None, first: bool = False, caption: str = "",
-                shown: Mapping[str, pd.DataFrame] | None = None) -> None:
+                shown: Mapping[str, pd.DataFrame] | None = None,
+                items: Sequence[str] = (), after: str = "") -> None:
         """A section of the Results tab showing the named tables (already added; ``shown``
         replaces a table's page view, e.g. with rows in words), a figure with a ``caption``
-        saying what it shows, and column names in words (:mod:`viz._glossary`)."""
+        saying what it shows, and column names in words (:mod:`viz._glossary`); ``items``
+        are findings written as a list after the note, ``after`` a paragraph after them."""
         parts = [f"<section><h2>{html.escape(title)}</h2><p>{html.escape(note)}</p>"]
+        if items:
+            parts.append("<ul class='ecobelt-findings'>" + "".join(
+                f"<li>{html.escape(item)}</li>" for item in items) + "</ul>")
+        if after:
+            parts.append(f"<p>{html.escape(after)}</p>")
         if image:
             parts.append(f"<figure><img alt='{html.escape(title)}' style='max-width:100%' "
                          f"src='data:image/png;base64,{image}'>"
@@ -121,13 +131,20 @@ def run_analyses(out: ReportWriter, eco: Ecosystem, market: str, alliances: Sequ
 
 
 def _structure(out: ReportWriter, eco: Ecosystem) -> None:
-    out.table("structure", eco.summary())
+    structure = out.table("structure", eco.summary())
+    # each flow's volume in its own unit (thousand pairs, thousand CNY, service days)
+    names = {f: f"{f} volume ({eco.flow_unit(f)})" for f in structure.columns
+             if f not in COUNTS}
+    names.update(COUNTS)
+    shown = structure.rename(columns=names)
+    shown.index = [f"{kind}: {name.replace('_', ' ')}" for kind, name in structure.index]
     out.table("upstreamness", convergence.upstreamness(eco).dropna())
     out.section("Structure", "Members and links by ring, role and flow; upstreamness along "
                 f"the logistics layer ({ANTRAS}): the number of steps a member's output "
                 "travels before final use, 1 for a market.",
                 ["structure", "upstreamness"],
                 out.figure("rings", rings_figure(eco, title=f"{eco.name}: the three rings")),
+                shown={"structure": shown},
                 caption="The belt as three rings: core enterprises inside, service platforms "
                         "around them, the outer environment outside; shape shows the ring, "
                         "colour the role, line style the flow.")
@@ -252,9 +269,11 @@ def _spillover(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
         out.section("Knowledge spillover", "No research or technology member to start from.")
         return
     spread = spillover.independent_cascade(eco, sources[:1], replications=1000, seed=seed)
-    out.table("spillover_by_ring", spread.by_ring())
+    by_ring = out.table("spillover_by_ring", spread.by_ring())
     out.section("Knowledge spillover", f"Independent cascade from {sources[0]} "
-                "(1000 runs), by ring.", ["spillover_by_ring"])
+                "(1000 runs), by ring: how much of each ring the knowledge reaches, how "
+                "often, and how fast.", ["spillover_by_ring"],
+                shown={"spillover_by_ring": by_ring.rename(columns=COUNTS)})
 
 
 def _segments(out: ReportWriter, eco: Ecosystem, seed: int) -> None:
@@ -290,10 +309,8 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
     units = "; ".join(f"{m}: {u}" for m, u in comparison.units.items())
     out.section("Alliance configurations",
                 f"The strategic alliances of core enterprises of {WANG_GAO}, each simulated on "
-                "the same demand as the baseline (common random numbers). "
-                + " ".join(comparison.findings()) + f" Units: {units}. Every metric is "
-                "explained in the glossary below; the full table, with each metric's rank, "
-                "is alliances.csv, shown here too.",
+                "the same demand as the baseline (common random numbers). What each "
+                "configuration does against the baseline:",
                 ["alliance_summary", "alliance_allocation", "alliance_levers", "alliances"],
                 image, first=True,
                 caption="One panel per metric, one bar per configuration: its change from "
@@ -301,7 +318,10 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
                         "largest excess is shown as it is); dark bars are the Pareto-optimal "
                         "configurations (no other one is at least as good on every metric and "
                         "better on one).",
-                shown={"alliance_summary": in_words(summary, index=True)})
+                shown={"alliance_summary": in_words(summary, index=True)},
+                items=comparison.findings(),
+                after=f"Units: {units}. Every metric is explained in the glossary below; the "
+                      "full table, with each metric's rank, is alliances.csv, shown here too.")
     return comparison
 
 

@@ -66,6 +66,9 @@ FLOW_STYLES = {
 #: Edge colour and dash pattern of named overlay layers.
 OVERLAY_STYLES = {
     "competition": ("#968787", [2, 3]),
+    # what an alliance changes, and the lanes of goods its shared platform runs
+    "alliance changes": ("#ff7f00", False),
+    "lanes without a link": ("#b000ff", [12, 4]),
 }
 #: Styles taken in turn by overlays without an entry in OVERLAY_STYLES.
 OVERLAY_CYCLE = [("#5a5a0f", [8, 3, 2, 3]), ("#4b4b4b", [2, 3]), ("#00003c", [12, 4])]

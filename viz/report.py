@@ -21,13 +21,15 @@ from numbers import Integral
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ecosystem import Ecosystem, ParameterError, bullwhip, convergence, flows
 from ecosystem.alliance import Alliance, apply, default_margin, default_market
 
+from ._alliance_view import CHANGES_LAYER, alliance_changes
 from ._glossary import GLOSSARY, words
-from ._page import HtmlPage, build_page, panel_html, table_html
+from ._page import HtmlPage, build_page, panel_html
 from ._report_sections import (ReportWriter, alliance_section, competition_layer,
                                glossary_section, market_orders, run_analyses)
 from ._timeline import LANES_LAYER, finish_timelines, lanes_layer, timeline_payload
@@ -141,17 +143,20 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
 
     configurations = {"baseline": eco, **{a.name: apply(eco, a) for a in alliances}}
     members = {"baseline": (), **{a.name: tuple(a.members) for a in alliances}}
+    by_name = {a.name: a for a in alliances}
     pages, payloads, timelines = [], [], []
     for i, (name, configured) in enumerate(configurations.items()):
         shares = {p: comparison.allocation.loc[name, p] for p in players}
         simulated = comparison.simulations[name]
         payload = network_payload(configured, _member_metrics(configured, shares),
                                   size_by="throughput", highlight=members[name],
-                                  overlays=_layers(configured, simulated))
+                                  overlays=_layers(eco, configured, simulated,
+                                                   by_name.get(name)))
         payload["timeline"] = timeline_payload(payload, simulated)
         timelines.append(payload["timeline"])
         payloads.append(payload)
-        pages.append((name, panel_html(i, _aside(name, comparison.summary()))))
+        pages.append((name, panel_html(i, _aside(name, comparison.summary(),
+                                                 comparison.differences))))
     finish_timelines(timelines)
     pages.append(("Results", f'<div class="ecobelt-overview">{"".join(writer.sections)}</div>'))
     text = build_page(title or f"ecobelt report: {eco.name}", pages, payloads,
@@ -165,10 +170,15 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
     return report
 
 
-def _layers(eco: Ecosystem, simulated) -> dict:
-    """The layers drawn over a configuration's flows: its own competition layer and the
-    simulated lanes that follow no link (a shared logistics platform's)."""
+def _layers(baseline: Ecosystem, eco: Ecosystem, simulated, alliance: Alliance | None) -> dict:
+    """The layers drawn over a configuration's flows: its own competition layer, what the
+    alliance changes, and the simulated lanes that follow no link (a shared logistics
+    platform's)."""
     layers = {"competition": competition_layer(eco)}
+    if alliance is not None:
+        layers[CHANGES_LAYER] = alliance_changes(
+            baseline, eco, alliance,
+            technology_cut=simulated.settings["rules"].technology_cut)
     lanes = lanes_layer(eco, simulated)
     if lanes.number_of_edges():
         layers[LANES_LAYER] = lanes
@@ -183,7 +193,22 @@ def _member_metrics(eco: Ecosystem, shapley: Mapping[str, float]) -> pd.DataFram
         "upstreamness": convergence.upstreamness(eco)}).reindex(list(eco.graph))
 
 
-def _aside(name: str, comparison: pd.DataFrame) -> str:
+def _change(differences: pd.DataFrame, name: str, metric: str) -> str:
+    """A configuration's change from the baseline with its 95% paired interval, in words."""
+    if metric not in differences.columns or pd.isna(differences.loc[name, metric]):
+        return ""
+    row = differences.loc[name]
+    mean, low, high = row[metric], row[f"{metric}_low"], row[f"{metric}_high"]
+    if mean == low == high == 0:
+        return "unchanged"
+    return f"{mean:+.3g} (95%: {low:+.3g} to {high:+.3g})"
+
+
+def _change_words(change: str) -> str:
+    return "unchanged from the baseline" if change == "unchanged" else f"change {change}"
+
+
+def _aside(name: str, comparison: pd.DataFrame, differences: pd.DataFrame) -> str:
     row = comparison.loc[name]
     shown = row[[c for c in comparison.columns if not c.startswith(("flow:", "rank:"))]]
     if isinstance(shown.get("members"), str):  # a comma list: spaces let it wrap
@@ -194,11 +219,24 @@ def _aside(name: str, comparison: pd.DataFrame) -> str:
         if column in units and column in GLOSSARY:
             return f"{GLOSSARY[column][0]} ({units[column]})"
         return words(column)
-    shown = shown.rename(label)
-    note = ("<p>Members of this alliance are drawn with a thick black outline.</p>"
-            if name != "baseline" else "")
+    rows = []
+    for column, value in shown.items():
+        # the difference from the baseline, on the same demand
+        change = _change(differences, name, column) if name != "baseline" else ""
+        if isinstance(value, (bool, np.bool_)):
+            text = "yes" if value else "no"
+        else:
+            text = "n/a" if pd.isna(value) else (f"{value:.4g}" if isinstance(value, float)
+                                                 else str(value))
+        rows.append(f"<dt>{html.escape(label(column))}</dt><dd>{html.escape(text)}"
+                    + (f'<span class="ecobelt-change">{html.escape(_change_words(change))}'
+                       "</span>" if change else "") + "</dd>")
+    note = ("<p>Members of this alliance are drawn with a thick black outline; its changes "
+            "in orange (tick “only what the alliance changes” in the legend to fade "
+            "the rest). Changes are against the baseline on the same demand, with 95% paired "
+            "intervals.</p>" if name != "baseline" else "")
     return (f'<aside class="ecobelt-side"><h2>{html.escape(name)}</h2>{note}'
-            f'{table_html(shown.to_frame(name))}</aside>')
+            f'<dl class="ecobelt-metrics">{"".join(rows)}</dl></aside>')
 
 
 def demo(folder: str | Path = "report", *, seed: int = 0) -> Report:

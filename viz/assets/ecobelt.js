@@ -106,6 +106,7 @@
     var d = this.data, m = d.edges.from.length, edges = [];
     this.flowEdgeIds = d.flows.map(function () { return []; });
     this.ownWidth = {};
+    this.ownColor = {};
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
       var edge = {id: j, from: d.edges.from[j], to: d.edges.to[j], width: d.edges.width[j],
@@ -118,6 +119,7 @@
       edges.push(edge);
       this.flowEdgeIds[f].push(j);
       this.ownWidth[j] = edge.width;
+      this.ownColor[j] = edge.color;
     }
     this.overlayNames = d.overlays.map(function (layer) { return layer.name; });
     this.overlayEdgeIds = [];
@@ -136,6 +138,7 @@
         edges.push(edge);
         ids.push(id);
         self.ownWidth[id] = edge.width;
+        self.ownColor[id] = edge.color;
       }
       self.overlayEdgeIds.push(ids);
     });
@@ -479,6 +482,36 @@
       + " warm-up); every tab on the same demand."));
   };
 
+  // The difference from the baseline: what the alliance changes (its members, the layer of
+  // changes, the lanes of its shared platform) at full strength, everything else faded.
+  var KEPT_LAYERS = ["alliance changes", "lanes without a link"];
+  Panel.prototype.setDifference = function (on) {
+    var d = this.data, self = this, keptEdges = {}, keptNodes = {};
+    (d.highlight || []).forEach(function (i) { keptNodes[i] = true; });
+    d.overlays.forEach(function (layer, k) {
+      if (KEPT_LAYERS.indexOf(layer.name) < 0) { return; }
+      self.overlayEdgeIds[k].forEach(function (id, e) {
+        keptEdges[id] = true;
+        keptNodes[layer.edges.from[e]] = true;
+        keptNodes[layer.edges.to[e]] = true;
+      });
+    });
+    var edges = [];
+    Object.keys(this.ownColor).forEach(function (key) {
+      var id = Number(key), own = self.ownColor[id];
+      edges.push({id: id, color: on && !keptEdges[id] ? {color: own.color, opacity: 0.06} : own});
+    });
+    this.edges.update(edges);
+    var nodes = [];
+    for (var i = 0; i < d.nodes.id.length; i++) {
+      nodes.push({id: i, opacity: on && !keptNodes[i] ? 0.2 : 1});
+    }
+    this.nodes.update(nodes);
+    this.difference = on;
+    var box = this.root.querySelector("input[data-difference]");
+    if (box) { box.checked = on; }
+  };
+
   Panel.prototype.buildLegend = function () {
     var d = this.data, self = this;
     var legend = this.root.querySelector(".ecobelt-legend-body");
@@ -523,6 +556,15 @@
       legend.appendChild(self.toggleRow("overlay", layer.name, layer.color, layer.dashes,
                                         layer.name + " (" + self.overlayEdgeIds[k].length + what));
     });
+    if (this.overlayNames.indexOf("alliance changes") >= 0) {
+      var diff = el("label", {"class": "ecobelt-row"});
+      var diffBox = el("input", {type: "checkbox", "data-difference": "1"});
+      diffBox.addEventListener("change", function () { self.setDifference(diffBox.checked); });
+      diff.appendChild(diffBox);
+      diff.appendChild(el("span", {}, "only what the alliance changes (the difference from "
+                                      + "the baseline; the rest faded)"));
+      legend.appendChild(diff);
+    }
     if (d.largeLinks || d.largeMembers) {
       var simpler = d.largeLinks ? ["links without arrows", "dashes and"] : [];
       if (d.largeMembers) { simpler.push("node outlines"); }
@@ -655,7 +697,8 @@
     setOverlayVisible: function (name, visible) { api.current.setVisible("overlay", name, visible); },
     counts: function () { return api.current.counts(); },
     drawnBoxes: function () { return api.current.drawnBoxes(); },
-    timeline: clock
+    timeline: clock,
+    setDifference: function (on) { api.current.setDifference(on); }
   };
   window.ecobelt = api;
   clock.build();
