@@ -127,3 +127,48 @@ def test_archetype_timeline_in_one_panel():
     assert t["periods"] == 5 and t["replications"] == 3
     assert len(t["members"]) == len(result.network.members)
     assert not any(key.startswith("_") for key in t)
+
+
+def test_compare_html_plays_the_simulations_on_one_scale(shared):
+    import json
+    import re
+
+    import viz
+
+    page = viz.compare_html(shared.configured, simulations=shared.simulations)
+    data = [json.loads(text) for text in re.findall(
+        r'<script type="application/json" id="ecobelt-data-\d+">(.*?)</script>', page.html)]
+    assert [d["timeline"]["label"] for d in data] == ["baseline", "shared"]
+    tops = {d["timeline"]["widthRule"]["top"] for d in data}
+    assert tops == {max(lane_hops(r)[1].max() for r in shared.simulations.values())}
+    assert [layer["name"] for layer in data[1]["overlays"]] == [LANES_LAYER]
+    assert data[0]["overlays"] == []
+    with pytest.raises(ParameterError, match="simulations must have one entry per ecosystem"):
+        viz.compare_html(shared.configured, simulations=[shared.simulations["baseline"]])
+
+
+@pytest.mark.browser
+def test_the_timeline_plays_in_a_compare_page(shared, tmp_path):
+    """Play runs to the last period and stops; the slider moves with it; each tab opens on
+    the shared period; turning the timeline off gives every link its own width back."""
+    import viz
+    from _browser import open_page, require_chromium
+
+    require_chromium()
+    path = viz.compare_html(shared.configured, tmp_path / "page.html",
+                            simulations=shared.simulations).path
+    with open_page(path) as live:
+        live.show("shared")
+        live.evaluate("() => window.ecobelt.timeline.play(40)")
+        live.page.wait_for_function("() => window.ecobelt.timeline.period === 11 "
+                                    "&& !window.ecobelt.timeline.timer", timeout=20000)
+        assert live.page.locator(".ecobelt-timeline input[type=range]").input_value() == "11"
+        assert "week 12 of 12" in live.page.locator(".ecobelt-period").inner_text()
+        live.screenshot(tmp_path / "played.png")
+        live.show("baseline")
+        assert live.evaluate("() => window.ecobelt.current.tl.period") == 11
+        live.page.locator(".ecobelt-timeline input[data-timeline]").uncheck()
+        widths = live.evaluate("""() => { const p = window.ecobelt.current;
+            return p.edges.get().map((e) => [e.width, p.ownWidth[e.id]]); }""")
+        assert all(w == own for w, own in widths)
+        live.check(flows=False).assert_clean()

@@ -19,10 +19,12 @@ from ecosystem import Flow, ParameterError, Ring
 from ._metrics import MetricsLike
 from ._overlays import OverlaysLike
 from ._page import HtmlPage, build_page, panel_html, table_html
+from ._timeline import LANES_LAYER, finish_timelines, lanes_layer, timeline_payload
 from .html import network_payload
 
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
+    from ecosystem.simulation import SimulationResult
 
 __all__ = ["compare_html", "overview_table"]
 
@@ -80,6 +82,8 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
                  metrics: Mapping[str, MetricsLike] | Sequence[MetricsLike] | None = None,
                  tables: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | None = None,
                  overlays: Mapping[str, OverlaysLike] | Sequence[OverlaysLike] | None = None,
+                 simulations: Mapping[str, "SimulationResult"] | Sequence["SimulationResult"]
+                 | None = None,
                  size_by: str | None = None, title: str = "Ecosystem comparison",
                  physics: bool = False, labels: bool | None = None,
                  height: int = 700) -> HtmlPage:
@@ -104,6 +108,14 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
         Overlay layers of each ecosystem (as ``overlays`` of
         :func:`viz.to_html`, e.g. ``{"competition": layer}``), keyed by name
         or in the order of ``ecosystems``.
+    simulations : mapping or sequence of SimulationResult, optional
+        The simulated belt of each ecosystem (:func:`ecosystem.simulation.run`,
+        or ``AllianceComparison.simulations``), keyed by name or in order: the
+        page then plays them period by period, one slider for every tab (link
+        width by the goods dispatched, member fill by stock and backlog, the
+        mean over the replications; the page's legend states the rules). Lanes that
+        follow no link of their ecosystem (a shared logistics platform's) are
+        drawn as the layer "lanes without a link".
     size_by, physics, labels
         As for :func:`viz.to_html`, applied to every ecosystem.
     title : str
@@ -120,6 +132,17 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
     >>> a.link("m", "p", "capital")
     >>> page = compare_html([a, b], tables={"alliance": pd.DataFrame({"gain": [1.5]})})
     >>> page.html.count('class="ecobelt-panel"')
+    2
+
+    An alliance comparison played week by week:
+
+    >>> import networks
+    >>> from ecosystem.alliance import Alliance, compare
+    >>> belt = networks.archetype()
+    >>> deal = Alliance("firms", tuple(belt.members(role="cbec_enterprise")), cost_cut=0.2)
+    >>> result = compare(belt, [deal], periods=8, replications=4, benefit=False)
+    >>> page = compare_html(result.configured, simulations=result.simulations)
+    >>> page.html.count('"timeline":{"label"')
     2
     """
     if isinstance(ecosystems, Mapping):
@@ -139,13 +162,24 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
     metric_list = _named(metrics, names, "metrics")
     table_list = _named(tables, names, "tables")
     overlay_list = _named(overlays, names, "overlays")
+    simulation_list = _named(simulations, names, "simulations")
+    timelines = []
     overview = overview_table(named)
     pages = [("Overview", '<div class="ecobelt-overview"><h2>Side by side</h2>'
               f"{table_html(overview)}</div>")]
     payloads = []
     for i, (name, eco) in enumerate(named.items()):
+        layers = overlay_list[i]
+        simulated = simulation_list[i]
+        if simulated is not None:
+            lanes = lanes_layer(eco, simulated)
+            if lanes.number_of_edges():
+                layers = {**(layers or {}), LANES_LAYER: lanes}
         payload = network_payload(eco, metric_list[i], size_by=size_by, physics=physics,
-                                  labels=labels, overlays=overlay_list[i])
+                                  labels=labels, overlays=layers)
+        if simulated is not None:
+            payload["timeline"] = timeline_payload(payload, simulated, label=name)
+            timelines.append(payload["timeline"])
         payloads.append(payload)
         side = [f"<h2>{html.escape(name)}</h2>"]
         if table_list[i] is not None:
@@ -159,6 +193,7 @@ def compare_html(ecosystems: Mapping[str, "Ecosystem"] | Sequence["Ecosystem"],
         side.append(f"<h3>Structure</h3>{table_html(eco.summary())}")
         extra = f'<aside class="ecobelt-side">{"".join(side)}</aside>'
         pages.append((name, panel_html(i, extra)))
+    finish_timelines(timelines)
     text = build_page(title, pages, payloads, subtitle=f"{len(named)} ecosystems", tabs=True)
     page = HtmlPage(text, height=height)
     if path is not None:
