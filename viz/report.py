@@ -5,10 +5,10 @@ compares alliance configurations (:func:`ecosystem.alliance.compare`) and
 writes a folder with ``index.html`` (one tab per configuration with its
 interactive network and its own niche competition layer over it, a timeline
 under the header that plays every configuration's simulated belt period by
-period on its network, one slider shared by the tabs, and a "Results" tab with every table and figure, all
-embedded: the page loads nothing from anywhere), one CSV per table and one PNG
-per figure. :func:`demo` does this for the bundled cross-border belt
-(``ecobelt demo``).
+period on its network, one slider shared by the tabs, and a "Results" tab
+with every table and figure, all embedded: the page loads nothing from
+anywhere), one CSV per table and one PNG per figure. :func:`demo` does this
+for the bundled cross-border belt (``ecobelt demo``).
 """
 
 from __future__ import annotations
