@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +51,84 @@ def test_ecosystem_imports_neither_networks_nor_viz():
               for line, root in imported_roots(ast.parse(path.read_text(encoding="utf-8")))
               if root in OUTSIDE]
     assert broken == []
+
+
+def _drawing_calls(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, what) of every pyplot import and matplotlib.use call."""
+    found = []
+    for node in ast.walk(tree):
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                 else [f"{node.module}.{alias.name}" for alias in node.names]
+                 if isinstance(node, ast.ImportFrom) and node.module else [])
+        found += [(node.lineno, "imports pyplot") for name in names
+                  if name.startswith("matplotlib.pyplot")]
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "use" and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "matplotlib"):
+            found.append((node.lineno, "sets the backend"))
+    return found
+
+
+def test_the_drawing_checker_sees_pyplot_and_backends():
+    tree = ast.parse("import matplotlib.pyplot as plt\nfrom matplotlib import pyplot\n"
+                     "import matplotlib\nmatplotlib.use('Agg')\nfrom matplotlib.figure "
+                     "import Figure\n")
+    assert [what for _, what in _drawing_calls(tree)] == [
+        "imports pyplot", "imports pyplot", "sets the backend"]
+
+
+def test_only_viz_draws_and_nothing_sets_a_backend():
+    """ecosystem draws no figure (its commands ask viz, through the add-on's FIGURES); viz
+    draws on Figure objects, so a notebook's pyplot and backend stay the user's."""
+    modules = sorted([*(ROOT / "ecosystem").rglob("*.py"), *(ROOT / "viz").rglob("*.py")])
+    broken = [f"{path.relative_to(ROOT)}:{line} {what}"
+              for path in modules
+              for line, what in _drawing_calls(ast.parse(path.read_text(encoding="utf-8")))]
+    assert broken == []
+
+
+def test_viz_imports_nothing_from_its_command_module():
+    modules = [path for path in sorted((ROOT / "viz").rglob("*.py"))
+               if path.name != "_commands.py"]
+    broken = []
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_commands"):
+                broken.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.Import) and any(a.name.endswith("_commands")
+                                                    for a in node.names):
+                broken.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert broken == []
+
+
+def test_drawing_the_report_keeps_the_users_backend(tmp_path):
+    """A notebook user's backend (here svg) is still theirs after viz drew and saved."""
+    script = (
+        "import sys, matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "import networks, viz.report, viz.figures\n"
+        "eco = networks.example('cross_border_belt')\n"
+        "for kind in viz.figures.SPEC_KINDS:\n"
+        "    figure = viz.figures.figure_from_spec(kind, eco)\n"
+        f"    figure.savefig({str(tmp_path)!r} + '/' + kind + '.png')\n"
+        "print(matplotlib.get_backend(), 'matplotlib.pyplot' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["svg", "False"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bullwhip.png", "niche_overlap.png", "rings.png"]
+
+
+def test_a_command_that_draws_without_viz_says_so_in_one_line(monkeypatch, capsys, tmp_path):
+    import ecosystem.cli
+    from ecosystem.cli import main
+
+    monkeypatch.setattr(ecosystem.cli, "entry_points", lambda group: [])
+    assert main(["beergame", "--plot", str(tmp_path / "orders.png")]) == 2
+    err = capsys.readouterr().err
+    assert "--plot needs the bullwhip figure, which no installed add-on draws" in err
+    assert err.count("\n") == 1 and not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("seed", [0, 7, np.int64(3), 2**40])

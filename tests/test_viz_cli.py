@@ -104,7 +104,7 @@ def test_html_competition_without_links_is_an_error(tmp_path, capsys):
      "not drawn from a spec"),
     (["figure", "--kind", "phase_portrait", "-o", "p.png"], "needs --parameters"),
     (["figure", "industrial_belt", "--kind", "niche_overlap", "-o", "n.png"],
-     "narrow it with --role or --members"),
+     "narrow it with role= or members="),
     (["figure", "cross_border_belt", "--kind", "bullwhip", "--market", "mars", "-o", "b.png"],
      "mars"),
 ])

@@ -26,7 +26,7 @@ from ecosystem.cli.niche import CLI_INDICES
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["register", "SUBCOMMANDS", "add_html", "add_figure", "add_demo", "figure_from_spec",
+__all__ = ["register", "SUBCOMMANDS", "FIGURES", "add_html", "add_figure", "add_demo",
            "read_table"]
 
 #: The kinds of viz.figures.FIGURE_KINDS (named here so that ``ecobelt`` starts without matplotlib).
@@ -34,7 +34,11 @@ FIGURE_KIND_NAMES = ("rings", "bullwhip", "allocation", "niche_overlap", "phase_
                      "coupling")
 _TABLE_KINDS = ("allocation", "coupling", "niche_overlap")
 _SPEC_KINDS = ("rings", "bullwhip", "niche_overlap")
-_OVERLAP_LIMIT = 60
+#: The figures this package draws for the built-in commands (``ecobelt bullwhip --plot``,
+#: ``ecobelt beergame --plot``), as "module:function", imported only when one is drawn; see
+#: :func:`ecosystem.cli._common.addon_figure`.
+FIGURES = {"bullwhip": "viz.figures:bullwhip_figure",
+           "bullwhip_ratios": "viz.figures:bullwhip_ratio_figure"}
 _COMPETITION_INDICES = CLI_INDICES
 
 
@@ -179,67 +183,9 @@ def add_figure(subparsers) -> None:
     parser.set_defaults(func=run_figure)
 
 
-def _bullwhip_from(eco, market: str | None, seed: int, title: str | None):
-    """One run on normal demand (mean 100, sd 10): the orders growing up the chain."""
-    import numpy as np
-    import pandas as pd
-
-    from ecosystem import bullwhip
-
-    from .figures import bullwhip_figure
-
-    markets = eco.members(role="market")
-    if market is None:
-        if not markets:
-            raise ParameterError("the ecosystem has no member of role 'market'; a bullwhip "
-                                 "figure needs a chain to a market")
-        market = markets[0]
-    chain = bullwhip.chain_from(eco, market)
-    demand = np.random.default_rng(seed).normal(100.0, 10.0, 200)
-    run = bullwhip.simulate(chain, demand=demand, replications=1, keep_series=True, seed=seed)
-    orders = pd.DataFrame(run.orders[:, 0, :].T, columns=list(chain.members))
-    return bullwhip_figure(orders, demand[-len(orders):], log=True,
-                           title=title or f"Orders along the chain to {market}")
-
-
-def _overlap_from(eco, role: str | None, members: list[str] | None, title: str | None):
-    from ecosystem import niche
-
-    from .figures import niche_overlap_figure
-
-    use = niche.resource_matrix(eco, direction="out", members=members, role=role,
-                                ring=None if (role or members) else "core")
-    if len(use) > _OVERLAP_LIMIT:
-        raise ParameterError(f"{len(use)} members to compare: a heatmap is readable up to "
-                             f"{_OVERLAP_LIMIT}; narrow it with --role or --members")
-    if len(use) < 2:
-        raise ParameterError("fewer than two members with outlets to compare; pick others "
-                             "with --role or --members")
-    return niche_overlap_figure(niche.overlap(use, "pianka"),
-                                title=title or "Niche overlap of outlets (Pianka)")
-
-
-def figure_from_spec(kind: str, eco, *, market: str | None = None, role: str | None = None,
-                     members: list[str] | None = None, seed: int = 0, title: str | None = None):
-    """The figure ``kind`` (rings, bullwhip or niche_overlap) drawn from an ecosystem.
-
-    Used by ``ecobelt figure SPEC`` and by the report (:mod:`viz.report`).
-    """
-    from .figures import rings_figure
-
-    if kind == "rings":
-        return rings_figure(eco, title=title)
-    if kind == "bullwhip":
-        return _bullwhip_from(eco, market, seed, title)
-    if kind == "niche_overlap":
-        return _overlap_from(eco, role, members, title)
-    raise ParameterError(f"the {kind} figure is not drawn from a spec; give --table"
-                         + (" or --parameters" if kind == "phase_portrait" else ""))
-
-
 def run_figure(args: argparse.Namespace) -> int:
     """Draw and save the figure; print where it went."""
-    from .figures import FIGURE_KINDS, phase_portrait_figure
+    from .figures import FIGURE_KINDS, figure_from_spec, phase_portrait_figure
     from .figures._common import finish, save_format
 
     output = Path(args.output)
@@ -255,6 +201,10 @@ def run_figure(args: argparse.Namespace) -> int:
                                  f"--table works for {', '.join(_TABLE_KINDS)}")
         figure = FIGURE_KINDS[args.kind](read_table(args.table), **title)
     elif args.spec is not None:
+        if args.kind not in _SPEC_KINDS:
+            raise ParameterError(f"the {args.kind} figure is not drawn from a spec; give --table"
+                                 + (" or --parameters" if args.kind == "phase_portrait"
+                                    else ""))
         figure = figure_from_spec(args.kind, read_spec(args.spec), market=args.market,
                                   role=args.role, members=args.members, seed=args.seed,
                                   title=args.title)

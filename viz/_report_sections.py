@@ -14,23 +14,20 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")  # the report is written to files; never open a window
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dynamics, flows,
                        niche, segment, spillover)
 from ecosystem._atomic import atomic_open, atomic_path
 from ecosystem.alliance import METRICS, Alliance, AllianceComparison, compare
 
-from ._commands import figure_from_spec
 from ._glossary import GLOSSARY, glossary_table, in_words
 from ._page import table_html
-from .figures import (allocation_figure, coupling_figure, niche_overlap_figure,
-                      phase_portrait_figure, rings_figure)
+from .figures import (allocation_figure, coupling_figure, figure_from_spec,
+                      niche_overlap_figure, phase_portrait_figure, rings_figure)
 
 if TYPE_CHECKING:
     from .report import Report
@@ -79,12 +76,11 @@ class ReportWriter:
         self.report.tables[name] = frame
         return frame
 
-    def figure(self, name: str, fig: plt.Figure) -> str:
+    def figure(self, name: str, fig: Figure) -> str:
         """Save ``fig`` as ``<name>.png``; return the PNG as base64 for the page."""
         path = self.folder / f"{name}.png"
         with atomic_path(path) as temporary:
             fig.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
-        plt.close(fig)
         self.report.figures.append(path)
         return base64.b64encode(path.read_bytes()).decode("ascii")
 
@@ -332,15 +328,15 @@ def glossary_section(out: ReportWriter) -> None:
                 "unit and how to read it.", ["glossary"])
 
 
-def _alliance_figure(comparison: AllianceComparison) -> plt.Figure:
+def _alliance_figure(comparison: AllianceComparison) -> Figure:
     """One panel per metric: each configuration's change from the baseline, with its 95%
     paired interval (common random numbers); the largest excess, which has no baseline, as
     it is. Pareto-optimal configurations dark."""
     diffs = comparison.differences.drop(index="baseline")
     values = comparison.metrics.drop(index="baseline")
     metrics = [m for m in METRICS if values[m].notna().any()]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(2.4 * len(metrics), 3.2),
-                             squeeze=False)
+    fig = Figure(figsize=(2.4 * len(metrics), 3.2), layout="tight")
+    axes = fig.subplots(1, len(metrics), squeeze=False)
     colours = np.where(comparison.pareto.drop(index="baseline"), "#2b6cb0", "#a0aec0")
     rows = np.arange(len(diffs))
     for ax, metric in zip(axes[0], metrics):
@@ -362,8 +358,7 @@ def _alliance_figure(comparison: AllianceComparison) -> plt.Figure:
         ax.set_yticklabels(diffs.index if ax is axes[0][0] else [], fontsize=8)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=7)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(3))
+        ax.xaxis.set_major_locator(MaxNLocator(3))
     fig.suptitle("Alliance configurations against the baseline, same demand (bars: 95% "
                  "paired intervals; dark: Pareto-optimal)", fontsize=9)
-    fig.tight_layout()
     return fig

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["read_spec", "add_spec_argument", "print_table", "split_list", "read_csv",
            "first_line", "add_output_argument", "check_outputs", "check_output",
            "check_figure_path", "write_frame", "save_figure", "add_table_output", "write_table",
-           "TABLE_FORMATS", "CommaList", "hidden_alias"]
+           "TABLE_FORMATS", "CommaList", "hidden_alias", "addon_figure"]
 
 #: What an output argument names: one file, a chart (its extension a matplotlib
 #: format), a folder to write into, a spec file (a ``.csv`` one names a pair), a table
@@ -179,6 +179,27 @@ def check_figure_path(path: str | os.PathLike, force=False) -> str:
         raise ParameterError(f"cannot save a chart as {path}: the extension must be one of "
                              + ", ".join(f".{e}" for e in sorted(formats)))
     return os.fspath(path)
+
+
+def addon_figure(name: str, option: str):
+    """The figure function ``name`` that an add-on offers the built-in commands.
+
+    ``ecosystem`` draws no figure itself: an add-on's command module (an
+    ``ecobelt.commands`` entry point, such as ``viz``'s) names the figures it
+    draws in a ``FIGURES`` mapping, ``name -> "module:function"``. Call this
+    before the work the figure shows, so that a missing add-on fails first.
+    """
+    import importlib
+
+    from . import entry_points
+
+    for point in entry_points(group="ecobelt.commands"):
+        target = getattr(point.load(), "FIGURES", {}).get(name)
+        if target is not None:
+            module, _, function = target.partition(":")
+            return getattr(importlib.import_module(module), function)
+    raise ParameterError(f"{option} needs the {name} figure, which no installed add-on draws; "
+                         "install ecobelt with its viz package, or leave out " + option)
 
 
 def save_figure(figure, path: str | os.PathLike, force=False, **options) -> None:

@@ -4,14 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
 from .._errors import ParameterError
-from ._common import (add_output_argument, add_table_output, hidden_alias, print_table,
-                      read_spec, save_figure, split_list, write_table)
-
-if TYPE_CHECKING:
-    import pandas as pd
+from ._common import (add_output_argument, add_table_output, addon_figure, hidden_alias,
+                      print_table, read_spec, save_figure, split_list, write_table)
 
 
 def register(subparsers) -> None:
@@ -99,6 +95,7 @@ def run_bullwhip(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .. import bullwhip as bw
+    draw = addon_figure("bullwhip_ratios", "--plot") if args.plot else None
     if args.spec and args.spec_option:
         raise ParameterError("give the spec once: ecobelt bullwhip SPEC --market ID")
     args.spec = args.spec or args.spec_option
@@ -153,53 +150,20 @@ def run_bullwhip(args: argparse.Namespace) -> int:
           f"{args.replications} replications x {args.periods} periods, "
           "95% t-intervals")
     if args.plot:
-        _plot_ratios(report, args.plot)
+        _save(draw(report), args.plot)
     if args.output:
         write_table(report, args.output)
     return 0
 
 
-def _axes():
-    """A figure for a file (no display needed) and its axes."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt.subplots(figsize=(6.4, 4.0))
-
-
 def _save(figure, path: str) -> None:
-    import matplotlib.pyplot as plt
-    figure.tight_layout()
-    try:
-        save_figure(figure, path, force=True, dpi=120)  # checked before the run
-    finally:
-        plt.close(figure)
+    save_figure(figure, path, force=True, dpi=120)  # checked before the run
     print(f"chart written to {path}")
-
-
-def _plot_ratios(report: pd.DataFrame, path: str) -> None:
-    figure, axes = _axes()
-    for name, rows in report.groupby(level="sharing", sort=False):
-        labels = [str(s) for s in rows.index.get_level_values("stage")]
-        mean = rows["order_ratio"].to_numpy()
-        error = [mean - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - mean]
-        axes.errorbar(labels, mean, yerr=error, marker="o", capsize=3, label=f"{name} (sim)")
-        if "exact" in rows:
-            axes.plot(labels, rows["exact"].to_numpy(), linestyle=":", marker="x",
-                      label=f"{name} (exact)")
-    axes.set_yscale("log")
-    from matplotlib.ticker import ScalarFormatter
-    for axis_format in (axes.yaxis.set_major_formatter, axes.yaxis.set_minor_formatter):
-        axis_format(ScalarFormatter())  # plain numbers on the log axis, not 4 x 10^1
-    axes.set_xlabel("stage (1 faces the market)")
-    axes.set_ylabel("Var(orders) / Var(demand)")
-    axes.set_title("Bullwhip amplification")
-    axes.legend()
-    _save(figure, path)
 
 
 def run_beergame(args: argparse.Namespace) -> int:
     from ..bullwhip import beer_game
+    draw = addon_figure("bullwhip", "--plot") if args.plot else None
     game = beer_game(theta=args.theta, alpha_s=args.alpha_s, beta=args.beta,
                      s_prime=args.s_prime, weeks=args.weeks, integer_orders=args.integer_orders,
                      fixed_weeks=args.fixed_weeks)
@@ -209,20 +173,14 @@ def run_beergame(args: argparse.Namespace) -> int:
     print(f"team cost {game.total_cost:.2f} over {args.weeks} weeks "
           f"(holding 0.5, backlog 1.0 per case-week; {start})")
     orders = game.weeks.pivot(index="week", columns="echelon", values="order")
+    orders = orders[list(game.echelons.index)]  # downstream first, as played
     if args.weekly:
         print_table(orders)
     if args.plot:
-        figure, axes = _axes()
-        for echelon in orders.columns:
-            axes.plot(orders.index, orders[echelon], label=str(echelon))
-        demand = game.weeks[game.weeks["echelon"] == "retailer"]
-        axes.plot(demand["week"], demand["incoming_order"], color="black", linestyle="--",
-                  label="customer demand")
-        axes.set_xlabel("week")
-        axes.set_ylabel("cases ordered")
-        axes.set_title("Beer game orders")
-        axes.legend()
-        _save(figure, args.plot)
+        demand = game.weeks[game.weeks["echelon"] == "retailer"]["incoming_order"]
+        # weeks 1, 2, ... drawn as periods 0, 1, ... like the demand beside them
+        _save(draw(orders.reset_index(drop=True), demand.to_numpy(),
+                   title="Beer game orders by echelon"), args.plot)
     if args.output:
         write_table(game.weeks.set_index(["week", "echelon"]), args.output)
     return 0

@@ -3,7 +3,8 @@
 Each function takes the ecosystem or plain tables with documented columns (so
 any analysis module's results can be passed in) and returns a
 :class:`matplotlib.figure.Figure` built without pyplot's global state.
-:func:`figure` picks one by name.
+:func:`figure` picks one by name; :func:`figure_from_spec` draws the kinds that
+need only an ecosystem.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from matplotlib.figure import Figure
 
 from ecosystem import ParameterError
 
-from ._charts import allocation_figure, bullwhip_figure, niche_overlap_figure
+from ._charts import (allocation_figure, bullwhip_figure, bullwhip_ratio_figure,
+                      niche_overlap_figure)
 from ._common import SAVE_FORMATS
 from ._dynamics import (COORDINATION_LEVELS, coupling_figure, phase_portrait_figure,
                         predator_prey_equilibrium)
+from ._from_spec import SPEC_KINDS, figure_from_spec
 from ._rings import rings_figure
 
 __all__ = ["figure", "FIGURE_KINDS", "SAVE_FORMATS", "rings_figure", "bullwhip_figure",
-           "allocation_figure", "niche_overlap_figure", "phase_portrait_figure",
-           "coupling_figure", "predator_prey_equilibrium", "COORDINATION_LEVELS"]
+           "bullwhip_ratio_figure", "figure_from_spec", "SPEC_KINDS", "allocation_figure",
+           "niche_overlap_figure", "phase_portrait_figure", "coupling_figure",
+           "predator_prey_equilibrium", "COORDINATION_LEVELS"]
 
 #: Figure kinds by name.
 FIGURE_KINDS: dict[str, Callable[..., Figure]] = {

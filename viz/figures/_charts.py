@@ -8,12 +8,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from ecosystem import ParameterError
 
 from ._common import finish, new_axes, numeric_frame, with_cjk_fonts
 
-__all__ = ["bullwhip_figure", "allocation_figure", "niche_overlap_figure"]
+__all__ = ["bullwhip_figure", "bullwhip_ratio_figure", "allocation_figure",
+           "niche_overlap_figure"]
 
 
 @with_cjk_fonts
@@ -88,6 +90,62 @@ def bullwhip_figure(orders, demand=None, path: str | Path | None = None, *,
     right.set_title("Order series")
     right.legend(fontsize=8)
     figure.suptitle(title)
+    return finish(figure, path)
+
+
+@with_cjk_fonts
+def bullwhip_ratio_figure(ratios: pd.DataFrame, path: str | Path | None = None, *,
+                          title: str = "Bullwhip amplification", ax: Axes | None = None,
+                          figsize: tuple[float, float] = (6.4, 4.0)) -> Figure:
+    """Variance ratio per stage with its confidence interval, one line per sharing scenario.
+
+    Parameters
+    ----------
+    ratios : DataFrame
+        Indexed by ``stage`` or by (``sharing``, ``stage``), with the columns
+        ``order_ratio`` (Var(orders) / Var(demand)), ``ci_low`` and ``ci_high``
+        and optionally ``exact`` (drawn dotted), as ``ecobelt bullwhip`` prints
+        them (from :meth:`ecosystem.bullwhip.BullwhipResult.summary`).
+    path : str or Path, optional
+        Save as PNG, SVG or PDF.
+
+    Examples
+    --------
+    >>> ratios = pd.DataFrame({"order_ratio": [2.0, 4.0], "ci_low": [1.8, 3.5],
+    ...                        "ci_high": [2.2, 4.5], "exact": [2.0, 4.1]},
+    ...                       index=pd.Index([1, 2], name="stage"))
+    >>> fig = bullwhip_ratio_figure(ratios)
+    >>> [line.get_label() for line in fig.axes[0].get_lines()[-1:]]
+    ['exact']
+    """
+    frame = pd.DataFrame(ratios)
+    missing = [c for c in ("order_ratio", "ci_low", "ci_high") if c not in frame.columns]
+    if missing:
+        raise ParameterError(f"ratios has no column(s) {missing!r}; it has "
+                             f"{list(frame.columns)}")
+    if "stage" not in frame.index.names:
+        raise ParameterError("ratios must be indexed by stage, or by sharing and stage")
+    groups = (frame.groupby(level="sharing", sort=False) if "sharing" in frame.index.names
+              else [(None, frame)])
+    figure, (axes,) = new_axes(ax, figsize)
+    for name, rows in groups:
+        labels = [str(s) for s in rows.index.get_level_values("stage")]
+        mean = rows["order_ratio"].to_numpy(float)
+        error = [mean - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - mean]
+        prefix = "" if name is None else f"{name} "
+        drawn = axes.errorbar(labels, mean, yerr=error, marker="o", capsize=3,
+                              label=f"{prefix}(simulated)" if prefix else "simulated")
+        if "exact" in rows:
+            axes.plot(labels, rows["exact"].to_numpy(float), linestyle=":", marker="x",
+                      color=drawn.lines[0].get_color(),
+                      label=f"{prefix}(exact)" if prefix else "exact")
+    axes.set_yscale("log")
+    for set_format in (axes.yaxis.set_major_formatter, axes.yaxis.set_minor_formatter):
+        set_format(ScalarFormatter())  # plain numbers on the log axis, not 4 x 10^1
+    axes.set_xlabel("stage (1 faces the market)")
+    axes.set_ylabel("Var(orders) / Var(demand)")
+    axes.set_title(title)
+    axes.legend(fontsize=8)
     return finish(figure, path)
 
 
