@@ -14,9 +14,11 @@ way both were computed before resources few members use were summed over the
 pairs that use them. Then it times the RA3 null model (1,000 iterations)
 against a loop that randomises and scores one matrix at a time, the way
 EcoSimR does. Last, what ``ecobelt niche`` computes on industrial belts
-(providers as resources: breadth, mean pianka overlap, pairs >= 0.5) on the
-sparse table against the dense table the command used before, same process,
-with the peak memory each adds (``tracemalloc``). No dependency beyond ecobelt's.
+(logistics providers as resources: breadth, mean pianka overlap, pairs >= 0.5
+within roles) on the sparse table against the dense table the command used
+before, same process, with the peak memory each adds (``tracemalloc``), and
+the whole command on a 20k-member belt in a fresh process against loading its
+spec alone. No dependency beyond ecobelt's.
 """
 
 from __future__ import annotations
@@ -200,11 +202,12 @@ def bench_null_model() -> None:
 
 
 def _niche_report(eco, sparse: bool):
-    use = resource_matrix(eco, sparse=sparse)
+    """What ``ecobelt niche SPEC`` computes after loading, with its defaults: the members x
+    logistics providers table, three breadths, the mean pianka overlap and the pairs >= 0.5
+    of members of the same role."""
+    use = resource_matrix(eco, flows="logistics", sparse=sparse)
     widths = [breadth(use, m) for m in ("levins", "levins_standardized", "shannon")]
-    # every pair, as before the command paired members within their roles (the sparse path
-    # has no roles yet)
-    return widths, mean_overlap(use), competition_pairs(use, "pianka", 0.5, across_roles=True)
+    return widths, mean_overlap(use), competition_pairs(use, "pianka", 0.5)
 
 
 def _peak(function, *args):
@@ -216,9 +219,17 @@ def _peak(function, *args):
     return result, peak
 
 
+def _same(ours, base) -> bool:
+    """Breadths and mean to 1e-12, the same pairs with the same overlaps to 1e-12."""
+    pairs = ours[2].merge(base[2], on=["member", "competitor"], how="outer")
+    return (all(np.allclose(a, b, rtol=1e-12) for a, b in zip(ours[0], base[0]))
+            and math.isclose(ours[1], base[1], rel_tol=1e-12) and len(pairs) == len(ours[2])
+            == len(base[2]) and np.allclose(pairs.overlap_x, pairs.overlap_y, rtol=1e-12))
+
+
 def bench_belt(sizes=(5_000, 20_000), dense_up_to: int = 5_000) -> None:
-    print(f"\n{load()}; niche report (providers as resources) of industrial_belt(n): sparse "
-          "table against the dense one")
+    print(f"\n{load()}; niche report (logistics providers as resources, pairs within roles) of "
+          "industrial_belt(n): sparse table against the dense one")
     print("| members | resources | pairs | sparse wall (CPU) s | peak MiB | dense wall (CPU) s | "
           "peak MiB | ratio wall (CPU) | same |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -226,7 +237,7 @@ def bench_belt(sizes=(5_000, 20_000), dense_up_to: int = 5_000) -> None:
         eco = networks.industrial_belt(n, seed=1)
         ours = timed(_niche_report, eco, True)
         _, ours_peak = _peak(_niche_report, eco, True)
-        shape = resource_matrix(eco, sparse=True).shape
+        shape = resource_matrix(eco, flows="logistics", sparse=True).shape
         pairs = len(ours.result[2])
         if n > dense_up_to:
             print(f"| {shape[0]:,} | {shape[1]:,} | {pairs:,} | {ours.wall:.2f} ({ours.cpu:.2f}) | "
@@ -234,13 +245,46 @@ def bench_belt(sizes=(5_000, 20_000), dense_up_to: int = 5_000) -> None:
             continue
         base = timed(_niche_report, eco, False)
         _, base_peak = _peak(_niche_report, eco, False)
-        same = (all(np.allclose(a, b, rtol=1e-12) for a, b in zip(ours.result[0], base.result[0]))
-                and math.isclose(ours.result[1], base.result[1], rel_tol=1e-12)
-                and len(base.result[2]) == pairs)
         print(f"| {shape[0]:,} | {shape[1]:,} | {pairs:,} | {ours.wall:.2f} ({ours.cpu:.2f}) | "
               f"{ours_peak / 2**20:.0f} | {base.wall:.2f} ({base.cpu:.2f}) | "
               f"{base_peak / 2**20:.0f} | {base.wall / ours.wall:.1f} ({base.cpu / ours.cpu:.1f}) "
-              f"| {'yes' if same else 'NO'} |")
+              f"| {'yes' if _same(ours.result, base.result) else 'NO'} |")
+
+
+def _process(*argv: str) -> tuple[float, float, float]:
+    """Wall s, CPU s (user + system) and peak RSS MiB of ``python argv`` in a fresh process."""
+    import subprocess
+    import sys
+    import time
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, *argv], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise RuntimeError(f"{argv} exited with {child.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def bench_command(n: int = 19_500) -> None:
+    """``ecobelt niche SPEC`` on a ~20k-member belt saved as JSON, against loading the spec
+    alone (what the command costs beyond reading its file), each in a fresh process."""
+    import tempfile
+    eco = networks.industrial_belt(n, seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "belt.json")
+        eco.save(path)
+        size = os.path.getsize(path) / 2**20
+        del eco
+        loading = _process("-c", f"from ecosystem.files import load; load({path!r})")
+        command = _process("-m", "ecosystem", "niche", path)
+    print(f"\n`ecobelt niche` on industrial_belt({n:,}) ({size:.0f} MB JSON), fresh processes, "
+          f"{load()}")
+    print("| run | wall s | CPU s | peak RSS MiB |\n|---|---|---|---|")
+    print(f"| load the spec only | {loading[0]:.2f} | {loading[1]:.2f} | {loading[2]:.0f} |")
+    print(f"| ecobelt niche | {command[0]:.2f} | {command[1]:.2f} | {command[2]:.0f} |")
+    print(f"| the command beyond loading | {command[0] - loading[0]:.2f} | "
+          f"{command[1] - loading[1]:.2f} | - |")
 
 
 if __name__ == "__main__":
@@ -248,3 +292,4 @@ if __name__ == "__main__":
     bench_overlap()
     bench_null_model()
     bench_belt()
+    bench_command()

@@ -2,8 +2,10 @@
 
 import pytest
 
+import networks
 from ecosystem import Ecosystem
 from ecosystem.cli import main
+from ecosystem.niche import _sparse, competition_pairs, mean_overlap, resource_matrix
 
 
 @pytest.fixture
@@ -64,3 +66,24 @@ def test_errors_exit_2_with_one_line(spec, capsys):
     assert "no member uses any resource" in capsys.readouterr().err
     assert main(["niche", spec, "--top", "0"]) == 2
     assert "--pairs must be >= 1" in capsys.readouterr().err
+
+
+def test_the_command_keeps_the_table_sparse_for_product_indices(capsys, monkeypatch, tmp_path):
+    eco = networks.industrial_belt(300, seed=5)
+    dense = resource_matrix(eco, flows="logistics")
+    expected = competition_pairs(dense, "pianka", 0.5)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the niche command built a dense members x resources table")
+
+    monkeypatch.setattr(_sparse.SparseUtilization, "to_frame", refuse)
+    monkeypatch.setattr(_sparse, "densify", refuse)
+    monkeypatch.setattr("ecosystem.niche._resources.check_allocation", refuse)
+    spec = str(tmp_path / "belt.json")
+    eco.save(spec)
+    assert main(["niche", spec, "--pairs", "3"]) == 0
+    out = capsys.readouterr().out
+    assert f"niche of {eco.name}: {len(dense)} members x {dense.shape[1]} resources" in out
+    assert (f"competing pairs (same role; pianka >= 0.5 over logistics providers): "
+            f"{len(expected)}") in out
+    assert f"mean overlap (pianka) over the unordered pairs: {mean_overlap(dense):.4g}" in out

@@ -172,3 +172,85 @@ def test_bad_sparse_tables_are_parameter_errors():
     with pytest.raises(ValueError, match="2 members x 2 resources"):
         SparseUtilization(sp.csr_array(np.ones((2, 1))), pd.Index(["a", "b"]),
                           pd.Index(["x", "y"]))
+
+
+def _guild_pairs_by_loop(frame, method, threshold, roles, across_roles):
+    """The reference: every pair of the dense overlap matrix, kept when the overlap reaches
+    the threshold and, unless across_roles, both members have the same known role."""
+    matrix = overlap(frame, method).to_numpy()
+    members, rows = list(frame.index), []
+    symmetric = method != "macarthur_levins"
+    for i, member in enumerate(members):
+        for j, competitor in enumerate(members):
+            if i == j or (symmetric and j < i) or matrix[i, j] < threshold:
+                continue
+            if not across_roles and (member not in roles or competitor not in roles
+                                     or roles[member] != roles[competitor]):
+                continue
+            rows.append((member, competitor, matrix[i, j]))
+    return pd.DataFrame(rows, columns=["member", "competitor", "overlap"])
+
+
+@pytest.mark.parametrize("method", ["pianka", "macarthur_levins", "morisita_horn"])
+@pytest.mark.parametrize("across_roles", [False, True])
+def test_pairs_within_roles_are_the_dense_pairs_and_the_loops(method, across_roles,
+                                                              small_blocks):
+    frame, use = _use(11, n=60, r=20, counts=False)  # no overlap exactly at the threshold
+    roles = {m: ("shop", "bank", "mill")[k % 3] for k, m in enumerate(frame.index) if k != 4}
+    sparse = competition_pairs(use, method, 0.3, roles=roles, across_roles=across_roles)
+    dense = competition_pairs(frame, method, 0.3, roles=roles, across_roles=across_roles)
+    columns = ["member", "competitor", "overlap"]
+    _same_pairs(sparse[columns], dense[columns])
+    assert sparse["role"].tolist() == [roles.get(m) for m in sparse["member"]]
+    _same_pairs(sparse[columns], _guild_pairs_by_loop(frame, method, 0.3, roles, across_roles))
+    if not across_roles:
+        assert "m4" not in set(sparse["member"]) | set(sparse["competitor"])
+        assert (sparse["member"].map(roles) == sparse["competitor"].map(roles)).all()
+    top = competition_pairs(use, method, 0.3, roles=roles, across_roles=across_roles, top=5)
+    assert top["overlap"].tolist() == sparse["overlap"].head(5).tolist()
+
+
+def _belt_report(table, method, across_roles):
+    return (breadth(table, "levins"), mean_overlap(table, method),
+            competition_pairs(table, method, 0.5, across_roles=across_roles))
+
+
+def _same_report(eco, method, across_roles):
+    use = resource_matrix(eco, sparse=True)
+    frame = resource_matrix(eco)
+    assert use.attrs == frame.attrs  # the roles (guilds), the flows and their units
+    widths, mean, pairs = _belt_report(use, method, across_roles)
+    dense_widths, dense_mean, dense_pairs = _belt_report(frame, method, across_roles)
+    pd.testing.assert_series_equal(widths, dense_widths, rtol=1e-12)
+    assert mean == pytest.approx(dense_mean, rel=1e-12)
+    assert list(pairs.columns) == list(dense_pairs.columns)
+    _same_pairs(pairs[["member", "competitor", "overlap"]],
+                dense_pairs[["member", "competitor", "overlap"]])
+    assert pairs.drop(columns="overlap").sort_values(["member", "competitor"]).reset_index(
+        drop=True).equals(dense_pairs.drop(columns="overlap").sort_values(
+            ["member", "competitor"]).reset_index(drop=True))
+    return pairs
+
+
+@pytest.mark.parametrize("name", ["archetype", "cross_border_belt", "industrial_belt",
+                                  "rural_cluster"])
+@pytest.mark.parametrize("method", ["pianka", "macarthur_levins", "morisita_horn"])
+def test_bundled_belts_give_the_dense_report(name, method):
+    eco = networks.example(name)
+    within = _same_report(eco, method, across_roles=False)
+    across = _same_report(eco, method, across_roles=True)
+    assert len(within) <= len(across)
+
+
+@given(n_firms=st.integers(20, 400), seed=st.integers(0, 2**32 - 1),
+       method=st.sampled_from(["pianka", "macarthur_levins", "morisita_horn"]),
+       across_roles=st.booleans())
+@settings(max_examples=15)
+def test_random_belts_give_the_dense_report(n_firms, seed, method, across_roles):
+    _same_report(networks.industrial_belt(n_firms, seed=seed), method, across_roles)
+
+
+@given(n_shops=st.integers(5, 200), seed=st.integers(0, 2**32 - 1), across_roles=st.booleans())
+@settings(max_examples=10)
+def test_random_villages_give_the_dense_report(n_shops, seed, across_roles):
+    _same_report(networks.rural_cluster(n_shops, seed=seed), "pianka", across_roles)

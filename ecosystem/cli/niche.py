@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     """Compute and print the niche report."""
     import pandas as pd
 
-    from ..niche import (DEFAULT_COMPETITION_FLOW, NULL_INDICES, breadth, competition_pairs,
-                         mean_overlap, null_model, resource_matrix)
+    from ..niche import (DEFAULT_COMPETITION_FLOW, NULL_INDICES, PRODUCT_METHODS, breadth,
+                         competition_pairs, mean_overlap, null_model, resource_matrix)
     if args.pairs < 1:
         raise ParameterError(f"--pairs must be >= 1, got {args.pairs}")
     index = args.overlap_index
@@ -84,23 +84,24 @@ def run(args: argparse.Namespace) -> int:
     eco = read_spec(args.spec)
     weight = None if args.weight.lower() == "none" else args.weight
     flows = args.flows or [DEFAULT_COMPETITION_FLOW]
+    # the resources are often the providers: a dense members x providers table is quadratic
     full = resource_matrix(eco, direction=args.direction, flows=flows, role=args.roles,
                            resource_role=args.resource_roles, group_by=args.group_by,
-                           weight=weight, drop_empty=False)
-    U = full.loc[full.sum(axis=1) > 0]
-    U.attrs = dict(full.attrs)
-    left_out = len(full) - len(U)
+                           weight=weight, drop_empty=False, sparse=True)
+    U = full.rows(full.totals() > 0)
+    members, resources = U.shape
+    left_out = full.shape[0] - members
     where = "providers" if args.direction == "in" else "outlets"
-    print(f"niche of {eco.name or args.spec!s}: {len(U)} members x {U.shape[1]} resources "
+    print(f"niche of {eco.name or args.spec!s}: {members} members x {resources} resources "
           f"({where}; flows: {', '.join(flows)}; weight: {weight or 'link count'}; "
           + "; ".join(f"{f} in {u}" for f, u in full.attrs["units"].items()) + ")")
     if left_out:
         print(f"{left_out} member(s) without any such resource left out")
-    if U.empty:
+    if members == 0:
         raise ParameterError("no member uses any resource with these options; try another "
                              "--direction or --flow")
     widths = pd.concat([breadth(U, "levins"), breadth(U, "shannon")], axis=1)
-    if U.shape[1] > 1:
+    if resources > 1:
         widths.insert(1, "levins_standardized", breadth(U, "levins_standardized"))
     print("\nniche breadth")
     print_table(widths.head(_SHOWN_MEMBERS))
@@ -108,13 +109,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"... and {len(widths) - _SHOWN_MEMBERS} more members")
     if args.output:
         write_table(widths, args.output)
-    if len(U) < 2:
+    if members < 2:
         print("\nonly one member: no overlap to measure")
         return 0
-    mean = mean_overlap(U, index)
+    # the indices without a product form need the dense table (its memory checked first)
+    use = U if index in PRODUCT_METHODS else U.to_frame()
+    mean = mean_overlap(use, index)
     pairs_kind = "ordered" if index == "macarthur_levins" else "unordered"
     print(f"\nmean overlap ({index}) over the {pairs_kind} pairs: {mean:.4g}")
-    pairs = competition_pairs(U, index, args.threshold, across_roles=args.across_roles)
+    pairs = competition_pairs(use, index, args.threshold, across_roles=args.across_roles)
     guilds = "any roles" if args.across_roles else "same role"
     print(f"competing pairs ({guilds}; {index} >= {args.threshold:g} over "
           f"{U.attrs['resources']}): {len(pairs)}")
@@ -122,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         print_table(pairs.head(args.pairs).drop(columns="resources")
                     .set_index(["member", "competitor"]))
     if args.null:
-        result = null_model(U, args.null, index, replications=args.iterations,
+        result = null_model(use, args.null, index, replications=args.iterations,
                             statistic=args.statistic, seed=args.seed)
         print("\nnull model")
         print(result)

@@ -92,20 +92,23 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     attrs = getattr(U, "attrs", None) or {}
     if roles is None and isinstance(attrs.get("roles"), Mapping):
         roles = attrs["roles"]
+    if roles is not None and not isinstance(roles, Mapping):
+        raise ParameterError(f"roles must be a mapping of member to role, got "
+                             f"{type(roles).__name__}")
     if _sparse.is_sparse(U):
         index = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
         # at threshold <= 0 members sharing nothing pair too: every pair, no sparsity to keep
-        if index in _sparse.PRODUCT_METHODS and threshold > 0 and roles is None:
-            return _sparse.competition_pairs(U, index, threshold, availability, empty, top)
+        if index in _sparse.PRODUCT_METHODS and threshold > 0:
+            table = _sparse.competition_pairs(
+                U, index, threshold, availability, empty, top,
+                guilds=None if across_roles else roles)
+            return _described(table, roles, attrs)
         U = _sparse.densify(U, f"take one of {', '.join(_sparse.PRODUCT_METHODS)} with a "
-                               "threshold > 0 and no roles, which stay sparse")
+                               "threshold > 0, which stay sparse")
     util, used, kernel = _kernel(U, index, availability, empty)
     positions = np.flatnonzero(used)
     guild = None
     if roles is not None:
-        if not isinstance(roles, Mapping):
-            raise ParameterError(f"roles must be a mapping of member to role, got "
-                                 f"{type(roles).__name__}")
         labels = (list(util.members) if util.labelled
                   else list(range(util.values.shape[0])))
         names = {role: k for k, role in enumerate(dict.fromkeys(roles.values()))}
@@ -134,6 +137,12 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
              else np.arange(util.values.shape[0]))
     table = pd.DataFrame({"member": names[i[order]], "competitor": names[j[order]],
                           "overlap": values[order]})
+    return _described(table, roles, attrs)
+
+
+def _described(table: pd.DataFrame, roles: Mapping[Any, str] | None,
+               attrs: Mapping[str, Any]) -> pd.DataFrame:
+    """The pairs with the member's role and what the overlap is over, where known."""
     if roles is not None:
         table["role"] = pd.Series([roles.get(m) for m in table["member"]], dtype=object)
     if isinstance(attrs.get("resources"), str):

@@ -65,7 +65,7 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     compares members over the resources of one flow
     (:data:`DEFAULT_COMPETITION_FLOW` where a caller needs a default).
 
-    The frame's ``attrs`` record what it measures: ``flows``, ``direction``,
+    The frame's ``attrs`` (and a sparse table's) record what it measures: ``flows``, ``direction``,
     ``resources`` (a phrase such as ``"logistics outlets"``), ``units`` (each
     chosen flow's unit) and ``roles`` (each row member's role, the guilds
     :func:`competition_pairs` compares within).
@@ -150,6 +150,8 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     >>> use = resource_matrix(eco, role="manufacturer", sparse=True)
     >>> use.shape, use.nnz, list(use.resources)
     ((2, 2), 3, ['lg (logistics)', 'bank (capital)'])
+    >>> use.attrs["roles"]
+    {'m1': 'manufacturer', 'm2': 'manufacturer'}
     """
     if direction not in ("in", "out"):
         raise ParameterError(f"direction must be 'in' (providers) or 'out' (outlets), "
@@ -221,10 +223,18 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     shape = (row_positions.size, len(column_labels))
     member_index = pd.Index([ids[p] for p in row_positions], name="member")
     resource_index = pd.Index(list(column_labels), name="resource")
+    names = [f.value for f in flow_list]
+    units = eco.units
+    attrs = dict(flows=names, direction=direction,
+                 resources=f"{', '.join(names)} {'providers' if direction == 'in' else 'outlets'}",
+                 units={f: units[f] for f in names})
     if sparse:
         use = SparseUtilization(sp.coo_array((w, (row_of[member_pos], codes)), shape=shape),
                                 member_index, resource_index)
-        return use.rows(use.totals() > 0) if drop_empty else use
+        if drop_empty:
+            use = use.rows(use.totals() > 0)
+        use.attrs.update(attrs, roles=_roles(eco, use.members))
+        return use
     check_allocation(8.0 * shape[0] * shape[1], f"a dense {shape[0]:,} x {shape[1]:,} "
                      "utilization table (members x resources)", "pass sparse=True, pool the "
                      "resources with group_by, or choose fewer members")
@@ -233,14 +243,13 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     frame = pd.DataFrame(table, index=member_index, columns=resource_index)
     if drop_empty:
         frame = frame.loc[frame.sum(axis=1) > 0]
-    names = [f.value for f in flow_list]
-    units = eco.units
-    frame.attrs.update(
-        flows=names, direction=direction,
-        resources=f"{', '.join(names)} {'providers' if direction == 'in' else 'outlets'}",
-        units={f: units[f] for f in names},
-        roles={m: eco.graph.nodes[m].get("role") for m in frame.index})
+    frame.attrs.update(attrs, roles=_roles(eco, frame.index))
     return frame
+
+
+def _roles(eco: "Ecosystem", members: pd.Index) -> dict:
+    nodes = eco.graph.nodes
+    return {m: nodes[m].get("role") for m in members}
 
 
 def resource_matrix_from_table(table: pd.DataFrame, member: str = "member",

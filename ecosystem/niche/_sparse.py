@@ -24,8 +24,8 @@ memory :func:`ecosystem._memory.check_allocation` states first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,11 @@ class SparseUtilization:
         Non-negative, finite uses (members x resources).
     members, resources : pandas.Index
         The row and column labels.
+    attrs : dict
+        What the table measures, as a :func:`resource_matrix` DataFrame's
+        ``attrs``: ``flows``, ``direction``, ``resources``, ``units`` and
+        ``roles`` (each member's role, the guilds :func:`competition_pairs`
+        compares within). Not compared by ``==``.
 
     Examples
     --------
@@ -71,6 +76,7 @@ class SparseUtilization:
     values: sp.csr_array
     members: pd.Index
     resources: pd.Index
+    attrs: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         values = sp.csr_array(self.values, dtype=float)
@@ -107,7 +113,7 @@ class SparseUtilization:
         """The members where ``mask`` is true, in order."""
         mask = np.asarray(mask, dtype=bool)
         return SparseUtilization(self.values[np.flatnonzero(mask)], self.members[mask],
-                                 self.resources)
+                                 self.resources, dict(self.attrs))
 
     def to_frame(self) -> pd.DataFrame:
         """The dense DataFrame (its memory is checked first)."""
@@ -115,7 +121,9 @@ class SparseUtilization:
         check_allocation(8.0 * n * r, f"a dense {n:,} x {r:,} utilization table (members x "
                          "resources)", "keep the sparse table (sparse=True) or pool resources "
                          "with group_by")
-        return pd.DataFrame(self.values.toarray(), index=self.members, columns=self.resources)
+        frame = pd.DataFrame(self.values.toarray(), index=self.members, columns=self.resources)
+        frame.attrs.update(self.attrs)
+        return frame
 
 
 def is_sparse(U: Any) -> bool:
@@ -296,16 +304,36 @@ def mean_overlap(U: Any, method: str, availability: Any, empty: EmptyPolicy) -> 
 
 
 def competition_pairs(U: Any, method: str, threshold: float, availability: Any,
-                      empty: EmptyPolicy, top: int | None) -> pd.DataFrame:
-    """:func:`ecosystem.niche.competition_pairs` on sparse use (threshold > 0)."""
+                      empty: EmptyPolicy, top: int | None,
+                      guilds: Mapping[Any, Any] | None = None) -> pd.DataFrame:
+    """:func:`ecosystem.niche.competition_pairs` on sparse use (threshold > 0).
+
+    With ``guilds`` (member -> role) only members of the same role pair, and a
+    member without a known role pairs with nobody: each guild's rows go through
+    the blocked products on their own, so pairs across guilds are never formed.
+    """
     values, members = as_sparse(U)
     used = _used(values, members, empty)
     positions = np.flatnonzero(used)
-    kernel = SparseKernel(method, values[positions], availability)
-    found = list(kernel.blocks(threshold))
-    found.append((np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)))
-    i = positions[np.concatenate([f[0] for f in found])]
-    j = positions[np.concatenate([f[1] for f in found])]
+    if guilds is None:
+        groups = [positions]
+    else:
+        labels = (np.asarray(members, dtype=object) if members is not None
+                  else np.arange(values.shape[0]))
+        codes = {}
+        guild = np.array([codes.setdefault(guilds[m], len(codes)) if m in guilds else -1
+                          for m in labels[positions].tolist()], dtype=np.int64)
+        order = np.argsort(guild, kind="stable")
+        bounds = np.searchsorted(guild[order], np.arange(len(codes) + 1))
+        groups = [positions[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:])]
+    found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
+    for group in groups:
+        if group.size < 2:
+            continue
+        kernel = SparseKernel(method, values[group], availability)
+        found += [(group[i], group[j], value) for i, j, value in kernel.blocks(threshold)]
+    i = np.concatenate([f[0] for f in found])
+    j = np.concatenate([f[1] for f in found])
     found_values = np.concatenate([f[2] for f in found])
     del found
     if top is not None and top < found_values.size:
