@@ -38,6 +38,8 @@ FLOW_NAMES = ("information", "logistics", "capital", "technology")
 _FLOW_CODES = {name: code for code, name in enumerate(FLOW_NAMES)}
 _TYPED = {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(np.bool_)}
 _FILL = {"f": np.nan, "i": 0, "b": False}
+# what pandas' isna finds that is a missing value in a table too (NaN and NA; None is a value)
+_MISSING_KINDS = {float, np.float64, np.float32, np.float16, type(pd.NA)}
 
 
 class Column:
@@ -128,10 +130,22 @@ def column_from_series(series: pd.Series) -> Column | None:
         if dtype.kind == "u" and len(values) and values.max() > np.iinfo(np.int64).max:
             return Column(_object_array(values.tolist(), len(values)))
         return Column(values.astype(np.int64 if dtype.kind in "iu" else np.bool_))
+    if isinstance(dtype, pd.StringDtype):  # strings and missing values only
+        missing = series.isna().to_numpy(dtype=bool)
+        if missing.all() and len(missing):
+            return None
+        return Column(series.to_numpy(dtype=object, na_value=None), ~missing)
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
-        values = [_python(v) for v in series.tolist()]
-        missing = np.fromiter((v is pd.NA or (isinstance(v, float) and v != v) for v in values),
-                              dtype=bool, count=len(values))
+        objects = series.to_numpy(dtype=object)
+        values = objects.tolist()
+        if any(issubclass(kind, np.generic) for kind in set(map(type, values))):
+            values = [_python(v) for v in values]
+        # pandas' isna is C-fast but also takes None and NaT, which are values here
+        missing = pd.isna(objects)
+        if not set(map(type, objects[missing].tolist())) <= _MISSING_KINDS:
+            for i in np.flatnonzero(missing).tolist():
+                v = values[i]
+                missing[i] = v is pd.NA or (isinstance(v, float) and v != v)
     else:
         values = series.tolist()
         missing = series.isna().to_numpy(dtype=bool)
@@ -163,6 +177,10 @@ def _concat(first: Column | None, n_first: int, second: Column | None, n_second:
 def concat_tables(first: dict[Any, Column], n_first: int, second: dict[Any, Column],
                   n_second: int) -> dict[Any, Column]:
     """Rows of ``second`` after those of ``first``; columns in first-seen order."""
+    if n_first == 0:
+        return dict(second)
+    if n_second == 0:
+        return dict(first)
     names = list(dict.fromkeys([*first, *second]))
     return {name: _concat(first.get(name), n_first, second.get(name), n_second)
             for name in names}

@@ -20,8 +20,7 @@ object so that ``3`` does not come back as ``3.0``.
 
 from __future__ import annotations
 
-from collections import deque
-from itertools import chain, compress, repeat
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import numpy as np
@@ -187,32 +186,6 @@ def _as_frame(table: pd.DataFrame | Iterable[Mapping[str, Any]], what: str) -> p
                          for k in keys}, columns=keys)
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    """Rows as attribute dicts without their missing values, built column by column."""
-    names, values, present = [], [], []
-    for name in columns:
-        column = frame[name]
-        names.append(name)
-        if column.dtype == object:  # None is a value here; only NaN and NA mean "missing"
-            values.append([_python(v) for v in column.tolist()])
-            missing = np.fromiter((v is pd.NA or (isinstance(v, float) and v != v)
-                                   for v in values[-1]), dtype=bool, count=len(column))
-        else:
-            values.append(column.tolist())
-            missing = column.isna().to_numpy()
-        present.append((~missing).tolist() if missing.any() else None)
-    if all(mask is None for mask in present):
-        return [dict(zip(names, row)) for row in zip(*values)] if names else \
-            [{} for _ in range(len(frame))]
-    rows: list[dict[str, Any]] = [{} for _ in range(len(frame))]
-    for name, column, mask in zip(names, values, present):
-        # map/compress/deque fill one column into every row's dict without a Python loop
-        targets = rows if mask is None else compress(rows, mask)
-        filled = column if mask is None else compress(column, mask)
-        deque(map(dict.__setitem__, targets, repeat(name), filled), maxlen=0)
-    return rows
-
-
 def _check_attribute_names(frame: pd.DataFrame, reserved: tuple[str, ...], what: str
                            ) -> list[str]:
     """The attribute columns of ``frame``; their names must be strings, as in every file."""
@@ -237,10 +210,28 @@ def _require_column(frame: pd.DataFrame, column: str, what: str) -> None:
 
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
     """The position of every value in ``index`` (-1 where it is not there)."""
+    found = _arrow_positions(index, values)
+    if found is not None:
+        return found
     try:
         return index.get_indexer(values)
     except TypeError:  # an unhashable value such as a list
         return np.full(len(values), -1, dtype=np.intp)
+
+
+def _arrow_positions(index: pd.Index, values: pd.Series) -> np.ndarray | None:
+    """:func:`_positions` by Arrow's hash join when the values are Arrow strings (pandas'
+    default string columns): several times faster than pandas' own on a million rows."""
+    if not type(getattr(values, "array", None)).__name__.startswith("ArrowString"):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    try:
+        keys = pa.array(index.to_numpy(dtype=object), type=pa.string())
+    except (pa.ArrowException, TypeError):  # an index that is not all strings
+        return None
+    found = pc.index_in(pa.array(values.array), value_set=keys).fill_null(-1)
+    return found.to_numpy(zero_copy_only=False).astype(np.intp)
 
 
 def _named_codes(kind: type[Ring] | type[Flow], frame: pd.DataFrame, column: str, what: str,
