@@ -1,7 +1,7 @@
 """Build ``networks.industrial_belt``, its four adjacencies, subgraph(half), copy() and the steady state: columns against the previous networkx-backed Ecosystem.
 
 Baseline: the same script run on an earlier ecobelt (``--baseline``, a git
-commit; default ``55b8bad``, the last Ecosystem stored as a networkx
+commit; default ``6b640d9``, the last Ecosystem stored as a networkx
 MultiDiGraph), checked out into a temporary ``git worktree`` and imported in
 its own subprocess, so both sides run the same builder code of their time on
 the same machine in the same run.
@@ -31,7 +31,7 @@ from _timing import header, load, timed
 SIZES = (1_000, 10_000, 100_000)
 MEMBERS_PER_FIRM = 1.025  # industrial_belt's default composition (see its Notes)
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE = "55b8bad"
+BASELINE = "6b640d9"
 
 
 def _peak_mib() -> float:
