@@ -1,22 +1,33 @@
 """The belt simulation (ecosystem.simulation.run) against a plain Python per-member loop.
 
-Baseline: the same rules written as a plain loop over periods, members and lanes (one
-replication at a time), timed on a few replications and scaled to the run's size. Printed:
-ns per member-period-replication of both and their ratio, for the bundled
-``cross_border_belt`` (52 periods x 1,000 replications) and a 10,000-firm
-``industrial_belt`` (52 x 100). Run: ``python benchmarks/bench_simulation.py [--quick]``.
+Engines and baseline, on the same belt in the same process: ``run`` with the compiled
+period loop (numba, the ``fast`` extra), ``run`` with the whole-array engine
+(``ECOBELT_NUMBA=0``, what runs without numba), and the same rules written as a plain
+loop over periods, members and lanes (one replication at a time, timed on one or two
+replications and scaled to the run's size). Printed: wall and CPU seconds and ns (CPU)
+per member-period-replication (warm-up periods included) of each, the ratios, and the load
+average; and the first compiled run of the process (numba compiling the loop, or loading
+it from its cache) on its own line. Belts: the bundled ``cross_border_belt`` (52 periods x
+1,000 replications) and a 10,000-firm ``industrial_belt`` (52 x 100).
+
+Run: ``python benchmarks/bench_simulation.py [--quick] [--million]``; ``--million`` adds
+``industrial_belt(1_000_000)``, 52 periods x 10 replications, compiled engine only (run it
+under ``flock /work/big.lock`` on a shared machine).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import sys
+import time
 
 import numpy as np
 from _timing import header, load, timed
 
 import networks
 from ecosystem import simulation
+from ecosystem.simulation import _compiled
 
 
 def plain_loop(network, prices, demand: np.ndarray, lead: dict, window: int, z: float
@@ -70,39 +81,76 @@ def plain_loop(network, prices, demand: np.ndarray, lead: dict, window: int, z: 
     return sum(on_hand.values())
 
 
-def bench(name: str, eco, periods: int, replications: int, sample: int) -> None:
+def engine(compiled: bool) -> None:
+    """Choose the engine of the next runs (the switch users have)."""
+    os.environ[_compiled.ENVIRONMENT_VARIABLE] = "1" if compiled else "0"
+
+
+def peak_mib() -> float:
+    """The process's peak resident memory so far."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench(name: str, eco, periods: int, replications: int, sample: int,
+          whole_array: bool = True) -> None:
     network = simulation.compile_network(eco)
-    result = timed(simulation.run, eco, periods=periods, replications=replications, seed=1)
-    warmup = result.result.settings["warmup"]
+    engine(True)
+    fast = timed(simulation.run, eco, periods=periods, replications=replications, seed=1)
+    warmup = fast.result.settings["warmup"]
     total = warmup + periods
     elements = network.n_members * total * replications
-    rng = np.random.default_rng(1)
-    demand = network.level[network.n_members:] * (
-        1 + 0.2 * rng.standard_normal((total, network.n_markets)))
-    lead = {i: int(v) for i, v in enumerate(network.lead_time)}
-    prices = simulation.margin_split(network)
-    baseline = timed(lambda: [plain_loop(network, prices, demand, lead, 5, 1.65)
-                              for _ in range(sample)]).scaled(replications / sample)
-    ours = result.cpu / elements * 1e9
-    theirs = baseline.cpu / elements * 1e9
     print(f"{name}: {network.n_members} stocking members, {network.n_lanes} lanes, "
           f"{periods} + {warmup} warm-up periods x {replications} replications")
-    print(f"  ecobelt  {result.wall:8.2f} s wall {result.cpu:8.2f} s CPU  {ours:8.1f} ns per "
-          f"member-period-replication")
-    print(f"  plain loop (timed on {sample}, scaled) {baseline.cpu:8.1f} s CPU  {theirs:8.1f} ns"
-          f"  -> ecobelt is {theirs / ours:.0f}x faster; {load()}")
+    ours = fast.cpu / elements * 1e9
+    print(f"  compiled engine     {fast.wall:8.2f} s wall {fast.cpu:8.2f} s CPU  {ours:8.1f} ns "
+          f"per member-period-replication; {load()}")
+    if whole_array:
+        engine(False)
+        plain = timed(simulation.run, eco, periods=periods, replications=replications, seed=1)
+        engine(True)
+        numpy_ns = plain.cpu / elements * 1e9
+        print(f"  whole-array engine  {plain.wall:8.2f} s wall {plain.cpu:8.2f} s CPU  "
+              f"{numpy_ns:8.1f} ns  -> compiled is {numpy_ns / ours:.1f}x faster (CPU); "
+              f"{load()}")
+    if sample:
+        rng = np.random.default_rng(1)
+        demand = network.level[network.n_members:] * (
+            1 + 0.2 * rng.standard_normal((total, network.n_markets)))
+        lead = {i: int(v) for i, v in enumerate(network.lead_time)}
+        prices = simulation.margin_split(network)
+        baseline = timed(lambda: [plain_loop(network, prices, demand, lead, 5, 1.65)
+                                  for _ in range(sample)]).scaled(replications / sample)
+        theirs = baseline.cpu / elements * 1e9
+        print(f"  plain loop (timed on {sample}, scaled) {baseline.cpu:8.1f} s CPU  "
+              f"{theirs:8.1f} ns  -> compiled is {theirs / ours:.0f}x faster; {load()}")
+    print(f"  peak resident memory of the process so far {peak_mib():.0f} MiB")
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    print(header("belt simulation: ecosystem.simulation.run against a plain Python loop"))
+    print(header("belt simulation: ecosystem.simulation.run against a plain Python loop",
+                 "scipy", "numba"))
+    if not _compiled.available():
+        print("numba is not installed: the compiled rows show the whole-array engine")
+    engine(True)
+    start = time.process_time()
+    first = timed(simulation.run, networks.example("archetype"), periods=4, replications=2)
+    print(f"first compiled run of the process (compiling or loading the cache): "
+          f"{first.wall:.2f} s wall, {time.process_time() - start:.2f} s CPU")
     bench("cross_border_belt", networks.example("cross_border_belt"), 52,
           100 if quick else 1000, 2)
     size = 1000 if quick else 10_000
     bench(f"industrial_belt({size})", networks.industrial_belt(size, seed=1), 52,
           10 if quick else 100, 1)
-    print("stockpyl's network simulation is not compared here: it simulates base-stock "
-          "policies only and belongs in its own environment (see RESULTS.md).")
+    if "--million" in sys.argv:
+        built = timed(networks.industrial_belt, 1_000_000, seed=1)
+        print(f"industrial_belt(1_000_000) built in {built.wall:.1f} s wall")
+        compiled = timed(simulation.compile_network, built.result)
+        print(f"  compile_network {compiled.wall:.1f} s wall {compiled.cpu:.1f} s CPU")
+        bench("industrial_belt(1_000_000)", built.result, 52, 10, 0, whole_array=False)
+    print("stockpyl's network simulation is compared in bench_stockpyl.py (its own "
+          "environment, base-stock policies only; see RESULTS.md).")
 
 
 if __name__ == "__main__":

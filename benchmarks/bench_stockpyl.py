@@ -1,8 +1,9 @@
 """ecosystem.simulation.run against stockpyl's network simulation, base-stock policies.
 
 stockpyl lives in its own environment (importing it slows every Python start), found at
-``$ECOBELT_PEERS_PYTHON`` or ``/work/.venv-peers/bin/python``; without it this prints that
-it is skipped. This script writes each network and its demand to JSON, runs
+``$ECOBELT_PEERS_PYTHON``, the repository's ``.venv-peers`` (made by
+``benchmarks/peers.sh``) or ``/work/.venv-peers``; without it this prints that it is
+skipped. This script writes each network and its demand to JSON, runs
 ``peers/stockpyl_check.py`` in that environment, and compares per node and period the
 orders placed, goods shipped and received, on-hand stock and backorders. Printed: the
 largest difference of each quantity, and ns per node-period(-replication) of both.
@@ -35,7 +36,10 @@ QUANTITIES = ("orders", "shipped", "received", "on_hand", "backorders")
 
 
 def peer_python() -> str | None:
-    for candidate in (os.environ.get("ECOBELT_PEERS_PYTHON"), "/work/.venv-peers/bin/python"):
+    """The peers' interpreter: the variable's, the one peers.sh makes, or the shared one."""
+    for candidate in (os.environ.get("ECOBELT_PEERS_PYTHON"),
+                      str(HERE.parent / ".venv-peers" / "bin" / "python"),
+                      "/work/.venv-peers/bin/python"):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -145,8 +149,8 @@ def main() -> None:
     print(header("simulation vs stockpyl (base-stock policies, given demand)", "pandas"))
     python = peer_python()
     if python is None:
-        print("skipped: no peers' environment (set ECOBELT_PEERS_PYTHON or create "
-              "/work/.venv-peers with stockpyl)")
+        print("skipped: no peers' environment (run sh benchmarks/peers.sh, or set "
+              "ECOBELT_PEERS_PYTHON to a Python with stockpyl)")
         return
     query = "import importlib.metadata as m; print(m.version('stockpyl'))"
     version = subprocess.run([python, "-c", query], check=False, capture_output=True,

@@ -181,28 +181,35 @@ def margin_split(network: Network, base_price: float = 1.0) -> Prices:
                for m in network.markets]
     supplier, customer, share = network.lane_supplier, network.lane_customer, network.lane_share
     from_member = supplier < n
-    # stocking members upstream, counted inclusive: suppliers before customers (deepest first)
+    into_member = customer < n
+    depth = network.depth
+    # members of one depth never trade with each other: each step below is one depth at a
+    # time, deepest first or shallowest first, over all its members' lanes at once
+    lane_depth_in = np.where(into_member, depth[np.minimum(customer, n - 1)], 0)
+    lane_depth_out = np.where(from_member, depth[np.minimum(supplier, n - 1)], 0)
+    levels = np.unique(depth)
+    # stocking members upstream, counted inclusive: suppliers before customers
     count = np.ones(n)
-    order = np.argsort(-network.depth, kind="stable")
-    lanes_into = [np.flatnonzero((customer == i) & from_member) for i in range(n)]
-    for i in order:  # depth by depth: each member needs its suppliers' counts first
-        ins = lanes_into[i]
-        count[i] = 1.0 + np.sum(share[ins] * count[supplier[ins]])
+    for d in levels[::-1]:
+        ins = np.flatnonzero((lane_depth_in == d) & from_member)
+        count += np.bincount(customer[ins], weights=share[ins] * count[supplier[ins]],
+                             minlength=n)
     # margin left to each member by its customers, weighted by the flow to each
-    flow = share * np.concatenate([network.level, np.zeros(0)])[customer]
+    flow = share * network.level[customer]
     left = np.zeros(lanes)
-    into_market = customer >= n
+    into_market = ~into_member
     left[into_market] = np.asarray(margins)[customer[into_market] - n]
-    available = np.zeros(n)
     markup = np.zeros(n)
-    lanes_from = [np.flatnonzero(supplier == i) for i in range(n)]
-    for i in np.argsort(network.depth, kind="stable"):  # customers before suppliers
-        outs = lanes_from[i]
-        weight = flow[outs].sum()
-        available[i] = (flow[outs] @ left[outs] / weight) if weight > 0 else 0.0
-        markup[i] = available[i] / count[i]
-        passed = available[i] - markup[i]
-        left[lanes_into[i]] = passed
+    for d in levels:  # customers before suppliers
+        outs = np.flatnonzero(lane_depth_out == d)
+        weight = np.bincount(supplier[outs], weights=flow[outs], minlength=n)
+        owed = np.bincount(supplier[outs], weights=flow[outs] * left[outs], minlength=n)
+        rows = np.flatnonzero(depth == d)
+        available = np.zeros(n)
+        np.divide(owed, weight, out=available, where=weight > 0)
+        markup[rows] = available[rows] / count[rows]
+        ins = np.flatnonzero((lane_depth_in == d) & from_member)
+        left[ins] = (available - markup)[customer[ins]]
     # prices upward: outside sources, then members deepest first
     value = np.zeros(n)
     price = np.zeros(lanes)
@@ -211,11 +218,13 @@ def margin_split(network: Network, base_price: float = 1.0) -> Prices:
                              for m in network.sources])
     from_source = ~from_member
     price[from_source] = source_price[supplier[from_source] - n]
-    for i in order:
-        ins = np.flatnonzero(customer == i)
-        value[i] = share[ins] @ price[ins]
-        outs = lanes_from[i]
-        price[outs] = value[i] + network.lane_fee[outs] + markup[i]
+    for d in levels[::-1]:
+        ins = np.flatnonzero(lane_depth_in == d)
+        rows = np.flatnonzero(depth == d)
+        value[rows] = np.bincount(customer[ins], weights=share[ins] * price[ins],
+                                  minlength=n)[rows]
+        outs = np.flatnonzero(lane_depth_out == d)
+        price[outs] = value[supplier[outs]] + network.lane_fee[outs] + markup[supplier[outs]]
     if not np.all(np.isfinite(price)):
         raise SimulationError("prices are not finite; check the margins and unit costs")
     return Prices(price, value, markup)

@@ -15,6 +15,7 @@ from .._memory import check_allocation
 from ..bullwhip._kernels import variances
 from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
+from . import _compiled
 from ._demand import MarketDemand, given_demand
 from ._engine import move, outcome, plan
 from ._network import Network, compile_network
@@ -175,11 +176,20 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200,
 
     Notes
     -----
-    Memory: the orders of every member, period and replication of one block
-    of replications (at most 64 million values, 512 MB, plus the kernels'
-    temporaries); larger runs go in blocks, so memory does not grow with
-    ``replications``. The need is checked before anything is allocated: a
-    run that cannot fit raises :class:`~ecosystem.MemoryNeedError`.
+    Engines: with numba installed (``pip install ecobelt[fast]``) the period
+    loop runs compiled, a few replications at a time, each member's orders
+    computed in the period it places them; without it (or with the
+    environment variable ``ECOBELT_NUMBA=0``) whole arrays per period run
+    after every order is known. Both follow the same rules and agree to
+    rounding. The first compiled run on a machine compiles the loop (numba
+    keeps the machine code for later runs).
+
+    Memory: the whole-array engine holds the orders of every member, period
+    and replication of one block of replications (at most 64 million
+    values, 512 MB, plus the kernels' temporaries); the compiled one a few
+    values per lane and member. Larger runs go in blocks, so memory does not
+    grow with ``replications``. The need is checked before anything is
+    allocated: a run that cannot fit raises :class:`~ecosystem.MemoryNeedError`.
 
     Examples
     --------
@@ -254,29 +264,42 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
                              "with rho), not a given table")
 
     capital_rate = rules.capital_rates(network)
+    compiled = _compiled.available()
     block = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
     horizon = int(network.lane_transit.max()) + 2 if network.n_lanes else 1
-    # orders (with the kernels' temporaries), the lanes in transit and the per-period tables
-    need = 8.0 * (4 * (n + m) * total * block + horizon * network.n_lanes * block
-                  + 2 * periods * network.n_lanes + 12 * periods * n)
+    if compiled:
+        # the tallies per replication and period, and a tile of replications' state
+        need = 8.0 * ((network.n_lanes + 12 * (n + m)) * block + 2 * periods * network.n_lanes
+                      + 12 * periods * n
+                      + _compiled.tile_elements(network.n_lanes, horizon, n + m))
+    else:
+        # orders (with the kernels' temporaries), the lanes in transit and the per-period
+        # tables
+        need = 8.0 * (4 * (n + m) * total * block + horizon * network.n_lanes * block
+                      + 2 * periods * network.n_lanes + 12 * periods * n)
     check_allocation(need, f"one block of {block} replication(s) of {n} members x {total} "
                      f"periods (a warm-up of {warmup} included)",
                      "simulate fewer periods, give a shorter forecast window or warm-up, or a "
                      "smaller belt")
     layout = plan(network)
     outcomes, order_var, served_var = [], [], []
-    for first in range(0, replications, block):  # blocks bound memory; each is vectorised
+    # blocks bound memory and fix which demand each replication draws, whichever engine runs
+    for first in range(0, replications, block):
         count = min(block, replications - first)
         if given:
             market_demand = array[:, :, first:first + count]
         else:
             market_demand = spec.generate(market_level, count, total, rng)
-        nodes, safety = _all_orders(network, policies, shares, market_demand, spec)
-        tallies = move(layout, nodes, safety, network, warmup)
-        measured_orders = np.ascontiguousarray(nodes[warmup:, :n].transpose(1, 2, 0))
-        del nodes
-        variance = variances(measured_orders)
-        orders_by_period = measured_orders.sum(axis=1).T
+        if compiled:
+            tallies, orders_by_period, variance = _compiled.simulate(
+                layout, network, policies, shares, market_demand, spec, warmup)
+        else:
+            nodes, safety = _all_orders(network, policies, shares, market_demand, spec)
+            tallies = move(layout, nodes, safety, network, warmup)
+            measured_orders = np.ascontiguousarray(nodes[warmup:, :n].transpose(1, 2, 0))
+            del nodes
+            variance = variances(measured_orders)
+            orders_by_period = measured_orders.sum(axis=1).T
         order_var.append(variance)
         outcomes.append(outcome(layout, network, prices, tallies, orders_by_period,
                                 market_demand[warmup:], capital_rate, holding, backorder))

@@ -1,0 +1,430 @@
+"""The period loop compiled with numba (the ``fast`` extra): a few replications at a time,
+orders and shipments member by member and lane by lane.
+
+The whole-array engine (:func:`ecosystem.simulation._engine.move`) passes over
+every lane and replication a dozen times a period and keeps every order of a
+block in memory; this kernel takes a tile of a few replications at a time
+(their state is a few values per lane and replication), passes over the
+members once and the lanes twice a period with the replications as the
+innermost loop (which the compiler turns into vector instructions), and
+computes each member's orders in the period it places them, so it needs no
+orders array. It follows the same
+rules in the same order and gives the same tallies to rounding (tests compare
+the two on random belts). Without numba, or with the environment variable
+``ECOBELT_NUMBA=0``, the whole-array engine runs.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import numpy as np
+
+from ..bullwhip._forecast import ar1_coefficient
+from ._engine import Plan, Tallies, initial_stock
+from ._network import Network
+from ._orders import Policy, steady_safety
+
+__all__ = ["available", "simulate", "tile_elements", "ENVIRONMENT_VARIABLE"]
+
+#: Replications simulated together (the innermost loop).
+_TILE = 32
+
+#: ``ECOBELT_NUMBA=0`` runs the whole-array engine even where numba is installed.
+ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
+
+_KINDS = {"moving_average": 0, "exponential_smoothing": 1, "ar1": 2, "base_stock": 3}
+
+
+def tile_elements(lanes: int, horizon: int, nodes: int) -> int:
+    """Values the kernel's state of one tile of replications holds (for the memory check)."""
+    return _TILE * (lanes * (horizon + 3) + 16 * nodes)
+
+
+def available() -> bool:
+    """Whether the compiled kernel runs: numba importable and not switched off."""
+    if os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    return _kernel() is not None
+
+
+@lru_cache(maxsize=1)
+def _kernel():
+    try:
+        import numba
+    except ImportError:
+        return None
+    # cache=True keeps the machine code beside this module (or in numba's user cache when
+    # the package folder is read-only), so only the first run on a machine compiles
+    # error_model="numpy": a division by zero gives inf or nan as in numpy (the rules never
+    # divide by zero) instead of a check that keeps the loops over replications scalar
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(_simulate)
+
+
+def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarray,
+             market_demand: np.ndarray, spec, warmup: int
+             ) -> tuple[Tallies, np.ndarray, np.ndarray]:
+    """Tallies, orders per period summed over replications ``(measured, members)`` and
+    each member's order variance ``(members, replications)`` of one block."""
+    n, m, s = p.n, p.m, p.sources
+    total, _, reps = market_demand.shape
+    measured = total - warmup
+    lanes = len(p.supplier)
+    level = network.level[:n].astype(float)
+    kind = np.array([_KINDS[q.forecast] for q in policies], dtype=np.int64)
+    window = np.array([q.window if q.forecast == "moving_average" else 1 for q in policies],
+                      dtype=np.int64)
+    alpha = np.array([q.alpha for q in policies], dtype=float)
+    lead = network.lead_time.astype(np.int64)
+    spread = np.array([q.z * np.sqrt(L) for q, L in zip(policies, lead)], dtype=float)
+    with_spread = np.array([bool(q.z) for q in policies])
+    rho = spec.rho if spec is not None else 0.0
+    coefficient = np.array([ar1_coefficient(int(L), rho) for L in lead], dtype=float)
+    history = np.concatenate([[0], np.cumsum(window)]).astype(np.int64)
+    safety = np.zeros(n)
+    innovation = None
+    if spec is not None and (kind == 2).any():
+        innovation = np.sqrt((network.routing ** 2) @ (
+            spec.innovation_sd(network.level[n:]) ** 2))
+    for i, q in enumerate(policies):
+        if q.forecast in ("base_stock", "ar1"):
+            safety[i] = steady_safety(q, lead[i], level[i:i + 1],
+                                      (rho, innovation[i:i + 1]) if innovation is not None
+                                      else None)[0]
+    on_hand = np.ascontiguousarray(
+        initial_stock(p, network, np.broadcast_to(safety[:, None], (n, reps))))
+    demand = np.ascontiguousarray(market_demand, dtype=float)
+
+    member = {k: np.zeros((n, reps)) for k in (
+        "stock", "backlog", "net_sq", "unmet", "incoming", "received", "sent")}
+    order_sum, order_sq = np.zeros((n, reps)), np.zeros((n, reps))
+    market = {k: np.zeros((m, reps)) for k in ("unmet", "delivered")}
+    period = {k: np.zeros((measured, n)) for k in (
+        "stock", "backlog", "incoming", "received", "sent", "orders")}
+    period.update(market_delivered=np.zeros((measured, m)),
+                  market_backlog=np.zeros((measured, m)),
+                  lane_shipped=np.zeros((measured, lanes)),
+                  lane_arrived=np.zeros((measured, lanes)))
+    lane_sum = np.zeros((lanes, reps))
+    balance = {k: np.zeros(reps) for k in (
+        "initial_goods", "source_output", "delivered", "final_goods")}
+    _kernel()(
+        _TILE, warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
+        p.carrier_capacity, p.capped, p.source_capacity, p.flow,
+        kind, window, history, alpha, lead.astype(float), spread, with_spread, coefficient,
+        level, shares.astype(np.bool_), np.ascontiguousarray(network.routing, dtype=float),
+        demand, on_hand,
+        member["stock"], member["backlog"], member["net_sq"], member["unmet"],
+        member["incoming"], member["received"], member["sent"], order_sum, order_sq,
+        market["unmet"], market["delivered"], lane_sum,
+        period["stock"], period["backlog"], period["incoming"], period["received"],
+        period["sent"], period["orders"], period["market_delivered"],
+        period["market_backlog"], period["lane_shipped"], period["lane_arrived"],
+        balance["initial_goods"], balance["source_output"], balance["delivered"],
+        balance["final_goods"])
+    orders_by_period = period.pop("orders")
+    # the sample variance as the whole-array engine computes it (bullwhip's variances)
+    order_var = (order_sq - order_sum * order_sum / measured) / max(measured - 1, 1)
+    return Tallies(member, lane_sum, market, period, balance), orders_by_period, order_var
+
+
+def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
+              carrier_capacity, capped, source_capacity, flow,
+              kind, window, history, alpha, lead_time, spread, with_spread, coefficient,
+              level, sharing, routing, demand, on_hand_start,
+              m_stock, m_backlog, m_net_sq, m_unmet, m_incoming, m_received, m_sent,
+              order_sum, order_sq, k_unmet, k_delivered, lane_sum,
+              p_stock, p_backlog, p_incoming, p_received, p_sent, p_orders,
+              p_delivered, p_market_backlog, p_shipped, p_arrived,
+              initial_goods, source_output, delivered, final_goods):
+    """The period loop of one block (compiled by numba; plain Python runs it too, slowly).
+    Arrays over replications are ``(rows, replications)``; the state of a tile of
+    replications is ``(rows, tile)``."""
+    total = demand.shape[0]
+    reps = demand.shape[2]
+    lanes = customer.shape[0]
+    suppliers = n + s
+    R = tile
+    # each lane's own ring of L slots, read and refilled at one cursor: the goods leaving
+    # in period t arrive in t + L, when the cursor is back (one ring for all lanes would
+    # send every write to another cache line)
+    start = np.zeros(lanes + 1, dtype=np.int64)
+    for e in range(lanes):
+        start[e + 1] = start[e] + lead[e]
+    pipeline = np.zeros((start[lanes], R))
+    cursor = np.zeros(lanes, dtype=np.int64)
+    owed = np.zeros((lanes, R))
+    shipped = np.zeros((lanes, R))
+    on_hand = np.zeros((suppliers, R))
+    node = np.zeros((n + m, R))
+    received = np.zeros((n + m, R))
+    need = np.zeros((suppliers, R))
+    backlog = np.zeros((n, R))
+    cumulative = np.zeros((n, R))
+    running = np.zeros((n, R))
+    forecast = np.zeros((n, R))
+    smoothed = np.zeros((n, R))
+    ring = np.zeros((history[n], R))
+    position = np.zeros(n, dtype=np.int64)
+    n_carriers = carrier_capacity.shape[0]
+    load = np.zeros((n_carriers, R))
+    scale = np.ones((n_carriers, R))
+    market_backlog = np.zeros((m, R))
+    come = np.zeros(R)
+    signal = np.zeros(R)
+    target = np.zeros(R)
+    total_dev = np.zeros(R)
+    total_sq = np.zeros(R)
+    ratio = np.zeros(R)
+    sent = np.zeros(R)
+    for r0 in range(0, reps, R):
+        T = min(R, reps - r0)
+        for e in range(lanes):
+            for lag in range(lead[e]):
+                for q in range(R):
+                    pipeline[start[e] + lag, q] = flow[e]
+        cursor[:] = 0
+        owed[:, :] = 0.0
+        on_hand[:, :] = 0.0
+        for i in range(n):
+            for q in range(T):
+                on_hand[i, q] = on_hand_start[i, r0 + q]
+        for q in range(T):
+            goods = 0.0
+            for i in range(n):
+                goods += on_hand[i, q]
+            for e in range(start[lanes]):
+                goods += pipeline[e, q]
+            initial_goods[r0 + q] = goods
+        backlog[:, :] = 0.0
+        cumulative[:, :] = 0.0
+        running[:, :] = 0.0
+        forecast[:, :] = 0.0
+        smoothed[:, :] = 0.0
+        ring[:, :] = 0.0
+        position[:] = 0
+        for t in range(total):
+            k = t - warmup
+            # orders: customers (lower numbers) first, so each member sees this period's
+            for j in range(m):
+                for q in range(T):
+                    node[n + j, q] = demand[t, j, r0 + q]
+            for i in range(n):
+                for q in range(T):
+                    come[q] = 0.0
+                for e in range(bounds[i], bounds[i + 1]):
+                    c = customer[e]
+                    w = share[e]
+                    for q in range(T):
+                        come[q] += w * node[c, q]
+                if sharing[i]:
+                    for q in range(T):
+                        signal[q] = 0.0
+                    for j in range(m):
+                        w = routing[i, j]
+                        for q in range(T):
+                            signal[q] += w * demand[t, j, r0 + q]
+                else:
+                    for q in range(T):
+                        signal[q] = come[q]
+                mu = level[i]
+                policy = kind[i]
+                if policy == 0:
+                    # the last p deviations, newest first, added as the whole-array engine
+                    # adds them
+                    p = window[i]
+                    base = history[i]
+                    at = position[i]
+                    position[i] = at + 1 if at + 1 < p else 0
+                    for q in range(T):
+                        d = signal[q] - mu
+                        ring[base + at, q] = d
+                        total_dev[q] = d
+                        total_sq[q] = d * d
+                    for lag in range(1, min(p, t + 1)):
+                        row = base + (at - lag if at >= lag else at - lag + p)
+                        for q in range(T):
+                            v = ring[row, q]
+                            total_dev[q] += v
+                            total_sq[q] += v * v
+                    L = lead_time[i]
+                    if with_spread[i]:
+                        z = spread[i]
+                        for q in range(T):
+                            mean = total_dev[q] / p
+                            variance = total_sq[q] - p * mean * mean
+                            variance = max(variance, 0.0) / (p - 1)
+                            target[q] = mean * L + np.sqrt(variance) * z
+                    else:
+                        for q in range(T):
+                            target[q] = total_dev[q] / p * L
+                elif policy == 1:
+                    a = alpha[i]
+                    L = lead_time[i]
+                    z = spread[i]
+                    use = with_spread[i]
+                    for q in range(T):
+                        before = forecast[i, q]
+                        now = a * (signal[q] - mu) + (1.0 - a) * before
+                        forecast[i, q] = now
+                        target[q] = now * L
+                        if use:
+                            error = (now - before) / a
+                            smoothed[i, q] = a * (error * error) + (1.0 - a) * smoothed[i, q]
+                            target[q] += np.sqrt(smoothed[i, q]) * z
+                elif policy == 2:
+                    b = coefficient[i]
+                    for q in range(T):
+                        target[q] = (signal[q] - mu) * b
+                else:
+                    for q in range(T):
+                        target[q] = 0.0
+                measure = k >= 0
+                for q in range(T):
+                    cumulative[i, q] += come[q]
+                    top = max(target[q] + cumulative[i, q], running[i, q])
+                    order = top - running[i, q]
+                    running[i, q] = top
+                    node[i, q] = order
+                if measure:
+                    total_orders = 0.0
+                    for q in range(T):
+                        order = node[i, q]
+                        order_sum[i, r0 + q] += order
+                        order_sq[i, r0 + q] += order * order
+                        total_orders += order
+                    p_orders[k, i] += total_orders
+            # arrivals
+            received[:, :] = 0.0
+            for e in range(lanes):
+                row = start[e] + cursor[e]
+                c = customer[e]
+                for q in range(T):
+                    received[c, q] += pipeline[row, q]
+                if k >= 0:
+                    arrived = 0.0
+                    for q in range(T):
+                        arrived += pipeline[row, q]
+                    p_arrived[k, e] += arrived
+            for i in range(n):
+                for q in range(T):
+                    on_hand[i, q] += received[i, q]
+            for j in range(s):
+                for q in range(T):
+                    on_hand[n + j, q] = source_capacity[j]
+            # orders on the books, then each supplier ships all it owes or its stock pro rata;
+            # carriers with a capacity scale the shipments once every supplier has shipped
+            # (a second pass sends them), else each supplier's lanes are done in one pass
+            market_backlog[:, :] = 0.0
+            load[:, :] = 0.0
+            for stage in range(2 if capped else 1):
+                if stage == 1:
+                    for c in range(n_carriers):
+                        for q in range(T):
+                            scale[c, q] = carrier_capacity[c] / load[c, q] \
+                                if load[c, q] > carrier_capacity[c] else 1.0
+                    for e in range(lanes):
+                        if carrier[e] >= 0:
+                            c = carrier[e]
+                            for q in range(T):
+                                shipped[e, q] *= scale[c, q]
+                for u in range(suppliers):
+                    if stage == 0:
+                        for q in range(T):
+                            need[u, q] = 0.0
+                        for e in range(bounds[u], bounds[u + 1]):
+                            c = customer[e]
+                            w = share[e]
+                            for q in range(T):
+                                owed[e, q] += w * node[c, q]
+                                need[u, q] += owed[e, q]
+                        for q in range(T):
+                            ratio[q] = on_hand[u, q] / need[u, q] \
+                                if need[u, q] > on_hand[u, q] else 1.0
+                        for e in range(bounds[u], bounds[u + 1]):
+                            for q in range(T):
+                                shipped[e, q] = ratio[q] * owed[e, q]
+                            if capped and carrier[e] >= 0:
+                                c = carrier[e]
+                                for q in range(T):
+                                    load[c, q] += shipped[e, q]
+                        if capped:
+                            continue
+                    # the shipments leave: off the books, into the lanes' rings
+                    for q in range(T):
+                        sent[q] = 0.0
+                    for e in range(bounds[u], bounds[u + 1]):
+                        row = start[e] + cursor[e]
+                        cursor[e] = cursor[e] + 1 if cursor[e] + 1 < lead[e] else 0
+                        for q in range(T):
+                            x = shipped[e, q]
+                            owed[e, q] -= x
+                            sent[q] += x
+                            pipeline[row, q] = x
+                        c = customer[e]
+                        if c >= n:
+                            for q in range(T):
+                                market_backlog[c - n, q] += owed[e, q]
+                        if k >= 0:
+                            total_shipped = 0.0
+                            for q in range(T):
+                                lane_sum[e, r0 + q] += shipped[e, q]
+                                total_shipped += shipped[e, q]
+                            p_shipped[k, e] += total_shipped
+                    if u >= n:
+                        for q in range(T):
+                            source_output[r0 + q] += sent[q]
+                        continue
+                    for q in range(T):
+                        # rounding must not leave a tiny negative stock
+                        on_hand[u, q] = max(on_hand[u, q] - sent[q], 0.0)
+                        previous = backlog[u, q]
+                        backlog[u, q] = need[u, q] - sent[q]
+                        come[q] = need[u, q] - previous
+                    if k < 0:
+                        continue
+                    a1 = a2 = a3 = a4 = a5 = 0.0
+                    for q in range(T):
+                        stock = on_hand[u, q]
+                        owe = backlog[u, q]
+                        net = stock - owe
+                        m_stock[u, r0 + q] += stock
+                        m_backlog[u, r0 + q] += owe
+                        m_net_sq[u, r0 + q] += net * net
+                        m_unmet[u, r0 + q] += min(owe, come[q])
+                        m_incoming[u, r0 + q] += come[q]
+                        m_received[u, r0 + q] += received[u, q]
+                        m_sent[u, r0 + q] += sent[q]
+                        a1 += stock
+                        a2 += owe
+                        a3 += come[q]
+                        a4 += received[u, q]
+                        a5 += sent[q]
+                    p_stock[k, u] += a1
+                    p_backlog[k, u] += a2
+                    p_incoming[k, u] += a3
+                    p_received[k, u] += a4
+                    p_sent[k, u] += a5
+            for j in range(m):
+                for q in range(T):
+                    delivered[r0 + q] += received[n + j, q]
+                if k >= 0:
+                    got = 0.0
+                    owe = 0.0
+                    for q in range(T):
+                        want = demand[t, j, r0 + q]
+                        k_unmet[j, r0 + q] += min(market_backlog[j, q], want)
+                        k_delivered[j, r0 + q] += received[n + j, q]
+                        got += received[n + j, q]
+                        owe += market_backlog[j, q]
+                    p_delivered[k, j] += got
+                    p_market_backlog[k, j] += owe
+        for q in range(T):
+            goods = 0.0
+            for i in range(n):
+                goods += on_hand[i, q]
+            for e in range(start[lanes]):  # the last L shipments of each lane, not yet arrived
+                goods += pipeline[e, q]
+            final_goods[r0 + q] = goods
+

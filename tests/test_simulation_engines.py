@@ -1,0 +1,152 @@
+"""The compiled period loop (numba, the ``fast`` extra) against the whole-array engine:
+the same tallies to rounding on random belts, policies, sharing and capacities; and the
+whole-array engine runs where numba is missing or switched off."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import networks
+from ecosystem import Ecosystem, simulation
+from ecosystem.simulation import MarketDemand, Policy, _compiled
+
+numba = pytest.importorskip("numba")
+
+POLICIES = st.one_of(
+    st.builds(Policy, st.just("moving_average"), window=st.integers(2, 14),
+              z=st.sampled_from([0.0, 1.3])),
+    st.builds(Policy, st.just("moving_average"), window=st.just(1), z=st.just(0.0)),
+    st.builds(Policy, st.just("exponential_smoothing"), alpha=st.floats(0.05, 1.0),
+              z=st.sampled_from([0.0, 0.8])),
+    st.builds(Policy, st.just("base_stock"), z=st.floats(0.0, 2.0)),
+    st.builds(Policy, st.just("ar1"), z=st.floats(0.0, 2.0)))
+
+
+@st.composite
+def belts(draw):
+    """Tiers of suppliers and manufacturers, a carrier (sometimes with a capacity) and
+    markets, some served directly; first-tier members sometimes have a capacity."""
+    eco = Ecosystem("random")
+    tiers = draw(st.lists(st.integers(1, 3), min_size=1, max_size=4))
+    previous: list[str] = []
+    for depth, width in enumerate(tiers):
+        current = []
+        for k in range(width):
+            name = f"t{depth}_{k}"
+            eco.add_member(name, "supplier" if depth == 0 else "manufacturer",
+                           **({"capacity": draw(st.floats(5, 80))} if depth == 0 and
+                              draw(st.booleans()) else {}))
+            current.append(name)
+            if previous:
+                for supplier in draw(st.lists(st.sampled_from(previous), min_size=1,
+                                              unique=True)):
+                    eco.link(supplier, name, "logistics", volume=draw(st.floats(1, 50)),
+                             lead_time=draw(st.integers(0, 3)),
+                             unit_cost=draw(st.floats(0, 1)))
+        previous = current
+    eco.add_member("carrier", "logistics", **({"capacity": draw(st.floats(10, 100))}
+                                              if draw(st.booleans()) else {}))
+    for k in range(draw(st.integers(1, 3))):
+        eco.add_member(f"m{k}", "market", margin=draw(st.floats(0.5, 10)))
+        eco.link("carrier", f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
+                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 2)))
+        if draw(st.booleans()):
+            eco.link(previous[0], f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
+                     lead_time=draw(st.integers(0, 3)))
+    for name in previous:
+        eco.link(name, "carrier", "logistics", volume=draw(st.floats(1, 40)),
+                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 1)))
+    return eco
+
+
+def both(monkeypatch, eco, **kwargs):
+    """The run with the compiled kernel, then with the whole-array engine."""
+    monkeypatch.delenv(_compiled.ENVIRONMENT_VARIABLE, raising=False)
+    assert _compiled.available()
+    fast = simulation.run(eco, **kwargs)
+    monkeypatch.setenv(_compiled.ENVIRONMENT_VARIABLE, "0")
+    assert not _compiled.available()
+    plain = simulation.run(eco, **kwargs)
+    return fast, plain
+
+
+def assert_same(fast, plain, rtol=1e-9):
+    def close(a, b, what):
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        finite = np.abs(b[np.isfinite(b)])
+        scale = max(1.0, float(finite.max())) if finite.size else 1.0
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * scale, err_msg=what)
+
+    for name in ("members", "markets", "carriers", "totals"):
+        left, right = getattr(fast, name), getattr(plain, name)
+        assert list(left.columns) == list(right.columns)
+        for column in left.columns:
+            if left[column].dtype.kind == "f":
+                close(left[column], right[column], f"{name}.{column}")
+    for key in plain.replications:
+        close(fast.replications[key], plain.replications[key], key)
+    for key in plain.balance:
+        close(fast.balance[key], plain.balance[key], key)
+    for key in plain.period_member:
+        close(fast.period_member[key], plain.period_member[key], f"period {key}")
+    for key in plain.period_market:
+        close(fast.period_market[key], plain.period_market[key], f"period {key}")
+    close(fast.lane_shipped, plain.lane_shipped, "lane_shipped")
+    close(fast.lane_arrived, plain.lane_arrived, "lane_arrived")
+
+
+@pytest.mark.filterwarnings("ignore:bullwhip ratios are NaN")
+@settings(max_examples=30, deadline=None)
+@given(belts(), st.data())
+def test_compiled_kernel_equals_whole_array_engine(eco, data):
+    """Every table, every period, to rounding: random belts with short suppliers, capped
+    carriers and sources, every forecaster, information sharing, AR(1) demand with a step,
+    and more replications than one tile of the kernel."""
+    network = simulation.compile_network(eco)
+    members = list(network.members)
+    policy = {None: data.draw(POLICIES, label="default policy")}
+    for member in data.draw(st.lists(st.sampled_from(members), unique=True), label="own"):
+        policy[member] = data.draw(POLICIES, label=member)
+    sharing = data.draw(st.lists(st.sampled_from(members), unique=True), label="sharing")
+    demand = MarketDemand(cv=data.draw(st.floats(0.0, 0.6)),
+                          rho=data.draw(st.sampled_from([0.0, 0.5])),
+                          step=data.draw(st.sampled_from([1.0, 1.4])), step_at=15)
+    replications = data.draw(st.sampled_from([1, 3, 40]), label="replications")
+    with pytest.MonkeyPatch.context() as patch:
+        fast, plain = both(patch, eco, periods=25, replications=replications,
+                           warmup=data.draw(st.integers(0, 12)), demand=demand,
+                           policy=policy, sharing=sharing,
+                           seed=data.draw(st.integers(0, 2**31)))
+    assert_same(fast, plain)
+
+
+def test_compiled_kernel_equals_whole_array_engine_on_given_demand(monkeypatch):
+    """A demand table (the same every replication) and a bundled belt with blocks of
+    replications (the memory bound set low)."""
+    from ecosystem.simulation import _run
+    eco = networks.example("cross_border_belt")
+    monkeypatch.setattr(_run, "_BLOCK_ELEMENTS", 20_000)
+    fast, plain = both(monkeypatch, eco, replications=7, periods=20, seed=3,
+                       policy=Policy("exponential_smoothing", alpha=0.4, z=1.0),
+                       sharing="all")
+    assert_same(fast, plain)
+    network = simulation.compile_network(eco)
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({m: network.level[network.n_members + j] * rng.uniform(0.5, 1.5, 30)
+                          for j, m in enumerate(network.markets)})
+    fast, plain = both(monkeypatch, eco, demand=table, replications=2)
+    assert_same(fast, plain)
+
+
+def test_whole_array_engine_runs_without_numba(monkeypatch):
+    """Where numba cannot be imported the kernel reports itself unavailable and the run
+    gives the compiled run's results."""
+    eco = networks.example("cross_border_belt")
+    fast = simulation.run(eco, replications=5, periods=12, seed=1)
+    monkeypatch.setattr(_compiled, "_kernel", lambda: None)
+    assert not _compiled.available()
+    plain = simulation.run(eco, replications=5, periods=12, seed=1)
+    assert_same(fast, plain)
