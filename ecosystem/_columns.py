@@ -326,7 +326,10 @@ class Store:
                 order = None  # sorted pairs: by source, each pair's links together
             else:
                 _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
-                order = np.lexsort((np.arange(len(pair)), first[inverse], self.source))
+                # one integer key (source, then the pair's first row); the stable sort
+                # keeps a pair's links in row order
+                key = self.source * len(pair) + first[inverse]
+                order = np.argsort(key, kind="stable")
             self._cache["order"] = order
         return self._cache["order"]
 
