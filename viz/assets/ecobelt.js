@@ -618,8 +618,10 @@
       bar.appendChild(slider);
       bar.appendChild(label);
       bar.appendChild(onLabel);
-      bar.appendChild(el("span", {"class": "ecobelt-note"}, "mean over " + t.replications
-        + " replications; the same demand in every tab"));
+      bar.appendChild(el("span", {"class": "ecobelt-note"}, "link width: goods dispatched in the "
+        + t.period + "; member fill: stock (green, from below), backlog (black, from above); "
+        + "mean over " + t.replications + " replications, the same demand in every tab "
+        + "(the legend gives the scales)"));
       var header = document.querySelector(".ecobelt-header");
       header.parentNode.insertBefore(bar, header.nextSibling);
       clock.bar = bar; clock.slider = slider; clock.label = label; clock.box = on;
