@@ -304,7 +304,32 @@ def test_timeline_plays_and_draws_each_periods_shipments(report, simulated, tmp_
                                   row["member"])
             stock = float(re.search(r"stock: ([\d.e+-]+)", title).group(1))
             assert stock == pytest.approx(row["stock"], rel=2e-3, abs=1e-3), name
+        # the difference from the baseline: goods carried more (blue) or less (brown) than on
+        # the same link in the baseline's period, on one scale for every alliance tab
+        base = shipments["baseline"]
+        deltas = {name: {(p, hop): s.get((p, hop), 0.0) - base.get((p, hop), 0.0)
+                         for p, hop in set(s) | set(base)}
+                  for name, s in shipments.items() if name != "baseline"}
+        delta_top = max(abs(v) for d in deltas.values() for v in d.values())
         live.show("shared logistics")
+        live.page.locator(".ecobelt-page:not([hidden]) input[data-difference]").check()
+        for period in (0, 30):
+            live.evaluate("(p) => window.ecobelt.timeline.set(p, true)", period)
+            drawn = live.evaluate("""() => { const p = window.ecobelt.current,
+                ids = p.data.nodes.id, body = p.network.body;
+                return p.data.timeline.delta.edges.map((id) => { const e = body.edges[id];
+                    return [ids[e.fromId], ids[e.toId], e.options.width,
+                            e.options.color.color]; }); }""")
+            assert drawn
+            for u, v, width, colour in drawn:
+                change = deltas["shared logistics"].get((period, (u, v)), 0.0)
+                assert width == pytest.approx(1.0 + 7.0 * abs(change) / delta_top, abs=2e-3), \
+                    (period, u, v)
+                if abs(change) > 1e-3 * delta_top:
+                    assert colour == ("#2166ac" if change > 0 else "#b35806"), (u, v)
+        live.screenshot(tmp_path / "timeline_difference.png")
+        live.page.locator(".ecobelt-page:not([hidden]) input[data-difference]").uncheck()
+        live.evaluate("() => window.ecobelt.timeline.set(51, true)")
         live.screenshot(tmp_path / "timeline_week52.png")
         live.evaluate("() => window.ecobelt.timeline.set(51, false)")
         own = live.evaluate("""() => { const p = window.ecobelt.current;

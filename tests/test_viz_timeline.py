@@ -172,3 +172,40 @@ def test_the_timeline_plays_in_a_compare_page(shared, tmp_path):
             return p.edges.get().map((e) => [e.width, p.ownWidth[e.id]]); }""")
         assert all(w == own for w, own in widths)
         live.check(flows=False).assert_clean()
+
+
+def test_the_difference_from_the_baseline_per_link(shared):
+    """delta: each link's goods minus the baseline's on the same pair of members (a plain
+    loop over both simulations' hops), more and less packed apart."""
+    payloads = []
+    for name in ("baseline", "shared"):
+        eco, result = shared.configured[name], shared.simulations[name]
+        layer = lanes_layer(eco, result)
+        payload = network_payload(eco, overlays={LANES_LAYER: layer} if layer.size() else None)
+        payload["timeline"] = timeline_payload(payload, result)
+        payloads.append(payload)
+    finish_timelines([p["timeline"] for p in payloads], baseline=0)
+    assert "delta" not in payloads[0]["timeline"]
+    delta = payloads[1]["timeline"]["delta"]
+    base = reference_hops(shared.simulations["baseline"])
+    own = reference_hops(shared.simulations["shared"])
+    ids = payloads[1]["nodes"]["id"]
+    edges, overlays = payloads[1]["edges"], payloads[1]["overlays"]
+    m = len(edges["from"])
+
+    def pair(edge):
+        if edge < m:
+            return ids[edges["from"][edge]], ids[edges["to"][edge]]
+        layer = overlays[-1]["edges"]
+        return ids[layer["from"][edge - m]], ids[layer["to"][edge - m]]
+    more = unpack(delta["more"], delta["moreScale"]).reshape(12, -1)
+    less = unpack(delta["less"], delta["lessScale"]).reshape(12, -1)
+    expected_top = 0.0
+    for period in range(12):
+        for e, edge in enumerate(delta["edges"]):
+            hop = pair(edge)
+            change = own.get((period, hop), 0.0) - base.get((period, hop), 0.0)
+            expected_top = max(expected_top, abs(change))
+            assert more[period, e] - less[period, e] == pytest.approx(change, abs=1e-3)
+    assert delta["top"] == pytest.approx(expected_top)
+    assert {pair(edge) for edge in delta["edges"]} >= {hop for _, hop in base}

@@ -18,7 +18,11 @@ What a reader sees (the page's legend says the same):
   dispatched;
 * a member's fill shows its stock (green, from the bottom) and its backlog
   (black, from the top), each as a share of the largest that member holds in
-  any period and tab.
+  any period and tab;
+* in the page's difference mode, on an alliance's tab, a link's width is the
+  goods it carries more (blue) or less (brown) than the same pair of members in
+  the baseline's period, ``1 + 7 x |difference| / the largest of any link,
+  period and alliance tab`` pixels.
 
 The numbers travel as 16-bit integers (base64, little-endian): a value is
 ``q / 65535 x scale``, exact to 1/65535 of the largest, which keeps a 52-period
@@ -179,6 +183,9 @@ def timeline_payload(payload: dict, result: "SimulationResult", *, label: str = 
         "members": [node[m] for m in stocking],
         "_shipped": shipped, "_stock": stock, "_backlog": backlog,
         "_names": stocking,
+        # by member ids, to match the baseline's hops in finish_timelines
+        "_hops": hops,
+        "_links": {(ids[u], ids[v]): j for (u, v), j in edge_of.items()},
     }
 
 
@@ -188,13 +195,42 @@ def _units(result: "SimulationResult") -> tuple[str, str, str]:
             str(units.get("period", "period")))
 
 
-def finish_timelines(timelines: Sequence[dict]) -> None:
+def _against(t: dict, base: dict) -> tuple[list[int], np.ndarray]:
+    """The links of ``t``'s panel whose shipments differ from ``base``'s and, per period,
+    the goods they carry minus what the same pair of members carried in ``base``."""
+    periods = min(t["_shipped"].shape[0], base["_shipped"].shape[0])
+    own = {hop: t["_shipped"][:periods, k] for k, hop in enumerate(t["_hops"])}
+    before = {hop: base["_shipped"][:periods, k] for k, hop in enumerate(base["_hops"])}
+    zero = np.zeros(periods)
+    edges, columns = [], []
+    for hop, edge in t["_links"].items():
+        if hop in own or hop in before:
+            edges.append(edge)
+            columns.append(own.get(hop, zero) - before.get(hop, zero))
+    return edges, np.column_stack(columns) if columns else np.zeros((periods, 0))
+
+
+def finish_timelines(timelines: Sequence[dict], baseline: int | None = None) -> None:
     """Put the panels' timelines on common scales and pack their numbers (in place).
 
     Widths share one scale (the largest hop shipment of any panel and period);
     fills share one per member (its largest stock, and its largest backlog, in any
-    panel and period), so the same member reads the same in every tab.
+    panel and period), so the same member reads the same in every tab. With
+    ``baseline`` (a position in ``timelines``) every other timeline also carries, for
+    the page's difference mode, each link's shipments minus the baseline's on the same
+    pair of members (``delta``: more and less packed apart, one scale for every tab).
     """
+    deltas = {}
+    if baseline is not None:
+        deltas = {i: _against(t, timelines[baseline]) for i, t in enumerate(timelines)
+                  if i != baseline}
+    delta_top = max((float(np.abs(d).max()) for _, d in deltas.values() if d.size),
+                    default=0.0)
+    for i, (edges, delta) in deltas.items():
+        more, more_scale = pack(np.clip(delta, 0, None))
+        less, less_scale = pack(np.clip(-delta, 0, None))
+        timelines[i]["delta"] = {"edges": edges, "more": more, "moreScale": more_scale,
+                                 "less": less, "lessScale": less_scale, "top": delta_top}
     top = max((float(t["_shipped"].max()) for t in timelines if t["_shipped"].size),
               default=0.0)
     stock_top: dict[str, float] = {}
@@ -208,6 +244,8 @@ def finish_timelines(timelines: Sequence[dict]) -> None:
         t["widthRule"] = {"min": WIDTH[0], "extra": WIDTH[1], "top": top}
         t["shipped"], t["shippedScale"] = pack(t.pop("_shipped"))
         names = t.pop("_names")
+        t.pop("_hops")
+        t.pop("_links")
         stock, backlog = t.pop("_stock"), t.pop("_backlog")
         t["stock"], t["stockScale"] = pack(stock)
         t["backlog"], t["backlogScale"] = pack(backlog)

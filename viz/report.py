@@ -156,7 +156,7 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
         payloads.append(payload)
         pages.append((name, panel_html(i, _aside(name, comparison.summary(),
                                                  comparison.differences))))
-    finish_timelines(timelines)
+    finish_timelines(timelines, baseline=0)
     pages.append(("Results", f'<div class="ecobelt-overview">{"".join(writer.sections)}</div>'))
     text = build_page(title or f"ecobelt report: {eco.name}", pages, payloads,
                       subtitle=f"{len(eco)} members, {eco.graph.number_of_edges()} links, "

@@ -107,6 +107,7 @@
     this.flowEdgeIds = d.flows.map(function () { return []; });
     this.ownWidth = {};
     this.ownColor = {};
+    this.keptEdges = {};
     for (var j = 0; j < m; j++) {
       var f = d.edges.flow[j], from = d.nodes.id[d.edges.from[j]], to = d.nodes.id[d.edges.to[j]];
       var edge = {id: j, from: d.edges.from[j], to: d.edges.to[j], width: d.edges.width[j],
@@ -368,6 +369,8 @@
     if (!t) { return null; }
     if (!this.tl) {
       this.tl = {t: t, shipped: unpack(t.shipped, t.shippedScale),
+                 more: t.delta ? unpack(t.delta.more, t.delta.moreScale) : null,
+                 less: t.delta ? unpack(t.delta.less, t.delta.lessScale) : null,
                  stock: unpack(t.stock, t.stockScale), backlog: unpack(t.backlog, t.backlogScale),
                  hops: t.edges.length, members: t.members.length, period: null,
                  big: Math.max.apply(null, this.data.nodes.size.concat([12]))};
@@ -381,21 +384,47 @@
     return rule.top > 0 ? rule.min + rule.extra * goods / rule.top : rule.min;
   };
 
-  // show period p (0-based) on the network, or the belt's structure again (p === null)
-  Panel.prototype.setPeriod = function (p) {
+  // the colour a link has outside the timeline's difference view (faded in difference mode
+  // unless the alliance changed it)
+  Panel.prototype.restingColor = function (id) {
+    var own = this.ownColor[id];
+    return this.difference && !this.keptEdges[id] ? {color: own.color, opacity: 0.06} : own;
+  };
+
+  // show period p (0-based) on the network, or the belt's structure again (p === null); in
+  // difference mode an alliance's links are drawn by the goods they carry more (blue) or
+  // less (brown) than the same links in the baseline's period
+  var MORE = "#2166ac", LESS = "#b35806";
+  Panel.prototype.setPeriod = function (p, force) {
     var tl = this.timeline(), self = this;
     if (!tl || !this.network) { return; }
     if (p !== null) { p = Math.max(0, Math.min(tl.t.periods - 1, p)); }
-    if (p === tl.period) { return; }
-    var width = {};
+    if (p === tl.period && !force) { return; }
+    var width = {}, color = {}, delta = tl.t.delta, rule = tl.t.widthRule;
+    var versus = p !== null && this.difference && delta;
     tl.t.logistics.forEach(function (id) { width[id] = p === null ? self.ownWidth[id]
                                                                   : self.shipmentWidth(0); });
     for (var h = 0; h < tl.hops; h++) {
       var id = tl.t.edges[h];
       width[id] = p === null ? this.ownWidth[id] : this.shipmentWidth(tl.shipped[p * tl.hops + h]);
     }
+    var touched = tl.t.logistics.concat(delta ? delta.edges : []);
+    touched.forEach(function (id) { color[id] = self.restingColor(id); });
+    if (versus) {
+      tl.t.logistics.forEach(function (id) {
+        width[id] = rule.min;
+        color[id] = {color: self.ownColor[id].color, opacity: 0.06};
+      });
+      var n = delta.edges.length;
+      for (var e = 0; e < n; e++) {
+        var change = tl.more[p * n + e] - tl.less[p * n + e], size = Math.abs(change);
+        width[delta.edges[e]] = delta.top > 0 ? rule.min + rule.extra * size / delta.top : rule.min;
+        color[delta.edges[e]] = {color: change >= 0 ? MORE : LESS, opacity: size > 0 ? 0.9 : 0.06};
+      }
+    }
+    tl.versus = !!versus;
     this.edges.update(Object.keys(width).map(function (id) {
-      return {id: Number(id), width: width[id]};
+      return {id: Number(id), width: width[id], color: color[id] || self.restingColor(Number(id))};
     }));
     var nodes = [], d = this.data;
     for (var k = 0; k < tl.members; k++) {
@@ -437,7 +466,9 @@
       var stockTop = tl.t.stockTop[k], backlogTop = tl.t.backlogTop[k];
       var s = stockTop > 0 ? tl.stock[p * tl.members + k] / stockTop : 0;
       var b = backlogTop > 0 ? tl.backlog[p * tl.members + k] / backlogTop : 0;
+      var alpha = node.options.opacity === undefined ? 1 : node.options.opacity;
       ctx.save();
+      ctx.globalAlpha = alpha;
       shapePath(ctx, node.options.shape, x, y, r);
       ctx.fillStyle = "#fff";
       ctx.fill();
@@ -445,10 +476,11 @@
       ctx.fillStyle = STOCK;
       ctx.fillRect(x - r, y + r - 2 * r * s, 2 * r, 2 * r * s);
       ctx.fillStyle = BACKLOG;
-      ctx.globalAlpha = 0.85;
+      ctx.globalAlpha = 0.85 * alpha;
       ctx.fillRect(x - r, y - r, 2 * r, 2 * r * b);
       ctx.restore();
       ctx.save();
+      ctx.globalAlpha = alpha;
       shapePath(ctx, node.options.shape, x, y, r);
       ctx.lineWidth = 0.8;
       ctx.strokeStyle = "#333";
@@ -477,6 +509,16 @@
       + "(green), backlog from the top (black), each against the member's largest in any "
       + t.period + " and tab"));
     legend.appendChild(row);
+    if (t.delta) {
+      row = el("div", {"class": "ecobelt-row"});
+      row.appendChild(lineSwatch(MORE, false));
+      row.appendChild(lineSwatch(LESS, false));
+      row.appendChild(el("span", {"class": "ecobelt-note"}, "with \u201conly what the alliance "
+        + "changes\u201d ticked: goods carried more (blue) or less (brown) than on the same link "
+        + "in the baseline's " + t.period + ", " + fmt(rule.min) + " px + " + fmt(rule.extra)
+        + " px \u00d7 difference / " + fmt(t.delta.top) + " " + t.goods));
+      legend.appendChild(row);
+    }
     legend.appendChild(el("div", {"class": "ecobelt-note"}, "Mean over " + t.replications
       + " replications of " + t.periods + " " + t.period + "s (after a " + t.warmup + "-" + t.period
       + " warm-up); every tab on the same demand."));
@@ -508,8 +550,10 @@
     }
     this.nodes.update(nodes);
     this.difference = on;
+    this.keptEdges = keptEdges;
     var box = this.root.querySelector("input[data-difference]");
     if (box) { box.checked = on; }
+    if (this.tl && this.tl.period !== null) { this.setPeriod(this.tl.period, true); }
   };
 
   Panel.prototype.buildLegend = function () {
