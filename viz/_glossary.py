@@ -57,6 +57,9 @@ GLOSSARY: dict[str, tuple[str, str, str]] = {
                      "how many steps a member's output travels before final use; 1 is a "
                      "market"),
     "lost_volume": ("Volume lost", "units of flow", "link volume lost in the cascade"),
+    "goods_throughput": ("Goods throughput", "goods per unit of market orders",
+                         "a member's level of the goods (logistics) flow in the steady state "
+                         "of one unit of orders at every market; node size on the page"),
     "reach": ("Share adopted", "share from 0 to 1",
               "mean share of the ring's members that adopted the knowledge by the end"),
     "p_reached": ("Chance reached", "share of runs",

@@ -148,7 +148,7 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
         shares = {p: comparison.allocation.loc[name, p] for p in players}
         simulated = comparison.simulations[name]
         payload = network_payload(configured, _member_metrics(configured, shares),
-                                  size_by="throughput", highlight=members[name],
+                                  size_by="goods_throughput", highlight=members[name],
                                   overlays=_layers(eco, configured, simulated,
                                                    by_name.get(name)))
         payload["timeline"] = timeline_payload(payload, simulated)
@@ -187,7 +187,8 @@ def _layers(baseline: Ecosystem, eco: Ecosystem, simulated, alliance: Alliance |
 def _member_metrics(eco: Ecosystem, shapley: Mapping[str, float]) -> pd.DataFrame:
     """Per-member tooltip metrics of one configuration: its own flows, positions and shares."""
     return pd.DataFrame({
-        "throughput": flows.steady_state(eco, market_orders(eco)).levels.sum(axis=1),
+        # the goods flow alone: levels of different flows are in different units
+        "goods_throughput": flows.steady_state(eco, market_orders(eco)).levels["logistics"],
         "shapley": pd.Series(shapley, dtype=float),
         "upstreamness": convergence.upstreamness(eco)}).reindex(list(eco.graph))
 
