@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from numbers import Real
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,10 @@ _KRYLOV_CHECK = 5
 _KRYLOV_MAX = 150
 # times further apart than this factor get separate shifts (and LU factors)
 _TIME_SPAN = 100.0
+# up to this many members the norms are exact and the exponential a dense one: scipy's
+# estimator of ||A^p||_1 (random +-1 vectors) can return 0 for a small Laplacian, whose
+# columns cancel on such a vector, and expm_multiply then takes too few steps (NaN levels)
+_EXACT_UP_TO = 200
 
 
 def laplacian(eco: Ecosystem, flows: FlowChoice = DEFAULT_FLOWS, weight: str = "volume", *,
@@ -124,8 +129,12 @@ def heat(eco: Ecosystem, members: Mapping[str, float] | str | Iterable[str],
     -----
     While :math:`t \\min_{p \\le 4} \\lVert (r L)^p \\rVert_1^{1/p}` stays
     below 1,000, the levels come from scipy's ``expm_multiply`` (exact to
-    rounding). Raw volumes often make the system stiff (a platform receiving
-    10^5 units per period next to shops receiving 10), and ``expm_multiply``
+    rounding; up to 200 members from the dense exponential, with the norms
+    computed exactly). scipy's norm estimates draw random vectors from numpy's
+    global generator: heat seeds it for the call and puts the caller's state
+    back, so the same call always gives the same levels. Raw volumes often
+    make the system stiff (a platform receiving 10^5 units per period next
+    to shops receiving 10), and ``expm_multiply``
     would need millions of Taylor steps: then the levels come from the
     shift-and-invert Krylov method (van den Eshof, J. and Hochbruck, M.
     (2006), "Preconditioning Lanczos approximations to the matrix
@@ -172,13 +181,17 @@ def heat(eco: Ecosystem, members: Mapping[str, float] | str | Iterable[str],
     else:
         levels = np.empty((distinct.size, x0.size))
         x, now = x0, 0.0
+        small = x0.size <= _EXACT_UP_TO
         # each time starts from the previous one's levels: the cost follows the largest
         # time, not the sum of the times
-        for k, t in enumerate(distinct):
-            if t > now:
-                x = expm_multiply(generator * (t - now), x)
-                now = t
-            levels[k] = x
+        with _fixed_estimator_seed():
+            for k, t in enumerate(distinct):
+                if t > now:
+                    step = generator * (t - now)
+                    x = scipy.linalg.expm(step.toarray()) @ x if small else \
+                        expm_multiply(step, x)
+                    now = t
+                levels[k] = x
     return pd.DataFrame(levels[back], index=pd.Index(times, name="time"),
                         columns=list(eco.graph))
 
@@ -188,7 +201,26 @@ def _norm_bound(generator: sp.csc_array) -> float:
     if generator.nnz == 0:
         return 0.0
     operator = aslinearoperator(generator)
-    return min(onenormest(operator ** p) ** (1.0 / p) for p in (1, 2, 3, 4))
+    # t >= n makes scipy's estimator compute the norms exactly, from n products
+    t = generator.shape[0] if generator.shape[0] <= _EXACT_UP_TO else 2
+    with _fixed_estimator_seed():
+        return min(onenormest(operator ** p, t=t) ** (1.0 / p) for p in (1, 2, 3, 4))
+
+
+@contextmanager
+def _fixed_estimator_seed() -> Iterator[None]:
+    """numpy's global legacy generator at a fixed seed, the caller's state put back after.
+
+    scipy's 1-norm estimator (``onenormest``, also inside ``expm_multiply``) draws its
+    random vectors from that generator: fixed, the same call gives the same levels
+    whatever random numbers the caller drew before.
+    """
+    state = np.random.get_state()
+    np.random.seed(0)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
 
 
 @single_blas_thread
