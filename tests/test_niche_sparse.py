@@ -153,12 +153,14 @@ def test_a_dense_table_beyond_the_memory_limit_is_refused_first(monkeypatch):
     eco = networks.industrial_belt(300, seed=2)
     n, r = resource_matrix(eco, sparse=True, drop_empty=False).shape
     used = resource_matrix(eco, sparse=True).shape[0]
+    unlimited = competition_pairs(resource_matrix(eco, sparse=True), "pianka", 0.5)
     monkeypatch.setenv("ECOBELT_MEMORY_LIMIT", str(8 * min(n * r, used * used) - 1))
     with pytest.raises(MemoryNeedError, match="sparse=True") as error:
         resource_matrix(eco, drop_empty=False)
     assert str(error.value).count("\n") == 0 and f"{n:,} x {r:,}" in str(error.value)
     use = resource_matrix(eco, sparse=True)  # the sparse table needs no dense memory
-    assert len(competition_pairs(use, "pianka", 0.5)) >= 0
+    pairs = competition_pairs(use, "pianka", 0.5)
+    assert len(pairs) > 0 and pairs.equals(unlimited)
     with pytest.raises(MemoryNeedError, match="competition_pairs"):
         overlap(use)
 
