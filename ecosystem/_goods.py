@@ -59,7 +59,8 @@ def _named(to: Any) -> list[str] | None:
     if isinstance(to, (list, tuple)) and all(isinstance(d, str) for d in to):
         return list(to)
     if isinstance(to, Mapping) and all(isinstance(d, str) for d in to) and all(
-            isinstance(v, Real) and not isinstance(v, bool) and v >= 0 for v in to.values()):
+            isinstance(v, Real) and not isinstance(v, bool) and float(v) >= 0
+            for v in to.values()):
         return list(to)
     return None
 

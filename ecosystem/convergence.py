@@ -29,7 +29,7 @@ References
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -120,7 +120,8 @@ def group_profiles(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]],
     elif direction == "both":
         adjacency = adjacency + adjacency.T
     position = eco.index()
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for g, members in enumerate(named.values()):
         rows.extend([g] * len(members))
         cols.extend(position[m] for m in members)
@@ -181,10 +182,11 @@ def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
     >>> round(float(index(eco, groups, flows=["technology"])["convergence"].iloc[0]), 3)
     0.707
     """
+    named: dict[Hashable, Ecosystem]
     if isinstance(snapshots, Ecosystem):
         named = {0: snapshots}
     elif isinstance(snapshots, Mapping):
-        named = dict(snapshots)
+        named = {name: eco for name, eco in snapshots.items()}
     else:
         named = dict(enumerate(snapshots))
     if not named:

@@ -68,7 +68,7 @@ _LAYER_JS = """() => { const p = window.ecobelt.current, body = p.network.body;
 
 
 def test_competition_layer_draws_and_toggles(belt, tmp_path):
-    """Issue 6's competition layer: one edge per pair, no arrows, the overlap in the tooltip;
+    """The competition layer: one edge per pair, no arrows, the overlap in the tooltip;
     its checkbox hides exactly those edges and each flow's still hides exactly that flow."""
     layer = niche.competition_layer(niche.resource_matrix(belt, direction="out"), "pianka",
                                     0.5, eco=belt)

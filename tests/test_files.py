@@ -97,7 +97,7 @@ def test_schema_without_version_is_invalid():
 
 # --------------------------------------------------------------- the archetype
 def test_archetype_validates_and_round_trips_unchanged(tmp_path):
-    """Issue 2, "done when": the archetype round-trips through YAML, JSON, CSV and GraphML."""
+    """The archetype round-trips through YAML, JSON, CSV and GraphML."""
     eco = networks.archetype()
     eco.validate()
     assert set(eco.roles) >= set(DEFAULT_ROLES)

@@ -127,7 +127,7 @@ def _search(eco: Ecosystem, metric: str, members: Iterable[str] | None, max_size
         return -np.inf if np.isnan(value) else value
 
     score(())
-    path = [max(combinations(pool, 2), key=score)]
+    path: list[tuple[str, ...]] = [max(combinations(pool, 2), key=score)]
     while len(path[-1]) < min(max_size, len(pool)):
         grown = max((path[-1] + (m,) for m in pool if m not in path[-1]), key=score)
         if score(grown) <= score(path[-1]):

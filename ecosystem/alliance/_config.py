@@ -107,13 +107,14 @@ class Alliance:
         for name in ("cost_cut", "technology_sharing", "platform_volume"):
             value = getattr(self, name)
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) \
-                    or not np.isfinite(value) or value < 0:
+                    or not np.isfinite(float(value)) or value < 0:
                 raise ParameterError(f"alliance {self.name!r}: {name} must be a finite "
                                      f"number >= 0, got {value!r}")
         for name in ("platform_fee", "platform_capacity"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, (bool, np.bool_))
-                                      or not isinstance(value, Real) or not np.isfinite(value)
+                                      or not isinstance(value, Real)
+                                      or not np.isfinite(float(value))
                                       or value < 0):
                 raise ParameterError(f"alliance {self.name!r}: {name} must be a finite "
                                      f"number >= 0 or left out, got {value!r}")
@@ -201,16 +202,15 @@ def apply(eco: Ecosystem, alliance: Alliance | None) -> Ecosystem:
                     result.link(u, v, Flow.TECHNOLOGY, volume=alliance.technology_sharing,
                                 origin="alliance")
     if alliance.shared_platform:
-        _add_shared_platform(result, alliance)
+        _add_shared_platform(result, alliance, alliance.shared_platform)
     graph.graph["alliance"] = alliance.to_dict()
     return result
 
 
-def _add_shared_platform(eco: Ecosystem, alliance: Alliance) -> None:
+def _add_shared_platform(eco: Ecosystem, alliance: Alliance, role: str) -> None:
     platform = f"{alliance.name} platform"
     if platform in eco:
         raise ParameterError(f"alliance {alliance.name!r}: a member {platform!r} already exists")
-    role = alliance.shared_platform
     eco.add_member(platform, role, ring=DEFAULT_ROLES.get(role, Ring.SUB_CORE),
                    alliance=alliance.name)
     service = SERVICE_FLOWS[role]

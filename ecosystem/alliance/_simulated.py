@@ -147,7 +147,8 @@ class _FixedPrices:
 class _FixedRates(ServiceRules):
     """Service rules whose capital rates an alliance has already set."""
 
-    rates: np.ndarray = field(default=None, repr=False)
+    # set by __init__; a default only because the fields before it have defaults
+    rates: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
     def __init__(self, rules: ServiceRules, rates: np.ndarray):
         for name in ServiceRules.__dataclass_fields__:
@@ -481,9 +482,11 @@ def compare(eco: Ecosystem, alliances: Iterable[Alliance], *,
         results[alliance.name] = belt.simulate(alliance)
     per_rep = {name: _per_replication(results[name], belt.baseline, belt.players)
                for name in names}
-    rows, diffs = {}, {}
+    rows: dict[str, dict[str, float | np.ndarray]] = {}
+    diffs: dict[str, dict[str, float | np.ndarray]] = {}
     for name in names:
-        row, diff = {}, {}
+        row: dict[str, float | np.ndarray] = {}
+        diff: dict[str, float | np.ndarray] = {}
         for metric in _PER_REPLICATION:
             mean, low, high = interval(per_rep[name][metric], confidence)
             row.update({metric: mean, f"{metric}_low": low, f"{metric}_high": high})

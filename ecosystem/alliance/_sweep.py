@@ -53,6 +53,7 @@ class _Task(NamedTuple):
 
 
 def _run_in_worker(task: _Task) -> list[dict[str, Any]]:
+    assert _worker_ecosystem is not None, "the pool's initializer keeps the ecosystem"
     return _run(_worker_ecosystem, task)
 
 

@@ -73,8 +73,12 @@ class Game:
         if not players:
             raise GameError("a game needs at least one player")
         if len(set(players)) != len(players):
-            seen: set = set()
-            dup = [p for p in players if p in seen or seen.add(p)]
+            seen: set[Hashable] = set()
+            dup = []
+            for p in players:
+                if p in seen:
+                    dup.append(p)
+                seen.add(p)
             raise GameError(f"players must be distinct; repeated: {dup[:5]}")
         self.players = players
         self.name = name
@@ -101,7 +105,8 @@ class Game:
 
     # ---------------------------------------------------------------- builders
     @classmethod
-    def from_function(cls, players: Sequence[Hashable], v: Callable[..., float], *,
+    def from_function(cls, players: Sequence[Hashable],
+                      v: Callable[..., float] | Callable[..., np.ndarray], *,
                       vectorized: bool = False, exact: bool | None = None,
                       name: str = "") -> "Game":
         """A game whose value is computed by ``v``.
@@ -292,7 +297,13 @@ class Game:
             return float(self.values[mask])
         row = np.zeros((1, self.n), dtype=bool)
         row[0, self._members_of(mask)] = True
-        return float(self._function(row)[0])
+        return float(self._batch(row)[0])
+
+    def _batch(self, members: np.ndarray) -> np.ndarray:
+        """``v`` of each row from the game's function (a game without a table has one)."""
+        if self._function is None:
+            raise GameError("this game has neither a value table nor a function")
+        return self._function(members)
 
     def evaluate(self, members: np.ndarray) -> np.ndarray:
         """``v`` of each row of a boolean membership matrix (rows coalitions)."""
@@ -301,7 +312,7 @@ class Game:
             raise GameError(f"membership matrix must have {self.n} columns, got {members.shape}")
         if self.values is not None:
             return self.values[masks_from_bool(members)]
-        out = self._function(members)
+        out = self._batch(members)
         if not np.all(np.isfinite(out)):
             bad = int(np.flatnonzero(~np.isfinite(out))[0])
             raise GameError(f"v is not finite for coalition "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from numbers import Real
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -85,7 +85,8 @@ def synergy_game(eco: Any, members: Sequence[str] | None = None, *,
     for u, v, k, d in eco.graph.edges(keys=True, data=True):
         if k in keep and u in position and v in position and u != v:
             w = d.get(weight, default)
-            if not isinstance(w, Real) or isinstance(w, bool) or not np.isfinite(w) or w < 0:
+            if (not isinstance(w, Real) or isinstance(w, bool) or not np.isfinite(float(w))
+                    or w < 0):
                 raise ParameterError(f"link {u!r} -> {v!r} ({k}): {weight} must be a finite "
                                      f"number >= 0 for the synergy game, got {w!r}")
             rows.append(position[u])
@@ -175,9 +176,11 @@ def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
 def _routes(layer: Any, market_set: set, margins: Mapping[str, float]) -> pd.DataFrame:
     """The table of :func:`surplus_routes` for the logistics ``layer``."""
     out_volume = {u: sum(d.get("volume", 1.0) for d in layer.succ[u].values()) for u in layer}
-    records = []
+    records: list[tuple[str, str, tuple[str, ...], float, float, float]] = []
     for origin in _origins(layer, market_set):  # depth-first enumeration of simple paths
-        stack = [(origin, (origin,), None, 0.0)]
+        # (member, path to it, flow along the path: None at the origin, unit cost so far)
+        stack: list[tuple[str, tuple[str, ...], float | None, float]] = [
+            (origin, (origin,), None, 0.0)]
         while stack:
             node, path, flow, cost = stack.pop()
             if node in market_set and flow is not None:
@@ -328,4 +331,5 @@ def _sharing(eco: Any, members: Sequence[str] | None = None, **options: Any) -> 
     return sharing_game(eco, members=members, **options)
 
 
-GRAPH_GAMES = {"surplus": surplus_game, "synergy": synergy_game, "sharing": _sharing}
+GRAPH_GAMES: dict[str, Callable[..., Game]] = {"surplus": surplus_game, "synergy": synergy_game,
+                                                "sharing": _sharing}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Hashable, Sequence
 
 from .._errors import ParameterError, UnknownMemberError
 from ._game import Game
@@ -66,6 +66,8 @@ def sharing_game(source: Any, market: str | None = None, members: Sequence | Non
     """
     from .. import bullwhip
     from ..graph import Ecosystem
+    chain: bullwhip.SupplyChain | int
+    stages: list[Hashable]
     if isinstance(source, Ecosystem):
         if market is None:
             raise ParameterError("a sharing game from an ecosystem needs market=<member id>")

@@ -17,7 +17,8 @@ __all__ = ["owen", "myerson", "graph_restricted"]
 
 
 def _check_partition(game: Game, unions: Iterable[Iterable[Hashable]]) -> list[list[int]]:
-    blocks, seen = [], {}
+    blocks: list[list[int]] = []
+    seen: dict[Hashable, int] = {}
     for k, union in enumerate(unions):
         members = [union] if isinstance(union, str) else list(union)
         if not members:

@@ -54,6 +54,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -108,7 +109,7 @@ class BeerGameResult(Result):
 
 
 def _per_echelon(value: Any, name: str, low: float, high: float | None) -> np.ndarray:
-    values = np.array([float(v) if np.isscalar(v) and not isinstance(v, (str, bool)) else np.nan
+    values = np.array([float(v) if isinstance(v, Real) and not isinstance(v, bool) else np.nan
                        for v in per_stage(value, 4, name)])
     bad = ~np.isfinite(values) | (values < low) | (values > high if high is not None else False)
     if bad.any():

@@ -123,7 +123,7 @@ def resolve_sharing(sharing: Any, stages: int, chain: SupplyChain | None = None)
     mask = np.zeros(stages, dtype=bool)
     for item in items:
         if isinstance(item, Integral) and not isinstance(item, bool):
-            if not 1 <= item <= stages:
+            if not 1 <= int(item) <= stages:
                 raise ParameterError(f"sharing names stage {item}, but stages are numbered "
                                      f"1..{stages} (1 faces the market)")
             mask[int(item) - 1] = True
@@ -191,7 +191,7 @@ def chain_from(eco: Ecosystem, market: str, *, max_stages: int | None = None,
     the chain passes through it, never making it a stage, and upstream of it
     counts only the goods bound for the member the chain came from (the
     shipper's link's ``to`` attribute, or the carrier's outgoing volumes in
-    proportion; see :func:`ecosystem._goods.carrier_split`). Only members of
+    proportion, followed through any further carriers). Only members of
     ``rings`` become stages (by default the core circle); another supplier
     is skipped over in the same way. The route followed, stages and
     pass-through members, is the chain's ``route`` (and its ``str()``).

@@ -86,10 +86,17 @@ class Demand:
         return value if isinstance(value, Demand) else cls.series(value)
 
     @property
+    def _rows(self) -> np.ndarray:
+        """A given series as rows (one, or one per replication)."""
+        if self.values is None:
+            raise ParameterError(f"{self.kind} demand is generated, not a given series")
+        return np.atleast_2d(self.values)
+
+    @property
     def level(self) -> float:
         """The demand level before period 0 (every stage starts in steady state there)."""
         if self.kind == "series":
-            return float(np.atleast_2d(self.values)[:, 0].mean())
+            return float(self._rows[:, 0].mean())
         return self.mu
 
     @property
@@ -108,7 +115,7 @@ class Demand:
                  seed: Seed = None) -> np.ndarray:
         """An array ``(replications, periods)`` of demand."""
         if self.kind == "series":
-            rows = np.atleast_2d(self.values)[:, :periods]
+            rows = self._rows[:, :periods]
             if rows.shape[0] == 1:
                 return np.broadcast_to(rows, (replications, rows.shape[1])).copy()
             return rows.copy()

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._errors import ParameterError
+
 __all__ = ["StagePolicy", "order_up_to", "target_deviation", "window_sum", "smooth",
            "first_order", "add_shifted", "increments", "ar1_coefficient", "ar1_error_sd"]
 
@@ -158,6 +160,8 @@ def target_deviation(signal: np.ndarray, policy: StagePolicy, level: float,
     """
     lead = policy.lead_time
     if policy.forecast == "ar1":
+        if ar1 is None:
+            raise ParameterError("the ar1 forecast needs the demand's (mu, rho, sigma)")
         mu, rho, sigma = ar1
         target = signal - mu
         target *= ar1_coefficient(lead, rho)

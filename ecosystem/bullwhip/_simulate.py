@@ -136,13 +136,13 @@ def _run_size(demand: Demand, replications: Any, periods: Any, warmup: int) -> t
         periods = check_whole(periods, "periods", 2, " (a variance needs two periods)")
     if demand.kind != "series":
         return replications or 1000, periods or 1000
-    rows = np.atleast_2d(demand.values).shape[0]
+    rows, length = demand._rows.shape
     if rows > 1 and replications not in (None, rows):
         raise ParameterError(f"the demand series has {rows} rows, one per replication, but "
                              f"replications={replications}; leave replications out or give {rows}")
-    available = demand.length - warmup
+    available = length - warmup
     if available < 2:
-        raise ParameterError(f"the demand series has {demand.length} periods; it needs at least "
+        raise ParameterError(f"the demand series has {length} periods; it needs at least "
                              f"warmup + 2 = {warmup + 2} (a variance needs two measured periods)")
     if periods is None:
         periods = available

@@ -23,12 +23,14 @@ pipe (``ecobelt info belt.yaml | head -3``) ends quietly.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import pkgutil
 import sys
 import warnings
-from typing import Sequence
+from types import EllipsisType, ModuleType
+from typing import Callable, Sequence
 
 from .._errors import EcosystemError
 from ._common import add_spec_argument, check_outputs, first_line, read_spec
@@ -43,7 +45,7 @@ def entry_points(group: str):
     return installed(group=group)
 
 
-def _load(name: str, load) -> object | None:
+def _load(name: str, load: Callable[[], ModuleType]) -> ModuleType | None:
     """A subcommand module; one that cannot be imported is left out with a one-line
     warning, so that a broken add-on does not take the other commands down with it."""
     try:
@@ -60,8 +62,8 @@ def _register_all(subparsers: _OnlyOne) -> None:
     points is most of the start time left."""
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
-            module = _load(info.name, lambda name=info.name: importlib.import_module(
-                f"{__name__}.{name}"))
+            module = _load(info.name, functools.partial(importlib.import_module,
+                                                        f"{__name__}.{info.name}"))
             if module is not None:
                 module.register(subparsers)
     if subparsers.found:
@@ -110,7 +112,7 @@ class _OnlyOne:
     (``wanted``; every command when it is ``...``) and only lists the others with their
     help, so that a run pays for one command's options, not for all of them."""
 
-    def __init__(self, subparsers, wanted: str | None):
+    def __init__(self, subparsers, wanted: str | None | EllipsisType):
         self.subparsers, self.wanted = subparsers, wanted
         self.found = False  # the wanted command is registered
 
@@ -122,7 +124,7 @@ class _OnlyOne:
         return _Stub()
 
 
-def build_parser(command: str | None = ...) -> argparse.ArgumentParser:
+def build_parser(command: str | None | EllipsisType = ...) -> argparse.ArgumentParser:
     """The parser with every subcommand listed; ``command`` (default: every one) gets its
     options, the others only their name and help (``None``: none gets its options, as
     for ``ecobelt --help``)."""

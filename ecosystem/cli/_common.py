@@ -88,9 +88,9 @@ def read_csv(path: str, **options) -> pd.DataFrame:
         raise SpecError(f"cannot read as CSV: {error}", file=path) from error
 
 
-def first_line(error: BaseException, default: str = "") -> str:
-    """The first line of an error's message (``default`` when it has none), for one-line
-    reports."""
+def first_line(error: BaseException | str, default: str = "") -> str:
+    """The first line of an error's message (or of a message; ``default`` when it has none),
+    for one-line reports."""
     text = str(error)
     return text.splitlines()[0] if text else default
 
@@ -131,8 +131,8 @@ def check_outputs(args: argparse.Namespace) -> None:
             check_output(value, args, folder=kind == "folder")
 
 
-def check_output(path: str | os.PathLike, force: bool = False, *, folder: bool = False
-                 ) -> str:
+def check_output(path: str | os.PathLike, force: bool | argparse.Namespace = False, *,
+                 folder: bool = False) -> str:
     """``path`` if a command may write it: refuse an existing file (or, with ``folder``, an
     existing non-empty folder) unless ``force``; call it before any work or file is opened.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from numbers import Real
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Hashable, overload
 
 from .._errors import ParameterError
 from ._common import (CommaList, add_spec_argument, add_table_output, hidden_alias, print_table,
@@ -97,6 +97,18 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+@overload
+def _split(text: str, sep: str = ",") -> list[str]: ...
+
+
+@overload
+def _split(text: None, sep: str = ",") -> None: ...
+
+
+@overload
+def _split(text: str | None, sep: str = ",") -> list[str] | None: ...
+
+
 def _split(text: str | None, sep: str = ",") -> list[str] | None:
     if text is None:
         return None
@@ -152,8 +164,9 @@ def _factors(eco, game, text: str | None) -> tuple[pd.DataFrame, dict[str, float
 
 def _allocate(game, eco, method: str, args: argparse.Namespace) -> pd.Series:
     from .. import benefit as bf
-    simple = {"shapley": bf.shapley, "nucleolus": bf.nucleolus, "equal": bf.equal_split,
-              "proportional": bf.proportional_split, "nash": bf.nash_bargaining}
+    simple: dict[str, Callable[[bf.Game], pd.Series]] = {
+        "shapley": bf.shapley, "nucleolus": bf.nucleolus, "equal": bf.equal_split,
+        "proportional": bf.proportional_split, "nash": bf.nash_bargaining}
     if method in simple:
         return simple[method](game)
     if method == "shapley_sampled":
@@ -173,7 +186,7 @@ def _allocate(game, eco, method: str, args: argparse.Namespace) -> pd.Series:
     if method == "owen":
         if not args.unions:
             raise ParameterError("--method owen needs --unions 'a,b;c,d'")
-        unions = [_split(part) for part in _split(args.unions, ";")]
+        unions: list[list[Hashable]] = [_split(part) for part in _split(args.unions, ";")]
         named = {p for union in unions for p in union}
         unions += [[p] for p in game.players if p not in named]
         return bf.owen(game, unions)

@@ -107,7 +107,7 @@ def run_bullwhip(args: argparse.Namespace) -> int:
             raise ParameterError("--lead-time cannot be used with SPEC: the chain's lead "
                                  "times come from its logistics links")
         stages = bw.chain_from(read_spec(args.spec), args.market)
-        lead_time = list(stages.lead_times)
+        lead_time: list[int] | int = list(stages.lead_times)
         print(f"chain: {stages} (carriers and other pass-through members in brackets)")
     else:
         stages, lead_time = args.stages, _lead_times(args.lead_time or "2")
@@ -149,7 +149,7 @@ def run_bullwhip(args: argparse.Namespace) -> int:
     print(f"{note}chen: Chen et al. (2000) formula (a lower bound beyond one stage); "
           f"{args.replications} replications x {args.periods} periods, "
           "95% t-intervals")
-    if args.plot:
+    if draw is not None:
         _save(draw(report), args.plot)
     if args.output:
         write_table(report, args.output)
@@ -176,7 +176,7 @@ def run_beergame(args: argparse.Namespace) -> int:
     orders = orders[list(game.echelons.index)]  # downstream first, as played
     if args.weekly:
         print_table(orders)
-    if args.plot:
+    if draw is not None:
         demand = game.weeks[game.weeks["echelon"] == "retailer"]["incoming_order"]
         # weeks 1, 2, ... drawn as periods 0, 1, ... like the demand beside them
         _save(draw(orders.reset_index(drop=True), demand.to_numpy(),

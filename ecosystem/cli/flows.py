@@ -210,7 +210,7 @@ def run_flows(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------- cascade
 
 def _rules(args: argparse.Namespace):
-    from ..flows import DEFAULT_RULES, MinInboundShare, MinProviders
+    from ..flows import DEFAULT_RULES, MinInboundShare, MinProviders, Rule
     from ..taxonomy import Ring
 
     rings = args.rings if args.rings is not None else ["core"]
@@ -220,12 +220,12 @@ def _rules(args: argparse.Namespace):
         return DEFAULT_RULES
     needs = args.need or ([] if args.share else ["logistics", "capital"])
     scope = {"rings": rings, "roles": args.roles}
-    rules = []
+    rules: list[Rule] = []
     for spec in needs:
         fields = spec.split(":")
         if len(fields) > 3 or not fields[0].strip():
             raise ParameterError(f"--need {spec!r} must have the form FLOW[:MIN[:ROLE,...]]")
-        minimum = 1
+        minimum = 1.0
         if len(fields) > 1 and fields[1].strip():
             minimum = _number(fields[1], f"--need {spec!r} minimum")
             if not minimum.is_integer():

@@ -79,18 +79,20 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             write_table(levels, args.output)
         return 0
-    options = {"flows": flows, "replications": args.replications, "seed": args.seed,
-               "max_steps": args.max_steps}
-    if args.model == "independent_cascade":
+    cascade = args.model == "independent_cascade"
+    probability: float | str | None = None
+    if cascade:
         try:
-            probability: float | str = float(args.probability)
+            probability = float(args.probability)
         except ValueError:
             probability = args.probability
-        model_options = {"probability": probability}
-        result = spillover.independent_cascade(eco, seeds, **options, **model_options)
+        result = spillover.independent_cascade(
+            eco, seeds, probability=probability, flows=flows, replications=args.replications,
+            seed=args.seed, max_steps=args.max_steps)
     else:
-        model_options = {"weight": args.weight}
-        result = spillover.linear_threshold(eco, seeds, **options, **model_options)
+        result = spillover.linear_threshold(
+            eco, seeds, weight=args.weight, flows=flows, replications=args.replications,
+            seed=args.seed, max_steps=args.max_steps)
     print(result.headline())
     print_table(result.by_ring())
     print_table(result.by_role())
@@ -98,10 +100,11 @@ def run(args: argparse.Namespace) -> int:
         print_table(result.curve)
         print_table(result.curve_by_role)
     if args.best_seeds:
-        model = args.model
-        options["replications"] = min(args.replications, 300)
-        print_table(spillover.influence_maximization(eco, args.best_seeds, model=model,
-                                                     **options, **model_options))
+        print_table(spillover.influence_maximization(
+            eco, args.best_seeds, model=args.model, probability=probability,
+            weight=None if cascade else args.weight, flows=flows,
+            replications=min(args.replications, 300), seed=args.seed,
+            max_steps=args.max_steps))
     if args.output:
         import pandas as pd
 

@@ -51,7 +51,7 @@ def _indicator_weights(standardized: pd.DataFrame, groups: dict[str, list[str]],
     if not isinstance(weights, Mapping):
         raise ParameterError("weights must be 'entropy' or a mapping, got "
                              f"{type(weights).__name__}")
-    out = {}
+    out: dict[str, float] = {}
     for name, cols in groups.items():
         missing = [c for c in cols if c not in weights]
         if missing:

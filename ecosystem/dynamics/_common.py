@@ -29,8 +29,9 @@ class IntegrationError(EcosystemError):
 def positive(value: object, name: str, *, allow_zero: bool = False) -> float:
     """``value`` as a float, or a ParameterError naming ``name`` if it is not a finite
     number > 0 (>= 0 with ``allow_zero``)."""
-    ok = isinstance(value, (Real, np.floating, np.integer)) and not isinstance(value, bool)
-    number = float(value) if ok else math.nan
+    number = math.nan
+    if isinstance(value, (Real, np.floating, np.integer)) and not isinstance(value, bool):
+        number = float(value)
     if not (math.isfinite(number) and (number >= 0 if allow_zero else number > 0)):
         bound = ">= 0" if allow_zero else "> 0"
         raise ParameterError(f"{name} must be a finite number {bound}, got {value!r}")

@@ -322,6 +322,20 @@ def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0
     return result(series if len(series) else empty, certainly_unbounded or reached)
 
 
+class _Ceiling:
+    """The event of :func:`scipy.integrate.solve_ivp` that ends a run when the largest log
+    level rises through ``log_ceiling``."""
+
+    terminal = True
+    direction = 1.0
+
+    def __init__(self, log_ceiling: float):
+        self.log_ceiling = log_ceiling
+
+    def __call__(self, _t: float, y: np.ndarray) -> float:
+        return float(y.max() - self.log_ceiling)
+
+
 def _integrate(a: np.ndarray, rates: np.ndarray, start: np.ndarray, t_end: float,
                n_points: int, method: str, rtol: float, atol: float, ceiling: float
                ) -> tuple[tuple[np.ndarray, np.ndarray], bool]:
@@ -335,11 +349,7 @@ def _integrate(a: np.ndarray, rates: np.ndarray, start: np.ndarray, t_end: float
     def jac(_t: float, y: np.ndarray) -> np.ndarray:
         return sub_a * np.exp(y)[None, :]
 
-    def hits_ceiling(_t: float, y: np.ndarray) -> float:
-        return float(y.max() - log_ceiling)
-
-    hits_ceiling.terminal = True
-    hits_ceiling.direction = 1.0
+    hits_ceiling = _Ceiling(float(log_ceiling))
     times = np.linspace(0.0, t_end, n_points)
     implicit = {"jac": jac} if method in ("Radau", "BDF", "LSODA") else {}
     solution = solve_ivp(rhs, (0.0, t_end), np.log(start[alive]), method=method, t_eval=times,

@@ -135,7 +135,8 @@ def _competition(eco: Ecosystem, labels: list[str], resources: Any, same_role: b
     if isinstance(resources, pd.DataFrame):
         use = resources
     else:
-        options = {"direction": "out", "flows": niche.DEFAULT_COMPETITION_FLOW}
+        options: dict[str, Any] = {"direction": "out",
+                                   "flows": niche.DEFAULT_COMPETITION_FLOW}
         options.update(resources or {})
         use = niche.resource_matrix(eco, **options)
     use = use.loc[[m for m in use.index if m in set(labels)]]
@@ -143,10 +144,10 @@ def _competition(eco: Ecosystem, labels: list[str], resources: Any, same_role: b
     alpha = np.zeros((len(labels), len(labels)))
     if len(use) < 2:
         return alpha
-    coefficients = niche.overlap(use, index="macarthur_levins")
+    coefficients = np.asarray(niche.overlap(use, index="macarthur_levins"), dtype=float)
     position = {m: i for i, m in enumerate(labels)}
-    rows = np.array([position[m] for m in coefficients.index])
-    alpha[np.ix_(rows, rows)] = coefficients.to_numpy(dtype=float)
+    rows = np.array([position[m] for m in use.index])  # overlap keeps the rows of use
+    alpha[np.ix_(rows, rows)] = coefficients
     np.fill_diagonal(alpha, 0.0)
     if same_role:
         roles = np.array([eco.graph.nodes[m]["role"] for m in labels], dtype=object)

@@ -15,8 +15,8 @@ __all__ = ["injection_array"]
 
 
 def _unknown_member(members: pd.Index, ids: Iterable[Any], what: str) -> None:
-    ids = pd.Index(list(ids))
-    missing = ids[~ids.isin(members)]
+    given = pd.Index(list(ids))
+    missing = given[~given.isin(members)]
     if len(missing):
         raise UnknownMemberError(f"{what}: no member {missing[0]!r} in the ecosystem"
                                  + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))

@@ -26,7 +26,7 @@ of every member.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,8 +61,9 @@ class Rule:
     """
 
     flow: Flow | str
-    roles: tuple[str, ...] | None = field(default=None, kw_only=True)
-    rings: tuple[str, ...] | None = field(default=None, kw_only=True)
+    # a name or names when given; a tuple of names once __post_init__ has run
+    roles: str | Sequence[str] | None = field(default=None, kw_only=True)
+    rings: str | Sequence[str] | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "flow", Flow.coerce(self.flow, "rule flow"))
@@ -71,6 +72,11 @@ class Rule:
         if rings is not None:
             rings = tuple(Ring.coerce(r, "rule ring").value for r in rings)
         object.__setattr__(self, "rings", rings)
+
+    @property
+    def _flow(self) -> Flow:
+        """:attr:`flow` as the Flow that ``__post_init__`` made it."""
+        return Flow.coerce(self.flow, "rule flow")
 
     def _selects(self, layers: Layers, known_roles: Iterable[str]) -> np.ndarray:
         mask = np.ones(layers.n, dtype=bool)
@@ -89,7 +95,7 @@ class Rule:
 
     def _inbound(self, layers: Layers) -> sp.csr_array:
         """Row i: the volume each member sends to i in this rule's flow."""
-        return sp.csr_array(layers.volume[FLOWS.index(self.flow.value)].T)
+        return sp.csr_array(layers.volume[FLOWS.index(self._flow.value)].T)
 
     def _scope(self) -> str:
         parts = []
@@ -133,7 +139,7 @@ class MinProviders(Rule):
     """
 
     minimum: int = 1
-    providers: tuple[str, ...] | None = None
+    providers: str | Sequence[str] | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -144,7 +150,7 @@ class MinProviders(Rule):
 
     def __str__(self) -> str:
         who = f" {'/'.join(self.providers)}" if self.providers else ""
-        return f"fewer than {self.minimum}{who} {self.flow.value} provider(s){self._scope()}"
+        return f"fewer than {self.minimum}{who} {self._flow.value} provider(s){self._scope()}"
 
     def _compile(self, layers: Layers, known_roles: Iterable[str]
                  ) -> tuple[sp.csr_array, np.ndarray, np.ndarray, bool]:
@@ -184,7 +190,7 @@ class MinInboundShare(Rule):
             raise ParameterError(f"fraction must be a number in (0, 1], got {self.fraction!r}")
 
     def __str__(self) -> str:
-        return (f"inbound {self.flow.value} volume below {self.fraction:g} of its original"
+        return (f"inbound {self._flow.value} volume below {self.fraction:g} of its original"
                 f"{self._scope()}")
 
     def _compile(self, layers: Layers, known_roles: Iterable[str]

@@ -109,7 +109,7 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     positions = np.flatnonzero(used)
     guild = None
     if roles is not None:
-        labels = (list(util.members) if util.labelled
+        labels = (list(util.members) if util.members is not None
                   else list(range(util.values.shape[0])))
         names = {role: k for k, role in enumerate(dict.fromkeys(roles.values()))}
         # a member without a known role gets a guild of its own
@@ -133,9 +133,9 @@ def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     order = np.lexsort((j, i, -values))
     if top is not None:
         order = order[:top]
-    names = (np.asarray(util.members, dtype=object) if util.labelled
-             else np.arange(util.values.shape[0]))
-    table = pd.DataFrame({"member": names[i[order]], "competitor": names[j[order]],
+    ids = (np.asarray(util.members, dtype=object) if util.labelled
+           else np.arange(util.values.shape[0]))
+    table = pd.DataFrame({"member": ids[i[order]], "competitor": ids[j[order]],
                           "overlap": values[order]})
     return _described(table, roles, attrs)
 
@@ -206,7 +206,7 @@ def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
               else list(range(len(widths))))
     for label, value in zip(labels, np.asarray(widths)):
         attrs = {"breadth": float(value)}
-        if eco is not None and label in eco:
+        if eco is not None and isinstance(label, str) and label in eco:
             member = eco.member(label)
             attrs.update(role=member["role"], ring=member["ring"])
         graph.add_node(label, **attrs)

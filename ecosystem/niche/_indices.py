@@ -174,12 +174,11 @@ def overlap(U: Any, index: str = "pianka", *, availability: Any = None,
     computed on the upper triangle only, in row blocks on ``workers``
     threads (scipy's C L1 loop; a numpy loop over resources for horn's
     logarithms), where a resource few members use is summed only over the
-    pairs that both use it. Measured on 10,000 members x 50 resources on 2
-    cores (benchmarks/RESULTS.md, section niche): with every member using
-    every resource, the product indices take 0.2-0.3 s, czekanowski about
-    0.6 s and horn about 2 s (4 s of CPU, most of it 2.5e9 logarithms);
-    with each member using 1-5 resources, czekanowski and horn take about
-    0.3 s. Writing the 800 MB result is a noticeable share of it. For the
+    pairs that both use it. The product indices are the fastest and horn,
+    with a logarithm per pair and shared resource, the slowest; sparse use
+    (each member on a few resources) brings czekanowski and horn close to
+    the products. The times measured on 10,000 members x 50 resources are in
+    benchmarks/RESULTS.md, section niche. For the
     strongest pairs or the community mean of a large ecosystem use
     :func:`competition_pairs` and :func:`mean_overlap`, which stream the
     matrix in row blocks instead of holding n x n values.

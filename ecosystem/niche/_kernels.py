@@ -118,7 +118,8 @@ class Kernel:
         users = p > 0
         self._support = users.astype(float)
         sparse = users.sum(axis=0) < _SPARSE_SHARE[self.method] * self.n
-        self.sparse_users = [(k, np.flatnonzero(users[:, k])) for k in np.flatnonzero(sparse)]
+        self.sparse_users = [(int(k), np.flatnonzero(users[:, k]))
+                             for k in np.flatnonzero(sparse)]
         dense = ~sparse
         self.dense_count = int(dense.sum())
         dense_p = np.ascontiguousarray(p[:, dense])  # a mask keeps F order: cdist 1.8x slower
@@ -241,6 +242,7 @@ class Kernel:
             return
         if count * self.r > out.size:  # many disjoint pairs (sparse use): one product
             support = self._support
+            assert support is not None, "_prepare_sums sets the support of the resources"
             shared = support[start:start + out.shape[0]] @ support[first:].T > 0
             out[small & ~shared] = 0.0
             small &= shared

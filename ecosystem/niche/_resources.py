@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import TYPE_CHECKING, Iterable, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,42 @@ def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
+@overload
+def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
+                    flows: FlowChoice | None = None,
+                    members: Iterable[str] | None = None,
+                    role: str | Iterable[str] | None = None,
+                    ring: Ring | str | None = None,
+                    resource_role: str | Iterable[str] | None = None,
+                    group_by: str | None = None, weight: str | None = "volume",
+                    default: float = 1.0, drop_empty: bool = True,
+                    sparse: Literal[False] = False) -> pd.DataFrame: ...
+
+
+@overload
+def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
+                    flows: FlowChoice | None = None,
+                    members: Iterable[str] | None = None,
+                    role: str | Iterable[str] | None = None,
+                    ring: Ring | str | None = None,
+                    resource_role: str | Iterable[str] | None = None,
+                    group_by: str | None = None, weight: str | None = "volume",
+                    default: float = 1.0, drop_empty: bool = True,
+                    sparse: Literal[True]) -> SparseUtilization: ...
+
+
+@overload
+def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
+                    flows: FlowChoice | None = None,
+                    members: Iterable[str] | None = None,
+                    role: str | Iterable[str] | None = None,
+                    ring: Ring | str | None = None,
+                    resource_role: str | Iterable[str] | None = None,
+                    group_by: str | None = None, weight: str | None = "volume",
+                    default: float = 1.0, drop_empty: bool = True,
+                    sparse: bool = False) -> pd.DataFrame | SparseUtilization: ...
+
+
 def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
                     flows: FlowChoice | None = None,
                     members: Iterable[str] | None = None,
@@ -41,8 +77,8 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
                     sparse: bool = False) -> pd.DataFrame | SparseUtilization:
     """The members x resources utilization matrix of an ecosystem.
 
-    A member's resources are the members at the other end of its links (seed
-    004 §3.1: members of one niche compete for the same resources, such as
+    A member's resources are the members at the other end of its links (Wang &
+    Gao §3.1: members of one niche compete for the same resources, such as
     logistics firms for customers and manufacturers for platforms):
 
     ``direction="in"``
@@ -169,7 +205,8 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     roles = _as_list(role)
     if roles is not None or ring is not None:
         selected = set()
-        for one in roles or [None]:
+        every_role: list[str | None] = [None]
+        for one in roles or every_role:
             selected.update(eco.members(ring=ring, role=one))
         rows &= np.array([m in selected for m in ids], dtype=bool)
     columns_ok = np.ones(len(ids), dtype=bool)

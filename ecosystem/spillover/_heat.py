@@ -82,7 +82,7 @@ def _initial_levels(eco: Ecosystem, members: Mapping[str, float] | str | Iterabl
     for member, level in members.items():
         if member not in index:
             raise UnknownMemberError(f"initial level for {member!r}, which is not a member")
-        if isinstance(level, bool) or not isinstance(level, Real) or not np.isfinite(level):
+        if isinstance(level, bool) or not isinstance(level, Real) or not np.isfinite(float(level)):
             raise ParameterError(f"initial level of {member!r} must be a finite number, "
                                  f"got {level!r}")
         x0[index[member]] = level

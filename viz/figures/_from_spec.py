@@ -39,6 +39,7 @@ def _bullwhip_from(eco: Ecosystem, market: str | None, seed: Seed, title: str | 
     rng = as_generator(seed)
     demand = rng.normal(100.0, 10.0, 200)
     run = bullwhip.simulate(chain, demand=demand, replications=1, keep_series=True, seed=rng)
+    assert run.orders is not None, "keep_series=True keeps the orders"
     orders = pd.DataFrame(run.orders[:, 0, :].T, columns=list(chain.members))
     return bullwhip_figure(orders, demand[-len(orders):], log=True,
                            title=title or f"Orders along the chain to {market}")
