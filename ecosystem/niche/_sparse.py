@@ -320,7 +320,7 @@ def competition_pairs(U: Any, method: str, threshold: float, availability: Any,
     else:
         labels = (np.asarray(members, dtype=object) if members is not None
                   else np.arange(values.shape[0]))
-        codes = {}
+        codes: dict[str, int] = {}  # role -> guild number, in order of first appearance
         guild = np.array([codes.setdefault(guilds[m], len(codes)) if m in guilds else -1
                           for m in labels[positions].tolist()], dtype=np.int64)
         order = np.argsort(guild, kind="stable")
