@@ -138,7 +138,7 @@ def test_former_table_attributes_still_work_with_a_warning(name, attribute):
 # --- the glossary, checked on every public signature ---------------------------------------
 
 PUBLIC_MODULES = ["ecosystem", "ecosystem.taxonomy", "ecosystem.files", "ecosystem.tables",
-                  *ANALYSES]
+                  "ecosystem.alliance", *ANALYSES]
 # the glossary's word for each synonym the code used to have
 SYNONYMS = {"runs": "replications", "iterations": "replications", "n_runs": "replications",
             "n_replications": "replications", "tolerance": "tol", "seeds": "members",
@@ -146,12 +146,19 @@ SYNONYMS = {"runs": "replications", "iterations": "replications", "n_runs": "rep
             "fail": "members", "alliance_members": "members", "sources": "members",
             "initial": "members", "candidates": "members", "players": "members",
             "max_samples": "replications", "min_samples": "min_replications",
-            "n_samples": "replications", "samples": "replications"}
+            "n_samples": "replications", "samples": "replications",
+            "n_resamples": "replications"}
 # parameters that keep another word on purpose
 KEPT = {
     ("ecosystem.benefit.Game.from_function", "players"): "the game-theory word, inside a game",
     ("ecosystem.benefit.Game.from_dict", "players"): "the game-theory word, inside a game",
+    ("ecosystem.alliance.compare", "players"): "the players of the alliance game, whose "
+                                               "profit players_profit adds up",
+    ("ecosystem.alliance.Belt.build", "players"): "as for compare",
+    ("ecosystem.alliance.sweep", "seeds"): "random seeds, one run each",
 }
+# whole-number seeds on purpose: every configuration replays the demand stream of one seed
+WHOLE_SEEDS = {"ecosystem.alliance.compare", "ecosystem.alliance.Belt.build"}
 
 
 def public_functions():
@@ -191,7 +198,8 @@ def test_public_signatures_use_the_glossary():
             if parameter.name in SYNONYMS and (name, parameter.name) not in KEPT:
                 wrong.append(f"{name}({parameter.name}=...): say {SYNONYMS[parameter.name]}")
             annotation = str(parameter.annotation)
-            if parameter.name == "seed" and "Seed" not in annotation:
+            if parameter.name == "seed" and "Seed" not in annotation and not (
+                    name in WHOLE_SEEDS and annotation == "int"):
                 wrong.append(f"{name}(seed: {annotation}): annotate with ecosystem._rng.Seed")
             if parameter.name == "flows" and "FlowChoice" not in annotation:
                 wrong.append(f"{name}(flows: {annotation}): annotate with taxonomy.FlowChoice")

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed
 from .._errors import ParameterError, UnknownMemberError
 from .._result import Result
 from ..graph import Ecosystem
@@ -85,7 +86,7 @@ class Belt:
 
     @classmethod
     def build(cls, eco: Ecosystem, *, players: Sequence[str] | None = None,
-              periods: int = 52, replications: int = 200, seed: Any = 0,
+              periods: int = 52, replications: int = 200, seed: int = 0,
               demand: Any = None, policy: Any = None, rules: ServiceRules | None = None,
               holding: float = 0.004, backorder: float = 0.02, warmup: int | None = None,
               confidence: float = 0.95) -> "Belt":
@@ -406,12 +407,14 @@ def _map(function, tasks: list, processes: int | None, scheduler: Any) -> list:
         return list(pool.map(function, tasks, chunksize=max(1, len(tasks) // (4 * processes))))
 
 
+@renamed(n_resamples="shapley_replications")
 def compare(eco: Ecosystem, alliances: Iterable[Alliance], *,
             players: Sequence[str] | None = None, periods: int = 52,
             replications: int = 200, seed: int = 0, demand: Any = None, policy: Any = None,
             rules: ServiceRules | None = None, holding: float = 0.004,
             backorder: float = 0.02, warmup: int | None = None, confidence: float = 0.95,
-            benefit: bool = True, n_resamples: int = 200, processes: int | None = 1,
+            benefit: bool = True, shapley_replications: int = 200,
+            processes: int | None = 1,
             scheduler: Any = None) -> AllianceComparison:
     """Compare alliance configurations on the simulated belt, the baseline included.
 
@@ -433,9 +436,9 @@ def compare(eco: Ecosystem, alliances: Iterable[Alliance], *,
     benefit : bool
         Also distribute each configuration's gain among its members (the
         alliance game; one simulation per coalition).
-    n_resamples : int
-        Permutations for the sampled Shapley value of alliances of more than
-        :data:`EXACT_PLAYERS` members.
+    shapley_replications : int
+        The most random orders for the sampled Shapley value of alliances of
+        more than :data:`EXACT_PLAYERS` members.
     processes : int, optional
         Local worker processes for the coalition simulations (1: this process).
     scheduler : str or dask.distributed.Client, optional
@@ -494,8 +497,8 @@ def compare(eco: Ecosystem, alliances: Iterable[Alliance], *,
             mean, low, high = interval(delta, confidence)
             diff.update({metric: mean, f"{metric}_low": low, f"{metric}_high": high})
         rows[name], diffs[name] = row, diff
-    allocation, stability = _benefit(belt, alliances, benefit, n_resamples, seed, processes,
-                                     scheduler, results)
+    allocation, stability = _benefit(belt, alliances, benefit, shapley_replications, seed,
+                                     processes, scheduler, results)
     for name in names:
         excess = stability.loc[name, "max_excess"] if name in stability.index else np.nan
         rows[name].update(max_excess=excess, max_excess_low=np.nan, max_excess_high=np.nan)
@@ -516,10 +519,10 @@ def compare(eco: Ecosystem, alliances: Iterable[Alliance], *,
         stability=stability, ranks=ranks, pareto=pareto, configured=configured,
         simulations=results, alliances=tuple(alliances), players=belt.players, units=units,
         settings=dict(belt.options, players=belt.players, benefit=benefit,
-                      n_resamples=n_resamples))
+                      shapley_replications=shapley_replications))
 
 
-def _benefit(belt: Belt, alliances: Sequence[Alliance], enabled: bool, n_resamples: int,
+def _benefit(belt: Belt, alliances: Sequence[Alliance], enabled: bool, shapley_replications: int,
              seed: int, processes: int | None, scheduler: Any, results: dict
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     from ..benefit import shapley, shapley_estimate, stability
@@ -543,7 +546,7 @@ def _benefit(belt: Belt, alliances: Sequence[Alliance], enabled: bool, n_resampl
                               else float(report.max_excess),
                               would_leave="+".join(map(str, report.most_dissatisfied or ())))
             else:
-                estimate = shapley_estimate(game, replications=n_resamples, seed=seed)
+                estimate = shapley_estimate(game, replications=shapley_replications, seed=seed)
                 split = estimate.value
                 record.update(method=f"sampled ({estimate.replications} permutations)",
                               stderr=float(estimate.stderr.max()))

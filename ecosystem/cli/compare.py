@@ -28,8 +28,9 @@ from ._common import (add_output_argument, add_spec_argument, first_line, print_
                       read_spec, write_frame)
 
 _COMPARE_KEYS = {"alliances", "candidates", "greedy", "players", "replications", "periods",
-                 "warmup", "holding", "backorder", "seed", "benefit", "n_resamples",
-                 "processes"}
+                 "warmup", "holding", "backorder", "seed", "benefit", "shapley_replications",
+                 "processes",
+                 "n_resamples"}  # the earlier name of shapley_replications
 _SWEEP_KEYS = {"parameters", "seeds", "processes"}
 
 
