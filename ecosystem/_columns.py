@@ -200,8 +200,9 @@ def table_from_dicts(rows: list[Mapping[Any, Any]]) -> dict[Any, Column]:
 
 def table_take(table: dict[Any, Column], index: np.ndarray) -> dict[Any, Column]:
     taken = {name: column.take(index) for name, column in table.items()}
+    # a column no row has any more is gone, as the key from every dict would be
     return {name: column for name, column in taken.items()
-            if column.present is None or column.present.any()}
+            if len(column) and (column.present is None or column.present.any())}
 
 
 def table_rows(table: dict[Any, Column], n: int, index: np.ndarray | None = None
