@@ -228,9 +228,14 @@ PRIVATE_KEPT = {"ecosystem.Ecosystem.problems": "ecosystem._goods",
 
 
 def _docstrings(root: Path):
-    """(place, docstring) of every module, class and function under ``root``."""
+    """(place, docstring) of every module, class and function under ``root``, and of every
+    constant documented by ``#:`` comments (what Sphinx shows as its docstring)."""
     for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.lstrip().startswith("#:"):
+                yield f"{path.relative_to(ROOT)}:{number}", line.lstrip()[2:]
+        tree = ast.parse(text)
         for node in ast.walk(tree):
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
                                  ast.AsyncFunctionDef)):

@@ -27,7 +27,7 @@ _KEEP = 256
 
 #: HiGHS's default feasibility tolerances (1e-7) are looser than the 1e-9 (relative)
 #: to which excesses are compared here: a vertex breaking an active row by 1e-7 would be
-#: cut again and again (found by hypothesis on a game of 2s and 1e-7s).
+#: cut again and again (found by hypothesis on a game whose values were 2 and 1e-7).
 HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 

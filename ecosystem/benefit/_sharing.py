@@ -10,8 +10,8 @@ from ._game import Game
 __all__ = ["sharing_game"]
 
 #: Above this many sharing stages the game is kept as a callable for the sampling
-#: methods by default: the table takes one exact bullwhip evaluation per coalition
-#: (about 1-3 ms each), so 12 stages take seconds and 16 stages minutes.
+#: methods by default: the table takes one exact bullwhip evaluation per coalition, 2^n
+#: of them, so each further stage doubles the time.
 MAX_TABULATED_STAGES = 12
 
 

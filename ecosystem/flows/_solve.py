@@ -31,8 +31,8 @@ __all__ = ["solve_steady_state", "bicgstab", "DIRECT_LIMIT"]
 
 #: Largest system (4n unknowns) that method="auto" factorises (sparse LU). Above it the
 #: iterative solver wins by orders of magnitude: the LU of a small-world supply network with
-#: hub platforms fills in (a 5,000-firm belt, 20,580 unknowns: 11 s CPU and 23 million
-#: factor entries against 0.01 s for BiCGSTAB; benchmarks/RESULTS.md, "flows").
+#: hub platforms fills in (the measurements on a 5,000-firm belt are in
+#: benchmarks/RESULTS.md, "flows").
 DIRECT_LIMIT = 2_000
 
 

@@ -21,8 +21,8 @@ from ._model import FLOWS, FlowModel
 
 __all__ = ["spectral_radius", "collatz_wielandt_upper"]
 
-#: Up to this many unknowns (4n) the exact radius comes from dense eigenvalues (O(size^3):
-#: about 0.1 s at 600, and many seconds at 2,000 when OpenBLAS threads compete for the cores).
+#: Up to this many unknowns (4n) the exact radius comes from dense eigenvalues: their cost
+#: grows with size^3, and beyond this size it dominates a steady state on a loaded machine.
 _DENSE_EIG_LIMIT = 600
 #: Power-iteration steps spent on the Collatz-Wielandt certificate.
 _POWER_STEPS = 200
