@@ -311,6 +311,12 @@ def read_csv_pair(path: str | Path) -> Ecosystem:
     members_path, links_path, sidecar = csv_paths(path)
     meta = _read_sidecar(sidecar)
     declared = {} if meta is None else _declared_columns(meta, str(sidecar))
+    if meta is not None and members_path.exists() and links_path.exists():
+        # the pair ecobelt wrote: typed columns through pandas, unless anything is unusual
+        from ._columnar import read_csv_fast
+        eco = read_csv_fast(members_path, links_path, meta, declared)
+        if eco is not None:
+            return eco
     members = _Table(members_path, "members", declared.get("members"))
     links = _Table(links_path, "links", declared.get("links"))
     if meta is None:  # a pair written before the sidecar, or made by hand

@@ -48,6 +48,10 @@ def resolve_spec(spec: str) -> str:
     """The path a SPEC argument names: the file itself, or a bundled example's file."""
     if os.path.exists(spec):
         return spec
+    from ..files import FORMATS, written_paths
+    if os.path.splitext(spec)[1].lower().lstrip(".") in FORMATS and \
+            os.path.exists(written_paths(spec)[0]):  # belt.csv or belt.parquet: a pair
+        return spec
     from importlib.metadata import entry_points
 
     for point in entry_points(group="ecobelt.examples"):
@@ -120,12 +124,11 @@ def check_outputs(args: argparse.Namespace) -> None:
                                      "use " + " or ".join(formats))
         if kind == "figure":
             check_figure_path(value, args)
-        elif kind == "spec":  # a CSV spec is a pair of tables and a sidecar
-            from .._csv import csv_paths
-            from ..files import FORMATS
+        elif kind == "spec":  # a CSV or Parquet spec is a pair of tables (and a sidecar)
+            from ..files import FORMATS, written_paths
             name = getattr(args, "format", None) or os.path.splitext(str(value))[1]
-            csv = FORMATS.get(str(name).lower().lstrip(".")) == "csv"
-            for path in csv_paths(value) if csv else [value]:
+            known = str(name).lower().lstrip(".") in FORMATS
+            for path in written_paths(value, name) if known else [value]:
                 check_output(path, args)
         else:
             check_output(value, args, folder=kind == "folder")
