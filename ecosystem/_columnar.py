@@ -35,7 +35,7 @@ from ._atomic import atomic_paths
 from ._errors import EcosystemError, ParameterError, SpecError
 from ._spec import SPEC_VERSION, _new_ecosystem, plain, value_problem
 from .graph import Ecosystem
-from .taxonomy import LINK_FIELDS, MEMBER_FIELDS, Flow
+from .taxonomy import LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow
 
 _FLOW_NAMES = tuple(flow.value for flow in Flow)
 
@@ -107,8 +107,9 @@ def _read_table(path: Path, table: str, declared: dict[str, str]) -> pd.DataFram
                                             for n in names) \
             or any(n not in names for n in reserved[:2 if table == "members" else 3]):
         raise _Unusual
-    if table == "links" and "lead_time" in names and declared.get("lead_time") != "int":
-        raise _Unusual  # the tables take whole floats as lead times; the spec does not
+    if table == "links" and any(declared.get(n) not in ("int", "float", "number")
+                                for n in names if n in LINK_NUMERIC_ATTRIBUTES):
+        raise _Unusual  # the tables read None as missing here; the spec refuses it
     floats = {n: "float64" for n in names if declared.get(n) == "float"}
     options = dict(keep_default_na=False, na_filter=False, encoding="utf-8-sig",
                    skip_blank_lines=True, engine="c")
@@ -422,4 +423,90 @@ def read_parquet_pair(path: str | Path) -> Ecosystem:
         except (ParameterError, EcosystemError) as error:
             raise SpecError(str(error), file=str(links_path),
                             location=f"links[{i}].{name}", value=value) from None
+    return eco
+
+
+# ------------------------------------------------------------- YAML and JSON specs
+class _Absent:
+    """The value of a key a record does not have."""
+
+
+_ABSENT = _Absent()
+_FLOAT_MAX = float(np.finfo(float).max)
+
+
+def _spec_column(values: list, kinds: set, name: str) -> Any:
+    """One attribute over the records, as the bulk tables read it (NaN: no such attribute)."""
+    missing = _Absent in kinds
+    kinds = kinds - {_Absent}
+    if kinds == {float}:
+        column = np.array([math.nan if v is _ABSENT else v for v in values], dtype=float)
+        if np.isnan(column).sum() != (values.count(_ABSENT) if missing else 0):
+            raise _Unusual  # a NaN value: the tables would take it for a missing one
+        return column
+    if not missing and kinds in ({int}, {bool}):
+        try:
+            return np.array(values, dtype=np.int64 if kinds == {int} else np.bool_)
+        except OverflowError:
+            pass
+    for value in values:
+        kind = type(value)
+        if kind is float and value != value:
+            raise _Unusual
+        if kind in (int, list, dict) and value_problem(value):
+            raise _Unusual  # the exact reader names the place
+    if missing:
+        values = [math.nan if v is _ABSENT else v for v in values]
+    return pd.Series(values, dtype=object)
+
+
+def _spec_frame(records: Any, reserved: tuple[str, ...]) -> pd.DataFrame:
+    if type(records) is not list or set(map(type, records)) - {dict}:
+        raise _Unusual
+    columns: dict[str, Any] = {}
+    for name in dict.fromkeys(k for record in records for k in record):
+        if type(name) is not str:
+            raise _Unusual
+        values = list(map(dict.get, records, repeat(name), repeat(_ABSENT)))
+        kinds = set(map(type, values))
+        if name in reserved:
+            if kinds - {str, _Absent}:
+                raise _Unusual
+            columns[name] = pd.Series([math.nan if v is _ABSENT else v for v in values],
+                                      dtype=object) if _Absent in kinds else values
+        elif reserved == LINK_FIELDS and name in LINK_NUMERIC_ATTRIBUTES and \
+                kinds - {int, float, _Absent}:
+            raise _Unusual  # the tables read None as missing here; the spec refuses it
+        else:
+            columns[name] = _spec_column(values, kinds, name)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
+
+
+def from_spec_fast(data: Any) -> Ecosystem | None:
+    """The ecosystem of a parsed spec built a column at a time, or None to leave the spec to
+    :func:`ecosystem._spec.from_spec` (which checks row by row and names the place)."""
+    if type(data) is not dict or set(data) - {"ecobelt", "name", "description", "attributes",
+                                              "roles", "members", "links"}:
+        return None
+    version = data.get("ecobelt")
+    if type(version) is not int or version != SPEC_VERSION:
+        return None
+    name, description = data.get("name", ""), data.get("description", "")
+    attributes, roles = data.get("attributes", {}), data.get("roles", {})
+    if not (type(name) is str and type(description) is str and type(attributes) is dict
+            and type(roles) is dict):
+        return None
+    try:
+        members = _spec_frame(data.get("members", []), MEMBER_FIELDS)
+        links = _spec_frame(data.get("links", []), LINK_FIELDS)
+        if len(members.columns) and any(n not in members for n in ("id", "role")) or \
+                len(links.columns) and any(n not in links for n in LINK_FIELDS):
+            return None
+        eco = _new_ecosystem(name, description, attributes, roles, None)
+        if len(members):
+            eco.add_members_from(members)
+        if len(links):
+            eco.add_links_from(links)
+    except (_Unusual, EcosystemError, ValueError, TypeError, OverflowError, RecursionError):
+        return None
     return eco

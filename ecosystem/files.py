@@ -244,7 +244,9 @@ def load(path: str | os.PathLike, format: str | None = None) -> "Ecosystem":
         if data is None:
             raise SpecError(f"the file is empty; a spec starts with `ecobelt: "
                             f"{_spec.SPEC_VERSION}`", file=path)
-        return _spec.from_spec(data, path)
+        from ._columnar import from_spec_fast
+        eco = from_spec_fast(data)  # None: anything to report goes through the exact path
+        return eco if eco is not None else _spec.from_spec(data, path)
     if kind == "csv":
         from ._csv import read_csv_pair
         return read_csv_pair(path)

@@ -234,3 +234,62 @@ def test_the_fast_csv_reader_keeps_floats_exact(tmp_path):
     save(eco, tmp_path / "belt.csv")
     back = load(tmp_path / "belt.csv")
     assert [back.member(f"m{i}")["x"] for i in range(len(values))] == values.tolist()
+
+
+# ------------------------------------------------------------------ YAML and JSON specs
+values = st.one_of(st.integers(-10 ** 310, 10 ** 310), st.floats(allow_nan=True),
+                   st.text(max_size=4), st.booleans(), st.none(),
+                   st.lists(st.integers(0, 3), max_size=2),
+                   st.dictionaries(st.sampled_from(["k", 1]), st.integers(0, 2), max_size=1))
+member = st.fixed_dictionaries(
+    {"id": st.sampled_from(["m0", "m1", "m2", "", 7])},
+    optional={"role": st.sampled_from(["manufacturer", "broker", "nobody"]),
+              "ring": st.sampled_from(["core", "OUTER", None, "moon"]),
+              "a": values, "b": values})
+link = st.fixed_dictionaries(
+    {"source": st.sampled_from(["m0", "m1", "zz"]), "target": st.sampled_from(["m0", "m2"])},
+    optional={"flow": st.sampled_from(["logistics", "Capital", "mail"]),
+              "volume": st.one_of(st.integers(-1, 5), st.floats(-1, 10), st.none()),
+              "lead_time": st.one_of(st.integers(0, 3), st.just(2.0)), "x": values})
+
+
+def outcome(build, spec, folder):
+    try:
+        return as_json(build(spec), folder)
+    except SpecError as error:
+        return str(error)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(member, max_size=4), st.lists(link, max_size=4))
+def test_specs_build_the_same_a_column_or_a_row_at_a_time(tmp_path_factory, members, links):
+    from ecosystem._spec import from_spec
+
+    spec = {"ecobelt": 1, "name": "x", "roles": {"broker": "sub_core"}, "members": members,
+            "links": links}
+    folder = tmp_path_factory.mktemp("spec")
+    fast = _columnar.from_spec_fast(spec)
+    exact = outcome(from_spec, spec, folder)
+    if fast is not None:  # when the column path builds, it builds what the exact one does
+        assert as_json(fast, folder) == exact
+    else:
+        assert exact  # the exact path decides (and names the place of any problem)
+
+
+def test_a_spec_is_built_a_column_at_a_time_unless_a_value_needs_the_exact_path(tmp_path):
+    import networks
+
+    belt = networks.example("rural_cluster")
+    save(belt, tmp_path / "belt.json")
+    import json
+
+    spec = json.loads((tmp_path / "belt.json").read_text(encoding="utf-8"))
+    assert _columnar.from_spec_fast(spec) == belt == load(tmp_path / "belt.json")
+    spec["members"][0]["share"] = math.nan  # the tables would drop it: the exact path keeps it
+    assert _columnar.from_spec_fast(spec) is None
+    del spec["members"][0]["share"]
+    spec["links"][3]["volume"] = -1.0  # refused: the exact path names the place
+    assert _columnar.from_spec_fast(spec) is None
+    with pytest.raises(SpecError, match=r"belt\.json: links\[3\]\.volume"):
+        from ecosystem._spec import from_spec
+        from_spec(spec, "belt.json")
