@@ -316,30 +316,30 @@ def _to_values(column, kind: str, name: str, file: str, table: str,
     if kind == "float":
         values = column.to_numpy(zero_copy_only=False)  # nulls become NaN
         valid = column.is_valid().to_numpy(zero_copy_only=False) if nulls else True
-        for i in np.flatnonzero(np.isnan(values) & valid):
-            nans.append((int(i), name, float("nan")))
+        for row in np.flatnonzero(np.isnan(values) & valid).tolist():
+            nans.append((row, name, float("nan")))
         return values
     if nulls == 0:  # int, bool
         return column.to_numpy(zero_copy_only=False)
     cells = column.to_pylist()
     out = np.full(len(cells), np.nan, dtype=object)
     decode: Callable[[Any], Any] = json.loads if kind == "json" else (lambda v: v)
-    for i, cell in enumerate(cells):
+    for position, cell in enumerate(cells):
         if cell is None:
             continue
         try:
             value = decode(cell)
         except ValueError as error:
             raise SpecError(f"not JSON text: {error}", file=file,
-                            location=f"{table}[{i}].{name}", value=cell) from None
+                            location=f"{table}[{position}].{name}", value=cell) from None
         problem = value_problem(value)
         if problem:
-            raise SpecError(problem[0], file=file, location=f"{table}[{i}].{name}{problem[1]}",
-                            value=problem[2])
+            raise SpecError(problem[0], file=file,
+                            location=f"{table}[{position}].{name}{problem[1]}", value=problem[2])
         if type(value) is float and math.isnan(value):
-            nans.append((i, name, value))
+            nans.append((position, name, value))
         else:
-            out[i] = value
+            out[position] = value
     return pd.Series(out, dtype=object)  # not inferred: None stays a value
 
 

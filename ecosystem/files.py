@@ -208,10 +208,10 @@ def written_paths(path: str | os.PathLike, format: str | None = None) -> list[Pa
     kind = format_of(path, format)
     if kind == "csv":
         from ._csv import csv_paths
-        return list(csv_paths(path))
+        return list(csv_paths(os.fspath(path)))
     if kind == "parquet":
         from ._columnar import parquet_paths
-        return list(parquet_paths(path))
+        return list(parquet_paths(os.fspath(path)))
     return [Path(path)]
 
 
