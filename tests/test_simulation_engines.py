@@ -111,7 +111,11 @@ def test_compiled_kernel_equals_whole_array_engine(eco, data):
     for member in data.draw(st.lists(st.sampled_from(members), unique=True), label="own"):
         policy[member] = data.draw(POLICIES, label=member)
     sharing = data.draw(st.lists(st.sampled_from(members), unique=True), label="sharing")
-    demand = MarketDemand(cv=data.draw(st.floats(0.0, 0.6)),
+    # cv of 0.02 at least: a variance is the difference of two sums, rounded by about
+    # 1e-16 x mean^2 / variance in either engine (and an order-up-to level takes its square
+    # root), so nearly constant demand gives differences far above rounding in both
+    cv = data.draw(st.floats(0.02, 0.6), label="cv")
+    demand = MarketDemand(cv=cv,
                           rho=data.draw(st.sampled_from([0.0, 0.5])),
                           step=data.draw(st.sampled_from([1.0, 1.4])), step_at=15)
     replications = data.draw(st.sampled_from([1, 3, 40]), label="replications")

@@ -77,7 +77,9 @@ class Plan:
 def plan(network: Network) -> Plan:
     """Sort and index the lanes of ``network`` (its levels already set for the run)."""
     n, m, s = network.n_members, network.n_markets, len(network.sources)
-    order = np.argsort(network.lane_supplier, kind="stable")
+    # by customer within a supplier: sums over a supplier's lanes then run in the order of
+    # the order-splitting matrix's rows, so both engines round alike
+    order = np.lexsort((network.lane_customer, network.lane_supplier))
     sup, cust = network.lane_supplier[order], network.lane_customer[order]
     lead = network.lane_transit[order] + 1
     lanes = len(order)
