@@ -11,11 +11,13 @@ information), thousand yuan (capital), service days (technology).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ecosystem import Ecosystem
 
 __all__ = ["cross_border_belt"]
 
-_MEMBERS = (
+_MEMBERS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     # core: the belt's firms
     ("yarnwell", "supplier", "Yarnwell Spinning", {"employees": 120, "product": "cotton and nylon yarn"}),  # noqa: E501
     ("elasticore", "supplier", "ElastiCore Fibres", {"employees": 60, "product": "spandex"}),

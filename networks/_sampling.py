@@ -30,7 +30,7 @@ def check_count(name: str, value: object, minimum: int = 0) -> int:
 
 def check_fraction(name: str, value: object) -> float:
     """``value`` as a float in [0, 1], or a ParameterError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= float(value) <= 1:
         raise ParameterError(f"{name} must be a number in [0, 1], got {value!r}")
     return float(value)
 

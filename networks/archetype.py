@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
@@ -41,7 +41,7 @@ _MEMBERS = (
 
 # The market's profit per unit sold (illustrative; its routes cost 3.3-4.3 per unit in links),
 # the default margin of the alliance surplus game and of ecosystem.alliance.
-_MEMBER_ATTRIBUTES = {"market": {"margin": 8.0}}
+_MEMBER_ATTRIBUTES: dict[str, dict[str, Any]] = {"market": {"margin": 8.0}}
 
 # (source, target, flow, volume, unit_cost, lead_time, reliability); capacity = 1.5 x volume.
 # Goods go downstream to the market, orders and payments come back upstream.

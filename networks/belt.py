@@ -428,14 +428,14 @@ def _lanes(outgoing: np.ndarray, n_markets: int, n_carriers: int, concentration:
     np.put_along_axis(rank, np.argsort(-keys, axis=1), np.arange(n_markets)[None, :], axis=1)
     wanted = np.maximum(rng.integers(1, 5, n_channels), forced.sum(axis=1))
     sells = (rank < wanted[:, None]) & reach
-    for market in np.flatnonzero(~sells.any(axis=0)):  # at most 14 markets
-        users = pair_channel[serves[pair_carrier, market]]
+    for unsold in np.flatnonzero(~sells.any(axis=0)):  # at most 14 markets
+        users = pair_channel[serves[pair_carrier, unsold]]
         users = users[outgoing[users] > 0]
         if users.size == 0:  # only the market's carriers' channels have no goods
             users = np.array([outgoing.argmax()])
             pair_channel = np.append(pair_channel, users)
-            pair_carrier = np.append(pair_carrier, rng.choice(np.flatnonzero(serves[:, market])))
-        sells[users[rng.integers(0, users.size)], market] = True
+            pair_carrier = np.append(pair_carrier, rng.choice(np.flatnonzero(serves[:, unsold])))
+        sells[users[rng.integers(0, users.size)], unsold] = True
 
     sale_channel, sale_market = np.nonzero(sells)
     sale_amount = apportion(outgoing, sale_channel, rng.gamma(2.0, 1.0, sale_channel.size))

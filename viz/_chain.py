@@ -90,7 +90,7 @@ def _chain(ids: list[str], roles: list[str], size: float) -> tuple[np.ndarray, n
     for t in sorted(set(tiers.tolist())):
         rows = np.flatnonzero(tiers == t)
         # a column in role order, then in member order
-        rows = rows[np.lexsort((rows, [order_of_role.get(roles[r], 99) for r in rows]))]
+        rows = rows[np.lexsort((rows, np.array([order_of_role.get(roles[r], 99) for r in rows])))]
         for part in np.array_split(rows, int(np.ceil(len(rows) / most_rows))):
             columns.append((part, widths[part].max()))
     edges = np.cumsum([0.0] + [w for _, w in columns])

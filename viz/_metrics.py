@@ -16,7 +16,7 @@ ids that are not members are an error, so a typo does not vanish silently.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["MetricsLike", "align_metrics", "structural_metrics", "computed_metrics",
            "STRUCTURAL_METRICS", "COMPUTED_METRICS"]
 
-MetricsLike = pd.DataFrame | pd.Series | Mapping[str, Any] | None
+MetricsLike: TypeAlias = pd.DataFrame | pd.Series | Mapping[str, Any] | None
 
 #: Metrics computed from the links alone, available by name everywhere.
 STRUCTURAL_METRICS = ("degree", "in_degree", "out_degree", "strength")

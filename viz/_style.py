@@ -56,7 +56,7 @@ ROLE_PALETTES = {
     "outer": ["#1e6900", "#4b875a", "#5ab469"],
 }
 #: Edge colour, dash pattern (False = solid) and curvature per flow.
-FLOW_STYLES = {
+FLOW_STYLES: dict[str, tuple[str, list[float] | bool, float]] = {
     "information": ("#9696ff", [3, 4], 0.15),
     "logistics": ("#262626", False, 0.0),
     "capital": ("#a5b40f", [10, 5], 0.25),
@@ -64,14 +64,15 @@ FLOW_STYLES = {
 }
 
 #: Edge colour and dash pattern of named overlay layers.
-OVERLAY_STYLES = {
+OVERLAY_STYLES: dict[str, tuple[str, list[float] | bool]] = {
     "competition": ("#968787", [2, 3]),
     # what an alliance changes, and the lanes of goods its shared platform runs
     "alliance changes": ("#ff7f00", False),
     "lanes without a link": ("#b000ff", [12, 4]),
 }
 #: Styles taken in turn by overlays without an entry in OVERLAY_STYLES.
-OVERLAY_CYCLE = [("#5a5a0f", [8, 3, 2, 3]), ("#4b4b4b", [2, 3]), ("#00003c", [12, 4])]
+OVERLAY_CYCLE: list[tuple[str, list[float] | bool]] = [
+    ("#5a5a0f", [8, 3, 2, 3]), ("#4b4b4b", [2, 3]), ("#00003c", [12, 4])]
 
 
 def overlay_style(name: str, position: int) -> tuple[str, list[float] | bool]:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ecosystem import ParameterError, Ring
 from ecosystem.taxonomy import DEFAULT_ROLES
@@ -103,7 +104,7 @@ def _circle_slots(count: int, leave: int) -> tuple[int, int]:
     return one, one + one % 2
 
 
-def _ring_plan(counts: Sequence[int], spacing: float, min_slots: int, gap: float | None
+def _ring_plan(counts: ArrayLike, spacing: float, min_slots: int, gap: float | None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per ring: band ``(inner, outer)``, circle radii ``(inner, outer)`` (NaN unless on
     circles), arrangement code and number of angular slots (the count on a lattice)."""
@@ -149,7 +150,7 @@ def _ring_plan(counts: Sequence[int], spacing: float, min_slots: int, gap: float
     return bands, radii, kinds, slots
 
 
-def ring_bands(counts: Sequence[int], spacing: float = 30.0, min_slots: int = 6,
+def ring_bands(counts: ArrayLike, spacing: float = 30.0, min_slots: int = 6,
                gap: float | None = None) -> np.ndarray:
     """Inner and outer radius of each ring's band (annulus), as a ``(3, 2)`` array.
 

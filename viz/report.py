@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from numbers import Integral
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -87,7 +87,7 @@ def demo_alliances(eco: Ecosystem, market: str) -> list[Alliance]:
     """
     chain = bullwhip.chain_from(eco, market).members
     firms = tuple(eco.members(role="cbec_enterprise"))
-    proposals = [
+    proposals: list[tuple[str, Sequence[str], dict[str, Any]]] = [
         ("sharing chain", chain, dict()),
         ("cost-cutting chain", chain, dict(share_information=False, cost_cut=0.3)),
         ("technology chain", chain, dict(share_information=False, technology_sharing=1.0)),

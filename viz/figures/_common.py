@@ -36,7 +36,9 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float], ncols: int = 1
     if ax is not None:
         if ncols != 1:
             raise ParameterError(f"this figure has {ncols} panels; pass ax=None")
-        return ax.figure, [ax]
+        parent = ax.figure
+        # an axes of a subfigure: return the root figure, the one that can be saved
+        return (parent if isinstance(parent, Figure) else parent.figure), [ax]
     figure = Figure(figsize=figsize, layout="constrained")
     axes = figure.subplots(1, ncols, squeeze=False)[0]
     return figure, list(axes)

@@ -95,7 +95,8 @@ def phase_portrait_figure(a1: float | None = None, b1: float | None = None,
         if bad:
             raise ParameterError(f"the predator-prey model needs a1, b1, a2, b2 > 0; bad: {bad}; "
                                  "or pass field= for another model")
-        a1, b1, a2, b2 = (float(v) for v in params.values())
+        # bad is empty: every value is a number
+        a1, b1, a2, b2 = (float(v) for v in params.values() if v is not None)
 
         def field(x1, x2):
             return a1 * x1 - b1 * x1 * x2, -a2 * x2 + b1 * b2 * x1 * x2
@@ -126,7 +127,7 @@ def phase_portrait_figure(a1: float | None = None, b1: float | None = None,
     speed = np.hypot(u, v)
     axes.streamplot(gx, gy, u, v, color=speed, cmap="Blues", density=1.1, linewidth=0.8,
                     arrowsize=0.8)
-    if a1 is not None and field is not None and points:
+    if a1 is not None and b1 is not None and a2 is not None and b2 is not None and points:
         axes.axhline(a1 / b1, color="#c44e52", linestyle=":", linewidth=1,
                      label="$dx_1/dt = 0$")
         axes.axvline(a2 / (b1 * b2), color="#55a868", linestyle=":", linewidth=1,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,8 +28,11 @@ _MARKERS = {"core": "o", "sub_core": "D", "outer": "s"}
 _BAND_COLORS = {"core": "#d62728", "sub_core": "#1f77b4", "outer": "#2ca02c"}
 
 
-def _dashes(pattern) -> str | tuple:
-    return "solid" if not pattern else (0, tuple(p / 2 for p in pattern))
+def _dashes(pattern: Sequence[float] | bool
+            ) -> Literal["solid"] | tuple[float, tuple[float, ...]]:
+    if isinstance(pattern, bool) or not pattern:
+        return "solid"
+    return 0, tuple(p / 2 for p in pattern)
 
 
 def _radial_labels(axes: Axes, positions: pd.DataFrame, xy: np.ndarray) -> None:
@@ -122,7 +125,7 @@ def rings_figure(eco: "Ecosystem", path: str | Path | None = None, *, links: boo
             keep = flow_index == f
             if keep.any():
                 segments = np.stack([xy[src[keep]], xy[dst[keep]]], axis=1)
-                axes.add_collection(LineCollection(segments, colors=color, linewidths=width,
+                axes.add_collection(LineCollection(list(segments), colors=color, linewidths=width,
                                                    linestyles=_dashes(pattern), alpha=0.6,
                                                    zorder=1))
             handles.append(Line2D([], [], color=color, linestyle=_dashes(pattern),
