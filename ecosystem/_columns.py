@@ -73,14 +73,19 @@ class Column:
     def set(self, row: int, value: Any) -> "Column":
         """This column with ``row`` set to ``value`` (a new object column if the type differs)."""
         values = self.values
-        if values.dtype != object and _TYPED.get(type(value)) != values.dtype:
+        typed = _TYPED.get(type(value))
+        # numpy reads a None dtype as float64, so "no typed array fits" must be asked first
+        if values.dtype != object and (typed is None or typed != values.dtype):
             values = values.astype(object)
         elif values.dtype == np.int64:
             try:
                 np.int64(value)
             except OverflowError:
                 values = values.astype(object)
-        values[row] = value
+        if values.dtype == object:  # a list or tuple value is one object, not a sequence to spread
+            values[row:row + 1] = _object_array([value], 1)
+        else:
+            values[row] = value
         present = self.present
         if present is not None:
             present[row] = True

@@ -89,9 +89,9 @@ tables as the CSV pair, but each attribute a typed column (text, 64-bit
 integer, double, boolean; lists, dicts, None, a column mixing ints and floats
 and integers beyond 64 bits as JSON text), a missing attribute as null, NaN
 as NaN, and the name, description, graph attributes, custom roles and column
-types in the members file's metadata. It is the format for large belts: a
-million members save and load in seconds with a few times the ecosystem's
-own memory. It needs pyarrow (``pip install ecobelt[parquet]``).
+types in the members file's metadata. It is the format for large belts: the
+smallest files, read and written a column at a time with about the ecosystem's
+own memory at peak (``benchmarks/RESULTS.md`` has the measured figures). It needs pyarrow (``pip install ecobelt[parquet]``).
 
 GraphML and GEXF
 ----------------

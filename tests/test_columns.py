@@ -222,3 +222,19 @@ def test_layer_of_a_column_ecosystem_is_the_graphs():
     layer = eco.layer("logistics")
     assert layer.edges["a", "b"] is eco.graph.edges["a", "b", "logistics"]
     assert isinstance(layer, nx.DiGraph)
+
+
+@pytest.mark.parametrize("value", [[], [1, 2], (3,), {"a": 1}, None, "text", 7])
+def test_any_value_replaces_a_typed_column_cell_as_networkx_stores_it(value):
+    """A list written over a float cell is one value (numpy reads a None dtype as float64)."""
+    stored = []
+    for graph_first in (False, True):
+        eco = Ecosystem("x")
+        if graph_first:
+            _ = eco.graph
+        eco.add_member("m", "production_base", employees=2.5)
+        eco.add_member("n", "production_base", employees=1.5)
+        eco.update_member("m", employees=value)
+        stored.append([dict(eco.member(m)) for m in eco])
+    assert stored[0] == stored[1] and stored[0][0]["employees"] == value
+    assert stored[0][1]["employees"] == 1.5
