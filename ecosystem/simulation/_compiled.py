@@ -37,9 +37,9 @@ ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
 _KINDS = {"moving_average": 0, "exponential_smoothing": 1, "ar1": 2, "base_stock": 3}
 
 
-def tile_elements(lanes: int, horizon: int, nodes: int) -> int:
+def tile_elements(lanes: int, horizon: int, nodes: int, replications: int) -> int:
     """Values the kernel's state of one tile of replications holds (for the memory check)."""
-    return _TILE * (lanes * (horizon + 3) + 16 * nodes)
+    return min(_TILE, replications) * (lanes * (horizon + 3) + 16 * nodes)
 
 
 def available() -> bool:
@@ -110,7 +110,7 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
     balance = {k: np.zeros(reps) for k in (
         "initial_goods", "source_output", "delivered", "final_goods")}
     _kernel()(
-        _TILE, warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
+        min(_TILE, reps), warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
         p.carrier_capacity, p.capped, p.source_capacity, p.flow,
         kind, window, history, alpha, lead.astype(float), spread, with_spread, coefficient,
         level, shares.astype(np.bool_), np.ascontiguousarray(network.routing, dtype=float),

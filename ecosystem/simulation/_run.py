@@ -271,7 +271,7 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
         # the tallies per replication and period, and a tile of replications' state
         need = 8.0 * ((network.n_lanes + 12 * (n + m)) * block + 2 * periods * network.n_lanes
                       + 12 * periods * n
-                      + _compiled.tile_elements(network.n_lanes, horizon, n + m))
+                      + _compiled.tile_elements(network.n_lanes, horizon, n + m, block))
     else:
         # orders (with the kernels' temporaries), the lanes in transit and the per-period
         # tables
