@@ -14,6 +14,8 @@ import networks
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError, bullwhip, simulation
 from ecosystem.simulation import MarketDemand, Policy, ServiceRules, SimulationError
 
+from _belts import random_belts
+
 
 def serial_chain(leads: list[int], source_lead: int = 1) -> Ecosystem:
     """shop <- plant <- mill <- ... <- yarn, shipping to one market 'us'."""
@@ -205,41 +207,6 @@ def test_network_matches_plain_loop(build):
 
 
 # --------------------------------------------------------------- conservation on random belts
-@st.composite
-def random_belts(draw):
-    eco = Ecosystem("random")
-    tiers = draw(st.lists(st.integers(1, 3), min_size=1, max_size=4))
-    previous: list[str] = []
-    for depth, width in enumerate(tiers):
-        current = []
-        for k in range(width):
-            name = f"t{depth}_{k}"
-            eco.add_member(name, "supplier" if depth == 0 else "manufacturer",
-                           **({"capacity": draw(st.floats(5, 80))} if depth == 0 and
-                              draw(st.booleans()) else {}))
-            current.append(name)
-            if previous:
-                chosen = draw(st.lists(st.sampled_from(previous), min_size=1, unique=True))
-                for supplier in chosen:
-                    eco.link(supplier, name, "logistics", volume=draw(st.floats(1, 50)),
-                             lead_time=draw(st.integers(0, 3)),
-                             unit_cost=draw(st.floats(0, 1)))
-        previous = current
-    eco.add_member("carrier", "logistics", **({"capacity": draw(st.floats(10, 100))}
-                                              if draw(st.booleans()) else {}))
-    for k in range(draw(st.integers(1, 3))):
-        eco.add_member(f"m{k}", "market", margin=draw(st.floats(0.5, 10)))
-        eco.link("carrier", f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
-                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 2)))
-        if draw(st.booleans()):
-            eco.link(previous[0], f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
-                     lead_time=draw(st.integers(0, 3)))
-    for name in previous:
-        eco.link(name, "carrier", "logistics", volume=draw(st.floats(1, 40)),
-                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 1)))
-    return eco
-
-
 @pytest.mark.filterwarnings("ignore:bullwhip ratios are NaN")
 @settings(max_examples=25, deadline=None)
 @given(random_belts(), st.integers(0, 2**31), st.floats(0.0, 0.6))

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import networks
-from ecosystem import Ecosystem, simulation
+from ecosystem import simulation
 from ecosystem.simulation import MarketDemand, Policy, _compiled
+
+from _belts import random_belts
 
 numba = pytest.importorskip("numba")
 
@@ -25,41 +27,6 @@ POLICIES = st.one_of(
     st.builds(Policy, st.just("ar1"), z=st.floats(0.0, 2.0)))
 
 
-@st.composite
-def belts(draw):
-    """Tiers of suppliers and manufacturers, a carrier (sometimes with a capacity) and
-    markets, some served directly; first-tier members sometimes have a capacity."""
-    eco = Ecosystem("random")
-    tiers = draw(st.lists(st.integers(1, 3), min_size=1, max_size=4))
-    previous: list[str] = []
-    for depth, width in enumerate(tiers):
-        current = []
-        for k in range(width):
-            name = f"t{depth}_{k}"
-            eco.add_member(name, "supplier" if depth == 0 else "manufacturer",
-                           **({"capacity": draw(st.floats(5, 80))} if depth == 0 and
-                              draw(st.booleans()) else {}))
-            current.append(name)
-            if previous:
-                for supplier in draw(st.lists(st.sampled_from(previous), min_size=1,
-                                              unique=True)):
-                    eco.link(supplier, name, "logistics", volume=draw(st.floats(1, 50)),
-                             lead_time=draw(st.integers(0, 3)),
-                             unit_cost=draw(st.floats(0, 1)))
-        previous = current
-    eco.add_member("carrier", "logistics", **({"capacity": draw(st.floats(10, 100))}
-                                              if draw(st.booleans()) else {}))
-    for k in range(draw(st.integers(1, 3))):
-        eco.add_member(f"m{k}", "market", margin=draw(st.floats(0.5, 10)))
-        eco.link("carrier", f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
-                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 2)))
-        if draw(st.booleans()):
-            eco.link(previous[0], f"m{k}", "logistics", volume=draw(st.floats(1, 40)),
-                     lead_time=draw(st.integers(0, 3)))
-    for name in previous:
-        eco.link(name, "carrier", "logistics", volume=draw(st.floats(1, 40)),
-                 lead_time=draw(st.integers(0, 2)), unit_cost=draw(st.floats(0, 1)))
-    return eco
 
 
 def both(monkeypatch, eco, **kwargs):
@@ -100,7 +67,7 @@ def assert_same(fast, plain, rtol=1e-9):
 
 @pytest.mark.filterwarnings("ignore:bullwhip ratios are NaN")
 @settings(max_examples=30, deadline=None)
-@given(belts(), st.data())
+@given(random_belts(), st.data())
 def test_compiled_kernel_equals_whole_array_engine(eco, data):
     """Every table, every period, to rounding: random belts with short suppliers, capped
     carriers and sources, every forecaster, information sharing, AR(1) demand with a step,
