@@ -66,7 +66,8 @@ def test_lanes_layer_holds_the_platforms_lanes_only(shared):
                        shared.simulations["baseline"]).number_of_edges() == 0
 
 
-def test_timeline_payload_maps_every_hop_to_a_drawn_link(shared):
+def baseline_and_shared_payloads(shared):
+    """The page payloads of the baseline and the shared platform, each with its timeline."""
     payloads = []
     for name in ("baseline", "shared"):
         eco, result = shared.configured[name], shared.simulations[name]
@@ -74,6 +75,11 @@ def test_timeline_payload_maps_every_hop_to_a_drawn_link(shared):
         payload = network_payload(eco, overlays={LANES_LAYER: layer} if layer.size() else None)
         payload["timeline"] = timeline_payload(payload, result)
         payloads.append(payload)
+    return payloads
+
+
+def test_timeline_payload_maps_every_hop_to_a_drawn_link(shared):
+    payloads = baseline_and_shared_payloads(shared)
     finish_timelines([p["timeline"] for p in payloads])
     tops = []
     for payload, name in zip(payloads, ("baseline", "shared")):
@@ -177,13 +183,7 @@ def test_the_timeline_plays_in_a_compare_page(shared, tmp_path):
 def test_the_difference_from_the_baseline_per_link(shared):
     """delta: each link's goods minus the baseline's on the same pair of members (a plain
     loop over both simulations' hops), more and less packed apart."""
-    payloads = []
-    for name in ("baseline", "shared"):
-        eco, result = shared.configured[name], shared.simulations[name]
-        layer = lanes_layer(eco, result)
-        payload = network_payload(eco, overlays={LANES_LAYER: layer} if layer.size() else None)
-        payload["timeline"] = timeline_payload(payload, result)
-        payloads.append(payload)
+    payloads = baseline_and_shared_payloads(shared)
     finish_timelines([p["timeline"] for p in payloads], baseline=0)
     assert "delta" not in payloads[0]["timeline"]
     delta = payloads[1]["timeline"]["delta"]
