@@ -73,7 +73,7 @@ def insert_members(graph: nx.MultiDiGraph, members: Iterable[str],
         return
     node, succ, pred = graph._node, graph._succ, graph._pred
     try:
-        for member, data in zip(members, attributes):  # three dict writes per member
+        for member, data in zip(members, attributes):  # add_nodes_from's writes without its checks
             node[member] = data
             succ[member] = {}
             pred[member] = {}

@@ -99,7 +99,7 @@ def _write_table(path: Path, reserved: tuple[str, ...],
     names = list(dict.fromkeys(k for _, attrs in rows for k in attrs))
     kinds: dict[str, str] = {}
     encoders = []
-    for name in names:  # one pass per attribute column
+    for name in names:  # a column's type needs every cell of it, before any row is written
         kinds[name] = _column_type([attrs[name] for _, attrs in rows if name in attrs])
         encoders.append(_encoder(kinds[name]))
     header = list(reserved) + names

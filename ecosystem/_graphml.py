@@ -239,7 +239,7 @@ def _decode(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, str, str,
     name = attributes.pop("name", "")
     description = attributes.pop("description", "")
     members = []
-    for member_id, d in nodes:  # one pass to rebuild the records
+    for member_id, d in nodes:
         record = restore(member_id, d, "node", f"node {member_id!r}")
         record["id"] = member_id
         members.append(record)

@@ -124,7 +124,7 @@ def _ring_plan(counts: ArrayLike, spacing: float, min_slots: int, gap: float | N
     slots = counts.astype(np.int64)
     outermost = int(np.flatnonzero(counts)[-1]) if counts.any() else -1
     start = 0.0
-    for k, n in enumerate(counts.astype(int)):  # three rings: each starts where the previous ends
+    for k, n in enumerate(counts.astype(int)):  # a ring's band starts where the last one ends
         lattice_outer = np.sqrt(start ** 2 + max(n, min_slots) * spacing ** 2 / (_FILL * np.pi))
         # the page and the figure write a ring's name at start_angle, in the gap outside it:
         # keep that slot free, except on the outermost ring (the page zooms to fit the members)

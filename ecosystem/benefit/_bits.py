@@ -105,11 +105,11 @@ def sum_over_members(table: np.ndarray, n: int, out: np.ndarray | None = None,
     if out is None:
         out = np.zeros(n)
     low_bits = offset_bits if offset_bits else n
-    for bit in range(low_bits):  # one strided reduction per player
+    for bit in range(low_bits):  # each player's bit has its own stride
         out[bit] += table.reshape(-1, 2, 1 << bit)[:, 1, :].sum()
     if high:
         total = table.sum()
-        for bit in range(low_bits, n):  # the block's fixed high bits
+        for bit in range(low_bits, n):  # fixed in the block: in all its coalitions or in none
             if (high >> (bit - low_bits)) & 1:
                 out[bit] += total
     return out

@@ -177,7 +177,7 @@ def _routes(layer: Any, market_set: set, margins: Mapping[str, float]) -> pd.Dat
     """The table of :func:`surplus_routes` for the logistics ``layer``."""
     out_volume = {u: sum(d.get("volume", 1.0) for d in layer.succ[u].values()) for u in layer}
     records: list[tuple[str, str, tuple[str, ...], float, float, float]] = []
-    for origin in _origins(layer, market_set):  # depth-first enumeration of simple paths
+    for origin in _origins(layer, market_set):  # simple paths branch unevenly: a search each
         # (member, path to it, flow along the path: None at the origin, unit cost so far)
         stack: list[tuple[str, tuple[str, ...], float | None, float]] = [
             (origin, (origin,), None, 0.0)]

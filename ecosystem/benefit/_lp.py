@@ -106,7 +106,7 @@ def solve_min_max_excess(table: np.ndarray, n: int, free: np.ndarray, fixed: np.
                               f"{own.max() - level:.3g} (a numerical problem); check the "
                               "game's values for extreme magnitudes")
         found = None
-        for point in (vertex, 0.5 * (vertex + best)):  # the vertex, then the in-out point
+        for point in (vertex, 0.5 * (vertex + best)):  # in-out cuts steady the row generation
             excess = np.where(free, table - subset_sum(point), -np.inf)
             worst = excess.max()
             if worst < best_worst:

@@ -118,7 +118,7 @@ class _Residual:
         dist[:, source] = 0.0
         pred = np.full((count, self.nodes), 2 * self.arcs)
         blocked = np.full((count, 1), np.inf)
-        for _ in range(self.nodes):  # Bellman-Ford passes until nothing improves
+        for _ in range(self.nodes):  # Bellman-Ford (reverse arcs cost < 0): a pass needs the last
             reach = np.where(residual > self.flow_tol, dist[:, self.tail] + self.cost, np.inf)
             offers = np.concatenate([reach, blocked], axis=1)[:, self.incoming]
             best = offers.argmin(axis=2)
@@ -135,7 +135,7 @@ class _Residual:
         profit = np.zeros(len(residual))
         todo = np.flatnonzero(residual.any(axis=1))
         steps = np.arange(self.nodes - 1)
-        for _ in range(100 * (2 * self.arcs + 1)):  # one augmentation per improving network
+        for _ in range(100 * (2 * self.arcs + 1)):  # a path search needs the last push's residual
             dist, pred = self._shortest(residual[todo], source)
             gains = dist[:, sink] < -self.cost_tol
             todo, dist, pred = todo[gains], dist[gains], pred[gains]

@@ -33,7 +33,7 @@ class _Span:
         return len(self.basis)
 
     def _add(self, vector: np.ndarray) -> None:
-        for q in self.basis:  # modified Gram-Schmidt on one n-vector
+        for q in self.basis:  # modified Gram-Schmidt: one projection at a time, for rounding
             vector = vector - (q * vector).sum() * q
         q = vector / np.sqrt((vector * vector).sum())
         self.basis.append(q)

@@ -124,7 +124,7 @@ def graph_restricted(game: Game, graph: Any, flow: Any = None) -> Game:
     restricted = table[component].copy()
     rest = coalitions ^ component
     todo = np.flatnonzero(rest)
-    while todo.size:  # one pass per further component
+    while todo.size:  # coalitions have different numbers of components: one peeled per pass
         part = rest[todo]
         first = component[part]
         restricted[todo] += table[first]

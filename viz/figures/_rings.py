@@ -52,7 +52,7 @@ def _radial_labels(axes: Axes, positions: pd.DataFrame, xy: np.ndarray) -> None:
     angle = np.degrees(np.arctan2(xy[:, 1], xy[:, 0])) + np.where(inwards, 180.0, 0.0)
     direction = np.deg2rad(angle)
     leftwards = np.cos(direction) < -1e-9
-    for i, member in enumerate(positions.index):  # one matplotlib text per member
+    for i, member in enumerate(positions.index):  # matplotlib annotates one text at a time
         if radius[i] == 0:
             axes.annotate(member, xy[i], xytext=(0, 6), textcoords="offset points",
                           ha="center", fontsize=7, zorder=3)
