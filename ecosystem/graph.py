@@ -800,9 +800,11 @@ class Ecosystem:
         that ships more goods (logistics volume) than it receives although it
         is no producer and receives goods, and a market fed the same goods
         twice, straight from a shipper and through a carrier that shipper
-        hands goods to for that market (see :mod:`ecosystem._goods` for how
-        goods travel through carriers and the ``to`` attribute). Warnings do
-        not make :meth:`validate` fail.
+        hands goods to for that market. A carrier (role ``logistics``) holds
+        no stock: goods handed to it travel on to its destinations, to those
+        the shipper's link names in its ``to`` attribute (an id, a list of ids
+        or a mapping of id to volume) or else in proportion to what the
+        carrier ships to each. Warnings do not make :meth:`validate` fail.
 
         Examples
         --------

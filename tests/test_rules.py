@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 import os
+import pkgutil
 import re
 import subprocess
 import sys
@@ -221,10 +222,10 @@ def test_every_public_error_prints_its_public_path():
 TIMING = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|µs|s|seconds?|minutes?)\b", re.IGNORECASE)
 ISSUE = re.compile(r"\bissue\s*#?\d+", re.IGNORECASE)
 SOURCE_FILE = re.compile(r"\bseeds?\s+\d{3}\b|shared/seeds")
-PRIVATE = re.compile(r"\b(?:ecosystem|viz|networks)(?:\.\w+)*\._\w+")
+# a private path in full, or relative as Sphinx reads it inside its package (:mod:`._solve`)
+PRIVATE = re.compile(r"\b(?:ecosystem|viz|networks)(?:\.\w+)*\._\w+|(?<![\w.])~?\.+_\w+")
 # public docstrings that still name a private module, in code other work is reshaping now
-PRIVATE_KEPT = {"ecosystem.Ecosystem.problems": "ecosystem._goods",
-                "ecosystem.simulation.Policy": "ecosystem.simulation._orders"}
+PRIVATE_KEPT = {"ecosystem.simulation.Policy": "ecosystem.simulation._orders"}
 
 
 def _docstrings(root: Path):
@@ -251,12 +252,16 @@ def test_the_documentation_checkers_see_what_they_look_for():
     assert SOURCE_FILE.search("(seed\n    004 §3.1)") and SOURCE_FILE.search("../shared/seeds")
     assert PRIVATE.findall("see :func:`~ecosystem.bullwhip._forecast.order_up_to` and "
                            ":mod:`ecosystem.flows`") == ["ecosystem.bullwhip._forecast"]
+    assert PRIVATE.findall("(see :mod:`._solve`, :func:`~._kernels.run`, :mod:`viz._page`); "
+                           "x._y, e.g. ``__init__``, 2._5") == ["._solve", "~._kernels",
+                                                                  "viz._page"]
 
 
 def test_docstrings_carry_no_timings_issue_numbers_or_source_file_names():
     """Timings go to benchmarks/RESULTS.md; papers are cited by authors and title."""
     found = [f"{place}: {pattern.search(doc).group(0)!r}"
-             for place, doc in _docstrings(ROOT / "ecosystem")
+             for package in ("ecosystem", "networks", "viz")
+             for place, doc in _docstrings(ROOT / package)
              for pattern in (TIMING, ISSUE, SOURCE_FILE) if pattern.search(doc)]
     assert found == []
 
@@ -266,20 +271,49 @@ def test_tests_name_no_issue_numbers():
     assert found == []
 
 
-def test_public_docstrings_name_public_paths():
-    """What a user reads (help() of a public name) points to public paths only."""
-    found = {}
-    for name in ["ecosystem", *(f"ecosystem.{m}" for m in ecosystem.__all__
-                                if inspect.ismodule(getattr(ecosystem, m)))]:
+def public_modules() -> list[str]:
+    """Every module of ecosystem, networks and viz with no private part in its name."""
+    names = []
+    for package in ["ecosystem", "networks", "viz"]:
+        names.append(package)
+        found = pkgutil.walk_packages(importlib.import_module(package).__path__, f"{package}.")
+        names += [info.name for info in found
+                  if not any(part.startswith("_") for part in info.name.split("."))]
+    return names
+
+
+def public_docstrings():
+    """(place, docstring) of what help() shows a user: each public module, each name in its
+    __all__, and the public methods and properties of each class there."""
+    for name in public_modules():
         module = importlib.import_module(name)
+        yield name, module.__doc__
         for attr in getattr(module, "__all__", []):
             obj = getattr(module, attr)
-            documented = [(f"{name}.{attr}", obj)]
+            if inspect.ismodule(obj):
+                continue  # walked as a module of its own
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                yield f"{name}.{attr}", obj.__doc__
             if inspect.isclass(obj):
-                documented += [(f"{name}.{attr}.{k}", v) for k, v in vars(obj).items()
-                               if not k.startswith("_")
-                               and (inspect.isfunction(v) or isinstance(v, property))]
-            for place, item in documented:
-                for private in PRIVATE.findall(item.__doc__ or ""):
-                    found.setdefault(place, private)
+                for key, value in vars(obj).items():
+                    value = getattr(value, "__func__", value)  # classmethod, staticmethod
+                    if not key.startswith("_") and (inspect.isfunction(value)
+                                                    or isinstance(value, property)):
+                        yield f"{name}.{attr}.{key}", value.__doc__
+
+
+def test_the_docstring_walk_reaches_viz_networks_and_module_texts():
+    places = {place for place, _ in public_docstrings()}
+    assert {"viz.html", "viz.html.to_html", "networks.belt", "ecosystem.flows",
+            "ecosystem.Ecosystem.problems", "ecosystem.benefit.Game.from_function",
+            "ecosystem.files"} <= places
+    assert not any(part.startswith("_") for place in places for part in place.split("."))
+
+
+def test_public_docstrings_name_public_paths():
+    """What a user reads (help() of a public module or name) points to public paths only."""
+    found = {}
+    for place, doc in public_docstrings():
+        for private in PRIVATE.findall(doc or ""):
+            found.setdefault(place.replace("ecosystem.graph.", "ecosystem."), private)
     assert found == PRIVATE_KEPT

@@ -112,7 +112,7 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
                     overlays: OverlaysLike = None, highlight=()) -> dict:
     """The JSON-ready data of one network panel (see :func:`viz.to_html` for the arguments).
 
-    The overlays are in ``"overlays"`` (see :func:`viz._overlays.overlay_payloads`);
+    The overlays are in ``"overlays"``, one entry per layer of ``overlays=``;
     ``highlight`` names members drawn with a thick outline (an alliance's members), in
     ``"highlight"`` as node positions.
 

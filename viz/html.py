@@ -1,8 +1,9 @@
 """Export an ecosystem as one self-contained, offline, interactive HTML page.
 
-The page draws the network with vis-network (the copy bundled with pyvis; see
-:mod:`viz._page` for why pyvis' own template and ``from_nx`` are not used). A
-labelled belt of up to 300 members is laid out by :func:`viz._chain.chain_layout`:
+The page draws the network with vis-network (the copy bundled with pyvis;
+pyvis' own HTML template is not used, because it links bootstrap and tom-select
+from a CDN, and the page must load nothing from anywhere). A labelled belt of up
+to 300 members is laid out as a chain:
 the core as Wang & Gao's chain (suppliers and manufacturers, cross-border firms,
 platforms, markets, left to right), the service platforms around it grouped by
 kind, the outer environment outside, no two labels overlapping; a larger one on
@@ -12,7 +13,7 @@ role, edge colour and dash by flow, the goods (logistics) at full strength and
 the other flows faint, width by volume, a legend beside the network (never over
 it), a checkbox per flow that shows and hides its links, tooltips with each member's
 attributes and the caller's metrics, and node size mapped to one metric.
-Overlay layers (``overlays=``, see :mod:`viz._overlays`), such as the
+Overlay layers (``overlays=`` of :func:`to_html`), such as the
 competition layer of :func:`ecosystem.niche.competition_layer`, are drawn
 over the flows as their own edge groups, each with a legend entry and a
 checkbox.
@@ -20,7 +21,7 @@ checkbox.
 pyvis' ``Network.from_nx`` is not used either: it modifies the graph it is
 given, drops the flow keys of parallel links and handles one node and one link
 at a time. Node and edge lists are built column-wise instead
-(:mod:`viz._payload`) and written as one JSON document; the page script turns
+(:func:`network_payload`) and written as one JSON document; the page script turns
 the columns into vis DataSets. The ecosystem is only read.
 """
 
@@ -70,7 +71,7 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
     metrics : DataFrame, Series or mapping, optional
         Numbers per member shown in the tooltips, for example Shapley shares,
         niche breadths, bullwhip ratios, cascade rounds; a DataFrame indexed
-        by member id with one column per metric (see :mod:`viz._metrics`).
+        by member id with one column per metric (see :func:`viz.align_metrics`).
     size_by : str, optional
         Metric that sets node size: a column of ``metrics``, a metric computed
         from the ecosystem alone (``degree``, ``in_degree``, ``out_degree``,

@@ -6,18 +6,16 @@ not start with ``_``, or a module named by an ``ecobelt.commands`` entry point
 The module defines ``register(subparsers)``, which adds its parser(s) and sets
 ``func``: a function of the parsed arguments returning the exit status.
 Add-ons read their SPEC argument with :func:`add_spec_argument` and
-:func:`read_spec`, as the built-in commands do, and follow the grammar of
-:mod:`ecosystem.cli._common`. A command module imports its analysis inside the
-function that runs it, never at the top: ``ecobelt --help`` imports every
-command module, and a test checks that this loads neither numpy, pandas nor
-networkx.
+:func:`read_spec`, as the built-in commands do, and use the same option names
+and messages. A command module imports its analysis inside the function that
+runs it, never at the top: ``ecobelt --help`` imports every command module, and
+a test checks that this loads neither numpy, pandas nor networkx.
 
 Errors raised on purpose (:class:`ecosystem.EcosystemError`), unreadable
 files and the command line's own usage errors print one line on stderr and
 exit with status 2. Every command accepts ``--force``: without it, a command
-refuses to write over an existing file or into an existing folder
-(:func:`ecosystem.cli._common.check_output`). Output cut short by a closed
-pipe (``ecobelt info belt.yaml | head -3``) ends quietly.
+refuses to write over an existing file or into an existing folder. Output cut
+short by a closed pipe (``ecobelt info belt.yaml | head -3``) ends quietly.
 """
 
 from __future__ import annotations

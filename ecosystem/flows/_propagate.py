@@ -263,7 +263,7 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, conversion: A
         it without forming ``A`` (BiCGSTAB, GMRES if BiCGSTAB stalls) to
         relative residual ``rtol``. "auto" is direct up to 2,000 unknowns (4n,
         i.e. 500 members) and iterative above, because the LU of a
-        small-world network with hubs fills in (see :mod:`._solve`).
+        small-world network with hubs fills in.
     rtol : float
         Relative residual ``||b - (I - A) x|| / ||b||`` of the iterative solve.
 
