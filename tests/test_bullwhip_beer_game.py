@@ -162,6 +162,35 @@ def test_sterman_protocol_fixes_the_first_four_orders():
         "week <= 2")["order"].eq(5.0).all()
 
 
+BENCHMARK = dict(theta=0.0, alpha_s=1.0, beta=1.0, s_prime=[28.0, 28.0, 28.0, 20.0])
+
+
+@pytest.mark.parametrize("integer_orders", [False, True])
+def test_benchmark_policy_costs_match_the_published_model(integer_orders):
+    """Sterman (1989), "Modeling managerial behavior: misperceptions of feedback in a dynamic
+    decision making experiment", compares the teams' costs with benchmark costs. Edali &
+    Yasarcan (2014), "A mathematical model of the beer game" (JASSS 17(4) 2, section 5), state
+    that their model reproduces those benchmark costs exactly with theta = 0, alpha_S = 1,
+    beta = 1, S' = 28, 28, 28 and 20 (factory), holding 0.5 and backlog 1.0 per case-week,
+    whole-case orders, orders fixed at 4 in weeks 1-4, 36 weeks. Their published R model, run
+    with those settings (as ported in the NimaMan/invman repository,
+    verification/classic_board_game.rs), gives 46, 50, 54 and 54 per echelon, team 204. We
+    could not read Sterman's table itself, so these are the figures of Edali & Yasarcan's
+    model, which they say equal Sterman's. Every input is a whole number here, so rounding
+    the orders changes nothing."""
+    game = beer_game(**BENCHMARK, integer_orders=integer_orders)
+    assert game.summary()["total_cost"].tolist() == [46.0, 50.0, 54.0, 54.0]
+    assert game.total_cost == 204.0
+    # the benchmark is Sterman's protocol: the same policy from week one costs less
+    assert beer_game(**BENCHMARK, fixed_weeks=0).total_cost == 180.0
+    # week 5 by hand: expected demand stays 4 (theta = 0); the retailer has 8 on hand and
+    # 12 on order, the wholesaler and distributor 12 and 12, the factory 12 and 8:
+    # O = 4 + (S' - S - SL)
+    week5 = game.weeks.query("week == 5").set_index("echelon")["order"]
+    assert week5.tolist() == [4 + 28 - 8 - 12, 4 + 28 - 12 - 12, 4 + 28 - 12 - 12,
+                              4 + 20 - 12 - 8]
+
+
 def test_cli_plays_sterman_protocol_by_default(capsys):
     from ecosystem.cli import main
     assert main(["beergame"]) == 0

@@ -39,9 +39,15 @@ demand steps from 4 to 8. :func:`beer_game` follows that protocol by default
 expected demand ``Lhat`` is updated in the fixed weeks as well: the players see
 the incoming orders all along.
 
-Sterman (1989) also reports benchmark costs for the game; we could not
-establish those figures from a source we could check, so no test claims to
-reproduce them.
+Benchmark: Sterman (1989) measures the teams' costs against the benchmark
+costs of a rational policy. Edali & Yasarcan (2014, section 5) reproduce those
+costs with the rule at ``theta = 0`` (expected demand stays at 4),
+``alpha_S = 1`` and ``beta = 1`` (the whole gap to ``S'`` ordered at once, the
+supply line counted in full), ``S' = 28`` for the retailer, wholesaler and
+distributor and 20 for the factory, under Sterman's protocol. With that policy
+this board costs 46, 50, 54 and 54 over 36 weeks (team 204), the costs their
+model of the board gives for it; Sterman's own table of benchmark costs we
+could not check against a readable copy of the paper.
 
 References
 ----------
@@ -177,6 +183,15 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     [4.0, 4.0, 4.0, 4.0, 6.7192]
     >>> round(float(beer_game(fixed_weeks=0).weeks["order"].iloc[0]), 4)
     4.2392
+
+    Sterman's benchmark policy (module text): in week 5 the retailer, with 8
+    cases on hand and 12 on order, orders 4 + (28 - 8 - 12) = 12.
+
+    >>> bench = beer_game(theta=0.0, alpha_s=1.0, beta=1.0, s_prime=[28, 28, 28, 20])
+    >>> float(bench.weeks.query("echelon == 'retailer' and week == 5")["order"].iloc[0])
+    12.0
+    >>> bench.summary()["total_cost"].tolist(), bench.total_cost
+    ([46.0, 50.0, 54.0, 54.0], 204.0)
     """
     theta = _per_echelon(theta, "theta", 0.0, 1.0)
     alpha_s = _per_echelon(alpha_s, "alpha_s", 0.0, 1.0)
