@@ -1,9 +1,10 @@
 """Vectorised pieces shared by the random builders.
 
 The builders describe an ecosystem as numpy arrays (member roles, link blocks)
-and hand it to :meth:`ecosystem.Ecosystem.add_members_from` and
-:meth:`~ecosystem.Ecosystem.add_links_from` in one go: no per-member or per-link
-Python loop, so 100,000 members and a million links take seconds.
+and hand it to the ecosystem as typed columns in one go: no per-member or
+per-link Python loop. Their links are valid by construction (both ends
+members, no link twice), so they skip the checks a user's table goes through
+(``tests/test_networks.py`` rebuilds them through those checks).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import Ecosystem, Flow, ParameterError
+from ecosystem._columns import Column, flow_code
 
 __all__ = ["LinkKind", "LinkBlocks", "apportion", "assemble", "check_count", "check_fraction",
            "member_ids", "preferential_weights", "choose_one", "choose_several",
-           "small_world_pairs", "tenths"]
+           "small_world_pairs", "sorted_unique", "number_column", "tenths"]
 
 
 def check_count(name: str, value: object, minimum: int = 0) -> int:
@@ -102,8 +104,29 @@ def small_world_pairs(count: int, neighbours: int, rewire: float, rng: np.random
     second[moved] = rng.integers(0, count, moved.sum())
     keep = first != second
     low, high = np.minimum(first, second)[keep], np.maximum(first, second)[keep]
-    pair = np.unique(low * count + high)
+    pair = sorted_unique(low * count + high)
     return pair // count, pair % count
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an integer array by one sort (numpy's hash-based unique of a few
+    million integers takes tens of times longer)."""
+    values = np.sort(values)
+    if values.size < 2:
+        return values
+    keep = np.empty(values.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def number_column(values: np.ndarray) -> Column | None:
+    """A typed column of a new float or int array, as a table's column would be read
+    (NaN: no value; None if no row has one)."""
+    if values.dtype.kind == "f":
+        present = ~np.isnan(values)
+        return Column(values, present) if present.any() else None
+    return Column(values.astype(np.int64, copy=False))
 
 
 def tenths(volumes: np.ndarray) -> np.ndarray:
@@ -190,10 +213,12 @@ class LinkBlocks:
         self._targets.append(targets.ravel())
         self._kinds.append(np.full(sources.size, list(self.kinds).index(kind), dtype=np.int16))
         self._volumes.append(volumes.ravel())
-        self._to.append([np.nan] * sources.size if to is None else list(to))
+        self._to.append(None if to is None else list(to))
 
-    def frame(self, ids: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
-        """The links table with sampled attributes, rounded to readable precision."""
+    def columns(self, rng: np.random.Generator
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Column]]:
+        """``(source, target, flow code, attribute columns)`` of the links, with sampled
+        attributes rounded to readable precision."""
         src = np.concatenate(self._sources)
         dst = np.concatenate(self._targets)
         kind = np.concatenate(self._kinds)
@@ -205,29 +230,38 @@ class LinkBlocks:
             low, high = table[kind, 0], table[kind, 1]
             return low + (high - low) * rng.random(kind.size)
 
-        flow_names = np.array([spec.flow.value for spec in specs], dtype=object)
+        codes = np.array([flow_code(spec.flow.value) for spec in specs], dtype=np.int8)
         lead = np.array([spec.lead_time for spec in specs], dtype=np.int64)
         volume = np.maximum(np.round(volume, 1), 0.1)
-        frame = pd.DataFrame({
-            "source": ids[src],
-            "target": ids[dst],
-            "flow": flow_names[kind],
-            "volume": volume,
-            "capacity": np.round(volume * draw([s.headroom for s in specs]), 1),
-            "unit_cost": np.round(draw([s.unit_cost for s in specs]), 3),
-            "lead_time": rng.integers(lead[kind, 0], lead[kind, 1] + 1),
-            "reliability": np.round(draw([s.reliability for s in specs]), 3),
-        })
-        to = [d for block in self._to for d in block]
-        if any(isinstance(d, dict) for d in to):
-            frame["to"] = pd.Series(to, dtype=object)
-        return frame
+        # the order of the draws (capacity, unit cost, lead time, reliability) fixes the
+        # links a seed gives
+        values = {"volume": volume,
+                  "capacity": np.round(volume * draw([s.headroom for s in specs]), 1),
+                  "unit_cost": np.round(draw([s.unit_cost for s in specs]), 3),
+                  "lead_time": rng.integers(lead[kind, 0], lead[kind, 1] + 1),
+                  "reliability": np.round(draw([s.reliability for s in specs]), 3)}
+        table = {}
+        for name, array in values.items():
+            column = number_column(array)
+            if column is not None:
+                table[name] = column
+        sizes = [block.size for block in self._sources]
+        if any(to is not None and len(to) for to in self._to):
+            objects = np.full(src.size, np.nan, dtype=object)
+            present = np.zeros(src.size, dtype=bool)
+            for start, size, to in zip(np.cumsum([0] + sizes[:-1]).tolist(), sizes, self._to):
+                if to is not None:
+                    # fromiter: each dict is one value (np.array would read it as a sequence)
+                    objects[start:start + size] = np.fromiter(to, dtype=object, count=size)
+                    present[start:start + size] = True
+            table["to"] = Column(objects, present)
+        return src, dst, codes[kind], table
 
 
 def assemble(eco: Ecosystem, members: pd.DataFrame, links: LinkBlocks,
              rng: np.random.Generator) -> Ecosystem:
     """Bulk-insert the members table and the collected links into ``eco``."""
     eco.add_members_from(members)
-    eco.add_links_from(links.frame(members["id"].to_numpy(dtype=object), rng))
+    eco._add_link_columns(*links.columns(rng))
     return eco
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
-from ecosystem import Ecosystem, Flow, ParameterError
+from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, ParameterError
+from ecosystem._columns import Column
 
 from ._sampling import (LinkBlocks, LinkKind, apportion, check_count, check_fraction,
                         choose_one, choose_several, member_ids, preferential_weights,
@@ -166,27 +166,29 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
     Examples
     --------
     >>> belt = industrial_belt(200, seed=1)
-    >>> len(belt), belt.graph.number_of_edges() > 1500
+    >>> len(belt), belt.number_of_links() > 1500
     (226, True)
     >>> belt.summary().loc["ring", "members"].tolist()
     [214, 7, 5]
     >>> belt == industrial_belt(200, seed=1)
     True
     """
-    members, links, description = _belt_tables(
+    ids, members, links, description = _belt_columns(
         n_firms, firm_mix=firm_mix, neighbours=neighbours, rewire=rewire,
         concentration=concentration, counts=counts, seed=seed)
     eco = Ecosystem(name, description=description)
-    eco.add_members_from(members)
-    eco.add_links_from(links)
+    eco._add_member_columns(ids.tolist(), members)
+    eco._add_link_columns(*links)
     return eco
 
 
-def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0.15, 0.35),
-                 neighbours: int = 4, rewire: float = 0.1, concentration: float = 1.0,
-                 counts: dict[str, int] | None = None, seed=None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The members and links tables of :func:`industrial_belt` and its description."""
+def _belt_columns(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0.15, 0.35),
+                  neighbours: int = 4, rewire: float = 0.1, concentration: float = 1.0,
+                  counts: dict[str, int] | None = None, seed=None
+                  ) -> tuple[np.ndarray, dict[str, Column],
+                            tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Column]], str]:
+    """The member ids, member columns, link columns (``LinkBlocks.columns``) of
+    :func:`industrial_belt` and its description."""
     n_firms = check_count("n_firms", n_firms, 1)
     neighbours = check_count("neighbours", neighbours)
     rewire = check_fraction("rewire", rewire)
@@ -210,12 +212,13 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     # ---------------------------------------------------------------- members
     firm_role = rng.choice(3, size=n_firms, p=mix / mix.sum())
     employees = np.maximum(1, np.round(rng.lognormal(np.log(30), 1.0, n_firms))).astype(np.int64)
-    prefixes = np.array([_FIRM_PREFIX[r] for r in _FIRM_ROLES], dtype=object)
     width = max(2, len(str(n_firms)))
-    numbers = np.char.zfill(np.arange(1, n_firms + 1).astype(str), width).astype(object)
-    blocks = [pd.DataFrame({"id": prefixes[firm_role] + numbers,
-                            "role": np.array(_FIRM_ROLES, dtype=object)[firm_role],
-                            "employees": employees})]
+    numbers = np.char.zfill(np.arange(1, n_firms + 1).astype(str), width)
+    prefixes = np.array([_FIRM_PREFIX[r] for r in _FIRM_ROLES])
+    ring_of = {role: ring.value for role, ring in DEFAULT_ROLES.items()}
+    id_parts = [np.char.add(prefixes[firm_role], numbers).astype(object)]
+    roles = [np.array(_FIRM_ROLES, dtype=object)[firm_role]]
+    rings = [np.array([ring_of[r] for r in _FIRM_ROLES], dtype=object)[firm_role]]
     start = {"firm": 0}
     position = n_firms
     id_prefix = {"cbec_enterprise": "cb", "platform": "pf", "logistics": "lg", "finance": "fn",
@@ -224,20 +227,30 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
         start[role] = position
         position += count
         if role == "market":
-            picked = MARKETS[:count]
-            blocks.append(pd.DataFrame({"id": [f"mk_{code}" for code, _ in picked],
-                                        "role": role, "country": [c for _, c in picked],
-                                        "margin": _MARKET_MARGIN}))
+            id_parts.append(np.array([f"mk_{code}" for code, _ in MARKETS[:count]], dtype=object))
         else:
-            blocks.append(pd.DataFrame({"id": member_ids(id_prefix[role], count), "role": role}))
+            id_parts.append(member_ids(id_prefix[role], count))
+        roles.append(np.full(count, role, dtype=object))
+        rings.append(np.full(count, ring_of[role], dtype=object))
     for role in _ENVIRONMENTS:
         start[role] = position
         position += 1
-    blocks.append(pd.DataFrame({"id": list(_ENVIRONMENTS), "role": list(_ENVIRONMENTS)}))
-    members = pd.concat(blocks, ignore_index=True)
-    # concat made employees floats (other roles have none): keep whole numbers whole
-    members["employees"] = pd.Series(employees.tolist() + [np.nan] * (position - n_firms),
-                                     dtype=object)
+    id_parts.append(np.array(_ENVIRONMENTS, dtype=object))
+    roles.append(np.array(_ENVIRONMENTS, dtype=object))
+    rings.append(np.array([ring_of[r] for r in _ENVIRONMENTS], dtype=object))
+    market_rows = np.zeros(position, dtype=bool)
+    market_rows[start["market"]:start["market"] + sizes["market"]] = True
+    country = np.full(position, None, dtype=object)
+    country[market_rows] = [c for _, c in MARKETS[:sizes["market"]]]
+    # the columns that a members table of these rows would give (ecosystem.tables): no value
+    # where a member has no such attribute, employees whole numbers
+    members = {"role": Column(np.concatenate(roles)), "ring": Column(np.concatenate(rings)),
+               "employees": Column(np.concatenate([employees, np.zeros(position - n_firms,
+                                                                       np.int64)]),
+                                   np.arange(position) < n_firms),
+               "country": Column(country, market_rows),
+               "margin": Column(np.where(market_rows, _MARKET_MARGIN, np.nan), market_rows)}
+    ids = np.concatenate(id_parts)
 
     def span(role: str) -> np.ndarray:
         return np.arange(start[role], start[role] + (sizes[role] if role in sizes else 1))
@@ -298,7 +311,7 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     sales, parcels, deliveries = _lanes(outgoing[channels], span("market").size,
                                         span("logistics").size, concentration, rng)
     markets, carriers = span("market"), span("logistics")
-    market_ids = members["id"].to_numpy(dtype=object)[markets]
+    market_ids = ids[markets]
 
     # channels -> markets: the sale is an order and a payment; the goods travel with a carrier
     who, which, amount = sales
@@ -366,7 +379,7 @@ def _belt_tables(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0
     description = (f"A random industrial belt of {n_firms} firms selling through "
                    f"{channels.size} cross-border channels to {markets.size} overseas markets "
                    "(networks.industrial_belt).")
-    return members, links.frame(members["id"].to_numpy(dtype=object), rng), description
+    return ids, members, links.columns(rng), description
 
 
 def _split(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -190,9 +190,28 @@ def test_industrial_belt_bad_arguments(kwargs, match):
 def test_industrial_belt_always_valid(n_firms, neighbours, rewire, concentration, seed):
     eco = industrial_belt(n_firms, neighbours=neighbours, rewire=rewire,
                           concentration=concentration, seed=seed)
+    assert_same_as_checked(eco)  # before check_links builds eco.graph
     assert eco.problems() == []
     assert len(eco) == n_firms + sum(_default_counts(n_firms).values()) + 5
     check_links(eco)
+
+
+def assert_same_as_checked(eco: Ecosystem) -> None:
+    """The builder hands its columns over unchecked: its tables pass every check of a user's
+    tables (both ends members, no link twice, numbers in range) and give the same columns."""
+    assert eco._graph is None
+    members, links = eco.to_pandas()
+    checked = Ecosystem.from_pandas(members, links, name=eco.name,
+                                    description=eco.attributes["description"])
+    assert checked == eco
+    ours, theirs = eco._columns(), checked._columns()
+    # the tables list links in networkx's order, the builder's columns in the order drawn
+    for table, other, rows in ((ours.members, theirs.members, np.arange(len(eco))),
+                               (ours.links, theirs.links, eco._ordered_rows())):
+        assert list(table) == list(other)
+        for name, column in table.items():
+            assert column.values.dtype == other[name].values.dtype, name
+            assert np.array_equal(column.mask()[rows], other[name].mask()), name
 
 
 # ------------------------------------------------------------ rural cluster
@@ -212,6 +231,12 @@ def test_rural_cluster_members():
     parcels = eco.layer("logistics")
     assert all(any(eco.member(v)["role"] == "logistics" for v in parcels.successors(shop))
                for shop in eco.members(role="online_shop"))
+
+
+@settings(max_examples=10)
+@given(n_shops=st.integers(1, 120), seed=st.integers(0, 2**32 - 1), overseas=st.booleans())
+def test_rural_cluster_same_as_checked(n_shops, seed, overseas):
+    assert_same_as_checked(rural_cluster(n_shops, overseas=overseas, seed=seed))
 
 
 def test_rural_cluster_domestic_only_and_reproducible():
