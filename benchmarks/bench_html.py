@@ -19,6 +19,13 @@ object exists (two animation frames), and the CPU time of the page's renderer
 process by then, best of 2. pyvis' page tries to load
 bootstrap from a CDN: those requests are blocked and not counted as errors here.
 
+Renderers: a page above the size limits opens on ecobelt's canvas renderer
+(``renderer="auto"``); ``--vis`` also exports the same graph with ``renderer="vis"``
+(vis-network, an object per node and link) and draws both in the same run: the ratio
+of time-to-drawn (wall and renderer CPU, vis / canvas). The 10k belt of the issue's
+target is ``--graphs belt --sizes 10250`` (``industrial_belt(10000)``: 10,273 members,
+98,500 links).
+
 Before/after: ``--old-script OLD.js`` also draws each page with another page script in
 its place (for example ``git show REV:viz/assets/ecobelt.js > OLD.js``), in the same
 process and conditions, and prints the ratio of renderer CPU (old / new).
@@ -147,6 +154,8 @@ def main() -> None:
     parser.add_argument("--baseline-limit", type=int, default=50_000,
                         help="largest size exported with pyvis too")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--vis", action="store_true",
+                        help="also draw the page with renderer='vis' (vis-network)")
     parser.add_argument("--old-script", type=Path, metavar="OLD.js",
                         help="also draw each page with this page script (before/after)")
     args = parser.parse_args()
@@ -174,9 +183,17 @@ def main() -> None:
                 row.update({"pyvis wall": pyvis.wall, "pyvis CPU": pyvis.cpu,
                             "ratio (CPU)": pyvis.cpu / export.cpu,
                             "pyvis links kept": pyvis.result[1]})
+            row["renderer"] = "canvas" if '"renderer":"canvas"' in export.result.html else "vis"
             if n <= args.draw_limit:
                 (row["draw wall"], row["draw CPU"],
                  row["script draw"]) = ecobelt_draw(ours)
+                if args.vis:
+                    vis_page = folder / f"vis_{kind}_{n}.html"
+                    viz.to_html(eco, vis_page, renderer="vis")
+                    (row["vis draw wall"], row["vis draw CPU"],
+                     row["vis script draw"]) = ecobelt_draw(vis_page)
+                    row["vis/ours (wall)"] = row["vis draw wall"] / row["draw wall"]
+                    row["vis/ours (CPU)"] = row["vis draw CPU"] / row["draw CPU"]
                 if "pyvis wall" in row:
                     row["pyvis draw wall"], row["pyvis draw CPU"] = first_frame(
                         theirs, "window.network && window.network.body")

@@ -25,7 +25,10 @@ API (kept stable; other tests reuse it)
 
 "Drawn" is measured inside vis-network, not taken from our page script: the
 harness wraps the ``draw`` method of vis' node and edge classes, redraws once,
-and counts the distinct node and edge ids actually painted on the canvas.
+and counts the distinct node and edge ids actually painted on the canvas. A
+panel drawn by the page's own canvas renderer (large networks) has no objects
+to wrap: there the counts are what one frame of the fitted view put into the
+canvas' paths (``drawnCounts()``); pixel tests check those against the picture.
 
 Example (``tests/`` is on ``sys.path`` when pytest runs, as it has no ``__init__.py``)::
 
@@ -64,6 +67,8 @@ ALLOWED_SCHEMES = ("data:", "blob:", "about:")
 _DRAWN_JS = """
 () => {
   const api = window.ecobelt;
+  // the canvas renderer counts what one frame of the fitted view put on the canvas
+  if (api && api.current && api.current.drawnCounts) { return api.current.drawnCounts(); }
   if (!api || !api.current || !api.current.network) { return null; }
   const net = api.current.network, body = net.body;
   const wrap = (proto, key) => {

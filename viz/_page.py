@@ -131,7 +131,11 @@ def build_page(title: str, pages: Sequence[tuple[str, str]], payloads: Sequence[
     payloads : sequence of dict
         The data of each network panel, in panel order.
     """
-    vis_js, vis_css = vendor_assets()
+    # vis-network is left out of a page whose every panel is drawn by the canvas renderer
+    # (the page script draws a panel with a timeline with vis-network)
+    with_vis = not payloads or any(p.get("renderer", "vis") != "canvas" or p.get("timeline")
+                                   for p in payloads)
+    vis_js, vis_css = vendor_assets() if with_vis else ("", "")
     js, css = own_assets()
     header_tabs = ""
     if tabs:
@@ -149,11 +153,13 @@ def build_page(title: str, pages: Sequence[tuple[str, str]], payloads: Sequence[
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
-        f"<!-- vis-network {VIS_VERSION} (Apache-2.0 OR MIT), embedded from pyvis -->\n"
-        f"<style>\n{vis_css}\n</style>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
+        + (f"<!-- vis-network {VIS_VERSION} (Apache-2.0 OR MIT), embedded from pyvis -->\n"
+           f"<style>\n{vis_css}\n</style>\n" if with_vis else "")
+        + f"<style>\n{css}\n</style>\n</head>\n<body>\n"
         f'<header class="ecobelt-header"><h1>{html.escape(title)}</h1>{sub}{header_tabs}'
         f"</header>\n{body}\n{data}"
-        f"<script>\n{vis_js}\n</script>\n<script>\n{js}\n</script>\n</body>\n</html>\n")
+        + (f"<script>\n{vis_js}\n</script>\n" if with_vis else "")
+        + f"<script>\n{js}\n</script>\n</body>\n</html>\n")
 
 
 class HtmlPage:

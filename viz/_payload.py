@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from ecosystem import Ecosystem
 
 __all__ = ["network_payload", "flow_widths", "json_column", "LABEL_LIMIT", "SMOOTH_LIMIT",
-           "LARGE_LINKS", "LARGE_MEMBERS", "DETAIL_ZOOM", "FLOW_OPACITY"]
+           "LARGE_LINKS", "LARGE_MEMBERS", "DETAIL_ZOOM", "FLOW_OPACITY", "CANVAS_LINKS",
+           "CANVAS_MEMBERS", "RENDERERS", "renderer_for"]
 
 #: Opacity of each flow's links when the page opens: the goods (logistics) in full, the
 #: others faint, so the chain of goods reads first (the legend still shows and hides each).
@@ -47,6 +48,38 @@ LARGE_LINKS = 5000
 #: (a one-pixel outline hides a node of the fitted view, and costs a stroke per node).
 LARGE_MEMBERS = 2000
 DETAIL_ZOOM = 4
+#: Above this many links (flows and overlays) or members, ``renderer="auto"`` draws with the
+#: page's own canvas renderer: vis-network builds an object per node and link, and its first
+#: frame grows with them (seconds at 100,000 links); the canvas draws batched paths.
+CANVAS_LINKS = 20_000
+CANVAS_MEMBERS = 5_000
+#: How a panel can be drawn: chosen by size, vis-network, or the canvas renderer.
+RENDERERS = ("auto", "vis", "canvas")
+
+
+def renderer_for(renderer: str, members: int, links: int, physics: bool) -> str:
+    """The renderer a panel of ``members`` and ``links`` (flows and overlays) is drawn with.
+
+    ``"auto"`` picks the canvas renderer above :data:`CANVAS_MEMBERS` members or
+    :data:`CANVAS_LINKS` links, vis-network below; the force layout (``physics``) needs
+    vis-network.
+
+    Examples
+    --------
+    >>> renderer_for("auto", 300, 3_000, False), renderer_for("auto", 10_000, 100_000, False)
+    ('vis', 'canvas')
+    >>> renderer_for("auto", 10_000, 100_000, True)
+    'vis'
+    """
+    if renderer not in RENDERERS:
+        raise ParameterError(f"renderer must be one of {list(RENDERERS)}, got {renderer!r}")
+    if renderer == "canvas" and physics:
+        raise ParameterError("renderer='canvas' has no force layout; pass physics=False or "
+                             "renderer='vis'")
+    if renderer != "auto":
+        return renderer
+    large = members > CANVAS_MEMBERS or links > CANVAS_LINKS
+    return "canvas" if large and not physics else "vis"
 
 
 def _sizes(metrics: pd.DataFrame, size_by: str | None, size_range: tuple[float, float],
@@ -109,12 +142,13 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
                     physics: bool = False, labels: bool | None = None,
                     size_range: tuple[float, float] = (6.0, 22.0),
                     positions: pd.DataFrame | None = None,
-                    overlays: OverlaysLike = None, highlight=()) -> dict:
+                    overlays: OverlaysLike = None, highlight=(), renderer: str = "auto") -> dict:
     """The JSON-ready data of one network panel (see :func:`viz.to_html` for the arguments).
 
     The overlays are in ``"overlays"``, one entry per layer of ``overlays=``;
     ``highlight`` names members drawn with a thick outline (an alliance's members), in
-    ``"highlight"`` as node positions.
+    ``"highlight"`` as node positions. ``renderer`` (see :func:`renderer_for`) is in
+    ``"renderer"``: ``"vis"`` or ``"canvas"``.
 
     Examples
     --------
@@ -153,7 +187,9 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     counts = np.bincount(ring_codes, minlength=3)
     bands = positions.attrs.get("bands")
     bands = ring_bands(counts) if bands is None else np.asarray(bands)
+    drawn_with = renderer_for(renderer, n, len(link_data) + overlay_links, physics)
     return {
+        "renderer": drawn_with,
         "physics": bool(physics),
         "labels": show_labels,
         "smooth": len(link_data) + overlay_links <= SMOOTH_LIMIT,

@@ -59,7 +59,7 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
             size_by: str | None = None, title: str | None = None, physics: bool = False,
             labels: bool | None = None, size_range: tuple[float, float] = (6.0, 22.0),
             positions: pd.DataFrame | None = None, overlays: OverlaysLike = None,
-            height: int = 650) -> HtmlPage:
+            height: int = 650, renderer: str = "auto") -> HtmlPage:
     """Write ``eco`` as one self-contained interactive HTML page.
 
     Parameters
@@ -100,6 +100,13 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
         must differ from the flows'. The graphs are only read.
     height : int
         Height in pixels of the inline view in Jupyter.
+    renderer : {"auto", "vis", "canvas"}
+        ``"vis"`` draws with vis-network (labels, curved links, arrows, dragging
+        members, the force layout); ``"canvas"`` with the page's own canvas
+        renderer, which draws each flow's links as a few batched paths and opens
+        large networks in a fraction of vis-network's time (pan, zoom, tooltips,
+        legend and flow checkboxes as on the vis page; no force layout, no
+        arrows); ``"auto"`` uses the canvas above 5,000 members or 20,000 links.
 
     Returns
     -------
@@ -127,7 +134,8 @@ def to_html(eco: "Ecosystem", path: str | Path | None = None, *, metrics: Metric
     True
     """
     payload = network_payload(eco, metrics, size_by=size_by, physics=physics, labels=labels,
-                              size_range=size_range, positions=positions, overlays=overlays)
+                              size_range=size_range, positions=positions, overlays=overlays,
+                              renderer=renderer)
     name = title if title is not None else (eco.name or "Ecosystem")
     text = build_page(name, [(name, panel_html(0))], [payload], subtitle=subtitle(payload))
     page = HtmlPage(text, height=height)
