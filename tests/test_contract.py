@@ -138,7 +138,8 @@ def test_former_table_attributes_still_work_with_a_warning(name, attribute):
 # --- the glossary, checked on every public signature ---------------------------------------
 
 PUBLIC_MODULES = ["ecosystem", "ecosystem.taxonomy", "ecosystem.files", "ecosystem.tables",
-                  "ecosystem.alliance", *ANALYSES]
+                  "ecosystem.alliance", "ecosystem.simulation", *ANALYSES, "networks", "viz",
+                  "viz.figures", "viz.layout", "viz.html", "viz.compare", "viz.report"]
 # the glossary's word for each synonym the code used to have
 SYNONYMS = {"runs": "replications", "iterations": "replications", "n_runs": "replications",
             "n_replications": "replications", "tolerance": "tol", "seeds": "members",
@@ -158,7 +159,13 @@ KEPT = {
     ("ecosystem.alliance.sweep", "seeds"): "random seeds, one run each",
 }
 # whole-number seeds on purpose: every configuration replays the demand stream of one seed
-WHOLE_SEEDS = {"ecosystem.alliance.compare", "ecosystem.alliance.Belt.build"}
+# (the report passes its seed on to the alliance comparison)
+WHOLE_SEEDS = {"ecosystem.alliance.compare", "ecosystem.alliance.Belt.build",
+               "viz.report.write_report", "viz.report.demo"}
+# known deviations in code other work is reshaping now; delete an entry once it is fixed
+IN_FLIGHT = {("ecosystem.simulation.run", "seed"),
+             ("ecosystem.simulation.MarketDemand.generate", "rng"),
+             ("networks.industrial_belt", "seed"), ("networks.rural_cluster", "seed")}
 
 
 def public_functions():
@@ -169,7 +176,8 @@ def public_functions():
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
             members = [(name, obj)] if inspect.isfunction(obj) else []
-            if inspect.isclass(obj) and obj.__module__.startswith("ecosystem"):
+            if inspect.isclass(obj) and obj.__module__.split(".")[0] in (
+                    "ecosystem", "networks", "viz"):
                 members = [(f"{name}.{attr}", getattr(value, "__func__", value))
                            for attr, value in vars(obj).items()
                            if not attr.startswith("_")
@@ -188,13 +196,18 @@ def test_the_walk_finds_the_public_functions():
     names = {name for name, _ in FUNCTIONS}
     assert len(FUNCTIONS) > 100
     assert {"ecosystem.spillover.independent_cascade", "ecosystem.niche.overlap",
-            "ecosystem.bullwhip.simulate", "ecosystem.Ecosystem.link"} <= names
+            "ecosystem.bullwhip.simulate", "ecosystem.Ecosystem.link",
+            "ecosystem.Ecosystem.update_member", "ecosystem.Ecosystem.update_link",
+            "ecosystem.files.save", "ecosystem.simulation.run", "networks.industrial_belt",
+            "viz.compare_html", "viz.report.write_report"} <= names
 
 
 def test_public_signatures_use_the_glossary():
     wrong = []
     for name, function in FUNCTIONS:
         for parameter in inspect.signature(function).parameters.values():
+            if (name, parameter.name) in IN_FLIGHT:
+                continue
             if parameter.name in SYNONYMS and (name, parameter.name) not in KEPT:
                 wrong.append(f"{name}({parameter.name}=...): say {SYNONYMS[parameter.name]}")
             annotation = str(parameter.annotation)
