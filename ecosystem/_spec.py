@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 
 from ._errors import ParameterError, SpecError
+from ._yamlrows import rows_json
 from .graph import Ecosystem
 from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
                        link_attribute_problem, units_problem)
@@ -413,14 +414,15 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 def _flow_depth(text: str) -> int:
     """The deepest nesting of ``[`` and ``{`` in ``text``, counting every bracket (so
     brackets inside quoted text can only make it larger)."""
-    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    if data.size == 0:
+    data = text.encode("utf-8", "surrogatepass").translate(_BRACKETS)
+    at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8))  # the brackets alone
+    if at.size == 0:
         return 0
-    step = np.zeros(256, dtype=np.int8)
-    step[[ord("["), ord("{")]] = 1
-    step[[ord("]"), ord("}")]] = -1
-    level = np.cumsum(step[data], dtype=np.int64)
-    return int((level - np.minimum(np.minimum.accumulate(level), 0)).max())
+    level = np.cumsum(np.frombuffer(data, dtype=np.int8)[at], dtype=np.int64)
+    return max(0, int((level - np.minimum(np.minimum.accumulate(level), 0)).max()))
+
+
+_BRACKETS = bytes(1 if c in b"[{" else 255 if c in b"]}" else 0 for c in range(256))
 
 
 def _load_with_room(text: str) -> Any:
@@ -465,105 +467,65 @@ _Dumper.add_representer(_OneLine, lambda dumper, data: dumper.represent_mapping(
     "tag:yaml.org,2002:map", data, flow_style=True))
 
 
-# The rows ecobelt writes (one flow mapping per line: JSON text with YAML 1.1's spelling of
-# floats and without quotes where none are needed, see _row_text) read as JSON once every
-# token is one whose meaning YAML and JSON agree on; any other token leaves the file to PyYAML.
-_ROW_TOKEN = re.compile(
-    r'("(?:[^"\\\n]|\\[^/\n])*")'  # a JSON string (YAML reads its escapes the same)
-    r"|(-?\.inf|\.nan)(?![\w.])"
-    r"|(-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+(?:e[+-][0-9]+)?)?)(?![\w.])"
-    r"|([^\W\d][\w.\- ]*(?<! ))"  # a plain word: a string unless YAML 1.1 reads a bool or null
-    r"|(: |[{}\[\],\n]| )"
-    r"|(.)", re.S)
-_YAML_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"}
-_JSON_SPECIAL = {".nan": "NaN", ".inf": "Infinity", "-.inf": "-Infinity"}
-
-
 class _NotRows(Exception):
-    pass
+    """Rows that PyYAML has to read (or to refuse with the place in the file)."""
 
 
-def _row_token(match: re.Match) -> str:
-    string, special, number, word, punct, other = match.groups()
-    if string is not None or number is not None or punct is not None:
-        return match.group()
-    if special is not None:
-        return _JSON_SPECIAL[special]
-    if word is not None:
-        if word in ("true", "false", "null"):
-            return word
-        if word.lower() in _YAML_WORDS:
-            raise _NotRows
-        return f'"{word}"'  # \w, '.', '-' and spaces need no escape in JSON
-    raise _NotRows
-
-
-# The same check and rewriting without a Python call per token, for rows whose quoted strings
-# hold none of , : { } [ ] (so no word or number inside a string can look like a token)
-_ROW_GRAMMAR = re.compile(
-    r'(?:"(?:[^"\\\n]|\\[^/\n])*"|-?\.inf(?![\w.])|\.nan(?![\w.])'
-    r"|-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+(?:e[+-][0-9]+)?)?(?![\w.])"
-    r"|[^\W\d][\w.\- ]*(?<! )|: |[{}\[\],\n ])*")
-_PUNCT_IN_STRING = re.compile(r'"[^"\n]*[,:{}\[\]][^"\n]*"')
-_YAML_WORD = re.compile(r"(?<![\w.\-])(?i:yes|no|on|off|y|n|~)(?![\w.\-])|"
-                        r"(?<![\w.\-])(?:True|TRUE|False|FALSE|Null|NULL)(?![\w.\-])")
-_BARE_WORD = re.compile(r'(?<=[{\[ ,])(?!(?:true|false|null)(?:[,}\]]|: ))([^\W\d][\w.\- ]*(?<! ))'
-                        r"(?=: |[,}\]])")
-_BARE_SPECIAL = re.compile(r"(?<=[ \[,])(-?)\.inf(?=[,}\]])")
-_BARE_NAN = re.compile(r"(?<=[ \[,])\.nan(?=[,}\]])")
-
-
-def _rows_text(body: str) -> str:
-    if _PUNCT_IN_STRING.search(body) or _YAML_WORD.search(body) or \
-            not _ROW_GRAMMAR.fullmatch(body):
-        return _ROW_TOKEN.sub(_row_token, body)  # token by token (and refused where needed)
-    body = _BARE_WORD.sub(r'"\1"', body)
-    if ".inf" in body or ".nan" in body:
-        body = _BARE_NAN.sub("NaN", _BARE_SPECIAL.sub(r"\1Infinity", body))
-    return body
-
-
-def _rows_as_json(block: str) -> list:
+def _rows_as_json(block: str) -> tuple[list, int]:
+    """The rows of one table and the deepest nesting of brackets in them."""
     if not block:
-        return []
-    if not block.startswith("- {") or "\n- " not in block and block.count("\n") > 1:
+        return [], 0
+    fast = rows_json(block)
+    if fast is None:
         raise _NotRows
-    body = block[2:].replace("\n- {", "\n,{")
-    if "\n" in body.replace("\n,{", ""):
-        raise _NotRows  # a row over several lines, or another line between rows
-    return json.loads("[" + _rows_text(body) + "]", object_pairs_hook=_refuse_duplicates)
+    text, keys, mappings, count, depth = fast
+    if mappings == count:  # no mapping inside a row: a duplicate key leaves a key out
+        rows = json.loads(text)
+    else:
+        rows = json.loads(text, object_pairs_hook=_refuse_duplicates)
+    if len(rows) != count:
+        raise _NotRows  # a line with more than one value
+    if mappings == count and sum(map(len, rows)) != keys:
+        raise _NotRows  # a duplicate key: PyYAML says where
+    return rows, depth
 
 
 def _read_rows(text: str) -> Any:
-    """The spec of a YAML file laid out as ecobelt writes it, or None for any other YAML."""
+    """The spec of a YAML file laid out as ecobelt writes it, or None for any other YAML
+    (and for nesting deeper than MAX_DEPTH, which read_yaml then refuses)."""
     start = text.find("\nmembers:\n")
     if start < 0:
         return None
     middle = text.find("\nlinks:\n", start)
     if middle < 0:
         return None
+    if _flow_depth(text[:start + 1]) > MAX_DEPTH:
+        return None
     head = yaml.load(text[:start + 1], Loader=_Loader)
     if not isinstance(head, dict) or "members" in head or "links" in head:
         return None
     try:
-        members = _rows_as_json(text[start + len("\nmembers:\n"):middle + 1].rstrip("\n"))
-        links = _rows_as_json(text[middle + len("\nlinks:\n"):].rstrip("\n"))
+        members, members_depth = _rows_as_json(
+            text[start + len("\nmembers:\n"):middle + 1].rstrip("\n"))
+        links, links_depth = _rows_as_json(text[middle + len("\nlinks:\n"):].rstrip("\n"))
     except (_NotRows, ValueError, RecursionError):
+        return None
+    if max(members_depth, links_depth) > MAX_DEPTH:
         return None
     return {**head, "members": members, "links": links}
 
 
 def read_yaml(text: str, file: str | None = None) -> Any:
     """Parse YAML text; syntax errors become :class:`SpecError` with line and column."""
-    depth = _flow_depth(text) if "[" in text or "{" in text else 0
-    if depth > MAX_DEPTH:
-        raise SpecError(f"nested deeper than {MAX_DEPTH} levels of [ ] and {{ }} (found "
-                        f"{depth})", file=file)
     try:
         if len(text) > 1 << 16:  # large files are ecobelt's rows as a rule: JSON's speed
             rows = _read_rows(text)
             if rows is not None:
                 return rows
+        depth = _flow_depth(text) if "[" in text or "{" in text else 0
+        if depth > MAX_DEPTH:
+            raise SpecError(f"nested deeper than {MAX_DEPTH} levels of [ ] and {{ }} (found "
+                            f"{depth})", file=file)
         return _load_with_room(text)
     except RecursionError:
         raise SpecError(f"nested deeper than {MAX_DEPTH} levels", file=file) from None
