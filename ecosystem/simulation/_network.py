@@ -26,7 +26,9 @@ trading member with no supplier needs a ``capacity`` to do the same.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import chain, repeat
 from numbers import Real
+from operator import methodcaller
 from typing import Any, Mapping
 
 import numpy as np
@@ -34,6 +36,7 @@ import scipy.sparse as sp
 
 from .._errors import ParameterError
 from ..graph import Ecosystem
+from . import _read
 
 __all__ = ["STOCKING_ROLES", "PRODUCING_ROLES", "CARRIER_ROLES", "MARKET_ROLES", "Network",
            "compile_network", "SimulationError"]
@@ -184,8 +187,18 @@ def _number(value: Any, what: str, *, whole: bool = False, default: float | None
     return float(value)
 
 
+_STOCK, _CARRIER, _MARKET, _OTHER = 0, 1, 2, 3
+# what stops a route, in the order the checks run on one route (its first failure is named)
+(_TO_FORMAT, _TO_UNKNOWN, _TRANSIT, _FEE, _MISSING, _NOWHERE, _OUT_VOLUME,
+ _LOOP) = range(1, 9)
+
+
 def compile_network(eco: Ecosystem) -> Network:
     """Read the goods network of ``eco`` into a :class:`Network` (see the module notes).
+
+    Reads the ecosystem's columns (it builds no networkx graph) with array
+    operations over all links at once, so a belt of a million members
+    compiles in seconds.
 
     Raises
     ------
@@ -193,175 +206,136 @@ def compile_network(eco: Ecosystem) -> Network:
         No market, a market no producer can reach, a stocking member with no
         supplier and no capacity, a cycle in the goods layer, a loop of
         carriers, a negative lead time or fee.
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for m, role in [("mill", "manufacturer"), ("ship", "logistics"), ("us", "market"),
+    ...                 ("eu", "market")]:
+    ...     eco.add_member(m, role)
+    >>> eco.link("mill", "ship", "logistics", volume=40.0, lead_time=2, unit_cost=0.5)
+    >>> eco.link("ship", "us", "logistics", volume=30.0, unit_cost=1.0)
+    >>> eco.link("ship", "eu", "logistics", volume=10.0)
+    >>> net = compile_network(eco)
+    >>> net.lanes_frame()[["path", "transit", "fee", "share"]]
+                   path  transit  fee  share
+    0  mill > ship > us        3  1.5    1.0
+    1  mill > ship > eu        3  0.5    1.0
+    2    outside > mill        0  0.0    1.0
+    >>> net.level.tolist()  # the mill serves both markets: 30 + 10
+    [40.0, 30.0, 10.0]
     """
-    roles = {m: eco.member(m)["role"] for m in eco}
-    markets = [m for m in eco if roles[m] in MARKET_ROLES]
-    if not markets:
+    ids = _read.member_ids(eco)
+    roles = _read.member_values(eco, "role")
+    kind = _kinds(roles)
+    market_pos = np.flatnonzero(kind == _MARKET)
+    if not len(market_pos):
         raise SimulationError("the ecosystem has no member of role 'market' to draw demand; "
                               "add one and link a seller to it with flow 'logistics'")
-    carriers = [m for m in eco if roles[m] in CARRIER_ROLES]
-    carrier_pos = {c: k for k, c in enumerate(carriers)}
-    goods = eco.layer("logistics")
-
-    def kind(member: str) -> str:
-        role = roles[member]
-        if role in STOCKING_ROLES:
-            return "stock"
-        if role in CARRIER_ROLES:
-            return "carrier"
-        if role in MARKET_ROLES:
-            return "market"
-        return "other"
-
-    def transit(u: str, v: str) -> float:
-        return _number(goods.edges[u, v].get("lead_time"), f"lead_time of link {u} -> {v}",
-                       whole=True, default=_DEFAULT_TRANSIT)
-
-    def fee(u: str, v: str) -> float:
-        return _number(goods.edges[u, v].get("unit_cost"), f"unit_cost of link {u} -> {v}",
-                       default=0.0)
-
-    def volume(u: str, v: str) -> float:
-        return _number(goods.edges[u, v].get("volume"), f"volume of link {u} -> {v}",
-                       default=1.0)
-
-    for u, v in goods.edges:
-        if kind(u) == "other" or kind(v) == "other":
+    carrier_pos = np.flatnonzero(kind == _CARRIER)
+    carrier_number = np.full(len(ids), -1, dtype=np.int64)
+    carrier_number[carrier_pos] = np.arange(len(carrier_pos))
+    links = _read.flow_links(eco, "logistics",
+                             ("lead_time", "unit_cost", "volume", "share", "to"))
+    src, dst = links.source, links.target
+    wrong = (kind[src] == _OTHER) | (kind[dst] == _OTHER) | (kind[src] == _MARKET)
+    if wrong.any():
+        row = int(np.argmax(wrong))
+        u, v = ids[src[row]], ids[dst[row]]
+        if kind[src[row]] == _OTHER or kind[dst[row]] == _OTHER:
+            role = roles[src[row]] if kind[src[row]] == _OTHER else roles[dst[row]]
             raise SimulationError(
-                f"goods link {u} -> {v}: {roles[u] if kind(u) == 'other' else roles[v]!r} "
-                f"members neither stock, carry nor buy goods; give the link another flow or "
-                f"the member a role in {STOCKING_ROLES + CARRIER_ROLES + MARKET_ROLES}")
-        if kind(u) == "market":
-            raise SimulationError(f"goods link {u} -> {v}: a market ships nothing; reverse the "
-                                  "link or give it another flow")
+                f"goods link {u} -> {v}: {role!r} members neither stock, carry nor buy goods; "
+                f"give the link another flow or the member a role in "
+                f"{STOCKING_ROLES + CARRIER_ROLES + MARKET_ROLES}")
+        raise SimulationError(f"goods link {u} -> {v}: a market ships nothing; reverse the "
+                              "link or give it another flow")
+    transit, transit_bad = _read.numbers(*links.column("lead_time"), whole=True,
+                                         default=_DEFAULT_TRANSIT)
+    fee, fee_bad = _read.numbers(*links.column("unit_cost"), default=0.0)
+    volume, volume_bad = _read.numbers(*links.column("volume"), default=1.0)
 
-    # lanes: every path shipper -> carriers -> receiver, with the fraction of the first link's
-    # goods that takes it
-    lanes: list[tuple[tuple[str, ...], float, float, float, int]] = []
-
-    def expand(path: tuple[str, ...], fraction: float, days: float, cost: float,
-               payee: int, wanted: set | None) -> None:
-        carrier = path[-1]
-        outs = [v for v in goods.successors(carrier) if wanted is None or v in wanted]
-        if wanted is not None and len(outs) < len(wanted):
-            raise SimulationError(f"link {path[0]} -> {path[1]}: 'to' names "
-                                  f"{sorted(set(wanted) - set(outs))}, which carrier "
-                                  f"{carrier!r} does not deliver to; link the carrier there "
-                                  f"with flow 'logistics' or change 'to'")
-        if not outs:
-            raise SimulationError(f"carrier {carrier!r} receives goods from {path[-2]!r} but "
-                                  f"delivers them nowhere; link it to the receivers")
-        weights = np.array([wanted[v] if isinstance(wanted, Mapping) else volume(carrier, v)
-                            for v in outs], dtype=float)
-        weights = weights / weights.sum() if weights.sum() > 0 else \
-            np.full(len(outs), 1 / len(outs))
-        for v, w in zip(outs, weights):
-            if v in path:
-                raise SimulationError(f"carriers hand goods round a loop: "
-                                      f"{' -> '.join(path + (v,))}")
-            step = (transit(carrier, v), fee(carrier, v))
-            if kind(v) == "carrier":
-                expand(path + (v,), fraction * w, days + step[0], cost + step[1], payee, None)
-            else:
-                lanes.append((path + (v,), fraction * w, days + step[0], cost + step[1], payee))
-
-    for u, v in goods.edges:
-        if kind(u) != "stock":
-            continue
-        if kind(v) == "carrier":
-            wanted = _destinations(goods.edges[u, v].get("to"), u, v)
-            if wanted is not None and not set(wanted) <= set(eco):
-                raise SimulationError(f"link {u} -> {v}: 'to' names unknown member(s) "
-                                      f"{sorted(set(wanted) - set(eco))}")
-            expand((u, v), 1.0, transit(u, v), fee(u, v), carrier_pos[v], wanted)
-        else:
-            lanes.append(((u, v), 1.0, transit(u, v), fee(u, v), -1))
+    lanes = _routes(ids, kind, carrier_number, links, transit, transit_bad, fee, fee_bad,
+                    volume, volume_bad)
 
     # who serves a market: walk upstream from the markets
-    suppliers_of: dict[str, list[int]] = {}
-    for k, lane in enumerate(lanes):
-        suppliers_of.setdefault(lane[0][-1], []).append(k)
-    for market in markets:
-        if market not in suppliers_of:
-            raise SimulationError(f"market {market!r} receives no goods: no producer reaches "
-                                  f"it; link a seller (or a carrier) to it with flow "
-                                  f"'logistics'")
-    active: set[str] = set()
-    stack = list(markets)
-    while stack:
-        node = stack.pop()
-        for k in suppliers_of.get(node, ()):
-            shipper = lanes[k][0][0]
-            if shipper not in active:
-                active.add(shipper)
-                stack.append(shipper)
-    stocking = [m for m in eco if kind(m) == "stock"]
-    idle = tuple(m for m in stocking if m not in active)
+    n_all = len(ids)
+    shipper, receiver = lanes.path[:, 0], lanes.node
+    served = np.zeros(n_all, dtype=bool)
+    served[receiver] = True
+    unserved = market_pos[~served[market_pos]]
+    if len(unserved):
+        raise SimulationError(f"market {ids[unserved[0]]!r} receives no goods: no producer "
+                              f"reaches it; link a seller (or a carrier) to it with flow "
+                              f"'logistics'")
+    active = _upstream(shipper, receiver, market_pos, n_all)
+    stocking = kind == _STOCK
+    idle = tuple(ids[stocking & ~active].tolist())
     # a lane into a member that serves no market carries no orders
-    lanes = [lane for lane in lanes if lane[0][0] in active
-             and (lane[0][-1] in active or kind(lane[0][-1]) == "market")]
+    keep = active[shipper] & (active[receiver] | (kind[receiver] == _MARKET))
+    lanes = lanes.take(np.flatnonzero(keep))
+    shipper, receiver = lanes.path[:, 0], lanes.node
 
     # depth (orders flow upstream one depth at a time); a cycle is refused with its members
-    depth = _depths(active, lanes, markets)
-    position = {m: i for i, m in enumerate(stocking)}
-    members = sorted(active, key=lambda m: (depth[m], position[m]))
-    node_of = {m: i for i, m in enumerate(members)}
-    node_of.update({m: len(members) + j for j, m in enumerate(markets)})
+    depth = _depths(ids, active, shipper, receiver)
+    position = np.flatnonzero(active)
+    order = position[np.lexsort((position, depth[position]))]
+    n, m = len(order), len(market_pos)
+    node_of = np.full(n_all, -1, dtype=np.int64)
+    node_of[order] = np.arange(n)
+    node_of[market_pos] = n + np.arange(m)
 
     # outside sources for first-tier members
-    supplied = {lane[0][-1] for lane in lanes}
-    sources, source_cap = [], []
-    for m in members:
-        if m in supplied:
-            continue
-        capacity = eco.member(m).get("capacity")
-        if capacity is None and roles[m] not in PRODUCING_ROLES:
+    supplied = np.zeros(n_all, dtype=bool)
+    supplied[receiver] = True
+    source_pos = order[~supplied[order]]
+    capacity_raw = _read.member_values(eco, "capacity")[source_pos]
+    capacity, capacity_bad = _read.numbers(capacity_raw, _read.given(capacity_raw))
+    producing = np.isin(roles[source_pos], np.array(PRODUCING_ROLES, dtype=object))
+    no_source = ~_read.given(capacity_raw) & ~producing
+    failing = no_source | capacity_bad
+    if failing.any():
+        k = int(np.argmax(failing))
+        member, role = ids[source_pos[k]], roles[source_pos[k]]
+        if no_source[k]:
             raise SimulationError(
-                f"member {m!r} ({roles[m]}) has no supplier and no capacity: a "
-                f"{roles[m]} cannot make goods; link a supplier to it with flow 'logistics' or "
+                f"member {member!r} ({role}) has no supplier and no capacity: a "
+                f"{role} cannot make goods; link a supplier to it with flow 'logistics' or "
                 f"give it a 'capacity' (goods per period bought outside the belt)")
-        sources.append(m)
-        source_cap.append(np.inf if capacity is None
-                          else _number(capacity, f"capacity of member {m!r}"))
+        _number(capacity_raw[k], f"capacity of member {member!r}")
+    source_cap = np.where(_read.given(capacity_raw), capacity, np.inf)
 
-    supplier_idx, customer_idx, carrier_idx, transit_arr, fee_arr, volume_arr, paths = \
-        [], [], [], [], [], [], []
-    shares_given: list[float] = []
-    for path, fraction, days, cost, payee in lanes:
-        supplier_idx.append(node_of[path[0]])
-        customer_idx.append(node_of[path[-1]])
-        carrier_idx.append(payee)
-        transit_arr.append(days)
-        fee_arr.append(cost)
-        volume_arr.append(volume(path[0], path[1]) * fraction)
-        share = goods.edges[path[0], path[1]].get("share")
-        shares_given.append(np.nan if share is None else
-                            _number(share, f"share of link {path[0]} -> {path[1]}") * fraction)
-        paths.append(path)
-    n = len(members)
-    for j, m in enumerate(sources):
-        supplier_idx.append(n + j)
-        customer_idx.append(node_of[m])
-        carrier_idx.append(-1)
-        transit_arr.append(_number(eco.member(m).get("lead_time"), f"lead_time of member {m!r}",
-                                   whole=True, default=0))
-        fee_arr.append(0.0)
-        volume_arr.append(np.nan)
-        shares_given.append(1.0)
-        paths.append(("outside", m))
-    customer = np.array(customer_idx, dtype=np.int64)
-    volume_arr = np.array(volume_arr, dtype=float)
-    given = np.array(shares_given, dtype=float)
-    share = _shares(customer, volume_arr, given, n + len(markets), members + markets)
+    first = lanes.first
+    share_values, share_has = links.column("share")
+    share_given, share_bad = _read.numbers(share_values, share_has)
+    failing = volume_bad[first] | share_bad[first]
+    if failing.any():
+        k = int(np.argmax(failing))
+        u, v = ids[src[first[k]]], ids[dst[first[k]]]
+        if volume_bad[first[k]]:
+            _number(links.value("volume", first[k]), f"volume of link {u} -> {v}")
+        _number(links.value("share", first[k]), f"share of link {u} -> {v}")
+    lead_raw = _read.member_values(eco, "lead_time")[source_pos]
+    source_transit, lead_bad = _read.numbers(lead_raw, _read.given(lead_raw), whole=True,
+                                             default=0.0)
+    if lead_bad.any():
+        k = int(np.argmax(lead_bad))
+        _number(lead_raw[k], f"lead_time of member {ids[source_pos[k]]!r}", whole=True)
 
-    lane_supplier = np.array(supplier_idx, dtype=np.int64)
-    level = np.zeros(n + len(markets))
-    market_in = np.bincount(customer, weights=np.nan_to_num(volume_arr),
-                            minlength=n + len(markets))
+    s = len(source_pos)
+    customer = np.concatenate([node_of[receiver], node_of[source_pos]])
+    volume_arr = np.concatenate([volume[first] * lanes.fraction, np.full(s, np.nan)])
+    given = np.concatenate([share_given[first] * lanes.fraction, np.ones(s)])
+    share = _shares(customer, volume_arr, given, n + m, ids[np.concatenate([order,
+                                                                             market_pos])])
+    lane_supplier = np.concatenate([node_of[shipper], n + np.arange(s)])
+    level = np.zeros(n + m)
+    market_in = np.bincount(customer, weights=np.nan_to_num(volume_arr), minlength=n + m)
     level[n:] = market_in[n:]
-    routing = np.zeros((n + len(markets), len(markets)))
-    routing[n + np.arange(len(markets)), np.arange(len(markets))] = 1.0
-    depth_arr = np.array([depth[m] for m in members], dtype=np.int64)
+    routing = np.zeros((n + m, m))
+    routing[n + np.arange(m), np.arange(m)] = 1.0
+    depth_arr = depth[order]
     member_lanes = lane_supplier < n
     # demand reaches suppliers one depth at a time (shallower customers are final first)
     for d in np.unique(depth_arr):
@@ -370,21 +344,235 @@ def compile_network(eco: Ecosystem) -> Network:
                   share[chosen, None] * routing[customer[chosen]])
     level[:n] = routing[:n] @ level[n:]
 
+    carrier_raw = _read.member_values(eco, "capacity")[carrier_pos]
+    carrier_capacity, carrier_bad = _read.numbers(carrier_raw, _read.given(carrier_raw),
+                                                  default=np.inf)
+    if carrier_bad.any():
+        k = int(np.argmax(carrier_bad))
+        _number(carrier_raw[k], f"capacity of carrier {ids[carrier_pos[k]]!r}")
+
     network = Network(
-        ecosystem=eco, members=tuple(members), markets=tuple(markets),
-        carriers=tuple(carriers), idle=idle, sources=tuple(sources),
-        source_capacity=np.array(source_cap, dtype=float),
-        carrier_capacity=np.array([_number(eco.member(c).get("capacity"),
-                                           f"capacity of carrier {c!r}", default=np.inf)
-                                   for c in carriers], dtype=float),
+        ecosystem=eco, members=tuple(ids[order].tolist()),
+        markets=tuple(ids[market_pos].tolist()), carriers=tuple(ids[carrier_pos].tolist()),
+        idle=idle, sources=tuple(ids[source_pos].tolist()),
+        source_capacity=source_cap.astype(float), carrier_capacity=carrier_capacity,
         lane_supplier=lane_supplier, lane_customer=customer,
-        lane_carrier=np.array(carrier_idx, dtype=np.int64),
-        lane_transit=np.array(transit_arr, dtype=np.int64),
-        lane_fee=np.array(fee_arr, dtype=float), lane_share=share, lane_volume=volume_arr,
-        lane_links=tuple(paths), depth=depth_arr, level=level, routing=routing[:n],
+        lane_carrier=np.concatenate([lanes.payee, np.full(s, -1)]).astype(np.int64),
+        lane_transit=np.concatenate([lanes.days, source_transit]).astype(np.int64),
+        lane_fee=np.concatenate([lanes.cost, np.zeros(s)]), lane_share=share,
+        lane_volume=volume_arr,
+        lane_links=lanes.paths(ids) + tuple(zip(repeat("outside"),
+                                                ids[source_pos].tolist())),
+        depth=depth_arr.astype(np.int64), level=level, routing=routing[:n],
         lead_time=np.zeros(n, dtype=np.int64))
     object.__setattr__(network, "lead_time", _lead_times(network))
     return network
+
+
+def _kinds(roles: np.ndarray) -> np.ndarray:
+    """Stock, carrier, market or other, by role."""
+    table = {**{r: _STOCK for r in STOCKING_ROLES}, **{r: _CARRIER for r in CARRIER_ROLES},
+             **{r: _MARKET for r in MARKET_ROLES}}
+    return np.fromiter(map(table.get, roles, repeat(_OTHER)), dtype=np.int8, count=len(roles))
+
+
+class _Lanes:
+    """Routes shipper -> (carriers) -> receiver as arrays, one row each, in the order a
+    depth-first walk of the goods links meets them: ``path`` (member positions, shipper
+    first, -1 after the receiver), ``node`` (where the route ends so far), ``first`` and
+    ``last`` (its first and latest link), ``fraction`` of the first link's goods it takes,
+    ``days``, ``cost``, ``payee`` (the first carrier's number, -1 for none), ``error`` (a
+    check it failed, 0 for none) and ``detail`` (the failing link)."""
+
+    FIELDS = ("path", "node", "first", "last", "fraction", "days", "cost", "payee", "error",
+              "detail", "wanted")
+
+    def __init__(self, **arrays: np.ndarray):
+        for name in self.FIELDS:
+            setattr(self, name, arrays[name])
+
+    def __len__(self) -> int:
+        return len(self.node)
+
+    def take(self, rows: np.ndarray) -> "_Lanes":
+        return _Lanes(**{name: getattr(self, name)[rows] for name in self.FIELDS})
+
+    def paths(self, ids: np.ndarray) -> tuple[tuple[str, ...], ...]:
+        """Each route's member ids, shipper first."""
+        out = np.empty(len(self), dtype=object)
+        lengths = (self.path >= 0).sum(axis=1)
+        for length in np.unique(lengths):
+            rows = np.flatnonzero(lengths == length)
+            names = ids[self.path[rows, :length]].tolist()
+            out[rows] = np.fromiter(map(tuple, names), dtype=object, count=len(rows))
+        return tuple(out.tolist())
+
+
+def _routes(ids, kind, carrier_number, links, transit, transit_bad, fee, fee_bad, volume,
+            volume_bad) -> _Lanes:
+    """Every route from a stocking shipper, carriers expanded level by level in array
+    operations (a level's routes are split among the next carrier's destinations at once);
+    raises the first failure a depth-first walk meets."""
+    src, dst = links.source, links.target
+    rows = np.flatnonzero(kind[src] == _STOCK)
+    # each member's outgoing goods links, in edge order
+    by_source = np.argsort(src, kind="stable")
+    out_start = np.searchsorted(src[by_source], np.arange(len(ids) + 1))
+    count = len(rows)
+    error = np.zeros(count, dtype=np.int8)
+    to_carrier = kind[dst[rows]] == _CARRIER
+    wanted = np.full(count, -1, dtype=np.int64)
+    to_values, to_has = links.column("to")
+    picked = np.flatnonzero(to_carrier & to_has[rows])
+    wish = _wishes(to_values[rows[picked]], ids)
+    error[picked[wish.error == _TO_FORMAT]] = _TO_FORMAT
+    error[picked[wish.error == _TO_UNKNOWN]] = _TO_UNKNOWN
+    wanted[picked] = np.arange(len(picked))
+    error[(error == 0) & transit_bad[rows]] = _TRANSIT
+    error[(error == 0) & fee_bad[rows]] = _FEE
+    lanes = _Lanes(path=np.stack([src[rows], dst[rows]], axis=1), node=dst[rows], first=rows,
+                   last=rows, fraction=np.ones(count), days=transit[rows].copy(),
+                   cost=fee[rows].copy(),
+                   payee=np.where(to_carrier, carrier_number[dst[rows]], -1),
+                   error=error, detail=np.full(count, -1, dtype=np.int64), wanted=wanted)
+    while True:
+        open_ = np.flatnonzero((lanes.error == 0) & (kind[lanes.node] == _CARRIER))
+        if not len(open_):
+            break
+        lanes = _split(lanes, open_, wish, dst, out_start, by_source, kind, transit,
+                       transit_bad, fee, fee_bad, volume, volume_bad)
+    failed = np.flatnonzero(lanes.error)
+    if len(failed):
+        _raise_route_error(lanes, int(failed[0]), ids, links)
+    return lanes
+
+
+def _split(lanes: _Lanes, open_: np.ndarray, wish, dst, out_start, by_source, kind, transit,
+           transit_bad, fee, fee_bad, volume, volume_bad) -> _Lanes:
+    """One level: every open route (it ends at a carrier) replaced by one route per
+    destination of that carrier (those its ``to`` names on a shipper's own link)."""
+    carrier = lanes.node[open_]
+    degree = out_start[carrier + 1] - out_start[carrier]
+    parent = np.repeat(np.arange(len(open_)), degree)
+    offset = np.repeat(out_start[carrier] - np.cumsum(degree) + degree, degree)
+    link = by_source[offset + np.arange(len(parent))]
+    target = dst[link]
+    wanted = lanes.wanted[open_]
+    chosen = wanted[parent] >= 0
+    weight = volume[link].copy()
+    by_volume = np.ones(len(link), dtype=bool)
+    if chosen.any():
+        keys = wanted[parent[chosen]] * (len(kind) + 1) + target[chosen]
+        at = np.searchsorted(wish.keys, keys)
+        hit = at < len(wish.keys)
+        hit[hit] = wish.keys[at[hit]] == keys[hit]
+        keep = np.ones(len(link), dtype=bool)
+        keep[chosen] = hit
+        given = wish.weight[at[hit]]
+        named = np.flatnonzero(chosen)[hit]
+        by_volume[named] = np.isnan(given)  # a list of ids: split by the carrier's volumes
+        weight[named[~np.isnan(given)]] = given[~np.isnan(given)]
+        parent, link, target = parent[keep], link[keep], target[keep]
+        weight, by_volume = weight[keep], by_volume[keep]
+    kept = np.bincount(parent, minlength=len(open_))
+    error = np.zeros(len(open_), dtype=np.int8)
+    detail = np.full(len(open_), -1, dtype=np.int64)
+    has_wish = wanted >= 0
+    if has_wish.any():
+        short = kept[has_wish] < wish.count[wanted[has_wish]]
+        error[np.flatnonzero(has_wish)[short]] = _MISSING
+    error[(error == 0) & (kept == 0)] = _NOWHERE
+    bad_volume = by_volume & volume_bad[link]
+    if bad_volume.any():
+        first_bad = np.full(len(open_), -1, dtype=np.int64)
+        where = np.flatnonzero(bad_volume)
+        routes, at = np.unique(parent[where], return_index=True)  # each route's first
+        first_bad[routes] = link[where[at]]
+        hit = (error == 0) & (first_bad >= 0)
+        error[hit] = _OUT_VOLUME
+        detail[hit] = first_bad[hit]
+    drop = error[parent] != 0
+    parent, link, target, weight = parent[~drop], link[~drop], target[~drop], weight[~drop]
+    share = _normalised(weight, parent, len(open_))
+    source = open_[parent]
+    child_error = np.zeros(len(parent), dtype=np.int8)
+    child_error[(lanes.path[source] == target[:, None]).any(axis=1)] = _LOOP
+    child_error[(child_error == 0) & transit_bad[link]] = _TRANSIT
+    child_error[(child_error == 0) & fee_bad[link]] = _FEE
+    children = _Lanes(
+        path=np.concatenate([lanes.path[source], target[:, None]], axis=1), node=target,
+        first=lanes.first[source], last=link, fraction=lanes.fraction[source] * share,
+        days=lanes.days[source] + transit[link], cost=lanes.cost[source] + fee[link],
+        payee=lanes.payee[source], error=child_error,
+        detail=np.full(len(parent), -1, dtype=np.int64),
+        wanted=np.full(len(parent), -1, dtype=np.int64))
+    # the routes in walking order: each open route's children where it stood
+    lanes.error[open_] = error
+    lanes.detail[open_] = detail
+    stays = np.ones(len(lanes), dtype=bool)
+    stays[open_[error == 0]] = False
+    staying = lanes.take(np.flatnonzero(stays))
+    staying.path = np.concatenate(
+        [staying.path, np.full((len(staying), 1), -1, dtype=np.int64)], axis=1)
+    merged = _Lanes(**{name: np.concatenate([getattr(staying, name), getattr(children, name)])
+                       for name in _Lanes.FIELDS})
+    at = np.concatenate([np.flatnonzero(stays), source])
+    return merged.take(np.argsort(at, kind="stable"))
+
+
+def _normalised(weight: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """``weight`` over its group's sum (contiguous groups), or an equal split where the sum
+    is 0; each sum rounded as numpy sums the group on its own."""
+    count = np.bincount(group, minlength=groups)
+    total = _group_sums(weight, count)
+    positive = total > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(positive[group], weight / total[group], 1 / count[group])
+
+
+def _group_sums(values: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Sums of contiguous groups of ``values``, each equal bit for bit to
+    ``values[group].sum()``: numpy sums fewer than 8 values in order, up to 128 in eight
+    interleaved partial sums joined pairwise (then the rest in order), more by halves."""
+    start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    total = np.zeros(len(count))
+    last = max(len(values) - 1, 0)
+
+    def at(offset: np.ndarray | int, rows: np.ndarray) -> np.ndarray:
+        return values[np.minimum(start[rows] + offset, last)] if len(values) else \
+            np.zeros(len(rows))
+
+    small = np.flatnonzero(count < 8)
+    for j in range(7):
+        inside = j < count[small]
+        total[small] = np.where(inside, total[small] + at(j, small), total[small])
+    middle = np.flatnonzero((count >= 8) & (count <= 128))
+    if len(middle):
+        c = count[middle]
+        blocks = c - c % 8
+        partial = [at(j, middle) for j in range(8)]
+        for b in range(8, 128, 8):
+            inside = b < blocks
+            for j in range(8):
+                partial[j] = np.where(inside, partial[j] + at(b + j, middle), partial[j])
+        result = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + (
+            (partial[4] + partial[5]) + (partial[6] + partial[7]))
+        for j in range(7):
+            inside = j < c % 8
+            result = np.where(inside, result + at(blocks + j, middle), result)
+        total[middle] = result
+    for row in np.flatnonzero(count > 128):  # a carrier with over 128 destinations: rare
+        total[row] = values[start[row]:start[row] + count[row]].sum()
+    return total
+
+
+class _Wishes:
+    """The ``to`` attribute of shippers' links to carriers: for link ``k`` (in the order
+    given) ``count[k]`` destinations, ``keys`` ``k * (members + 1) + position`` (sorted)
+    with ``weight`` (NaN: split by the carrier's volumes), and ``error`` per link."""
+
+    def __init__(self, count, keys, weight, error):
+        self.count, self.keys, self.weight, self.error = count, keys, weight, error
 
 
 def _destinations(to: Any, u: str, v: str) -> set | dict | None:
@@ -435,26 +623,144 @@ def _shares(customer: np.ndarray, volume: np.ndarray, given: np.ndarray, nodes: 
     return result
 
 
-def _depths(active: set, lanes: list, markets: list) -> dict[str, int]:
-    """Depth of each stocking member; a cycle of goods is refused with its members named."""
-    import networkx as nx
-    graph = nx.DiGraph()
-    graph.add_nodes_from(active)
-    graph.add_edges_from((lane[0][0], lane[0][-1]) for lane in lanes
-                         if lane[0][-1] in active)
-    try:
-        order = list(nx.topological_sort(graph))
-    except nx.NetworkXUnfeasible:
+def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """``start[k], start[k] + 1, ..., start[k] + length[k] - 1`` for every ``k``, joined."""
+    offset = np.repeat(start - np.cumsum(length) + length, length)
+    return offset + np.arange(len(offset), dtype=np.int64)
+
+
+def _wishes(values: np.ndarray, ids: np.ndarray) -> _Wishes:
+    """The ``to`` values of shippers' links to carriers, all at once (see :class:`_Wishes`);
+    the checks of :func:`_destinations`, whose message a failing value gets."""
+    import pandas as pd
+    k = len(values)
+    error = np.zeros(k, dtype=np.int8)
+    is_str = np.fromiter(map(isinstance, values, repeat(str)), dtype=bool, count=k)
+    is_map = ~is_str & np.fromiter(map(isinstance, values, repeat(Mapping)), dtype=bool,
+                                   count=k)
+    is_seq = ~is_str & ~is_map & np.fromiter(
+        map(isinstance, values, repeat((list, tuple))), dtype=bool, count=k)
+    error[~(is_str | is_map | is_seq)] = _TO_FORMAT
+    length = np.ones(k, dtype=np.int64)
+    many = is_map | is_seq
+    length[many] = np.fromiter(map(len, values[many]), dtype=np.int64, count=int(many.sum()))
+    error[many & (length == 0)] = _TO_FORMAT
+    length[error != 0] = 0
+    owner = np.repeat(np.arange(k), length)
+    start = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64)
+    keys = np.empty(len(owner), dtype=object)
+    weights = np.full(len(owner), None, dtype=object)
+    rows = np.flatnonzero(is_str & (error == 0))
+    keys[start[rows]] = values[rows]
+    for mask in (is_seq, is_map):
+        rows = np.flatnonzero(mask & (error == 0))
+        slots = _ranges(start[rows], length[rows])
+        keys[slots] = np.fromiter(chain.from_iterable(values[rows]), dtype=object,
+                                  count=len(slots))
+        if mask is is_map:
+            weights[slots] = np.fromiter(
+                chain.from_iterable(map(methodcaller("values"), values[rows])), dtype=object,
+                count=len(slots))
+    text = np.fromiter(map(isinstance, keys, repeat(str)), dtype=bool, count=len(keys))
+    error[np.unique(owner[is_seq[owner] & ~text])] = _TO_FORMAT
+    in_map = is_map[owner]
+    weight, weight_bad = _read.numbers(weights, in_map)
+    error[np.unique(owner[in_map & weight_bad])] = _TO_FORMAT
+    positive = np.bincount(owner, weights=np.nan_to_num(weight) > 0, minlength=k)
+    error[is_map & (positive == 0)] = _TO_FORMAT
+    position = pd.Index(ids).get_indexer(keys) if len(keys) else np.zeros(0, dtype=np.int64)
+    unknown = np.unique(owner[position < 0])
+    error[unknown[error[unknown] == 0]] = _TO_UNKNOWN
+    codes = owner * (len(ids) + 1) + np.maximum(position, 0)
+    codes, first = np.unique(codes, return_index=True)  # a set: each destination once
+    count = np.bincount(owner[first], minlength=k)
+    return _Wishes(count, codes, weight[first], error)
+
+
+def _raise_route_error(lanes: _Lanes, row: int, ids: np.ndarray, links: _read.Links) -> None:
+    """Raise the message of the check route ``row`` failed."""
+    src, dst = links.source, links.target
+    path = tuple(ids[lanes.path[row][lanes.path[row] >= 0]].tolist())
+    code = int(lanes.error[row])
+    first, last = int(lanes.first[row]), int(lanes.last[row])
+    if code in (_TO_FORMAT, _TO_UNKNOWN, _MISSING):
+        u, v = path[0], path[1]
+        wanted = _destinations(links.value("to", first), u, v)
+        assert wanted is not None
+        if code == _TO_UNKNOWN:
+            raise SimulationError(f"link {u} -> {v}: 'to' names unknown member(s) "
+                                  f"{sorted(set(wanted) - set(ids.tolist()))}")
+        if code == _MISSING:
+            carrier = lanes.node[row]
+            outs = set(ids[dst[src == carrier]].tolist())
+            raise SimulationError(f"link {u} -> {v}: 'to' names "
+                                  f"{sorted(set(wanted) - outs)}, which carrier "
+                                  f"{path[-1]!r} does not deliver to; link the carrier there "
+                                  f"with flow 'logistics' or change 'to'")
+    if code in (_TRANSIT, _FEE, _OUT_VOLUME):
+        link = int(lanes.detail[row]) if code == _OUT_VOLUME else last
+        u, v = ids[src[link]], ids[dst[link]]
+        name = {_TRANSIT: "lead_time", _FEE: "unit_cost", _OUT_VOLUME: "volume"}[code]
+        _number(links.value(name, link), f"{name} of link {u} -> {v}",
+                whole=code == _TRANSIT)
+    if code == _NOWHERE:
+        raise SimulationError(f"carrier {path[-1]!r} receives goods from {path[-2]!r} but "
+                              f"delivers them nowhere; link it to the receivers")
+    if code == _LOOP:
+        raise SimulationError(f"carriers hand goods round a loop: {' -> '.join(path)}")
+    raise SimulationError(f"route {' -> '.join(path)} cannot be simulated")  # not reached
+
+
+def _upstream(shipper: np.ndarray, receiver: np.ndarray, markets: np.ndarray, members: int
+              ) -> np.ndarray:
+    """The stocking members whose goods reach a market along the routes (a breadth-first
+    search from a node joined to every market, against the direction of the goods)."""
+    from scipy.sparse.csgraph import breadth_first_order
+    hub = members
+    rows = np.concatenate([receiver, np.full(len(markets), hub)])
+    cols = np.concatenate([shipper, markets])
+    graph = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(members + 1, members + 1))
+    reached = breadth_first_order(graph, hub, directed=True, return_predecessors=False)
+    active = np.zeros(members + 1, dtype=bool)
+    active[reached] = True
+    active[markets] = False
+    return active[:members]
+
+
+def _depths(ids: np.ndarray, active: np.ndarray, shipper: np.ndarray, receiver: np.ndarray
+            ) -> np.ndarray:
+    """Depth of each active member (1 + its deepest customer's, 1 with none), members peeled
+    off in rounds of those whose customers all have theirs; a cycle of goods is refused
+    with its members named."""
+    inner = active[receiver]
+    up, down = shipper[inner], receiver[inner]
+    waiting = np.bincount(up, minlength=len(ids))  # customers without a depth yet
+    by_customer = np.argsort(down, kind="stable")
+    start = np.searchsorted(down[by_customer], np.arange(len(ids) + 1))
+    depth = np.zeros(len(ids), dtype=np.int64)
+    remaining = active.copy()
+    frontier = np.flatnonzero(active & (waiting == 0))
+    level = 1
+    while len(frontier):
+        depth[frontier] = level
+        remaining[frontier] = False
+        suppliers = up[by_customer[_ranges(start[frontier], start[frontier + 1]
+                                           - start[frontier])]]
+        np.subtract.at(waiting, suppliers, 1)
+        candidates = np.unique(suppliers)
+        frontier = candidates[(waiting[candidates] == 0) & remaining[candidates]]
+        level += 1
+    if remaining.any():
+        import networkx as nx
+        graph = nx.DiGraph()
+        graph.add_nodes_from(ids[remaining].tolist())
+        stuck = remaining[up] & remaining[down]
+        graph.add_edges_from(zip(ids[up[stuck]].tolist(), ids[down[stuck]].tolist()))
         cycle = nx.find_cycle(graph)
         names = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
         raise SimulationError(f"goods go round a cycle: {names}; the simulation needs goods "
-                              f"to move one way (remove or re-flow one of these links)") \
-            from None
-    depth: dict[str, int] = {}
-    for member in reversed(order):  # customers before their suppliers
-        depth[member] = 1 + max((depth[v] for v in graph.successors(member)), default=0)
+                              f"to move one way (remove or re-flow one of these links)")
     return depth
-
 
 def _lead_times(network: Network) -> np.ndarray:
     n = network.n_members
