@@ -24,7 +24,7 @@ import numpy as np
 from ..bullwhip._forecast import ar1_coefficient
 from ._engine import Plan, Tallies, initial_stock
 from ._network import Network
-from ._orders import Policy, steady_safety
+from ._orders import Policy, policy_codes, steady_safety
 
 __all__ = ["available", "simulate", "tile_elements", "ENVIRONMENT_VARIABLE"]
 
@@ -72,26 +72,32 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
     measured = total - warmup
     lanes = len(p.supplier)
     level = network.level[:n].astype(float)
-    kind = np.array([_KINDS[q.forecast] for q in policies], dtype=np.int64)
-    window = np.array([q.window if q.forecast == "moving_average" else 1 for q in policies],
-                      dtype=np.int64)
-    alpha = np.array([q.alpha for q in policies], dtype=float)
+    distinct, code = policy_codes(policies)
+    kind = np.array([_KINDS[q.forecast] for q in distinct], dtype=np.int64)[code]
+    window = np.array([q.window if q.forecast == "moving_average" else 1 for q in distinct],
+                      dtype=np.int64)[code]
+    alpha = np.array([q.alpha for q in distinct], dtype=float)[code]
+    z = np.array([q.z for q in distinct], dtype=float)[code]
     lead = network.lead_time.astype(np.int64)
-    spread = np.array([q.z * np.sqrt(L) for q, L in zip(policies, lead)], dtype=float)
-    with_spread = np.array([bool(q.z) for q in policies])
+    spread = z * np.sqrt(lead)
+    with_spread = z != 0
     rho = spec.rho if spec is not None else 0.0
-    coefficient = np.array([ar1_coefficient(int(L), rho) for L in lead], dtype=float)
+    leads, at = np.unique(lead, return_inverse=True)
+    coefficient = np.array([ar1_coefficient(int(L), rho) for L in leads], dtype=float)[at]
     history = np.concatenate([[0], np.cumsum(window)]).astype(np.int64)
     safety = np.zeros(n)
     innovation = None
     if spec is not None and (kind == 2).any():
         innovation = np.sqrt((network.routing ** 2) @ (
             spec.innovation_sd(network.level[n:]) ** 2))
-    for i, q in enumerate(policies):
-        if q.forecast in ("base_stock", "ar1"):
-            safety[i] = steady_safety(q, lead[i], level[i:i + 1],
-                                      (rho, innovation[i:i + 1]) if innovation is not None
-                                      else None)[0]
+    for k, q in enumerate(distinct):
+        if q.forecast not in ("base_stock", "ar1"):
+            continue
+        for L in np.unique(lead[code == k]).tolist():
+            rows = np.flatnonzero((code == k) & (lead == L))
+            safety[rows] = steady_safety(q, L, level[rows],
+                                         (rho, innovation[rows]) if innovation is not None
+                                         else None)
     on_hand = np.ascontiguousarray(
         initial_stock(p, network, np.broadcast_to(safety[:, None], (n, reps))))
     demand = np.ascontiguousarray(market_demand, dtype=float)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..bullwhip._forecast import StagePolicy, ar1_coefficient, increments, target_deviation
 
-__all__ = ["Policy", "member_orders", "steady_safety"]
+__all__ = ["Policy", "member_orders", "steady_safety", "policy_codes"]
 
 BASE_STOCK = ("base_stock", "constant")
 
@@ -144,3 +144,11 @@ def steady_safety(policy: Policy, lead_time: int, level: np.ndarray,
         weights = [sum(rho ** j for j in range(m)) for m in range(1, int(lead_time) + 1)]
         return policy.z * innovation * np.sqrt(np.sum(np.square(weights)))
     return np.zeros_like(level)
+
+
+def policy_codes(policies: list[Policy]) -> tuple[list[Policy], np.ndarray]:
+    """The distinct policy objects of ``policies`` and each member's position among them
+    (members usually share one object, so per-member settings are a few lookups)."""
+    ids = np.fromiter(map(id, policies), dtype=np.int64, count=len(policies))
+    _, first, code = np.unique(ids, return_index=True, return_inverse=True)
+    return [policies[k] for k in first.tolist()], code.reshape(-1).astype(np.int64)

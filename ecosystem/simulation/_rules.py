@@ -14,6 +14,7 @@ import numpy as np
 
 from .._errors import ParameterError
 from ..bullwhip._params import check_nonnegative
+from . import _read
 from ._network import Network, SimulationError
 
 __all__ = ["ServiceRules", "Prices", "margin_split", "PriceRule"]
@@ -92,11 +93,13 @@ class ServiceRules:
         if not self.technology_cut:
             return network
         eco = network.ecosystem
-        served = set()
-        for u, v in eco.layer("technology").edges:
-            if eco.member(u)["role"] in ("technology", "research"):
-                served.add(v)
-        mask = np.array([m in served for m in network.members] + [False] * network.n_markets)
+        roles = _read.member_values(eco, "role")
+        links = _read.flow_links(eco, "technology", ())
+        platform = np.isin(roles[links.source], np.array(["technology", "research"], dtype=object))
+        served = np.zeros(len(roles), dtype=bool)
+        served[links.target[platform]] = True
+        mask = np.concatenate([served[_read.positions(eco, network.members)],
+                               np.zeros(network.n_markets, dtype=bool)])
         hit = mask[network.lane_customer]
         return network.with_lanes(
             lane_transit=np.where(hit, np.maximum(network.lane_transit - self.technology_cut, 0),
@@ -105,12 +108,19 @@ class ServiceRules:
     def capital_rates(self, network: Network) -> np.ndarray:
         """Each member's cost of capital per period (fraction of stock value)."""
         eco = network.ecosystem
-        rates = {}
-        for u, v in eco.layer("capital").edges:
-            if eco.member(u)["role"] == "finance":
-                rate = float(eco.member(u).get("rate", self.financed_rate))
-                rates[v] = min(rates.get(v, np.inf), rate)
-        return np.array([rates.get(m, self.capital_rate) for m in network.members])
+        roles = _read.member_values(eco, "role")
+        links = _read.flow_links(eco, "capital", ())
+        finance = roles[links.source] == "finance"
+        lenders = np.flatnonzero(roles == "finance")
+        rate = np.full(len(roles), np.inf)
+        if len(lenders):
+            given = _read.member_values(eco, "rate")[lenders]
+            rate[lenders] = [self.financed_rate if value is None else float(value)
+                             for value in given.tolist()]
+        rates = np.full(len(roles), np.inf)
+        np.minimum.at(rates, links.target[finance], rate[links.source[finance]])
+        rates = rates[_read.positions(eco, network.members)]
+        return np.where(np.isfinite(rates), rates, self.capital_rate)
 
 
 @dataclass(frozen=True)
@@ -213,9 +223,20 @@ def margin_split(network: Network, base_price: float = 1.0) -> Prices:
     # prices upward: outside sources, then members deepest first
     value = np.zeros(n)
     price = np.zeros(lanes)
-    source_price = np.array([check_nonnegative(eco.member(m).get("source_price", base_price),
-                                               f"source_price of member {m!r}")
-                             for m in network.sources])
+    given = _read.member_values(eco, "source_price")[_read.positions(eco, network.sources)]
+    own = _read.given(given)
+    source_price = np.zeros(len(network.sources))
+    # the members that set their own price, and the first that takes base_price, in order
+    checked = np.flatnonzero(own)
+    if not own.all():
+        default = int(np.argmin(own))
+        checked = np.sort(np.append(checked, default))
+    for k in checked.tolist():
+        raw = given[k] if own[k] else base_price
+        source_price[k] = check_nonnegative(raw, f"source_price of member "
+                                            f"{network.sources[k]!r}")
+        if not own[k]:
+            source_price[~own] = source_price[k]
     from_source = ~from_member
     price[from_source] = source_price[supplier[from_source] - n]
     for d in levels[::-1]:

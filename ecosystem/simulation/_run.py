@@ -15,11 +15,11 @@ from .._memory import check_allocation
 from ..bullwhip._kernels import variances
 from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
-from . import _compiled
+from . import _compiled, _read
 from ._demand import MarketDemand, given_demand
 from ._engine import move, outcome, plan
 from ._network import Network, compile_network
-from ._orders import Policy, member_orders
+from ._orders import Policy, member_orders, policy_codes
 from ._result import (CARRIER_METRICS, MARKET_METRICS, MEMBER_METRICS, SimulationResult,
                       _table, interval)
 from ._rules import PriceRule, ServiceRules, margin_split
@@ -44,16 +44,16 @@ def units_of(eco: Ecosystem) -> tuple[str, str, str]:
     ('pallets', 'EUR', 'week')
     """
     return (eco.flow_unit("logistics"), eco.flow_unit("capital"),
-            str(eco.graph.graph.get("period", "period")))
+            str(eco.attributes.get("period", "period")))
 
 
 def _default_warmup(network: Network, policies: list[Policy]) -> int:
     """50 periods plus three times the memory of the deepest chain (forecast memory plus
     lead time, summed along it), as the bullwhip module's default."""
-    memory = np.array([(p.window if p.forecast == "moving_average" else
-                        int(np.ceil(8 / p.alpha)) if p.forecast == "exponential_smoothing"
-                        else 0) + int(L) for p, L in zip(policies, network.lead_time)],
-                      dtype=float)
+    distinct, code = policy_codes(policies)
+    memory = np.array([p.window if p.forecast == "moving_average" else
+                       int(np.ceil(8 / p.alpha)) if p.forecast == "exponential_smoothing"
+                       else 0 for p in distinct], dtype=float)[code] + network.lead_time
     chain = memory.copy()
     n = network.n_members
     supplier, customer = network.lane_supplier, network.lane_customer
@@ -71,7 +71,8 @@ def _policies(policy: Any, network: Network) -> list[Policy]:
         return [policy] * network.n_members
     if isinstance(policy, Mapping):
         default = policy.get(None, Policy())
-        unknown = [m for m in policy if m is not None and m not in network.members]
+        known = set(network.members)
+        unknown = [m for m in policy if m is not None and m not in known]
         if unknown:
             raise ParameterError(f"policy names {unknown}, which are not stocking members "
                                  f"serving a market; members: {', '.join(network.members)}")
@@ -422,7 +423,7 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
         "backlog_cost"]
     eco = network.ecosystem
     members = _table(per_rep, pd.Index(network.members, name="member"), confidence)
-    members["role"] = [eco.member(i)["role"] for i in network.members]
+    members["role"] = _read.member_values(eco, "role")[_read.positions(eco, network.members)]
     members["lead_time"] = network.lead_time
     members["shares"] = shares
     members["markup"] = prices.markup
