@@ -382,3 +382,14 @@ def test_every_error_and_warning_class_is_reachable_where_it_says_it_lives():
     for name in _errors.__all__:
         cls = getattr(_errors, name)
         assert cls.__module__ == "ecosystem" and getattr(ecosystem, name) is cls
+
+
+def test_market_demand_takes_seed_and_its_former_name_rng():
+    demand = MarketDemand(cv=0.3)
+    means = np.array([10.0, 4.0])
+    new = demand.generate(means, 3, 5, seed=7)
+    with pytest.warns(DeprecationWarning, match=r"generate\(rng=...\) is now generate\(seed"):
+        old = demand.generate(means, 3, 5, rng=np.random.default_rng(7))
+    np.testing.assert_array_equal(new, old)
+    with pytest.raises(ParameterError, match="seed must be a whole number >= 0"):
+        simulation.run(serial_chain([1]), seed=-1)

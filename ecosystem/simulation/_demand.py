@@ -8,7 +8,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed
 from .._errors import ParameterError
+from .._rng import Seed, as_generator
 from ..bullwhip._forecast import first_order
 from ..bullwhip._params import check_nonnegative, check_rho, check_whole
 
@@ -80,9 +82,27 @@ class MarketDemand:
                                  f"of the belt; markets: {', '.join(markets)}")
         return np.array([float(self.mean.get(m, v)) for m, v in zip(markets, volumes)])
 
+    @renamed(rng="seed")
     def generate(self, means: np.ndarray, replications: int, periods: int,
-                 rng: np.random.Generator) -> np.ndarray:
-        """Demand ``(periods, markets, replications)``."""
+                 seed: Seed = None) -> np.ndarray:
+        """Demand ``(periods, markets, replications)``.
+
+        Parameters
+        ----------
+        means : ndarray (markets,)
+            Mean demand per period of each market.
+        replications, periods : int
+        seed : int, numpy.random.Generator or None
+            A Generator draws on from where it stands (a run draws its blocks
+            of replications from one). ``rng=`` is its former name.
+
+        Examples
+        --------
+        >>> demand = MarketDemand(cv=0.0).generate(np.array([5.0, 2.0]), 3, 4, seed=1)
+        >>> demand.shape, demand[0, :, 0].tolist()  # no noise: the means
+        ((4, 2, 3), [5.0, 2.0])
+        """
+        rng = as_generator(seed)
         markets = len(means)
         noise = rng.standard_normal((periods, markets, replications))
         if self.rho:

@@ -49,15 +49,20 @@ class Policy:
     >>> Policy()
     Policy(forecast='moving_average', window=5, alpha=0.3, z=1.65)
 
-    A base-stock member with ``L = 2``, a steady demand of 10 and ``z = 0.5``
-    keeps its position at ``2 x 10 + 0.5 x 10 = 25`` and passes its orders on:
+    A base-stock member with ``L = 2`` (an outside source one period away plus the
+    review period), a steady demand of 10 and ``z = 0.5`` keeps its position at
+    ``2 x 10 + 0.5 x 10 = 25`` and passes its orders on:
 
-    >>> import numpy as np
-    >>> from ecosystem.simulation._orders import member_orders
-    >>> orders, safety = member_orders(np.array([[12.0, 7.0, 10.0]]), np.array([[12.0, 7.0, 10.0]]),
-    ...                                Policy("base_stock", z=0.5), 2, np.array([[10.0]]))
-    >>> orders.tolist(), safety.tolist()
-    ([[12.0, 7.0, 10.0]], [[5.0]])
+    >>> import pandas as pd
+    >>> from ecosystem import Ecosystem, simulation
+    >>> eco = Ecosystem()
+    >>> eco.add_member("mill", "manufacturer", lead_time=1)
+    >>> eco.add_member("us", "market", margin=2.0)
+    >>> eco.link("mill", "us", "logistics", volume=10.0, lead_time=1)
+    >>> result = simulation.run(eco, demand=pd.DataFrame({"us": [10.0, 12.0, 7.0]}),
+    ...                         policy=Policy("base_stock", z=0.5), replications=1)
+    >>> int(result.members.loc["mill", "lead_time"]), result.series("members")["orders"].tolist()
+    (2, [10.0, 12.0, 7.0])
     """
 
     forecast: str = "moving_average"

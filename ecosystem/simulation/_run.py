@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._errors import ParameterError, UnknownMemberError
 from .._memory import check_allocation
+from .._rng import Seed, as_generator
 from ..bullwhip._kernels import variances
 from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
@@ -113,8 +114,7 @@ def _sharing(sharing: Any, network: Network) -> np.ndarray:
     return mask
 
 
-def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200,
-        seed: int | np.random.Generator | None = 0,
+def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: Seed = 0,
         demand: MarketDemand | pd.DataFrame | np.ndarray | None = None,
         policy: Policy | Mapping[str, Policy] | None = None, sharing: Any = (),
         rules: ServiceRules | None = None, price: PriceRule | None = None,
@@ -135,9 +135,10 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200,
         Periods measured after the warm-up.
     replications : int
         Independent runs (vectorised).
-    seed : int or numpy.random.Generator, optional
+    seed : int, numpy.random.Generator or None, optional
         Fixes the demand; the same seed gives every configuration of a belt
-        the same demand (common random numbers).
+        the same demand (common random numbers). The default 0 makes runs
+        repeatable; None draws fresh demand every call.
     demand : MarketDemand, DataFrame or ndarray, optional
         Random demand (default ``MarketDemand()``: the spec's market volumes,
         coefficient of variation 0.2), a table period x market used in every
@@ -219,7 +220,7 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200,
                             confidence=confidence)
 
 
-def simulate_network(network: Network, *, periods: int, replications: int, seed: Any,
+def simulate_network(network: Network, *, periods: int, replications: int, seed: Seed,
                      demand: Any, policy: Any, sharing: Any, rules: ServiceRules,
                      price: PriceRule | None, holding: float, backorder: float,
                      warmup: int | None, confidence: float) -> SimulationResult:
@@ -230,7 +231,7 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
     if not isinstance(confidence, Real) or isinstance(confidence, bool) \
             or not 0 < confidence < 1:
         raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
-    rng = _generator(seed)
+    rng = as_generator(seed)
     policies = _policies(policy, network)
     shares = _sharing(sharing, network)
     prices = (price or margin_split)(network)
@@ -290,7 +291,7 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
         if given:
             market_demand = array[:, :, first:first + count]
         else:
-            market_demand = spec.generate(market_level, count, total, rng)
+            market_demand = spec.generate(market_level, count, total, seed=rng)
         if compiled:
             tallies, orders_by_period, variance = _compiled.simulate(
                 layout, network, policies, shares, market_demand, spec, warmup)
@@ -311,17 +312,6 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
                        warmup=warmup, demand=demand, policy=policy, sharing=sharing,
                        rules=rules, holding=holding, backorder=backorder,
                        confidence=confidence), confidence)
-
-
-def _generator(seed: Any) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        return np.random.default_rng()
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ParameterError(f"seed must be a whole number >= 0 or a numpy Generator, "
-                             f"got {seed!r}")
-    return np.random.default_rng(int(seed))
 
 
 def _all_orders(network: Network, policies: list[Policy], shares: np.ndarray,
