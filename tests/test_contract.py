@@ -163,9 +163,7 @@ KEPT = {
 WHOLE_SEEDS = {"ecosystem.alliance.compare", "ecosystem.alliance.Belt.build",
                "viz.report.write_report", "viz.report.demo"}
 # known deviations in code other work is reshaping now; delete an entry once it is fixed
-IN_FLIGHT = {("ecosystem.simulation.run", "seed"),
-             ("ecosystem.simulation.MarketDemand.generate", "rng"),
-             ("networks.industrial_belt", "seed"), ("networks.rural_cluster", "seed")}
+IN_FLIGHT = {("networks.industrial_belt", "seed"), ("networks.rural_cluster", "seed")}
 
 
 def public_functions():

@@ -136,7 +136,7 @@ def test_a_command_that_draws_without_viz_says_so_in_one_line(monkeypatch, capsy
 
 
 # modules that still draw their own generator, in code other work is reshaping now
-OWN_GENERATORS = {"ecosystem/simulation/_run.py", "networks/belt.py", "networks/rural.py"}
+OWN_GENERATORS = {"networks/belt.py", "networks/rural.py"}
 
 
 def test_randomness_goes_through_one_helper():
@@ -244,7 +244,7 @@ SOURCE_FILE = re.compile(r"\bseeds?\s+\d{3}\b|shared/seeds")
 # a private path in full, or relative as Sphinx reads it inside its package (:mod:`._solve`)
 PRIVATE = re.compile(r"\b(?:ecosystem|viz|networks)(?:\.\w+)*\._\w+|(?<![\w.])~?\.+_\w+")
 # public docstrings that still name a private module, in code other work is reshaping now
-PRIVATE_KEPT = {"ecosystem.simulation.Policy": "ecosystem.simulation._orders"}
+PRIVATE_KEPT: dict[str, str] = {}
 
 
 def _docstrings(root: Path):
