@@ -42,7 +42,56 @@ _SLACK = 1e-9
 
 def is_carrier(eco: "Ecosystem", member: str) -> bool:
     """Whether ``member`` is a carrier (its role is one of :data:`CARRIER_ROLES`)."""
-    return eco.graph.nodes[member].get("role") in CARRIER_ROLES
+    return eco.member(member).get("role") in CARRIER_ROLES
+
+
+class _Logistics:
+    """The logistics links of an ecosystem, read once, in the orders networkx gives.
+
+    ``edges``: ``(source, target, attributes)`` in ``eco.graph``'s edge order;
+    ``succ[u]``: ``{target: attributes}`` in the order of ``graph.successors(u)``;
+    ``pred[v]``: the sources in the order of ``graph.predecessors(v)``; ``role``:
+    each member's role. Read from the columns when they are the storage, so the
+    check does not build ``eco.graph``.
+    """
+
+    def __init__(self, eco: "Ecosystem"):
+        self.members: list[str] = eco.members()
+        self.role: dict[str, Any] = dict(zip(self.members, eco._member_values("role").tolist()))
+        self.succ: dict[str, dict[str, dict]] = {}
+        self.pred: dict[str, list[str]] = {}
+        if eco._graph is not None:
+            graph = eco._graph
+            self.edges = [(u, v, d) for u, v, k, d in graph.edges(keys=True, data=True)
+                          if k == "logistics"]
+            for u, v, d in self.edges:
+                self.succ.setdefault(u, {})[v] = d
+            for v in graph:
+                sources = [u for u, keyed in graph._pred[v].items() if "logistics" in keyed]
+                if sources:
+                    self.pred[v] = sources
+            return
+        import numpy as np
+
+        from ._columns import flow_code
+        store = eco._columns()
+        rows = eco._ordered_rows(flow_code("logistics"))
+        ids = store.ids
+        source, target = store.source[rows], store.target[rows]
+        self.edges = list(zip(ids[source].tolist(), ids[target].tolist(),
+                              store.link_rows(rows)))
+        for u, v, d in self.edges:
+            self.succ.setdefault(u, {})[v] = d
+        # a member's predecessors come in the order their first link to it (of any flow) was
+        # added, as in a networkx graph built from the rows
+        n = max(len(ids), 1)
+        pairs, first = np.unique(store.source * n + store.target, return_index=True)
+        added = first[np.searchsorted(pairs, source * n + target)]
+        for i in np.lexsort((added, target)).tolist():
+            self.pred.setdefault(self.edges[i][1], []).append(self.edges[i][0])
+
+    def is_carrier(self, member: str) -> bool:
+        return self.role.get(member) in CARRIER_ROLES
 
 
 def _volume(data: dict, default: float = 1.0) -> float:
@@ -98,72 +147,68 @@ def carrier_split(eco: "Ecosystem", shipper: str, carrier: str) -> dict[str, flo
     >>> carrier_split(eco, "shop", "air")
     {'eu': 30.0}
     """
+    return _carrier_split(_Logistics(eco), shipper, carrier)
+
+
+def _carrier_split(links: _Logistics, shipper: str, carrier: str) -> dict[str, float]:
     out: dict[str, float] = {}
-    _spread(eco, shipper, carrier, _volume(eco.graph.edges[shipper, carrier, "logistics"]),
-            out, {carrier})
+    _spread(links, shipper, carrier, _volume(links.succ[shipper][carrier]), out, {carrier})
     return out
 
 
-def _spread(eco: "Ecosystem", shipper: str, carrier: str, amount: float, out: dict[str, float],
-            seen: set[str]) -> None:
-    graph = eco.graph
-    data = graph.edges[shipper, carrier, "logistics"]
+def _spread(links: _Logistics, shipper: str, carrier: str, amount: float,
+            out: dict[str, float], seen: set[str]) -> None:
+    data = links.succ[shipper][carrier]
     named = _named(data["to"]) if "to" in data else None
     amounts = _amounts(data["to"]) if "to" in data else None
-    onward = [(d, amounts[d] if amounts is not None else
-               _volume(graph.edges[carrier, d, "logistics"]))
-              for d in graph.successors(carrier)
-              if graph.has_edge(carrier, d, "logistics") and d not in seen
-              and (named is None or d in named)]
+    onward = [(d, amounts[d] if amounts is not None else _volume(onward_data))
+              for d, onward_data in links.succ.get(carrier, {}).items()
+              if d not in seen and (named is None or d in named)]
     if not onward:
         return
     total = sum(v for _, v in onward)
     for destination, volume in onward:
         share = amount * (volume / total if total > 0 else 1.0 / len(onward))
-        if is_carrier(eco, destination):
-            _spread(eco, carrier, destination, share, out, seen | {destination})
+        if links.is_carrier(destination):
+            _spread(links, carrier, destination, share, out, seen | {destination})
         else:
             out[destination] = out.get(destination, 0.0) + share
 
 
 def conservation_warnings(eco: "Ecosystem") -> list[str]:
     """The goods-balance warnings of ``eco`` (see the module docstring), as sentences."""
-    graph = eco.graph
+    links = _Logistics(eco)
     unit = eco.flow_unit("logistics")
     found = []
     incoming: dict[str, float] = {}
     outgoing: dict[str, float] = {}
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        if k == "logistics":
-            volume = _volume(d, 0.0)
-            outgoing[u] = outgoing.get(u, 0.0) + volume
-            incoming[v] = incoming.get(v, 0.0) + volume
-            if "to" in d:
-                found += _to_warnings(eco, u, v, d["to"])
-    first_tier = {m for m in graph if not any(
-        graph.has_edge(u, m, "logistics") for u in graph.predecessors(m))}
+    for u, v, d in links.edges:
+        volume = _volume(d, 0.0)
+        outgoing[u] = outgoing.get(u, 0.0) + volume
+        incoming[v] = incoming.get(v, 0.0) + volume
+        if "to" in d:
+            found += _to_warnings(eco, links, u, v, d["to"])
     for member, shipped in outgoing.items():
         received = incoming.get(member, 0.0)
-        role = graph.nodes[member].get("role")
-        if role in PRODUCER_ROLES or member in first_tier:
+        role = links.role[member]
+        if role in PRODUCER_ROLES or member not in links.pred:  # a first tier receives none
             continue
         if shipped > received * (1 + _SLACK) + _SLACK:
             found.append(
                 f"member {member!r} ({role}) ships {shipped:g} {unit} but receives "
                 f"{received:g}: only producers ({', '.join(PRODUCER_ROLES)}) and members "
                 "that receive no goods may ship more than they receive")
-    for market in graph:
-        if graph.nodes[market].get("role") != "market":
+    for market in links.members:
+        if links.role[market] != "market":
             continue
-        for shipper in graph.predecessors(market):
-            if not graph.has_edge(shipper, market, "logistics") or is_carrier(eco, shipper):
+        for shipper in links.pred.get(market, ()):
+            if links.is_carrier(shipper):
                 continue
-            direct = _volume(graph.edges[shipper, market, "logistics"], 0.0)
-            for carrier in graph.successors(shipper):
-                if not (is_carrier(eco, carrier) and graph.has_edge(shipper, carrier,
-                                                                    "logistics")):
+            direct = _volume(links.succ[shipper][market], 0.0)
+            for carrier in links.succ[shipper]:
+                if not links.is_carrier(carrier):
                     continue
-                via = carrier_split(eco, shipper, carrier).get(market, 0.0)
+                via = _carrier_split(links, shipper, carrier).get(market, 0.0)
                 if via > 0:
                     found.append(
                         f"market {market!r} is fed twice by {shipper!r}: directly "
@@ -173,20 +218,21 @@ def conservation_warnings(eco: "Ecosystem") -> list[str]:
     return found
 
 
-def _to_warnings(eco: "Ecosystem", shipper: str, carrier: str, to: Any) -> list[str]:
+def _to_warnings(eco: "Ecosystem", links: _Logistics, shipper: str, carrier: str, to: Any
+                 ) -> list[str]:
     where = f"link {shipper!r} -> {carrier!r} (logistics)"
-    if not is_carrier(eco, carrier):
+    if not links.is_carrier(carrier):
         return [f"{where}: to names destinations, but {carrier!r} is not a carrier "
                 f"(role {', '.join(CARRIER_ROLES)}); goods handed to it stay with it"]
     named = _named(to)
     if named is None:
         return [f"{where}: to must be a member id, a list of member ids or a mapping of "
                 f"member id to volume >= 0, got {to!r}"]
-    graph = eco.graph
+    onward = links.succ.get(carrier, {})
     found = [f"{where}: to names {d!r}, to which {carrier!r} ships no goods"
-             for d in named if not (d in graph and graph.has_edge(carrier, d, "logistics"))]
+             for d in named if d not in onward]
     amounts = _amounts(to)
-    volume = _volume(graph.edges[shipper, carrier, "logistics"], 0.0)
+    volume = _volume(links.succ[shipper][carrier], 0.0)
     if amounts is not None and abs(sum(amounts.values()) - volume) > _SLACK * (1 + volume):
         found.append(f"{where}: to sends {sum(amounts.values()):g} {eco.flow_unit('logistics')} "
                      f"on, but the link carries {volume:g}; the amounts are scaled to it")

@@ -51,8 +51,7 @@ def _groups(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]]) -> dict[s
     """Group name -> distinct member ids; attribute-defined groups sorted by name."""
     if isinstance(groups, str):
         found: dict[str, list[str]] = {}
-        for member, data in eco.graph.nodes(data=True):
-            value = data.get(groups)
+        for member, value in zip(eco.members(), eco._member_values(groups).tolist()):
             if value is not None:
                 found.setdefault(str(value), []).append(member)
         if len(found) < 2:
@@ -127,7 +126,7 @@ def group_profiles(eco: Ecosystem, groups: str | Mapping[str, Iterable[str]],
         cols.extend(position[m] for m in members)
     membership = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(named), len(eco)))
     profiles = (membership @ adjacency).toarray()
-    return pd.DataFrame(profiles, index=list(named), columns=list(eco.graph))
+    return pd.DataFrame(profiles, index=list(named), columns=eco.members())
 
 
 def index(snapshots: Ecosystem | Sequence[Ecosystem] | Mapping[str, Ecosystem],
@@ -249,7 +248,7 @@ def upstreamness(eco: Ecosystem, flow: Flow | str = "logistics", *,
     bad = ~np.isfinite(a.data) | (a.data < 0)
     if bad.any():
         coo = a.tocoo()  # the same entries in the same order, with their rows
-        members = list(eco.graph)
+        members = eco.members()
         i = int(np.flatnonzero(bad)[0])
         raise ParameterError(f"link {members[coo.row[i]]!r} -> {members[coo.col[i]]!r} has "
                              f"{weight}={float(coo.data[i])!r}; upstreamness needs volumes "
@@ -257,11 +256,11 @@ def upstreamness(eco: Ecosystem, flow: Flow | str = "logistics", *,
     outgoing = np.asarray(a.sum(axis=1)).ravel()
     incoming = np.asarray(a.sum(axis=0)).ravel()
     shares = sp.diags_array(np.divide(1.0, outgoing, out=np.zeros(n), where=outgoing > 0)) @ a
-    _check_reaches_final_use(a, outgoing, list(eco.graph), flow)
+    _check_reaches_final_use(a, outgoing, eco.members(), flow)
     values = spla.spsolve((sp.identity(n, format="csc") - shares).tocsc(), np.ones(n))
     values = np.atleast_1d(values)
     values[(outgoing == 0) & (incoming == 0)] = np.nan
-    return pd.Series(values, index=list(eco.graph), name="upstreamness")
+    return pd.Series(values, index=eco.members(), name="upstreamness")
 
 
 def _check_reaches_final_use(a: sp.csr_array, outgoing: np.ndarray, members: list[str],

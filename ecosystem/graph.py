@@ -613,6 +613,28 @@ class Ecosystem:
         """
         return _bulk.layer_graph(self.graph, Flow.coerce(flow, "flow"))
 
+    def _layer_view(self, flow: Flow | str) -> nx.DiGraph:
+        """:meth:`layer` for the library's analyses: the same frozen DiGraph (members,
+        links and their order), read from the columns when they are the storage, so
+        ``eco.graph`` is not built; its attribute dicts are then new ones."""
+        flow = Flow.coerce(flow, "flow")
+        if self._graph is not None:
+            return _bulk.layer_graph(self._graph, flow)
+        store = self._columns()
+        view = nx.DiGraph()
+        view.graph.update(self._attrs)
+        members = store.ids.tolist()
+        view._node.update(zip(members, store.member_rows()))
+        for member in members:
+            view._succ[member] = {}
+            view._pred[member] = {}
+        rows = self._ordered_rows(flow_code(flow.value))
+        for u, v, d in zip(store.ids[store.source[rows]].tolist(),
+                           store.ids[store.target[rows]].tolist(), store.link_rows(rows)):
+            view._succ[u][v] = d
+            view._pred[v][u] = d
+        return nx.freeze(view)
+
     def edge_arrays(self, weight: str | None = "volume", default: float = 1.0
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every link as arrays ``(source_index, target_index, flow_index, weight)``.

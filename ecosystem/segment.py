@@ -273,7 +273,7 @@ def member_features(eco: Ecosystem, names: Iterable[str]) -> pd.DataFrame:
     names = [names] if isinstance(names, str) else list(names)
     if not names:
         raise ParameterError("give at least one feature name")
-    members = list(eco.graph)
+    members = eco.members()
     columns = {}
     for name in dict.fromkeys(names):
         kind, _, flow = str(name).partition(":")
@@ -289,7 +289,7 @@ def member_features(eco: Ecosystem, names: Iterable[str]) -> pd.DataFrame:
             raise ParameterError(f"feature {name!r}: a metric is written in:FLOW, out:FLOW or "
                                  "links:FLOW")
         else:
-            columns[name] = [d.get(name, np.nan) for _, d in eco.graph.nodes(data=True)]
+            columns[name] = eco._member_values(name, np.nan).tolist()
     return pd.DataFrame(columns, index=members)
 
 

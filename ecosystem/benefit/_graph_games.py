@@ -82,7 +82,7 @@ def synergy_game(eco: Any, members: Sequence[str] | None = None, *,
     position = {p: i for i, p in enumerate(players)}
     keep = {f.value for f in parse_flows(flows)}
     rows, cols, vals = [], [], []
-    for u, v, k, d in eco.graph.edges(keys=True, data=True):
+    for u, v, k, d in eco.links(data=True):
         if k in keep and u in position and v in position and u != v:
             w = d.get(weight, default)
             if (not isinstance(w, Real) or isinstance(w, bool) or not np.isfinite(float(w))
@@ -169,7 +169,7 @@ def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
         One row per route: ``origin``, ``market``, ``path`` (tuple of members),
         ``flow``, ``unit_cost`` (summed over its links), ``value``.
     """
-    layer = eco.layer("logistics")
+    layer = eco._layer_view("logistics")
     return _routes(layer, *_markets(eco, markets, margin))
 
 
@@ -266,7 +266,7 @@ def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
         raise ParameterError(f"routing must be 'proportional' or 'max_flow', got {routing!r}")
     n = len(players)
     position = {p: i for i, p in enumerate(players)}
-    layer = eco.layer("logistics")
+    layer = eco._layer_view("logistics")
     market_set, margins = _markets(eco, markets, margin)
     if routing == "max_flow":  # re-routes within capacities: no route list needed
         if n > MAX_EXACT_PLAYERS:

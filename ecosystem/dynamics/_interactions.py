@@ -96,12 +96,13 @@ def interactions(eco: Ecosystem, members: Iterable[str] | None = None, *,
     populations = set(_populations(eco, members))
     rows = []
     # a Python loop: each link's relation depends on its attribute dict and its ends' rings
-    for u, v, flow, data in eco.graph.edges(keys=True, data=True):
+    ring_of = dict(zip(eco.members(), eco._member_values("ring").tolist()))
+    for u, v, flow, data in eco.links(data=True):
         if u == v or u not in populations or v not in populations:
             continue
         relation = data.get("relation")
         if relation is None:
-            rings = {eco.graph.nodes[u]["ring"], eco.graph.nodes[v]["ring"]}
+            rings = {ring_of[u], ring_of[v]}
             if Ring.SUB_CORE.value in rings:
                 relation = "mutualism"
             elif flow == "logistics" and rings == {Ring.CORE.value}:
@@ -150,7 +151,8 @@ def _competition(eco: Ecosystem, labels: list[str], resources: Any, same_role: b
     alpha[np.ix_(rows, rows)] = coefficients
     np.fill_diagonal(alpha, 0.0)
     if same_role:
-        roles = np.array([eco.graph.nodes[m]["role"] for m in labels], dtype=object)
+        role_of = dict(zip(eco.members(), eco._member_values("role").tolist()))
+        roles = np.array([role_of[m] for m in labels], dtype=object)
         alpha[roles[:, None] != roles[None, :]] = 0.0
     return alpha
 

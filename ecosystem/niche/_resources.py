@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = ["resource_matrix", "resource_matrix_from_table", "DEFAULT_COMPETITION_FLOW"]
 
+_NONE = object()  # "no such attribute", which None is not
+
 #: The flow whose resources members compete over when a caller needs one default
 #: (the demo's competition layer, ``ecobelt niche``): goods, the flow every firm of
 #: the chain ships.
@@ -193,7 +195,7 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
         raise ParameterError(f"direction must be 'in' (providers) or 'out' (outlets), "
                              f"got {direction!r}")
     flow_list = parse_flows(flows)
-    ids = list(eco.graph)
+    ids = eco.members()
     index = {m: i for i, m in enumerate(ids)}
     # rows: intersection of the given filters, kept in member order
     rows = np.ones(len(ids), dtype=bool)
@@ -214,7 +216,7 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
     if resource_roles is not None:
         for one in resource_roles:
             eco.members(role=one)  # validates the role name
-        columns_ok = np.array([eco.graph.nodes[m]["role"] in resource_roles for m in ids],
+        columns_ok = np.array([r in resource_roles for r in eco._member_values("role").tolist()],
                               dtype=bool)
     if weight is not None and not isinstance(weight, str):
         raise ParameterError(f"weight must be a link attribute name or None, got {weight!r}")
@@ -235,14 +237,11 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
         codes = np.searchsorted(column_order, codes)
     else:
         distinct = np.unique(resource_pos)
-        values = []
-        # attributes live in networkx's per-node dicts: one lookup per distinct resource
-        for pos in distinct.tolist():
-            attrs = eco.graph.nodes[ids[pos]]
-            if group_by not in attrs:
+        values = eco._member_values(group_by, _NONE)[distinct].tolist()
+        for pos, value in zip(distinct.tolist(), values):
+            if value is _NONE:
                 raise ParameterError(f"resource member {ids[pos]!r} has no attribute "
                                      f"{group_by!r} to group by")
-            values.append(attrs[group_by])
         column_labels = sorted(set(values), key=str)
         code_of = {label: i for i, label in enumerate(column_labels)}
         distinct_codes = np.array([code_of[v] for v in values], dtype=np.int64)
@@ -285,8 +284,8 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
 
 
 def _roles(eco: "Ecosystem", members: pd.Index) -> dict:
-    nodes = eco.graph.nodes
-    return {m: nodes[m].get("role") for m in members}
+    role_of = dict(zip(eco.members(), eco._member_values("role").tolist()))
+    return {m: role_of[m] for m in members}
 
 
 def resource_matrix_from_table(table: pd.DataFrame, member: str = "member",

@@ -193,7 +193,7 @@ def heat(eco: Ecosystem, members: Mapping[str, float] | str | Iterable[str],
                     now = t
                 levels[k] = x
     return pd.DataFrame(levels[back], index=pd.Index(times, name="time"),
-                        columns=list(eco.graph))
+                        columns=eco.members())
 
 
 def _norm_bound(generator: sp.csc_array) -> float:

@@ -103,7 +103,7 @@ def influence_maximization(eco: Ecosystem, k: int, *, model: str = "independent_
     weights = (in_shares(layer_weights(eco, flows, weight or "volume")) if threshold
                else cascade_chances(eco, flows, "weighted_cascade" if probability is None
                                     else probability))
-    everyone = list(eco.graph)
+    everyone = eco.members()
     index = eco.index()
     if members is None:
         outgoing = np.diff(weights.indptr) > 0

@@ -43,7 +43,7 @@ def layer_weights(eco: Ecosystem, flows: FlowChoice, weight: str = "volume") -> 
     src, dst, w = _links(eco, flows, weight)
     bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
-        members = list(eco.graph)
+        members = eco.members()
         i = int(np.flatnonzero(bad)[0])
         raise ParameterError(f"link {members[src[i]]!r} -> {members[dst[i]]!r} has "
                              f"{weight}={float(w[i])!r}; diffusion weights must be finite "
@@ -74,7 +74,7 @@ def cascade_chances(eco: Ecosystem, flows: FlowChoice, probability: float | str
         src, dst, p = _links(eco, flows, probability, default=np.nan)
         bad = ~((p >= 0) & (p <= 1))  # also catches NaN: a link without the attribute
         if bad.any():
-            members = list(eco.graph)
+            members = eco.members()
             i = int(np.flatnonzero(bad)[0])
             shown = "no value" if np.isnan(p[i]) else repr(float(p[i]))
             raise ParameterError(

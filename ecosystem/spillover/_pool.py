@@ -17,9 +17,9 @@ __all__ = ["spillover_pool"]
 
 
 def _research_effort(eco: Ecosystem, research: Mapping[str, float] | str) -> np.ndarray:
-    members = list(eco.graph)
+    members = eco.members()
     if isinstance(research, str):
-        raw = [eco.graph.nodes[m].get(research, 0.0) for m in members]
+        raw = eco._member_values(research, 0.0).tolist()
         where = f"member attribute {research!r}"
     else:
         unknown = [m for m in research if m not in eco]
@@ -99,7 +99,7 @@ def spillover_pool(eco: Ecosystem, research: Mapping[str, float] | str = "rd", *
     a         2.0  2.8284
     b         4.0  1.4142
     """
-    members = list(eco.graph)
+    members = eco.members()
     effort = _research_effort(eco, research)
     if technology is None:
         profiles = resource_matrix(eco, direction="in", flows=flow, weight=weight, sparse=True)

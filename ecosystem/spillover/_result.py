@@ -89,10 +89,10 @@ def summarise(eco: Ecosystem, events: tuple[np.ndarray, np.ndarray], runs: int) 
     cells, steps = events
     n = len(eco)
     run_of, member_of = np.divmod(cells, n)
-    members = list(eco.graph)
+    members = eco.members()
     last = int(steps.max()) if steps.size else 0
-    rings = np.array([d["ring"] for _, d in eco.graph.nodes(data=True)], dtype=str)
-    roles = np.array([d["role"] for _, d in eco.graph.nodes(data=True)], dtype=str)
+    rings = eco._member_values("ring").astype(str)
+    roles = eco._member_values("role").astype(str)
     count = np.bincount(member_of, minlength=n)
     per_step = np.zeros((last + 1, n))
     np.add.at(per_step, (steps, member_of), 1.0)
