@@ -41,15 +41,19 @@ def summary(eco: "Ecosystem", with_units: bool = False) -> pd.DataFrame:
         source, flow_codes = structure.source, structure.flow.astype(np.int64)
         volume = _volumes(structure.data)
     frames = []
-    for kind, names, member_values in (
+    for kind, given, member_values in (
             ("ring", _RINGS, eco._member_values("ring").tolist()),
             ("role", None, eco._member_values("role").tolist()),
             ("flow", _FLOWS, None)):
+        member_counts: np.ndarray
+        if given is not None:
+            names = given
+        else:
+            assert member_values is not None
+            names = sorted({v for v in member_values if isinstance(v, str)})
         if member_values is None:  # flows: the links' own flow index
             link_codes, member_counts = flow_codes, np.zeros(len(names))
         else:
-            if names is None:
-                names = sorted({v for v in member_values if isinstance(v, str)})
             codes = pd.Index(names, dtype=object).get_indexer(member_values)
             member_counts = np.bincount(codes[codes >= 0], minlength=len(names))
             link_codes = codes[source]
@@ -128,7 +132,7 @@ def _number(value: object) -> float:
     try:
         return float(value)
     except OverflowError:  # an int beyond the largest float
-        return np.inf if value > 0 else -np.inf
+        return -np.inf if value < 0 else np.inf
 
 
 def problems(eco: "Ecosystem") -> list[str]:
@@ -157,7 +161,7 @@ def problems(eco: "Ecosystem") -> list[str]:
     except ValidationError:  # a key that is not a flow: check link by link
         return found + _link_problems_one_by_one(eco)
     members = structure.members
-    bad: list[tuple[int, int, str]] = []
+    bad: list[tuple[int, int, str | None]] = []
     for name in LINK_NUMERIC_ATTRIBUTES:
         for position in _bad_values(structure.data, name):
             keys = list(structure.data[position])
@@ -188,9 +192,9 @@ def _column_problems(eco: "Ecosystem") -> list[str]:
     id_bad = np.fromiter((not isinstance(m, str) or not m.strip() for m in ids.tolist()), bool,
                          len(ids))
     names_bad = np.zeros(len(ids), bool)
-    for name, column in store.members.items():
+    for name, member_column in store.members.items():
         if not isinstance(name, str):
-            names_bad |= column.mask()
+            names_bad |= member_column.mask()
     for i in np.flatnonzero(id_bad | role_bad | ring_bad | names_bad).tolist():
         m = ids[i]
         if id_bad[i]:
@@ -204,7 +208,7 @@ def _column_problems(eco: "Ecosystem") -> list[str]:
             found.append(f"member {m!r}: attribute names must be strings")
     rows = eco._ordered_rows()
     positions = {name: k for k, name in enumerate(store.links)}
-    bad: list[tuple[int, int, str]] = []
+    bad: list[tuple[int, int, str | None]] = []
     for name in LINK_NUMERIC_ATTRIBUTES:
         column = store.links.get(name)
         if column is None:

@@ -54,6 +54,14 @@ __all__ = ["Ecosystem"]
 
 
 
+def _as_flow(value: object) -> Flow:
+    return Flow.coerce(value, "flow")
+
+
+def _as_ring(value: object) -> Ring:
+    return Ring.coerce(value, "ring")
+
+
 def _check_member_id(member_id: object) -> str:
     if not isinstance(member_id, str) or not member_id.strip():
         raise ParameterError(
@@ -285,7 +293,7 @@ class Ecosystem:
         >>> Ecosystem().flow_unit("technology")
         'service days'
         """
-        return self.units[Flow.coerce(flow, "flow").value]
+        return self.units[_as_flow(flow).value]
 
     def set_units(self, **units: str) -> None:
         """Name the unit of some flows' volumes, e.g. ``eco.set_units(capital="thousand CNY")``.
@@ -323,7 +331,7 @@ class Ecosystem:
         """
         if not isinstance(role, str) or not role.strip():
             raise ParameterError(f"a role must be a non-empty string, got {role!r}")
-        ring = Ring.coerce(ring, "ring")
+        ring = _as_ring(ring)
         known = self.roles.get(role)
         if known is not None and known is not ring:
             raise ParameterError(f"role {role!r} already belongs to ring {known.value!r}; "
@@ -480,7 +488,7 @@ class Ecosystem:
         """
         self._require(source)
         self._require(target)
-        flow = Flow.coerce(flow, "flow")
+        flow = _as_flow(flow)
         for key, value in attributes.items():
             if key in LINK_FIELDS:
                 raise ParameterError(f"{key!r} is reserved and cannot be a link attribute")
@@ -541,7 +549,7 @@ class Ecosystem:
         """
         self._require(source)
         self._require(target)
-        flow = Flow.coerce(flow, "flow")
+        flow = _as_flow(flow)
         row = self._link_row(source, target, flow.value)
         if row is None:
             raise UnknownMemberError(f"no {flow.value} link {source!r} -> {target!r}; "
@@ -568,7 +576,7 @@ class Ecosystem:
 
     def unlink(self, source: str, target: str, flow: Flow | str) -> None:
         """Remove one link."""
-        flow = Flow.coerce(flow, "flow")
+        flow = _as_flow(flow)
         row = self._link_row(source, target, flow.value)
         if row is None:
             raise UnknownMemberError(f"no {flow.value} link {source!r} -> {target!r}")
@@ -582,7 +590,7 @@ class Ecosystem:
 
     def links(self, flow: Flow | str | None = None, data: bool = False) -> list[tuple]:
         """Links as ``(source, target, flow)`` tuples (with their attribute dict if ``data``)."""
-        key = None if flow is None else Flow.coerce(flow, "flow").value
+        key = None if flow is None else _as_flow(flow).value
         if self._graph is not None:
             return [(u, v, k, d) if data else (u, v, k)
                     for u, v, k, d in self._graph.edges(keys=True, data=True)
@@ -611,13 +619,13 @@ class Ecosystem:
         through; links added or removed later do not. Analyses that only need
         the links' ends and weights read :meth:`adjacency` instead.
         """
-        return _bulk.layer_graph(self.graph, Flow.coerce(flow, "flow"))
+        return _bulk.layer_graph(self.graph, _as_flow(flow))
 
     def _layer_view(self, flow: Flow | str) -> nx.DiGraph:
         """:meth:`layer` for the library's analyses: the same frozen DiGraph (members,
         links and their order), read from the columns when they are the storage, so
         ``eco.graph`` is not built; its attribute dicts are then new ones."""
-        flow = Flow.coerce(flow, "flow")
+        flow = _as_flow(flow)
         if self._graph is not None:
             return _bulk.layer_graph(self._graph, flow)
         store = self._columns()
@@ -730,7 +738,7 @@ class Ecosystem:
         method of ``eco`` or ``eco.graph``); the weights are read afresh on
         every call.
         """
-        flow = Flow.coerce(flow, "flow")
+        flow = _as_flow(flow)
         if self._graph is not None:
             return _bulk.adjacency(self._graph, flow, weight, default)
         store = self._columns()
