@@ -26,7 +26,7 @@ from ._errors import ParameterError
 
 __all__ = ["Ring", "Flow", "FlowChoice", "parse_flows", "DEFAULT_ROLES", "LINK_NUMERIC_ATTRIBUTES",
            "link_attribute_problem", "link_values_ok", "MEMBER_FIELDS", "LINK_FIELDS",
-           "DEFAULT_UNITS", "units_problem"]
+           "DEFAULT_UNITS", "units_problem", "ROLE_LABELS", "role_label"]
 
 #: The fields every member and every link has; no attribute may take these names.
 MEMBER_FIELDS = ("id", "role", "ring")
@@ -136,6 +136,25 @@ _OUTER = ("production_environment", "legal_environment", "innovation_environment
 DEFAULT_ROLES: Mapping[str, Ring] = MappingProxyType(
     {**{r: Ring.CORE for r in _CORE}, **{r: Ring.SUB_CORE for r in _SUB_CORE},
      **{r: Ring.OUTER for r in _OUTER}})
+
+#: Each built-in role in words, for legends and figures (the ids stay the data's names).
+ROLE_LABELS: Mapping[str, str] = MappingProxyType({
+    **{r: r.replace("_", " ") for r in DEFAULT_ROLES},
+    "cbec_enterprise": "cross-border e-commerce enterprise",
+})
+
+
+def role_label(role: str) -> str:
+    """A role in words: a built-in role's :data:`ROLE_LABELS` entry, any other role with
+    its underscores as spaces.
+
+    Examples
+    --------
+    >>> role_label("cbec_enterprise"), role_label("legal_environment"), role_label("my_broker")
+    ('cross-border e-commerce enterprise', 'legal environment', 'my broker')
+    """
+    return ROLE_LABELS.get(role, str(role).replace("_", " "))
+
 
 #: The unit of each flow's link volumes when an ecosystem names none (per period, like
 #: every volume). An ecosystem names its own in the graph attribute ``units``, a

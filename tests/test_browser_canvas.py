@@ -180,5 +180,6 @@ def test_a_large_belt_opens_on_the_canvas_and_draws_everything(tmp_path):
         assert live.console_errors == []
     assert text.split("\n")[0] == member
     assert "Large network" in legend and "physics" not in legend
+    assert "cross-border e-commerce enterprise (" in legend and "cbec_enterprise" not in legend
     image = matplotlib.image.imread(check.screenshot)[..., :3]
     assert len(np.unique((image * 255).astype(np.uint8).reshape(-1, 3), axis=0)) > 100

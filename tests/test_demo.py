@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import json
 import re
 
 import matplotlib.image
@@ -143,18 +144,16 @@ def test_demo_leaves_a_folder_with_files_alone_unless_forced(tmp_path, capsys, m
     assert written == [str(tmp_path), str(tmp_path / "new")]
 
 
-def test_demo_page_speaks_in_words(report):
+def test_demo_page_speaks_in_words(report, belt):
     """Metrics named in words with units, a glossary, each figure captioned, integer years,
     papers by authors and title, and nothing the page mentions left outside it."""
-    import json
-
-    from viz._glossary import GLOSSARY, words
+    from viz._glossary import GLOSSARY, belt_units, words
 
     folder, _ = report
     text = (folder / "index.html").read_text(encoding="utf-8")
     assert "<h2>Glossary</h2>" in text
     for metric in METRICS:
-        assert words(metric) in text and GLOSSARY[metric][2] in text
+        assert words(metric, belt_units(belt)) in text and GLOSSARY[metric][2] in text
     assert text.count("<figcaption>") == len(FIGURES)
     assert "returns, which the model allows" in text
     assert "C, the coupling degree" in text and "Wang &amp; Gao, \u201cResearch on" in text
@@ -168,11 +167,37 @@ def test_demo_page_speaks_in_words(report):
 
 
 @pytest.mark.browser
+def test_members_are_json_lists_in_both_alliance_tables(report, belt):
+    folder, _ = report
+    alliances = {a.name: a.members for a in demo_alliances(belt, default_market(belt))}
+    table = pd.read_csv(folder / "alliances.csv", index_col="configuration")
+    levers = pd.read_csv(folder / "alliance_levers.csv", index_col="name")
+    assert {name: json.loads(cell) for name, cell in table["members"].items()} == {
+        "baseline": [], **{name: list(members) for name, members in alliances.items()}}
+    assert {name: json.loads(cell) for name, cell in levers["members"].items()} == {
+        name: list(members) for name, members in alliances.items()}
+
+
+def test_results_and_glossary_name_the_belts_own_units(report, belt):
+    """Money in the belt's capital unit per its period, goods in its logistics unit, as the
+    side panels say: never the kind of unit."""
+    folder, _ = report
+    money = f"{belt.flow_unit('capital')} per {belt.attributes['period']}"
+    assert money == "thousand CNY per week"
+    text = (folder / "index.html").read_text(encoding="utf-8")
+    assert "money/period" not in text and "money per period" not in text
+    assert f"Belt profit ({money})" in text and f"Shapley value ({money})" in text
+    assert f"Mean stock ({belt.flow_unit('logistics')})" in text
+    glossary = pd.read_csv(folder / "glossary.csv", index_col="term")
+    assert glossary.loc["shapley", "unit"] == glossary.loc["belt_profit", "unit"] == money
+    assert glossary.loc["mean_stock", "unit"] == "thousand pairs"
+
+
 def test_alliance_tabs_highlight_exactly_their_members(report, belt):
     require_chromium()
     folder, _ = report
     levers = pd.read_csv(folder / "alliance_levers.csv", index_col="name")
-    alliances = {name: set(members.split(", ")) for name, members in levers["members"].items()}
+    alliances = {name: set(json.loads(members)) for name, members in levers["members"].items()}
     with open_page(folder / "index.html") as live:
         for name, members in {"baseline": set(), **alliances}.items():
             live.show(name)

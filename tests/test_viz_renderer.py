@@ -58,3 +58,19 @@ def test_a_canvas_only_page_leaves_vis_network_out():
     assert vendor_assets()[0] not in canvas and vendor_assets()[1] not in canvas
     assert vendor_assets()[0] in vis and '"renderer":"vis"' in vis
     assert '"renderer":"canvas"' in canvas
+
+
+def test_roles_are_named_in_words_in_the_legend_data_and_the_rings_figure():
+    eco = Ecosystem(roles={"my_broker": "sub_core"})
+    for member, role in [("c", "cbec_enterprise"), ("law", "legal_environment"),
+                         ("b", "my_broker"), ("m", "manufacturer")]:
+        eco.add_member(member, role)
+    data = network_payload(eco)
+    labels = dict(zip(data["roles"], data["roleLabels"]))
+    assert labels == {"manufacturer": "manufacturer",
+                      "cbec_enterprise": "cross-border e-commerce enterprise",
+                      "my_broker": "my broker", "legal_environment": "legal environment"}
+    legend = viz.rings_figure(eco).legends[0]  # the figure's own, outside the axes
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert any(t.startswith("cross-border e-commerce enterprise") for t in texts)
+    assert not any("_" in t for t in texts)

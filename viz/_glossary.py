@@ -4,9 +4,14 @@ to read it (:data:`GLOSSARY`), for the report's glossary and its tables' row and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Mapping
+
 import pandas as pd
 
-__all__ = ["GLOSSARY", "words", "glossary_table", "in_words"]
+if TYPE_CHECKING:
+    from ecosystem import Ecosystem
+
+__all__ = ["GLOSSARY", "words", "glossary_table", "in_words", "belt_units"]
 
 #: name -> (words, unit, how to read it)
 GLOSSARY: dict[str, tuple[str, str, str]] = {
@@ -82,27 +87,54 @@ def _alliance_metrics() -> dict[str, tuple[str, str, str]]:
 GLOSSARY.update(_alliance_metrics())
 
 
-def words(name: str) -> str:
+def belt_units(eco: "Ecosystem") -> dict[str, str]:
+    """The glossary's kinds of unit in the ecosystem's own units: money per period in its
+    capital flow's unit per its ``period`` ("thousand CNY per week"), goods in its logistics
+    flow's unit (see :attr:`ecosystem.Ecosystem.units`).
+
+    Examples
+    --------
+    >>> from ecosystem import Ecosystem
+    >>> belt_units(Ecosystem(units={"capital": "thousand CNY"}, period="week"))["money/period"]
+    'thousand CNY per week'
+    """
+    money = f"{eco.flow_unit('capital')} per {eco.attributes.get('period', 'period')}"
+    return {"money per period": money, "money/period": money,
+            "goods": eco.flow_unit("logistics")}
+
+
+def _unit(name: str, units: Mapping[str, str] | None) -> str:
+    unit = GLOSSARY[name][1]
+    return (units or {}).get(unit, unit)
+
+
+def words(name: str, units: Mapping[str, str] | None = None) -> str:
     """The name of a column or metric in words, with its unit ("Total surplus (money per
-    period)"); names without an entry come back as they are.
+    period)"); names without an entry come back as they are. ``units`` puts a belt's own
+    units in place of the kinds (see :func:`belt_units`).
 
     Examples
     --------
     >>> words("levins"), words("zz")
     ('Niche breadth (Levins) (number of outlets, from 1)', 'zz')
+    >>> words("shapley", {"money per period": "thousand CNY per week"})
+    'Shapley value (thousand CNY per week)'
     """
     entry = GLOSSARY.get(str(name))
-    return f"{entry[0]} ({entry[1]})" if entry else str(name)
+    return f"{entry[0]} ({_unit(str(name), units)})" if entry else str(name)
 
 
-def in_words(frame: pd.DataFrame, index: bool = False) -> pd.DataFrame:
-    """``frame`` with its columns (and, with ``index``, its rows) named in words."""
-    frame = frame.rename(columns=lambda c: words(c))
-    return frame.rename(index=lambda r: words(r)) if index else frame
+def in_words(frame: pd.DataFrame, index: bool = False,
+             units: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``frame`` with its columns (and, with ``index``, its rows) named in words (in the
+    belt's ``units``, see :func:`words`)."""
+    frame = frame.rename(columns=lambda c: words(c, units))
+    return frame.rename(index=lambda r: words(r, units)) if index else frame
 
 
-def glossary_table(names=None) -> pd.DataFrame:
-    """The glossary as a table: term, meaning, unit and how to read it."""
+def glossary_table(names=None, units: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The glossary as a table: term, meaning, unit (in the belt's ``units``) and how to
+    read it."""
     names = list(GLOSSARY) if names is None else [n for n in names if n in GLOSSARY]
-    return pd.DataFrame([{"term": n, "in words": GLOSSARY[n][0], "unit": GLOSSARY[n][1],
+    return pd.DataFrame([{"term": n, "in words": GLOSSARY[n][0], "unit": _unit(n, units),
                           "how to read it": GLOSSARY[n][2]} for n in names]).set_index("term")

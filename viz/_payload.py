@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import Flow, ParameterError, Ring, ValidationError
+from ecosystem.taxonomy import role_label
 
 from ._chain import CHAIN_LIMIT, NAME_GAP, chain_layout
 from ._columns import attribute_columns, frame_columns, json_column, numbers, spread
@@ -205,6 +206,7 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
         "ringNameGap": NAME_GAP if positions.attrs.get("arrangement", [None])[0] == "chain"
         else None,
         "roles": roles,
+        "roleLabels": [role_label(r) for r in roles],
         "roleColors": role_palette(eco, roles),
         "roleCounts": np.bincount(role_codes, minlength=len(roles)).tolist(),
         "flows": flows,

@@ -24,7 +24,7 @@ from ecosystem import (Ecosystem, benefit, bullwhip, convergence, coupling, dyna
 from ecosystem._atomic import atomic_open, atomic_path
 from ecosystem.alliance import METRICS, Alliance, AllianceComparison, compare
 
-from ._glossary import GLOSSARY, glossary_table, in_words
+from ._glossary import GLOSSARY, belt_units, glossary_table, in_words
 from ._page import table_html
 from .figures import (allocation_figure, coupling_figure, figure_from_spec,
                       niche_overlap_figure, phase_portrait_figure, rings_figure)
@@ -56,8 +56,10 @@ COMPETITION_THRESHOLD = 0.5
 class ReportWriter:
     """Collects tables, figures and page sections while the report is written."""
 
-    def __init__(self, folder: Path, report: "Report"):
+    def __init__(self, folder: Path, report: "Report", eco: Ecosystem | None = None):
         self.folder, self.report = folder, report
+        #: the glossary's kinds of unit in the belt's own units, for column names
+        self.units = belt_units(eco) if eco is not None else {}
         self.sections: list[str] = []
         #: overlay layers for the baseline's network (viz.to_html's ``overlays``)
         self.overlays: dict = {}
@@ -106,7 +108,8 @@ class ReportWriter:
         for name in tables:
             frame = (shown or {}).get(name, self.report.tables[name])
             parts.append(f"<details{' open' if len(frame) <= 12 else ''}><summary>{name}.csv "
-                         f"({len(frame)} rows)</summary>{table_html(in_words(frame))}"
+                         f"({len(frame)} rows)</summary>"
+                         f"{table_html(in_words(frame, units=self.units))}"
                          "</details>")
         parts.append("</section>")
         self.sections.insert(0 if first else len(self.sections), "".join(parts))
@@ -198,8 +201,9 @@ def _benefit(out: ReportWriter, eco: Ecosystem, players: list[str],
     image = out.figure("allocation", allocation_figure(
         allocations, title="Surplus of the alliances' members, by sharing rule"))
     out.section("Benefit distribution", f"Surplus game of the {len(players)} members of the "
-                f"alliances: together they make {game.grand_value:.4g} (money per period, the "
-                "spec's margin units); how four sharing rules split it, and whether the "
+                f"alliances: together they make {game.grand_value:.4g} "
+                f"({out.units.get('money per period', 'money per period')}, with the markets' "
+                "margins); how four sharing rules split it, and whether the "
                 "Shapley split is stable (no group of members would gain by leaving).",
                 ["allocations", "stability"], image,
                 caption="Each member's share of the surplus under each sharing rule.")
@@ -295,10 +299,13 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
                      ) -> AllianceComparison:
     """The comparison on the simulated belt (first section of the Results tab); returns it."""
     comparison = compare(eco, alliances, seed=seed, replications=100, processes=2)
-    out.table("alliances", comparison.to_frame())
+    # members as lists (JSON in the CSV, like every list cell of the report's tables)
+    members = {a.name: [str(m) for m in a.members] for a in alliances}
+    table = comparison.to_frame()
+    table["members"] = [members.get(name, []) for name in table.index]
+    out.table("alliances", table)
     out.table("alliance_levers", pd.DataFrame(
-        [{**a.to_dict(), "members": ", ".join(map(str, a.members))} for a in alliances]
-    ).set_index("name"))
+        [{**a.to_dict(), "members": members[a.name]} for a in alliances]).set_index("name"))
     summary = out.table("alliance_summary", comparison.summary().T)
     out.table("alliance_allocation", comparison.allocation.dropna(how="all"))
     image = out.figure("alliances", _alliance_figure(comparison))
@@ -314,7 +321,7 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
                         "largest excess is shown as it is); dark bars are the Pareto-optimal "
                         "configurations (no other one is at least as good on every metric and "
                         "better on one).",
-                shown={"alliance_summary": in_words(summary, index=True)},
+                shown={"alliance_summary": in_words(summary, index=True, units=out.units)},
                 items=comparison.findings(),
                 after=f"Units: {units}. Every metric is explained in the glossary below; the "
                       "full table, with each metric's rank, is alliances.csv, shown here too.")
@@ -323,7 +330,7 @@ def alliance_section(out: ReportWriter, eco: Ecosystem, alliances: Sequence[Alli
 
 def glossary_section(out: ReportWriter) -> None:
     """The glossary: every metric and column the report names, in words."""
-    out.table("glossary", glossary_table())
+    out.table("glossary", glossary_table(units=out.units))
     out.section("Glossary", "Every metric and column the report names: what it means, its "
                 "unit and how to read it.", ["glossary"])
 

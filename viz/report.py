@@ -134,7 +134,7 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     report = Report(out)
-    writer = ReportWriter(out, report)
+    writer = ReportWriter(out, report, eco)
     run_analyses(writer, eco, market, alliances, margin, seed)
     comparison = alliance_section(writer, eco, alliances, market, margin, seed)
     glossary_section(writer)
@@ -155,11 +155,11 @@ def write_report(eco: Ecosystem, folder: str | Path = "report", *,
         timelines.append(payload["timeline"])
         payloads.append(payload)
         pages.append((name, panel_html(i, _aside(name, comparison.summary(),
-                                                 comparison.differences))))
+                                                 comparison.differences, writer.units))))
     finish_timelines(timelines, baseline=0)
     pages.append(("Results", f'<div class="ecobelt-overview">{"".join(writer.sections)}</div>'))
     text = build_page(title or f"ecobelt report: {eco.name}", pages, payloads,
-                      subtitle=f"{len(eco)} members, {eco.graph.number_of_edges()} links, "
+                      subtitle=f"{len(eco)} members, {eco.number_of_links()} links, "
                                f"{len(alliances)} alliances",
                       tabs=True)
     report.page = HtmlPage(text)
@@ -190,7 +190,7 @@ def _member_metrics(eco: Ecosystem, shapley: Mapping[str, float]) -> pd.DataFram
         # the goods flow alone: levels of different flows are in different units
         "goods_throughput": flows.steady_state(eco, market_orders(eco)).levels["logistics"],
         "shapley": pd.Series(shapley, dtype=float),
-        "upstreamness": convergence.upstreamness(eco)}).reindex(list(eco.graph))
+        "upstreamness": convergence.upstreamness(eco)}).reindex(list(eco))
 
 
 def _change(differences: pd.DataFrame, name: str, metric: str) -> str:
@@ -208,7 +208,10 @@ def _change_words(change: str) -> str:
     return "unchanged from the baseline" if change == "unchanged" else f"change {change}"
 
 
-def _aside(name: str, comparison: pd.DataFrame, differences: pd.DataFrame) -> str:
+def _aside(name: str, comparison: pd.DataFrame, differences: pd.DataFrame,
+           belt: Mapping[str, str] | None = None) -> str:
+    """A configuration's side panel: its metrics in words with their changes (``belt``: the
+    glossary's kinds of unit in the belt's units, see :func:`viz._glossary.belt_units`)."""
     row = comparison.loc[name]
     shown = row[[c for c in comparison.columns if not c.startswith(("flow:", "rank:"))]]
     if isinstance(shown.get("members"), str):  # a comma list: spaces let it wrap
@@ -218,7 +221,7 @@ def _aside(name: str, comparison: pd.DataFrame, differences: pd.DataFrame) -> st
     def label(column: str) -> str:
         if column in units and column in GLOSSARY:
             return f"{GLOSSARY[column][0]} ({units[column]})"
-        return words(column)
+        return words(column, belt)
     rows = []
     for column, value in shown.items():
         # the difference from the baseline, on the same demand

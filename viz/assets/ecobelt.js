@@ -601,7 +601,8 @@
     d.roles.forEach(function (role, r) {
       var row = el("div", {"class": "ecobelt-row"});
       row.appendChild(shapeSwatch("dot", d.roleColors[r]));
-      row.appendChild(el("span", {}, role + " (" + d.roleCounts[r] + ")"));
+      var label = d.roleLabels ? d.roleLabels[r] : role;
+      row.appendChild(el("span", {title: role}, label + " (" + d.roleCounts[r] + ")"));
       legend.appendChild(row);
     });
     if ((d.highlight || []).length) {

@@ -14,6 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Wedge
 
 from ecosystem import Flow, Ring
+from ecosystem.taxonomy import role_label
 
 from .._style import FLOW_STYLES, RING_LABELS, role_palette
 from ..layout import ring_layout, role_order
@@ -144,7 +145,7 @@ def rings_figure(eco: "Ecosystem", path: str | Path | None = None, *, links: boo
     role_ring = positions.drop_duplicates("role").set_index("role")["ring"]
     role_handles = [Line2D([], [], marker=_MARKERS[role_ring[r]], linestyle="",
                            markerfacecolor=colors[r], markeredgecolor="#333",
-                           label=r.replace("_", " ")) for r in roles]
+                           label=role_label(r)) for r in roles]
     ring_handles = [Line2D([], [], marker=_MARKERS[r.value], linestyle="", color="#999",
                            label=RING_LABELS[r.value]) for r in Ring]
     legend = {"handles": ring_handles + role_handles + handles, "fontsize": 8, "frameon": False}
