@@ -150,7 +150,7 @@ def chain_layout(eco: "Ecosystem", size: float = 10.0, *, start_angle: float = 9
     >>> pos.attrs["arrangement"]
     ['chain', 'circle', 'circle']
     """
-    members = [str(m) for m in eco.graph]
+    members = [str(m) for m in eco]
     ring_code, ordered_roles, role_code = member_codes(eco)
     roles = [ordered_roles[c] for c in role_code]
     x, y = np.zeros(len(members)), np.zeros(len(members))
@@ -191,7 +191,7 @@ def chain_layout(eco: "Ecosystem", size: float = 10.0, *, start_angle: float = 9
     frame = pd.DataFrame({"x": x, "y": y,
                           "ring": np.array(["core", "sub_core", "outer"], dtype=object)[ring_code],
                           "role": np.array(ordered_roles, dtype=object)[role_code]},
-                         index=pd.Index(list(eco.graph), name="id"))
+                         index=pd.Index(list(eco), name="id"))
     frame.attrs["bands"] = bands
     frame.attrs["arrangement"] = arrangement
     return frame

@@ -105,7 +105,7 @@ def _html_metrics(eco, args: argparse.Namespace) -> pd.DataFrame:
     from ._metrics import align_metrics, computed_metrics
 
     table = align_metrics(eco, read_table(args.metrics_table)) if args.metrics_table else \
-        pd.DataFrame(index=pd.Index(list(eco.graph), name="id"))
+        pd.DataFrame(index=pd.Index(list(eco), name="id"))
     args.metric = args.metric or []
     wanted = [name for name in dict.fromkeys(args.metric) if name not in table.columns]
     frame = table.join(computed_metrics(eco, wanted)) if wanted else table

@@ -62,7 +62,7 @@ def structural_metrics(eco: "Ecosystem") -> pd.DataFrame:
     strength = np.bincount(src, volume, minlength=n) + np.bincount(dst, volume, minlength=n)
     return pd.DataFrame({"degree": in_degree + out_degree, "in_degree": in_degree,
                          "out_degree": out_degree, "strength": strength},
-                        index=pd.Index(list(eco.graph), name="id"))
+                        index=pd.Index(list(eco), name="id"))
 
 
 def _upstreamness(eco: "Ecosystem") -> pd.Series:
@@ -109,7 +109,7 @@ def computed_metrics(eco: "Ecosystem", names: Sequence[str]) -> pd.DataFrame:
     ...
     ecosystem.ParameterError: unknown metric 'shapley'; computed from the ecosystem alone are: degree, in_degree, out_degree, strength, upstreamness, niche_breadth (pass others as a table)
     """  # noqa: E501
-    members = pd.Index(list(eco.graph), name="id")
+    members = pd.Index(list(eco), name="id")
     frame = pd.DataFrame(index=members)
     structural = None
     for name in names:  # a few names
@@ -176,12 +176,12 @@ def align_metrics(eco: "Ecosystem", metrics: MetricsLike) -> pd.DataFrame:
     ...
     ecosystem.ParameterError: metrics name 1 id(s) that are not members: 'zz'
     """
-    members = pd.Index(list(eco.graph), name="id")
+    members = pd.Index(list(eco), name="id")
     frame = _frame_from(metrics, members)
     if frame.index.has_duplicates:
         first = frame.index[frame.index.duplicated()][0]
         raise ParameterError(f"metrics name member {first!r} more than once")
-    unknown = frame.index[~frame.index.isin(members)]
+    unknown = frame.index[~frame.index.isin(members)] if len(frame.index) else frame.index
     if len(unknown):
         shown = ", ".join(repr(m) for m in list(unknown)[:5])
         raise ParameterError(f"metrics name {len(unknown)} id(s) that are not members: {shown}")

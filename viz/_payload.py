@@ -107,8 +107,7 @@ def _size_metric(eco: "Ecosystem", frame: pd.DataFrame, size_by: str | None) -> 
     if size_by in STRUCTURAL_METRICS or size_by in COMPUTED_METRICS:
         frame[size_by] = computed_metrics(eco, [size_by])[size_by]
         return frame
-    attribute = pd.Series([d.get(size_by) for _, d in eco.graph.nodes(data=True)],
-                          index=frame.index, dtype=object)
+    attribute = pd.Series(eco._member_values(size_by), index=frame.index, dtype=object)
     if attribute.isna().all():
         choices = list(frame.columns) + list(STRUCTURAL_METRICS) + list(COMPUTED_METRICS)
         raise ParameterError(f"size_by={size_by!r} is neither a metric passed in metrics, a "
@@ -163,8 +162,7 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     """
     overlay_data = overlay_payloads(eco, overlays)
     metric_frame = _size_metric(eco, align_metrics(eco, metrics), size_by)
-    nodes = list(eco.graph.nodes(data=True))
-    ids = [m for m, _ in nodes]
+    ids, node_attrs, edge_attrs, volume = _members_and_links(eco)
     n = len(ids)
     show_labels = bool(n <= LABEL_LIMIT if labels is None else labels)
     sizes, size_span = _sizes(metric_frame, size_by, size_range, n)
@@ -180,21 +178,20 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
     except ValidationError as error:  # a key that is not a flow (the graph was edited directly)
         raise ParameterError(f"{error.problems[0]}; run eco.validate() to see every "
                              "problem") from None
-    link_data = eco.link_attributes()
     flows = [f.value for f in Flow]
-    volume = volume_of(link_data)
     width = flow_widths(volume, flow_codes, len(flows))
+    links = len(source)
     overlay_links = sum(len(layer["edges"]["from"]) for layer in overlay_data)
     counts = np.bincount(ring_codes, minlength=3)
     bands = positions.attrs.get("bands")
     bands = ring_bands(counts) if bands is None else np.asarray(bands)
-    drawn_with = renderer_for(renderer, n, len(link_data) + overlay_links, physics)
+    drawn_with = renderer_for(renderer, n, links + overlay_links, physics)
     return {
         "renderer": drawn_with,
         "physics": bool(physics),
         "labels": show_labels,
-        "smooth": len(link_data) + overlay_links <= SMOOTH_LIMIT,
-        "largeLinks": len(link_data) + overlay_links > LARGE_LINKS,
+        "smooth": links + overlay_links <= SMOOTH_LIMIT,
+        "largeLinks": links + overlay_links > LARGE_LINKS,
         "largeMembers": n > LARGE_MEMBERS,
         "detailZoom": DETAIL_ZOOM,
         "rings": rings,
@@ -222,16 +219,41 @@ def network_payload(eco: "Ecosystem", metrics: MetricsLike = None, *, size_by: s
                   "y": positions["y"].to_numpy(float).round(2).tolist(),
                   "ring": ring_codes.tolist(), "role": role_codes.tolist(),
                   "size": sizes.round(2).tolist()},
-        "nodeAttrs": attribute_columns([d for _, d in nodes], ("role", "ring")),
+        "nodeAttrs": node_attrs,
         "metrics": frame_columns(metric_frame),
         "sizeBy": size_by,
         "sizeRange": size_span,
         "edges": {"from": source.tolist(), "to": target.tolist(), "flow": flow_codes.tolist(),
                   "width": width.round(2).tolist()},
-        "edgeAttrs": attribute_columns(link_data),
+        "edgeAttrs": edge_attrs,
         "overlays": overlay_data,
         "highlight": _positions_of(ids, highlight),
     }
+
+
+def _attribute_table(frame: pd.DataFrame, skip: tuple[str, ...]) -> dict:
+    """A members or links table's attribute columns, as :func:`attribute_columns` gives them
+    from the rows' dicts (a table has a column for every attribute some row has)."""
+    return frame_columns(frame.drop(columns=list(skip)))
+
+
+def _members_and_links(eco: "Ecosystem") -> tuple[list, dict, dict, np.ndarray]:
+    """Member ids in member order, their attribute columns (role and ring left out), the
+    links' attribute columns and volumes (NaN where none), in :meth:`edge_arrays` order.
+
+    A column-backed ecosystem is read from its columns: building its networkx graph
+    would cost more than the whole page.
+    """
+    if eco._graph is None:
+        members, links = eco.to_pandas()
+        volume = (pd.to_numeric(links["volume"], errors="coerce").to_numpy(float)
+                  if "volume" in links.columns else np.full(len(links), np.nan))
+        return (members["id"].tolist(), _attribute_table(members, ("id", "role", "ring")),
+                _attribute_table(links, ("source", "target", "flow")), volume)
+    nodes = list(eco.graph.nodes(data=True))
+    link_data = eco.link_attributes()
+    return ([m for m, _ in nodes], attribute_columns([d for _, d in nodes], ("role", "ring")),
+            attribute_columns(link_data), volume_of(link_data))
 
 
 def volume_of(link_data: list) -> np.ndarray:

@@ -48,8 +48,8 @@ def overview_table(ecosystems: Mapping[str, "Ecosystem"]) -> pd.DataFrame:
     columns = {}
     for name, eco in ecosystems.items():
         summary = eco.summary()
-        n, m = len(eco), eco.graph.number_of_edges()
-        row = {"members": n, "links": m}
+        n, m = len(eco), eco.number_of_links()
+        row: dict[str, float] = {"members": n, "links": m}
         for ring in Ring:
             row[f"{ring.value} members"] = summary.loc[("ring", ring.value), "members"]
         for flow in Flow:

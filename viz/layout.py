@@ -81,13 +81,14 @@ def member_codes(eco: "Ecosystem") -> tuple[np.ndarray, list[str], np.ndarray]:
     >>> rings.tolist(), roles, role_codes.tolist()
     ([1, 0], ['manufacturer', 'logistics'], [1, 0])
     """
-    # object arrays: get_indexer must see one value per member, whatever the values are
-    rings = np.array([r for _, r in eco.graph.nodes(data="ring")] + [None], dtype=object)[:-1]
-    roles = np.array([r for _, r in eco.graph.nodes(data="role")] + [None], dtype=object)[:-1]
+    # object arrays (one value per member, whatever the values are), read from the columns
+    # of a column-backed ecosystem without building its graph
+    rings = eco._member_values("ring")
+    roles = eco._member_values("role")
     ring_code = pd.Index([r.value for r in Ring]).get_indexer(rings).astype(np.int64)
     if np.any(ring_code < 0):
-        bad = list(eco.graph)[int(np.flatnonzero(ring_code < 0)[0])]
-        raise ParameterError(f"member {bad!r} has ring {eco.graph.nodes[bad]['ring']!r}; "
+        at = int(np.flatnonzero(ring_code < 0)[0])
+        raise ParameterError(f"member {list(eco)[at]!r} has ring {rings[at]!r}; "
                              "run eco.validate() to see every problem")
     ordered_roles = role_order(roles.tolist())
     return ring_code, ordered_roles, pd.Index(ordered_roles).get_indexer(roles).astype(np.int64)
@@ -225,7 +226,7 @@ def ring_layout(eco: "Ecosystem", spacing: float = 30.0, *, start_angle: float =
     >>> pos.attrs["arrangement"]
     ['circle', 'circle', 'circle']
     """
-    members = list(eco.graph)
+    members = list(eco)
     n = len(members)
     ring_code, ordered_roles, role_code = member_codes(eco)
     counts = np.bincount(ring_code, minlength=3)
