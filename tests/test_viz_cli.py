@@ -53,6 +53,18 @@ def test_html_metrics_table_and_size_by(tmp_path, capsys):
     assert shares["riverbend"] == 0.7 and shares["yarnwell"] is None
 
 
+def test_html_renderer_choice(tmp_path, capsys):
+    out = tmp_path / "belt.html"
+    assert run(capsys, "html", "cross_border_belt", "-o", out)[0] == 0
+    assert panel(out)["renderer"] == "vis"
+    assert run(capsys, "html", "cross_border_belt", "-o", out, "--force",
+               "--renderer", "canvas")[0] == 0
+    assert panel(out)["renderer"] == "canvas"
+    status, _, err = run(capsys, "html", "cross_border_belt", "-o", out, "--force",
+                         "--renderer", "canvas", "--physics")
+    assert status != 0 and "physics=False or renderer='vis'" in err
+
+
 def test_html_competition_layer(tmp_path, capsys):
     """--competition [THRESHOLD] draws ecosystem.niche.competition_layer over the flows."""
     from ecosystem import niche

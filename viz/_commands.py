@@ -2,7 +2,8 @@
 
 ``ecobelt html SPEC -o out.html [--metric NAME ...] [--metrics TABLE.csv] [--competition [T]]``
     The interactive page of :func:`viz.to_html`; ``--competition`` adds the
-    niche competition layer (:func:`ecosystem.niche.competition_layer`).
+    niche competition layer (:func:`ecosystem.niche.competition_layer`); ``--renderer``
+    picks vis-network or the canvas renderer of large pages (default: by size).
 ``ecobelt figure [SPEC] --kind KIND -o out.png|svg|pdf ...``
     A figure of :mod:`viz.figures`: ``rings``, ``bullwhip`` and ``niche_overlap``
     from a spec; ``allocation``, ``coupling`` and ``niche_overlap`` from a
@@ -91,6 +92,10 @@ def add_html(subparsers) -> None:
     parser.add_argument("--title", help="page title (default: the ecosystem's name)")
     parser.add_argument("--physics", action="store_true",
                         help="start with the force layout on (slow above ~1,000 members)")
+    parser.add_argument("--renderer", choices=("auto", "vis", "canvas"), default="auto",
+                        help="vis: vis-network; canvas: the page's own renderer for large "
+                             "networks (default auto: canvas above 5,000 members or 20,000 "
+                             "links)")
     labels = parser.add_mutually_exclusive_group()
     labels.add_argument("--labels", dest="labels", action="store_true", default=None,
                         help="write member ids next to nodes (default: up to 300 members)")
@@ -141,7 +146,8 @@ def run_html(args: argparse.Namespace) -> int:
     overlays = _competition(eco, args)
     size_by = args.size_by or (args.metric[0] if args.metric else None)
     page = to_html(eco, args.output, metrics=metrics, size_by=size_by, title=args.title,
-                   physics=args.physics, labels=args.labels, overlays=overlays)
+                   physics=args.physics, labels=args.labels, overlays=overlays,
+                   renderer=args.renderer)
     pairs = "".join(f", {layer.number_of_edges():,} {name} links"
                     for name, layer in overlays.items())
     print(f"wrote {page.path} ({len(eco):,} members{pairs}, {len(page.html) / 1e6:.1f} MB)")

@@ -18,6 +18,15 @@ competition layer of :func:`ecosystem.niche.competition_layer`, are drawn
 over the flows as their own edge groups, each with a legend entry and a
 checkbox.
 
+Above 5,000 members or 20,000 links (``renderer="auto"``) the page draws with
+its own canvas renderer instead: vis-network builds an object per node and
+link, and its first frame of a 10,000-member belt with 100,000 links takes
+seconds. The canvas renderer draws from typed arrays built once from the
+page's data: each flow's links as a few batched paths (one per width class),
+the members as one path per role, with pan and zoom, tooltips found through a
+grid over the members, the same legend, checkboxes, widths and units; no force
+layout and no arrows. Such a page embeds no vis-network at all.
+
 pyvis' ``Network.from_nx`` is not used either: it modifies the graph it is
 given, drops the flow keys of parallel links and handles one node and one link
 at a time. Node and edge lists are built column-wise instead
