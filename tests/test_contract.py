@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecosystem import Ecosystem, benefit, bullwhip, dynamics, flows, niche, segment, spillover
+from ecosystem import (Ecosystem, alliance, benefit, bullwhip, dynamics, flows, niche,
+                       segment, simulation, spillover)
 from ecosystem._result import RING_ORDER, Result
 import ecosystem._errors as ecosystem_errors
 
@@ -23,7 +24,11 @@ ANALYSES = ["ecosystem.flows", "ecosystem.bullwhip", "ecosystem.benefit", "ecosy
             "ecosystem.segment", "ecosystem.convergence"]
 # dataclasses that public functions return but that are inputs or models, not results
 NOT_RESULTS = {"FlowModel", "Layers", "SupplyChain", "Demand", "StagePolicy", "Utilization",
-               "Rule", "MinProviders", "MinInboundShare", "OverlapIndex", "SparseUtilization"}
+               "Rule", "MinProviders", "MinInboundShare", "OverlapIndex", "SparseUtilization",
+               "MarketDemand", "Policy", "ServiceRules", "Prices", "Network", "Alliance", "Belt",
+               "Metric", "Lever"}
+# analyses whose results take seconds to build: built once, in a fixture, when asked for
+SIMULATED = ["ecosystem.simulation", "ecosystem.alliance"]
 
 
 def _belt() -> Ecosystem:
@@ -70,7 +75,7 @@ RESULTS = _results()
 def _public_result_types() -> set[type]:
     """Dataclasses named in the analyses' __all__ or returned by their public functions."""
     found = set()
-    for name in ANALYSES:
+    for name in [*ANALYSES, *SIMULATED]:
         module = importlib.import_module(name)
         for attr in getattr(module, "__all__", []):
             obj = getattr(module, attr)
@@ -86,13 +91,46 @@ def _public_result_types() -> set[type]:
     return {cls for cls in found if cls.__name__ not in NOT_RESULTS}
 
 
+def _simulated_belt() -> Ecosystem:
+    eco = Ecosystem("toy")
+    for member, role in [("yarn", "supplier"), ("mill", "manufacturer"),
+                         ("shop", "cbec_enterprise"), ("mall", "platform")]:
+        eco.add_member(member, role)
+    eco.add_member("us", "market", margin=5.0)
+    for u, v in [("yarn", "mill"), ("mill", "shop"), ("shop", "mall"), ("mall", "us")]:
+        eco.link(u, v, "logistics", volume=10.0, unit_cost=1.0, lead_time=1)
+    return eco
+
+
+SLOW_RESULTS = {
+    "SimulationResult": lambda: simulation.run(_simulated_belt(), periods=10, replications=5,
+                                               seed=0),
+    "AllianceComparison": lambda: alliance.compare(
+        _simulated_belt(), [alliance.Alliance("shop+mall", ("shop", "mall"), cost_cut=0.5)],
+        periods=10, replications=5, seed=1, benefit=False),
+}
+# results whose text report does not start with their headline yet (code reshaped elsewhere)
+HEADLINE_IN_FLIGHT = {"SimulationResult", "AllianceComparison"}
+
+
 def test_every_result_type_is_checked_here():
-    assert {cls.__name__ for cls in _public_result_types()} == set(RESULTS)
+    assert {cls.__name__ for cls in _public_result_types()} == set(RESULTS) | set(SLOW_RESULTS)
 
 
-@pytest.mark.parametrize("name", sorted(RESULTS))
-def test_result_rule(name):
-    result = RESULTS[name]
+@pytest.fixture(scope="module")
+def slow_results():
+    return {}
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS) + [
+    pytest.param(name, marks=pytest.mark.xfail(
+        name in HEADLINE_IN_FLIGHT, strict=True,
+        reason="the report starts with another line than headline()"))
+    for name in sorted(SLOW_RESULTS)])
+def test_result_rule(name, slow_results):
+    if name in SLOW_RESULTS and name not in slow_results:
+        slow_results[name] = SLOW_RESULTS[name]()
+    result = RESULTS[name] if name in RESULTS else slow_results[name]
     assert type(result).__name__ == name and isinstance(result, Result)
     params = type(result).__dataclass_params__
     assert params.frozen, f"{name} is not frozen"
