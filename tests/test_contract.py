@@ -109,8 +109,6 @@ SLOW_RESULTS = {
         _simulated_belt(), [alliance.Alliance("shop+mall", ("shop", "mall"), cost_cut=0.5)],
         periods=10, replications=5, seed=1, benefit=False),
 }
-# results whose text report does not start with their headline yet (code reshaped elsewhere)
-HEADLINE_IN_FLIGHT = {"SimulationResult", "AllianceComparison"}
 
 
 def test_every_result_type_is_checked_here():
@@ -122,11 +120,7 @@ def slow_results():
     return {}
 
 
-@pytest.mark.parametrize("name", sorted(RESULTS) + [
-    pytest.param(name, marks=pytest.mark.xfail(
-        name in HEADLINE_IN_FLIGHT, strict=True,
-        reason="the report starts with another line than headline()"))
-    for name in sorted(SLOW_RESULTS)])
+@pytest.mark.parametrize("name", sorted(RESULTS) + sorted(SLOW_RESULTS))
 def test_result_rule(name, slow_results):
     if name in SLOW_RESULTS and name not in slow_results:
         slow_results[name] = SLOW_RESULTS[name]()

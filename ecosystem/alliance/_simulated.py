@@ -8,6 +8,7 @@ metric of a configuration depends on that configuration alone.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -261,8 +262,11 @@ class AllianceComparison(Result):
         return table
 
     def headline(self) -> str:
-        return (f"Alliance comparison: {len(self.metrics) - 1} configuration(s) against the "
-                f"baseline, {self.settings['replications']} replications")
+        s = self.settings
+        return (f"Alliance comparison on '{self.configured['baseline'].name}': "
+                f"{len(self.metrics) - 1} configuration(s) against the baseline, "
+                f"{s['periods']} periods x {s['replications']} replications, "
+                f"common random numbers (seed {s['seed']})")
 
     def to_frame(self) -> pd.DataFrame:
         """One flat row per configuration: metrics with intervals, differences (prefixed
@@ -325,16 +329,13 @@ class AllianceComparison(Result):
         return lines
 
     def __str__(self) -> str:
-        s = self.settings
-        head = (f"Alliance comparison on '{self.configured['baseline'].name}': "
-                f"{len(self.metrics)} configurations, {s['periods']} periods x "
-                f"{s['replications']} replications, common random numbers (seed {s['seed']})")
+        head = self.headline()
         table = self.summary().round(4).to_string()
         units = ", ".join(f"{k}: {v}" for k, v in self.units.items())
         return "\n".join([head, "", table, f"(units: {units})", "", *self.findings()])
 
     def _repr_html_(self) -> str:
-        return "<pre>" + str(self).replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        return "<pre>" + html.escape(str(self)) + "</pre>"
 
 
 def _check(eco: Ecosystem, alliances: Sequence[Alliance]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -127,8 +128,9 @@ class SimulationResult(Result):
     def headline(self) -> str:
         s = self.settings
         return (f"Simulated belt: {len(self.network.members)} stocking members, "
-                f"{len(self.network.markets)} market(s); {s['periods']} periods x "
-                f"{s['replications']} replications")
+                f"{len(self.network.markets)} market(s), {len(self.network.carriers)} "
+                f"carrier(s); {s['periods']} {self.units['period']}s x "
+                f"{s['replications']} replications (warm-up {s['warmup']}), seed {s['seed']}")
 
     def series(self, kind: str = "members") -> pd.DataFrame:
         """Per-period means over replications, tidy: one row per period and member
@@ -165,13 +167,8 @@ class SimulationResult(Result):
         return frame
 
     def __str__(self) -> str:
-        s = self.settings
         total = self.totals
-        lines = [f"Simulated belt: {len(self.network.members)} stocking members, "
-                 f"{len(self.network.markets)} market(s), {len(self.network.carriers)} "
-                 f"carrier(s); {s['periods']} {self.units['period']}s x "
-                 f"{s['replications']} replications (warm-up {s['warmup']}), seed {s['seed']}",
-                 ""]
+        lines = [self.headline(), ""]
         for name, row in total.iterrows():
             lines.append(f"  {name:<28} {row['value']:>12.4g}  "
                          f"[{row['low']:.4g}, {row['high']:.4g}]  {row['unit']}")
@@ -185,4 +182,4 @@ class SimulationResult(Result):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return "<pre>" + str(self).replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        return "<pre>" + html.escape(str(self)) + "</pre>"
