@@ -89,12 +89,13 @@ def alliance_changes(baseline: "Ecosystem", configured: "Ecosystem",
             for market in _markets_reached(configured, member):
                 _add(layer, market, member,
                      "end-demand data shared (forecasts from market demand)")
-    for u, v, flow in configured.links():
-        data = configured.graph.edges[u, v, flow]
-        if not baseline.graph.has_edge(u, v, flow):
+    # both link tables read once (from the columns when there is no graph)
+    before_links = {(u, v, flow): data for u, v, flow, data in baseline.links(data=True)}
+    for u, v, flow, data in configured.links(data=True):
+        if (u, v, flow) not in before_links:
             _add(layer, u, v, f"{flow} link added by the alliance")
             continue
-        before = baseline.graph.edges[u, v, flow].get("unit_cost")
+        before = before_links[u, v, flow].get("unit_cost")
         after = data.get("unit_cost")
         if before is not None and after is not None and after != before:
             _add(layer, u, v, f"{flow} unit cost cut {alliance.cost_cut:.0%}: "

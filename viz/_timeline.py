@@ -128,7 +128,7 @@ def lanes_layer(eco: "Ecosystem", result: "SimulationResult") -> nx.DiGraph:
     mean = shipped.mean(axis=0) if len(shipped) else np.zeros(len(hops))
     layer = nx.DiGraph()
     for (u, v), goods in zip(hops, mean):
-        if u in eco and v in eco and not eco.graph.has_edge(u, v, "logistics"):
+        if u in eco and v in eco and not eco._has_link(u, v, "logistics"):
             layer.add_edge(u, v, weight=round(float(goods), 4),
                            goods_per_period=round(float(goods), 4))
     return layer
