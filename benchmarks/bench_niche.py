@@ -18,7 +18,10 @@ EcoSimR does. Last, what ``ecobelt niche`` computes on industrial belts
 within roles) on the sparse table against the dense table the command used
 before, same process, with the peak memory each adds (``tracemalloc``), and
 the whole command on a 20k-member belt in a fresh process against loading its
-spec alone. No dependency beyond ecobelt's.
+spec alone. Horn on dense use with the compiled passes (numba, the ``fast`` extra)
+against the numpy loop; reading a 20k-member spec as YAML against JSON.
+``python benchmarks/bench_niche.py horn`` or ``... yaml`` runs only those. No
+dependency beyond ecobelt's (numba for the compiled row).
 """
 
 from __future__ import annotations
@@ -287,9 +290,76 @@ def bench_command(n: int = 19_500) -> None:
           f"{command[1] - loading[1]:.2f} | - |")
 
 
+def bench_horn_engines(members: int = MEMBERS, resources: int = RESOURCES) -> None:
+    """Horn on dense use with the compiled passes (numba) against the numpy loop
+    (``ECOBELT_NUMBA=0``), same process, same matrix, alternating, best of 3; the two
+    matrices compared bit for bit."""
+    from ecosystem.niche import _compiled
+    U = np.random.default_rng(0).random((members, resources))
+    overlap(U[:300], "horn")  # compile (or load numba's cache) outside the timing
+    times: dict[str, list] = {"numpy": [], "compiled": []}
+    results = {}
+    for _ in range(3):
+        for engine in ("numpy", "compiled"):
+            os.environ[_compiled.ENVIRONMENT_VARIABLE] = "0" if engine == "numpy" else "1"
+            run = timed(overlap, U, "horn")
+            times[engine].append((run.wall, run.cpu))
+            results[engine] = run.result
+            del run
+    os.environ.pop(_compiled.ENVIRONMENT_VARIABLE)
+    identical = np.array_equal(results["numpy"], results["compiled"])
+    del results
+    (nw, nc), (cw, cc) = (min(times[e]) for e in ("numpy", "compiled"))
+    print(f"\nhorn, dense use, {members:,} x {resources}, both cores, best of 3 ({load()})")
+    print("| engine | wall s | CPU s | ns/term (CPU) |\n|---|---|---|---|")
+    terms = members * (members + 1) / 2 * resources
+    for engine, (wall, cpu) in (("numpy loop", (nw, nc)), ("compiled", (cw, cc))):
+        print(f"| {engine} | {wall:.2f} | {cpu:.2f} | {cpu / terms * 1e9:.2f} |")
+    print(f"ratio numpy / compiled: wall {nw / cw:.2f}, CPU {nc / cc:.2f}; identical: {identical}")
+
+
+def bench_yaml(n: int = 20_000) -> None:
+    """Reading a spec ecobelt wrote: YAML against JSON (same belt, same process, best of
+    3; parsing only, ``read_yaml`` / ``read_json``), and the same YAML through PyYAML's C
+    loader with the spec's checks (``read_yaml`` before its rows were read as JSON)."""
+    import tempfile
+
+    from ecosystem import _spec
+    eco = networks.industrial_belt(n, seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        texts = {}
+        for kind in ("yaml", "json"):
+            path = os.path.join(folder, f"belt.{kind}")
+            eco.save(path)
+            with open(path, encoding="utf-8") as handle:
+                texts[kind] = handle.read()
+    yaml_run = timed(_spec.read_yaml, texts["yaml"], repeat=3)
+    json_run = timed(_spec.read_json, texts["json"], repeat=3)
+    same = yaml_run.result == json_run.result
+    del yaml_run.result, json_run.result
+    pyyaml = timed(_spec._load_with_room, texts["yaml"])
+    print(f"\nreading the spec of industrial_belt({n:,}) ({len(eco):,} members, "
+          f"{eco.number_of_links():,} links; YAML {len(texts['yaml']) / 2**20:.0f} MB, JSON "
+          f"{len(texts['json']) / 2**20:.0f} MB), {load()}")
+    print("| reader | wall s | CPU s | CPU / JSON |\n|---|---|---|---|")
+    for name, run in (("read_yaml", yaml_run), ("read_json", json_run),
+                      ("PyYAML with the spec's loader", pyyaml)):
+        print(f"| {name} | {run.wall:.2f} | {run.cpu:.2f} | {run.cpu / json_run.cpu:.1f} |")
+    print(f"same spec from both files: {same}")
+
+
 if __name__ == "__main__":
+    import sys
     print(header(__doc__.splitlines()[0], "scipy"))
+    if sys.argv[1:] == ["horn"]:
+        bench_horn_engines()
+        sys.exit()
+    if sys.argv[1:] == ["yaml"]:
+        bench_yaml()
+        sys.exit()
     bench_overlap()
     bench_null_model()
     bench_belt()
     bench_command()
+    bench_horn_engines()
+    bench_yaml()

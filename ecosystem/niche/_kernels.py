@@ -10,8 +10,10 @@ Speed (benchmarks/bench_niche.py, 10,000 members x 50 resources): pianka,
 macarthur_levins, morisita_horn, morisita and hurlbert are BLAS matrix
 products (BLAS has its own threads); czekanowski (no product form) is scipy's
 C L1 loop on the upper triangle; horn (no product form, a logarithm per
-resource and pair) is a resource-by-resource numpy loop over row tiles. Both
-sum a resource that few members use only over the pairs that both use it (it
+resource and pair) is a resource-by-resource numpy loop over row tiles, or
+with numba (the ``fast`` extra) two compiled passes around one call of numpy's
+``log`` per tile, the same values bit for bit (:mod:`._compiled`).
+czekanowski and horn sum a resource that few members use only over the pairs that both use it (it
 adds 0 to the others). :meth:`Kernel.map_blocks` runs their row blocks on a
 thread pool: scipy's ``cdist`` and numpy's ufuncs release the GIL. Every entry
 is the value computed for its pair above the diagonal, by the same operations
@@ -28,10 +30,9 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import cdist
-from scipy.special import xlogy
 
 from .._errors import ParameterError
+from . import _compiled
 from ._input import Utilization
 from ._registry import OVERLAP_INDICES
 
@@ -44,6 +45,7 @@ _BLOCK_ELEMENTS = 4_000_000  # rows per block x members stays near 32 MB of floa
 # calls' overhead (under the GIL) stays small next to their work (released) on 2+ threads
 _HORN_TILE, _HORN_SLAB = 16, 2**17
 _TINY = 1e-9  # czekanowski / horn values below this are recomputed pair by pair
+_HORN_SCALE = 1.0 / (2.0 * np.log(2.0))  # Horn's sums in bits: 1 for identical shares
 _LOG_FLOOR = 5e-301  # added to both shares before ln: two zeros add -7e-298, not 0 * -inf
 # czekanowski and horn sum a resource used by fewer than this share of the members over the
 # pairs that both use it (about 10 ns per such pair, scattered into the block) instead of
@@ -162,6 +164,14 @@ class Kernel:
     def _sums(self, start: int, stop: int, first: int) -> np.ndarray:
         """czekanowski's sum_k min(p_k, q_k) or Horn's index,
         [sum (p+q) ln(p+q) - sum p ln p - sum q ln q] / (2 ln 2)."""
+        if self.method == "horn" and self.dense_count and not self.sparse_users \
+                and _compiled.available():
+            # the whole index in the compiled passes: no pass over the block afterwards
+            out = np.zeros((stop - start, self.n - first))
+            _compiled.horn_sums(self.dense_columns, start, stop, first, out, self.dense_own,
+                                _HORN_SCALE)
+            self._mirror_square(out, start, stop, first)
+            return out
         if not self.dense_count:
             out = np.zeros((stop - start, self.n - first))
         elif self.method == "czekanowski":
@@ -176,7 +186,7 @@ class Kernel:
                 out[np.ix_(rows - start, cols - first)] += self._shared_terms(k, rows, cols)
         if self.method == "horn":
             self._mirror_square(out, start, stop, first)  # the dense loop skips those pairs
-            out *= 1.0 / (2.0 * np.log(2.0))
+            out *= _HORN_SCALE
         np.minimum(out, 1.0, out=out)
         return out
 
@@ -193,6 +203,7 @@ class Kernel:
         return term
 
     def _czekanowski_dense(self, start: int, stop: int, first: int) -> np.ndarray:
+        from scipy.spatial.distance import cdist  # here: most callers never need scipy.spatial
         out = cdist(self.halves[start:stop], self.halves[first:], "cityblock")
         if self.half_totals is None:  # every resource: 1 - L1/2 equals sum_k min(p_k, q_k)
             np.subtract(1.0, out, out=out)
@@ -205,6 +216,11 @@ class Kernel:
         """The dense resources' sum (p+q) ln(p+q) - sum p ln p - sum q ln q, on and above
         the diagonal (pairs below it are left 0 - own terms, for _sums' mirror)."""
         out = np.zeros((stop - start, self.n - first))
+        if _compiled.available():
+            _compiled.horn_sums(self.dense_columns, start, stop, first, out)
+            out -= self.dense_own[start:stop, None]
+            out -= self.dense_own[None, first:]
+            return out
         columns = self.dense_columns[:, first:]
         tile = min(max(_HORN_TILE, _HORN_SLAB // max(out.shape[1], 1)), stop - start)
         total, logs, sums = (np.empty(tile * out.shape[1]) for _ in range(3))
@@ -255,6 +271,7 @@ class Kernel:
             if self.method == "czekanowski":
                 exact = np.minimum(pa, pb).sum(axis=1)
             else:  # only resources both use contribute to Horn's numerator
+                from scipy.special import xlogy
                 both = (pa > 0) & (pb > 0)
                 terms = xlogy(pa + pb, pa + pb) - xlogy(pa, pa) - xlogy(pb, pb)
                 exact = np.where(both, terms, 0.0).sum(axis=1) / (2.0 * np.log(2.0))

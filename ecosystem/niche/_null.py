@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import xlogy
 
 from .._errors import ParameterError
 from .._compat import renamed
@@ -171,6 +170,7 @@ def _pairwise(batch: np.ndarray, index: str) -> np.ndarray:
     if index == "czekanowski":
         return np.minimum(p[:, :, None, :], p[:, None, :, :]).sum(axis=-1)
     if index == "horn":
+        from scipy.special import xlogy  # here: most callers never need scipy.special
         both = p[:, :, None, :] + p[:, None, :, :]
         own = xlogy(p, p).sum(axis=-1)
         return (xlogy(both, both).sum(axis=-1) - own[:, :, None] - own[:, None, :]) / (
