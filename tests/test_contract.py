@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecosystem import (Ecosystem, alliance, benefit, bullwhip, dynamics, flows, niche,
-                       segment, simulation, spillover)
+from ecosystem import (Ecosystem, alliance, benefit, bullwhip, coupling, dynamics, flows,
+                       niche, segment, simulation, spillover)
 from ecosystem._result import RING_ORDER, Result
 import ecosystem._errors as ecosystem_errors
 
@@ -256,6 +256,13 @@ def test_the_overlap_index_is_called_index(name):
     assert "method" not in inspect.signature(getattr(niche, name)).parameters
 
 
+def test_index_names_only_the_overlap_index():
+    assert {name for name, function in FUNCTIONS
+            if "index" in inspect.signature(function).parameters} == {
+        f"ecosystem.niche.{name}" for name in ["overlap", "mean_overlap", "competition_pairs",
+                                               "competition_layer", "null_model"]}
+
+
 def test_renamed_parameters_keep_their_old_name_for_one_release():
     eco = _belt()
     game = benefit.Game.from_function("abc", lambda s: float(len(s) >= 2))
@@ -281,6 +288,8 @@ def test_renamed_parameters_keep_their_old_name_for_one_release():
          lambda: benefit.shapley_estimate(game, replications=20, min_replications=5, seed=0)),
         (lambda: flows.critical_members(eco, candidates=["lg", "s"]),
          lambda: flows.critical_members(eco, members=["lg", "s"])),
+        (lambda: coupling.coordination(coupling.zhejiang_2016_2020(), index="year"),
+         lambda: coupling.coordination(coupling.zhejiang_2016_2020(), row_names="year")),
         (lambda: spillover.influence_maximization(eco, 1, candidates=["s", "p"], seed=0,
                                                   replications=5),
          lambda: spillover.influence_maximization(eco, 1, members=["s", "p"], seed=0,

@@ -125,7 +125,7 @@ def test_zhejiang_worked_example():
     growth) vs import side (import volume, import growth), all four positive indicators,
     entropy weights, shift 0.01, equal subsystem weights, adjusted C. Checked against a
     loop re-computation and against the rounded figures of the module's docstring."""
-    result = coordination(zhejiang_2016_2020(), SPLIT, index="year")
+    result = coordination(zhejiang_2016_2020(), SPLIT, row_names="year")
     expected = np.array(_worked_example_by_hand())
     got = result[["U_export", "U_import", "C", "T", "D"]].to_numpy()
     assert np.allclose(got, expected, rtol=1e-12)
@@ -138,8 +138,8 @@ def test_zhejiang_worked_example():
 def test_adjusted_spreads_what_standard_crowds():
     """Wang et al. (2021): the standard C crowds near 1, the adjusted one does not."""
     table = zhejiang_2016_2020()
-    standard = coordination(table, SPLIT, index="year", method="standard")["C"]
-    adjusted = coordination(table, SPLIT, index="year")["C"]
+    standard = coordination(table, SPLIT, row_names="year", method="standard")["C"]
+    adjusted = coordination(table, SPLIT, row_names="year")["C"]
     assert standard.min() > 0.88
     assert adjusted.max() - adjusted.min() > standard.max() - standard.min()
     assert (adjusted < standard).all()
@@ -196,7 +196,7 @@ def test_nan_is_an_error():
     table = zhejiang_2016_2020()
     table.loc[2, "import_growth"] = np.nan
     with pytest.raises(ParameterError, match="import_growth.*row 2"):
-        coordination(table, SPLIT, index="year")
+        coordination(table, SPLIT, row_names="year")
 
 
 def test_unknown_column_and_overlap_errors():
@@ -209,8 +209,8 @@ def test_unknown_column_and_overlap_errors():
         coordination(table, {"a": ["import_volume"]})
     with pytest.raises(ParameterError, match="not in any subsystem"):
         coordination(table, SPLIT, negative=["total_volume"])
-    with pytest.raises(ParameterError, match="index column 'yr'"):
-        coordination(table, SPLIT, index="yr")
+    with pytest.raises(ParameterError, match="row_names column 'yr'"):
+        coordination(table, SPLIT, row_names="yr")
 
 
 def test_bad_values_are_errors():

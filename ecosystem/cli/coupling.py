@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             f"{name} = {', '.join(columns)}" for name, columns in subsystems.items())
               + f" (rows: {index})\n")
     result = coordination(table, subsystems, negative=args.negative or [], method=args.method,
-                          shift=args.shift, index=index, rescale=not args.no_rescale)
+                          shift=args.shift, row_names=index, rescale=not args.no_rescale)
     print_table(result)
     weights = pd.Series(result.attrs["weights"], name="weight").to_frame()
     print(f"\nindicator weights (entropy), coupling degree: {args.method}")

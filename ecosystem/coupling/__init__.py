@@ -47,7 +47,7 @@ are the sums of the two sides.
 >>> table = zhejiang_2016_2020()
 >>> result = coordination(table, {"export": ["export_volume", "export_growth"],
 ...                               "import": ["import_volume", "import_growth"]},
-...                       index="year")
+...                       row_names="year")
 >>> result[["U_export", "U_import", "C", "T", "D", "band"]].round(4)
       U_export  U_import       C       T       D                      band
 year
@@ -67,7 +67,7 @@ The standard C crowds these five years into [0.89, 1]:
 
 >>> standard = coordination(table, {"export": ["export_volume", "export_growth"],
 ...                                 "import": ["import_volume", "import_growth"]},
-...                         index="year", method="standard")
+...                         row_names="year", method="standard")
 >>> standard[["C", "D", "band"]].round(4)
            C       D                       band
 year

@@ -8,6 +8,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed
 from .._errors import ParameterError
 from ._degree import BANDS, METHODS, coordination_band, coupling_degree
 from ._scores import _numeric_frame, entropy_weights, standardize
@@ -86,11 +87,12 @@ def _subsystem_weights(given: Mapping[str, float] | Sequence[float] | None,
     return alpha
 
 
+@renamed(index="row_names")
 def coordination(data: pd.DataFrame, subsystems: Mapping[str, Sequence[str]] | None = None, *,
                  negative: Iterable[str] = (), method: str = "adjusted",
                  weights: str | Mapping[str, float] = "entropy",
                  subsystem_weights: Mapping[str, float] | Sequence[float] | None = None,
-                 shift: float = 0.01, index: str | None = None,
+                 shift: float = 0.01, row_names: str | None = None,
                  rescale: bool = True) -> pd.DataFrame:
     """Coupling coordination degree (C, T, D) of subsystems, one row per observation.
 
@@ -119,9 +121,10 @@ def coordination(data: pd.DataFrame, subsystems: Mapping[str, Sequence[str]] | N
         already standardised scores in [0, 1] (for example subsystem scores
         from elsewhere, one indicator per subsystem); ``negative`` and
         ``shift`` then do not apply.
-    index : str, optional
+    row_names : str, optional
         A column to use as the row labels (for example ``"year"``) instead
-        of an indicator.
+        of an indicator (``ecobelt coupling --row-names``). Its old name
+        ``index`` still works, with a warning, until the next release.
 
     Returns
     -------
@@ -150,11 +153,11 @@ def coordination(data: pd.DataFrame, subsystems: Mapping[str, Sequence[str]] | N
     2022  0.9798  0.625  0.7825  intermediate coordination
     2023  0.0000  0.500  0.0000           extreme disorder
     """
-    if isinstance(data, pd.DataFrame) and index is not None:
-        if index not in data.columns:
-            raise ParameterError(f"index column {index!r} is not in the data; columns are "
-                                 f"{list(data.columns)}")
-        data = data.set_index(index)
+    if isinstance(data, pd.DataFrame) and row_names is not None:
+        if row_names not in data.columns:
+            raise ParameterError(f"row_names column {row_names!r} is not in the data; columns "
+                                 f"are {list(data.columns)}")
+        data = data.set_index(row_names)
     if method not in METHODS:
         raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
     data = _numeric_frame(data)

@@ -26,7 +26,7 @@ def _numeric_frame(data: object, what: str = "data") -> pd.DataFrame:
            or pd.api.types.is_bool_dtype(data[c])]
     if bad:
         raise ParameterError(f"{what}: column(s) {bad} are not numeric; pass only indicator "
-                             "columns (or name the id column with index=...)")
+                             "columns (or name the id column with row_names=...)")
     values = data.to_numpy(dtype=float)
     finite = np.isfinite(values)
     if not finite.all():
