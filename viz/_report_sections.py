@@ -253,7 +253,7 @@ def _coevolution(out: ReportWriter) -> None:
     table = out.table("coupling_zhejiang", coupling.coordination(
         coupling.zhejiang_2016_2020(), {"export": ["export_volume", "export_growth"],
                                         "import": ["import_volume", "import_growth"]},
-        index="year"))
+        row_names="year"))
     out.section("Coupling coordination", f"Table 1 of {QIAN}: Zhejiang's export and import "
                 "sides, 2016-2020. C, the coupling degree, says how balanced the two sides "
                 "are; T, the development index, how developed they are together; "
