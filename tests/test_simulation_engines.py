@@ -121,3 +121,29 @@ def test_whole_array_engine_runs_without_numba(monkeypatch):
     assert not _compiled.available()
     plain = simulation.run(eco, replications=5, periods=12, seed=1)
     assert_same(fast, plain)
+
+
+@pytest.mark.filterwarnings("ignore:bullwhip ratios are NaN")
+@settings(max_examples=8, deadline=None)
+@given(random_belts(), st.integers(0, 2**31), st.booleans())
+def test_the_loop_split_into_blocks_gives_the_same_numbers(eco, seed, share):
+    """The parallel build splits each period's members of one depth, the nodes goods arrive
+    at and the suppliers into blocks (one thread each); the loop run as plain Python in
+    eight blocks gives every number of the compiled loop in one block, bit for bit."""
+    options = dict(periods=6, warmup=5, replications=3, seed=seed,
+                   sharing="all" if share else (), demand=MarketDemand(cv=0.3))
+    whole = simulation.run(eco, **options)
+    plain = _compiled._simulate
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_compiled, "_kernel", lambda: (plain, plain))
+        patch.setattr(_compiled, "_threads", lambda: 2)
+        patch.setattr(_compiled, "_PARALLEL_FROM", 0)
+        blocks = simulation.run(eco, **options)
+    for name in ("members", "markets", "carriers", "totals"):
+        a, b = getattr(whole, name), getattr(blocks, name)
+        assert np.array_equal(a.select_dtypes("number").to_numpy(),
+                              b.select_dtypes("number").to_numpy(), equal_nan=True), name
+    for key in whole.period_member:
+        assert np.array_equal(whole.period_member[key], blocks.period_member[key]), key
+    assert np.array_equal(whole.lane_shipped, blocks.lane_shipped)
+    assert np.array_equal(whole.lane_arrived, blocks.lane_arrived)

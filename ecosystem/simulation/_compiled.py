@@ -17,6 +17,7 @@ the two on random belts). Without numba, or with the environment variable
 from __future__ import annotations
 
 import os
+import types
 from functools import lru_cache
 
 import numpy as np
@@ -30,6 +31,12 @@ __all__ = ["available", "simulate", "tile_elements", "ENVIRONMENT_VARIABLE"]
 
 #: Replications simulated together (the innermost loop).
 _TILE = 32
+#: Members x replications of a tile from which each period's members, nodes and suppliers are
+#: split among threads (below it a period is too short for starting threads to pay).
+_PARALLEL_FROM = 200_000
+
+# the loop over blocks: numba's prange once the kernel is compiled
+prange = range
 
 #: ``ECOBELT_NUMBA=0`` runs the whole-array engine even where numba is installed.
 ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
@@ -51,15 +58,28 @@ def available() -> bool:
 
 @lru_cache(maxsize=1)
 def _kernel():
+    """The compiled loop, built once: ``(serial, parallel)``."""
     try:
         import numba
     except ImportError:
         return None
+    global prange
+    prange = numba.prange
     # cache=True keeps the machine code beside this module (or in numba's user cache when
     # the package folder is read-only), so only the first run on a machine compiles
     # error_model="numpy": a division by zero gives inf or nan as in numpy (the rules never
     # divide by zero) instead of a check that keeps the loops over replications scalar
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(_simulate)
+    options = dict(cache=True, nogil=True, error_model="numpy")
+    serial = numba.njit(**options)(_simulate)
+    # the same code under its own name, so numba's cache keeps the two builds apart
+    twin = types.FunctionType(_simulate.__code__, globals(), "_simulate_parallel")
+    twin.__qualname__ = "_simulate_parallel"
+    return serial, numba.njit(parallel=True, **options)(twin)
+
+
+def _threads() -> int:
+    import numba
+    return int(numba.get_num_threads())
 
 
 def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarray,
@@ -115,9 +135,20 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
     lane_sum = np.zeros((lanes, reps))
     balance = {k: np.zeros(reps) for k in (
         "initial_goods", "source_output", "delivered", "final_goods")}
-    _kernel()(
-        min(_TILE, reps), warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
+    tile = min(_TILE, reps)
+    serial, parallel = _kernel()
+    threads = _threads() if n * tile >= _PARALLEL_FROM else 1
+    depth = network.depth
+    depth_bounds = np.concatenate([[0], np.flatnonzero(np.diff(depth)) + 1, [n]]) if n \
+        else np.zeros(1, dtype=np.int64)
+    in_lanes = np.argsort(p.customer, kind="stable")
+    in_bounds = np.searchsorted(p.customer[in_lanes], np.arange(n + m + 1))
+    market_lanes = np.flatnonzero(p.customer >= n)
+    (parallel if threads > 1 else serial)(
+        tile, warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
         p.carrier_capacity, p.capped, p.source_capacity, p.flow,
+        depth_bounds.astype(np.int64), in_bounds.astype(np.int64), in_lanes.astype(np.int64),
+        market_lanes.astype(np.int64), 4 * threads if threads > 1 else 1,
         kind, window, history, alpha, lead.astype(float), spread, with_spread, coefficient,
         level, shares.astype(np.bool_), np.ascontiguousarray(network.routing, dtype=float),
         demand, on_hand,
@@ -136,9 +167,9 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
 
 
 def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
-              carrier_capacity, capped, source_capacity, flow,
-              kind, window, history, alpha, lead_time, spread, with_spread, coefficient,
-              level, sharing, routing, demand, on_hand_start,
+              carrier_capacity, capped, source_capacity, flow, depth_bounds, in_bounds,
+              in_lanes, market_lanes, split, kind, window, history, alpha, lead_time, spread,
+              with_spread, coefficient, level, sharing, routing, demand, on_hand_start,
               m_stock, m_backlog, m_net_sq, m_unmet, m_incoming, m_received, m_sent,
               order_sum, order_sq, k_unmet, k_delivered, lane_sum,
               p_stock, p_backlog, p_incoming, p_received, p_sent, p_orders,
@@ -146,7 +177,14 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
               initial_goods, source_output, delivered, final_goods):
     """The period loop of one block (compiled by numba; plain Python runs it too, slowly).
     Arrays over replications are ``(rows, replications)``; the state of a tile of
-    replications is ``(rows, tile)``."""
+    replications is ``(rows, tile)``.
+
+    Each period's members of one depth, lanes into each node and suppliers are
+    independent of each other, so each is a loop over ``split`` blocks (``prange``:
+    threads in the parallel build); sums that several of them add to (carrier loads,
+    market backlogs, source output) are taken afterwards in lane order, so every number
+    is the same whichever thread computed it.
+    """
     total = demand.shape[0]
     reps = demand.shape[2]
     lanes = customer.shape[0]
@@ -166,6 +204,7 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
     node = np.zeros((n + m, R))
     received = np.zeros((n + m, R))
     need = np.zeros((suppliers, R))
+    source_sent = np.zeros((s, R))
     backlog = np.zeros((n, R))
     cumulative = np.zeros((n, R))
     running = np.zeros((n, R))
@@ -177,13 +216,7 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
     load = np.zeros((n_carriers, R))
     scale = np.ones((n_carriers, R))
     market_backlog = np.zeros((m, R))
-    come = np.zeros(R)
-    signal = np.zeros(R)
-    target = np.zeros(R)
-    total_dev = np.zeros(R)
-    total_sq = np.zeros(R)
-    ratio = np.zeros(R)
-    sent = np.zeros(R)
+    levels = depth_bounds.shape[0] - 1
     for r0 in range(0, reps, R):
         T = min(R, reps - r0)
         for e in range(lanes):
@@ -212,210 +245,236 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
         position[:] = 0
         for t in range(total):
             k = t - warmup
-            # orders: customers (lower numbers) first, so each member sees this period's
+            measure = k >= 0
+            # orders: customers (shallower depths, lower numbers) first, so each member sees
+            # this period's
             for j in range(m):
                 for q in range(T):
                     node[n + j, q] = demand[t, j, r0 + q]
-            for i in range(n):
-                for q in range(T):
-                    come[q] = 0.0
-                for e in range(bounds[i], bounds[i + 1]):
-                    c = customer[e]
-                    w = share[e]
-                    for q in range(T):
-                        come[q] += w * node[c, q]
-                if sharing[i]:
-                    for q in range(T):
-                        signal[q] = 0.0
-                    for j in range(m):
-                        w = routing[i, j]
+            for d in range(levels):
+                lo = depth_bounds[d]
+                width = depth_bounds[d + 1] - lo
+                for b in prange(split):
+                    come = np.zeros(R)
+                    signal = np.zeros(R)
+                    target = np.zeros(R)
+                    total_dev = np.zeros(R)
+                    total_sq = np.zeros(R)
+                    for i in range(lo + b * width // split, lo + (b + 1) * width // split):
                         for q in range(T):
-                            signal[q] += w * demand[t, j, r0 + q]
-                else:
-                    for q in range(T):
-                        signal[q] = come[q]
-                mu = level[i]
-                policy = kind[i]
-                if policy == 0:
-                    # the last p deviations, newest first, added as the whole-array engine
-                    # adds them
-                    p = window[i]
-                    base = history[i]
-                    at = position[i]
-                    position[i] = at + 1 if at + 1 < p else 0
-                    for q in range(T):
-                        d = signal[q] - mu
-                        ring[base + at, q] = d
-                        total_dev[q] = d
-                        total_sq[q] = d * d
-                    for lag in range(1, min(p, t + 1)):
-                        row = base + (at - lag if at >= lag else at - lag + p)
+                            come[q] = 0.0
+                        for e in range(bounds[i], bounds[i + 1]):
+                            c = customer[e]
+                            w = share[e]
+                            for q in range(T):
+                                come[q] += w * node[c, q]
+                        if sharing[i]:
+                            for q in range(T):
+                                signal[q] = 0.0
+                            for j in range(m):
+                                w = routing[i, j]
+                                for q in range(T):
+                                    signal[q] += w * demand[t, j, r0 + q]
+                        else:
+                            for q in range(T):
+                                signal[q] = come[q]
+                        mu = level[i]
+                        policy = kind[i]
+                        if policy == 0:
+                            # the last p deviations, newest first, added as the whole-array
+                            # engine adds them
+                            p = window[i]
+                            base = history[i]
+                            at = position[i]
+                            position[i] = at + 1 if at + 1 < p else 0
+                            for q in range(T):
+                                dev = signal[q] - mu
+                                ring[base + at, q] = dev
+                                total_dev[q] = dev
+                                total_sq[q] = dev * dev
+                            for lag in range(1, min(p, t + 1)):
+                                row = base + (at - lag if at >= lag else at - lag + p)
+                                for q in range(T):
+                                    v = ring[row, q]
+                                    total_dev[q] += v
+                                    total_sq[q] += v * v
+                            L = lead_time[i]
+                            if with_spread[i]:
+                                z = spread[i]
+                                for q in range(T):
+                                    mean = total_dev[q] / p
+                                    variance = total_sq[q] - p * mean * mean
+                                    variance = max(variance, 0.0) / (p - 1)
+                                    target[q] = mean * L + np.sqrt(variance) * z
+                            else:
+                                for q in range(T):
+                                    target[q] = total_dev[q] / p * L
+                        elif policy == 1:
+                            a = alpha[i]
+                            L = lead_time[i]
+                            z = spread[i]
+                            use = with_spread[i]
+                            for q in range(T):
+                                before = forecast[i, q]
+                                now = a * (signal[q] - mu) + (1.0 - a) * before
+                                forecast[i, q] = now
+                                target[q] = now * L
+                                if use:
+                                    error = (now - before) / a
+                                    smoothed[i, q] = a * (error * error) \
+                                        + (1.0 - a) * smoothed[i, q]
+                                    target[q] += np.sqrt(smoothed[i, q]) * z
+                        elif policy == 2:
+                            coef = coefficient[i]
+                            for q in range(T):
+                                target[q] = (signal[q] - mu) * coef
+                        else:
+                            for q in range(T):
+                                target[q] = 0.0
                         for q in range(T):
-                            v = ring[row, q]
-                            total_dev[q] += v
-                            total_sq[q] += v * v
-                    L = lead_time[i]
-                    if with_spread[i]:
-                        z = spread[i]
+                            cumulative[i, q] += come[q]
+                            top = max(target[q] + cumulative[i, q], running[i, q])
+                            order = top - running[i, q]
+                            running[i, q] = top
+                            node[i, q] = order
+                        if measure:
+                            total_orders = 0.0
+                            for q in range(T):
+                                order = node[i, q]
+                                order_sum[i, r0 + q] += order
+                                order_sq[i, r0 + q] += order * order
+                                total_orders += order
+                            p_orders[k, i] += total_orders
+            # arrivals, node by node (each node's lanes in lane order)
+            nodes = n + m
+            for b in prange(split):
+                for c in range(b * nodes // split, (b + 1) * nodes // split):
+                    for q in range(T):
+                        received[c, q] = 0.0
+                    for x in range(in_bounds[c], in_bounds[c + 1]):
+                        e = in_lanes[x]
+                        row = start[e] + cursor[e]
                         for q in range(T):
-                            mean = total_dev[q] / p
-                            variance = total_sq[q] - p * mean * mean
-                            variance = max(variance, 0.0) / (p - 1)
-                            target[q] = mean * L + np.sqrt(variance) * z
-                    else:
+                            received[c, q] += pipeline[row, q]
+                        if measure:
+                            arrived = 0.0
+                            for q in range(T):
+                                arrived += pipeline[row, q]
+                            p_arrived[k, e] += arrived
+                    if c < n:
                         for q in range(T):
-                            target[q] = total_dev[q] / p * L
-                elif policy == 1:
-                    a = alpha[i]
-                    L = lead_time[i]
-                    z = spread[i]
-                    use = with_spread[i]
-                    for q in range(T):
-                        before = forecast[i, q]
-                        now = a * (signal[q] - mu) + (1.0 - a) * before
-                        forecast[i, q] = now
-                        target[q] = now * L
-                        if use:
-                            error = (now - before) / a
-                            smoothed[i, q] = a * (error * error) + (1.0 - a) * smoothed[i, q]
-                            target[q] += np.sqrt(smoothed[i, q]) * z
-                elif policy == 2:
-                    b = coefficient[i]
-                    for q in range(T):
-                        target[q] = (signal[q] - mu) * b
-                else:
-                    for q in range(T):
-                        target[q] = 0.0
-                measure = k >= 0
-                for q in range(T):
-                    cumulative[i, q] += come[q]
-                    top = max(target[q] + cumulative[i, q], running[i, q])
-                    order = top - running[i, q]
-                    running[i, q] = top
-                    node[i, q] = order
-                if measure:
-                    total_orders = 0.0
-                    for q in range(T):
-                        order = node[i, q]
-                        order_sum[i, r0 + q] += order
-                        order_sq[i, r0 + q] += order * order
-                        total_orders += order
-                    p_orders[k, i] += total_orders
-            # arrivals
-            received[:, :] = 0.0
-            for e in range(lanes):
-                row = start[e] + cursor[e]
-                c = customer[e]
-                for q in range(T):
-                    received[c, q] += pipeline[row, q]
-                if k >= 0:
-                    arrived = 0.0
-                    for q in range(T):
-                        arrived += pipeline[row, q]
-                    p_arrived[k, e] += arrived
-            for i in range(n):
-                for q in range(T):
-                    on_hand[i, q] += received[i, q]
+                            on_hand[c, q] += received[c, q]
             for j in range(s):
                 for q in range(T):
                     on_hand[n + j, q] = source_capacity[j]
             # orders on the books, then each supplier ships all it owes or its stock pro rata;
-            # carriers with a capacity scale the shipments once every supplier has shipped
+            # carriers with a capacity scale the shipments once every supplier has booked
             # (a second pass sends them), else each supplier's lanes are done in one pass
-            market_backlog[:, :] = 0.0
-            load[:, :] = 0.0
             for stage in range(2 if capped else 1):
                 if stage == 1:
-                    for c in range(n_carriers):
-                        for q in range(T):
-                            scale[c, q] = carrier_capacity[c] / load[c, q] \
-                                if load[c, q] > carrier_capacity[c] else 1.0
+                    load[:, :] = 0.0
                     for e in range(lanes):
                         if carrier[e] >= 0:
                             c = carrier[e]
                             for q in range(T):
-                                shipped[e, q] *= scale[c, q]
-                for u in range(suppliers):
-                    if stage == 0:
+                                load[c, q] += shipped[e, q]
+                    for c in range(n_carriers):
                         for q in range(T):
-                            need[u, q] = 0.0
-                        for e in range(bounds[u], bounds[u + 1]):
-                            c = customer[e]
-                            w = share[e]
+                            scale[c, q] = carrier_capacity[c] / load[c, q] \
+                                if load[c, q] > carrier_capacity[c] else 1.0
+                for b in prange(split):
+                    ratio = np.zeros(R)
+                    sent = np.zeros(R)
+                    come = np.zeros(R)
+                    for u in range(b * suppliers // split, (b + 1) * suppliers // split):
+                        if stage == 0:
                             for q in range(T):
-                                owed[e, q] += w * node[c, q]
-                                need[u, q] += owed[e, q]
-                        for q in range(T):
-                            ratio[q] = on_hand[u, q] / need[u, q] \
-                                if need[u, q] > on_hand[u, q] else 1.0
-                        for e in range(bounds[u], bounds[u + 1]):
-                            for q in range(T):
-                                shipped[e, q] = ratio[q] * owed[e, q]
-                            if capped and carrier[e] >= 0:
-                                c = carrier[e]
+                                need[u, q] = 0.0
+                            for e in range(bounds[u], bounds[u + 1]):
+                                c = customer[e]
+                                w = share[e]
                                 for q in range(T):
-                                    load[c, q] += shipped[e, q]
-                        if capped:
+                                    owed[e, q] += w * node[c, q]
+                                    need[u, q] += owed[e, q]
+                            for q in range(T):
+                                ratio[q] = on_hand[u, q] / need[u, q] \
+                                    if need[u, q] > on_hand[u, q] else 1.0
+                            for e in range(bounds[u], bounds[u + 1]):
+                                for q in range(T):
+                                    shipped[e, q] = ratio[q] * owed[e, q]
+                            if capped:
+                                continue
+                        else:
+                            for e in range(bounds[u], bounds[u + 1]):
+                                if carrier[e] >= 0:
+                                    c = carrier[e]
+                                    for q in range(T):
+                                        shipped[e, q] *= scale[c, q]
+                        # the shipments leave: off the books, into the lanes' rings
+                        for q in range(T):
+                            sent[q] = 0.0
+                        for e in range(bounds[u], bounds[u + 1]):
+                            row = start[e] + cursor[e]
+                            cursor[e] = cursor[e] + 1 if cursor[e] + 1 < lead[e] else 0
+                            for q in range(T):
+                                x = shipped[e, q]
+                                owed[e, q] -= x
+                                sent[q] += x
+                                pipeline[row, q] = x
+                            if measure:
+                                total_shipped = 0.0
+                                for q in range(T):
+                                    lane_sum[e, r0 + q] += shipped[e, q]
+                                    total_shipped += shipped[e, q]
+                                p_shipped[k, e] += total_shipped
+                        if u >= n:
+                            for q in range(T):
+                                source_sent[u - n, q] = sent[q]
                             continue
-                    # the shipments leave: off the books, into the lanes' rings
-                    for q in range(T):
-                        sent[q] = 0.0
-                    for e in range(bounds[u], bounds[u + 1]):
-                        row = start[e] + cursor[e]
-                        cursor[e] = cursor[e] + 1 if cursor[e] + 1 < lead[e] else 0
                         for q in range(T):
-                            x = shipped[e, q]
-                            owed[e, q] -= x
-                            sent[q] += x
-                            pipeline[row, q] = x
-                        c = customer[e]
-                        if c >= n:
-                            for q in range(T):
-                                market_backlog[c - n, q] += owed[e, q]
-                        if k >= 0:
-                            total_shipped = 0.0
-                            for q in range(T):
-                                lane_sum[e, r0 + q] += shipped[e, q]
-                                total_shipped += shipped[e, q]
-                            p_shipped[k, e] += total_shipped
-                    if u >= n:
+                            # rounding must not leave a tiny negative stock
+                            on_hand[u, q] = max(on_hand[u, q] - sent[q], 0.0)
+                            previous = backlog[u, q]
+                            backlog[u, q] = need[u, q] - sent[q]
+                            come[q] = need[u, q] - previous
+                        if not measure:
+                            continue
+                        a1 = a2 = a3 = a4 = a5 = 0.0
                         for q in range(T):
-                            source_output[r0 + q] += sent[q]
-                        continue
-                    for q in range(T):
-                        # rounding must not leave a tiny negative stock
-                        on_hand[u, q] = max(on_hand[u, q] - sent[q], 0.0)
-                        previous = backlog[u, q]
-                        backlog[u, q] = need[u, q] - sent[q]
-                        come[q] = need[u, q] - previous
-                    if k < 0:
-                        continue
-                    a1 = a2 = a3 = a4 = a5 = 0.0
-                    for q in range(T):
-                        stock = on_hand[u, q]
-                        owe = backlog[u, q]
-                        net = stock - owe
-                        m_stock[u, r0 + q] += stock
-                        m_backlog[u, r0 + q] += owe
-                        m_net_sq[u, r0 + q] += net * net
-                        m_unmet[u, r0 + q] += min(owe, come[q])
-                        m_incoming[u, r0 + q] += come[q]
-                        m_received[u, r0 + q] += received[u, q]
-                        m_sent[u, r0 + q] += sent[q]
-                        a1 += stock
-                        a2 += owe
-                        a3 += come[q]
-                        a4 += received[u, q]
-                        a5 += sent[q]
-                    p_stock[k, u] += a1
-                    p_backlog[k, u] += a2
-                    p_incoming[k, u] += a3
-                    p_received[k, u] += a4
-                    p_sent[k, u] += a5
+                            stock = on_hand[u, q]
+                            owe = backlog[u, q]
+                            net = stock - owe
+                            m_stock[u, r0 + q] += stock
+                            m_backlog[u, r0 + q] += owe
+                            m_net_sq[u, r0 + q] += net * net
+                            m_unmet[u, r0 + q] += min(owe, come[q])
+                            m_incoming[u, r0 + q] += come[q]
+                            m_received[u, r0 + q] += received[u, q]
+                            m_sent[u, r0 + q] += sent[q]
+                            a1 += stock
+                            a2 += owe
+                            a3 += come[q]
+                            a4 += received[u, q]
+                            a5 += sent[q]
+                        p_stock[k, u] += a1
+                        p_backlog[k, u] += a2
+                        p_incoming[k, u] += a3
+                        p_received[k, u] += a4
+                        p_sent[k, u] += a5
+            # what several suppliers add to, in supplier (and lane) order
+            for j in range(s):
+                for q in range(T):
+                    source_output[r0 + q] += source_sent[j, q]
+            market_backlog[:, :] = 0.0
+            for x in range(market_lanes.shape[0]):
+                e = market_lanes[x]
+                c = customer[e] - n
+                for q in range(T):
+                    market_backlog[c, q] += owed[e, q]
             for j in range(m):
                 for q in range(T):
                     delivered[r0 + q] += received[n + j, q]
-                if k >= 0:
+                if measure:
                     got = 0.0
                     owe = 0.0
                     for q in range(T):
@@ -433,4 +492,3 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
             for e in range(start[lanes]):  # the last L shipments of each lane, not yet arrived
                 goods += pipeline[e, q]
             final_goods[r0 + q] = goods
-
