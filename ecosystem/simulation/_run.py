@@ -267,7 +267,12 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
 
     capital_rate = rules.capital_rates(network)
     compiled = _compiled.available()
-    block = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
+    # the whole-array engine's blocks bound its orders array, and fix which demand each
+    # replication draws whichever engine runs; the compiled loop's memory does not grow with
+    # the periods, so it takes every replication at once (tiles wide enough for vector
+    # instructions, and the parallel build's threads)
+    draws = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
+    block = replications if compiled else draws
     horizon = int(network.lane_transit.max()) + 2 if network.n_lanes else 1
     if compiled:
         # the tallies per replication and period, and a tile of replications' state
@@ -291,7 +296,9 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
         if given:
             market_demand = array[:, :, first:first + count]
         else:
-            market_demand = spec.generate(market_level, count, total, seed=rng)
+            market_demand = np.concatenate([
+                spec.generate(market_level, min(draws, first + count - at), total, seed=rng)
+                for at in range(first, first + count, draws)], axis=2)
         if compiled:
             tallies, orders_by_period, variance = _compiled.simulate(
                 layout, network, policies, shares, market_demand, spec, warmup)
@@ -369,7 +376,9 @@ def _served_variance(routing: np.ndarray, demand: np.ndarray) -> np.ndarray:
     """Variance over periods of the end demand each member serves, ``(members, reps)``."""
     deviation = demand - demand.mean(axis=0)
     cov = np.einsum("tar,tbr->rab", deviation, deviation) / max(demand.shape[0] - 1, 1)
-    return np.einsum("na,rab,nb->nr", routing, cov, routing)
+    # one replication at a time: a members x markets temporary, not members x markets x reps
+    return np.stack([((routing @ c) * routing).sum(axis=1) for c in cov], axis=1) if len(cov) \
+        else np.zeros((routing.shape[0], 0))
 
 
 def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_var: np.ndarray,
