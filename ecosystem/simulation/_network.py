@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from numbers import Real
 from operator import methodcaller
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -140,7 +140,7 @@ class Network:
     def n_lanes(self) -> int:
         return len(self.lane_supplier)
 
-    def with_lanes(self, **arrays: np.ndarray) -> "Network":
+    def with_lanes(self, **arrays: Any) -> "Network":
         """A copy with some lane arrays replaced (service rules and alliance levers use it);
         member lead times follow the new transit times."""
         changed = replace(self, **arrays)
@@ -177,10 +177,11 @@ def _incidence(index: np.ndarray, rows: int) -> sp.csr_array:
 
 
 def _number(value: Any, what: str, *, whole: bool = False, default: float | None = None
-            ) -> float:
+            ) -> float | None:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value) \
+    if isinstance(value, bool) or not isinstance(value, Real) \
+            or not np.isfinite(cast(float, value)) \
             or value < 0 or (whole and not float(value).is_integer()):
         kind = "a whole number >= 0" if whole else "a finite number >= 0"
         raise SimulationError(f"{what} must be {kind}, got {value!r}")
@@ -386,6 +387,17 @@ class _Lanes:
 
     FIELDS = ("path", "node", "first", "last", "fraction", "days", "cost", "payee", "error",
               "detail", "wanted")
+    path: np.ndarray
+    node: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    fraction: np.ndarray
+    days: np.ndarray
+    cost: np.ndarray
+    payee: np.ndarray
+    error: np.ndarray
+    detail: np.ndarray
+    wanted: np.ndarray
 
     def __init__(self, **arrays: np.ndarray):
         for name in self.FIELDS:

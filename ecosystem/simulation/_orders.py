@@ -13,6 +13,7 @@ are one array operation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -124,11 +125,13 @@ def member_orders(incoming: np.ndarray, signal: np.ndarray, policy: Policy, lead
     if stage.forecast == "base_stock":
         target = np.zeros_like(incoming)
     elif stage.forecast == "ar1":
+        assert ar1 is not None, "the ar1 forecast needs the AR(1) process"
         rho, _ = ar1
         target = signal - level
         target *= ar1_coefficient(stage.lead_time, rho)
     else:
-        target, _ = target_deviation(signal, stage, level)
+        # one level per row: the forecasters broadcast it over the periods
+        target, _ = target_deviation(signal, stage, cast(float, level))
     cumulative = np.cumsum(incoming, axis=1)
     totals = target + cumulative
     np.maximum(totals[:, 0], 0.0, out=totals[:, 0])
@@ -145,6 +148,7 @@ def steady_safety(policy: Policy, lead_time: int, level: np.ndarray,
     if policy.forecast == "base_stock":
         return policy.z * level
     if policy.forecast == "ar1":
+        assert ar1 is not None, "the ar1 forecast needs the AR(1) process"
         rho, innovation = ar1
         weights = [sum(rho ** j for j in range(m)) for m in range(1, int(lead_time) + 1)]
         return policy.z * innovation * np.sqrt(np.sum(np.square(weights)))

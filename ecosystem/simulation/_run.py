@@ -363,6 +363,7 @@ def _all_orders(network: Network, policies: list[Policy], shares: np.ndarray,
             level = np.repeat(network.level[rows], reps)[:, None]
             ar1 = None
             if policy.forecast == "ar1":
+                assert spec is not None and innovation is not None  # ar1 needs MarketDemand
                 ar1 = (spec.rho, np.repeat(innovation[rows], reps)[:, None])
             orders, steady = member_orders(incoming.reshape(-1, total),
                                            signal.reshape(-1, total), policy, lead, level, ar1)
