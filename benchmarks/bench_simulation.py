@@ -10,9 +10,13 @@ average; and the first compiled run of the process (numba compiling the loop, or
 it from its cache) on its own line. Belts: the bundled ``cross_border_belt`` (52 periods x
 1,000 replications) and a 10,000-firm ``industrial_belt`` (52 x 100).
 
-Run: ``python benchmarks/bench_simulation.py [--quick] [--million]``; ``--million`` adds
-``industrial_belt(1_000_000)``, 52 periods x 10 replications, compiled engine only (run it
-under ``flock /work/big.lock`` on a shared machine).
+compile_network is timed against the plain loop over networkx's links it replaced
+(``tests/_network_reference.py``) on the 10k belt, and with ``--million`` on a 100k one.
+
+Run: ``python benchmarks/bench_simulation.py [--quick] [--million [--threads 1,2]]``;
+``--million`` adds ``industrial_belt(1_000_000)``, 52 periods x 10 replications, compiled
+engine only, with numba's threads (or each count given; run it under
+``flock /work/big.lock`` on a shared machine).
 """
 
 from __future__ import annotations
@@ -127,6 +131,31 @@ def bench(name: str, eco, periods: int, replications: int, sample: int,
     print(f"  peak resident memory of the process so far {peak_mib():.0f} MiB")
 
 
+def compile_vs_previous(eco, name: str) -> None:
+    """compile_network against the plain loop over networkx's links it replaced."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+    from _network_reference import reference_compile_network
+    new = timed(simulation.compile_network, eco)
+    old = timed(reference_compile_network, eco.copy())
+    print(f"compile_network of {name}: {new.wall:.2f} s wall {new.cpu:.2f} s CPU; the previous "
+          f"plain loop {old.wall:.2f} s wall {old.cpu:.2f} s CPU -> {old.cpu / new.cpu:.0f}x "
+          f"(CPU); {load()}")
+
+
+def threads_to_time() -> list[int]:
+    """The thread counts of the million-member run (``--threads 1,2``; default: numba's)."""
+    for k, arg in enumerate(sys.argv):
+        if arg == "--threads":
+            return [int(x) for x in sys.argv[k + 1].split(",")]
+    return [0]
+
+
+def set_threads(threads: int) -> None:
+    if threads and _compiled.available():
+        import numba
+        numba.set_num_threads(threads)
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     print(header("belt simulation: ecosystem.simulation.run against a plain Python loop",
@@ -143,12 +172,21 @@ def main() -> None:
     size = 1000 if quick else 10_000
     bench(f"industrial_belt({size})", networks.industrial_belt(size, seed=1), 52,
           10 if quick else 100, 1)
+    compile_vs_previous(networks.industrial_belt(size, seed=1), f"industrial_belt({size})")
     if "--million" in sys.argv:
+        compile_vs_previous(networks.industrial_belt(100_000, seed=1), "industrial_belt(100000)")
         built = timed(networks.industrial_belt, 1_000_000, seed=1)
-        print(f"industrial_belt(1_000_000) built in {built.wall:.1f} s wall")
+        print(f"industrial_belt(1_000_000) built in {built.wall:.1f} s wall {built.cpu:.1f} s "
+              f"CPU; {load()}")
         compiled = timed(simulation.compile_network, built.result)
-        print(f"  compile_network {compiled.wall:.1f} s wall {compiled.cpu:.1f} s CPU")
-        bench("industrial_belt(1_000_000)", built.result, 52, 10, 0, whole_array=False)
+        print(f"  compile_network {compiled.wall:.1f} s wall {compiled.cpu:.1f} s CPU "
+              f"({compiled.result.n_members} stocking members, {compiled.result.n_lanes} lanes); "
+              f"{load()}")
+        del compiled
+        for threads in threads_to_time():
+            set_threads(threads)
+            bench(f"industrial_belt(1_000_000), {threads} thread(s)", built.result, 52, 10, 0,
+                  whole_array=False)
     print("stockpyl's network simulation is compared in bench_stockpyl.py (its own "
           "environment, base-stock policies only; see RESULTS.md).")
 
