@@ -156,6 +156,16 @@ def set_threads(threads: int) -> None:
         numba.set_num_threads(threads)
 
 
+def parallel_run(eco):
+    """A short run on the parallel build, whatever the belt's size."""
+    limit = _compiled._PARALLEL_FROM
+    _compiled._PARALLEL_FROM = 0
+    try:
+        return simulation.run(eco, periods=4, replications=2, seed=1)
+    finally:
+        _compiled._PARALLEL_FROM = limit
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     print(header("belt simulation: ecosystem.simulation.run against a plain Python loop",
@@ -183,6 +193,10 @@ def main() -> None:
               f"({compiled.result.n_members} stocking members, {compiled.result.n_lanes} lanes); "
               f"{load()}")
         del compiled
+        start = time.process_time()
+        with_threads = timed(parallel_run, networks.example("cross_border_belt"))
+        print(f"first run of the parallel build (compiling or loading it from the cache): "
+              f"{with_threads.wall:.2f} s wall, {time.process_time() - start:.2f} s CPU")
         for threads in threads_to_time():
             set_threads(threads)
             bench(f"industrial_belt(1_000_000), {threads} thread(s)", built.result, 52, 10, 0,
