@@ -240,6 +240,9 @@ def test_public_signatures_use_the_glossary():
                 continue
             if parameter.name in SYNONYMS and (name, parameter.name) not in KEPT:
                 wrong.append(f"{name}({parameter.name}=...): say {SYNONYMS[parameter.name]}")
+            if parameter.name in ("rtol", "atol") and not {"rtol", "atol"} <= set(
+                    inspect.signature(function).parameters):
+                wrong.append(f"{name}({parameter.name}=...): say tol (rtol and atol go together)")
             annotation = str(parameter.annotation)
             if parameter.name == "seed" and "Seed" not in annotation and not (
                     name in WHOLE_SEEDS and annotation == "int"):
@@ -282,6 +285,10 @@ def test_renamed_parameters_keep_their_old_name_for_one_release():
         (lambda: flows.reach(eco, sources="s"), lambda: flows.reach(eco, members="s")),
         (lambda: flows.steady_state(eco, {("s", "logistics"): 1.0}, coupling=np.eye(4)),
          lambda: flows.steady_state(eco, {("s", "logistics"): 1.0}, conversion=np.eye(4))),
+        (lambda: flows.steady_state(eco, {("s", "logistics"): 1.0}, method="iterative",
+                                    rtol=1e-12),
+         lambda: flows.steady_state(eco, {("s", "logistics"): 1.0}, method="iterative",
+                                    tol=1e-12)),
         (lambda: spillover.heat(eco, initial={"s": 2.0}, times=[1.0]),
          lambda: spillover.heat(eco, members={"s": 2.0}, times=[1.0])),
         (lambda: benefit.shapley_estimate(game, max_samples=20, min_samples=5, seed=0),

@@ -62,7 +62,7 @@ def test_steady_state_is_the_neumann_sum_and_solvers_agree(eco, conversion, damp
     b = data.draw(injections(len(eco)))
     model = flow_model(eco, conversion, damping)
     direct = steady_state(model, b, method="direct").levels.to_numpy()
-    iterative = steady_state(model, b, method="iterative", rtol=1e-12).levels.to_numpy()
+    iterative = steady_state(model, b, method="iterative", tol=1e-12).levels.to_numpy()
     neumann = propagate(model, b, steps=700, pulse=True).array.sum(axis=0)
     scale = 1 + b.sum() * 20
     np.testing.assert_allclose(direct, neumann, atol=1e-10 * scale)

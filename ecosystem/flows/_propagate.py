@@ -243,10 +243,10 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
     return FlowTrajectory(out, model.members, model.layers.rings, model.layers.roles, pulse)
 
 
-@renamed(coupling="conversion")
+@renamed(coupling="conversion", rtol="tol")
 def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, conversion: Any = None,
                  damping: float | None = None, weight: str = "volume", method: str = "auto",
-                 rtol: float = 1e-10) -> FlowLevels:
+                 tol: float = 1e-10) -> FlowLevels:
     """The steady state ``x* = (I - A)^{-1} b`` of a sustained injection, by one linear solve.
 
     ``x*`` is the limit of :func:`propagate` with a sustained injection, and
@@ -261,11 +261,12 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, conversion: A
     method : {"auto", "direct", "iterative"}
         "direct" factorises ``I - A`` (sparse LU, SuperLU). "iterative" solves
         it without forming ``A`` (BiCGSTAB, GMRES if BiCGSTAB stalls) to
-        relative residual ``rtol``. "auto" is direct up to 2,000 unknowns (4n,
+        relative residual ``tol``. "auto" is direct up to 2,000 unknowns (4n,
         i.e. 500 members) and iterative above, because the LU of a
         small-world network with hubs fills in.
-    rtol : float
-        Relative residual ``||b - (I - A) x|| / ||b||`` of the iterative solve.
+    tol : float
+        Relative residual ``||b - (I - A) x|| / ||b||`` of the iterative solve
+        (its old name ``rtol`` still works, with a warning, until the next release).
 
     Returns
     -------
@@ -277,9 +278,9 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, conversion: A
     NoSteadyStateError
         The spectral radius is >= 1; the message states it and how it was found.
     ParameterError
-        As for :func:`propagate`, or a bad ``method`` / ``rtol``.
+        As for :func:`propagate`, or a bad ``method`` / ``tol``.
     EcosystemError
-        The iterative solve did not reach ``rtol`` (radius very close to 1).
+        The iterative solve did not reach ``tol`` (radius very close to 1).
 
     Examples
     --------
@@ -300,14 +301,14 @@ def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, conversion: A
     model = flow_model(eco, conversion, damping, weight)
     if method not in ("auto", "direct", "iterative"):
         raise ParameterError(f"method must be 'auto', 'direct' or 'iterative', got {method!r}")
-    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
-        raise ParameterError(f"rtol must be a number in (0, 1), got {rtol!r}")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1:
+        raise ParameterError(f"tol must be a number in (0, 1), got {tol!r}")
     b = injection_array(model.members, injections)
     radius, how = spectral_radius(model)
     if radius >= 1 - _RADIUS_MARGIN:
         raise NoSteadyStateError(radius, how)
     rhs = b.T.reshape(-1)  # flow-major stacking: block f is b[:, f]
-    solution = (solve_steady_state(model, rhs, method, float(rtol)) if rhs.any()
+    solution = (solve_steady_state(model, rhs, method, float(tol)) if rhs.any()
                 else np.zeros(rhs.size))
     frame = pd.DataFrame(solution.reshape(len(FLOWS), model.n).T, index=model.members,
                          columns=pd.Index(FLOWS, name="flow"))
