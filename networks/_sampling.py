@@ -4,7 +4,7 @@ The builders describe an ecosystem as numpy arrays (member roles, link blocks)
 and hand it to the ecosystem as typed columns in one go: no per-member or
 per-link Python loop. Their links are valid by construction (both ends
 members, no link twice), so they skip the checks a user's table goes through
-(``tests/test_networks.py`` rebuilds them through those checks).
+(the tests rebuild every builder's tables through those checks).
 """
 
 from __future__ import annotations

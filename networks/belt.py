@@ -417,11 +417,19 @@ def _lanes(outgoing: np.ndarray, n_markets: int, n_carriers: int, concentration:
 
     # channel -> carrier pairs: a first carrier for every channel, a second one for half
     first = choose_one(n_channels, carrier_share, rng)
-    keys = np.log(carrier_share)[None, :] + rng.gumbel(size=(n_channels, n_carriers))
-    keys[np.arange(n_channels), first] = -np.inf
+    second = np.empty(n_channels, dtype=np.int64)
+    log_share = np.log(carrier_share)[None, :]
+    # a block of channels at a time: the draws come in the same order as in one
+    # channels x carriers matrix, which at a million members would take 0.4 GB
+    block = max(1, 2 ** 20 // max(n_carriers, 1))
+    for low in range(0, n_channels, block):
+        high = min(low + block, n_channels)
+        keys = log_share + rng.gumbel(size=(high - low, n_carriers))
+        keys[np.arange(high - low), first[low:high]] = -np.inf
+        second[low:high] = keys.argmax(axis=1)
     two = (rng.random(n_channels) < 0.5) & (n_carriers > 1)
     pair_channel = np.concatenate([np.arange(n_channels), np.flatnonzero(two)])
-    pair_carrier = np.concatenate([first, keys.argmax(axis=1)[two]])
+    pair_carrier = np.concatenate([first, second[two]])
     idle = np.setdiff1d(np.arange(n_carriers), pair_carrier)  # only with fewer channels
     pair_channel = np.concatenate([pair_channel, rng.integers(0, n_channels, idle.size)])
     pair_carrier = np.concatenate([pair_carrier, idle])
