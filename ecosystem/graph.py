@@ -29,9 +29,10 @@ methods, or attribute dicts changed in place) are seen by every method and
 analysis, exactly as before, and the methods of ``eco`` write to it. Such an
 ecosystem is as fast as networkx allows; :meth:`Ecosystem.copy` and
 :meth:`Ecosystem.subgraph` return column-backed ecosystems again. The
-library's own code does not ask for ``eco.graph`` on its bulk paths (build,
-load, adjacency, flows), so nothing at scale pays for networkx unless the
-user does.
+library's bulk paths do not ask for ``eco.graph`` (building, loading, the
+matrices, and the analyses of flows, niches, spillover, dynamics, benefit
+sharing, segments and convergence read the columns), so nothing at scale pays
+for networkx unless the user does.
 """
 
 from __future__ import annotations

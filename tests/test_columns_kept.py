@@ -37,6 +37,8 @@ ANALYSES = {
         eco, direction="in", resource_role=["logistics", "finance"], group_by="role"),
     "resource_matrix sparse": lambda eco: niche.resource_matrix(
         eco, sparse=True).attrs["roles"],
+    "competition_layer": lambda eco: sorted(niche.competition_layer(
+        niche.resource_matrix(eco, direction="out"), "pianka", eco=eco).edges(data=True)),
     "interactions": lambda eco: dynamics.interactions(eco),
     "interaction_matrix": lambda eco: dynamics.interaction_matrix(eco, same_role=True),
     "member_features": lambda eco: segment.member_features(

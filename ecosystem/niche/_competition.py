@@ -191,7 +191,8 @@ def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     roles = None
     if eco is not None:
         rows = U.index if isinstance(U, pd.DataFrame) else range(len(U))
-        roles = {m: eco.graph.nodes[m].get("role") for m in rows if m in eco}
+        role_of: dict[Any, Any] = dict(zip(eco.members(), eco._member_values("role").tolist()))
+        roles = {m: role_of[m] for m in rows if m in eco}
     pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty,
                               workers=workers, roles=roles, across_roles=across_roles)
     symmetric = OVERLAP_INDICES[method].symmetric
