@@ -1,8 +1,9 @@
-"""Build ``networks.industrial_belt``, its four adjacencies, subgraph(half), copy() and the steady state: columns against the previous networkx-backed Ecosystem.
+"""Build ``networks.industrial_belt``, its four adjacencies, subgraph(half), copy() and the steady state: this tree against an earlier ecobelt.
 
 Baseline: the same script run on an earlier ecobelt (``--baseline``, a git
 commit; default ``6b640d9``, the last Ecosystem stored as a networkx
-MultiDiGraph), checked out into a temporary ``git worktree`` and imported in
+MultiDiGraph; ``797906d`` is the column store before the builders handed it
+columns), checked out into a temporary ``git worktree`` and imported in
 its own subprocess, so both sides run the same builder code of their time on
 the same machine in the same run.
 
@@ -94,8 +95,8 @@ def main() -> None:
         return
 
     print(header(__doc__.splitlines()[0], "networkx", "scipy", "pandas"))
-    print("seconds wall (CPU); peak MiB = growth of peak RSS; ratio = baseline / columns, "
-          "wall (CPU)")
+    print(f"seconds wall (CPU); peak MiB = growth of peak RSS; ratio = baseline "
+          f"({args.baseline}) / this tree, wall (CPU)")
     parts = ["build", "adjacency", "subgraph", "copy"] + (["steady"] if args.steady else [])
     with tempfile.TemporaryDirectory(prefix="ecobelt-baseline-") as scratch:
         baseline = Path(scratch) / "tree"
@@ -113,7 +114,7 @@ def main() -> None:
                     assert (theirs["members"], theirs["links"]) == (ours["members"],
                                                                     ours["links"])
                     assert theirs["part"] == ours["part"]
-                print(f"  {'':10} {'columns':>15} {'networkx':>15} {'ratio':>15}")
+                print(f"  {'':10} {'this tree':>15} {'baseline':>15} {'ratio':>15}")
                 for part in parts + ["peak_mib"]:
                     def cell(result: dict | None, part: str = part) -> str:
                         if result is None:
