@@ -69,8 +69,8 @@ def examples() -> pd.DataFrame:
     rows = []
     for name in _names():
         eco = example(name)
-        rows.append((name, eco.graph.graph.get("description", ""), len(eco),
-                     eco.graph.number_of_edges(), str(example_path(name))))
+        rows.append((name, eco.attributes.get("description", ""), len(eco),
+                     eco.number_of_links(), str(example_path(name))))
     return pd.DataFrame(rows, columns=["name", "description", "members", "links", "file"]
                         ).set_index("name")
 
