@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ecosystem import Ecosystem, convergence, dynamics, flows, niche, segment, spillover
 from ecosystem._goods import carrier_split
+from ecosystem.alliance import Alliance, apply
 from ecosystem.benefit import surplus_game, surplus_routes, synergy_game
 from networks import industrial_belt
 
@@ -59,6 +60,8 @@ ANALYSES = {
     "steady_state": lambda eco: flows.steady_state(eco, {("lg01", "information"): 1.0}
                                                    ).levels,
     "flows.cascade": lambda eco: flows.cascade(eco, "lg01").summary(),
+    "alliance": lambda eco: apply(eco, Alliance("ab", ("cb01", "pf01", "lg01"), cost_cut=0.25,
+                                                technology_sharing=1.0)).links(data=True),
 }
 
 
@@ -86,6 +89,27 @@ def test_analysis_keeps_the_columns_and_matches_networkx(name):
 
 
 # few members, many links: markets fed twice by several shippers, whose order matters
+@pytest.mark.parametrize("graph", [False, True])
+def test_an_alliance_cuts_the_costs_among_its_members_only(graph):
+    eco = Ecosystem()
+    for member in ("a", "b", "c"):
+        eco.add_member(member, "cbec_enterprise")
+    eco.link("a", "b", "logistics", unit_cost=2)
+    eco.link("b", "a", "capital", unit_cost=1.0, volume=3.0)
+    eco.link("a", "a", "information", unit_cost=4.0)
+    eco.link("a", "c", "logistics", unit_cost=2.0)
+    eco.link("c", "b", "capital", volume=1.0)
+    eco.link("b", "c", "capital")
+    if graph:
+        eco.graph  # noqa: B018
+    eco._scale_links_among(["b", "a"], "unit_cost", 0.5)
+    assert (eco._graph is None) is not graph
+    assert {(u, v, k): d.get("unit_cost") for u, v, k, d in eco.links(data=True)} == {
+        ("a", "b", "logistics"): 1.0, ("a", "a", "information"): 2.0,
+        ("a", "c", "logistics"): 2.0, ("b", "a", "capital"): 0.5, ("b", "c", "capital"): None,
+        ("c", "b", "capital"): None}
+
+
 _MEMBERS = [("m1", "manufacturer"), ("m2", "manufacturer"), ("p1", "platform"),
             ("c1", "logistics"), ("c2", "logistics"), ("us", "market"), ("eu", "market")]
 _FLOWS = ["logistics", "logistics", "information"]

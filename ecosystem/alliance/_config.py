@@ -183,27 +183,19 @@ def apply(eco: Ecosystem, alliance: Alliance | None) -> Ecosystem:
     for member in alliance.members:
         if member not in eco:
             raise UnknownMemberError(f"alliance {alliance.name!r}: no member {member!r}")
-    allied = set(alliance.members)
-    graph = result.graph
     for member in alliance.members:
-        graph.nodes[member]["alliance"] = alliance.name
+        result.update_member(member, alliance=alliance.name)
     if alliance.cost_cut:
-        # only the members' own adjacency is visited: O(their degree), not O(links)
-        for u in alliance.members:
-            for v, by_flow in graph.adj[u].items():
-                if v in allied:
-                    for data in by_flow.values():
-                        if "unit_cost" in data:
-                            data["unit_cost"] = data["unit_cost"] * (1 - alliance.cost_cut)
+        result._scale_links_among(alliance.members, "unit_cost", 1 - alliance.cost_cut)
     if alliance.technology_sharing:
         for u in alliance.members:  # pairs of members: the alliance is small next to the belt
             for v in alliance.members:
-                if u != v and not graph.has_edge(u, v, Flow.TECHNOLOGY.value):
+                if u != v and not result._has_link(u, v, Flow.TECHNOLOGY.value):
                     result.link(u, v, Flow.TECHNOLOGY, volume=alliance.technology_sharing,
                                 origin="alliance")
     if alliance.shared_platform:
         _add_shared_platform(result, alliance, alliance.shared_platform)
-    graph.graph["alliance"] = alliance.to_dict()
+    result.attributes["alliance"] = alliance.to_dict()
     return result
 
 
