@@ -8,6 +8,7 @@ import numpy as np
 
 from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, ParameterError
 from ecosystem._columns import Column
+from ecosystem._rng import Seed, as_generator
 
 from ._sampling import (LinkBlocks, LinkKind, apportion, check_count, check_fraction,
                         choose_one, choose_several, member_ids, preferential_weights,
@@ -81,7 +82,7 @@ _ENVIRONMENTS = ("production_environment", "legal_environment", "innovation_envi
 
 def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float] = (0.5, 0.15, 0.35),  # noqa: E501
                     neighbours: int = 4, rewire: float = 0.1, concentration: float = 1.0,
-                    counts: dict[str, int] | None = None, seed=None,
+                    counts: dict[str, int] | None = None, seed: Seed = None,
                     name: str = "industrial_belt") -> Ecosystem:
     """A random industrial belt: many small firms, few sales channels, shared services.
 
@@ -184,7 +185,7 @@ def industrial_belt(n_firms: int = 1000, *, firm_mix: tuple[float, float, float]
 
 def _belt_columns(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 0.15, 0.35),
                   neighbours: int = 4, rewire: float = 0.1, concentration: float = 1.0,
-                  counts: dict[str, int] | None = None, seed=None
+                  counts: dict[str, int] | None = None, seed: Seed = None
                   ) -> tuple[np.ndarray, dict[str, Column],
                             tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Column]], str]:
     """The member ids, member columns, link columns (``LinkBlocks.columns``) of
@@ -207,7 +208,7 @@ def _belt_columns(n_firms: int, *, firm_mix: tuple[float, float, float] = (0.5, 
     if sizes["market"] > len(MARKETS):
         raise ParameterError(f"counts['market'] must be at most {len(MARKETS)}, "
                              f"got {sizes['market']}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
 
     # ---------------------------------------------------------------- members
     firm_role = rng.choice(3, size=n_firms, p=mix / mix.sum())

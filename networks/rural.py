@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import Ecosystem, Flow
+from ecosystem._rng import Seed, as_generator
 
 from ._sampling import (LinkBlocks, LinkKind, apportion, assemble, check_count,
                         check_fraction, choose_one, choose_several, member_ids,
@@ -66,7 +67,8 @@ def _counts(n_shops: int) -> dict[str, int]:
 
 
 def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1,
-                  overseas: bool = True, seed=None, name: str = "rural_cluster") -> Ecosystem:
+                  overseas: bool = True, seed: Seed = None, name: str = "rural_cluster"
+                  ) -> Ecosystem:
     """A rural e-commerce industrial cluster (a "Taobao village", Liu & Li §I-II).
 
     Parameters
@@ -146,7 +148,7 @@ def rural_cluster(n_shops: int = 60, *, neighbours: int = 4, rewire: float = 0.1
     n_shops = check_count("n_shops", n_shops, 1)
     neighbours = check_count("neighbours", neighbours)
     rewire = check_fraction("rewire", rewire)
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     sizes = _counts(n_shops)
     frames, start, position = [], {}, 0
     for role, count in sizes.items():

@@ -135,10 +135,6 @@ def test_a_command_that_draws_without_viz_says_so_in_one_line(monkeypatch, capsy
     assert err.count("\n") == 1 and not list(tmp_path.iterdir())
 
 
-# modules that still draw their own generator, in code other work is reshaping now
-OWN_GENERATORS = {"networks/belt.py", "networks/rural.py"}
-
-
 def test_randomness_goes_through_one_helper():
     """A seed becomes a generator in ecosystem._rng.as_generator only (doctests may build
     their own data)."""
@@ -149,7 +145,7 @@ def test_randomness_goes_through_one_helper():
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                         and node.func.attr in ("default_rng", "RandomState")
-                        and place != "ecosystem/_rng.py" and place not in OWN_GENERATORS):
+                        and place != "ecosystem/_rng.py"):
                     found.append(f"{place}:{node.lineno}")
     assert found == []
 
@@ -159,6 +155,17 @@ def test_a_whole_seed_gives_the_same_stream_each_time(seed):
     assert as_generator(seed).random(3).tolist() == as_generator(seed).random(3).tolist()
     expected = np.random.default_rng(int(seed)).random(3).tolist()
     assert as_generator(seed).random(3).tolist() == expected
+
+
+@pytest.mark.parametrize("build", ["industrial_belt", "rural_cluster"])
+def test_builders_draw_numpys_stream_of_a_whole_seed(build):
+    """A whole seed builds what numpy's own generator of that seed builds, as before the
+    builders went through as_generator; a bad seed is the helper's error."""
+    builder = getattr(importlib.import_module("networks"), build)
+    assert builder(40, seed=9) == builder(40, seed=np.random.default_rng(9))
+    assert builder(40, seed=9) != builder(40, seed=10)
+    with pytest.raises(ParameterError, match="seed must be a whole number"):
+        builder(40, seed=-1)
 
 
 def test_a_generator_is_used_as_it_is_and_none_is_fresh():
