@@ -248,12 +248,22 @@ def _members_and_links(eco: "Ecosystem") -> tuple[list, dict, dict, np.ndarray]:
         members, links = eco.to_pandas()
         volume = (pd.to_numeric(links["volume"], errors="coerce").to_numpy(float)
                   if "volume" in links.columns else np.full(len(links), np.nan))
-        return (members["id"].tolist(), _attribute_table(members, ("id", "role", "ring")),
-                _attribute_table(links, ("source", "target", "flow")), volume)
+        return (members["id"].tolist(),
+                _by_name(_attribute_table(members, ("id", "role", "ring"))),
+                _by_name(_attribute_table(links, ("source", "target", "flow"))), volume)
     nodes = list(eco.graph.nodes(data=True))
     link_data = eco.link_attributes()
-    return ([m for m, _ in nodes], attribute_columns([d for _, d in nodes], ("role", "ring")),
-            attribute_columns(link_data), volume_of(link_data))
+    return ([m for m, _ in nodes],
+            _by_name(attribute_columns([d for _, d in nodes], ("role", "ring"))),
+            _by_name(attribute_columns(link_data)), volume_of(link_data))
+
+
+def _by_name(table: dict) -> dict:
+    """Attribute columns in name order: the order in which attributes were first set differs
+    between the column store and the networkx graph, so only the names give one order."""
+    order = sorted(range(len(table["names"])), key=table["names"].__getitem__)
+    return {"names": [table["names"][k] for k in order],
+            "values": [table["values"][k] for k in order]}
 
 
 def volume_of(link_data: list) -> np.ndarray:
