@@ -46,6 +46,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from . import _bulk, _inspect
+from ._compat import renamed
 from ._columns import FLOW_NAMES, Store, flow_code
 from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
 from .taxonomy import (DEFAULT_ROLES, DEFAULT_UNITS, LINK_FIELDS, MEMBER_FIELDS, Flow, Ring,
@@ -407,16 +408,16 @@ class Ecosystem:
         from .tables import add_members_from_frame
         add_members_from_frame(self, members)
 
-    def remove(self, *member_ids: str) -> None:
+    def remove(self, *members: str) -> None:
         """Remove members and every link touching them."""
-        for member_id in member_ids:
+        for member_id in members:
             self._require(member_id)
         if self._graph is not None:
-            self._graph.remove_nodes_from(member_ids)
+            self._graph.remove_nodes_from(members)
             return
         store = self._columns()
         index = store.index()
-        store.remove_members(sorted({index[m] for m in member_ids}))
+        store.remove_members(sorted({index[m] for m in members}))
 
     def members(self, ring: Ring | str | None = None, role: str | None = None) -> list[str]:
         """Member ids in member order, optionally only those of one ring and/or role."""
@@ -555,7 +556,7 @@ class Ecosystem:
             return None
         return self._store.link_row(index[source], index[target], flow_code(flow))
 
-    def update_link(self, source: str, target: str, flow: Flow | str, /,
+    def update_link(self, source: str, target: str, flow: Flow | str,
                     **attributes: Any) -> None:
         """Change some attributes of an existing link, checked as :meth:`link` checks them.
 
@@ -793,9 +794,14 @@ class Ecosystem:
             return self._columns()
         return Store.from_graph(self._graph)
 
-    def subgraph(self, member_ids: Iterable[str]) -> "Ecosystem":
-        """A new ecosystem with these members and the links among them."""
-        member_ids = list(member_ids)
+    @renamed(member_ids="members")
+    def subgraph(self, members: Iterable[str]) -> "Ecosystem":
+        """A new ecosystem with these members and the links among them.
+
+        ``members`` was called ``member_ids``; the old keyword still works, with
+        a warning, until the next release.
+        """
+        member_ids = list(members)
         for member_id in member_ids:
             self._require(member_id)
         store = self._own_store()

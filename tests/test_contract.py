@@ -180,7 +180,7 @@ SYNONYMS = {"runs": "replications", "iterations": "replications", "n_runs": "rep
             "initial": "members", "candidates": "members", "players": "members",
             "max_samples": "replications", "min_samples": "min_replications",
             "n_samples": "replications", "samples": "replications",
-            "n_resamples": "replications"}
+            "n_resamples": "replications", "member_ids": "members"}
 # parameters that keep another word on purpose
 KEPT = {
     ("ecosystem.benefit.Game.from_function", "players"): "the game-theory word, inside a game",
@@ -250,6 +250,26 @@ def test_public_signatures_use_the_glossary():
             if parameter.name == "flows" and "FlowChoice" not in annotation:
                 wrong.append(f"{name}(flows: {annotation}): annotate with taxonomy.FlowChoice")
     assert wrong == []
+
+
+def test_a_method_and_its_update_take_their_shared_parameters_alike():
+    """``update_link`` names its link as ``link`` does (both by position or keyword)."""
+    def leading(method, count):
+        return [(p.name, p.kind) for p in
+                list(inspect.signature(method).parameters.values())[1:count + 1]]
+    assert leading(Ecosystem.update_link, 3) == leading(Ecosystem.link, 3)
+    assert all(kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+               for _, kind in leading(Ecosystem.link, 3))
+
+
+def test_chosen_members_are_members_on_the_ecosystem_too():
+    assert list(inspect.signature(Ecosystem.subgraph).parameters) == ["self", "members"]
+    assert list(inspect.signature(Ecosystem.remove).parameters) == ["self", "members"]
+    eco = _belt()
+    kept = eco.members()[:2]
+    with pytest.warns(DeprecationWarning, match="the old name goes in the next release"):
+        old = eco.subgraph(member_ids=kept)
+    assert old == eco.subgraph(members=kept) and old.members() == kept
 
 
 @pytest.mark.parametrize("name", ["overlap", "mean_overlap", "competition_pairs",

@@ -49,7 +49,7 @@ def test_update_link_is_checked_and_seen_by_the_matrices(belt):
                                              r"reliability must be a number in \[0, 1\]"):
         belt.update_link("riverbend", "beltlink", "logistics", volume=1.0, reliability=1.5)
     assert belt.graph.edges["riverbend", "beltlink", "logistics"]["volume"] == 50.0
-    with pytest.raises(ParameterError, match="'flow' is reserved"):
+    with pytest.raises(TypeError, match="multiple values for argument 'flow'"):
         belt.update_link("riverbend", "beltlink", "logistics", flow="capital")
     with pytest.raises(UnknownMemberError, match=r"no capital link 'riverbend' -> 'beltlink'; "
                                                  r"add it with link\("):
