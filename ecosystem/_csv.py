@@ -87,9 +87,11 @@ def _column_type(values: list[Any]) -> str:
 
 
 def _encoder(kind: str) -> Callable[[Any], str]:
-    return {"str": str, "int": str, "float": repr, "number": repr,
-            "bool": lambda v: "true" if v else "false",
-            "json": lambda v: json.dumps(v, ensure_ascii=False)}[kind]
+    encoders: dict[str, Callable[[Any], str]] = {
+        "str": str, "int": str, "float": repr, "number": repr,
+        "bool": lambda v: "true" if v else "false",
+        "json": lambda v: json.dumps(v, ensure_ascii=False)}
+    return encoders[kind]
 
 
 def _write_table(path: Path, reserved: tuple[str, ...],
@@ -223,7 +225,8 @@ class _Table:
         while header and not header[-1] and all(len(r) < len(header) or not r[len(header) - 1]
                                                 for _, r in body):
             header = header[:-1]
-        self.names, self.kinds = [], []
+        self.names: list[str] = []
+        self.kinds: list[str | None] = []
         for j, cell in enumerate(header):
             # a name the sidecar declares is a plain name, even with a colon in it
             name, kind = (cell, None) if cell in self.declared else _split_header(cell)
@@ -260,7 +263,7 @@ class _Table:
                 continue
             kind = kind or self.declared.get(name) or _infer([column[i] for i in filled])
             decode = _DECODERS[kind]
-            i = None
+            i = 0
             try:
                 for i in filled:  # Python ints and exact floats, so one call per cell
                     records[i][name] = decode(column[i])

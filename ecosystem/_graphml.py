@@ -189,7 +189,8 @@ def _position(data: dict[str, Any]) -> dict[str, float] | None:
                     "z": float(pos[2]) if len(pos) == 3 else 0.0}
         return None
     z = data.get("z")
-    return {"x": float(data["x"]), "y": float(data["y"]), "z": float(z) if _is_number(z) else 0.0}
+    return {"x": float(data["x"]), "y": float(data["y"]),
+            "z": float(z) if z is not None and _is_number(z) else 0.0}
 
 
 def _decode(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, str, str, dict]],
@@ -386,8 +387,9 @@ def _gexf_value(text: str | None, kind: str, file: str, where: str) -> Any:
 
 def _gexf_colour(element: ET.Element) -> str:
     """``#rrggbb`` (``#rrggbbaa`` when not opaque) from ``r g b [a]`` or GEXF 1.3's ``hex``."""
-    if element.get("hex"):
-        return element.get("hex").lower()
+    colour = element.get("hex")
+    if colour:
+        return colour.lower()
     r, g, b = (max(0, min(255, int(float(element.get(c, 0))))) for c in "rgb")
     alpha = float(element.get("a", 1))
     return f"#{r:02x}{g:02x}{b:02x}" + ("" if alpha >= 1 else f"{round(alpha * 255):02x}")
@@ -415,9 +417,11 @@ def _gexf_parse(path: str) -> dict[str, Any]:
         for item in element:
             if item.text and item.text.strip():
                 meta[_tag(item)] = item.text.strip()
-        if element.get("lastmodifieddate"):
-            meta["lastmodifieddate"] = element.get("lastmodifieddate")
-    declared: dict[str, dict[str, tuple[str, str, Any]]] = {"node": {}, "edge": {}}
+        modified = element.get("lastmodifieddate")
+        if modified:
+            meta["lastmodifieddate"] = modified
+    # ids and titles as the file gives them (None where it has none)
+    declared: dict[str, dict[Any, tuple[Any, str, Any]]] = {"node": {}, "edge": {}}
     for block in _children(graph, "attributes"):
         scope = block.get("class", "node")
         if scope not in declared:
@@ -464,18 +468,18 @@ def _gexf_parse(path: str) -> dict[str, Any]:
                 kind = _tag(viz)
                 try:
                     if kind == "position":
-                        shown.update((c, float(viz.get(c))) for c in "xyz" if viz.get(c))
+                        shown.update((c, float(viz.get(c, ""))) for c in "xyz" if viz.get(c))
                     elif kind == "color":
                         shown["color"] = _gexf_colour(viz)
                     elif kind == "size":
-                        shown["size"] = float(viz.get("value"))
+                        shown["size"] = float(viz.get("value", ""))
                     elif kind == "shape":
                         shown["shape"] = viz.get("value") or viz.get("uri")
                 except (TypeError, ValueError):
                     raise SpecError(f"a malformed viz:{kind}", file=path,
                                     location=f"node {node_id!r}") from None
             nodes.append((node_id, values(node, "node", f"node {node_id!r}"), shown))
-    edges: list[tuple[str, str, str | None, dict[str, Any], dict[str, Any]]] = []
+    edges: list[tuple[str | None, str | None, str | None, dict[str, Any], dict[str, Any]]] = []
     edge_ids: set[str] = set()
     directed = graph.get("defaultedgetype", "undirected") == "directed"
     for block in _children(graph, "edges"):

@@ -99,9 +99,9 @@ def _new_ecosystem(name: str, description: str, attributes: Mapping[str, Any],
             raise SpecError(problem[0], file=file, location=f"attributes.{key}{problem[1]}",
                             value=problem[2])
     if "units" in attributes:
-        problem = units_problem(attributes["units"])
-        if problem:
-            raise SpecError(problem.removeprefix("units: "), file=file, location="attributes.units",
+        units = units_problem(attributes["units"])
+        if units:
+            raise SpecError(units.removeprefix("units: "), file=file, location="attributes.units",
                             value=attributes["units"])
     eco = Ecosystem(name, description=description)
     eco.attributes.update(attributes)
@@ -204,10 +204,10 @@ def build(members: Iterable[Any], links: Iterable[Any], *, name: str = "", descr
                 bad = value_problem(value)
                 if bad:
                     raise fail(bad[0], "links", i, key + bad[1], bad[2])
-            problem = key in LINK_NUMERIC_ATTRIBUTES and not _plain_number_ok(key, value) \
+            number = key in LINK_NUMERIC_ATTRIBUTES and not _plain_number_ok(key, value) \
                 and link_attribute_problem(key, value)
-            if problem:
-                raise fail(problem.rsplit(", got", 1)[0], "links", i, key, value)
+            if number:
+                raise fail(number.rsplit(", got", 1)[0], "links", i, key, value)
             attrs[key] = value
         triple = (ends[0], ends[1], flow)
         if triple in seen:

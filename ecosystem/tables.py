@@ -291,8 +291,8 @@ def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapp
     rings = [default_ring[role] for role in roles]
     if "ring" in frame.columns:
         codes = _named_codes(Ring, frame, "ring", "members", missing_ok=True)
-        for i in np.flatnonzero(codes >= 0):
-            rings[i] = _RING_INDEX[codes[i]]
+        for position in np.flatnonzero(codes >= 0).tolist():
+            rings[position] = _RING_INDEX[codes[position]]
     table = {"role": column_from_values(roles), "ring": column_from_values(rings)}
     for name in _check_attribute_names(frame, MEMBER_FIELDS, "members"):
         column = column_from_series(frame[name])
@@ -363,12 +363,12 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
                         location=f"links[{i}]",
                         value=(ids[ends["source"][i]], ids[ends["target"][i]], flow_name))
     attribute_columns = _check_attribute_names(frame, LINK_FIELDS, "links")
-    table = {}
+    columns: dict[str, Column] = {}
     for name in attribute_columns:
         if name in LINK_NUMERIC_ATTRIBUTES:
             _check_numeric(frame, name)
-        column = column_from_series(frame[name])
-        if column is not None:
-            table[name] = column
-    eco._add_link_columns(ends["source"], ends["target"], flows, table)
+        values = column_from_series(frame[name])
+        if values is not None:
+            columns[name] = values
+    eco._add_link_columns(ends["source"], ends["target"], flows, columns)
 
