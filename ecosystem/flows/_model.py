@@ -279,7 +279,9 @@ class FlowModel:
 
     def norm_bound(self) -> float:
         """``min(||A||_1, ||A||_inf)``, an upper bound on the spectral radius, in O(links)."""
-        has_out = np.array([(self.layers.volume[f].sum(axis=1) > 0) for f in range(len(FLOWS))])
+        with np.errstate(over="ignore"):  # a sum beyond 1.8e308 is inf, still > 0
+            has_out = np.array([(self.layers.volume[f].sum(axis=1) > 0)
+                                for f in range(len(FLOWS))])
         column_sums = self.damping * self.conversion.sum(axis=1)[:, None] * has_out   # (4, n)
         inflow = np.array([np.asarray(self.transmission[f].sum(axis=1)).ravel()
                            for f in range(len(FLOWS))])                                # (4, n)

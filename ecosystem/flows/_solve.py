@@ -102,6 +102,13 @@ def solve_steady_state(model: FlowModel, rhs: np.ndarray, method: str, rtol: flo
     ``method`` is "direct" (sparse LU), "iterative" (BiCGSTAB, then GMRES if
     it stalls) or "auto" (direct up to :data:`DIRECT_LIMIT` unknowns).
     """
+    # levels beyond 1.8e308 overflow inside numpy and scipy: their RuntimeWarnings name no
+    # cause, so they are silenced here and the caller warns about the non-finite levels
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _solve(model, rhs, method, rtol)
+
+
+def _solve(model: FlowModel, rhs: np.ndarray, method: str, rtol: float) -> np.ndarray:
     size = rhs.size
     if method == "direct" or (method == "auto" and size <= DIRECT_LIMIT):
         system = sp.csc_array(sp.eye_array(size, format="csc") - model.operator())
@@ -119,12 +126,16 @@ def solve_steady_state(model: FlowModel, rhs: np.ndarray, method: str, rtol: flo
         return np.sqrt(_dot(r, r) / _dot(b, b))
 
     # x0 = b is the first Neumann term, already close when the radius is small
-    solution, _ = bicgstab(matvec, rhs, rhs, rtol)
+    solution, converged = bicgstab(matvec, rhs, rhs, rtol)
+    if converged and not np.isfinite(solution).all():
+        return solution  # solved in scaled units; the levels themselves are beyond floats
     if residual(solution) > rtol:
         start = solution if np.isfinite(solution).all() else rhs.copy()
         system = sla.LinearOperator((size, size), matvec=matvec, dtype=float)
         solution, _ = sla.gmres(system, rhs, x0=start, rtol=rtol, atol=0.0, restart=30,
                                 maxiter=200)
+    if not np.isfinite(solution).all():
+        return solution  # overflowed: no residual to judge (the caller names the cause)
     if residual(solution) > 10 * rtol:
         raise EcosystemError(f"the iterative steady-state solve stopped at relative residual "
                              f"{residual(solution):.3g} (asked for {rtol:g}); try "
