@@ -13,7 +13,10 @@ links
 
 A missing value (NaN, None or pandas' NA in a numeric column; NaN in an object
 column) means the row does not have that attribute, so a table read back
-recreates exactly the attributes that were there. Columns whose present
+recreates exactly the attributes that were there. In the link-number columns
+(``volume``, ``lead_time`` and the rest of
+:data:`~ecosystem.taxonomy.LINK_NUMERIC_ATTRIBUTES`) None is missing too, whatever
+the column's type: such a link has no volume, rather than a volume of None. Columns whose present
 values are all floats are float64; columns with missing integers are kept as
 object so that ``3`` does not come back as ``3.0``.
 """
@@ -365,9 +368,14 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
     attribute_columns = _check_attribute_names(frame, LINK_FIELDS, "links")
     columns: dict[str, Column] = {}
     for name in attribute_columns:
+        series = frame[name]
         if name in LINK_NUMERIC_ATTRIBUTES:
             _check_numeric(frame, name)
-        values = column_from_series(frame[name])
+            if series.dtype == object:  # None here is "no value", as the check read it
+                cells = series.to_numpy(dtype=object).copy()
+                cells[pd.isna(cells)] = np.nan
+                series = pd.Series(cells, index=series.index, dtype=object)
+        values = column_from_series(series)
         if values is not None:
             columns[name] = values
     eco._add_link_columns(ends["source"], ends["target"], flows, columns)
