@@ -16,7 +16,9 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
+
+import numpy as np
 
 from ._atomic import atomic_paths
 from ._errors import SpecError
@@ -118,10 +120,116 @@ def _write_table(path: Path, reserved: tuple[str, ...],
     return kinds
 
 
+# Rows written at once by the column writer: a chunk's cells are a small part of the ecosystem.
+_CHUNK = 1 << 16
+
+
+def _cells(values: np.ndarray, present: np.ndarray | None, kind: str) -> list[str]:
+    """The cells of one column ("" where a row has no value), as :func:`_encoder` makes them."""
+    if values.dtype.kind == "f":
+        texts = list(map(float.__repr__, values.tolist()))
+    elif values.dtype.kind == "i":
+        texts = list(map(int.__repr__, values.tolist()))
+    elif values.dtype.kind == "b":
+        texts = np.where(values, "true", "false").tolist()
+    else:
+        encode = _encoder(kind)
+        items = values.tolist()
+        if present is None:
+            return [encode(plain(v)) for v in items]
+        return [encode(plain(v)) if has else "" for v, has in zip(items, present.tolist())]
+    if present is not None:
+        return [text if has else "" for text, has in zip(texts, present.tolist())]
+    return texts
+
+
+def _column_table(columns: dict[Any, Any], rows: np.ndarray | None
+                  ) -> list[tuple[str, Any, str]] | None:
+    """``(name, column, type)`` of each attribute column of one table in the order the
+    record writer names them (the order of first appearance over the rows), or None to
+    leave the table to the record writer (a name that is not a string, or a reserved one)."""
+    ordered = []
+    for position, (name, column) in enumerate(columns.items()):
+        if type(name) is not str or name in MEMBER_FIELDS + LINK_FIELDS:
+            return None
+        present = column.present if rows is None or column.present is None \
+            else column.present[rows]
+        if present is None:
+            ordered.append((0, position, name, column))
+        elif present.any():
+            ordered.append((int(np.argmax(present)), position, name, column))
+    ordered.sort(key=lambda item: item[:2])
+    table = []
+    for *_, name, column in ordered:
+        values = column.values
+        if values.dtype.kind in "fib":
+            kind = {"f": "float", "i": "int", "b": "bool"}[values.dtype.kind]
+        else:
+            given = values.tolist() if column.present is None else \
+                values[column.present].tolist()
+            kind = _column_type([plain(v) for v in given])
+        table.append((name, column, kind))
+    return table
+
+
+def _write_columns(path: Path, reserved: tuple[str, ...],
+                   fixed: Sequence[tuple[np.ndarray, np.ndarray | None]], count: int,
+                   columns: dict[Any, Any], rows: np.ndarray | None, file: Path
+                   ) -> dict[str, str] | None:
+    """Write one table from its columns to ``path`` (standing in for ``file``) a chunk of
+    rows at a time; return its attribute columns' types, or None where the record writer
+    must write it. ``fixed`` are the reserved columns as ``(values, positions)``
+    (positions None: row order); ``rows`` the rows of ``columns`` in file order."""
+    table = _column_table(columns, rows)
+    if table is None:
+        return None
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)  # \r\n rows, so a lone \r in a cell gets quoted
+        writer.writerow(list(reserved) + [name for name, _, _ in table])
+        for start in range(0, count, _CHUNK):
+            stop = min(start + _CHUNK, count)
+            cells = [(values[start:stop] if positions is None else
+                      values[positions[start:stop]]).tolist() for values, positions in fixed]
+            index = slice(start, stop) if rows is None else rows[start:stop]
+            for _, column, kind in table:
+                present = None if column.present is None else column.present[index]
+                try:
+                    cells.append(_cells(column.values[index], present, kind))
+                except (TypeError, ValueError):
+                    return None  # the record writer names the first value it cannot write
+            try:
+                writer.writerows(zip(*cells))
+            except (TypeError, ValueError) as error:
+                raise SpecError(f"a value cannot be written to CSV: {error}",
+                                file=str(file)) from None
+    return {name: kind for name, _, kind in table}
+
+
+def _records(eco: Ecosystem) -> tuple[list[tuple[list, dict]], list[tuple[list, dict]]]:
+    """Members and links as the record writer takes them: ``(fixed cells, attributes)``."""
+    if eco._graph is None:
+        from ._columns import FLOW_NAMES
+        store = eco._columns()
+        member_rows = store.member_rows()
+        rows = eco._ordered_rows()
+        ids, flows = store.ids, np.asarray(FLOW_NAMES, dtype=object)
+        nodes: Any = zip(store.ids.tolist(), member_rows)
+        edges: Any = zip(ids[store.source[rows]].tolist(), ids[store.target[rows]].tolist(),
+                         flows[store.flow[rows]].tolist(), store.link_rows(rows))
+    else:
+        nodes = eco.graph.nodes(data=True)
+        edges = eco.graph.edges(keys=True, data=True)
+    members = [([m, d["role"], d["ring"]],
+                {k: plain(v) for k, v in d.items() if k not in ("role", "ring")})
+               for m, d in nodes]
+    links = [([u, v, k], {name: plain(x) for name, x in d.items()}) for u, v, k, d in edges]
+    return members, links
+
+
 def write_csv_pair(eco: Ecosystem, path: str | Path) -> None:
     """Write ``eco`` as a CSV pair and its sidecar (see :mod:`ecosystem.files`)."""
     members_path, links_path, sidecar = csv_paths(path)
-    graph = {k: plain(v) for k, v in eco.graph.graph.items()}
+    graph = {k: plain(v) for k, v in eco.attributes.items()}
     meta = {"ecobelt": SPEC_VERSION, "name": graph.pop("name", ""),
             "description": graph.pop("description", "")}
     if graph:
@@ -133,19 +241,46 @@ def write_csv_pair(eco: Ecosystem, path: str | Path) -> None:
     except (TypeError, ValueError) as error:
         raise SpecError(f"a graph attribute cannot be written as JSON: {error}",
                         file=str(sidecar)) from None
-    members = [([m, d["role"], d["ring"]],
-                {k: plain(v) for k, v in d.items() if k not in ("role", "ring")})
-               for m, d in eco.graph.nodes(data=True)]
-    links = [([u, v, k], {name: plain(x) for name, x in d.items()})
-             for u, v, k, d in eco.graph.edges(keys=True, data=True)]
     # all three files whole before any replaces the old ones
     with atomic_paths([members_path, links_path, sidecar]) as temporaries:
-        meta["columns"] = {
-            "members": _write_table(temporaries[0], _RESERVED["members"], members, members_path),
-            "links": _write_table(temporaries[1], _RESERVED["links"], links, links_path)}
+        written = _write_from_columns(eco, temporaries[:2], (members_path, links_path)) \
+            if eco._graph is None else None
+        if written is None:
+            members, links = _records(eco)
+            written = {
+                "members": _write_table(temporaries[0], _RESERVED["members"], members,
+                                        members_path),
+                "links": _write_table(temporaries[1], _RESERVED["links"], links, links_path)}
+        meta["columns"] = written
         with open(temporaries[2], "w", encoding="utf-8") as handle:
             json.dump(meta, handle, ensure_ascii=False, indent=1)
             handle.write("\n")
+
+
+def _write_from_columns(eco: Ecosystem, temporaries: list[Path], files: tuple[Path, Path]
+                        ) -> dict[str, dict[str, str]] | None:
+    """Both tables of a column-backed ``eco`` written from its columns, or None."""
+    from ._columns import FLOW_NAMES
+    store = eco._columns()
+    columns = dict(store.members)
+    count = len(store.ids)
+    role, ring = columns.pop("role", None), columns.pop("ring", None)
+    if count and (role is None or ring is None or role.present is not None
+                  or ring.present is not None):
+        return None
+    empty = np.empty(0, dtype=object)
+    fixed = [(store.ids, None), (empty if role is None else role.values, None),
+             (empty if ring is None else ring.values, None)]
+    members = _write_columns(temporaries[0], _RESERVED["members"], fixed, count, columns,
+                             None, files[0])
+    if members is None:
+        return None
+    rows = eco._ordered_rows()
+    fixed = [(store.ids, store.source[rows]), (store.ids, store.target[rows]),
+             (np.asarray(FLOW_NAMES, dtype=object), store.flow[rows].astype(np.intp))]
+    links = _write_columns(temporaries[1], _RESERVED["links"], fixed, len(rows), store.links,
+                           rows, files[1])
+    return None if links is None else {"members": members, "links": links}
 
 
 # ------------------------------------------------------------------ reading

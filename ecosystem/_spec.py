@@ -295,16 +295,20 @@ def plain(value: Any) -> Any:
     return value
 
 
-def spec_parts(eco: Ecosystem) -> tuple[dict[str, Any], Iterator[dict], Iterator[dict]]:
-    """The head of the spec of ``eco`` (every key but members and links) and iterators over
-    its member and link records, made one at a time as a writer asks for them."""
-    graph = dict(eco.graph.graph)
+def spec_parts(eco: Ecosystem) -> tuple[dict[str, Any], Iterable[dict], Iterable[dict]]:
+    """The head of the spec of ``eco`` (every key but members and links) and iterables of
+    its member and link records, made a few at a time as a writer asks for them (from the
+    columns, without building ``eco.graph``, unless the graph is in use)."""
+    graph = dict(eco.attributes)
     head: dict[str, Any] = {"ecobelt": SPEC_VERSION, "name": plain(graph.pop("name", "")),
                             "description": plain(graph.pop("description", ""))}
     if graph:
         head["attributes"] = plain(graph)
     if eco.custom_roles:
         head["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
+    if eco._graph is None:
+        from ._rows import link_records, member_records
+        return head, member_records(eco), link_records(eco)
     rings = {role: ring.value for role, ring in eco.roles.items()}
 
     def members() -> Iterator[dict]:
@@ -598,6 +602,11 @@ def _row_text(value: Any, file: str | None, place: str, yaml_row: bool) -> str:
 def _rows(records: Iterable[dict], table: str, file: str | None, yaml_row: bool,
           prefix: str, separator: str) -> Iterator[str]:
     """The lines of one table, in chunks of many rows (fewer, larger writes)."""
+    text_chunks = getattr(records, "text_chunks", None)  # rows straight from columns
+    chunks = text_chunks(file, yaml_row, prefix, separator) if text_chunks else None
+    if chunks is not None:
+        yield from chunks
+        return
     chunk: list[str] = []
     first = True
     for i, record in enumerate(records):
@@ -621,6 +630,10 @@ def iter_yaml(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[
     except yaml.representer.RepresenterError as error:
         raise SpecError(f"YAML cannot hold a value: {error.args[0]}", file=file,
                         value=error.args[1] if len(error.args) > 1 else None) from None
+    except UnicodeEncodeError:  # libyaml's emitter meets a lone surrogate
+        raise SpecError("YAML cannot hold a lone surrogate (a half of a UTF-16 pair) in the "
+                        "name, description or attributes; save as JSON, which escapes it",
+                        file=file) from None
     for table, records in (("members", members), ("links", links)):
         empty = True
         for chunk in _rows(records, table, file, True, "- ", "\n"):

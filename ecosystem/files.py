@@ -135,8 +135,9 @@ Reading and writing safely
 Every file is written to a temporary file in the same folder and renamed
 over the target only when complete, so a failure half-way (a value the
 format cannot hold, a full disk, Ctrl-C) leaves the previous file as it was;
-the CSV pair and its sidecar are all written before any is replaced. YAML and
-JSON stream to disk one member or link at a time. Reading refuses what could
+the CSV pair and its sidecar are all written before any is replaced. YAML,
+JSON and the CSV pair are written from the ecosystem's columns (without
+building ``eco.graph``) and stream to disk a block of rows at a time. Reading refuses what could
 exhaust memory or makes no sense as data, in one line naming the place:
 YAML aliases (``*name``), tags for values JSON cannot hold (``!!set``,
 ``!!binary``, ``!!timestamp``, custom tags), integers beyond the range of
