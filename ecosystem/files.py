@@ -48,6 +48,11 @@ YAML dates such as ``2024-05-01`` are read as strings, and a key given twice
 is an error. YAML is for files people edit; for ecosystems of many thousand
 members JSON, the CSV pair and Parquet load many times faster.
 
+A JSON spec laid out as ecobelt writes it (one member or link per line) is
+read a block of rows at a time, each block turned into typed columns before
+the next is parsed, so the whole text and all its parsed records are never in
+memory at once; any other JSON file is parsed whole.
+
 The CSV pair
 ------------
 ``save("belt.csv")`` writes ``belt.members.csv`` (columns ``id``, ``role``,
@@ -240,8 +245,14 @@ def load(path: str | os.PathLike, format: str | None = None) -> "Ecosystem":
     path = os.fspath(path)
     if kind in ("yaml", "json"):
         from . import _spec
+        if kind == "json":  # the layout ecobelt writes: a block of rows at a time
+            from ._stream import read_json_blocks
+            eco = read_json_blocks(path)
+            if eco is not None:
+                return eco
         text = _read_text(path)
         data = _spec.read_yaml(text, path) if kind == "yaml" else _spec.read_json(text, path)
+        del text  # the parsed records and the columns are enough to hold at once
         if data is None:
             raise SpecError(f"the file is empty; a spec starts with `ecobelt: "
                             f"{_spec.SPEC_VERSION}`", file=path)

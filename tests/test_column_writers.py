@@ -143,3 +143,135 @@ def test_the_rows_are_read_a_chunk_at_a_time(monkeypatch):
     head, members, links = _spec.spec_parts(eco)
     assert list(members) == list(_spec.spec_parts(_graph_backed(eco))[1])
     assert not any(math.isnan(v) for r in links for v in r.values() if type(v) is float)
+
+
+# ---------------------------------------------------------------- reading JSON in blocks
+def _whole_file(path: str) -> Ecosystem | tuple[str, str]:
+    """What the whole-file JSON reader gives (the reference for the block reader)."""
+    from ecosystem._columnar import from_spec_fast
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = _spec.read_json(handle.read(), path)
+        eco = from_spec_fast(data)
+        return eco if eco is not None else _spec.from_spec(data, path)
+    except _spec.SpecError as error:
+        return "error", str(error)
+
+
+def _loaded(path: str) -> Ecosystem | tuple[str, str]:
+    try:
+        return load(path)
+    except _spec.SpecError as error:
+        return "error", str(error)
+
+
+def _same_ecosystem(first, second) -> None:
+    assert type(first) is type(second)
+    if isinstance(first, tuple):
+        assert first == second
+        return
+    assert first == second
+    # types and column order too: both save to the same text
+    assert _text(first, "json") == _text(second, "json")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ecosystems(), st.integers(40, 400))
+def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece):
+    from ecosystem import _stream
+    from ecosystem.files import save
+    saved, _stream.PIECE = _stream.PIECE, piece  # many small blocks, boundaries anywhere
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = f"{folder}/e.json"
+            try:
+                save(eco, path)
+            except _spec.SpecError:
+                return
+            _same_ecosystem(_loaded(path), _whole_file(path))
+    finally:
+        _stream.PIECE = saved
+
+
+_EDITS = [
+    ("a duplicate key in a row", '"volume": 7.5,', '"volume": 7.5, "volume": 1.0,'),
+    ("NaN", '"volume": 7.5,', '"volume": NaN,'),
+    ("a dangling link", '"target": "m2"', '"target": "nobody"'),
+    ("a flow in capitals", '"flow": "logistics"', '"flow": "Logistics"'),
+    ("None for a volume", '"volume": 7.5,', '"volume": null,'),
+    ("a nested duplicate", '"tags": {"a": 1}', '"tags": {"a": 1, "a": 2}'),
+    ("an escaped duplicate", '"note": "x"', '"note": "x\\\\", "note": "y"'),
+    ("Windows line ends", "\n", "\r\n"),
+    ("a byte-order mark", "{\n", "\ufeff{\n"),
+    ("text after the end", "]\n}\n", "]\n}\nx\n"),
+    ("a link spread over lines", '"flow": "capital"', '\n"flow": "capital"'),
+    ("a huge integer", '"lead_time": 2', '"lead_time": ' + "9" * 400),
+    ("a second members list", '  "links": [', '  "members": [],\n  "links": ['),
+]
+
+
+@pytest.mark.parametrize("edit", _EDITS, ids=[e[0] for e in _EDITS])
+@pytest.mark.parametrize("piece", [30, 1 << 20])
+def test_edited_json_reads_as_the_whole_file_reads_it(tmp_path, monkeypatch, edit, piece):
+    from ecosystem import _stream
+    from ecosystem.files import save
+    monkeypatch.setattr(_stream, "PIECE", piece)
+    eco = Ecosystem("edited")
+    for member in ("m1", "m2", "m3"):
+        eco.add_member(member, "supplier")
+    eco.update_member("m3", tags={"a": 1}, note="x")
+    eco.link("m1", "m2", "logistics", volume=7.5, lead_time=2)
+    eco.link("m2", "m3", "capital", volume=1.0)
+    path = tmp_path / "e.json"
+    save(eco, path)
+    text = path.read_text(encoding="utf-8")
+    _, old, new = edit
+    assert old in text
+    path.write_text(text.replace(old, new, 1 if old != "\n" else -1), encoding="utf-8",
+                    newline="")
+    _same_ecosystem(_loaded(str(path)), _whole_file(str(path)))
+
+
+def test_the_json_of_a_belt_is_read_in_blocks(monkeypatch, tmp_path):
+    from ecosystem import _stream
+    from ecosystem.files import save
+    monkeypatch.setattr(_stream, "PIECE", 4096)
+    eco = networks.industrial_belt(200, seed=5)
+    save(eco, tmp_path / "b.json")
+    blocks = _stream.read_json_blocks(str(tmp_path / "b.json"))
+    assert blocks is not None  # the block reader read it, not the fallback
+    _same_ecosystem(blocks, _whole_file(str(tmp_path / "b.json")))
+
+
+# ------------------------------------------------ the CSV pair's int columns and link ends
+@pytest.mark.parametrize("cell", ["+5", "05", " 5", "5 ", "5_0", "", "-0", "5.0", "1e3",
+                                  "99999999999999999999", "\u0665", "x"])
+def test_an_int_cell_edited_by_hand_reads_as_the_exact_reader_reads_it(tmp_path, cell):
+    import csv
+    import json
+
+    from ecosystem import _columnar
+    from ecosystem._csv import csv_paths
+    eco = networks.industrial_belt(20, seed=4)
+    write_csv_pair(eco, tmp_path / "b.csv")
+    links_path = csv_paths(tmp_path / "b.csv")[1]
+    with open(links_path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("lead_time")] = cell
+    with open(links_path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+    def outcome():
+        try:  # values and their types; the two readers may order a row's keys differently
+            return json.dumps(_spec.to_spec(load(tmp_path / "b.csv")), sort_keys=True)
+        except _spec.SpecError as error:
+            return "error", str(error)
+
+    fast = outcome()
+    saved = _columnar.read_csv_fast
+    _columnar.read_csv_fast = lambda *args: None  # the row-by-row reader alone
+    try:
+        same = fast == outcome()
+        assert same
+    finally:
+        _columnar.read_csv_fast = saved

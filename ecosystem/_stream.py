@@ -1,0 +1,295 @@
+"""JSON specs laid out as ecobelt writes them, read a block of rows at a time.
+
+:func:`ecosystem._spec.iter_json` writes the head keys one per line, then each
+member and each link on a line of its own. :func:`read_json_blocks` reads such
+a file in pieces of a few megabytes, parses a block of rows at a time with the
+json module and turns each block into typed columns at once, so that the text,
+the parsed records and the columns of the whole file are never in memory
+together: at the end the columns (numbers as numpy arrays, link ends as member
+positions) are built into the ecosystem by the bulk table path, as
+:func:`ecosystem._columnar.from_spec_fast` builds a parsed spec.
+
+Whatever does not fit (another layout, a duplicate key, a NaN value, a link to
+no member, a flow spelled another way, a value that needs checking) makes it
+return None, and the file is read whole and checked row by row as before, so
+every file reads to the same ecosystem, or the same error, either way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+from itertools import chain, compress, repeat
+from typing import IO, Any, Iterator
+
+import numpy as np
+import pandas as pd
+
+from ._errors import EcosystemError
+from ._spec import SPEC_VERSION, TOP_LEVEL_KEYS, _new_ecosystem, _refuse_duplicates, \
+    value_problem
+from .graph import Ecosystem
+from .taxonomy import LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS
+
+__all__ = ["read_json_blocks"]
+
+#: Characters read at a time; a block of rows is what they hold (whole lines).
+PIECE = 1 << 23
+_FLOWS = ("information", "logistics", "capital", "technology")
+_FLOW_CODES = {name: code for code, name in enumerate(_FLOWS)}
+
+
+class _Unusual(Exception):
+    """The file is left to the whole-file reader."""
+
+
+class _Absent:
+    pass
+
+
+_ABSENT = _Absent()
+
+
+def _parse(block: str) -> tuple[list, int | None]:
+    """The records of a block of row lines (each ``    {...},``) and the number of keys
+    its text names (None when the records were checked for duplicate keys already)."""
+    text = block.rstrip()
+    text = "[" + (text[:-1] if text.endswith(",") else text) + "]"
+    if "\\" in text:  # escapes: keys cannot be counted in the text, so refuse duplicates
+        return json.loads(text, object_pairs_hook=_refuse_duplicates), None
+    # without escapes every '": ' ends a key: a duplicate key, which json.loads drops,
+    # shows as fewer keys in the records than in the text
+    return json.loads(text), text.count('": ')
+
+
+def _keys(value: Any) -> int:
+    """Keys in the dicts nested in ``value``."""
+    if type(value) is dict:
+        return len(value) + sum(map(_keys, value.values()))
+    if type(value) is list:
+        return sum(map(_keys, value))
+    return 0
+
+
+def _piece_column(values: list, nested: list[int]) -> tuple[np.ndarray, frozenset]:
+    """One column of one block: an array (NaN where a row lacks the key) and the types;
+    the keys of dicts among the values are added to ``nested[0]``."""
+    kinds = frozenset(map(type, values))
+    missing = _Absent in kinds
+    given = kinds - {_Absent}
+    if given == {float}:
+        column = np.array([math.nan if v is _ABSENT else v for v in values], dtype=float) \
+            if missing else np.array(values, dtype=float)
+        if np.isnan(column).sum() != (values.count(_ABSENT) if missing else 0):
+            raise _Unusual  # a NaN value: the tables would take it for a missing one
+        return column, kinds
+    if not missing and given in ({int}, {bool}):
+        try:
+            return np.array(values, dtype=np.int64 if given == {int} else np.bool_), kinds
+        except OverflowError:
+            pass
+    absent = np.fromiter(map(operator.is_, values, repeat(_ABSENT)), bool, len(values)) \
+        if missing else None
+    if given & {float, int, list, dict}:
+        for value in compress(values, (~absent).tolist()) if absent is not None else values:
+            kind = type(value)
+            if kind is float and value != value:
+                raise _Unusual
+            if kind in (int, list, dict) and value_problem(value):
+                raise _Unusual  # the row-by-row reader names the place
+    if list in given or dict in given:
+        nested[0] += sum(map(_keys, values))
+    out = np.fromiter(values, dtype=object, count=len(values))  # a list stays one value
+    if absent is not None:
+        out[absent] = math.nan
+    return out, kinds
+
+
+class _Table:
+    """The columns of one table, grown a block of records at a time."""
+
+    def __init__(self, reserved: tuple[str, ...], codes: dict[str, Any] | None = None):
+        self.reserved = reserved
+        self.codes = codes or {}  # reserved string columns kept as integer codes
+        self.count = 0
+        self.parts: dict[str, list[tuple[int, np.ndarray]]] = {}
+        self.kinds: dict[str, set] = {}
+
+    def add(self, parsed: tuple[list, int | None]) -> None:
+        records, keys = parsed
+        if type(records) is not list or set(map(type, records)) - {dict}:
+            raise _Unusual
+        nested = [0]
+        for name in dict.fromkeys(chain.from_iterable(records)):
+            if type(name) is not str:
+                raise _Unusual
+            values = list(map(dict.get, records, repeat(name), repeat(_ABSENT)))
+            kinds: Any
+            if name in self.reserved:
+                kinds = set(map(type, values))
+                if kinds - {str, _Absent}:
+                    raise _Unusual
+                if name in self.codes:
+                    if _Absent in kinds:
+                        raise _Unusual
+                    array = self.codes[name](values)
+                else:
+                    array = np.empty(len(values), dtype=object)
+                    array[:] = [math.nan if v is _ABSENT else v for v in values]
+            else:
+                if name in LINK_NUMERIC_ATTRIBUTES and self.reserved == LINK_FIELDS and \
+                        set(map(type, values)) - {int, float, _Absent}:
+                    raise _Unusual  # the tables read None as missing here; the spec refuses it
+                array, kinds = _piece_column(values, nested)
+            self.parts.setdefault(name, []).append((self.count, array))
+            self.kinds.setdefault(name, set()).update(kinds)
+        if keys is not None and keys != sum(map(len, records)) + nested[0]:
+            raise _Unusual  # a duplicate key: the whole-file reader reports it
+        self.count += len(records)
+
+    def column(self, name: str) -> Any:
+        """The whole column, as :func:`ecosystem._columnar.from_spec_fast` makes it from
+        every record at once (NaN where a row lacks the key)."""
+        parts, kinds, count = self.parts[name], self.kinds[name], self.count
+        if sum(len(array) for _, array in parts) != count:
+            kinds = kinds | {_Absent}  # blocks without the key
+        missing = _Absent in kinds
+        given = kinds - {_Absent}
+        typed = not any(array.dtype == object for _, array in parts)
+        if name in self.codes:
+            if missing:
+                raise _Unusual
+            return np.concatenate([array for _, array in parts])
+        if typed and (given == {float} or not missing and given in ({int}, {bool})):
+            if not missing:
+                return np.concatenate([array for _, array in parts])
+            out = np.full(count, np.nan)
+        else:
+            out = np.full(count, np.nan, dtype=object)
+            parts = [(start, array if array.dtype == object else array.astype(object))
+                     for start, array in parts]
+        for start, array in parts:
+            out[start:start + len(array)] = array
+        return pd.Series(out, dtype=object) if out.dtype == object else out
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({name: self.column(name) for name in self.parts},
+                            index=pd.RangeIndex(self.count))
+
+
+class _Reader:
+    """Lines and blocks of row lines from a text file read in pieces of :data:`PIECE`."""
+
+    def __init__(self, handle: IO[str]):
+        self.handle, self.buffer = handle, ""
+
+    def line(self) -> str:
+        while "\n" not in self.buffer:
+            piece = self.handle.read(PIECE)
+            if not piece:
+                line, self.buffer = self.buffer, ""
+                return line
+            self.buffer += piece
+        end = self.buffer.index("\n") + 1
+        line, self.buffer = self.buffer[:end], self.buffer[end:]
+        return line
+
+    def blocks(self) -> Iterator[str]:
+        """Whole row lines up to the line that closes the table (``  ]``), which stays."""
+        while True:
+            text = self.buffer
+            if text.startswith("  ]"):
+                return
+            close = text.find("\n  ]")
+            if close >= 0:
+                self.buffer = text[close + 1:]
+                yield text[:close + 1]
+                return
+            end = text.rfind("\n") + 1
+            self.buffer = text[end:]
+            if end:
+                yield text[:end]
+            piece = self.handle.read(PIECE)
+            if not piece:
+                raise _Unusual  # the file ends inside a table
+            self.buffer += piece
+
+    def rest(self) -> str:
+        return self.buffer + self.handle.read()
+
+
+def read_json_blocks(path: str) -> Ecosystem | None:
+    """The ecosystem of a JSON spec laid out as ecobelt writes it, or None."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return _read(_Reader(handle))
+    except (_Unusual, EcosystemError, ValueError, TypeError, OverflowError, RecursionError,
+            KeyError):
+        return None
+
+
+def _read(reader: _Reader) -> Ecosystem | None:
+    if reader.line() != "{\n":
+        return None
+    head_lines = []
+    line = reader.line()
+    while line.startswith('  "') and not line.startswith(('  "members": ', '  "links": ')):
+        head_lines.append(line.rstrip("\n").removesuffix(","))
+        line = reader.line()
+    head = json.loads("{" + ",".join(head_lines) + "}", object_pairs_hook=_refuse_duplicates)
+    version = head.get("ecobelt")
+    if set(head) - set(TOP_LEVEL_KEYS) or type(version) is not int or version != SPEC_VERSION:
+        return None
+    name, description = head.get("name", ""), head.get("description", "")
+    attributes, roles = head.get("attributes", {}), head.get("roles", {})
+    if not (type(name) is str and type(description) is str and type(attributes) is dict
+            and type(roles) is dict):
+        return None
+    index: pd.Index | None = None
+
+    def positions(values: list) -> np.ndarray:
+        assert index is not None
+        found = index.get_indexer(values)
+        if (found < 0).any():
+            raise _Unusual  # a dangling link: the row-by-row reader names it
+        return found
+
+    def flows(values: list) -> np.ndarray:  # another spelling: left to the other readers
+        return np.fromiter(map(_FLOW_CODES.__getitem__, values), np.int8, len(values))
+
+    members = _Table(MEMBER_FIELDS)
+    links = _Table(LINK_FIELDS, {"source": positions, "target": positions, "flow": flows})
+    eco = None
+    for table, key, end in ((members, "members", ","), (links, "links", "")):
+        if line == f'  "{key}": [\n':
+            for block in reader.blocks():
+                table.add(_parse(block))
+            line = reader.line()
+            if line != f"  ]{end}\n":
+                return None
+        elif line != f'  "{key}": []{end}\n':
+            return None
+        if table is members:
+            if members.count and any(n not in members.parts for n in ("id", "role")):
+                return None
+            eco = _new_ecosystem(name, description, attributes, roles, None)
+            if members.count:
+                eco.add_members_from(members.frame())
+            members = _Table(MEMBER_FIELDS)  # the columns are the ecosystem's now
+            index = pd.Index(list(eco), dtype=object)
+        line = reader.line()
+    if line.rstrip("\n") != "}" or reader.rest().strip():
+        return None
+    assert eco is not None and index is not None
+    if links.count:
+        if any(n not in links.parts for n in LINK_FIELDS):
+            return None
+        frame = links.frame()
+        links = _Table(LINK_FIELDS)
+        for end in ("source", "target"):
+            frame[end] = pd.Categorical.from_codes(frame[end].to_numpy(), categories=index)
+        frame["flow"] = pd.Categorical.from_codes(frame["flow"].to_numpy(),
+                                                  categories=pd.Index(_FLOWS, dtype=object))
+        eco.add_links_from(frame)
+    return eco
