@@ -110,13 +110,19 @@ def _read_table(path: Path, table: str, declared: dict[str, str]) -> pd.DataFram
     if table == "links" and any(declared.get(n) not in ("int", "float", "number")
                                 for n in names if n in LINK_NUMERIC_ATTRIBUTES):
         raise _Unusual  # the tables read None as missing here; the spec refuses it
-    floats = {n: "float64" for n in names if declared.get(n) == "float"}
+    # floats parsed by pandas (as exactly as float()); any empty float cell: all as text
+    # (ints are checked as text: pandas reads "1e3" and "5.0" as ints). Link ends and flows
+    # as categories: a code per row instead of a string per row.
+    numbers = {n: "float64" for n in names if declared.get(n) == "float"}
+    categories = dict.fromkeys(("source", "target", "flow") if table == "links" else (),
+                               "category")
     options = dict(keep_default_na=False, na_filter=False, encoding="utf-8-sig",
                    skip_blank_lines=True, engine="c")
-    try:  # floats parsed by pandas (as exactly as float()); any empty float cell: as text
-        frame = pd.read_csv(path, dtype={**dict.fromkeys(names, str), **floats}, **options)
-        done = set(floats)
-    except ValueError:
+    try:
+        frame = pd.read_csv(path, dtype={**dict.fromkeys(names, str), **numbers,
+                                         **categories}, **options)
+        done = set(numbers)
+    except (ValueError, OverflowError):
         frame = pd.read_csv(path, dtype=str, **options)
         done = set()
     if list(frame.columns) != names or frame.isna().to_numpy().any():

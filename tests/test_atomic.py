@@ -65,16 +65,20 @@ def test_the_csv_pair_is_written_whole_before_either_file_is_replaced(tmp_path, 
     save(small(), path)
     before = snapshot(tmp_path)
     from ecosystem import _csv
-    real = _csv._write_table
     calls = []
 
-    def fail_on_the_links(target, *args):
-        calls.append(target)
-        real(target, *args)  # the members file is written in full first
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
+    def failing(real):
+        def fail_on_the_links(target, *args):
+            calls.append(target)
+            written = real(target, *args)  # the members file is written in full first
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+            return written
+        return fail_on_the_links
 
-    monkeypatch.setattr(_csv, "_write_table", fail_on_the_links)
+    # the writer from columns and the writer of records (graph-backed ecosystems)
+    monkeypatch.setattr(_csv, "_write_table", failing(_csv._write_table))
+    monkeypatch.setattr(_csv, "_write_columns", failing(_csv._write_columns))
     big = small()
     big.add_member("m2", "manufacturer")
     with pytest.raises(OSError, match="No space"):
