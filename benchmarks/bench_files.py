@@ -1,8 +1,8 @@
 """Saving and loading ecosystems: wall and CPU time and peak memory, against an earlier
 ecobelt and the plain libraries, in the same run.
 
-Run: ``python benchmarks/bench_files.py [n_firms] [--baseline REV] [--formats yaml,json,...]
-[--timeout S]``
+Run: ``python benchmarks/bench_files.py [n_firms] [--baseline REV|plain]
+[--formats yaml,json,...] [--timeout S]``
 (default 5000 firms: about 5,100 members and 50,000 links; ``1000000`` gives the
 million-member belt, about 10 million links, which needs a machine with 32 GB or more).
 
@@ -18,7 +18,16 @@ PyYAML's C loader / dumper (``yaml.CSafeLoader`` / ``CSafeDumper``) on the same 
 dictionary, without any checks (JSON up to 200,000 members, YAML up to 30,000: beyond,
 they take minutes).
 
-Ratios are ecobelt now / the earlier ecobelt (below 1: faster or smaller now); the time
+``--baseline plain`` compares instead with pandas alone on the same two tables
+(``eco.to_pandas()``, made before the clock starts), each in a fresh process too:
+``DataFrame.to_csv`` / ``pandas.read_csv`` for the CSV pair, ``to_json`` /
+``read_json`` with ``orient="records", lines=True`` (one JSON object per row, the
+layout ecobelt writes) for JSON, ``to_parquet`` / ``read_parquet`` (pyarrow) for
+Parquet: what reading and writing the same data costs without any checks, exact
+types or metadata, and without building an ecosystem. The earlier ecobelt is no
+baseline at a million members: its CSV reader ran out of memory at 15 GB.
+
+Ratios are ecobelt now / the baseline (below 1: faster or smaller now); the time
 ratio is of CPU seconds, which a busy machine disturbs less than wall seconds. A format the
 earlier ecobelt does not have (Parquet) is compared with its CSV pair. An operation still
 running after ``--timeout`` seconds (default 600) is stopped and reported as such, so its
@@ -53,9 +62,20 @@ def rss():
         return int(handle.read().split()[1]) * page
 from ecosystem.files import load, save
 import pickle
-if mode == "save":
+plain = mode.startswith("plain")
+if plain:
+    import pandas as pd
+    if path.endswith(".parquet"):
+        import pyarrow  # noqa: F401 (imported before the clock starts)
+    stem = path.rsplit(".", 1)[0]
+    suffix = path.rsplit(".", 1)[1]
+    paths = [f"{stem}.members.{suffix}", f"{stem}.links.{suffix}"]
+if mode in ("save", "plainsave"):
     with open(pickled, "rb") as handle:
         eco = pickle.load(handle)
+    if plain:
+        tables = eco.to_pandas()
+        del eco
 gc.collect()
 before = rss()
 peak = [before]
@@ -68,17 +88,29 @@ watcher.start()
 wall, cpu = time.perf_counter(), time.process_time()
 if mode == "save":
     save(eco, path)
-else:
+elif mode == "load":
     eco = load(path)
+elif mode == "plainsave":
+    for table, target in zip(tables, paths):
+        if suffix == "csv":
+            table.to_csv(target, index=False)
+        elif suffix == "json":
+            table.to_json(target, orient="records", lines=True)
+        else:
+            table.to_parquet(target, index=False)
+else:
+    read = {"csv": pd.read_csv, "parquet": pd.read_parquet,
+            "json": lambda p: pd.read_json(p, orient="records", lines=True)}[suffix]
+    tables = [read(source) for source in paths]
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 done.set()
 watcher.join()
 peak[0] = max(peak[0], rss())
 gc.collect()
 after = rss()
+sizes = [len(t) for t in tables] if plain else [len(eco), eco.number_of_links()]
 print(json.dumps({"wall": wall, "cpu": cpu, "peak": peak[0] - before,
-                  "kept": after - before, "members": len(eco),
-                  "links": eco.graph.number_of_edges()}))
+                  "kept": after - before, "members": sizes[0], "links": sizes[1]}))
 """
 
 
@@ -127,7 +159,8 @@ def main() -> None:
     print(header(__doc__.splitlines()[0], "networkx", "pandas", "pyyaml"))
     print(f"machine load at start: {os.getloadavg()[0]:.1f}")
     folder = Path(tempfile.mkdtemp(prefix="bench_files_"))
-    baseline = unpack(options.baseline, folder)
+    plain_baseline = options.baseline == "plain"
+    baseline = ROOT if plain_baseline else unpack(options.baseline, folder)
     started = time.perf_counter()
     eco = networks.industrial_belt(options.firms, seed=1)
     print(f"{eco!r} built in {time.perf_counter() - started:.1f} s")
@@ -136,7 +169,7 @@ def main() -> None:
         pickle.dump(eco, handle, protocol=pickle.HIGHEST_PROTOCOL)
     plain = {}
     wanted = [name for name in ("json", "yaml") if name in options.formats.split(",")
-              and len(eco) <= (30_000 if name == "yaml" else 200_000)]
+              and len(eco) <= (30_000 if name == "yaml" else 200_000) and not plain_baseline]
     if wanted:
         import yaml
 
@@ -162,13 +195,16 @@ def main() -> None:
         measured = {}
         for label, tree in (("now", ROOT), ("before", baseline)):
             # a format the earlier ecobelt lacks is compared with its CSV pair
-            ext = extension if label == "now" or f'"{extension}"' in old_formats else "csv"
+            ext = extension if label == "now" or plain_baseline or \
+                f'"{extension}"' in old_formats else "csv"
             path = folder / label / f"eco.{ext}"
             path.parent.mkdir(exist_ok=True)
-            saved = worker(tree, "save", path, options.firms, pickled, options.timeout)
+            mode = "plain" if label == "before" and plain_baseline else ""
+            saved = worker(tree, mode + "save", path, options.firms, pickled,
+                           options.timeout)
             size = sum(p.stat().st_size for p in files_of(path)) if "error" not in saved else 0
-            loaded = worker(tree, "load", path, options.firms, pickled, options.timeout) \
-                if "error" not in saved else {"error": "not saved"}
+            loaded = worker(tree, mode + "load", path, options.firms, pickled,
+                            options.timeout) if "error" not in saved else {"error": "not saved"}
             for p in files_of(path):
                 p.unlink()
             measured[label] = (saved, loaded, size)
@@ -176,8 +212,11 @@ def main() -> None:
                   f"{size / 1e6:.1f} MB", flush=True)
         rows.append((extension, measured))
 
-    print("\n| format | op | now: wall s (CPU s) | now: peak GiB | before: wall s (CPU s) | "
-          "before: peak GiB | CPU ratio now/before | peak ratio | plain library wall s |")
+    before_name = "pandas" if plain_baseline else "before"
+    print(f"\n| format | op | now: wall s (CPU s) | now: peak GiB | "
+          f"{before_name}: wall s (CPU s) | {before_name}: peak GiB | "
+          f"CPU ratio now/{before_name} | peak ratio | "
+          "plain library wall s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for extension, measured in rows:
         for op, index in (("save", 0), ("load", 1)):
@@ -202,6 +241,11 @@ def main() -> None:
         size = max(m["kept"] for m in loaded)
         print(f"\nthe loaded ecosystem holds about {gib(size)} GiB; peak memory during a load "
               "or save is reported above in addition to what the process held before")
+        for extension, measured in rows:
+            ratios = [f"{op} {m['peak'] / size:.2f}" for op, m in
+                      (("save", measured["now"][0]), ("load", measured["now"][1]))
+                      if "error" not in m]
+            print(f"{extension}: peak / loaded ecosystem: {', '.join(ratios)}")
     print(f"machine load at end: {os.getloadavg()[0]:.1f}")
 
 
