@@ -22,7 +22,8 @@ they take minutes).
 (``eco.to_pandas()``, made before the clock starts), each in a fresh process too:
 ``DataFrame.to_csv`` / ``pandas.read_csv`` for the CSV pair, ``to_json`` /
 ``read_json`` with ``orient="records", lines=True`` (one JSON object per row, the
-layout ecobelt writes) for JSON, ``to_parquet`` / ``read_parquet`` (pyarrow) for
+layout ecobelt writes; read in chunks of 100,000 rows, as pandas' whole-file JSON
+reader needs many times the memory) for JSON, ``to_parquet`` / ``read_parquet`` (pyarrow) for
 Parquet: what reading and writing the same data costs without any checks, exact
 types or metadata, and without building an ecosystem. The earlier ecobelt is no
 baseline at a million members: its CSV reader ran out of memory at 15 GB.
@@ -100,7 +101,9 @@ elif mode == "plainsave":
             table.to_parquet(target, index=False)
 else:
     read = {"csv": pd.read_csv, "parquet": pd.read_parquet,
-            "json": lambda p: pd.read_json(p, orient="records", lines=True)}[suffix]
+            "json": lambda p: pd.concat(pd.read_json(p, orient="records", lines=True,
+                                                     chunksize=100_000),
+                                        ignore_index=True)}[suffix]
     tables = [read(source) for source in paths]
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 done.set()
