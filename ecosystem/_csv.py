@@ -22,7 +22,7 @@ import numpy as np
 
 from ._atomic import atomic_paths
 from ._errors import SpecError
-from ._spec import SPEC_VERSION, build, plain
+from ._spec import _SURROGATE, SPEC_VERSION, _escape, build, plain
 from .graph import Ecosystem
 from .taxonomy import LINK_FIELDS, MEMBER_FIELDS
 
@@ -253,8 +253,10 @@ def write_csv_pair(eco: Ecosystem, path: str | Path) -> None:
                 "links": _write_table(temporaries[1], _RESERVED["links"], links, links_path)}
         meta["columns"] = written
         with open(temporaries[2], "w", encoding="utf-8") as handle:
-            json.dump(meta, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
+            text = json.dumps(meta, ensure_ascii=False, indent=1)
+            if not text.isascii():  # a lone surrogate: UTF-8 cannot hold it, a JSON escape can
+                text = _SURROGATE.sub(_escape, text)
+            handle.write(text + "\n")
 
 
 def _write_from_columns(eco: Ecosystem, temporaries: list[Path], files: tuple[Path, Path]

@@ -275,3 +275,10 @@ def test_an_int_cell_edited_by_hand_reads_as_the_exact_reader_reads_it(tmp_path,
         assert same
     finally:
         _columnar.read_csv_fast = saved
+
+
+def test_a_lone_surrogate_in_the_name_survives_the_csv_pair(tmp_path):
+    eco = Ecosystem("\ud800")
+    eco.add_member("a", "supplier")
+    write_csv_pair(eco, tmp_path / "e.csv")  # the sidecar escapes it, as JSON files do
+    assert load(tmp_path / "e.csv") == eco and load(tmp_path / "e.csv").name == "\ud800"
