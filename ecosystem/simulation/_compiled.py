@@ -32,8 +32,11 @@ __all__ = ["available", "simulate", "tile_elements", "ENVIRONMENT_VARIABLE"]
 #: Replications simulated together (the innermost loop).
 _TILE = 32
 #: Members x replications of a tile from which each period's members, nodes and suppliers are
-#: split among threads (below it a period is too short for starting threads to pay).
-_PARALLEL_FROM = 200_000
+#: split among threads. Below it a period is too short for starting threads to pay, and on a
+#: machine with any other work the threads wait for each other at every period's joins: the
+#: 10k-member belt (320,000) ran 1.5x slower on two threads, 40,000 and 100,000 members 1.6x
+#: faster (benchmarks/RESULTS.md).
+_PARALLEL_FROM = 1_000_000
 
 # the loop over blocks: numba's prange once the kernel is compiled
 prange = range
