@@ -107,7 +107,9 @@ def readings(eco):
            "index": eco.index(), "list": eco.links(data=True),
            "attributes": eco.link_attributes(), "problems": eco.problems()}
     members, links = eco.to_pandas()
-    out["tables"] = [(list(frame.dtypes.astype(str)),  # NaN marks a missing value: named
+    # columns by name: the store orders attributes as first set, a graph as first met on
+    # its links, and the two differ once the link that first had one is removed
+    out["tables"] = [(frame.dtypes.astype(str).to_dict(),  # NaN marks a missing value: named
                       frame.astype(object).where(frame.notna(), "<missing>").to_dict("list"))
                      for frame in (members, links)]
     if numeric_volume(eco):
