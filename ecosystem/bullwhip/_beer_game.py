@@ -65,6 +65,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError
 from .._result import Result, was_attribute
@@ -127,7 +128,7 @@ def _per_echelon(value: Any, name: str, low: float, high: float | None) -> np.nd
 
 
 def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
-              s_prime: Any = 17.0, demand: Any = None, weeks: int | None = None,
+              s_prime: Any = 17.0, demand: ArrayLike | None = None, weeks: int | None = None,
               initial_inventory: float = 12.0, holding: float = 0.5, backlog_cost: float = 1.0,
               integer_orders: bool = False, fixed_weeks: int = 4,
               fixed_order: float = 4.0) -> BeerGameResult:

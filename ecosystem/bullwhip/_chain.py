@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -91,12 +91,13 @@ class SupplyChain:
             raise ParameterError(f"{member!r} is not a stage of this chain; its stages are "
                                  + ", ".join(self.members)) from None
 
-    def shares(self, sharing: Any) -> tuple[bool, ...]:
+    def shares(self, sharing: str | Iterable[int | str] | None) -> tuple[bool, ...]:
         """Which stages forecast from end-customer demand under ``sharing``."""
         return tuple(bool(b) for b in resolve_sharing(sharing, self.stages, self))
 
 
-def resolve_sharing(sharing: Any, stages: int, chain: SupplyChain | None = None) -> np.ndarray:
+def resolve_sharing(sharing: str | Iterable[int | str] | None, stages: int,
+                    chain: SupplyChain | None = None) -> np.ndarray:
     """A boolean per stage: does it forecast from end-customer demand?
 
     ``sharing`` is ``"decentralized"`` (nobody), ``"centralized"`` (every
@@ -141,7 +142,8 @@ def resolve_sharing(sharing: Any, stages: int, chain: SupplyChain | None = None)
     return mask
 
 
-def stages_of(stages: Any, lead_time: Any) -> tuple[int, Any, list, SupplyChain | None]:
+def stages_of(stages: int | SupplyChain, lead_time: int | Sequence[int] | None
+              ) -> tuple[int, Any, list, SupplyChain | None]:
     """Stage count, lead times (default 2, or the chain's own), stage labels and the
     chain, from a number of stages or a :class:`SupplyChain`."""
     if isinstance(stages, SupplyChain):

@@ -7,7 +7,7 @@ plus the review period. Demand is AR(1) with coefficient ``rho`` (i.i.d. when
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -32,7 +32,7 @@ def _leads(lead_time: Any, stages: int) -> list[int]:
             for k, v in enumerate(per_stage(lead_time, stages, "lead_time"))]
 
 
-def chen_ratio(lead_time: Any, window: int, rho: float = 0.0, stages: int = 1,
+def chen_ratio(lead_time: int | Sequence[int], window: int, rho: float = 0.0, stages: int = 1,
                sharing: str = "decentralized") -> float:
     """Moving-average bullwhip ratio of Chen, Drezner, Ryan & Simchi-Levi (2000).
 

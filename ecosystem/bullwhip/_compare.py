@@ -8,7 +8,7 @@ market.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,11 +28,13 @@ __all__ = ["compare_sharing"]
 
 @renamed(alliance="members")
 def compare_sharing(source: Ecosystem | SupplyChain, members: Iterable[str] = (), *,
-                    market: str | None = None, forecast: Any = "moving_average",
-                    window: Any = 5, alpha: Any = 0.3, demand: Demand | None = None,
-                    z: float = 0.0, negative_orders: bool = True, holding: Any = 0.5,
-                    backorder: Any = 1.0, replications: int = 1000, periods: int = 1000,
-                    seed: Seed = None) -> pd.DataFrame:
+                    market: str | None = None,
+                    forecast: str | Sequence[str] = "moving_average",
+                    window: int | Sequence[int] = 5, alpha: float | Sequence[float] = 0.3,
+                    demand: Demand | None = None, z: float = 0.0, negative_orders: bool = True,
+                    holding: float | Sequence[float] = 0.5,
+                    backorder: float | Sequence[float] = 1.0, replications: int = 1000,
+                    periods: int = 1000, seed: Seed = None) -> pd.DataFrame:
     """Top-stage bullwhip without sharing, with the alliance sharing, and fully shared.
 
     Parameters
@@ -96,7 +98,7 @@ def compare_sharing(source: Ecosystem | SupplyChain, members: Iterable[str] = ()
     known = {check_forecast(f, k + 1) for k, f in enumerate(per_stage(forecast, chain.stages,
                                                                       "forecast"))}
     linear = negative_orders and (z == 0 or known == {"ar1"})
-    options = dict(forecast=forecast, window=window, alpha=alpha)
+    options: dict[str, Any] = dict(forecast=forecast, window=window, alpha=alpha)
     rows = {}
     for name, sharing in (("decentralized", "decentralized"), ("alliance", set(inside)),
                           ("centralized", "centralized")):

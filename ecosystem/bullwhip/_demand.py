@@ -8,9 +8,9 @@ and a user's own series (e.g. a real sales history).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from .._errors import ParameterError
 from .._rng import Seed, as_generator
 from ._forecast import first_order
@@ -63,7 +63,7 @@ class Demand:
                    check_whole(at, "step demand: at (a 0-based period)"))
 
     @classmethod
-    def series(cls, values: Any) -> "Demand":
+    def series(cls, values: ArrayLike) -> "Demand":
         """A given series: 1-D (every replication sees it) or 2-D (one row per replication)."""
         try:
             array = np.array(values, dtype=float)
@@ -79,7 +79,7 @@ class Demand:
         return cls("series", float(array.mean()), 0.0, float(array.std()), values=array)
 
     @classmethod
-    def coerce(cls, value: Any) -> "Demand":
+    def coerce(cls, value: Demand | ArrayLike | None) -> "Demand":
         """A :class:`Demand` as is; anything array-like as :meth:`series`."""
         if value is None:
             return cls.normal()

@@ -16,7 +16,7 @@ everywhere in :mod:`ecosystem.bullwhip`.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -72,9 +72,10 @@ def _ratios(policies, shares, rho):
     return (np.array([o @ o for o in orders]) / base, np.array([v @ v for v in net]) / base)
 
 
-def exact_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = None,
-                forecast: Any = "moving_average", window: Any = 5, alpha: Any = 0.3,
-                rho: float = 0.0, sharing: Any = "decentralized") -> pd.Series:
+def exact_ratio(stages: int | SupplyChain = 1, *, lead_time: int | Sequence[int] | None = None,
+                forecast: str | Sequence[str] = "moving_average", window: int | Sequence[int] = 5,
+                alpha: float | Sequence[float] = 0.3, rho: float = 0.0,
+                sharing: str | Iterable[int | str] | None = "decentralized") -> pd.Series:
     """Exact cumulative order-variance ratios Var(q_k) / Var(D) of a linear chain.
 
     Valid for ``z = 0`` with negative orders allowed (or for any ``z`` with the
@@ -105,9 +106,12 @@ def exact_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = None,
     return pd.Series(ratios, index=pd.Index(labels, name="stage"), name="order_ratio")
 
 
-def net_inventory_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = None,
-                        forecast: Any = "moving_average", window: Any = 5, alpha: Any = 0.3,
-                        rho: float = 0.0, sharing: Any = "decentralized") -> pd.Series:
+def net_inventory_ratio(stages: int | SupplyChain = 1, *,
+                        lead_time: int | Sequence[int] | None = None,
+                        forecast: str | Sequence[str] = "moving_average",
+                        window: int | Sequence[int] = 5,
+                        alpha: float | Sequence[float] = 0.3, rho: float = 0.0,
+                        sharing: str | Iterable[int | str] | None = "decentralized") -> pd.Series:
     """Exact Var(net inventory_k) / Var(D) per stage of a linear chain.
 
     Same assumptions and arguments as :func:`exact_ratio`; each stage's
@@ -124,10 +128,13 @@ def net_inventory_ratio(stages: int | SupplyChain = 1, *, lead_time: Any = None,
     return pd.Series(ratios, index=pd.Index(labels, name="stage"), name="inventory_ratio")
 
 
-def sharing_cost(stages: int | SupplyChain = 1, *, sharing: Any = "decentralized",
-                 lead_time: Any = None, forecast: Any = "moving_average", window: Any = 5,
-                 alpha: Any = 0.3, rho: float = 0.0, sigma: float = 1.0, holding: Any = 0.5,
-                 backorder: Any = 1.0, safety_stock: str = "optimal") -> pd.Series:
+def sharing_cost(stages: int | SupplyChain = 1, *,
+                 sharing: str | Iterable[int | str] | None = "decentralized",
+                 lead_time: int | Sequence[int] | None = None,
+                 forecast: str | Sequence[str] = "moving_average", window: int | Sequence[int] = 5,
+                 alpha: float | Sequence[float] = 0.3, rho: float = 0.0, sigma: float = 1.0,
+                 holding: float | Sequence[float] = 0.5, backorder: float | Sequence[float] = 1.0,
+                 safety_stock: str = "optimal") -> pd.Series:
     """Expected holding + backorder cost per period of each stage, given who shares.
 
     Net inventory of a linear chain driven by Gaussian AR(1) demand is
@@ -189,7 +196,8 @@ def sharing_cost(stages: int | SupplyChain = 1, *, sharing: Any = "decentralized
     return pd.Series(cost, index=pd.Index(labels, name="stage"), name="expected_cost")
 
 
-def sharing_savings(stages: int | SupplyChain, coalition: Any, **options: Any) -> float:
+def sharing_savings(stages: int | SupplyChain, coalition: Iterable[int | str],
+                    **options: Any) -> float:
     """Expected cost per period saved when ``coalition`` shares end-customer demand.
 
     ``sharing_cost(stages, sharing="decentralized", ...).sum()`` minus

@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -93,8 +93,10 @@ class BullwhipResult(Result):
                 f"top-stage order ratio {self.ratio.iloc[-1]:.4g}>")
 
 
-def stage_policies(stages: int, lead_time: Any, forecast: Any, window: Any, alpha: Any,
-                   z: Any = 0.0) -> list[StagePolicy]:
+def stage_policies(stages: int, lead_time: int | Sequence[int],
+                   forecast: str | Sequence[str], window: int | Sequence[int],
+                   alpha: float | Sequence[float],
+                   z: float | Sequence[float] = 0.0) -> list[StagePolicy]:
     """Check and expand scalar-or-per-stage settings into one policy per stage."""
     for value, check in ((lead_time, check_lead_time), (window, check_window)):
         if not isinstance(value, (list, tuple, np.ndarray)):
@@ -152,11 +154,13 @@ def _run_size(demand: Demand, replications: Any, periods: Any, warmup: int) -> t
     return (rows if rows > 1 else replications or 1), periods
 
 
-def simulate(stages: int | SupplyChain = 4, *, lead_time: Any = None,
-             forecast: Any = "moving_average", window: Any = 5, alpha: Any = 0.3,
-             demand: Demand | Any = None, sharing: Any = "decentralized", z: Any = 0.0,
-             negative_orders: bool = True, backlog: bool = True, holding: Any = 0.5,
-             backorder: Any = 1.0, replications: int | None = None, periods: int | None = None,
+def simulate(stages: int | SupplyChain = 4, *, lead_time: int | Sequence[int] | None = None,
+             forecast: str | Sequence[str] = "moving_average", window: int | Sequence[int] = 5,
+             alpha: float | Sequence[float] = 0.3, demand: Demand | Any = None,
+             sharing: str | Iterable[int | str] | None = "decentralized",
+             z: float | Sequence[float] = 0.0, negative_orders: bool = True, backlog: bool = True,
+             holding: float | Sequence[float] = 0.5, backorder: float | Sequence[float] = 1.0,
+             replications: int | None = None, periods: int | None = None,
              warmup: int | None = None, confidence: float = 0.95, keep_series: bool = False,
              seed: Seed = None) -> BullwhipResult:
     """Simulate bullwhip amplification in a serial chain of order-up-to stages.

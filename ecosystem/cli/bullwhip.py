@@ -112,7 +112,7 @@ def run_bullwhip(args: argparse.Namespace) -> int:
     else:
         stages, lead_time = args.stages, _lead_times(args.lead_time or "2")
     scenarios = {"both": ["decentralized", "centralized"]}.get(args.sharing, [args.sharing])
-    sharings: dict[str, object] = {name: name for name in scenarios}
+    sharings: dict[str, str | list] = {name: name for name in scenarios}
     if args.share:
         sharings["partial"] = _items(args.share)
     demand = bw.Demand.ar1(args.mu, args.rho, args.sigma)
