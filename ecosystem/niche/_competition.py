@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any, Mapping
 import networkx as nx
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._compat import renamed
 from .._errors import ParameterError
 from ._indices import _ALIASES, OVERLAP_METHODS, _kernel, breadth
 from . import _sparse
+from ._sparse import UseTable
 from ._input import EmptyPolicy, check_method, check_workers
 from ._registry import OVERLAP_INDICES
 
@@ -22,8 +24,8 @@ __all__ = ["competition_pairs", "competition_layer"]
 
 
 @renamed(method="index")
-def competition_pairs(U: Any, index: str = "pianka", threshold: float = 0.5, *,
-                      availability: Any = None, empty: EmptyPolicy = "raise",
+def competition_pairs(U: UseTable, index: str = "pianka", threshold: float = 0.5, *,
+                      availability: ArrayLike | None = None, empty: EmptyPolicy = "raise",
                       top: int | None = None, workers: int | None = None,
                       roles: Mapping[Any, str] | None = None,
                       across_roles: bool = False) -> pd.DataFrame:
@@ -152,7 +154,7 @@ def _described(table: pd.DataFrame, roles: Mapping[Any, str] | None,
 
 @renamed(method="index")
 def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
-                      eco: "Ecosystem | None" = None, availability: Any = None,
+                      eco: "Ecosystem | None" = None, availability: ArrayLike | None = None,
                       empty: EmptyPolicy = "raise", workers: int | None = None,
                       across_roles: bool = False) -> nx.Graph:
     """The competition layer: members joined where their niches overlap.

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._compat import renamed
 from .._errors import ParameterError
@@ -28,6 +29,7 @@ from ._input import EmptyPolicy, Utilization, as_utilization, check_method, chec
 from ._kernels import Kernel, shares
 from ._registry import INDEX_ALIASES, OVERLAP_INDICES
 from . import _sparse
+from ._sparse import UseTable
 
 __all__ = ["breadth", "overlap", "mean_overlap", "BREADTH_METHODS", "OVERLAP_METHODS",
            "SYMMETRIC_METHODS"]
@@ -38,7 +40,7 @@ SYMMETRIC_METHODS = tuple(name for name, index in OVERLAP_INDICES.items() if ind
 _ALIASES = INDEX_ALIASES
 
 
-def breadth(U: Any, method: str = "levins", *, empty: EmptyPolicy = "raise"
+def breadth(U: UseTable, method: str = "levins", *, empty: EmptyPolicy = "raise"
             ) -> pd.Series | np.ndarray:
     """Niche breadth of every member.
 
@@ -108,7 +110,7 @@ def _kernel(U: Any, method: str, availability: Any, empty: EmptyPolicy
 
 
 @renamed(method="index")
-def overlap(U: Any, index: str = "pianka", *, availability: Any = None,
+def overlap(U: UseTable, index: str = "pianka", *, availability: ArrayLike | None = None,
             empty: EmptyPolicy = "raise", workers: int | None = None
             ) -> pd.DataFrame | np.ndarray:
     """Pairwise niche overlap matrix of the members.
@@ -239,7 +241,7 @@ def overlap(U: Any, index: str = "pianka", *, availability: Any = None,
 
 
 @renamed(method="index")
-def mean_overlap(U: Any, index: str = "pianka", *, availability: Any = None,
+def mean_overlap(U: UseTable, index: str = "pianka", *, availability: ArrayLike | None = None,
                  empty: EmptyPolicy = "raise", workers: int | None = None) -> float:
     """Mean overlap over all pairs of distinct members (the community mean).
 

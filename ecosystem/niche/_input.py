@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, Sequence
+from typing import Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError
 
@@ -65,7 +66,8 @@ class Utilization:
         return used
 
 
-def as_utilization(U: Any, what: str = "U", *, min_resources: int = 1) -> Utilization:
+def as_utilization(U: pd.DataFrame | ArrayLike, what: str = "U", *,
+                   min_resources: int = 1) -> Utilization:
     """Validate a members x resources table: numeric, finite, non-negative.
 
     A DataFrame keeps its index (members, which must be unique) and columns

@@ -22,7 +22,6 @@ import html
 import warnings
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +31,7 @@ from .._compat import renamed
 from .._result import Result
 from .._rng import Seed, as_generator
 from . import _sparse
+from ._sparse import UseTable
 from ._input import EmptyPolicy, as_utilization, check_method
 from ._registry import INDEX_ALIASES, OVERLAP_INDICES
 
@@ -221,7 +221,7 @@ def _statistic(batch: np.ndarray, index: str, statistic: str) -> np.ndarray:
 
 
 @renamed(iterations="replications")
-def null_model(U: Any, algorithm: str = "ra3", index: str = "pianka", *,
+def null_model(U: UseTable, algorithm: str = "ra3", index: str = "pianka", *,
                replications: int = 1000, statistic: str = "mean", seed: Seed = None,
                empty: EmptyPolicy = "raise") -> NullModelResult:
     """Test whether community niche overlap is higher or lower than chance.

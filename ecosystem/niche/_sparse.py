@@ -25,11 +25,12 @@ memory :func:`ecosystem._memory.check_allocation` states first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, TypeAlias, TypeGuard
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError
 from .._memory import check_allocation
@@ -126,12 +127,18 @@ class SparseUtilization:
         return frame
 
 
-def is_sparse(U: Any) -> bool:
+#: Sparse use: a :class:`SparseUtilization` or a scipy sparse matrix.
+SparseUse: TypeAlias = "SparseUtilization | sp.sparray | sp.spmatrix"
+#: Use as the niche functions take it: a members x resources table, array or sparse use.
+UseTable: TypeAlias = "pd.DataFrame | ArrayLike | SparseUse"
+
+
+def is_sparse(U: object) -> TypeGuard[SparseUse]:
     """Whether ``U`` is a :class:`SparseUtilization` or a scipy sparse matrix."""
     return isinstance(U, SparseUtilization) or sp.issparse(U)
 
 
-def as_sparse(U: Any) -> tuple[sp.csr_array, pd.Index | None]:
+def as_sparse(U: SparseUse) -> tuple[sp.csr_array, pd.Index | None]:
     """The CSR values (validated) and the member labels (None for a scipy matrix)."""
     if isinstance(U, SparseUtilization):
         return U.values, U.members
@@ -170,7 +177,7 @@ def _scale_rows(matrix: sp.csr_array, factor: np.ndarray) -> sp.csr_array:
                         shape=matrix.shape)
 
 
-def breadth(U: Any, method: str, empty: EmptyPolicy) -> pd.Series | np.ndarray:
+def breadth(U: SparseUse, method: str, empty: EmptyPolicy) -> pd.Series | np.ndarray:
     """:func:`ecosystem.niche.breadth` on sparse use (same definitions)."""
     values, members = as_sparse(U)
     if method == "levins_standardized" and values.shape[1] < 2:
@@ -288,7 +295,8 @@ class SparseKernel:
             start = stop
 
 
-def mean_overlap(U: Any, method: str, availability: Any, empty: EmptyPolicy) -> float:
+def mean_overlap(U: SparseUse, method: str, availability: ArrayLike | None,
+                 empty: EmptyPolicy) -> float:
     """:func:`ecosystem.niche.mean_overlap` on sparse use (product-form methods)."""
     values, members = as_sparse(U)
     used = _used(values, members, empty)
@@ -303,7 +311,7 @@ def mean_overlap(U: Any, method: str, availability: Any, empty: EmptyPolicy) -> 
     return float(total / (n * (n - 1) / (2 if kernel.symmetric else 1)))
 
 
-def competition_pairs(U: Any, method: str, threshold: float, availability: Any,
+def competition_pairs(U: SparseUse, method: str, threshold: float, availability: ArrayLike | None,
                       empty: EmptyPolicy, top: int | None,
                       guilds: Mapping[Any, Any] | None = None) -> pd.DataFrame:
     """:func:`ecosystem.niche.competition_pairs` on sparse use (threshold > 0).
@@ -349,7 +357,7 @@ def competition_pairs(U: Any, method: str, threshold: float, availability: Any,
                          "overlap": found_values[order]})
 
 
-def densify(U: Any, fix: str) -> pd.DataFrame | np.ndarray:
+def densify(U: SparseUse, fix: str) -> pd.DataFrame | np.ndarray:
     """The dense table of sparse use, for the indices without a sparse path."""
     values, members = as_sparse(U)
     n, r = values.shape
