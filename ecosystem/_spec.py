@@ -475,8 +475,30 @@ class _NotRows(Exception):
     """Rows that PyYAML has to read (or to refuse with the place in the file)."""
 
 
+#: Characters of rows converted at once: the conversion's arrays take about sixteen bytes per
+#: character, so a whole million-member table at once would need more than the machine has.
+_ROWS_CHUNK = 1 << 24
+
+
 def _rows_as_json(block: str) -> tuple[list, int]:
-    """The rows of one table and the deepest nesting of brackets in them."""
+    """The rows of one table and the deepest nesting of brackets in them, converted a chunk
+    of whole lines at a time (a chunk cut inside a value fails its own checks: PyYAML reads)."""
+    rows: list = []
+    depth = 0
+    start = 0
+    while start < len(block):
+        end = len(block) if len(block) - start <= _ROWS_CHUNK \
+            else block.find("\n- {", start + _ROWS_CHUNK)
+        end = len(block) if end < 0 else end
+        chunk_rows, chunk_depth = _chunk_as_json(block[start:end])
+        rows.extend(chunk_rows)
+        depth = max(depth, chunk_depth)
+        start = end + 1
+    return rows, depth
+
+
+def _chunk_as_json(block: str) -> tuple[list, int]:
+    """:func:`_rows_as_json` on one chunk of whole lines."""
     if not block:
         return [], 0
     fast = rows_json(block)

@@ -166,3 +166,20 @@ def test_a_belt_written_by_ecobelt_takes_the_fast_path_and_reads_back(tmp_path, 
     text = path.read_text(encoding="utf-8")
     members = text[text.index("\nmembers:\n") + 10:text.index("\nlinks:\n") + 1].rstrip("\n")
     assert "\\" in members and rows_json(members) is not None  # escapes included
+
+
+@pytest.mark.parametrize("chunk", [1, 64, 1000])
+def test_rows_read_in_chunks_equal_rows_read_whole(monkeypatch, chunk):
+    """A large table is converted a chunk of whole lines at a time (the conversion's arrays
+    take about sixteen bytes per character); any chunk size gives the same spec."""
+    import networks
+    from ecosystem import _spec
+    text = _spec.write_yaml(_spec.to_spec(networks.example("cross_border_belt")))
+    whole = _spec._read_rows(text)
+    assert whole == _spec._load_with_room(text)  # PyYAML reads the same
+    monkeypatch.setattr(_spec, "_ROWS_CHUNK", chunk)
+    calls = []
+    real = _spec._chunk_as_json
+    monkeypatch.setattr(_spec, "_chunk_as_json", lambda block: calls.append(1) or real(block))
+    assert _spec._read_rows(text) == whole
+    assert len(calls) > 2  # the tables were cut into several chunks
