@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,12 +19,15 @@ from .._compat import renamed
 from .._errors import ParameterError, UnknownMemberError
 from .._result import Result
 from ..graph import Ecosystem
-from ..simulation import (MarketDemand, ServiceRules, SimulationResult, compile_network,
-                          margin_split)
+from ..simulation import (MarketDemand, Policy, ServiceRules, SimulationResult,
+                          compile_network, margin_split)
 from ..simulation._result import interval
 from ..simulation._run import _default_warmup, _policies, simulate_network, units_of
 from ._config import Alliance, apply
 from ._levers import configure
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["METRICS", "Metric", "AllianceComparison", "compare", "Belt", "EXACT_PLAYERS",
            "CORE_ROLES", "INDUSTRY_ROLES"]
@@ -88,7 +91,9 @@ class Belt:
     @classmethod
     def build(cls, eco: Ecosystem, *, players: Sequence[str] | None = None,
               periods: int = 52, replications: int = 200, seed: int = 0,
-              demand: Any = None, policy: Any = None, rules: ServiceRules | None = None,
+              demand: MarketDemand | pd.DataFrame | np.ndarray | None = None,
+              policy: Policy | Mapping[str, Policy] | None = None,
+              rules: ServiceRules | None = None,
               holding: float = 0.004, backorder: float = 0.02, warmup: int | None = None,
               confidence: float = 0.95) -> "Belt":
         rules = ServiceRules() if rules is None else rules
@@ -110,9 +115,10 @@ class Belt:
         # members pay and how they work, not the contracts their customers signed, so what a
         # lever saves stays with the members who pull it
         prices = _FixedPrices(margin_split(network))
-        options = dict(periods=periods, replications=replications, seed=seed, demand=demand,
-                       policy=policy, rules=rules, price=prices, holding=holding,
-                       backorder=backorder, warmup=warmup, confidence=confidence)
+        options: dict[str, Any] = dict(
+            periods=periods, replications=replications, seed=seed, demand=demand,
+            policy=policy, rules=rules, price=prices, holding=holding,
+            backorder=backorder, warmup=warmup, confidence=confidence)
         capital_rate = rules.capital_rates(network)
         baseline = simulate_network(network, sharing=(), **options)
         return cls(eco, network, rules, capital_rate, options, players, baseline, prices)
@@ -356,7 +362,7 @@ def _coalition(alliance: Alliance, members: Sequence[str]) -> Alliance:
 
 
 def alliance_game(belt: Belt, alliance: Alliance, *, processes: int | None = 1,
-                  scheduler: Any = None):
+                  scheduler: str | Client | None = None):
     """The alliance game of ``alliance`` on ``belt``: ``v(S)`` = mean simulated gain in
     profit of ``S`` when ``S`` alone forms the alliance (money per period).
 
@@ -411,12 +417,14 @@ def _map(function, tasks: list, processes: int | None, scheduler: Any) -> list:
 @renamed(n_resamples="shapley_replications")
 def compare(eco: Ecosystem, alliances: Iterable[Alliance], *,
             players: Sequence[str] | None = None, periods: int = 52,
-            replications: int = 200, seed: int = 0, demand: Any = None, policy: Any = None,
+            replications: int = 200, seed: int = 0,
+            demand: MarketDemand | pd.DataFrame | np.ndarray | None = None,
+            policy: Policy | Mapping[str, Policy] | None = None,
             rules: ServiceRules | None = None, holding: float = 0.004,
             backorder: float = 0.02, warmup: int | None = None, confidence: float = 0.95,
             benefit: bool = True, shapley_replications: int = 200,
             processes: int | None = 1,
-            scheduler: Any = None) -> AllianceComparison:
+            scheduler: str | Client | None = None) -> AllianceComparison:
     """Compare alliance configurations on the simulated belt, the baseline included.
 
     Every configuration is simulated with :func:`ecosystem.simulation.run` on

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
-from typing import Any, Callable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from .._errors import ParameterError
 from ..graph import Ecosystem
 from ._config import Alliance
 from ._simulated import _check, compare
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["sweep"]
 
@@ -104,7 +107,8 @@ def _progress(total: int, enabled: bool) -> Callable[[int], None]:
 
 def sweep(eco: Ecosystem, alliances: Iterable[Alliance], *,
           parameters: Mapping[str, Sequence] | None = None, seeds: Iterable[int] = (0,),
-          processes: int | None = None, scheduler: Any = None, progress: bool = True,
+          processes: int | None = None, scheduler: str | Client | None = None,
+          progress: bool = True,
           **options: Any) -> pd.DataFrame:
     """Evaluate every combination of parameters, alliances (plus the baseline) and seeds.
 

@@ -26,10 +26,11 @@ and largest deviation over all members and factors.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Mapping
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError
 
@@ -79,8 +80,9 @@ def _weights(weights: Any, columns: pd.Index) -> np.ndarray:
     return w / w.sum()
 
 
-def state_potential(state: Any, potential: Any, *, scale: Any = 1.0,
-                    weights: Any = None) -> pd.DataFrame:
+def state_potential(state: pd.DataFrame | ArrayLike, potential: pd.DataFrame | ArrayLike, *,
+                    scale: ArrayLike = 1.0,
+                    weights: ArrayLike | Mapping[Any, float] | None = None) -> pd.DataFrame:
     """Zhu Chunquan's (1997) state-potential niche of every member.
 
     Parameters
@@ -156,7 +158,8 @@ def state_potential(state: Any, potential: Any, *, scale: Any = 1.0,
     return result
 
 
-def suitability(X: Any, ideal: Any = None, *, weights: Any = None,
+def suitability(X: pd.DataFrame | ArrayLike, ideal: ArrayLike | None = None, *,
+                weights: ArrayLike | Mapping[Any, float] | None = None,
                 epsilon: float | Literal["auto"] = 0.5, negative: Iterable[Any] = (),
                 standardize: Literal["max", "minmax"] = "max") -> pd.Series | np.ndarray:
     """Niche suitability of every member: closeness to an ideal point.
