@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, TypeAlias
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError, UnknownMemberError
 from ..taxonomy import Flow
 from ._model import FLOWS
+
+#: What an injection is given as: a member x flow table, a mapping or an n x 4 array.
+Injections: TypeAlias = ("pd.DataFrame | Mapping[tuple[str, str], float] "
+                         "| Mapping[str, Mapping[str, float]] | ArrayLike")
 
 __all__ = ["injection_array"]
 
@@ -22,7 +27,7 @@ def _unknown_member(members: pd.Index, ids: Iterable[Any], what: str) -> None:
                                  + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
 
 
-def injection_array(members: pd.Index, injections: Any) -> np.ndarray:
+def injection_array(members: pd.Index, injections: Injections) -> np.ndarray:
     """The injections as an n x 4 array in member and flow order.
 
     ``injections`` is one of

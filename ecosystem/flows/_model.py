@@ -67,6 +67,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 import scipy.sparse as sp
 
 from .._compat import renamed
@@ -141,7 +142,7 @@ class Layers:
         return cls(members, rings, roles, volume)
 
 
-def conversion_matrix(conversion: Any = None) -> np.ndarray:
+def conversion_matrix(conversion: pd.DataFrame | ArrayLike | None = None) -> np.ndarray:
     """The 4 x 4 conversion as a float array, checked.
 
     ``conversion`` is None (the default), a 4 x 4 array-like in flow order, or a
@@ -235,7 +236,8 @@ class FlowModel:
         return self.conversion
 
     @renamed(coupling="conversion")
-    def with_parameters(self, conversion: Any = None, damping: Any = None) -> "FlowModel":
+    def with_parameters(self, conversion: pd.DataFrame | ArrayLike | None = None,
+                        damping: float | None = None) -> "FlowModel":
         """The same layers with another conversion and/or damping (None keeps the current one)."""
         return FlowModel(self.layers, self.transmission,
                          self.conversion if conversion is None else conversion_matrix(conversion),
@@ -305,8 +307,8 @@ def _rescale_extreme_rows(normalised: sp.csr_array, volume: sp.csr_array, out: n
 
 
 @renamed(coupling="conversion")
-def flow_model(eco: "Ecosystem | FlowModel", conversion: Any = None, damping: Any = None,
-               weight: str = "volume") -> FlowModel:
+def flow_model(eco: "Ecosystem | FlowModel", conversion: pd.DataFrame | ArrayLike | None = None,
+               damping: float | None = None, weight: str = "volume") -> FlowModel:
     """Build the :class:`FlowModel` of ``eco`` (or re-parameterise a model).
 
     Parameters

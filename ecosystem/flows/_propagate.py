@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._compat import renamed
 from .._errors import NumericalWarning, ParameterError
 from .._memory import check_allocation
 from .._result import RING_ORDER, Result
-from ._injections import injection_array
+from ._injections import Injections, injection_array
 from ._model import FLOWS, FlowModel, NoSteadyStateError, flow_model
 from ._solve import solve_steady_state
 from ._spectral import spectral_radius
@@ -178,9 +179,9 @@ def _warn_if_not_finite(levels: np.ndarray, injected: np.ndarray) -> None:
 
 
 @renamed(coupling="conversion")
-def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
-              conversion: Any = None, damping: float | None = None, weight: str = "volume",
-              pulse: bool = False) -> FlowTrajectory:
+def propagate(eco: "Ecosystem | FlowModel", injections: Injections, steps: int = 10, *,
+              conversion: pd.DataFrame | ArrayLike | None = None, damping: float | None = None,
+              weight: str = "volume", pulse: bool = False) -> FlowTrajectory:
     """Run the flow model for ``steps`` steps.
 
     ``x_0 = b`` and ``x_{t+1} = damping * sum_f C[f, :] W_f^T x_t[:, f] + b``
@@ -244,7 +245,8 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Any, steps: int = 10, *,
 
 
 @renamed(coupling="conversion", rtol="tol")
-def steady_state(eco: "Ecosystem | FlowModel", injections: Any, *, conversion: Any = None,
+def steady_state(eco: "Ecosystem | FlowModel", injections: Injections, *,
+                 conversion: pd.DataFrame | ArrayLike | None = None,
                  damping: float | None = None, weight: str = "volume", method: str = "auto",
                  tol: float = 1e-10) -> FlowLevels:
     """The steady state ``x* = (I - A)^{-1} b`` of a sustained injection, by one linear solve.

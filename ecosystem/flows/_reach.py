@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
@@ -69,7 +70,7 @@ class Reach(Result):
 
 @renamed(sources="members", coupling="conversion")
 def reach(eco: "Ecosystem | FlowModel", members: str | Iterable[str], *,
-          flows: FlowChoice | None = None, conversion: Any = None,
+          flows: FlowChoice | None = None, conversion: pd.DataFrame | ArrayLike | None = None,
           damping: float | None = None, weight: str = "volume") -> Reach:
     """The step at which a shock at ``members`` first reaches each member and ring.
 
