@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._result import Result
-from ._game import Game, GameError, allocation_array, allocation_series
+from ._game import Game, GameError, PerPlayer, allocation_array, allocation_series
 from ._lp import solve_min_max_excess
 
 __all__ = ["in_core", "least_core", "core_nonempty", "LeastCore", "excess_table",
@@ -34,7 +33,7 @@ def excess_table(game: Game, x: np.ndarray) -> np.ndarray:
     return np.subtract(game.table("excesses"), sums, out=sums)  # one table, not two
 
 
-def in_core(game: Game, allocation: Any, tol: float | None = None) -> bool:
+def in_core(game: Game, allocation: PerPlayer, tol: float | None = None) -> bool:
     """Whether ``allocation`` is in the core: ``x(N) = v(N)`` and ``x(S) >= v(S)`` for all S.
 
     Examples

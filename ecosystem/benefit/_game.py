@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import math
 from numbers import Real
-from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Mapping, Sequence, TypeAlias
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError, UnknownMemberError
 from ._bits import bool_from_masks, masks_from_bool, subset_sum
+
+if TYPE_CHECKING:
+    from ..graph import Ecosystem
+
+#: One number per player: a Series by player, a mapping, or a sequence in player order.
+PerPlayer: TypeAlias = "pd.Series | Mapping[str, float] | ArrayLike"
 
 __all__ = ["Game", "GameError", "TooManyPlayersError", "MAX_EXACT_PLAYERS"]
 
@@ -232,7 +239,7 @@ class Game:
         return cls(players, table, name=name)
 
     @classmethod
-    def from_ecosystem(cls, eco: Any, members: Sequence[str] | None = None,
+    def from_ecosystem(cls, eco: Ecosystem, members: Sequence[str] | None = None,
                        game: str = "surplus", **options: Any) -> "Game":
         """A game derived from an :class:`~ecosystem.Ecosystem`.
 
@@ -384,7 +391,7 @@ def check_players(game: Game, labels: Iterable, names: str, lacks: str) -> None:
         raise GameError(f"{lacks} {missing[0]!r}")
 
 
-def allocation_array(game: Game, allocation: Any) -> np.ndarray:
+def allocation_array(game: Game, allocation: PerPlayer) -> np.ndarray:
     """An allocation (Series by player, mapping or sequence in player order) as an array."""
     if isinstance(allocation, pd.Series):
         check_players(game, allocation.index, "allocation names",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from numbers import Real
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,9 @@ from .._errors import ParameterError, UnknownMemberError
 from ..taxonomy import FlowChoice, parse_flows
 from ._bits import subset_sum, zeta_subsets
 from ._game import MAX_EXACT_PLAYERS, Game, GameError, TooManyPlayersError
+
+if TYPE_CHECKING:
+    from ..graph import Ecosystem
 
 __all__ = ["synergy_game", "surplus_game", "surplus_routes", "GRAPH_GAMES", "DEFAULT_OUTSIDERS",
            "DEFAULT_MARGIN"]
@@ -48,7 +51,7 @@ def _players(eco: Any, members: Sequence[str] | None) -> list[str]:
     return members
 
 
-def synergy_game(eco: Any, members: Sequence[str] | None = None, *,
+def synergy_game(eco: Ecosystem, members: Sequence[str] | None = None, *,
                  flows: FlowChoice | None = None, weight: str = "volume",
                  default: float = 1.0) -> Game:
     """The synergy game: ``v(S)`` = total ``weight`` of the links among members of S.
@@ -145,7 +148,7 @@ def _origins(layer: Any, market_set: set) -> list[str]:
             and u not in market_set]
 
 
-def surplus_routes(eco: Any, *, markets: Iterable[str] | str = "market",
+def surplus_routes(eco: Ecosystem, *, markets: Iterable[str] | str = "market",
                    margin: float | Mapping[str, float] | None = None) -> pd.DataFrame:
     """The logistics routes behind :func:`surplus_game`, with their flow and value.
 
@@ -201,7 +204,7 @@ def _routes(layer: Any, market_set: set, margins: Mapping[str, float]) -> pd.Dat
                                           "value"])
 
 
-def surplus_game(eco: Any, members: Sequence[str] | None = None, *,
+def surplus_game(eco: Ecosystem, members: Sequence[str] | None = None, *,
                  markets: Iterable[str] | str = "market",
                  margin: float | Mapping[str, float] | None = None,
                  outsiders: str | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,7 +10,7 @@ from scipy.optimize import linprog
 
 from ._bits import bool_from_masks, popcount, subset_sum
 from ._core import default_tolerance, excess_table, proper_coalitions
-from ._game import Game, GameError, allocation_array, allocation_series
+from ._game import Game, GameError, PerPlayer, allocation_array, allocation_series
 from ._lp import SolverError, solve_min_max_excess
 
 __all__ = ["nucleolus", "kohlberg"]
@@ -179,7 +178,7 @@ def _balanced(level: np.ndarray, optional: np.ndarray, basis: list[np.ndarray], 
     return result.status == 0 and -result.fun > 1e-9
 
 
-def kohlberg(game: Game, allocation: Any, imputations: bool = True,
+def kohlberg(game: Game, allocation: PerPlayer, imputations: bool = True,
              tol: float | None = None) -> bool:
     """Whether ``allocation`` is the nucleolus, by the Kohlberg (1971) criterion.
 

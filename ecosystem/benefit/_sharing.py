@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Hashable, Sequence
 
 from .._errors import ParameterError, UnknownMemberError
 from ._game import Game
+
+if TYPE_CHECKING:
+    from ..bullwhip import SupplyChain
+    from ..graph import Ecosystem
 
 __all__ = ["sharing_game"]
 
@@ -15,8 +19,9 @@ __all__ = ["sharing_game"]
 MAX_TABULATED_STAGES = 12
 
 
-def sharing_game(source: Any, market: str | None = None, members: Sequence | None = None,
-                 *, exact: bool | None = None, **options: Any) -> Game:
+def sharing_game(source: Ecosystem | SupplyChain | int, market: str | None = None,
+                 members: Sequence | None = None, *, exact: bool | None = None,
+                 **options: Any) -> Game:
     """The information-sharing game of a serial chain: what sharing demand data saves.
 
     ``v(S) = C(nobody shares) - C(the stages in S share)``, with ``C`` the

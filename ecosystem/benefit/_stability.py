@@ -14,7 +14,7 @@ from .._errors import ParameterError
 from .._result import Result
 from ._bits import bool_from_masks, popcount
 from ._core import default_tolerance, excess_table
-from ._game import Game, allocation_array, allocation_series
+from ._game import Game, PerPlayer, allocation_array, allocation_series
 
 __all__ = ["stability", "StabilityReport", "compare_allocations"]
 
@@ -91,7 +91,7 @@ class StabilityReport(Result):
         return f"<pre>{html.escape(str(self))}</pre>"
 
 
-def stability(game: Game, allocation: Any, top: int = 5, tol: float | None = None
+def stability(game: Game, allocation: PerPlayer, top: int = 5, tol: float | None = None
               ) -> StabilityReport:
     """Report individual rationality, core membership and the most dissatisfied coalitions.
 

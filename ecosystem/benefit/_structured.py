@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, Hashable, Iterable
 
 import networkx as nx
 import numpy as np
@@ -12,6 +12,10 @@ from .._errors import ParameterError, UnknownMemberError
 from ._bits import grow_within, popcount_table, subset_or
 from ._game import Game, GameError, allocation_series
 from ._shapley import _exact, shapley, shapley_weights
+
+if TYPE_CHECKING:
+    from ..graph import Ecosystem
+    from ..taxonomy import Flow
 
 __all__ = ["owen", "myerson", "graph_restricted"]
 
@@ -106,7 +110,8 @@ def _neighbour_masks(game: Game, graph: Any, flow: Any) -> np.ndarray:
     return adjacency
 
 
-def graph_restricted(game: Game, graph: Any, flow: Any = None) -> Game:
+def graph_restricted(game: Game, graph: Ecosystem | nx.Graph, flow: Flow | str | None = None
+                     ) -> Game:
     """The graph-restricted game ``v^G(S) = sum of v(C)`` over the connected
     components ``C`` of ``S`` in the communication graph (Myerson 1977).
 
@@ -133,7 +138,7 @@ def graph_restricted(game: Game, graph: Any, flow: Any = None) -> Game:
     return Game(game.players, restricted, name=f"{game.name} restricted to graph".strip())
 
 
-def myerson(game: Game, graph: Any, flow: Any = None) -> pd.Series:
+def myerson(game: Game, graph: Ecosystem | nx.Graph, flow: Flow | str | None = None) -> pd.Series:
     """The Myerson value (Myerson 1977): the Shapley value of the game in which
     only members connected through the ecosystem graph can cooperate.
 

@@ -7,11 +7,12 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError
 from ._bits import BLOCK_BITS, sum_over_members
 from ._core import in_core
-from ._game import Game, GameError, allocation_series, check_players
+from ._game import Game, GameError, PerPlayer, allocation_series, check_players
 from ._shapley import shapley
 
 __all__ = ["banzhaf", "equal_split", "proportional_split", "nash_bargaining",
@@ -80,7 +81,7 @@ def _per_player(game: Game, weights: Any, what: str, nonnegative: bool = True) -
     return w
 
 
-def proportional_split(game: Game, weights: Any = None) -> pd.Series:
+def proportional_split(game: Game, weights: PerPlayer | None = None) -> pd.Series:
     """``v(N)`` split in proportion to ``weights`` (default: the stand-alone values).
 
     Examples
@@ -99,7 +100,8 @@ def proportional_split(game: Game, weights: Any = None) -> pd.Series:
     return allocation_series(game, game.grand_value * w / w.sum(), "proportional")
 
 
-def nash_bargaining(game: Game, disagreement: Any = None, weights: Any = None) -> pd.Series:
+def nash_bargaining(game: Game, disagreement: PerPlayer | None = None,
+                    weights: PerPlayer | None = None) -> pd.Series:
     """The (weighted) Nash bargaining solution over the grand coalition's value.
 
     Maximises ``prod (x_i - d_i) ** w_i`` subject to ``sum x_i = v(N)``, whose
@@ -132,7 +134,8 @@ def nash_bargaining(game: Game, disagreement: Any = None, weights: Any = None) -
     return allocation_series(game, d + w / w.sum() * gain, "nash")
 
 
-def modified_shapley(game: Game, factors: pd.DataFrame, weights: Any = None, *,
+def modified_shapley(game: Game, factors: pd.DataFrame,
+                     weights: Mapping[Any, float] | ArrayLike | None = None, *,
                      tol: float = 1e-9) -> pd.Series:
     """The modified ("improved") Shapley value of the supply-chain alliance literature.
 
