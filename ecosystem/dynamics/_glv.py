@@ -46,6 +46,7 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy.integrate import solve_ivp
 
 from .._errors import ParameterError
@@ -199,7 +200,9 @@ def _per_population(value: Any, name: str, labels: list[str], system: Any, *,
 
 
 @single_blas_thread
-def generalized_lv(system: Any, r: Any = 1.0, x0: Any = 1.0, t_end: float = 50.0, *,
+def generalized_lv(system: Ecosystem | pd.DataFrame | ArrayLike,
+                   r: float | Mapping[str, float] | str | ArrayLike = 1.0,
+                   x0: float | Mapping[str, float] | str | ArrayLike = 1.0, t_end: float = 50.0, *,
                    n_points: int = 501, method: str = "LSODA", rtol: float = 1e-8,
                    atol: float = 1e-10, on_unbounded: str = "raise", ceiling: float = 1e6,
                    goh: bool = True, **options: Any) -> LVResult:

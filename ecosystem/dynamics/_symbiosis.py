@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._errors import ParameterError
 from ._common import UnboundedGrowthError
@@ -13,7 +14,7 @@ from ._glv import LVResult, generalized_lv
 __all__ = ["symbiosis"]
 
 
-def symbiosis(r: Sequence[float], N: Sequence[float], sigma: Any, x0: Any = None,
+def symbiosis(r: Sequence[float], N: Sequence[float], sigma: ArrayLike, x0: ArrayLike | None = None,
               t_end: float = 50.0, **kwargs: Any) -> LVResult:
     """The logistic symbiosis model of industrial-symbiosis studies.
 
