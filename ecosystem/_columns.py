@@ -311,7 +311,7 @@ class Store:
             self._new_links = []
             self._cache.clear()
 
-    def member_values(self, name: Any) -> Column | None:
+    def member_values(self, name: str) -> Column | None:
         self.flush()
         return self.members.get(name)
 

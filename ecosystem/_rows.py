@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import json.encoder
 from itertools import compress
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
 from . import _spec
+
+if TYPE_CHECKING:
+    from .graph import Ecosystem
 
 __all__ = ["ColumnRecords", "member_records", "link_records"]
 
@@ -271,7 +274,7 @@ class ColumnRecords:
             first = False
 
 
-def member_records(eco: Any) -> ColumnRecords:
+def member_records(eco: Ecosystem) -> ColumnRecords:
     """The member records of a column-backed ecosystem (``eco._graph`` is None)."""
     store = eco._columns()
     count = len(store.ids)
@@ -292,7 +295,7 @@ def member_records(eco: Any) -> ColumnRecords:
     return ColumnRecords("members", count, cells, members=True)
 
 
-def link_records(eco: Any) -> ColumnRecords:
+def link_records(eco: Ecosystem) -> ColumnRecords:
     """The link records of a column-backed ecosystem, in networkx's link order."""
     from ._columns import FLOW_NAMES
     store = eco._columns()
