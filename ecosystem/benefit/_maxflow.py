@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
@@ -10,10 +10,13 @@ from ._bits import grow_within
 from ._game import GameError
 from ._lp import SolverError
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 __all__ = ["max_flow_surplus_table"]
 
 
-def max_flow_surplus_table(layer: Any, players: Sequence[str], *, origins: Sequence[str],
+def max_flow_surplus_table(layer: nx.DiGraph, players: Sequence[str], *, origins: Sequence[str],
                            market_set: set, margins: Mapping[str, float],
                            outsiders: str) -> np.ndarray:
     """v(S) for every coalition of ``players`` in the logistics ``layer``, goods leaving
