@@ -20,6 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import NumericalWarning, ParameterError
 from .._memory import check_allocation
@@ -156,7 +157,7 @@ def _run_size(demand: Demand, replications: Any, periods: Any, warmup: int) -> t
 
 def simulate(stages: int | SupplyChain = 4, *, lead_time: int | Sequence[int] | None = None,
              forecast: str | Sequence[str] = "moving_average", window: int | Sequence[int] = 5,
-             alpha: float | Sequence[float] = 0.3, demand: Demand | Any = None,
+             alpha: float | Sequence[float] = 0.3, demand: Demand | ArrayLike | None = None,
              sharing: str | Iterable[int | str] | None = "decentralized",
              z: float | Sequence[float] = 0.0, negative_orders: bool = True, backlog: bool = True,
              holding: float | Sequence[float] = 0.5, backorder: float | Sequence[float] = 1.0,
