@@ -72,6 +72,16 @@ def _check_member_id(member_id: object) -> str:
     return member_id
 
 
+
+def _same_attributes(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
+    """Equal attribute dicts, a NaN value equal to a NaN value: Python compares floats by
+    value after identity, and a NaN read from a file is never the same object twice."""
+    if first == second:
+        return True
+    return first.keys() == second.keys() and all(
+        a == b or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)
+        for a, b in ((first[key], second[key]) for key in first))
+
 class Ecosystem:
     """A cross-border e-commerce supply-chain ecosystem as a typed multiplex graph.
 
@@ -925,13 +935,19 @@ class Ecosystem:
         """Same graph attributes, custom roles, members (in order) and links with attributes."""
         if not isinstance(other, Ecosystem):
             return NotImplemented
-        if self._graph is not None and other._graph is not None:
-            return (self._attrs == other._attrs and self._custom_roles == other._custom_roles
-                    and list(self._graph.nodes(data=True)) == list(other._graph.nodes(data=True))
-                    and _bulk.same_links(self._graph, other._graph))
-        return (self._attrs == other._attrs and self._custom_roles == other._custom_roles
-                and self._member_items() == other._member_items()
-                and self._link_map() == other._link_map())
+        if self._attrs != other._attrs or self._custom_roles != other._custom_roles:
+            return False
+        if self._graph is not None and other._graph is not None \
+                and list(self._graph.nodes(data=True)) == list(other._graph.nodes(data=True)) \
+                and _bulk.same_links(self._graph, other._graph):
+            return True
+        members, others = self._member_items(), other._member_items()
+        if [m for m, _ in members] != [m for m, _ in others] or not all(
+                _same_attributes(a, b) for (_, a), (_, b) in zip(members, others)):
+            return False
+        links, other_links = self._link_map(), other._link_map()
+        return links.keys() == other_links.keys() and all(
+            _same_attributes(links[key], other_links[key]) for key in links)
 
     def _member_items(self) -> list[tuple[str, dict]]:
         if self._graph is not None:

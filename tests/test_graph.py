@@ -358,3 +358,21 @@ def test_validation_error_shows_five_problems_and_counts_the_rest():
     assert len(info.value.problems) == 8
     assert str(info.value).endswith("(and 3 more)")
     assert str(info.value).count(";") == 4
+
+
+def test_a_nan_attribute_equals_a_nan_attribute(tmp_path):
+    """NaN is a value an attribute may hold; two ecosystems holding it in the same place are
+    equal, though NaN != NaN for floats that are not the same object (as after a load)."""
+    from ecosystem.files import load
+    eco = Ecosystem("e")
+    eco.add_member("a", "supplier", employees=float("nan"))
+    eco.add_member("b", "supplier")
+    eco.link("a", "b", "logistics", note=float("nan"))
+    eco.save(tmp_path / "e.json")
+    loaded = load(tmp_path / "e.json")
+    assert loaded == eco and eco == loaded and eco == eco.copy()
+    assert eco.graph.number_of_nodes() == 2  # graph-backed from here: compares the same way
+    assert loaded == eco
+    other = eco.copy()
+    other.update_member("a", employees=1.0)
+    assert other != eco  # a number is not NaN
