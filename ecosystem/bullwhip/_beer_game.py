@@ -61,7 +61,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -127,8 +127,10 @@ def _per_echelon(value: Any, name: str, low: float, high: float | None) -> np.nd
     return values
 
 
-def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
-              s_prime: Any = 17.0, demand: ArrayLike | None = None, weeks: int | None = None,
+def beer_game(*, theta: float | Sequence[float] = 0.36,
+              alpha_s: float | Sequence[float] = 0.26, beta: float | Sequence[float] = 0.34,
+              s_prime: float | Sequence[float] = 17.0, demand: ArrayLike | None = None,
+              weeks: int | None = None,
               initial_inventory: float = 12.0, holding: float = 0.5, backlog_cost: float = 1.0,
               integer_orders: bool = False, fixed_weeks: int = 4,
               fixed_order: float = 4.0) -> BeerGameResult:
@@ -194,10 +196,10 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
     >>> bench.summary()["total_cost"].tolist(), bench.total_cost
     ([46.0, 50.0, 54.0, 54.0], 204.0)
     """
-    theta = _per_echelon(theta, "theta", 0.0, 1.0)
-    alpha_s = _per_echelon(alpha_s, "alpha_s", 0.0, 1.0)
-    beta = _per_echelon(beta, "beta", 0.0, None)
-    s_prime = _per_echelon(s_prime, "s_prime", 0.0, None)
+    thetas = _per_echelon(theta, "theta", 0.0, 1.0)
+    alphas = _per_echelon(alpha_s, "alpha_s", 0.0, 1.0)
+    betas = _per_echelon(beta, "beta", 0.0, None)
+    s_primes = _per_echelon(s_prime, "s_prime", 0.0, None)
     if weeks is not None:
         weeks = check_whole(weeks, "weeks", 1)
         # the week-by-week records, then the long table made from them (about twice as much)
@@ -250,11 +252,11 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
         cost = holding * inventory + backlog_cost * backlog  # step 3
         slip[1:] = placed[:3]                       # step 4
         far[3] = placed[3]                          # factory starts last week's request
-        expected = theta * incoming + (1 - theta) * expected  # step 5
+        expected = thetas * incoming + (1 - thetas) * expected  # step 5
         effective = inventory - backlog
         supply_line = near + far
         supply_line[:3] += slip[1:] + backlog[1:]
-        order = np.maximum(0.0, expected + alpha_s * (s_prime - effective - beta * supply_line))
+        order = np.maximum(0.0, expected + alphas * (s_primes - effective - betas * supply_line))
         if week < fixed_weeks:
             order = np.full(4, fixed_order)
         if integer_orders:
@@ -282,6 +284,6 @@ def beer_game(*, theta: Any = 0.36, alpha_s: Any = 0.26, beta: Any = 0.34,
         "order_variance_ratio": ratio,
         "min_effective_inventory": records[:, :, 7].min(axis=0),
     }, index=pd.Index(ECHELONS, name="echelon"))
-    parameters = pd.DataFrame({"theta": theta, "alpha_s": alpha_s, "beta": beta,
-                               "s_prime": s_prime}, index=pd.Index(ECHELONS, name="echelon"))
+    parameters = pd.DataFrame({"theta": thetas, "alpha_s": alphas, "beta": betas,
+                               "s_prime": s_primes}, index=pd.Index(ECHELONS, name="echelon"))
     return BeerGameResult(weekly, summary, parameters)

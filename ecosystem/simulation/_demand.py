@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._compat import renamed
 from .._errors import ParameterError
@@ -67,7 +68,7 @@ class MarketDemand:
             for market, value in self.mean.items():
                 check_nonnegative(value, f"mean demand of market {market!r}")
 
-    def innovation_sd(self, mean: Any) -> Any:
+    def innovation_sd(self, mean: float | np.ndarray) -> float | np.ndarray:
         """Standard deviation of the innovations for a market of this ``mean``."""
         return self.cv * np.asarray(mean) * np.sqrt(1 - self.rho ** 2) if self.rho \
             else self.cv * mean
@@ -131,7 +132,7 @@ def _ar1_path(shocks: np.ndarray, rho: float) -> np.ndarray:
     return path
 
 
-def given_demand(value: Any, markets: tuple[str, ...], replications: int | None
+def given_demand(value: pd.DataFrame | ArrayLike, markets: tuple[str, ...], replications: int | None
                  ) -> np.ndarray:
     """A user's demand as ``(periods, markets, replications)``: a DataFrame (period x market,
     the same every replication) or an array ``(replications, periods, markets)``."""

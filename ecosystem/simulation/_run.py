@@ -116,7 +116,8 @@ def _sharing(sharing: Any, network: Network) -> np.ndarray:
 
 def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: Seed = 0,
         demand: MarketDemand | pd.DataFrame | np.ndarray | None = None,
-        policy: Policy | Mapping[str, Policy] | None = None, sharing: Any = (),
+        policy: Policy | Mapping[str, Policy] | None = None,
+        sharing: str | Iterable[str] = (),
         rules: ServiceRules | None = None, price: PriceRule | None = None,
         holding: float = 0.004, backorder: float = 0.02, warmup: int | None = None,
         confidence: float = 0.95) -> SimulationResult:
@@ -221,7 +222,9 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: See
 
 
 def simulate_network(network: Network, *, periods: int, replications: int, seed: Seed,
-                     demand: Any, policy: Any, sharing: Any, rules: ServiceRules,
+                     demand: MarketDemand | pd.DataFrame | np.ndarray | None,
+                     policy: Policy | Mapping[str, Policy] | None,
+                     sharing: str | Iterable[str], rules: ServiceRules,
                      price: PriceRule | None, holding: float, backorder: float,
                      warmup: int | None, confidence: float) -> SimulationResult:
     """:func:`run` on a compiled (and possibly changed) network."""
