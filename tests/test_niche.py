@@ -329,3 +329,20 @@ def test_breadth_bounds(U):
     if r > 1:
         BA = breadth(U, "levins_standardized")
         assert ((BA >= -1e-12) & (BA <= 1 + 1e-12)).all()
+
+
+def test_competition_layer_takes_sparse_use_with_an_ecosystem():
+    """A scipy.sparse use table with ``eco=`` gives the layer of the dense table (it raised
+    a TypeError: a sparse array has no len)."""
+    import scipy.sparse as sp
+
+    from ecosystem import Ecosystem
+    from ecosystem.niche import competition_layer
+    eco = Ecosystem()
+    for m in ("a", "b", "c"):
+        eco.add_member(m, "logistics")
+    dense = np.array([[3.0, 1.0, 0.0], [2.0, 2.0, 0.0], [0.0, 1.0, 4.0]])
+    want = competition_layer(dense, eco=eco, across_roles=True)
+    got = competition_layer(sp.csr_array(dense), eco=eco, across_roles=True)
+    assert list(got.edges(data="overlap")) == list(want.edges(data="overlap"))
+    assert list(want.edges) == [(0, 1)]

@@ -153,7 +153,7 @@ def _described(table: pd.DataFrame, roles: Mapping[Any, str] | None,
 
 
 @renamed(method="index")
-def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
+def competition_layer(U: UseTable, index: str = "pianka", threshold: float = 0.5, *,
                       eco: "Ecosystem | None" = None, availability: ArrayLike | None = None,
                       empty: EmptyPolicy = "raise", workers: int | None = None,
                       across_roles: bool = False) -> nx.Graph:
@@ -192,7 +192,8 @@ def competition_layer(U: Any, index: str = "pianka", threshold: float = 0.5, *,
     method = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
     roles = None
     if eco is not None:
-        rows = U.index if isinstance(U, pd.DataFrame) else range(len(U))
+        rows = U.index if isinstance(U, pd.DataFrame) else range(
+            U.shape[0] if _sparse.is_sparse(U) else len(np.asarray(U)))
         role_of: dict[Any, Any] = dict(zip(eco.members(), eco._member_values("role").tolist()))
         roles = {m: role_of[m] for m in rows if m in eco}
     pairs = competition_pairs(U, method, threshold, availability=availability, empty=empty,
