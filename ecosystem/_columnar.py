@@ -33,7 +33,7 @@ import pandas as pd
 
 from ._atomic import atomic_paths
 from ._errors import EcosystemError, ParameterError, SpecError
-from ._spec import SPEC_VERSION, _new_ecosystem, plain, value_problem
+from ._spec import SPEC_VERSION, _new_ecosystem, plain, plain_head, value_problem
 from .graph import Ecosystem
 from .taxonomy import LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow
 
@@ -491,17 +491,10 @@ def _spec_frame(records: Any, reserved: tuple[str, ...]) -> pd.DataFrame:
 def from_spec_fast(data: Any) -> Ecosystem | None:
     """The ecosystem of a parsed spec built a column at a time, or None to leave the spec to
     :func:`ecosystem._spec.from_spec` (which checks row by row and names the place)."""
-    if type(data) is not dict or set(data) - {"ecobelt", "name", "description", "attributes",
-                                              "roles", "members", "links"}:
+    parts = plain_head(data) if type(data) is dict else None
+    if parts is None:
         return None
-    version = data.get("ecobelt")
-    if type(version) is not int or version != SPEC_VERSION:
-        return None
-    name, description = data.get("name", ""), data.get("description", "")
-    attributes, roles = data.get("attributes", {}), data.get("roles", {})
-    if not (type(name) is str and type(description) is str and type(attributes) is dict
-            and type(roles) is dict):
-        return None
+    name, description, attributes, roles = parts
     try:
         members = _spec_frame(data.get("members", []), MEMBER_FIELDS)
         links = _spec_frame(data.get("links", []), LINK_FIELDS)

@@ -42,6 +42,20 @@ _FLOW_VALUES = frozenset(f.value for f in Flow)
 Where = Callable[[str, int, "str | None"], "tuple[str | None, str]"]
 
 
+def plain_head(head: Mapping[str, Any]) -> tuple[str, str, dict, dict] | None:
+    """A spec head's name, description, attributes and roles when the head holds only the
+    spec's keys, this version and plain types (what the fast readers take), else None."""
+    version = head.get("ecobelt")
+    if set(head) - set(TOP_LEVEL_KEYS) or type(version) is not int or version != SPEC_VERSION:
+        return None
+    name, description = head.get("name", ""), head.get("description", "")
+    attributes, roles = head.get("attributes", {}), head.get("roles", {})
+    if not (type(name) is str and type(description) is str and type(attributes) is dict
+            and type(roles) is dict):
+        return None
+    return name, description, attributes, roles
+
+
 def spec_where(file: str | None) -> Where:
     """Places named as in a spec file: ``members[3].role``, ``links[12]``."""
     def where(table: str, row: int, field: str | None) -> tuple[str | None, str]:

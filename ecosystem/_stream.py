@@ -27,8 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import EcosystemError
-from ._spec import SPEC_VERSION, TOP_LEVEL_KEYS, _new_ecosystem, _refuse_duplicates, \
-    value_problem
+from ._spec import _new_ecosystem, _refuse_duplicates, plain_head, value_problem
 from .graph import Ecosystem
 from .taxonomy import LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS
 
@@ -238,14 +237,10 @@ def _read(reader: _Reader) -> Ecosystem | None:
         head_lines.append(line.rstrip("\n").removesuffix(","))
         line = reader.line()
     head = json.loads("{" + ",".join(head_lines) + "}", object_pairs_hook=_refuse_duplicates)
-    version = head.get("ecobelt")
-    if set(head) - set(TOP_LEVEL_KEYS) or type(version) is not int or version != SPEC_VERSION:
+    parts = plain_head(head)
+    if parts is None:
         return None
-    name, description = head.get("name", ""), head.get("description", "")
-    attributes, roles = head.get("attributes", {}), head.get("roles", {})
-    if not (type(name) is str and type(description) is str and type(attributes) is dict
-            and type(roles) is dict):
-        return None
+    name, description, attributes, roles = parts
     index: pd.Index | None = None
 
     def positions(values: list) -> np.ndarray:
