@@ -87,7 +87,7 @@ def test_the_csv_pair_is_written_whole_before_either_file_is_replaced(tmp_path, 
     assert snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("extension", FORMATS)
+@pytest.mark.parametrize("extension", FORMATS + ["parquet"])
 def test_a_failing_rename_leaves_the_old_file(tmp_path, monkeypatch, extension):
     path = tmp_path / f"belt.{extension}"
     save(small(), path)
