@@ -393,3 +393,42 @@ def test_market_demand_takes_seed_and_its_former_name_rng():
     np.testing.assert_array_equal(new, old)
     with pytest.raises(ParameterError, match="seed must be a whole number >= 0"):
         simulation.run(serial_chain([1]), seed=-1)
+
+
+_STEADY_METRICS = ("bullwhip_ratio", "fill_rate", "mean_stock", "mean_backlog",
+                   "stock_variance", "throughput", "market:service_level",
+                   "total:member_profit")
+
+
+def _largest_z(short, long) -> float:
+    """The largest |difference of means| / standard error over every member, market and
+    metric of two independent runs (the two-sample z of each)."""
+    largest = 0.0
+    for key in _STEADY_METRICS:
+        a, b = short.replications[key], long.replications[key]
+        a, b = a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1])
+        error = np.sqrt(a.var(axis=-1, ddof=1) / a.shape[-1] + b.var(axis=-1, ddof=1)
+                        / b.shape[-1])
+        assert (error > 0).all(), key
+        largest = max(largest, float(np.max(np.abs(a.mean(axis=-1) - b.mean(axis=-1))
+                                            / error)))
+    return largest
+
+
+@pytest.mark.parametrize("eco, replications, memory", [
+    (networks.example("cross_border_belt"), 1000, 42),
+    (networks.industrial_belt(300, seed=1), 200, 41),
+])
+def test_default_warmup_measures_what_a_long_warmup_measures(eco, replications, memory):
+    """The default warm-up (50 + the deepest chain's memory) and four times it give the same
+    member, market and belt statistics within Monte Carlo error; no warm-up does not."""
+    default = simulation.run(eco, periods=52, replications=replications, seed=1)
+    warmup = default.settings["warmup"]
+    assert warmup == 50 + memory  # window 5 and lead times summed along the deepest chain
+    long = simulation.run(eco, periods=52, replications=replications, seed=2,
+                          warmup=4 * warmup)
+    none = simulation.run(eco, periods=52, replications=replications, seed=3, warmup=0)
+    # about 100 (cross_border_belt) to 2,000 (300 firms) comparisons: the largest of that
+    # many independent normal |z| passes 5 in about one run in 900 or fewer
+    assert _largest_z(default, long) < 5
+    assert _largest_z(none, long) > 6
