@@ -1,5 +1,10 @@
 """``ecobelt niche SPEC``."""
 
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import networks
@@ -87,3 +92,32 @@ def test_the_command_keeps_the_table_sparse_for_product_indices(capsys, monkeypa
     assert (f"competing pairs (same role; pianka >= 0.5 over logistics providers): "
             f"{len(expected)}") in out
     assert f"mean overlap (pianka) over the unordered pairs: {mean_overlap(dense):.4g}" in out
+
+
+def test_the_report_loads_only_the_niche_modules_it_uses(tmp_path):
+    """A run without --null imports neither the null model nor the enterprise niches."""
+    eco = Ecosystem("belt")
+    for m, role in (("m1", "manufacturer"), ("m2", "manufacturer"), ("lg", "logistics")):
+        eco.add_member(m, role)
+    eco.link("lg", "m1", "logistics", volume=2.0)
+    eco.link("lg", "m2", "logistics", volume=3.0)
+    path = str(tmp_path / "belt.json")
+    eco.save(path)
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys; from ecosystem.cli import main; main(['niche', sys.argv[1]]); "
+            "print(sorted(m for m in ('ecosystem.niche._null', 'ecosystem.niche._enterprise', "
+            "'ecosystem.niche._competition') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True,
+                         cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+                         check=True).stdout
+    assert "competing pairs" in out  # the report ran
+    assert ast.literal_eval(out.strip().splitlines()[-1]) == ["ecosystem.niche._competition"]
+
+
+def test_every_public_niche_name_is_listed_and_resolves():
+    import ecosystem.niche as niche
+    assert set(niche.__all__) <= set(dir(niche))
+    for name in niche.__all__:
+        assert getattr(niche, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        niche.nothing  # noqa: B018

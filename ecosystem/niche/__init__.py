@@ -30,15 +30,20 @@ References
   E-Commerce Supply Chain Ecosystem from the Perspective of Industrial Belt*.
 """
 
-from ._competition import competition_layer, competition_pairs
-from ._enterprise import state_potential, suitability
-from ._indices import (BREADTH_METHODS, OVERLAP_METHODS, SYMMETRIC_METHODS, breadth,
-                       mean_overlap, overlap)
-from ._input import EmptyNicheError
-from ._null import NULL_ALGORITHMS, NULL_INDICES, NullModelResult, null_model
-from ._registry import INDEX_ALIASES, OVERLAP_INDICES, OverlapIndex
-from ._resources import DEFAULT_COMPETITION_FLOW, resource_matrix, resource_matrix_from_table
-from ._sparse import PRODUCT_METHODS, SparseUtilization
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._competition import competition_layer, competition_pairs
+    from ._enterprise import state_potential, suitability
+    from ._indices import (BREADTH_METHODS, OVERLAP_METHODS, SYMMETRIC_METHODS, breadth,
+                           mean_overlap, overlap)
+    from ._input import EmptyNicheError
+    from ._null import NULL_ALGORITHMS, NULL_INDICES, NullModelResult, null_model
+    from ._registry import INDEX_ALIASES, OVERLAP_INDICES, OverlapIndex
+    from ._resources import (DEFAULT_COMPETITION_FLOW, resource_matrix,
+                             resource_matrix_from_table)
+    from ._sparse import PRODUCT_METHODS, SparseUtilization
 
 __all__ = [
     "resource_matrix", "resource_matrix_from_table", "DEFAULT_COMPETITION_FLOW",
@@ -50,3 +55,32 @@ __all__ = [
     "SparseUtilization", "PRODUCT_METHODS",
     "BREADTH_METHODS", "OVERLAP_METHODS", "SYMMETRIC_METHODS", "NULL_ALGORITHMS", "NULL_INDICES",
 ]
+
+#: The private module each public name lives in. Names are imported on first use, so that
+#: a command needing a few of them (``ecobelt niche``) does not load the null model, the
+#: enterprise niches or networkx for the competition layer.
+_LAZY = {
+    **dict.fromkeys(("competition_layer", "competition_pairs"), "._competition"),
+    **dict.fromkeys(("state_potential", "suitability"), "._enterprise"),
+    **dict.fromkeys(("BREADTH_METHODS", "OVERLAP_METHODS", "SYMMETRIC_METHODS", "breadth",
+                     "mean_overlap", "overlap"), "._indices"),
+    "EmptyNicheError": "._input",
+    **dict.fromkeys(("NULL_ALGORITHMS", "NULL_INDICES", "NullModelResult", "null_model"),
+                    "._null"),
+    **dict.fromkeys(("INDEX_ALIASES", "OVERLAP_INDICES", "OverlapIndex"), "._registry"),
+    **dict.fromkeys(("DEFAULT_COMPETITION_FLOW", "resource_matrix",
+                     "resource_matrix_from_table"), "._resources"),
+    **dict.fromkeys(("PRODUCT_METHODS", "SparseUtilization"), "._sparse"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name], __name__), name)
+    globals()[name] = value  # the next access skips this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -18,6 +17,8 @@ from ._input import EmptyPolicy, check_method, check_workers
 from ._registry import OVERLAP_INDICES
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..graph import Ecosystem
 
 __all__ = ["competition_pairs", "competition_layer"]
@@ -146,7 +147,8 @@ def _described(table: pd.DataFrame, roles: Mapping[Any, str] | None,
                attrs: Mapping[str, Any]) -> pd.DataFrame:
     """The pairs with the member's role and what the overlap is over, where known."""
     if roles is not None:
-        table["role"] = pd.Series([roles.get(m) for m in table["member"]], dtype=object)
+        table["role"] = pd.Series([roles.get(m) for m in table["member"].tolist()],
+                                  dtype=object)
     if isinstance(attrs.get("resources"), str):
         table["resources"] = attrs["resources"]
     return table
@@ -189,6 +191,8 @@ def competition_layer(U: UseTable, index: str = "pianka", threshold: float = 0.5
     >>> layer.graph["method"], sorted(layer.nodes)
     ('pianka', ['m1', 'm2', 'm3'])
     """
+    import networkx as nx
+
     method = check_method(index, OVERLAP_METHODS, _ALIASES, what="index")
     roles = None
     if eco is not None:

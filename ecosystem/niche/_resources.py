@@ -285,7 +285,8 @@ def resource_matrix(eco: "Ecosystem", *, direction: Literal["in", "out"] = "in",
 
 def _roles(eco: "Ecosystem", members: pd.Index) -> dict:
     role_of = dict(zip(eco.members(), eco._member_values("role").tolist()))
-    return {m: role_of[m] for m in members}
+    # tolist: iterating an Arrow-backed index makes a Python string per step, 20x slower
+    return {m: role_of[m] for m in members.tolist()}
 
 
 def resource_matrix_from_table(table: pd.DataFrame, member: str = "member",
