@@ -17,17 +17,19 @@ EcoSimR does. Last, what ``ecobelt niche`` computes on industrial belts
 (logistics providers as resources: breadth, mean pianka overlap, pairs >= 0.5
 within roles) on the sparse table against the dense table the command used
 before, same process, with the peak memory each adds (``tracemalloc``), and
-the whole command on a 20k-member belt in a fresh process against loading its
+the whole command on a 20k-member belt in fresh processes against a baseline
+revision of ecobelt (``git archive``, run alternately) and against loading its
 spec alone. Horn on dense use with the compiled passes (numba, the ``fast`` extra)
 against the numpy loop; reading a 20k-member spec as YAML against JSON.
-``python benchmarks/bench_niche.py horn`` or ``... yaml`` runs only those. No
-dependency beyond ecobelt's (numba for the compiled row).
+``python benchmarks/bench_niche.py horn``, ``... yaml`` or ``... command [REV]``
+runs only those. No dependency beyond ecobelt's (numba for the compiled row).
 """
 
 from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 
 import numpy as np
 from scipy.spatial.distance import cdist
@@ -39,6 +41,7 @@ from ecosystem.niche import (breadth, competition_pairs, mean_overlap, null_mode
                              resource_matrix)
 
 MEMBERS, RESOURCES, SUBSET, SCIPY_MEMBERS = 10_000, 50, 150, 2_000
+ROOT = os.fspath(Path(__file__).resolve().parent.parent)
 
 
 def loop_overlap(U: np.ndarray, method: str, availability=None) -> list[list[float]]:
@@ -254,40 +257,71 @@ def bench_belt(sizes=(5_000, 20_000), dense_up_to: int = 5_000) -> None:
               f"| {'yes' if _same(ours.result, base.result) else 'NO'} |")
 
 
-def _process(*argv: str) -> tuple[float, float, float]:
-    """Wall s, CPU s (user + system) and peak RSS MiB of ``python argv`` in a fresh process."""
+def _process(*argv: str, path: str | None = None) -> tuple[float, float, float, bytes]:
+    """Wall s, CPU s (user + system), peak RSS MiB and the output of ``python argv`` in a
+    fresh process, importing ecobelt from ``path`` (this checkout when None)."""
     import subprocess
     import sys
-    import time
-    start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, *argv], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise RuntimeError(f"{argv} exited with {child.returncode}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
-def bench_command(n: int = 19_500) -> None:
-    """``ecobelt niche SPEC`` on a ~20k-member belt saved as JSON, against loading the spec
-    alone (what the command costs beyond reading its file), each in a fresh process."""
     import tempfile
+    import time
+    environment = dict(os.environ, PYTHONPATH=path or ROOT)
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        # python -m puts the working folder first on sys.path: run inside the copy timed
+        child = subprocess.Popen([sys.executable, *argv], stdout=output, env=environment,
+                                 cwd=path or ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            raise RuntimeError(f"{argv} exited with {child.returncode}")
+        output.seek(0)
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output.read()
+
+
+def bench_command(n: int = 20_000, baseline: str = "5f8ddbc", repeat: int = 3) -> None:
+    """``ecobelt niche SPEC`` on a 20k-member belt saved as JSON, each run in a fresh process:
+    this checkout against the ``baseline`` revision unpacked beside it (run alternately, so
+    both see the same load; their outputs compared byte for byte), and loading the spec alone
+    (what the command costs beyond reading its file)."""
+    import statistics
+    import tempfile
+
+    from bench_cli import unpack
     eco = networks.industrial_belt(n, seed=1)
+    members, links = len(eco), eco.number_of_links()
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "belt.json")
         eco.save(path)
         size = os.path.getsize(path) / 2**20
         del eco
-        loading = _process("-c", f"from ecosystem.files import load; load({path!r})")
-        command = _process("-m", "ecosystem", "niche", path)
-    print(f"\n`ecobelt niche` on industrial_belt({n:,}) ({size:.0f} MB JSON), fresh processes, "
-          f"{load()}")
+        before = str(unpack(baseline, Path(folder) / "baseline"))
+        runs: dict[str, list] = {"today": [], "baseline": [], "load": []}
+        for name, where, argv in [("today", None, ("-m", "ecosystem", "niche", path)),
+                                  ("baseline", before, ("-m", "ecosystem", "niche", path)),
+                                  ("load", None, ("-c", "from ecosystem.files import load; "
+                                                  f"load({path!r})"))] * (repeat + 1):
+            runs[name].append(_process(*argv, path=where))
+    outputs = {run[3] for run in runs["today"] + runs["baseline"]}
+    compiled = "no byte-compiled files written (PYTHONDONTWRITEBYTECODE)" if os.environ.get(
+        "PYTHONDONTWRITEBYTECODE") else "byte-compiled files written"
+    print(f"\n`ecobelt niche` on industrial_belt({n:,}, seed=1) ({members:,} members, "
+          f"{links:,} links, {size:.0f} MB JSON), fresh processes, median / best of {repeat} "
+          f"after one warm-up run each, {compiled}, {load()}")
     print("| run | wall s | CPU s | peak RSS MiB |\n|---|---|---|---|")
-    print(f"| load the spec only | {loading[0]:.2f} | {loading[1]:.2f} | {loading[2]:.0f} |")
-    print(f"| ecobelt niche | {command[0]:.2f} | {command[1]:.2f} | {command[2]:.0f} |")
-    print(f"| the command beyond loading | {command[0] - loading[0]:.2f} | "
-          f"{command[1] - loading[1]:.2f} | - |")
+    medians = {}
+    for name, label in (("today", "ecobelt niche, this checkout"),
+                        ("baseline", f"ecobelt niche, {baseline}"),
+                        ("load", "load the spec only, this checkout")):
+        timings = runs[name][1:]
+        medians[name] = [statistics.median(t[k] for t in timings) for k in range(3)]
+        best = [min(t[k] for t in timings) for k in range(2)]
+        print(f"| {label} | {medians[name][0]:.2f} / {best[0]:.2f} | "
+              f"{medians[name][1]:.2f} / {best[1]:.2f} | {medians[name][2]:.0f} |")
+    (wall, cpu, _), (base_wall, base_cpu, _) = medians["today"], medians["baseline"]
+    print(f"ratio {baseline} / this checkout (medians): wall {base_wall / wall:.2f}, CPU "
+          f"{base_cpu / cpu:.2f}; the command beyond loading: "
+          f"{cpu - medians['load'][1]:.2f} s CPU; same output: {len(outputs) == 1}")
 
 
 def bench_horn_engines(members: int = MEMBERS, resources: int = RESOURCES) -> None:
@@ -356,6 +390,9 @@ if __name__ == "__main__":
         sys.exit()
     if sys.argv[1:] == ["yaml"]:
         bench_yaml()
+        sys.exit()
+    if sys.argv[1:2] == ["command"]:
+        bench_command(*(sys.argv[2:3]))
         sys.exit()
     bench_overlap()
     bench_null_model()
