@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-import warnings
 from typing import Any, Callable, TypeVar
 
 from ._errors import ParameterError
+from ._warn import warn
 
 __all__ = ["renamed"]
 
@@ -35,9 +35,8 @@ def renamed(**old_to_new: str) -> Callable[[F], F]:
                     if new in kwargs:
                         raise ParameterError(f"{func.__name__}: give {new}= only ({old}= is its "
                                              "old name)")
-                    warnings.warn(f"{func.__name__}({old}=...) is now {func.__name__}({new}=...);"
-                                  " the old name goes in the next release", DeprecationWarning,
-                                  stacklevel=2)
+                    warn(f"{func.__name__}({old}=...) is now {func.__name__}({new}=...);"
+                         " the old name goes in the next release", DeprecationWarning)
                     kwargs[new] = kwargs.pop(old)
             return func(*args, **kwargs)
         inner.__renamed__ = dict(old_to_new)  # type: ignore[attr-defined]

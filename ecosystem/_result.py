@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import abc
 import html
-import warnings
 from typing import Any, Callable
 
 import pandas as pd
 
 from .taxonomy import Ring
+from ._warn import warn
 
 __all__ = ["Result", "RING_ORDER", "in_ring_order", "was_attribute"]
 
@@ -74,8 +74,7 @@ class _FrameOrMethod(pd.DataFrame):
         state = object.__getattribute__(self, "__dict__")
         if not state.get("_warned"):
             state["_warned"] = True
-            warnings.warn(object.__getattribute__(self, "_was_note"), DeprecationWarning,
-                          stacklevel=3)
+            warn(object.__getattribute__(self, "_was_note"), DeprecationWarning)
 
     def __getattribute__(self, name: str) -> Any:
         if not name.startswith("_"):

@@ -15,13 +15,13 @@ ids that are not members are an error, so a typo does not vanish silently.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any, Mapping, Sequence, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from ecosystem import ParameterError
+from ecosystem._warn import warn
 
 if TYPE_CHECKING:
     from ecosystem import Ecosystem
@@ -77,8 +77,8 @@ def _niche_breadth(eco: "Ecosystem") -> pd.Series:
 
 
 def _old_throughput(eco: "Ecosystem") -> pd.Series:
-    warnings.warn("the metric 'throughput' is now 'strength' (throughput is what a member sends "
-                  "out); the old name goes in the next release", DeprecationWarning, stacklevel=3)
+    warn("the metric 'throughput' is now 'strength' (throughput is what a member sends "
+         "out); the old name goes in the next release", DeprecationWarning)
     return structural_metrics(eco)["strength"]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
@@ -14,6 +13,7 @@ from .._errors import ParameterError, UnknownMemberError
 from ..taxonomy import FlowChoice, parse_flows
 from ._bits import subset_sum, zeta_subsets
 from ._game import MAX_EXACT_PLAYERS, Game, GameError, TooManyPlayersError
+from .._warn import warn
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
@@ -303,7 +303,7 @@ def surplus_game(eco: Ecosystem, members: Sequence[str] | None = None, *,
         note = (f"v(N) = 0: every profitable route of the players to a market passes through "
                 f"members who are not players ({shown}); with outsiders='excluded' those "
                 "routes count for no one. Add them as players or use outsiders='free'")
-        warnings.warn(note, UserWarning, stacklevel=2)
+        warn(note, UserWarning)
     if n > MAX_EXACT_PLAYERS:
         rows = np.repeat(np.arange(len(route_members)), [len(r) for r in route_members])
         cols = np.concatenate([np.asarray(r, dtype=np.int64) for r in route_members] or

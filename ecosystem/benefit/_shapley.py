@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from math import comb
 
@@ -15,6 +14,7 @@ from .._result import Result
 from .._rng import Seed, as_generator
 from ._bits import BLOCK_BITS, popcount, popcount_table, sum_over_members
 from ._game import Game, allocation_series
+from .._warn import warn
 
 __all__ = ["shapley", "shapley_estimate", "ShapleyEstimate", "shapley_weights"]
 
@@ -82,15 +82,15 @@ class ShapleyEstimate(Result):
     @property
     def samples(self) -> int:
         """The old name of :attr:`replications` (goes in the next release)."""
-        warnings.warn("ShapleyEstimate.samples is now ShapleyEstimate.replications; the old name "
-                      "goes in the next release", DeprecationWarning, stacklevel=2)
+        warn("ShapleyEstimate.samples is now ShapleyEstimate.replications; the old name "
+             "goes in the next release", DeprecationWarning)
         return self.replications
 
     @property
     def tolerance(self) -> float:
         """The old name of :attr:`tol` (goes in the next release)."""
-        warnings.warn("ShapleyEstimate.tolerance is now ShapleyEstimate.tol; the old name goes "
-                      "in the next release", DeprecationWarning, stacklevel=2)
+        warn("ShapleyEstimate.tolerance is now ShapleyEstimate.tol; the old name goes "
+             "in the next release", DeprecationWarning)
         return self.tol
 
     def summary(self) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Mapping
 
 import numpy as np
@@ -14,6 +13,7 @@ from ._bits import BLOCK_BITS, sum_over_members
 from ._core import in_core
 from ._game import Game, GameError, PerPlayer, allocation_series, check_players
 from ._shapley import shapley
+from .._warn import warn
 
 __all__ = ["banzhaf", "equal_split", "proportional_split", "nash_bargaining",
            "modified_shapley", "StabilityWarning"]
@@ -215,9 +215,9 @@ def modified_shapley(game: Game, factors: pd.DataFrame,
     out.attrs.update(composite=pd.Series(composite, index=out.index, name="composite"),
                      in_core=core, below_stand_alone=below)
     if below:
-        warnings.warn(f"the modified Shapley value pays {', '.join(map(str, below))} less than "
-                      "their stand-alone value", StabilityWarning, stacklevel=2)
+        warn(f"the modified Shapley value pays {', '.join(map(str, below))} less than "
+             "their stand-alone value", StabilityWarning)
     elif core is False:
-        warnings.warn("the modified Shapley value is not in the core: some coalition would "
-                      "do better alone (see stability(game, x))", StabilityWarning, stacklevel=2)
+        warn("the modified Shapley value is not in the core: some coalition would "
+             "do better alone (see stability(game, x))", StabilityWarning)
     return out

@@ -13,7 +13,6 @@ own policy; :func:`beer_game` is the model with real shipments between stages.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any, Iterable, Sequence
@@ -32,6 +31,7 @@ from ._forecast import StagePolicy
 from ._kernels import backlog_stage, lost_sales_stage, variances
 from ._params import (check_alpha, check_forecast, check_lead_time, check_nonnegative,
                       check_whole, check_window, per_stage)
+from .._warn import warn
 
 __all__ = ["simulate", "BullwhipResult", "stage_policies", "METRICS"]
 
@@ -355,20 +355,19 @@ def _warn_if_degenerate(per_rep: dict, periods: int, demand: Demand) -> None:
     ratio = per_rep["order_ratio"]
     if np.isnan(ratio).any():
         constant = demand.kind in ("ar1", "step") and demand.sigma == 0
-        warnings.warn(
+        warn(
             f"{int(np.isnan(ratio).any(axis=1).sum())} of {ratio.shape[0]} stages have NaN "
             "variance ratios: the demand does not vary over the measured periods"
             + (" (sigma is 0)" if constant else "") + "; give demand that varies",
-            NumericalWarning, stacklevel=3)
+            NumericalWarning)
     elif not np.isfinite(ratio).all():
-        warnings.warn("some variance ratios are infinite: demand or orders beyond the range "
-                      "of floating-point numbers; use smaller demand", NumericalWarning,
-                      stacklevel=3)
+        warn("some variance ratios are infinite: demand or orders beyond the range "
+             "of floating-point numbers; use smaller demand", NumericalWarning)
     if periods < FEW_PERIODS:
-        warnings.warn(f"each replication's variance ratio comes from only {periods} periods, "
-                      "so the ratios scatter widely and their mean is biased upwards; use "
-                      f"periods >= {FEW_PERIODS} (100 or more for persistent demand)",
-                      NumericalWarning, stacklevel=3)
+        warn(f"each replication's variance ratio comes from only {periods} periods, "
+             "so the ratios scatter widely and their mean is biased upwards; use "
+             f"periods >= {FEW_PERIODS} (100 or more for persistent demand)",
+             NumericalWarning)
 
 
 def _summarise(per_rep: dict, labels: list, confidence: float) -> pd.DataFrame:

@@ -57,8 +57,8 @@ _OLD_NAMES = {"DEFAULT_COUPLING": "DEFAULT_CONVERSION", "coupling_matrix": "conv
 def __getattr__(name: str):
     # the flow-coupling names before "coupling" came to mean only ecosystem.coupling
     if name in _OLD_NAMES:
-        import warnings
-        warnings.warn(f"ecosystem.flows.{name} is now ecosystem.flows.{_OLD_NAMES[name]}; the "
-                      "old name goes in the next release", DeprecationWarning, stacklevel=2)
+        from .._warn import warn
+        warn(f"ecosystem.flows.{name} is now ecosystem.flows.{_OLD_NAMES[name]}; the "
+             "old name goes in the next release", DeprecationWarning)
         return globals()[_OLD_NAMES[name]]
     raise AttributeError(f"module 'ecosystem.flows' has no attribute {name!r}")

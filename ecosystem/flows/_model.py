@@ -61,7 +61,6 @@ and sinks lose what they emit.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +72,7 @@ import scipy.sparse as sp
 from .._compat import renamed
 from .._errors import EcosystemError, ParameterError
 from ..taxonomy import Flow
+from .._warn import warn
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
@@ -231,8 +231,8 @@ class FlowModel:
     @property
     def coupling(self) -> np.ndarray:
         """The old name of :attr:`conversion` (goes in the next release)."""
-        warnings.warn("FlowModel.coupling is now FlowModel.conversion; the old name goes in the "
-                      "next release", DeprecationWarning, stacklevel=2)
+        warn("FlowModel.coupling is now FlowModel.conversion; the old name goes in the "
+             "next release", DeprecationWarning)
         return self.conversion
 
     @renamed(coupling="conversion")

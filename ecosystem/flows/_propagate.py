@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from ._injections import Injections, injection_array
 from ._model import FLOWS, FlowModel, NoSteadyStateError, flow_model
 from ._solve import solve_steady_state
 from ._spectral import spectral_radius
+from .._warn import warn
 
 if TYPE_CHECKING:
     from ..graph import Ecosystem
@@ -172,10 +172,10 @@ def _warn_if_not_finite(levels: np.ndarray, injected: np.ndarray) -> None:
     if np.isfinite(levels).all():
         return
     big = np.abs(injected[np.isfinite(injected)]).max(initial=0.0)
-    warnings.warn("some flow levels are NaN or infinite: link volumes or injections "
-                  f"(largest injection {big:.3g}) overflow or underflow floating-point "
-                  "numbers (about 1e-308 to 1.8e308) when multiplied; rescale the volumes "
-                  "(for example to thousands)", NumericalWarning, stacklevel=3)
+    warn("some flow levels are NaN or infinite: link volumes or injections "
+         f"(largest injection {big:.3g}) overflow or underflow floating-point "
+         "numbers (about 1e-308 to 1.8e308) when multiplied; rescale the volumes "
+         "(for example to thousands)", NumericalWarning)
 
 
 @renamed(coupling="conversion")
@@ -238,8 +238,9 @@ def propagate(eco: "Ecosystem | FlowModel", injections: Injections, steps: int =
                      "(steady_state(), ecobelt flows --steady)")
     out = np.empty((int(steps) + 1, model.n, len(FLOWS)))
     out[0] = b
-    for t in range(int(steps)):  # each step needs the previous one
-        out[t + 1] = model.step(out[t]) if pulse else model.step(out[t]) + b
+    with np.errstate(over="ignore", invalid="ignore"):  # the warning below names the cause
+        for t in range(int(steps)):  # each step needs the previous one
+            out[t + 1] = model.step(out[t]) if pulse else model.step(out[t]) + b
     _warn_if_not_finite(out, b)
     return FlowTrajectory(out, model.members, model.layers.rings, model.layers.roles, pulse)
 

@@ -19,7 +19,6 @@ A row with a single non-zero value stays as it is under ra4 (R's
 from __future__ import annotations
 
 import html
-import warnings
 
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from . import _sparse
 from ._sparse import UseTable
 from ._input import EmptyPolicy, as_utilization, check_method
 from ._registry import INDEX_ALIASES, OVERLAP_INDICES
+from .._warn import warn
 
 __all__ = ["null_model", "NullModelResult", "NULL_ALGORITHMS", "NULL_INDICES"]
 
@@ -109,8 +109,8 @@ class NullModelResult(Result):
     @property
     def iterations(self) -> int:
         """The old name of :attr:`replications` (goes in the next release)."""
-        warnings.warn("NullModelResult.iterations is now NullModelResult.replications; the old "
-                      "name goes in the next release", DeprecationWarning, stacklevel=2)
+        warn("NullModelResult.iterations is now NullModelResult.replications; the old "
+             "name goes in the next release", DeprecationWarning)
         return self.replications
 
     def _p_text(self, p: float) -> str:

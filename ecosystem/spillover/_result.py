@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +11,7 @@ import scipy.sparse as sp
 from .._result import Result, in_ring_order, was_attribute
 from ..graph import Ecosystem
 from ..taxonomy import Ring
+from .._warn import warn
 
 __all__ = ["Diffusion", "summarise"]
 
@@ -57,8 +57,8 @@ class Diffusion(Result):
     @property
     def runs(self) -> int:
         """The old name of :attr:`replications` (goes in the next release)."""
-        warnings.warn("Diffusion.runs is now Diffusion.replications; the old name goes in the "
-                      "next release", DeprecationWarning, stacklevel=2)
+        warn("Diffusion.runs is now Diffusion.replications; the old name goes in the "
+             "next release", DeprecationWarning)
         return self.replications
 
     @was_attribute
