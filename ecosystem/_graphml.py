@@ -1,8 +1,9 @@
 """GraphML and GEXF files, lossless for ecobelt's own files (see :mod:`ecosystem.files`).
 
-networkx writes both formats, but its GraphML writer refuses lists, dicts and
-None and splits an attribute that is an int on one node and a string on
-another into two keys; GEXF has no graph attributes. So before writing, every
+The files are laid out as networkx's writers lay them out (written from the
+columns by ``ecosystem._xmlwrite``). GraphML as networkx writes it refuses lists,
+dicts and None and splits an attribute that is an int on one node and a string
+on another into two keys; GEXF has no graph attributes. So before writing, every
 attribute that is not of a single scalar type becomes JSON text, and a small
 JSON record (``ecobelt`` graph attribute in GraphML, ``<meta><description>``
 in GEXF) says which, so reading restores the exact values.
@@ -17,11 +18,9 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
 
-from ._atomic import atomic_path
 from ._errors import SpecError
-from ._spec import SPEC_VERSION, build, plain
+from ._spec import SPEC_VERSION, build
 from .graph import Ecosystem
 
 __all__ = ["read_graphml", "write_graphml", "read_gexf", "write_gexf"]
@@ -99,61 +98,6 @@ def _check_id(member_id: str, file: str) -> None:
         raise SpecError("member id has a character XML cannot hold (a control character "
                         "other than tab and newline); GraphML and GEXF cannot store it",
                         file=file, value=member_id)
-
-
-def _encode(eco: Ecosystem, file: str, gexf: bool) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
-    """A plain MultiDiGraph ready for networkx's writers, and the metadata record."""
-    graph = {k: plain(v) for k, v in eco.graph.graph.items()}
-    nodes = [(m, {k: plain(v) for k, v in d.items()}) for m, d in eco.graph.nodes(data=True)]
-    for member_id, _ in nodes:
-        _check_id(member_id, file)
-    edges = [(u, v, k, {name: plain(x) for name, x in d.items()})
-             for u, v, k, d in eco.graph.edges(keys=True, data=True)]
-    edge_ids = _edge_ids(edges)
-    meta: dict[str, Any] = {"ecobelt": SPEC_VERSION, "json": {}, "int": {}}
-    scopes = {"node": [(m, d) for m, d in nodes],
-              "edge": [(e, d) for e, (*_, d) in zip(edge_ids, edges)]}
-    if not gexf:
-        scopes["graph"] = [("graph", graph)]
-    for scope, items in scopes.items():
-        meta["json"][scope], meta["int"][scope] = _encode_scope(items, scope, file)
-    if eco.custom_roles:
-        meta["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
-    if gexf:
-        meta["graph"] = graph
-        for member_id, d in nodes:
-            member = eco.graph.nodes[member_id]
-            label = next((value for value in (member.get("label"), member.get("name"))
-                          if isinstance(value, str) and not _NOT_XML.search(value)), member_id)
-            d["label"] = label
-            viz = _viz(member)
-            if viz:
-                d["viz"] = viz
-    out = nx.MultiDiGraph()
-    if gexf:  # Gephi shows the name; the exact one is in the metadata
-        out.graph["name"] = "" if _NOT_XML.search(str(eco.name)) else str(eco.name)
-    else:
-        out.graph.update(graph)
-    out.add_nodes_from(nodes)
-    for edge_id, (u, v, k, d) in zip(edge_ids, edges):
-        d["flow"] = k
-        if gexf:  # GEXF: the flow as key (networkx_key), a unique id and the volume as weight
-            if _is_number(eco.graph.edges[u, v, k].get("volume")):
-                d["weight"] = float(eco.graph.edges[u, v, k]["volume"])
-            out.add_edges_from([(u, v, k, {**d, "id": edge_id})])
-        else:  # GraphML: the edge key becomes the edge's (unique) id
-            out.add_edges_from([(u, v, edge_id, d)])
-    return out, meta
-
-
-def _edge_ids(edges: list) -> list[str]:
-    """The links' own ``id`` attributes when every link has a distinct one that XML can
-    hold (a file from Gephi or yEd, read and written back), else ``e0``, ``e1``, ..."""
-    ids = [d.get("id") for *_, d in edges]
-    if all(isinstance(i, str) and i and not _NOT_XML.search(i) for i in ids) \
-            and len(set(ids)) == len(ids):
-        return ids
-    return [f"e{i}" for i in range(len(edges))]
 
 
 _HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})([0-9a-fA-F]{2})?")
@@ -283,10 +227,8 @@ def _parse_error(error: Exception, file: str, what: str) -> SpecError:
 # ------------------------------------------------------------------ GraphML
 def write_graphml(eco: Ecosystem, path: str) -> None:
     """Write ``eco`` as GraphML (see :mod:`ecosystem.files`)."""
-    graph, meta = _encode(eco, path, gexf=False)
-    graph.graph[_META] = json.dumps(meta)
-    with atomic_path(path) as temporary:
-        nx.write_graphml_xml(graph, temporary, edge_id_from_attribute="id")
+    from ._xmlwrite import write_graphml as write
+    write(eco, path)
 
 
 def _refuse_duplicate_ids(path: str) -> None:
@@ -344,17 +286,8 @@ def read_graphml(path: str) -> Ecosystem:
 # --------------------------------------------------------------------- GEXF
 def write_gexf(eco: Ecosystem, path: str) -> None:
     """Write ``eco`` as GEXF 1.2 with Gephi's positions (see :mod:`ecosystem.files`)."""
-    graph, meta = _encode(eco, path, gexf=True)
-    writer = GEXFWriter(version="1.2draft")
-    try:
-        text = json.dumps(meta, allow_nan=True)
-    except (TypeError, ValueError) as error:
-        raise SpecError(f"a graph attribute cannot be written as JSON: {error}",
-                        file=path) from None
-    ET.SubElement(writer.xml.find("meta"), "description").text = text
-    writer.add_graph(graph)
-    with atomic_path(path) as temporary:
-        writer.write(temporary)
+    from ._xmlwrite import write_gexf as write
+    write(eco, path)
 
 
 _GEXF_TYPES = {"integer": "int", "long": "int", "short": "int", "byte": "int",
