@@ -1,8 +1,8 @@
 """Saving and loading ecosystems: wall and CPU time and peak memory, against an earlier
 ecobelt and the plain libraries, in the same run.
 
-Run: ``python benchmarks/bench_files.py [n_firms] [--baseline REV|plain]
-[--formats yaml,json,...] [--timeout S]``
+Run: ``python benchmarks/bench_files.py [n_firms] [--baseline REV|plain|none]
+[--formats yaml,json,...] [--ops save,load] [--timeout S]``
 (default 5000 firms: about 5,100 members and 50,000 links; ``1000000`` gives the
 million-member belt, about 10 million links, which needs a machine with 32 GB or more).
 
@@ -17,6 +17,11 @@ on the same data, in this checkout's process: ``json.loads`` / ``json.dumps`` an
 PyYAML's C loader / dumper (``yaml.CSafeLoader`` / ``CSafeDumper``) on the same spec
 dictionary, without any checks (JSON up to 200,000 members, YAML up to 30,000: beyond,
 they take minutes).
+
+``--ops save`` measures saves only, and ``--baseline none`` runs no baseline (for a
+million members, where the earlier GraphML and GEXF writers and the readers of several
+formats do not finish): the in-memory size of the ecosystem is then what the saving
+process holds before it saves (the unpickled ecosystem and the interpreter).
 
 ``--baseline plain`` compares instead with pandas alone on the same two tables
 (``eco.to_pandas()``, made before the clock starts), each in a fresh process too:
@@ -112,7 +117,7 @@ peak[0] = max(peak[0], rss())
 gc.collect()
 after = rss()
 sizes = [len(t) for t in tables] if plain else [len(eco), eco.number_of_links()]
-print(json.dumps({"wall": wall, "cpu": cpu, "peak": peak[0] - before,
+print(json.dumps({"wall": wall, "cpu": cpu, "peak": peak[0] - before, "held": before,
                   "kept": after - before, "members": sizes[0], "links": sizes[1]}))
 """
 
@@ -154,6 +159,7 @@ def main() -> None:
     parser.add_argument("firms", type=int, nargs="?", default=5000)
     parser.add_argument("--baseline", default="f6c3935")
     parser.add_argument("--formats", default="yaml,json,csv,graphml,gexf,parquet")
+    parser.add_argument("--ops", default="save,load")
     parser.add_argument("--timeout", type=float, default=600)
     options = parser.parse_args()
     import pickle
@@ -163,7 +169,9 @@ def main() -> None:
     print(f"machine load at start: {os.getloadavg()[0]:.1f}")
     folder = Path(tempfile.mkdtemp(prefix="bench_files_"))
     plain_baseline = options.baseline == "plain"
-    baseline = ROOT if plain_baseline else unpack(options.baseline, folder)
+    no_baseline = options.baseline == "none"
+    loads = "load" in options.ops.split(",")
+    baseline = ROOT if plain_baseline or no_baseline else unpack(options.baseline, folder)
     started = time.perf_counter()
     eco = networks.industrial_belt(options.firms, seed=1)
     print(f"{eco!r} built in {time.perf_counter() - started:.1f} s")
@@ -172,7 +180,8 @@ def main() -> None:
         pickle.dump(eco, handle, protocol=pickle.HIGHEST_PROTOCOL)
     plain = {}
     wanted = [name for name in ("json", "yaml") if name in options.formats.split(",")
-              and len(eco) <= (30_000 if name == "yaml" else 200_000) and not plain_baseline]
+              and len(eco) <= (30_000 if name == "yaml" else 200_000) and not plain_baseline
+              and not no_baseline]
     if wanted:
         import yaml
 
@@ -196,7 +205,7 @@ def main() -> None:
     old_formats = (baseline / "ecosystem" / "files.py").read_text()
     for extension in options.formats.split(","):
         measured = {}
-        for label, tree in (("now", ROOT), ("before", baseline)):
+        for label, tree in (("now", ROOT), ("before", baseline))[:1 if no_baseline else 2]:
             # a format the earlier ecobelt lacks is compared with its CSV pair
             ext = extension if label == "now" or plain_baseline or \
                 f'"{extension}"' in old_formats else "csv"
@@ -207,7 +216,8 @@ def main() -> None:
                            options.timeout)
             size = sum(p.stat().st_size for p in files_of(path)) if "error" not in saved else 0
             loaded = worker(tree, mode + "load", path, options.firms, pickled,
-                            options.timeout) if "error" not in saved else {"error": "not saved"}
+                            options.timeout) if "error" not in saved and loads else \
+                {"error": "not saved" if loads else "not asked"}
             for p in files_of(path):
                 p.unlink()
             measured[label] = (saved, loaded, size)
@@ -223,7 +233,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for extension, measured in rows:
         for op, index in (("save", 0), ("load", 1)):
-            now, before = measured["now"][index], measured["before"][index]
+            now = measured["now"][index]
+            before = measured["before"][index] if "before" in measured else {"error": "none"}
 
             def cell(m):
                 if "error" in m:
@@ -240,6 +251,14 @@ def main() -> None:
                   f"{cell(before)[1]} | {ratio} | {peak_ratio} | "
                   f"{f'{reference[index]:.2f}' if reference else '-'} |")
     loaded = [m["now"][1] for _, m in rows if "error" not in m["now"][1]]
+    saved = [m["now"][0] for _, m in rows if "error" not in m["now"][0]]
+    if not loaded and saved:  # the process that saved held the ecosystem (and Python)
+        size = min(m["held"] for m in saved)
+        print(f"\nthe saving process held {gib(size)} GiB before it saved (the ecosystem "
+              "and the interpreter)")
+        for extension, measured in rows:
+            if "error" not in measured["now"][0]:
+                print(f"{extension}: save peak / held: {measured['now'][0]['peak'] / size:.2f}")
     if loaded:
         size = max(m["kept"] for m in loaded)
         print(f"\nthe loaded ecosystem holds about {gib(size)} GiB; peak memory during a load "
