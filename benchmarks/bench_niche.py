@@ -21,8 +21,8 @@ the whole command on a 20k-member belt in fresh processes against a baseline
 revision of ecobelt (``git archive``, run alternately) and against loading its
 spec alone. Horn on dense use with the compiled passes (numba, the ``fast`` extra)
 against the numpy loop; reading a 20k-member spec as YAML against JSON.
-``python benchmarks/bench_niche.py horn``, ``... yaml`` or ``... command [REV]``
-runs only those. No dependency beyond ecobelt's (numba for the compiled row).
+``python benchmarks/bench_niche.py horn``, ``... yaml`` or ``... command [REV
+[REPEAT]]`` runs only those. No dependency beyond ecobelt's (numba for the compiled row).
 """
 
 from __future__ import annotations
@@ -302,6 +302,7 @@ def bench_command(n: int = 20_000, baseline: str = "5f8ddbc", repeat: int = 3) -
                                   ("load", None, ("-c", "from ecosystem.files import load; "
                                                   f"load({path!r})"))] * (repeat + 1):
             runs[name].append(_process(*argv, path=where))
+        phases = [_process("-c", _PHASES, path, path=None)[3].decode() for _ in range(repeat)]
     outputs = {run[3] for run in runs["today"] + runs["baseline"]}
     compiled = "no byte-compiled files written (PYTHONDONTWRITEBYTECODE)" if os.environ.get(
         "PYTHONDONTWRITEBYTECODE") else "byte-compiled files written"
@@ -322,6 +323,51 @@ def bench_command(n: int = 20_000, baseline: str = "5f8ddbc", repeat: int = 3) -
     print(f"ratio {baseline} / this checkout (medians): wall {base_wall / wall:.2f}, CPU "
           f"{base_cpu / cpu:.2f}; the command beyond loading: "
           f"{cpu - medians['load'][1]:.2f} s CPU; same output: {len(outputs) == 1}")
+    print(f"\nwhere the command's CPU goes (this checkout, one fresh process each, {repeat} runs, "
+          "s CPU; imports in the order the command meets them)")
+    steps = [dict(line.split("\t") for line in text.splitlines()) for text in phases]
+    print("| step | " + " | ".join(f"run {k + 1}" for k in range(repeat)) + " |")
+    print("|---|" + "---|" * repeat)
+    for step in steps[0]:
+        print(f"| {step} | " + " | ".join(run[step] for run in steps) + " |")
+
+
+# What `ecobelt niche SPEC` does, step by step, with CPU timers between the steps: the
+# libraries' imports one by one (each only what the ones before did not import), then the
+# spec read, then the report (its own imports included, as in the command).
+_PHASES = r"""
+import io, sys, time
+from contextlib import redirect_stdout
+marks, last = [], time.process_time()
+def mark(step):
+    global last
+    now = time.process_time()
+    marks.append((step, now - last))
+    last = now
+from ecosystem.cli import build_parser
+args = build_parser("niche").parse_args(["niche", sys.argv[1]])
+mark("the command line and its parser")
+import numpy
+mark("numpy")
+import pandas
+mark("pandas (with pyarrow)")
+import scipy.sparse
+mark("scipy.sparse")
+import networkx
+mark("networkx")
+import ecosystem.files, ecosystem._stream
+mark("ecobelt's reader and Ecosystem modules (with yaml)")
+from ecosystem.files import load
+eco = load(sys.argv[1])
+mark("reading the spec")
+import ecosystem.cli.niche as command
+command.read_spec = lambda spec: eco
+with redirect_stdout(io.StringIO()):
+    args.func(args)
+mark("the report (with ecosystem.niche)")
+marks.append(("total", sum(seconds for _, seconds in marks)))
+print("\n".join(f"{step}\t{seconds:.3f}" for step, seconds in marks))
+"""
 
 
 def bench_horn_engines(members: int = MEMBERS, resources: int = RESOURCES) -> None:
@@ -391,8 +437,9 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["yaml"]:
         bench_yaml()
         sys.exit()
-    if sys.argv[1:2] == ["command"]:
-        bench_command(*(sys.argv[2:3]))
+    if sys.argv[1:2] == ["command"]:  # command [REV [REPEAT]]
+        bench_command(baseline=sys.argv[2] if len(sys.argv) > 2 else "5f8ddbc",
+                      repeat=int(sys.argv[3]) if len(sys.argv) > 3 else 3)
         sys.exit()
     bench_overlap()
     bench_null_model()
