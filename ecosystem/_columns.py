@@ -11,20 +11,37 @@ all (``None`` when all have it).
 
 Members and links added one at a time wait in a list and join the columns on
 the next read, so an interactive model built by thousands of ``link`` calls
-does not copy the arrays thousands of times.
+does not copy the arrays thousands of times; changing a waiting row changes its
+dict. A link is found by its code (source, target, flow as one integer) in a
+sorted array of the codes, built once, and a dict of the codes added since,
+which is merged into the array once it holds an eighth as many: no Python
+object per link of a large ecosystem, and about one sort per doubling of a
+model built link by link.
+
+Attribute order
+---------------
+Columns are kept in the order networkx meets them when it walks its dicts:
+members in member order, links in link order (below), a row's attributes in
+column order. That is the order of ``to_pandas`` and the files, whatever
+edits came before, and the order a networkx-backed ecosystem gives too, except
+where a row was given two new attributes that other rows had met the other way
+round (a networkx dict keeps each row's own order; the columns keep one order).
 
 Link order
 ----------
 Rows are kept in the order links were added. The order every reader sees
 (:meth:`Store.order`) is networkx's: source by source in member order, then
 by the first link of each (source, target) pair, then by row, which is what
-iterating the networkx graph built from these rows gives.
+iterating the networkx graph built from these rows gives. Removing the first
+link of a pair that keeps other links moves the pair's next link into its row,
+so the pair keeps its place, as it does in networkx's dicts.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
+from operator import is_not
 from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
@@ -40,6 +57,8 @@ _TYPED = {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(n
 _FILL = {"f": np.nan, "i": 0, "b": False}
 # what pandas' isna finds that is a missing value in a table too (NaN and NA; None is a value)
 _MISSING_KINDS = {float, np.float64, np.float32, np.float16, type(pd.NA)}
+# links added since the sorted codes were built, looked up in a dict, before a merge
+_RECENT = 1024
 
 
 class Column:
@@ -193,13 +212,13 @@ def concat_tables(first: dict[Any, Column], n_first: int, second: dict[Any, Colu
 
 def table_from_dicts(rows: list[Mapping[Any, Any]]) -> dict[Any, Column]:
     """Columns of attribute dicts (a key missing from a dict: no value in that row)."""
-    names = list(dict.fromkeys(key for row in rows for key in row))
+    names = list(dict.fromkeys(chain.from_iterable(rows)))
     table = {}
     marker = object()
     get: Callable[..., Any] = dict.get  # map with a C method: no Python call per row
     for name in names:
         values = list(map(get, rows, repeat(name), repeat(marker)))
-        present = np.fromiter((v is not marker for v in values), bool, len(values))
+        present = np.fromiter(map(is_not, values, repeat(marker)), bool, len(values))
         table[name] = column_from_values(values, None if present.all() else present)
     return table
 
@@ -258,13 +277,17 @@ class Store:
         self._new_members: list[tuple[str, dict]] = []
         self._new_links: list[tuple[int, int, int, dict]] = []
         self._index: dict[str, int] | None = None
-        self._codes: dict[int, int] | None = None
+        # the link index: codes of rows [0, len(_sorted)) sorted, with their rows (None: the
+        # codes are in row order), and the rows added since by code
+        self._sorted: np.ndarray | None = None
+        self._sorted_rows: np.ndarray | None = None
+        self._recent: dict[int, int] = {}
         self._cache: dict[Any, Any] = {}
 
     def __getstate__(self) -> dict:
         self.flush()
         state = dict(self.__dict__)
-        state.update(_index=None, _codes=None, _cache={})
+        state.update(_index=None, _sorted=None, _sorted_rows=None, _recent={}, _cache={})
         return state
 
     # ------------------------------------------------------------- reading
@@ -281,15 +304,34 @@ class Store:
             self._index = dict(zip(ids, range(len(ids))))
         return self._index
 
-    def _link_codes(self) -> dict[int, int]:
-        if self._codes is None:
+    def _forget_link_index(self) -> None:
+        self._sorted = self._sorted_rows = None
+        self._recent = {}
+
+    def _link_index(self) -> np.ndarray:
+        """The sorted codes (built, or merged with the recent ones, when due)."""
+        if self._sorted is None or len(self._recent) > max(_RECENT, len(self._sorted) // 8):
             self.flush()
             codes = _link_code(self.source, self.target, self.flow.astype(np.int64))
-            self._codes = dict(zip(codes.tolist(), range(len(codes))))
-        return self._codes
+            if len(codes) < 2 or bool(np.all(codes[1:] > codes[:-1])):
+                self._sorted, self._sorted_rows = codes, None
+            else:
+                rows = np.argsort(codes, kind="stable")
+                self._sorted, self._sorted_rows = codes[rows], rows
+            self._recent = {}
+        return self._sorted
 
     def link_row(self, source: int, target: int, flow: int) -> int | None:
-        return self._link_codes().get(_link_code(source, target, flow))
+        """The row of one link, pending ones included; None if there is no such link."""
+        code = _link_code(source, target, flow)
+        codes = self._link_index()
+        row = self._recent.get(code)
+        if row is not None:
+            return row
+        at = int(np.searchsorted(codes, code))
+        if at == len(codes) or codes[at] != code:
+            return None
+        return at if self._sorted_rows is None else int(self._sorted_rows[at])
 
     def flush(self) -> None:
         """Move members and links added one at a time into the columns."""
@@ -298,6 +340,7 @@ class Store:
             table = table_from_dicts([d for _, d in self._new_members])
             self.members = concat_tables(self.members, len(self.ids), table, len(ids))
             self.ids = np.concatenate([self.ids, _object_array(ids, len(ids))])
+            self.members = members_in_first_met_order(self.members)
             self._new_members = []
             self._cache.clear()
         if self._new_links:
@@ -309,6 +352,7 @@ class Store:
                                           np.array([t for _, t, *_ in new], np.int64)])
             self.flow = np.concatenate([self.flow, np.array([f for *_, f, _ in new], np.int8)])
             self._new_links = []
+            self.links = links_in_first_met_order(self.links, self.source, self.target)
             self._cache.clear()
 
     def member_values(self, name: str) -> Column | None:
@@ -375,14 +419,15 @@ class Store:
     def add_link(self, source: int, target: int, flow: int, data: dict) -> None:
         row = self.n_links()
         self._new_links.append((source, target, flow, data))
-        if self._codes is not None:
-            self._codes[_link_code(source, target, flow)] = row
+        if self._sorted is not None:
+            self._recent[_link_code(source, target, flow)] = row
 
     def add_members(self, ids: list[str], table: dict[Any, Column]) -> None:
         """Append checked members (new, distinct ids) with their columns."""
         self.flush()
         start = len(self.ids)
-        self.members = concat_tables(self.members, start, table, len(ids))
+        self.members = members_in_first_met_order(
+            concat_tables(self.members, start, table, len(ids)))
         self.ids = np.concatenate([self.ids, _object_array(ids, len(ids))])
         if self._index is not None:
             self._index.update(zip(ids, range(start, start + len(ids))))
@@ -392,11 +437,19 @@ class Store:
                   table: dict[Any, Column]) -> None:
         """Append checked links (both ends members, none there already or twice)."""
         self.flush()
-        self.links = concat_tables(self.links, len(self.source), table, len(source))
+        start = len(self.source)
+        self.links = concat_tables(self.links, start, table, len(source))
         self.source = np.concatenate([self.source, source.astype(np.int64, copy=False)])
         self.target = np.concatenate([self.target, target.astype(np.int64, copy=False)])
         self.flow = np.concatenate([self.flow, flow.astype(np.int8, copy=False)])
-        self._codes = None
+        self.links = links_in_first_met_order(self.links, self.source, self.target)
+        if self._sorted is not None and len(self._recent) + len(source) <= max(
+                _RECENT, len(self._sorted) // 8):
+            codes = _link_code(self.source[start:], self.target[start:],
+                               self.flow[start:].astype(np.int64))
+            self._recent.update(zip(codes.tolist(), range(start, len(self.source))))
+        else:
+            self._forget_link_index()
         self._cache.clear()
 
     def has_any_link(self, source: np.ndarray, target: np.ndarray, flow: np.ndarray
@@ -408,19 +461,69 @@ class Store:
                                   flow.astype(np.int64)), existing)
 
     def set_member(self, position: int, changes: Mapping[Any, Any]) -> None:
-        self.flush()
+        """Set attributes of one member (a waiting one keeps waiting: its dict changes)."""
+        if position >= len(self.ids):
+            self._new_members[position - len(self.ids)][1].update(changes)
+            return
+        gained = _gains(self.members, position, changes)
         self.members = _set_row(self.members, len(self.ids), position, changes)
+        if gained:
+            self.members = members_in_first_met_order(self.members)
 
     def set_link(self, row: int, changes: Mapping[Any, Any]) -> None:
-        self.flush()
+        """Set attributes of one link (a waiting one keeps waiting: its dict changes)."""
+        if row >= len(self.source):
+            self._new_links[row - len(self.source)][3].update(changes)
+            return
+        gained = _gains(self.links, row, changes)
         self.links = _set_row(self.links, len(self.source), row, changes)
+        if gained:
+            self.links = links_in_first_met_order(self.links, self.source, self.target)
 
-    def keep_links(self, keep: np.ndarray) -> None:
+    def remove_link(self, row: int) -> None:
+        """Remove one link; if it was its pair's first and the pair keeps others, the next
+        one takes its row (see the module docstring)."""
         self.flush()
-        self.links = table_take(self.links, keep)
-        self.source, self.target, self.flow = self.source[keep], self.target[keep], self.flow[keep]
-        self._codes = None
+        source, target = int(self.source[row]), int(self.target[row])
+        pair = sorted(r for r in (self.link_row(source, target, f) for f in range(4))
+                      if r is not None)
+        moved = pair[1] if len(pair) > 1 and pair[0] == row else row
+        removed = int(_link_code(source, target, int(self.flow[row])))
+        # the others keep their places in networkx's order: only a column whose first link
+        # this was can move, and then only one that not every link has
+        first_of_some = any(column.present is not None and column.present[row]
+                            for column in self.links.values())
+        keep = np.ones(len(self.source), bool)
+        keep[moved] = False
+        links = {name: _take_moving(column, keep, row, moved)
+                 for name, column in self.links.items()}
+        self.links = {name: column for name, column in links.items()
+                      if column.present is None or column.present.any()}
+        flow = self.flow[keep]
+        if moved != row:
+            flow[row] = self.flow[moved]
+        self.source, self.target, self.flow = self.source[keep], self.target[keep], flow
+        if first_of_some:
+            self.links = links_in_first_met_order(self.links, self.source, self.target)
         self._cache.clear()
+        if self._sorted is None:
+            return
+        if self._recent.pop(removed, None) is None:
+            at = int(np.searchsorted(self._sorted, removed))
+            self._sorted = np.delete(self._sorted, at)
+            if self._sorted_rows is not None:
+                self._sorted_rows = np.delete(self._sorted_rows, at)
+            elif moved != row:
+                self._sorted_rows = np.arange(len(self._sorted) + 1)
+                self._sorted_rows = np.delete(self._sorted_rows, at)
+        # the new row of every old row: the moved link takes the removed one's row
+        if self._sorted_rows is not None:
+            rows = self._sorted_rows
+            renumbered = rows - (rows > moved)
+            renumbered[rows == moved] = row
+            self._sorted_rows = renumbered
+        self._recent = {code: (row if old == moved else old - (old > moved))
+                        for code, old in self._recent.items()}
 
     def remove_members(self, positions: list[int]) -> None:
         self.flush()
@@ -441,7 +544,9 @@ class Store:
         source, target = new[self.source], new[self.target]
         keep = np.flatnonzero((source >= 0) & (target >= 0))
         other.source, other.target, other.flow = source[keep], target[keep], self.flow[keep]
-        other.links = table_take(self.links, keep)
+        other.members = members_in_first_met_order(other.members)
+        other.links = links_in_first_met_order(table_take(self.links, keep), other.source,
+                                               other.target)
         return other
 
     def copy(self) -> "Store":
@@ -495,11 +600,10 @@ def _set_row(table: dict[Any, Column], n: int, row: int, changes: Mapping[Any, A
     for name, value in changes.items():
         column = table.get(name)
         if column is None:
-            present = np.zeros(n, bool)
-            present[row] = True
-            values = [None] * n
-            values[row] = value
-            table[name] = column_from_values(values, present)
+            dtype = _TYPED.get(type(value))
+            empty = (np.full(n, None, object) if dtype is None
+                     else np.full(n, _FILL[dtype.kind], dtype))
+            table[name] = Column(empty, np.zeros(n, bool)).set(row, value)
         else:
             table[name] = column.set(row, value)
     return table
@@ -507,3 +611,67 @@ def _set_row(table: dict[Any, Column], n: int, row: int, changes: Mapping[Any, A
 
 def flow_code(name: str) -> int:
     return _FLOW_CODES[name]
+
+
+def _take_moving(column: Column, keep: np.ndarray, row: int, moved: int) -> Column:
+    """The rows ``keep`` of a column, the row ``moved`` (dropped) written over ``row``."""
+    values = column.values[keep]
+    present = None if column.present is None else column.present[keep]
+    if moved != row:
+        values[row:row + 1] = column.values[moved:moved + 1]  # a list value stays one object
+        if present is not None:
+            present[row] = column.present[moved]  # type: ignore[index]
+    return Column(values, present)
+
+
+def _gains(table: dict[Any, Column], row: int, changes: Mapping[Any, Any]) -> bool:
+    """Whether ``row`` gets an attribute it did not have (only then can the order change)."""
+    for name in changes:
+        column = table.get(name)
+        if column is None or (column.present is not None and not column.present[row]):
+            return True
+    return False
+
+
+def _first_row(column: Column) -> int:
+    return 0 if column.present is None else int(np.argmax(column.present))
+
+
+def members_in_first_met_order(table: dict[Any, Column]) -> dict[Any, Column]:
+    """The columns ordered by the first member that has each (ties: as they were)."""
+    first = [_first_row(column) for column in table.values()]
+    if all(a <= b for a, b in zip(first, first[1:])):
+        return table
+    names = list(table)
+    return {names[k]: table[names[k]] for k in np.argsort(first, kind="stable").tolist()}
+
+
+def _first_met_link(source: np.ndarray, target: np.ndarray, present: np.ndarray | None
+                    ) -> tuple[int, int, int]:
+    """Where networkx's edge order first meets a row of ``present``: its source, the first
+    row of its (source, target) pair, its row (compared as a tuple)."""
+    rows = np.flatnonzero(present) if present is not None else None
+    first_source = int(source.min() if rows is None else source[rows].min())
+    leaving = np.flatnonzero(source == first_source)  # every link of that source, by row
+    targets, pair_first = np.unique(target[leaving], return_index=True)
+    candidates = leaving if present is None else leaving[present[leaving]]
+    pair_row = leaving[pair_first][np.searchsorted(targets, target[candidates])]
+    earliest = int(pair_row.min())
+    return first_source, earliest, int(candidates[pair_row == earliest].min())
+
+
+def links_in_first_met_order(table: dict[Any, Column], source: np.ndarray,
+                             target: np.ndarray) -> dict[Any, Column]:
+    """The columns ordered by the first link in networkx's edge order that has each
+    (ties: as they were)."""
+    if len(table) < 2 or all(column.present is None for column in table.values()):
+        return table  # every column starts at the first link
+    every = _first_met_link(source, target, None)
+    first = [every if column.present is None or column.present[every[2]]
+             else _first_met_link(source, target, column.present)
+             for column in table.values()]
+    if all(a <= b for a, b in zip(first, first[1:])):
+        return table
+    names = list(table)
+    order = sorted(range(len(names)), key=first.__getitem__)  # sorted() is stable
+    return {names[k]: table[names[k]] for k in order}

@@ -33,12 +33,24 @@ library's bulk paths do not ask for ``eco.graph`` (building, loading, the
 matrices, and the analyses of flows, niches, spillover, dynamics, benefit
 sharing, segments and convergence read the columns), so nothing at scale pays
 for networkx unless the user does.
+
+Editing one member or link at a time (:meth:`Ecosystem.add_member`,
+:meth:`Ecosystem.link`, :meth:`Ecosystem.update_member`,
+:meth:`Ecosystem.update_link`) costs about what the change costs, on a small
+model as on a belt of a million members: added rows wait and join the columns
+at the next read, all together; a link is found through a sorted array of link
+codes, not a dict of every link. Removing (:meth:`Ecosystem.unlink`,
+:meth:`Ecosystem.remove`) compacts the arrays, whole-array work with no Python
+per row; remove many members in one call.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from operator import itemgetter
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, ParamSpec, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -53,6 +65,8 @@ from .taxonomy import (DEFAULT_ROLES, DEFAULT_UNITS, LINK_FIELDS, MEMBER_FIELDS,
                        link_attribute_problem, units_problem)
 
 __all__ = ["Ecosystem"]
+
+_FLOW_CODES = {name: code for code, name in enumerate(FLOW_NAMES)}
 
 
 
@@ -71,6 +85,37 @@ def _check_member_id(member_id: object) -> str:
             + (f"; use {str(member_id)!r}" if isinstance(member_id, (int, np.integer)) else ""))
     return member_id
 
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _arguments_checked(hint: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Report what Python would raise as a TypeError while matching the arguments (a value
+    given twice, one missing, an unexpected one) as one ParameterError line ending in
+    ``hint``, as every other refused argument is reported; the signature shown stays the
+    method's own."""
+    def wrap(method: Callable[_P, _R]) -> Callable[_P, _R]:
+        signature = inspect.signature(method)
+        parameters = list(signature.parameters.values())[1:]  # without self
+        leading = {p.name for p in parameters if p.kind in (
+            inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)}
+        keywords = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        any_keyword = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+        @functools.wraps(method)
+        def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            # the usual call (every leading argument by position) is matched by Python alone
+            if len(args) != len(leading) + 1 or not leading.isdisjoint(kwargs) or (
+                    not any_keyword and not keywords.issuperset(kwargs)):
+                try:
+                    signature.bind(*args, **kwargs)
+                except TypeError as error:
+                    raise ParameterError(f"{method.__name__}: {error}; {hint}") from None
+            return method(*args, **kwargs)
+        return checked
+    return wrap
 
 
 def _same_attributes(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
@@ -252,11 +297,13 @@ class Ecosystem:
         self._add_member_columns(ids, table_from_dicts(list(members.values())))
         index = self._columns().index()
         count = len(links)
+        # C-level maps: no Python frame per link
+        field = [map(itemgetter(k), links) for k in range(4)]
         self._add_link_columns(
-            np.fromiter((index[u] for u, *_ in links), np.int64, count),
-            np.fromiter((index[v] for _, v, *_ in links), np.int64, count),
-            np.fromiter((flow_code(k) for _, _, k, _ in links), np.int8, count),
-            table_from_dicts([d for *_, d in links]))
+            np.fromiter(map(index.__getitem__, field[0]), np.int64, count),
+            np.fromiter(map(index.__getitem__, field[1]), np.int64, count),
+            np.fromiter(map(_FLOW_CODES.__getitem__, field[2]), np.int8, count),
+            table_from_dicts(list(field[3])))
 
     def _existing_links(self, source: np.ndarray, target: np.ndarray, flow: np.ndarray
                         ) -> np.ndarray:
@@ -359,6 +406,8 @@ class Ecosystem:
         return role  # type: ignore[return-value]
 
     # ---------------------------------------------------------------- members
+    @_arguments_checked("call add_member(member_id, role, ring=None, **attributes): id, role "
+                        "and ring are not attributes")
     def add_member(self, member_id: str, role: str, *, ring: Ring | str | None = None,
                    **attributes: Any) -> None:
         """Add a member with its role, its ring (the role's ring by default) and attributes."""
@@ -379,6 +428,7 @@ class Ecosystem:
             assert self._store is not None
             self._store.add_member(member_id, data)
 
+    @_arguments_checked("call update_member(member_id, **attributes)")
     def update_member(self, member_id: str, /, **attributes: Any) -> None:
         """Change some attributes of an existing member, checked as :meth:`add_member` checks them.
 
@@ -492,6 +542,8 @@ class Ecosystem:
             raise UnknownMemberError(f"no member {member_id!r} in ecosystem {self.name!r}")
 
     # ------------------------------------------------------------------ links
+    @_arguments_checked("call link(source, target, flow, **attributes): source, target and "
+                        "flow name the link and cannot be attributes")
     def link(self, source: str, target: str, flow: Flow | str, **attributes: Any) -> None:
         """Join ``source`` to ``target`` by ``flow``.
 
@@ -566,6 +618,8 @@ class Ecosystem:
             return None
         return self._store.link_row(index[source], index[target], flow_code(flow))
 
+    @_arguments_checked("call update_link(source, target, flow, **attributes): to move a "
+                        "link to other ends or another flow, unlink it and link the new one")
     def update_link(self, source: str, target: str, flow: Flow | str,
                     **attributes: Any) -> None:
         """Change some attributes of an existing link, checked as :meth:`link` checks them.
@@ -609,6 +663,7 @@ class Ecosystem:
         from .tables import add_links_from_frame
         add_links_from_frame(self, links)
 
+    @_arguments_checked("call unlink(source, target, flow)")
     def unlink(self, source: str, target: str, flow: Flow | str) -> None:
         """Remove one link."""
         flow = _as_flow(flow)
@@ -618,10 +673,7 @@ class Ecosystem:
         if self._graph is not None:
             self._graph.remove_edge(source, target, key=flow.value)
             return
-        store = self._columns()
-        keep = np.ones(len(store.source), bool)
-        keep[row] = False
-        store.keep_links(np.flatnonzero(keep))
+        self._columns().remove_link(row)
 
     def links(self, flow: Flow | str | None = None, data: bool = False) -> list[tuple]:
         """Links as ``(source, target, flow)`` tuples (with their attribute dict if ``data``)."""

@@ -7,7 +7,10 @@ edit (networkx is the storage throughout, as before the columns existed) and
 one that builds it part-way and is then edited through networkx as well. Every
 reader must give the same answer on all three, and the graph built from the
 columns must equal the one networkx kept, in member order, link order and
-predecessor order.
+predecessor order. The columns themselves are checked too: every link is
+found at its row, every column has a value somewhere, and the attributes
+come in the order networkx meets them. A deliberately broken edit makes the
+check fail (``test_the_check_fails_on_a_broken_edit``).
 """
 
 import networkx as nx
@@ -107,11 +110,11 @@ def readings(eco):
            "index": eco.index(), "list": eco.links(data=True),
            "attributes": eco.link_attributes(), "problems": eco.problems()}
     members, links = eco.to_pandas()
-    # columns by name: the store orders attributes as first set, a graph as first met on
-    # its links, and the two differ once the link that first had one is removed
     out["tables"] = [(frame.dtypes.astype(str).to_dict(),  # NaN marks a missing value: named
                       frame.astype(object).where(frame.notna(), "<missing>").to_dict("list"))
                      for frame in (members, links)]
+    out["column_order"] = [first_met(frame, dicts) for frame, dicts in (
+        (members, out["member_dicts"]), (links, [d for *_, d in out["list"]]))]
     if numeric_volume(eco):
         src, dst, flow, weight = eco.edge_arrays()
         out["arrays"] = (src.tolist(), dst.tolist(), flow.tolist(), weight.tolist())
@@ -119,6 +122,30 @@ def readings(eco):
         out["summary"] = eco.summary().to_dict()
     out["unweighted"] = [eco.adjacency(f, weight=None).toarray().tolist() for f in FLOWS]
     return out
+
+
+def first_met(frame, dicts):
+    """The attribute columns of a table as (row first having them, names): they come in the
+    order their first rows do; names first met in the same row may come in either order
+    (a networkx dict keeps each row's own order, the columns one order for all rows)."""
+    names = list(frame.columns)[3:]
+    rows = [min(i for i, d in enumerate(dicts) if name in d) for name in names]
+    assert rows == sorted(rows), (names, rows)
+    return [(row, sorted(n for n, r in zip(names, rows) if r == row))
+            for row in sorted(set(rows))]
+
+
+def sound_columns(eco):
+    """The columns of a column-backed ecosystem hold together."""
+    store = eco._store
+    store.flush()
+    for table, n in ((store.members, len(store.ids)), (store.links, len(store.source))):
+        for column in table.values():
+            assert len(column) == n and (column.present is None or column.present.any())
+    ids = store.ids.tolist()
+    for row, (s, t, f) in enumerate(zip(store.source.tolist(), store.target.tolist(),
+                                        store.flow.tolist())):
+        assert eco._link_row(ids[s], ids[t], FLOWS[f]) == row
 
 
 def agree(*ecos):
@@ -138,10 +165,8 @@ def same_graph(graph, reference):
     assert graph.graph == reference.graph
 
 
-@settings(max_examples=60)
-@given(edits=st.lists(EDITS, max_size=30), switch=st.integers(0, 30),
-       graph_edits=st.lists(GRAPH_EDITS, max_size=6))
-def test_columns_and_graph_agree_after_any_edits(edits, switch, graph_edits):
+def check_edits(edits, switch=0, graph_edits=()):
+    """Run ``edits`` on the three ecosystems and check that every reading agrees."""
     columns, networkx, mixed = Ecosystem("x"), Ecosystem("x"), Ecosystem("x")
     _ = networkx.graph  # networkx is the storage from the start
     for step, edit in enumerate(edits):
@@ -150,6 +175,7 @@ def test_columns_and_graph_agree_after_any_edits(edits, switch, graph_edits):
         outcomes = {apply(columns, edit), apply(networkx, edit), apply(mixed, edit)}
         assert len(outcomes) == 1, (edit, outcomes)
     assert columns._graph is None  # no reader built the graph behind our back
+    sound_columns(columns)
     agree(networkx, columns, mixed)
     assert columns == networkx and mixed == networkx
     for copy in (columns.copy(), networkx.copy(), mixed.copy()):
@@ -162,6 +188,89 @@ def test_columns_and_graph_agree_after_any_edits(edits, switch, graph_edits):
         apply_to_graph(mixed, edit)
         apply_to_graph(networkx, edit)
     agree(networkx, mixed, mixed.copy())
+
+
+@settings(max_examples=60)
+@given(edits=st.lists(EDITS, max_size=30), switch=st.integers(0, 30),
+       graph_edits=st.lists(GRAPH_EDITS, max_size=6))
+def test_columns_and_graph_agree_after_any_edits(edits, switch, graph_edits):
+    check_edits(edits, switch, graph_edits)
+
+
+# edits that the columns once got wrong, or could: each breaks one rule of the store
+SEQUENCES = {
+    # the first link of a pair removed while the pair keeps another: the pair keeps its place
+    "unlink_first_of_pair": [
+        ("add_member", "m0", "supplier", {}), ("add_member", "m1", "supplier", {}),
+        ("add_member", "m2", "supplier", {}), ("link", ("m0", "m1", "logistics"), {}),
+        ("link", ("m0", "m2", "logistics"), {"colour": "r"}),
+        ("link", ("m0", "m1", "capital"), {"volume": 2.0}), ("read", "capital"),
+        ("unlink", ("m0", "m1", "logistics"))],
+    # the member that first had an attribute removed: the next one that has it decides
+    "remove_first_holder": [
+        ("add_member", "m0", "supplier", {"size": 1}), ("add_member", "m1", "supplier",
+                                                        {"region": "n"}),
+        ("add_member", "m2", "supplier", {"size": 2}), ("read", "capital"),
+        ("remove", ["m0"])],
+    # a link met before the others gets an attribute: it comes first in the table
+    "update_earlier_link": [
+        ("add_member", "m0", "supplier", {}), ("add_member", "m1", "supplier", {}),
+        ("link", ("m1", "m0", "logistics"), {"volume": 1.0}),
+        ("link", ("m0", "m1", "logistics"), {}), ("read", "logistics"),
+        ("update_link", ("m0", "m1", "logistics"), {"colour": "b"}),
+        ("update_link", ("m1", "m0", "logistics"), {"volume": 3.0})],
+    # a member added and changed between two reads, links found after many edits
+    "waiting_rows": [
+        ("add_member", "m0", "supplier", {}), ("add_member", "m1", "market", {}),
+        ("link", ("m0", "m1", "capital"), {"volume": 1.0}),
+        ("update_link", ("m0", "m1", "capital"), {"volume": 4.0}),
+        ("update_member", "m1", {"employees": 3}), ("read", "capital"),
+        ("link", ("m1", "m0", "capital"), {}), ("unlink", ("m0", "m1", "capital")),
+        ("link", ("m0", "m1", "capital"), {"lead_time": 2}),
+        ("update_link", ("m0", "m1", "capital"), {"volume": 5.0})],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEQUENCES))
+def test_edits_the_columns_once_got_wrong(name):
+    check_edits(SEQUENCES[name], switch=len(SEQUENCES[name]) // 2)
+
+
+def _remove_link_without_keeping_the_pair(self, row):
+    self.flush()
+    keep = np.delete(np.arange(len(self.source)), row)
+    self.links = {k: c.take(keep) for k, c in self.links.items()}
+    self.source, self.target, self.flow = self.source[keep], self.target[keep], self.flow[keep]
+    self._cache.clear()
+    self._forget_link_index()
+
+
+def _add_link_unindexed(self, source, target, flow, data):
+    self._new_links.append((source, target, flow, data))
+
+
+BREAKAGES = {  # what a broken store does instead, and a sequence that shows it
+    "update_link_lost": ("set_link", lambda self, row, changes: None, "waiting_rows"),
+    "update_member_lost": ("set_member", lambda self, position, changes: None, "waiting_rows"),
+    "pair_moved": ("remove_link", _remove_link_without_keeping_the_pair,
+                   "unlink_first_of_pair"),
+    "order_kept_after_removal": ("members_in_first_met_order", lambda table: table,
+                                 "remove_first_holder"),
+    "order_of_links_as_set": ("links_in_first_met_order", lambda table, source, target: table,
+                              "update_earlier_link"),
+    "waiting_link_not_indexed": ("add_link", _add_link_unindexed, "waiting_rows"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKAGES))
+def test_the_check_fails_on_a_broken_edit(name, monkeypatch):
+    """The check is not vacuous: break one thing the store does and it fails."""
+    import ecosystem._columns as columns
+    attribute, broken, sequence = BREAKAGES[name]
+    owner = columns.Store if hasattr(columns.Store, attribute) else columns
+    monkeypatch.setattr(owner, attribute, broken)
+    with pytest.raises(AssertionError):
+        check_edits(SEQUENCES[sequence], switch=len(SEQUENCES[sequence]) // 2)
 
 
 def test_graph_is_built_once_and_then_is_the_storage():
@@ -240,3 +349,74 @@ def test_any_value_replaces_a_typed_column_cell_as_networkx_stores_it(value):
         stored.append([dict(eco.member(m)) for m in eco])
     assert stored[0] == stored[1] and stored[0][0]["employees"] == value
     assert stored[0][1]["employees"] == 1.5
+
+
+def _many_links(n_members=2_000, n_links=200_000, seed=5):
+    rng = np.random.default_rng(seed)
+    cells = rng.choice(n_members * n_members * 4, size=n_links, replace=False)
+    pair, flow = np.divmod(cells, 4)
+    source, target = np.divmod(pair, n_members)
+    ids = np.array([f"m{i}" for i in range(n_members)], dtype=object)
+    eco = Ecosystem()
+    eco.add_members_from(pd.DataFrame({"id": ids, "role": "supplier"}))
+    eco.add_links_from(pd.DataFrame({"source": ids[source], "target": ids[target],
+                                     "flow": np.array(FLOWS, dtype=object)[flow],
+                                     "volume": rng.random(n_links)}))
+    return eco
+
+
+def test_one_edit_of_a_big_ecosystem_costs_about_the_edit():
+    """The first link() of a column-backed ecosystem holds its links' codes in arrays (16
+    bytes a link at most, with the sort's work space 32), not a dict of every link (over
+    100 bytes a link); later edits wait, or change a cell in place."""
+    import tracemalloc
+    eco = _many_links()
+    n = eco.number_of_links()
+    assert "m0" in eco  # the member index is built before measuring
+    eco.adjacency("capital")
+    store = eco._store
+    tracemalloc.start()
+    try:
+        eco.link("m1", "m1", "capital", volume=1.0) if not eco._has_link(
+            "m1", "m1", "capital") else eco.unlink("m1", "m1", "capital")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * n, peak / n
+    assert len(store._recent) <= 1
+    volume = store.links["volume"].values
+    eco.update_link("m1", "m1", "capital", volume=2.0)  # waiting: its dict changes
+    assert store._new_links and store._new_links[-1][3] == {"volume": 2.0}
+    row = int(np.flatnonzero(store.links["volume"].mask())[0])
+    u, v, f = (store.ids[store.source[row]], store.ids[store.target[row]],
+               FLOWS[store.flow[row]])
+    eco.update_link(u, v, f, volume=7.5)  # joined: the column is changed in place
+    assert store.links["volume"].values is volume and volume[row] == 7.5
+    assert eco.adjacency(f)[int(u[1:]), int(v[1:])] == 7.5
+
+
+def test_links_found_after_many_single_edits_match_a_plain_set():
+    """The sorted codes, the dict of recent links and removals: a plain set of triples as
+    the reference, through several merges of the recent links."""
+    eco = _many_links(n_members=60, n_links=3_000)
+    reference = set(eco.links())
+    rng = np.random.default_rng(2)
+    members = eco.members()
+    for step in range(3_000):
+        u, v = members[rng.integers(60)], members[rng.integers(60)]
+        f = FLOWS[rng.integers(4)]
+        if (u, v, f) in reference:
+            if step % 3:
+                eco.unlink(u, v, f)
+                reference.discard((u, v, f))
+            else:
+                eco.update_link(u, v, f, volume=float(step))
+        else:
+            eco.link(u, v, f, volume=1.0)
+            reference.add((u, v, f))
+        if step % 500 == 0:
+            eco.adjacency("logistics")
+    assert set(eco.links()) == reference and eco.number_of_links() == len(reference)
+    assert all(eco._has_link(u, v, f) for u, v, f in reference)
+    sound_columns(eco)
+    assert eco == Ecosystem.from_pandas(*eco.to_pandas())

@@ -49,7 +49,8 @@ def test_update_link_is_checked_and_seen_by_the_matrices(belt):
                                              r"reliability must be a number in \[0, 1\]"):
         belt.update_link("riverbend", "beltlink", "logistics", volume=1.0, reliability=1.5)
     assert belt.graph.edges["riverbend", "beltlink", "logistics"]["volume"] == 50.0
-    with pytest.raises(TypeError, match="multiple values for argument 'flow'"):
+    with pytest.raises(ParameterError, match=r"^update_link: multiple values for argument "
+                                             r"'flow'; call update_link\(source, target, flow"):
         belt.update_link("riverbend", "beltlink", "logistics", flow="capital")
     with pytest.raises(UnknownMemberError, match=r"no capital link 'riverbend' -> 'beltlink'; "
                                                  r"add it with link\("):
@@ -64,3 +65,47 @@ def test_duplicate_errors_point_to_the_update_methods():
         eco.add_member("a", "supplier")
     with pytest.raises(DuplicateError, match=r"update_link\('a', 'a', 'logistics', \.\.\.\)"):
         eco.link("a", "a", "logistics")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda eco: eco.link("a", "b", "capital", flow="logistics"),
+     r"^link: multiple values for argument 'flow'; call link\(source, target, flow, "),
+    (lambda eco: eco.link("a", "b", "capital", source="b"),
+     r"^link: multiple values for argument 'source'; .* cannot be attributes$"),
+    (lambda eco: eco.link("a", "b"), r"^link: missing a required argument: 'flow'"),
+    (lambda eco: eco.update_link("a", "b", "capital", target="a"),
+     r"^update_link: multiple values for argument 'target'; .*unlink it and link"),
+    (lambda eco: eco.add_member("c", "supplier", role="market"),
+     r"^add_member: multiple values for argument 'role'"),
+    (lambda eco: eco.add_member("c", "supplier", member_id="d"),
+     r"^add_member: multiple values for argument 'member_id'"),
+    (lambda eco: eco.update_member(), r"^update_member: missing a required argument"),
+    (lambda eco: eco.unlink("a", "b", "capital", volume=1.0),
+     r"^unlink: got an unexpected keyword argument 'volume'; call unlink\(source, target, "),
+])
+@pytest.mark.parametrize("graph_first", [False, True])
+def test_misplaced_arguments_are_one_line_parameter_errors(call, message, graph_first):
+    """Python's own TypeError for arguments that do not match becomes our one-line error;
+    nothing changes."""
+    eco = Ecosystem()
+    if graph_first:
+        _ = eco.graph
+    eco.add_member("a", "supplier")
+    eco.add_member("b", "manufacturer")
+    eco.link("a", "b", "capital", volume=1.0)
+    before = eco.copy()
+    with pytest.raises(ParameterError, match=message) as raised:
+        call(eco)
+    assert "\n" not in str(raised.value)
+    assert eco == before
+
+
+def test_the_link_and_member_arguments_may_still_be_named():
+    eco = Ecosystem()
+    eco.add_member(member_id="a", role="supplier", size=2)
+    eco.add_member("b", role="manufacturer")
+    eco.link(source="a", target="b", flow="capital", volume=1.0)
+    eco.update_link("a", "b", flow="capital", volume=2.0)
+    assert eco.links(data=True) == [("a", "b", "capital", {"volume": 2.0})]
+    eco.unlink(source="a", target="b", flow="capital")
+    assert eco.number_of_links() == 0 and eco.member("a")["size"] == 2
