@@ -20,12 +20,14 @@ model built link by link.
 
 Attribute order
 ---------------
-Columns are kept in the order networkx meets them when it walks its dicts:
-members in member order, links in link order (below), a row's attributes in
-column order. That is the order of ``to_pandas`` and the files, whatever
-edits came before, and the order a networkx-backed ecosystem gives too, except
-where a row was given two new attributes that other rows had met the other way
-round (a networkx dict keeps each row's own order; the columns keep one order).
+``Store.members`` and ``Store.links`` give the columns in the order networkx
+meets them when it walks its dicts: by the first member (in member order) or
+the first link (in link order, below) that has each; columns first met in the
+same row in the order they were made (a bulk table's in its own order). That is
+the order of ``to_pandas`` and the files whatever edits came before, removals
+included, and the order a networkx-backed ecosystem gives too, except among
+columns first met in the same row: a networkx dict keeps each row's own order of
+its keys, the columns one order for every row.
 
 Link order
 ----------
@@ -269,11 +271,15 @@ class Store:
 
     def __init__(self) -> None:
         self.ids = np.empty(0, dtype=object)
-        self.members: dict[Any, Column] = {}
+        # the columns in the order they were made; ``members`` and ``links`` give them in
+        # first-met order (worked out when asked for, kept until a change can move one)
+        self._members: dict[Any, Column] = {}
+        self._members_view: dict[Any, Column] | None = None
         self.source = np.empty(0, dtype=np.int64)
         self.target = np.empty(0, dtype=np.int64)
         self.flow = np.empty(0, dtype=np.int8)
-        self.links: dict[Any, Column] = {}
+        self._links: dict[Any, Column] = {}
+        self._links_view: dict[Any, Column] | None = None
         self._new_members: list[tuple[str, dict]] = []
         self._new_links: list[tuple[int, int, int, dict]] = []
         self._index: dict[str, int] | None = None
@@ -287,8 +293,42 @@ class Store:
     def __getstate__(self) -> dict:
         self.flush()
         state = dict(self.__dict__)
-        state.update(_index=None, _sorted=None, _sorted_rows=None, _recent={}, _cache={})
+        state.update(_index=None, _sorted=None, _sorted_rows=None, _recent={}, _cache={},
+                     _members_view=None, _links_view=None)
         return state
+
+    @property
+    def members(self) -> dict[Any, Column]:
+        """The member columns in first-met order (see the module docstring)."""
+        if self._members_view is None:
+            self._members_view = members_in_first_met_order(self._members)
+        return self._members_view
+
+    @members.setter
+    def members(self, table: dict[Any, Column]) -> None:
+        self._members, self._members_view = table, None
+
+    @property
+    def links(self) -> dict[Any, Column]:
+        """The link columns in first-met order (see the module docstring)."""
+        if self._links_view is None:
+            self._links_view = links_in_first_met_order(self._links, self.source, self.target)
+        return self._links_view
+
+    @links.setter
+    def links(self, table: dict[Any, Column]) -> None:
+        self._links, self._links_view = table, None
+
+    def _replace(self, kind: str, table: dict[Any, Column], reorder: bool) -> None:
+        """New columns of ``kind``; the order kept unless ``reorder`` (a row gained or lost
+        the first value of a column)."""
+        view = getattr(self, f"_{kind}_view")
+        if not reorder and view is not None:
+            view = {name: table[name] for name in view if name in table}
+        else:
+            view = None
+        setattr(self, f"_{kind}", table)
+        setattr(self, f"_{kind}_view", view)
 
     # ------------------------------------------------------------- reading
     def n_members(self) -> int:
@@ -338,21 +378,19 @@ class Store:
         if self._new_members:
             ids = [m for m, _ in self._new_members]
             table = table_from_dicts([d for _, d in self._new_members])
-            self.members = concat_tables(self.members, len(self.ids), table, len(ids))
+            self.members = concat_tables(self._members, len(self.ids), table, len(ids))
             self.ids = np.concatenate([self.ids, _object_array(ids, len(ids))])
-            self.members = members_in_first_met_order(self.members)
             self._new_members = []
             self._cache.clear()
         if self._new_links:
             new = self._new_links
             table = table_from_dicts([d for *_, d in new])
-            self.links = concat_tables(self.links, len(self.source), table, len(new))
+            self.links = concat_tables(self._links, len(self.source), table, len(new))
             self.source = np.concatenate([self.source, np.array([s for s, *_ in new], np.int64)])
             self.target = np.concatenate([self.target,
                                           np.array([t for _, t, *_ in new], np.int64)])
             self.flow = np.concatenate([self.flow, np.array([f for *_, f, _ in new], np.int8)])
             self._new_links = []
-            self.links = links_in_first_met_order(self.links, self.source, self.target)
             self._cache.clear()
 
     def member_values(self, name: str) -> Column | None:
@@ -426,8 +464,7 @@ class Store:
         """Append checked members (new, distinct ids) with their columns."""
         self.flush()
         start = len(self.ids)
-        self.members = members_in_first_met_order(
-            concat_tables(self.members, start, table, len(ids)))
+        self.members = concat_tables(self._members, start, table, len(ids))
         self.ids = np.concatenate([self.ids, _object_array(ids, len(ids))])
         if self._index is not None:
             self._index.update(zip(ids, range(start, start + len(ids))))
@@ -438,11 +475,10 @@ class Store:
         """Append checked links (both ends members, none there already or twice)."""
         self.flush()
         start = len(self.source)
-        self.links = concat_tables(self.links, start, table, len(source))
+        self.links = concat_tables(self._links, start, table, len(source))
         self.source = np.concatenate([self.source, source.astype(np.int64, copy=False)])
         self.target = np.concatenate([self.target, target.astype(np.int64, copy=False)])
         self.flow = np.concatenate([self.flow, flow.astype(np.int8, copy=False)])
-        self.links = links_in_first_met_order(self.links, self.source, self.target)
         if self._sorted is not None and len(self._recent) + len(source) <= max(
                 _RECENT, len(self._sorted) // 8):
             codes = _link_code(self.source[start:], self.target[start:],
@@ -465,20 +501,16 @@ class Store:
         if position >= len(self.ids):
             self._new_members[position - len(self.ids)][1].update(changes)
             return
-        gained = _gains(self.members, position, changes)
-        self.members = _set_row(self.members, len(self.ids), position, changes)
-        if gained:
-            self.members = members_in_first_met_order(self.members)
+        self._replace("members", _set_row(self._members, len(self.ids), position, changes),
+                      _gains(self._members, position, changes))
 
     def set_link(self, row: int, changes: Mapping[Any, Any]) -> None:
         """Set attributes of one link (a waiting one keeps waiting: its dict changes)."""
         if row >= len(self.source):
             self._new_links[row - len(self.source)][3].update(changes)
             return
-        gained = _gains(self.links, row, changes)
-        self.links = _set_row(self.links, len(self.source), row, changes)
-        if gained:
-            self.links = links_in_first_met_order(self.links, self.source, self.target)
+        self._replace("links", _set_row(self._links, len(self.source), row, changes),
+                      _gains(self._links, row, changes))
 
     def remove_link(self, row: int) -> None:
         """Remove one link; if it was its pair's first and the pair keeps others, the next
@@ -492,19 +524,18 @@ class Store:
         # the others keep their places in networkx's order: only a column whose first link
         # this was can move, and then only one that not every link has
         first_of_some = any(column.present is not None and column.present[row]
-                            for column in self.links.values())
+                            for column in self._links.values())
         keep = np.ones(len(self.source), bool)
         keep[moved] = False
         links = {name: _take_moving(column, keep, row, moved)
-                 for name, column in self.links.items()}
-        self.links = {name: column for name, column in links.items()
-                      if column.present is None or column.present.any()}
+                 for name, column in self._links.items()}
         flow = self.flow[keep]
         if moved != row:
             flow[row] = self.flow[moved]
         self.source, self.target, self.flow = self.source[keep], self.target[keep], flow
-        if first_of_some:
-            self.links = links_in_first_met_order(self.links, self.source, self.target)
+        self._replace("links", {name: column for name, column in links.items()
+                                if column.present is None or column.present.any()},
+                      first_of_some)
         self._cache.clear()
         if self._sorted is None:
             return
@@ -538,15 +569,13 @@ class Store:
         self.flush()
         other = Store()
         other.ids = self.ids[positions]
-        other.members = table_take(self.members, positions)
+        other.members = table_take(self._members, positions)
         new = np.full(len(self.ids), -1, dtype=np.int64)
         new[positions] = np.arange(len(positions))
         source, target = new[self.source], new[self.target]
         keep = np.flatnonzero((source >= 0) & (target >= 0))
         other.source, other.target, other.flow = source[keep], target[keep], self.flow[keep]
-        other.members = members_in_first_met_order(other.members)
-        other.links = links_in_first_met_order(table_take(self.links, keep), other.source,
-                                               other.target)
+        other.links = table_take(self._links, keep)
         return other
 
     def copy(self) -> "Store":
@@ -554,11 +583,11 @@ class Store:
         other = Store()
         other.ids = self.ids.copy()
         other.members = {name: Column(c.values.copy(), None if c.present is None
-                                      else c.present.copy()) for name, c in self.members.items()}
+                                      else c.present.copy()) for name, c in self._members.items()}
         other.source, other.target, other.flow = (self.source.copy(), self.target.copy(),
                                                   self.flow.copy())
         other.links = {name: Column(c.values.copy(), None if c.present is None
-                                    else c.present.copy()) for name, c in self.links.items()}
+                                    else c.present.copy()) for name, c in self._links.items()}
         return other
 
     # ------------------------------------------------------------- networkx
@@ -638,7 +667,7 @@ def _first_row(column: Column) -> int:
 
 
 def members_in_first_met_order(table: dict[Any, Column]) -> dict[Any, Column]:
-    """The columns ordered by the first member that has each (ties: as they were)."""
+    """The columns ordered by the first member that has each (ties: in the given order)."""
     first = [_first_row(column) for column in table.values()]
     if all(a <= b for a, b in zip(first, first[1:])):
         return table
@@ -663,7 +692,7 @@ def _first_met_link(source: np.ndarray, target: np.ndarray, present: np.ndarray 
 def links_in_first_met_order(table: dict[Any, Column], source: np.ndarray,
                              target: np.ndarray) -> dict[Any, Column]:
     """The columns ordered by the first link in networkx's edge order that has each
-    (ties: as they were)."""
+    (ties: in the given order)."""
     if len(table) < 2 or all(column.present is None for column in table.values()):
         return table  # every column starts at the first link
     every = _first_met_link(source, target, None)

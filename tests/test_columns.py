@@ -239,7 +239,7 @@ def test_edits_the_columns_once_got_wrong(name):
 def _remove_link_without_keeping_the_pair(self, row):
     self.flush()
     keep = np.delete(np.arange(len(self.source)), row)
-    self.links = {k: c.take(keep) for k, c in self.links.items()}
+    self.links = {k: c.take(keep) for k, c in self._links.items()}
     self.source, self.target, self.flow = self.source[keep], self.target[keep], self.flow[keep]
     self._cache.clear()
     self._forget_link_index()
