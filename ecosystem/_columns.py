@@ -14,9 +14,9 @@ the next read, so an interactive model built by thousands of ``link`` calls
 does not copy the arrays thousands of times; changing a waiting row changes its
 dict. A link is found by its code (source, target, flow as one integer) in a
 sorted array of the codes, built once, and a dict of the codes added since,
-which is merged into the array once it holds an eighth as many: no Python
-object per link of a large ecosystem, and about one sort per doubling of a
-model built link by link.
+which is merged into the array once it holds an eighth as many (and more than
+65,536): no Python object per link of a large ecosystem, a dict alone for a
+small one, and about one sort per doubling of a model built link by link.
 
 Attribute order
 ---------------
@@ -59,8 +59,9 @@ _TYPED = {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(n
 _FILL = {"f": np.nan, "i": 0, "b": False}
 # what pandas' isna finds that is a missing value in a table too (NaN and NA; None is a value)
 _MISSING_KINDS = {float, np.float64, np.float32, np.float16, type(pd.NA)}
-# links added since the sorted codes were built, looked up in a dict, before a merge
-_RECENT = 1024
+# links added since the sorted codes were built, looked up in a dict, before a merge: an
+# eighth of the sorted ones, and at least as many as a small model holds in all
+_RECENT = 1 << 16
 
 
 class Column:
@@ -366,7 +367,7 @@ class Store:
         code = _link_code(source, target, flow)
         codes = self._link_index()
         row = self._recent.get(code)
-        if row is not None:
+        if row is not None or not len(codes):
             return row
         at = int(np.searchsorted(codes, code))
         if at == len(codes) or codes[at] != code:

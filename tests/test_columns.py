@@ -395,9 +395,14 @@ def test_one_edit_of_a_big_ecosystem_costs_about_the_edit():
     assert eco.adjacency(f)[int(u[1:]), int(v[1:])] == 7.5
 
 
-def test_links_found_after_many_single_edits_match_a_plain_set():
+@pytest.mark.parametrize("recent", [8, None])
+def test_links_found_after_many_single_edits_match_a_plain_set(recent, monkeypatch):
     """The sorted codes, the dict of recent links and removals: a plain set of triples as
-    the reference, through several merges of the recent links."""
+    the reference, through many merges of the recent links (at most 8 of them wait) or
+    none (a small model's links all in the dict)."""
+    if recent is not None:
+        import ecosystem._columns
+        monkeypatch.setattr(ecosystem._columns, "_RECENT", recent)
     eco = _many_links(n_members=60, n_links=3_000)
     reference = set(eco.links())
     rng = np.random.default_rng(2)
