@@ -9,6 +9,12 @@ together: at the end the columns (numbers as numpy arrays, link ends as member
 positions) are built into the ecosystem by the bulk table path, as
 :func:`ecosystem._columnar.from_spec_fast` builds a parsed spec.
 
+With pyarrow installed, a block without escapes or nulls is parsed by its JSON
+reader straight into typed columns (no dict per record); the few rows holding a
+list or a mapping are read by the json module, and a block the json module might
+read differently (an int among a column's floats, NaN, a number beyond int64)
+is read by the json module whole, so both paths give the same columns.
+
 Whatever does not fit (another layout, a duplicate key, a NaN value, a link to
 no member, a flow spelled another way, a value that needs checking) makes it
 return None, and the file is read whole and checked row by row as before, so
@@ -17,6 +23,7 @@ every file reads to the same ecosystem, or the same error, either way.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import operator
@@ -26,6 +33,7 @@ from typing import IO, Any, Iterator
 import numpy as np
 import pandas as pd
 
+from . import _arrow
 from ._errors import EcosystemError
 from ._spec import _new_ecosystem, _refuse_duplicates, plain_head, value_problem
 from .graph import Ecosystem
@@ -60,6 +68,22 @@ def _parse(block: str) -> tuple[list, int | None]:
     # without escapes every '": ' ends a key: a duplicate key, which json.loads drops,
     # shows as fewer keys in the records than in the text
     return json.loads(text), text.count('": ')
+
+
+def _parse_arrow(block: str, arrow: Any) -> tuple[Any, bytes] | None:
+    """The rows of a block as a pyarrow table and the bytes it was read from, or None
+    where the json module reads the block."""
+    if "\\" in block or "null" in block:
+        return None  # escapes, and nulls that pyarrow would take for missing keys
+    try:
+        data = block.replace(",\n", "\n").encode()  # a comma before a line end ends a row
+        table = arrow.json.read_json(io.BytesIO(data), read_options=arrow.json.ReadOptions(
+            block_size=len(data) + 1))
+    except (arrow.pa.ArrowException, ValueError):
+        return None  # duplicate keys, mixed types in a column, anything else
+    if table.num_rows != data.count(b"\n"):
+        return None  # two rows on a line, a blank line
+    return table, data
 
 
 def _keys(value: Any) -> int:
@@ -108,9 +132,11 @@ def _piece_column(values: list, nested: list[int]) -> tuple[np.ndarray, frozense
 class _Table:
     """The columns of one table, grown a block of records at a time."""
 
-    def __init__(self, reserved: tuple[str, ...], codes: dict[str, Any] | None = None):
+    def __init__(self, reserved: tuple[str, ...], codes: dict[str, Any] | None = None,
+                 arrow_codes: dict[str, Any] | None = None):
         self.reserved = reserved
         self.codes = codes or {}  # reserved string columns kept as integer codes
+        self.arrow_codes = arrow_codes or {}  # the same from pyarrow arrays
         self.count = 0
         self.parts: dict[str, list[tuple[int, np.ndarray]]] = {}
         self.kinds: dict[str, set] = {}
@@ -146,6 +172,97 @@ class _Table:
         if keys is not None and keys != sum(map(len, records)) + nested[0]:
             raise _Unusual  # a duplicate key: the whole-file reader reports it
         self.count += len(records)
+
+    def add_arrow(self, parsed: tuple[Any, bytes], arrow: Any) -> bool:
+        """Add the columns of a block parsed by pyarrow; False (nothing added) where the
+        json module must read the block."""
+        table, data = parsed
+        types = arrow.pa.types
+        count = table.num_rows
+        names = table.column_names
+        columns = [column.combine_chunks() for column in table.columns]
+        flat = [types.is_string(c.type) or types.is_int64(c.type) or types.is_float64(c.type)
+                or types.is_boolean(c.type) for c in columns]
+        rows = np.empty(0, np.intp)
+        records: list = []
+        text_floats = data.count(b'.0, "') + data.count(b'.0}\n')
+        if not all(flat):  # lists and mappings: those rows read by the json module
+            has = np.zeros(count, bool)
+            for column, plain in zip(columns, flat):
+                if not plain:
+                    has |= column.is_valid().to_numpy(zero_copy_only=False)
+            rows = np.flatnonzero(has)
+            if len(rows) > count // 4:
+                return False
+            ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+            starts = np.concatenate(([0], ends[:-1] + 1))
+            lines = [data[a:b] for a, b in zip(starts[rows].tolist(), ends[rows].tolist())]
+            records = [json.loads(line) for line in lines]
+            if set(map(type, records)) - {dict}:
+                return False
+            text_floats -= sum(line.count(b'.0, "') + line.endswith(b'.0}') for line in lines)
+        others = np.ones(count, bool)
+        others[rows] = False
+        # an int written among a column's floats is read as a float by pyarrow: every whole
+        # float outside the json-read rows must be one written with ".0" (the same count)
+        whole = 0
+        added = []
+        for name, column, plain in zip(names, columns, flat):
+            kinds: set = {_Absent} if column.null_count else set()
+            if not plain:
+                values = [_ABSENT] * count
+                for row, record in zip(rows.tolist(), records):
+                    values[row] = record.get(name, _ABSENT)
+                array, found = _piece_column(values, [0])
+                kinds |= found
+                if name in self.reserved or name in LINK_NUMERIC_ATTRIBUTES and \
+                        self.reserved == LINK_FIELDS:
+                    return False
+                added.append((name, array, kinds))
+                continue
+            if types.is_float64(column.type):
+                values = column.to_numpy(zero_copy_only=False)
+                given = values[others] if len(rows) else values
+                if column.null_count:
+                    given = given[~np.isnan(given)]
+                if not np.isfinite(given).all():
+                    return False  # NaN and infinity: the json module's reading
+                whole += int(np.count_nonzero(given == np.floor(given)))
+                if any(type(record[name]) is not float for record in records
+                       if name in record):
+                    return False
+                kinds.add(float)
+            elif types.is_int64(column.type):
+                kinds.add(int)
+            elif types.is_boolean(column.type):
+                kinds.add(bool)
+            else:
+                kinds.add(str)
+            if name in self.reserved:
+                if kinds - {str, _Absent}:
+                    return False
+                if name in self.arrow_codes:
+                    if column.null_count:
+                        raise _Unusual
+                    added.append((name, self.arrow_codes[name](column), kinds))
+                    continue
+            elif name in LINK_NUMERIC_ATTRIBUTES and self.reserved == LINK_FIELDS and \
+                    kinds - {int, float, _Absent}:
+                return False
+            if column.null_count and float not in kinds:
+                array = np.full(count, math.nan, dtype=object)
+                valid = column.is_valid().to_numpy(zero_copy_only=False)
+                array[valid] = column.drop_null().to_pylist()
+            else:
+                array = column.to_numpy(zero_copy_only=False)
+            added.append((name, array, kinds))
+        if whole != text_floats:
+            return False
+        for name, array, kinds in added:
+            self.parts.setdefault(name, []).append((self.count, array))
+            self.kinds.setdefault(name, set()).update(kinds)
+        self.count += count
+        return True
 
     def column(self, name: str) -> Any:
         """The whole column, as :func:`ecosystem._columnar.from_spec_fast` makes it from
@@ -253,13 +370,29 @@ def _read(reader: _Reader) -> Ecosystem | None:
     def flows(values: list) -> np.ndarray:  # another spelling: left to the other readers
         return np.fromiter(map(_FLOW_CODES.__getitem__, values), np.int8, len(values))
 
+    arrow = _arrow.modules()
+
+    def arrow_positions(values: Any) -> np.ndarray:
+        # the block's distinct ids looked up in the members' index (hashed once)
+        encoded = values.dictionary_encode()
+        found = positions(encoded.dictionary.to_numpy(zero_copy_only=False))
+        return found[encoded.indices.to_numpy()]
+
+    def arrow_flows(values: Any) -> np.ndarray:
+        encoded = values.dictionary_encode()
+        found = flows(encoded.dictionary.to_pylist())
+        return found[encoded.indices.to_numpy()]
+
     members = _Table(MEMBER_FIELDS)
-    links = _Table(LINK_FIELDS, {"source": positions, "target": positions, "flow": flows})
+    links = _Table(LINK_FIELDS, {"source": positions, "target": positions, "flow": flows},
+                   {"source": arrow_positions, "target": arrow_positions, "flow": arrow_flows})
     eco = None
     for table, key, end in ((members, "members", ","), (links, "links", "")):
         if line == f'  "{key}": [\n':
             for block in reader.blocks():
-                table.add(_parse(block))
+                parsed = None if arrow is None else _parse_arrow(block, arrow)
+                if parsed is None or not table.add_arrow(parsed, arrow):
+                    table.add(_parse(block))
             line = reader.line()
             if line != f"  ]{end}\n":
                 return None

@@ -176,11 +176,12 @@ def _same_ecosystem(first, second) -> None:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ecosystems(), st.integers(40, 400))
-def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece):
-    from ecosystem import _stream
+@given(ecosystems(), st.integers(40, 400), st.booleans())
+def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece, arrow):
+    from ecosystem import _arrow, _stream
     from ecosystem.files import save
     saved, _stream.PIECE = _stream.PIECE, piece  # many small blocks, boundaries anywhere
+    _arrow.ENABLED = arrow  # with and without pyarrow's reader
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = f"{folder}/e.json"
@@ -191,6 +192,7 @@ def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece):
             _same_ecosystem(_loaded(path), _whole_file(path))
     finally:
         _stream.PIECE = saved
+        _arrow.ENABLED = True
 
 
 _EDITS = [
@@ -207,15 +209,32 @@ _EDITS = [
     ("a link spread over lines", '"flow": "capital"', '\n"flow": "capital"'),
     ("a huge integer", '"lead_time": 2', '"lead_time": ' + "9" * 400),
     ("a second members list", '  "links": [', '  "members": [],\n  "links": ['),
+    # what pyarrow's JSON reader reads otherwise than the json module
+    ("an int among floats", '"volume": 7.5,', '"volume": 7,'),
+    ("an int beyond int64 among floats", '"volume": 7.5,', '"volume": 9223372036854775808,'),
+    ("infinity", '"volume": 7.5,', '"volume": Infinity,'),
+    ("a float in exponent form", '"volume": 7.5,', '"volume": 75e-1,'),
+    ("a whole float as 7.00", '"volume": 7.5,', '"volume": 7.00,'),
+    ("a list of floats", '"note": "x"', '"note": [1, 2.0, "a.0, "]'),
+    ("null in a list", '"note": "x"', '"note": [null]'),
+    ("an int in a row with a mapping", '"tags": {"a": 1}', '"tags": {"a": 1.0}, "volume": 3'),
+    ("a string ending like a float", '"note": "x"', '"note": "3.0}"'),
+    ("a tab between tokens", '"note": "x"', '"note":\t"x"'),
+    ("a tab in a string", '"note": "x"', '"note": "x\ty"'),
+    ("two rows on a line", '},\n    {"source": "m2"', '}, {"source": "m2"'),
+    ("a blank line among the rows", '},\n    {"source": "m2"', '},\n\n    {"source": "m2"'),
 ]
 
 
 @pytest.mark.parametrize("edit", _EDITS, ids=[e[0] for e in _EDITS])
 @pytest.mark.parametrize("piece", [30, 1 << 20])
-def test_edited_json_reads_as_the_whole_file_reads_it(tmp_path, monkeypatch, edit, piece):
-    from ecosystem import _stream
+@pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "json"])
+def test_edited_json_reads_as_the_whole_file_reads_it(tmp_path, monkeypatch, edit, piece,
+                                                       arrow):
+    from ecosystem import _arrow, _stream
     from ecosystem.files import save
     monkeypatch.setattr(_stream, "PIECE", piece)
+    monkeypatch.setattr(_arrow, "ENABLED", arrow)
     eco = Ecosystem("edited")
     for member in ("m1", "m2", "m3"):
         eco.add_member(member, "supplier")
@@ -240,6 +259,22 @@ def test_the_json_of_a_belt_is_read_in_blocks(monkeypatch, tmp_path):
     save(eco, tmp_path / "b.json")
     blocks = _stream.read_json_blocks(str(tmp_path / "b.json"))
     assert blocks is not None  # the block reader read it, not the fallback
+    _same_ecosystem(blocks, _whole_file(str(tmp_path / "b.json")))
+
+
+def test_pyarrow_reads_every_block_of_a_belt(monkeypatch, tmp_path):
+    pytest.importorskip("pyarrow")
+    from ecosystem import _stream
+    from ecosystem.files import save
+    monkeypatch.setattr(_stream, "PIECE", 4096)
+    eco = networks.industrial_belt(300, seed=5)
+    assert any(isinstance(d.get("to"), dict) for *_, d in eco.graph.edges(keys=True, data=True))
+    save(eco, tmp_path / "b.json")
+    taken = []
+    monkeypatch.setattr(_stream._Table, "add", lambda self, parsed: taken.append(parsed))
+    blocks = _stream.read_json_blocks(str(tmp_path / "b.json"))
+    assert taken == []  # no block left to the json module, the rows with mappings included
+    assert blocks is not None
     _same_ecosystem(blocks, _whole_file(str(tmp_path / "b.json")))
 
 
