@@ -31,6 +31,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from . import _arrow
 from ._atomic import atomic_paths
 from ._errors import EcosystemError, ParameterError, SpecError
 from ._spec import SPEC_VERSION, _new_ecosystem, plain, plain_head, value_problem
@@ -110,6 +111,9 @@ def _read_table(path: Path, table: str, declared: dict[str, str]) -> pd.DataFram
     if table == "links" and any(declared.get(n) not in ("int", "float", "number")
                                 for n in names if n in LINK_NUMERIC_ATTRIBUTES):
         raise _Unusual  # the tables read None as missing here; the spec refuses it
+    arrow = _arrow.modules()
+    if arrow is not None:
+        return _read_table_arrow(arrow, path, reserved, declared, names)
     # floats parsed by pandas (as exactly as float()); any empty float cell: all as text
     # (ints are checked as text: pandas reads "1e3" and "5.0" as ints). Link ends and flows
     # as categories: a code per row instead of a string per row.
@@ -140,6 +144,53 @@ def _read_table(path: Path, table: str, declared: dict[str, str]) -> pd.DataFram
         else:
             columns[name] = _decode(frame[name], declared[name])
     return pd.DataFrame(columns, index=frame.index)
+
+
+def _read_table_arrow(arrow: Any, path: Path, reserved: tuple[str, ...],
+                      declared: dict[str, str], names: list[str]) -> pd.DataFrame:
+    """:func:`_read_table` by pyarrow's CSV reader: int and float columns parsed by it (its
+    numbers are those of int() and float(), or an error), the rest decoded as text."""
+    pa = arrow.pa
+    kinds = {n: None if n in reserved else declared[n] for n in names}
+    types = {n: pa.float64() if kind == "float" else pa.int64() if kind == "int" else pa.string()
+             for n, kind in kinds.items()}
+    try:
+        data = arrow.csv.read_csv(
+            path, parse_options=arrow.csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow.csv.ConvertOptions(
+                column_types=types, null_values=[""], strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        raise _Unusual from None  # short or long rows, a cell that is not a number, ...
+    if data.column_names != names:
+        raise _Unusual
+    columns: dict[str, Any] = {}
+    for name, column in zip(names, data.columns):
+        kind = kinds[name]
+        if kind is None:
+            if name == "ring":
+                cells = column.to_pandas()
+                columns[name] = cells.where(cells != "", np.nan)
+                continue
+            if arrow.pc.any(arrow.pc.equal(column, "")).as_py():
+                raise _Unusual  # a row without an id or a link end: the exact reader says so
+            # link ends and flows as categories: a code per row instead of a string per row
+            columns[name] = (column.dictionary_encode() if name in ("source", "target", "flow")
+                             else column).to_pandas()
+        elif kind == "float":
+            values = column.to_numpy()
+            if np.count_nonzero(np.isnan(values)) != column.null_count:
+                raise _Unusual  # "nan": NaN would mean missing
+            columns[name] = values
+        elif kind == "int":
+            values = column.to_numpy(zero_copy_only=False)
+            if column.null_count:
+                filled = column.is_valid().to_numpy(zero_copy_only=False)
+                values = _object(column.drop_null().to_pylist(), filled)
+            columns[name] = values
+        else:
+            columns[name] = _decode(column.to_pandas(), kind)
+    return pd.DataFrame(columns, index=pd.RangeIndex(data.num_rows))
 
 
 def read_csv_fast(members_path: Path, links_path: Path, meta: dict[str, Any],

@@ -294,8 +294,11 @@ def add_members_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapp
     rings = [default_ring[role] for role in roles]
     if "ring" in frame.columns:
         codes = _named_codes(Ring, frame, "ring", "members", missing_ok=True)
-        for position in np.flatnonzero(codes >= 0).tolist():
-            rings[position] = _RING_INDEX[codes[position]]
+        given = codes >= 0
+        if given.any():
+            ring_names = np.array(rings, dtype=object)
+            ring_names[given] = _RING_INDEX.to_numpy()[codes[given]]
+            rings = ring_names.tolist()
     table = {"role": column_from_values(roles), "ring": column_from_values(rings)}
     for name in _check_attribute_names(frame, MEMBER_FIELDS, "members"):
         column = column_from_series(frame[name])

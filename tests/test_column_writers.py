@@ -279,20 +279,29 @@ def test_pyarrow_reads_every_block_of_a_belt(monkeypatch, tmp_path):
 
 
 # ------------------------------------------------ the CSV pair's int columns and link ends
-@pytest.mark.parametrize("cell", ["+5", "05", " 5", "5 ", "5_0", "", "-0", "5.0", "1e3",
-                                  "99999999999999999999", "\u0665", "x"])
-def test_an_int_cell_edited_by_hand_reads_as_the_exact_reader_reads_it(tmp_path, cell):
+_INT_CELLS = ["+5", "05", " 5", "5 ", "5_0", "", "-0", "5.0", "1e3", "99999999999999999999",
+              "9223372036854775807", "\u0665", "x"]
+_FLOAT_CELLS = ["+5", ".5", "5.", "5", " 1.5", "1.5 ", "inf", "-inf", "Infinity", "nan", "NaN",
+                "1e400", "1e-400", "1_0", "0x10", "\u0665", "", "1.5e+3", "x"]
+
+
+@pytest.mark.parametrize("column,cell", [("lead_time", c) for c in _INT_CELLS]
+                         + [("volume", c) for c in _FLOAT_CELLS])
+@pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "pandas"])
+def test_a_number_cell_edited_by_hand_reads_as_the_exact_reader_reads_it(
+        tmp_path, monkeypatch, column, cell, arrow):
     import csv
     import json
 
-    from ecosystem import _columnar
+    from ecosystem import _arrow, _columnar
     from ecosystem._csv import csv_paths
+    monkeypatch.setattr(_arrow, "ENABLED", arrow)
     eco = networks.industrial_belt(20, seed=4)
     write_csv_pair(eco, tmp_path / "b.csv")
     links_path = csv_paths(tmp_path / "b.csv")[1]
     with open(links_path, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    rows[1][rows[0].index("lead_time")] = cell
+    rows[1][rows[0].index(column)] = cell
     with open(links_path, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
 

@@ -147,7 +147,14 @@ def exact(path):
         _columnar.read_csv_fast = saved
 
 
-def test_the_fast_csv_reader_reads_what_ecobelt_writes(tmp_path):
+@pytest.fixture(params=[True, False], ids=["pyarrow", "pandas"])
+def csv_engine(request, monkeypatch):
+    """The fast CSV reader with pyarrow's CSV reader, then with pandas'."""
+    from ecosystem import _arrow
+    monkeypatch.setattr(_arrow, "ENABLED", request.param)
+
+
+def test_the_fast_csv_reader_reads_what_ecobelt_writes(tmp_path, csv_engine):
     import networks
 
     belt = networks.example("rural_cluster")
@@ -174,8 +181,10 @@ scalars = st.one_of(st.integers(-10 ** 20, 10 ** 20), st.floats(allow_nan=True),
                                           st.one_of(st.integers(0, 9),
                                                     st.floats(0, 1e6, allow_nan=False),
                                                     st.text(max_size=3)), max_size=3)),
-                max_size=8))
-def test_the_fast_csv_reader_agrees_with_the_exact_one(tmp_path_factory, members, links):
+                max_size=8), st.booleans())
+def test_the_fast_csv_reader_agrees_with_the_exact_one(tmp_path_factory, members, links,
+                                                       arrow):
+    from ecosystem import _arrow
     eco = Ecosystem()
     for i, attributes in enumerate(members):
         eco.add_member(f"m{i}", "manufacturer", **attributes)
@@ -190,11 +199,15 @@ def test_the_fast_csv_reader_agrees_with_the_exact_one(tmp_path_factory, members
         save(eco, folder / "belt.csv")
     except SpecError:
         return
-    assert as_json(load(folder / "belt.csv"), folder) == as_json(exact(folder / "belt.csv"),
-                                                               folder)
+    _arrow.ENABLED = arrow
+    try:
+        fast = as_json(load(folder / "belt.csv"), folder)
+    finally:
+        _arrow.ENABLED = True
+    assert fast == as_json(exact(folder / "belt.csv"), folder)
 
 
-def test_cells_edited_by_hand_go_to_the_exact_reader(tmp_path):
+def test_cells_edited_by_hand_go_to_the_exact_reader(tmp_path, csv_engine):
     eco = Ecosystem()
     eco.add_member("m1", "manufacturer", employees=40, share=0.5)
     eco.add_member("m2", "manufacturer", employees=7, share=1.5)
@@ -212,7 +225,7 @@ def test_cells_edited_by_hand_go_to_the_exact_reader(tmp_path):
         load(tmp_path / "belt.csv")
 
 
-def test_the_fast_csv_reader_keeps_floats_exact(tmp_path):
+def test_the_fast_csv_reader_keeps_floats_exact(tmp_path, csv_engine):
     rng = np.random.default_rng(5)
     values = rng.integers(0, 2 ** 63, 400).view(np.float64)
     values = values[np.isfinite(values) & (values >= 0)]
