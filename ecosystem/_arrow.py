@@ -9,8 +9,11 @@ dependency (``pip install ecobelt[parquet]``). Tests run both paths by turning
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any, Callable
 
-__all__ = ["ENABLED", "modules"]
+import numpy as np
+
+__all__ = ["ENABLED", "modules", "float_texts", "number_texts", "text_of"]
 
 #: False: every reader and writer takes its path without pyarrow (set by tests).
 ENABLED = True
@@ -28,3 +31,47 @@ def modules() -> SimpleNamespace | None:
     except ImportError:
         return None
     return SimpleNamespace(pa=pa, pc=pc, json=pjson, csv=pcsv)
+
+
+def float_texts(arrow: SimpleNamespace, values: np.ndarray,
+                python: Callable[[np.ndarray], list[str]]) -> Any:
+    """The text of every float as ``float.__repr__`` spells it, as a pyarrow string array.
+
+    pyarrow spells a float with the same shortest digits, positionally from 1e-4 to 1e10
+    (where Python's repr too writes no exponent), but without repr's ``.0`` after a whole
+    number; ``python`` gives the texts of the values outside that range (exponents, NaN,
+    infinity) the way the caller spells them.
+    """
+    pa, pc = arrow.pa, arrow.pc
+    size = np.abs(values)
+    plain = (size >= 1e-4) & (size < 1e10) | (values == 0)
+    texts = pc.cast(pa.array(values, pa.float64()), pa.string())
+    whole = plain & (values == np.floor(values))
+    if whole.any():
+        texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(texts, ".0", ""), texts)
+    if not plain.all():
+        others = ~plain
+        texts = pc.replace_with_mask(texts, pa.array(others),
+                                     pa.array(python(values[others]), pa.string()))
+    return texts
+
+
+def number_texts(arrow: SimpleNamespace, values: np.ndarray,
+                 python: Callable[[np.ndarray], list[str]]) -> Any:
+    """The texts of a float, int or bool array (``repr``; ``true``/``false``) in pyarrow."""
+    pa, pc = arrow.pa, arrow.pc
+    kind = values.dtype.kind
+    if kind == "f":
+        return float_texts(arrow, values, python)
+    if kind == "b":
+        return pc.if_else(pa.array(values), "true", "false")
+    return pc.cast(pa.array(values, pa.int64()), pa.string())
+
+
+def text_of(arrow: SimpleNamespace, texts: Any) -> bytes:
+    """The bytes of a pyarrow string array's values one after another."""
+    offsets = np.frombuffer(texts.buffers()[1], np.int32)[texts.offset:texts.offset + len(texts)
+                                                          + 1]
+    if not len(texts):
+        return b""
+    return memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]].tobytes()

@@ -7,6 +7,10 @@ plain CSV cannot say (column types, the name, description, graph attributes and
 custom roles) goes to the sidecar. Files written before the sidecar (a
 ``# ecobelt: {...}`` first line and typed headers such as ``employees:int``)
 are still read.
+
+The writer writes a column-backed ecosystem a chunk of rows at a time; with
+pyarrow installed its compute functions spell the numbers and join the cells
+(the bytes Python's csv module writes, which a test checks).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import _arrow
 from ._atomic import atomic_paths
 from ._errors import SpecError
 from ._spec import _SURROGATE, SPEC_VERSION, _escape, build, plain
@@ -143,6 +148,62 @@ def _cells(values: np.ndarray, present: np.ndarray | None, kind: str) -> list[st
     return texts
 
 
+class _NotArrow(Exception):
+    """A chunk the csv module writes (a value pyarrow cannot hold, such as a lone surrogate)."""
+
+
+def pa_strings(arrow: Any, values: Any) -> Any:
+    """A list or array of str as a pyarrow string array (anything else: :class:`_NotArrow`)."""
+    try:
+        return arrow.pa.array(values, arrow.pa.string())
+    except (arrow.pa.ArrowException, ValueError, TypeError):
+        raise _NotArrow from None
+
+
+def _arrow_cells(arrow: Any, texts: Any) -> Any:
+    """CSV cells of a pyarrow string array: quoted by the csv module where a cell needs it."""
+    needs = arrow.pc.match_substring_regex(texts, '[,"\r\n]')
+    if not arrow.pc.any(needs).as_py():
+        return texts
+    where = needs.to_numpy(zero_copy_only=False)
+    quoted = []
+    for text in arrow.pc.filter(texts, needs).to_pylist():
+        line = io.StringIO()
+        csv.writer(line).writerow([text])
+        quoted.append(line.getvalue()[:-2])  # the cell as the csv module writes it
+    return arrow.pc.replace_with_mask(texts, arrow.pa.array(where), arrow.pa.array(quoted))
+
+
+def _arrow_chunk(arrow: Any, fixed_texts: list, fixed: Sequence[tuple[np.ndarray, Any]],
+                 table: list[tuple[str, Any, str]], rows: np.ndarray | None, start: int,
+                 stop: int) -> bytes | None:
+    """The bytes of the rows ``start:stop`` made by pyarrow, or None where the csv module must
+    write them (a value pyarrow cannot hold)."""
+    pa, pc = arrow.pa, arrow.pc
+    cells = []
+    for texts, (_, positions) in zip(fixed_texts, fixed):
+        cells.append(texts.slice(start, stop - start) if positions is None else
+                     texts.take(pa.array(positions[start:stop])))
+    index = slice(start, stop) if rows is None else rows[start:stop]
+    for _, column, kind in table:
+        values = column.values[index]
+        present = None if column.present is None else column.present[index]
+        try:
+            if values.dtype.kind in "fib":
+                texts = _arrow.number_texts(arrow, values, lambda v: list(map(repr, v.tolist())))
+            else:
+                texts = _arrow_cells(arrow, pa_strings(arrow, _cells(values, present, kind)))
+        except (TypeError, ValueError, _NotArrow):
+            return None
+        cells.append(texts if present is None else pc.if_else(pa.array(present), texts, ""))
+    parts = [part for cell in cells for part in (",", cell)][1:] + ["\r\n"]
+    try:
+        lines = pc.binary_join_element_wise(*parts, "")
+    except pa.ArrowException:  # beyond a string array's 2 GiB
+        return None
+    return _arrow.text_of(arrow, lines)
+
+
 def _column_table(columns: dict[Any, Any], rows: np.ndarray | None
                   ) -> list[tuple[str, Any, str]] | None:
     """``(name, column, type)`` of each attribute column of one table in the order the
@@ -183,11 +244,25 @@ def _write_columns(path: Path, reserved: tuple[str, ...],
     table = _column_table(columns, rows)
     if table is None:
         return None
+    arrow = _arrow.modules()
+    fixed_texts: list | None = None
+    if arrow is not None:
+        try:  # each id, role, ring and flow as its cell once; a row takes its own
+            fixed_texts = [_arrow_cells(arrow, pa_strings(arrow, values))
+                           for values, _ in fixed]
+        except _NotArrow:
+            fixed_texts = None
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)  # \r\n rows, so a lone \r in a cell gets quoted
         writer.writerow(list(reserved) + [name for name, _, _ in table])
         for start in range(0, count, _CHUNK):
             stop = min(start + _CHUNK, count)
+            if arrow is not None and fixed_texts is not None:
+                text = _arrow_chunk(arrow, fixed_texts, fixed, table, rows, start, stop)
+                if text is not None:
+                    handle.flush()
+                    handle.buffer.write(text)
+                    continue
             cells = [(values[start:stop] if positions is None else
                       values[positions[start:stop]]).tolist() for values, positions in fixed]
             index = slice(start, stop) if rows is None else rows[start:stop]

@@ -6,7 +6,10 @@ per table. Iterated, it gives the records a chunk of rows at a time (what
 rows of JSON or YAML flow style a column at a time: each column's values are
 encoded once (numbers through ``float.__repr__`` / ``int.__repr__``, strings
 through the json module's own escaping, member ids once for every link that
-names them) and a row is one ``%`` formatting of its cells. Any row holding a
+names them) and a row is one ``%`` formatting of its cells. With pyarrow
+installed, numbers are spelled and rows joined by pyarrow's compute functions a
+chunk at a time instead (the same text: floats as ``float.__repr__`` spells
+them, see :func:`ecosystem._arrow.float_texts`). Any row holding a
 value that needs a closer look (a list, a dict, a numpy scalar, a string with a
 backslash or a character YAML cannot hold) is written by the record writer of
 :mod:`ecosystem._spec`, so every file is byte for byte the one the record writer
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
-from . import _spec
+from . import _arrow, _spec
 
 if TYPE_CHECKING:
     from .graph import Ecosystem
@@ -235,9 +238,24 @@ class ColumnRecords:
                 texts, bad = _texts(cell.values, None, yaml_row)
                 gathered[id(cell.values)] = (np.array(texts, dtype=object),
                                              np.zeros(len(texts), bool) if bad is None else bad)
+        arrow = _arrow.modules()
+        arrow_gathered: dict | None = None
+        if arrow is not None:
+            try:  # each member's and flow's text once, as a pyarrow array to take rows from
+                arrow_gathered = {key_id: arrow.pa.array(encoded, arrow.pa.string())
+                                  for key_id, (encoded, _) in gathered.items()}
+            except (arrow.pa.ArrowException, ValueError, TypeError):
+                arrow_gathered = None
         first = True
         for start in range(0, self.count, CHUNK):
             stop = min(start + CHUNK, self.count)
+            if arrow is not None and arrow_gathered is not None:
+                text = self._arrow_text(arrow, arrow_gathered, gathered, keys, file, yaml_row,
+                                        prefix, separator, start, stop)
+                if text is not None:
+                    yield text if first else separator + text
+                    first = False
+                    continue
             layout = [prefix.replace("%", "%%") + "{"]
             columns: list[list[str]] = []
             slow: np.ndarray | None = None
@@ -272,6 +290,56 @@ class ColumnRecords:
             text = separator.join(rows)
             yield text if first else separator + text
             first = False
+
+
+    def _arrow_text(self, arrow: Any, arrow_gathered: dict, gathered: dict, keys: list[str],
+                    file: str | None, yaml_row: bool, prefix: str, separator: str,
+                    start: int, stop: int) -> str | None:
+        """The rows ``start:stop`` as text joined by pyarrow (the same text as the ``%``
+        layout gives), or None where a value needs the Python path."""
+        pa, pc = arrow.pa, arrow.pc
+        parts: list = []
+        lead = prefix + "{"  # text common to every row, up to the next column's values
+        slow: np.ndarray | None = None
+        try:
+            for j, (cell, key) in enumerate(zip(self.cells, keys)):
+                present = None
+                bad = None
+                if cell.gather:
+                    assert cell.rows is not None
+                    positions = cell.rows[start:stop]
+                    texts = arrow_gathered[id(cell.values)].take(pa.array(positions))
+                    flags = gathered[id(cell.values)][1]
+                    bad = flags[positions] if flags.any() else None
+                else:
+                    values, present = cell.take(start, stop)
+                    if values.dtype.kind in "fib":
+                        texts = _arrow.number_texts(
+                            arrow, values, lambda v: _float_texts(v, yaml_row))
+                    else:
+                        listed, bad = _texts(values, present, yaml_row)
+                        texts = pa.array(listed, pa.string())
+                if bad is not None:
+                    slow = bad if slow is None else slow | bad
+                key_text = ("" if j == 0 else ", ") + key + ": "
+                if present is None:
+                    parts += [lead + key_text, texts]
+                    lead = ""
+                else:  # the key only in the rows that have a value
+                    texts = pc.binary_join_element_wise(key_text, texts, "")
+                    parts += [lead, pc.if_else(pa.array(present), texts, "")]
+                    lead = ""
+            parts.append(lead + "}" + separator)
+            rows = pc.binary_join_element_wise(*parts, "")
+            if slow is not None:
+                where = np.flatnonzero(slow).tolist()
+                rows = pc.replace_with_mask(rows, pa.array(slow), pa.array([
+                    prefix + _spec._row_text(self._record(self._pairs(start + i)), file,
+                                             f"{self.table}[{start + i}]", yaml_row)
+                    + separator for i in where], pa.string()))
+        except (pa.ArrowException, ValueError, TypeError):
+            return None  # a lone surrogate, a chunk beyond 2 GiB: the Python path decides
+        return _arrow.text_of(arrow, rows)[:-len(separator.encode())].decode()
 
 
 def member_records(eco: Ecosystem) -> ColumnRecords:

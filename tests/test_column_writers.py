@@ -129,20 +129,52 @@ def ecosystems(draw) -> Ecosystem:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ecosystems())
-def test_random_ecosystems_write_the_same_text(eco):
-    _same_text(eco)
+@given(ecosystems(), st.booleans())
+def test_random_ecosystems_write_the_same_text(eco, arrow):
+    from ecosystem import _arrow
+    _arrow.ENABLED = arrow  # rows joined by pyarrow, then by Python's % layout
+    try:
+        _same_text(eco)
+    finally:
+        _arrow.ENABLED = True
 
 
-def test_the_rows_are_read_a_chunk_at_a_time(monkeypatch):
-    from ecosystem import _rows
+@pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "python"])
+def test_the_rows_are_read_a_chunk_at_a_time(monkeypatch, arrow):
+    from ecosystem import _arrow, _csv, _rows
+    monkeypatch.setattr(_arrow, "ENABLED", arrow)
     monkeypatch.setattr(_rows, "CHUNK", 7)
+    monkeypatch.setattr(_csv, "_CHUNK", 5)
     eco = networks.industrial_belt(30, seed=2)
     eco.update_member(next(iter(eco)), note="a\\b")  # a row for the record writer
     _same_text(eco)
     head, members, links = _spec.spec_parts(eco)
     assert list(members) == list(_spec.spec_parts(_graph_backed(eco))[1])
     assert not any(math.isnan(v) for r in links for v in r.values() if type(v) is float)
+
+
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(1e-4, 1e10), st.floats(-1e10, -1e-4),
+    st.integers(-10 ** 10, 10 ** 10).map(float),
+    st.tuples(st.integers(-10 ** 6, 10 ** 6), st.integers(0, 6)).map(lambda t: t[0] / 10 ** t[1]),
+    st.sampled_from([1e-4, 9.999999999999999e-05, 1e10, 9999999999.999998, 1e16, 1e15,
+                     5e-324, -0.0, 0.0, 0.1, 2.5]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_FLOATS, max_size=40))
+def test_pyarrow_spells_floats_as_repr_does(values):
+    from ecosystem import _arrow
+    arrow = _arrow.modules()
+    if arrow is None:
+        pytest.skip("pyarrow is not installed")
+    array = np.array(values, dtype=float)
+    texts = _arrow.float_texts(arrow, array, lambda v: [f"<{x!r}>" for x in v.tolist()])
+    size = np.abs(array)
+    expected = [repr(x) if 1e-4 <= s < 1e10 or x == 0 else f"<{x!r}>"
+                for x, s in zip(values, size.tolist())]
+    assert texts.to_pylist() == expected
 
 
 # ---------------------------------------------------------------- reading JSON in blocks
