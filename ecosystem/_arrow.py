@@ -2,26 +2,34 @@
 
 Every path that uses it has a path without it that gives the same result (the
 same ecosystem, the same bytes, the same error), so pyarrow stays an optional
-dependency (``pip install ecobelt[parquet]``). Tests run both paths by turning
-:data:`ENABLED` off.
+dependency (``pip install ecobelt[parquet]``). Small files take the paths without
+it (importing pyarrow costs more than it saves there); tests run both paths by
+setting :data:`ENABLED`.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = ["ENABLED", "modules", "float_texts", "number_texts", "text_of"]
 
-#: False: every reader and writer takes its path without pyarrow (set by tests).
-ENABLED = True
+#: None: pyarrow for work of :data:`MIN_BYTES` or more; True: for any size; False: never
+#: (tests set it to run both paths).
+ENABLED: bool | None = None
+#: Below this many bytes of text the paths without pyarrow are as fast as importing it.
+MIN_BYTES = 1 << 23
 
 
-def modules() -> SimpleNamespace | None:
-    """``pa``, ``pc`` (compute), ``json`` and ``csv`` of pyarrow, or None without it."""
-    if not ENABLED:
+def modules(size: int) -> SimpleNamespace | None:
+    """``pa``, ``pc`` (compute), ``json`` and ``csv`` of pyarrow for work on about ``size``
+    bytes of text, or None (without pyarrow, or for a small file)."""
+    if ENABLED is False or ENABLED is None and size < MIN_BYTES:
         return None
     try:
         import pyarrow as pa
@@ -68,7 +76,7 @@ def number_texts(arrow: SimpleNamespace, values: np.ndarray,
     return pc.cast(pa.array(values, pa.int64()), pa.string())
 
 
-def text_of(arrow: SimpleNamespace, texts: Any) -> bytes:
+def text_of(arrow: SimpleNamespace, texts: pa.StringArray) -> bytes:
     """The bytes of a pyarrow string array's values one after another."""
     offsets = np.frombuffer(texts.buffers()[1], np.int32)[texts.offset:texts.offset + len(texts)
                                                           + 1]

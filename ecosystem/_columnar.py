@@ -111,7 +111,7 @@ def _read_table(path: Path, table: str, declared: dict[str, str]) -> pd.DataFram
     if table == "links" and any(declared.get(n) not in ("int", "float", "number")
                                 for n in names if n in LINK_NUMERIC_ATTRIBUTES):
         raise _Unusual  # the tables read None as missing here; the spec refuses it
-    arrow = _arrow.modules()
+    arrow = _arrow.modules(path.stat().st_size)
     if arrow is not None:
         return _read_table_arrow(arrow, path, reserved, declared, names)
     # floats parsed by pandas (as exactly as float()); any empty float cell: all as text

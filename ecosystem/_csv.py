@@ -152,7 +152,7 @@ class _NotArrow(Exception):
     """A chunk the csv module writes (a value pyarrow cannot hold, such as a lone surrogate)."""
 
 
-def pa_strings(arrow: Any, values: Any) -> Any:
+def _pa_strings(arrow: Any, values: list | np.ndarray) -> Any:
     """A list or array of str as a pyarrow string array (anything else: :class:`_NotArrow`)."""
     try:
         return arrow.pa.array(values, arrow.pa.string())
@@ -192,7 +192,7 @@ def _arrow_chunk(arrow: Any, fixed_texts: list, fixed: Sequence[tuple[np.ndarray
             if values.dtype.kind in "fib":
                 texts = _arrow.number_texts(arrow, values, lambda v: list(map(repr, v.tolist())))
             else:
-                texts = _arrow_cells(arrow, pa_strings(arrow, _cells(values, present, kind)))
+                texts = _arrow_cells(arrow, _pa_strings(arrow, _cells(values, present, kind)))
         except (TypeError, ValueError, _NotArrow):
             return None
         cells.append(texts if present is None else pc.if_else(pa.array(present), texts, ""))
@@ -244,11 +244,11 @@ def _write_columns(path: Path, reserved: tuple[str, ...],
     table = _column_table(columns, rows)
     if table is None:
         return None
-    arrow = _arrow.modules()
+    arrow = _arrow.modules(count * 64)  # bytes of a row or so
     fixed_texts: list | None = None
     if arrow is not None:
         try:  # each id, role, ring and flow as its cell once; a row takes its own
-            fixed_texts = [_arrow_cells(arrow, pa_strings(arrow, values))
+            fixed_texts = [_arrow_cells(arrow, _pa_strings(arrow, values))
                            for values, _ in fixed]
         except _NotArrow:
             fixed_texts = None

@@ -238,7 +238,7 @@ class ColumnRecords:
                 texts, bad = _texts(cell.values, None, yaml_row)
                 gathered[id(cell.values)] = (np.array(texts, dtype=object),
                                              np.zeros(len(texts), bool) if bad is None else bad)
-        arrow = _arrow.modules()
+        arrow = _arrow.modules(self.count * 64)  # bytes of a row or so
         arrow_gathered: dict | None = None
         if arrow is not None:
             try:  # each member's and flow's text once, as a pyarrow array to take rows from

@@ -27,8 +27,10 @@ import io
 import json
 import math
 import operator
+import os
 from itertools import chain, compress, repeat
-from typing import IO, Any, Iterator
+from types import SimpleNamespace
+from typing import IO, TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,9 @@ from ._errors import EcosystemError
 from ._spec import _new_ecosystem, _refuse_duplicates, plain_head, value_problem
 from .graph import Ecosystem
 from .taxonomy import LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["read_json_blocks"]
 
@@ -173,7 +178,7 @@ class _Table:
             raise _Unusual  # a duplicate key: the whole-file reader reports it
         self.count += len(records)
 
-    def add_arrow(self, parsed: tuple[Any, bytes], arrow: Any) -> bool:
+    def add_arrow(self, parsed: tuple[pa.Table, bytes], arrow: SimpleNamespace) -> bool:
         """Add the columns of a block parsed by pyarrow; False (nothing added) where the
         json module must read the block."""
         table, data = parsed
@@ -339,13 +344,13 @@ def read_json_blocks(path: str) -> Ecosystem | None:
     """The ecosystem of a JSON spec laid out as ecobelt writes it, or None."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            return _read(_Reader(handle))
+            return _read(_Reader(handle), _arrow.modules(os.fstat(handle.fileno()).st_size))
     except (_Unusual, EcosystemError, ValueError, TypeError, OverflowError, RecursionError,
             KeyError):
         return None
 
 
-def _read(reader: _Reader) -> Ecosystem | None:
+def _read(reader: _Reader, arrow: Any) -> Ecosystem | None:
     if reader.line() != "{\n":
         return None
     head_lines = []
@@ -370,15 +375,13 @@ def _read(reader: _Reader) -> Ecosystem | None:
     def flows(values: list) -> np.ndarray:  # another spelling: left to the other readers
         return np.fromiter(map(_FLOW_CODES.__getitem__, values), np.int8, len(values))
 
-    arrow = _arrow.modules()
-
-    def arrow_positions(values: Any) -> np.ndarray:
+    def arrow_positions(values: pa.StringArray) -> np.ndarray:
         # the block's distinct ids looked up in the members' index (hashed once)
         encoded = values.dictionary_encode()
         found = positions(encoded.dictionary.to_numpy(zero_copy_only=False))
         return found[encoded.indices.to_numpy()]
 
-    def arrow_flows(values: Any) -> np.ndarray:
+    def arrow_flows(values: pa.StringArray) -> np.ndarray:
         encoded = values.dictionary_encode()
         found = flows(encoded.dictionary.to_pylist())
         return found[encoded.indices.to_numpy()]

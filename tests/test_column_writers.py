@@ -136,7 +136,7 @@ def test_random_ecosystems_write_the_same_text(eco, arrow):
     try:
         _same_text(eco)
     finally:
-        _arrow.ENABLED = True
+        _arrow.ENABLED = None
 
 
 @pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "python"])
@@ -166,7 +166,7 @@ _FLOATS = st.one_of(
 @given(st.lists(_FLOATS, max_size=40))
 def test_pyarrow_spells_floats_as_repr_does(values):
     from ecosystem import _arrow
-    arrow = _arrow.modules()
+    arrow = _arrow.modules(1 << 30)
     if arrow is None:
         pytest.skip("pyarrow is not installed")
     array = np.array(values, dtype=float)
@@ -224,7 +224,7 @@ def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece, arrow):
             _same_ecosystem(_loaded(path), _whole_file(path))
     finally:
         _stream.PIECE = saved
-        _arrow.ENABLED = True
+        _arrow.ENABLED = None
 
 
 _EDITS = [
@@ -296,9 +296,10 @@ def test_the_json_of_a_belt_is_read_in_blocks(monkeypatch, tmp_path):
 
 def test_pyarrow_reads_every_block_of_a_belt(monkeypatch, tmp_path):
     pytest.importorskip("pyarrow")
-    from ecosystem import _stream
+    from ecosystem import _arrow, _stream
     from ecosystem.files import save
     monkeypatch.setattr(_stream, "PIECE", 4096)
+    monkeypatch.setattr(_arrow, "ENABLED", True)  # a small file: by default not worth it
     eco = networks.industrial_belt(300, seed=5)
     assert any(isinstance(d.get("to"), dict) for *_, d in eco.graph.edges(keys=True, data=True))
     save(eco, tmp_path / "b.json")

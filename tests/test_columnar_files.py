@@ -203,7 +203,7 @@ def test_the_fast_csv_reader_agrees_with_the_exact_one(tmp_path_factory, members
     try:
         fast = as_json(load(folder / "belt.csv"), folder)
     finally:
-        _arrow.ENABLED = True
+        _arrow.ENABLED = None
     assert fast == as_json(exact(folder / "belt.csv"), folder)
 
 
