@@ -13,14 +13,19 @@ it from its cache) on its own line. Belts: the bundled ``cross_border_belt`` (52
 compile_network is timed against the plain loop over networkx's links it replaced
 (``tests/_network_reference.py``) on the 10k belt, and with ``--million`` on a 100k one.
 
-Run: ``python benchmarks/bench_simulation.py [--quick] [--million [--threads 1,2]]``;
-``--million`` adds ``industrial_belt(1_000_000)``, 52 periods x 10 replications, compiled
-engine only, with numba's threads (or each count given; run it under
-``flock /work/big.lock`` on a shared machine).
+Run: ``python benchmarks/bench_simulation.py [--quick] [--million [--threads 1,2]]``
+(``--help`` for every option); ``--million`` adds ``industrial_belt(1_000_000)``, 52
+periods x 10 replications, compiled engine only, with numba's threads (or each count
+given; run it under ``flock /work/big.lock`` on a shared machine); ``--million-only`` runs
+that alone, once per ``--warmup`` and ``--keep-series`` value given, each with the
+process's peak resident memory over the run and the memory the run stated before it
+started. The script passes ``keep_series`` only when asked, so it also times an older
+checkout of the package (``PYTHONPATH=...``) as a baseline.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import sys
@@ -142,12 +147,69 @@ def compile_vs_previous(eco, name: str) -> None:
           f"(CPU); {load()}")
 
 
-def threads_to_time() -> list[int]:
-    """The thread counts of the million-member run (``--threads 1,2``; default: numba's)."""
-    for k, arg in enumerate(sys.argv):
-        if arg == "--threads":
-            return [int(x) for x in sys.argv[k + 1].split(",")]
-    return [0]
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer replications and a 1,000-firm belt instead of 10,000")
+    parser.add_argument("--million", action="store_true",
+                        help="add the 1M-member belt (52 x 10) and compile_network at 100k")
+    parser.add_argument("--million-only", action="store_true",
+                        help="only the 1M-member run (no small belts, no plain loops)")
+    parser.add_argument("--threads", default="0",
+                        help="numba thread counts of the 1M run, e.g. 1,2 (0: numba's)")
+    parser.add_argument("--warmup", default="default",
+                        help="warm-ups of the 1M run, e.g. default,176")
+    parser.add_argument("--keep-series", default="default",
+                        help="keep_series values of the 1M run, e.g. default,no")
+    return parser.parse_args()
+
+
+def resident() -> tuple[int, int]:
+    """The process's resident and peak resident bytes (Linux)."""
+    sizes = {}
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                sizes[line[:5]] = int(line.split()[1]) * 1024
+    return sizes["VmRSS"], sizes["VmHWM"]
+
+
+def million(eco, warmup: str, keep: str) -> None:
+    """One 1M-member run: times, the memory it stated and the peak it reached."""
+    from ecosystem.simulation import _run
+    options: dict = dict(periods=52, replications=10, seed=1)
+    if warmup != "default":
+        options["warmup"] = int(warmup)
+    if keep != "default":
+        options["keep_series"] = keep in ("yes", "true", "1")
+    stated = []
+    check = _run.check_allocation
+
+    def record(need, what, fix):
+        stated.append(need)
+        check(need, what, fix)
+
+    _run.check_allocation = record
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")  # the peak starts again from the current resident size
+    except OSError:
+        pass
+    before = resident()[0]
+    try:
+        run = timed(simulation.run, eco, **options)
+    finally:
+        _run.check_allocation = check
+    peak = resident()[1]
+    network = run.result.network
+    total = run.result.settings["warmup"] + 52
+    ns = run.cpu / (network.n_members * total * 10) * 1e9
+    print(f"industrial_belt(1_000_000) {options}: {network.n_members} stocking members, "
+          f"{network.n_lanes} lanes, 52 + {run.result.settings['warmup']} warm-up periods x 10"
+          f"\n  {run.wall:8.1f} s wall {run.cpu:8.1f} s CPU {ns:6.1f} ns per "
+          f"member-period-replication; stated {stated[0] / 2 ** 30:.1f} GiB, peak over the "
+          f"run {(peak - before) / 2 ** 30:.1f} GiB ({peak / 2 ** 30:.1f} GiB for the process, "
+          f"belt included); {load()}", flush=True)
 
 
 def set_threads(threads: int) -> None:
@@ -167,7 +229,8 @@ def parallel_run(eco):
 
 
 def main() -> None:
-    quick = "--quick" in sys.argv
+    args = arguments()
+    quick = args.quick
     print(header("belt simulation: ecosystem.simulation.run against a plain Python loop",
                  "scipy", "numba"))
     if not _compiled.available():
@@ -177,13 +240,25 @@ def main() -> None:
     first = timed(simulation.run, networks.example("archetype"), periods=4, replications=2)
     print(f"first compiled run of the process (compiling or loading the cache): "
           f"{first.wall:.2f} s wall, {time.process_time() - start:.2f} s CPU")
+    if args.million_only:
+        with_threads = timed(parallel_run, networks.example("cross_border_belt"))
+        print(f"first run of the parallel build: {with_threads.wall:.2f} s wall; {load()}")
+        built = timed(networks.industrial_belt, 1_000_000, seed=1)
+        print(f"industrial_belt(1_000_000) built in {built.wall:.1f} s wall {built.cpu:.1f} s "
+              f"CPU; {load()}", flush=True)
+        for threads in [int(x) for x in args.threads.split(",")]:
+            set_threads(threads)
+            for warmup in args.warmup.split(","):
+                for keep in args.keep_series.split(","):
+                    million(built.result, warmup, keep)
+        return
     bench("cross_border_belt", networks.example("cross_border_belt"), 52,
           100 if quick else 1000, 2)
     size = 1000 if quick else 10_000
     bench(f"industrial_belt({size})", networks.industrial_belt(size, seed=1), 52,
           10 if quick else 100, 1)
     compile_vs_previous(networks.industrial_belt(size, seed=1), f"industrial_belt({size})")
-    if "--million" in sys.argv:
+    if args.million:
         compile_vs_previous(networks.industrial_belt(100_000, seed=1), "industrial_belt(100000)")
         built = timed(networks.industrial_belt, 1_000_000, seed=1)
         print(f"industrial_belt(1_000_000) built in {built.wall:.1f} s wall {built.cpu:.1f} s "
@@ -197,7 +272,7 @@ def main() -> None:
         with_threads = timed(parallel_run, networks.example("cross_border_belt"))
         print(f"first run of the parallel build (compiling or loading it from the cache): "
               f"{with_threads.wall:.2f} s wall, {time.process_time() - start:.2f} s CPU")
-        for threads in threads_to_time():
+        for threads in [int(x) for x in args.threads.split(",")]:
             set_threads(threads)
             bench(f"industrial_belt(1_000_000), {threads} thread(s)", built.result, 52, 10, 0,
                   whole_array=False)

@@ -432,3 +432,69 @@ def test_default_warmup_measures_what_a_long_warmup_measures(eco, replications, 
     # many independent normal |z| passes 5 in about one run in 900 or fewer
     assert _largest_z(default, long) < 5
     assert _largest_z(none, long) > 6
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_keep_series_false_drops_only_the_member_and_lane_series(compiled, monkeypatch):
+    """Without the per-period member and lane tables every other number is the same, bit for
+    bit, on either engine; asking for the dropped series says how to keep them."""
+    if not compiled:
+        monkeypatch.setenv("ECOBELT_NUMBA", "0")
+    eco = networks.example("cross_border_belt")
+    options = dict(periods=20, replications=40, seed=3, warmup=7)
+    full = simulation.run(eco, **options)
+    lean = simulation.run(eco, **options, keep_series=False)
+    for name in ("members", "markets", "carriers", "totals"):
+        pd.testing.assert_frame_equal(getattr(full, name), getattr(lean, name))
+    for part in ("replications", "balance"):
+        kept, dropped = getattr(full, part), getattr(lean, part)
+        assert kept.keys() == dropped.keys()
+        for key in kept:
+            assert np.array_equal(kept[key], dropped[key], equal_nan=True), key
+    pd.testing.assert_frame_equal(full.series("markets"), lean.series("markets"))
+    assert lean.period_member == {} and lean.lane_shipped.shape == (0, full.network.n_lanes)
+    assert len(full.series("lanes")) == 20 * full.network.n_lanes
+    for kind in ("members", "lanes"):
+        with pytest.raises(ParameterError, match="keep_series=True"):
+            lean.series(kind)
+    with pytest.raises(ParameterError, match="keep_series must be True or False"):
+        simulation.run(eco, periods=4, replications=2, keep_series="no")
+
+
+_PEAK_SCRIPT = """
+import json, sys
+import networks
+from ecosystem import simulation
+from ecosystem.simulation import _run
+eco = networks.industrial_belt(20000, seed=1)
+simulation.run(networks.example("archetype"), periods=4, replications=2)  # loads the kernel
+asked = []
+_run.check_allocation = lambda need, what, fix: asked.append(need)
+def status(key):
+    with open("/proc/self/status") as handle:
+        return next(int(line.split()[1]) * 1024 for line in handle if line.startswith(key))
+out = {}
+for keep in (True, False):
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")  # the peak resident size starts again from the current one
+    before = status("VmRSS:")
+    simulation.run(eco, periods=52, replications=10, seed=0, keep_series=keep)
+    out[str(keep)] = [asked[-1], status("VmHWM:") - before]
+json.dump(out, sys.stdout)
+"""
+
+
+def test_memory_stated_covers_the_measured_peak():
+    """The memory the check states before a run (20,000 firms, 52 periods x 10 replications,
+    with and without the per-period tables) is at least the peak the run adds to the
+    process's resident memory, and at most 1.6 times it."""
+    import json
+    import os
+    import subprocess
+    import sys
+    if not os.access("/proc/self/clear_refs", os.W_OK):
+        pytest.skip("needs Linux's /proc/self/clear_refs to reset the peak resident size")
+    done = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT], capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    for keep, (stated, peak) in json.loads(done.stdout).items():
+        assert peak <= stated <= 1.6 * peak, (keep, stated / 2 ** 20, peak / 2 ** 20)

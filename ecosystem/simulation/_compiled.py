@@ -47,9 +47,14 @@ ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
 _KINDS = {"moving_average": 0, "exponential_smoothing": 1, "ar1": 2, "base_stock": 3}
 
 
-def tile_elements(lanes: int, horizon: int, nodes: int, replications: int) -> int:
-    """Values the kernel's state of one tile of replications holds (for the memory check)."""
-    return min(_TILE, replications) * (lanes * (horizon + 3) + 16 * nodes)
+def tile_elements(lanes: int, in_transit: int, nodes: int, history: int,
+                  replications: int) -> int:
+    """Values the kernel's state of one tile of replications holds (for the memory check):
+    ``in_transit`` ring slots (each lane's lead time, summed), ``history`` forecast slots
+    (each member's window, summed), a few values per lane and node, and five integers per
+    lane."""
+    return min(_TILE, replications) * (in_transit + 2 * lanes + 12 * nodes + history) \
+        + 5 * lanes
 
 
 def available() -> bool:
@@ -86,10 +91,11 @@ def _threads() -> int:
 
 
 def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarray,
-             market_demand: np.ndarray, spec, warmup: int
+             market_demand: np.ndarray, spec, warmup: int, keep_series: bool = True
              ) -> tuple[Tallies, np.ndarray, np.ndarray]:
     """Tallies, orders per period summed over replications ``(measured, members)`` and
-    each member's order variance ``(members, replications)`` of one block."""
+    each member's order variance ``(members, replications)`` of one block (without
+    ``keep_series``, the per-period member and lane tables have no rows)."""
     n, m, s = p.n, p.m, p.sources
     total, _, reps = market_demand.shape
     measured = total - warmup
@@ -129,12 +135,15 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
         "stock", "backlog", "net_sq", "unmet", "incoming", "received", "sent")}
     order_sum, order_sq = np.zeros((n, reps)), np.zeros((n, reps))
     market = {k: np.zeros((m, reps)) for k in ("unmet", "delivered")}
-    period = {k: np.zeros((measured, n)) for k in (
+    kept = measured if keep_series else 0
+    period = {k: np.zeros((kept, n)) for k in (
         "stock", "backlog", "incoming", "received", "sent", "orders")}
     period.update(market_delivered=np.zeros((measured, m)),
                   market_backlog=np.zeros((measured, m)),
-                  lane_shipped=np.zeros((measured, lanes)),
-                  lane_arrived=np.zeros((measured, lanes)))
+                  # what each lane ships from the longest lead time before the first
+                  # measured period on: what arrives in a measured period is a row of it
+                  lane_shipped=np.zeros((kept + int(p.lead.max(initial=0)) * keep_series,
+                                         lanes)))
     lane_sum = np.zeros((lanes, reps))
     balance = {k: np.zeros(reps) for k in (
         "initial_goods", "source_output", "delivered", "final_goods")}
@@ -151,7 +160,7 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
         tile, warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
         p.carrier_capacity, p.capped, p.source_capacity, p.flow,
         depth_bounds.astype(np.int64), in_bounds.astype(np.int64), in_lanes.astype(np.int64),
-        market_lanes.astype(np.int64), 4 * threads if threads > 1 else 1,
+        market_lanes.astype(np.int64), 4 * threads if threads > 1 else 1, keep_series,
         kind, window, history, alpha, lead.astype(float), spread, with_spread, coefficient,
         level, shares.astype(np.bool_), np.ascontiguousarray(network.routing, dtype=float),
         demand, on_hand,
@@ -160,23 +169,38 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
         market["unmet"], market["delivered"], lane_sum,
         period["stock"], period["backlog"], period["incoming"], period["received"],
         period["sent"], period["orders"], period["market_delivered"],
-        period["market_backlog"], period["lane_shipped"], period["lane_arrived"],
+        period["market_backlog"], period["lane_shipped"],
         balance["initial_goods"], balance["source_output"], balance["delivered"],
         balance["final_goods"])
     orders_by_period = period.pop("orders")
+    period["lane_shipped"], period["lane_arrived"] = _arrivals(period["lane_shipped"], p.lead,
+                                                               kept)
     # the sample variance as the whole-array engine computes it (bullwhip's variances)
     order_var = (order_sq - order_sum * order_sum / measured) / max(measured - 1, 1)
     return Tallies(member, lane_sum, market, period, balance), orders_by_period, order_var
 
 
+def _arrivals(shipped: np.ndarray, lead: np.ndarray, measured: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The measured rows of ``shipped`` (periods from the longest lead time before the first
+    measured one, x lanes) and what arrives on each lane in each measured period: what it
+    shipped its lead time before."""
+    earlier = shipped.shape[0] - measured
+    arrived = np.empty((measured, shipped.shape[1]))
+    for L in np.unique(lead).tolist():
+        lanes = np.flatnonzero(lead == L)
+        arrived[:, lanes] = shipped[earlier - L:earlier - L + measured, lanes]
+    return shipped[earlier:], arrived
+
+
 def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
               carrier_capacity, capped, source_capacity, flow, depth_bounds, in_bounds,
-              in_lanes, market_lanes, split, kind, window, history, alpha, lead_time, spread,
-              with_spread, coefficient, level, sharing, routing, demand, on_hand_start,
+              in_lanes, market_lanes, split, keep, kind, window, history, alpha, lead_time,
+              spread, with_spread, coefficient, level, sharing, routing, demand, on_hand_start,
               m_stock, m_backlog, m_net_sq, m_unmet, m_incoming, m_received, m_sent,
               order_sum, order_sq, k_unmet, k_delivered, lane_sum,
               p_stock, p_backlog, p_incoming, p_received, p_sent, p_orders,
-              p_delivered, p_market_backlog, p_shipped, p_arrived,
+              p_delivered, p_market_backlog, p_shipped,
               initial_goods, source_output, delivered, final_goods):
     """The period loop of one block (compiled by numba; plain Python runs it too, slowly).
     Arrays over replications are ``(rows, replications)``; the state of a tile of
@@ -201,6 +225,17 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
         start[e + 1] = start[e] + lead[e]
     pipeline = np.zeros((start[lanes], R))
     cursor = np.zeros(lanes, dtype=np.int64)
+    # the same rings read in the order of the lanes into each node, with cursors of their own
+    # (the ring's slot of period t is t mod L either way), so that pass reads only the ring
+    # out of order
+    in_start = np.zeros(lanes, dtype=np.int64)
+    in_lead = np.zeros(lanes, dtype=np.int64)
+    for x in range(lanes):
+        in_start[x] = start[in_lanes[x]]
+        in_lead[x] = lead[in_lanes[x]]
+    in_cursor = np.zeros(lanes, dtype=np.int64)
+    # rows of p_shipped before the first measured period (goods then still arrive in it)
+    earlier = p_shipped.shape[0] - (demand.shape[0] - warmup) if keep else 0
     owed = np.zeros((lanes, R))
     shipped = np.zeros((lanes, R))
     on_hand = np.zeros((suppliers, R))
@@ -226,7 +261,15 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
             for lag in range(lead[e]):
                 for q in range(R):
                     pipeline[start[e] + lag, q] = flow[e]
+                # the goods arriving in period lag left in lag - L, before period 0
+                row = lag - lead[e] - warmup + earlier
+                if keep and row >= 0:
+                    before = 0.0
+                    for q in range(T):
+                        before += pipeline[start[e] + lag, q]
+                    p_shipped[row, e] += before
         cursor[:] = 0
+        in_cursor[:] = 0
         owed[:, :] = 0.0
         on_hand[:, :] = 0.0
         for i in range(n):
@@ -249,6 +292,7 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
         for t in range(total):
             k = t - warmup
             measure = k >= 0
+            record = keep and k + earlier >= 0
             # orders: customers (shallower depths, lower numbers) first, so each member sees
             # this period's
             for j in range(m):
@@ -347,7 +391,8 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                 order_sum[i, r0 + q] += order
                                 order_sq[i, r0 + q] += order * order
                                 total_orders += order
-                            p_orders[k, i] += total_orders
+                            if keep:
+                                p_orders[k, i] += total_orders
             # arrivals, node by node (each node's lanes in lane order)
             nodes = n + m
             for b in prange(split):
@@ -355,15 +400,10 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                     for q in range(T):
                         received[c, q] = 0.0
                     for x in range(in_bounds[c], in_bounds[c + 1]):
-                        e = in_lanes[x]
-                        row = start[e] + cursor[e]
+                        row = in_start[x] + in_cursor[x]
+                        in_cursor[x] = in_cursor[x] + 1 if in_cursor[x] + 1 < in_lead[x] else 0
                         for q in range(T):
                             received[c, q] += pipeline[row, q]
-                        if measure:
-                            arrived = 0.0
-                            for q in range(T):
-                                arrived += pipeline[row, q]
-                            p_arrived[k, e] += arrived
                     if c < n:
                         for q in range(T):
                             on_hand[c, q] += received[c, q]
@@ -424,12 +464,14 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                 owed[e, q] -= x
                                 sent[q] += x
                                 pipeline[row, q] = x
-                            if measure:
+                            if record:
                                 total_shipped = 0.0
                                 for q in range(T):
-                                    lane_sum[e, r0 + q] += shipped[e, q]
                                     total_shipped += shipped[e, q]
-                                p_shipped[k, e] += total_shipped
+                                p_shipped[k + earlier, e] += total_shipped
+                            if measure:
+                                for q in range(T):
+                                    lane_sum[e, r0 + q] += shipped[e, q]
                         if u >= n:
                             for q in range(T):
                                 source_sent[u - n, q] = sent[q]
@@ -459,11 +501,12 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                             a3 += come[q]
                             a4 += received[u, q]
                             a5 += sent[q]
-                        p_stock[k, u] += a1
-                        p_backlog[k, u] += a2
-                        p_incoming[k, u] += a3
-                        p_received[k, u] += a4
-                        p_sent[k, u] += a5
+                        if keep:
+                            p_stock[k, u] += a1
+                            p_backlog[k, u] += a2
+                            p_incoming[k, u] += a3
+                            p_received[k, u] += a4
+                            p_sent[k, u] += a5
             # what several suppliers add to, in supplier (and lane) order
             for j in range(s):
                 for q in range(T):

@@ -128,7 +128,7 @@ class Tallies:
 
 
 def move(p: Plan, nodes: np.ndarray, safety_stock: np.ndarray, network: Network,
-         warmup: int) -> Tallies:
+         warmup: int, keep_series: bool = True) -> Tallies:
     """Simulate the physical flows with whole arrays per period.
 
     Parameters
@@ -137,6 +137,8 @@ def move(p: Plan, nodes: np.ndarray, safety_stock: np.ndarray, network: Network,
         Orders each member places each period, then each market's demand.
     safety_stock : ndarray (members, replications)
         Steady safety stock before period 0.
+    keep_series : bool
+        Whether to fill the per-period member and lane tables (else they have no rows).
     """
     total, _, reps = nodes.shape
     n, m, s = p.n, p.m, p.sources
@@ -171,15 +173,16 @@ def move(p: Plan, nodes: np.ndarray, safety_stock: np.ndarray, network: Network,
     source_cap = p.source_capacity[:, None]
 
     measured = total - warmup
+    rows = measured if keep_series else 0
     member = {k: np.zeros((n, reps)) for k in (
         "stock", "backlog", "net_sq", "unmet", "incoming", "received", "sent")}
     market = {k: np.zeros((m, reps)) for k in ("unmet", "delivered")}
-    period = {k: np.zeros((measured, n)) for k in (
+    period = {k: np.zeros((rows, n)) for k in (
         "stock", "backlog", "incoming", "received", "sent")}
     period.update(market_delivered=np.zeros((measured, m)),
                   market_backlog=np.zeros((measured, m)),
-                  lane_shipped=np.zeros((measured, lanes)),
-                  lane_arrived=np.zeros((measured, lanes)))
+                  lane_shipped=np.zeros((rows, lanes)),
+                  lane_arrived=np.zeros((rows, lanes)))
     lane_sum = np.zeros((lanes, reps))
     source_output = np.zeros(reps)
     delivered = np.zeros(reps)
@@ -223,16 +226,17 @@ def move(p: Plan, nodes: np.ndarray, safety_stock: np.ndarray, network: Network,
                                 ("incoming", incoming), ("received", received[:n]),
                                 ("sent", sent[:n])):
                 member[key] += amount
-            for key, amount in (("stock", stock), ("backlog", backlog),
-                                ("incoming", incoming), ("received", received[:n]),
-                                ("sent", sent[:n])):
-                period[key][k] = amount.sum(axis=1)
+            if keep_series:
+                for key, amount in (("stock", stock), ("backlog", backlog),
+                                    ("incoming", incoming), ("received", received[:n]),
+                                    ("sent", sent[:n])):
+                    period[key][k] = amount.sum(axis=1)
+                period["lane_arrived"][k] = arrived.sum(axis=1)
+                period["lane_shipped"][k] = shipped.sum(axis=1)
             market["unmet"] += np.minimum(market_backlog, nodes[t, n:])
             market["delivered"] += received[n:]
             period["market_delivered"][k] = received[n:].sum(axis=1)
             period["market_backlog"][k] = market_backlog.sum(axis=1)
-            period["lane_arrived"][k] = arrived.sum(axis=1)
-            period["lane_shipped"][k] = shipped.sum(axis=1)
             lane_sum += shipped
         pipeline[landing[slot], lane_index] = shipped
     in_transit = np.zeros(reps)
@@ -252,7 +256,8 @@ def outcome(p: Plan, network: Network, prices: Prices, tallies: Tallies,
     Parameters
     ----------
     orders_by_period : ndarray (measured, members)
-        Orders placed, summed over replications.
+        Orders placed, summed over replications (no rows: the per-period member and lane
+        tables were not kept, and none is made).
     demand : ndarray (measured, markets, replications)
     """
     n, m = p.n, p.m
@@ -298,21 +303,33 @@ def outcome(p: Plan, network: Network, prices: Prices, tallies: Tallies,
              "fees_to_environment": own_fee @ shipped}
 
     per = tallies.period
+    per_market = {"demand": demand.sum(axis=2), "delivered": per["market_delivered"],
+                  "backlog": per["market_backlog"]}
+    balance = {**tallies.balance, **money}
     lane_shipped = per["lane_shipped"]
+    if not len(orders_by_period):
+        return Outcome(acc, acc_market, acc_carrier, {}, per_market, lane_shipped,
+                       per["lane_arrived"], balance)
     stock, backlog = per["stock"], per["backlog"]
     unit = prices.value * (holding + capital_rate)
-    cost = (_into_rows(buy_money[:n], lane_shipped) + _into_rows(fee_money[:n], lane_shipped)
-            + stock * unit + backlog * backlog_rate)
+    # one members x periods table at a time, summed in place
+    cost = _into_rows(buy_money[:n], lane_shipped)
+    cost += _into_rows(fee_money[:n], lane_shipped)
+    cost += stock * unit
+    cost += backlog * backlog_rate
     per_member = {"stock": stock, "backlog": backlog, "orders": orders_by_period,
                   "incoming": per["incoming"], "received": per["received"],
                   "shipped": per["sent"], "revenue": _into_rows(sell_money[:n], lane_shipped),
                   "cost": cost}
-    per_market = {"demand": demand.sum(axis=2), "delivered": per["market_delivered"],
-                  "backlog": per["market_backlog"]}
+    # into the network's lane order one table at a time (a table's copy, not two)
     unsort = np.argsort(p.order)
-    return Outcome(acc, acc_market, acc_carrier, per_member, per_market,
-                   lane_shipped[:, unsort], per["lane_arrived"][:, unsort],
-                   {**tallies.balance, **money})
+    shipped_table = lane_shipped[:, unsort]
+    del lane_shipped
+    per["lane_shipped"] = None
+    arrived_table = per["lane_arrived"][:, unsort]
+    per["lane_arrived"] = None
+    return Outcome(acc, acc_market, acc_carrier, per_member, per_market, shipped_table,
+                   arrived_table, balance)
 
 
 def _into_rows(matrix: sp.csr_array, series: np.ndarray) -> np.ndarray:

@@ -140,9 +140,15 @@ class SimulationResult(Result):
         Member columns: stock, backlog, orders (placed), incoming (orders
         received), received and shipped (goods), revenue and cost (money);
         markets: demand, delivered, backlog; lanes: supplier, customer,
-        carrier, shipped (dispatched in the period) and arrived.
+        carrier, shipped (dispatched in the period) and arrived. A run with
+        ``keep_series=False`` has the markets' only (members and lanes raise
+        :class:`~ecosystem.ParameterError`).
         """
         reps = self.settings["replications"]
+        if kind in ("members", "lanes") and not self.settings.get("keep_series", True):
+            from .._errors import ParameterError
+            raise ParameterError(f"series({kind!r}): this run kept no per-period member or "
+                                 f"lane tables; run it with keep_series=True (the default)")
         if kind == "members":
             names, data = self.network.members, self.period_member
         elif kind == "markets":

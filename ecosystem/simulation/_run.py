@@ -18,7 +18,7 @@ from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
 from . import _compiled, _read
 from ._demand import MarketDemand, given_demand
-from ._engine import move, outcome, plan
+from ._engine import Outcome, move, outcome, plan
 from ._network import Network, compile_network
 from ._orders import Policy, member_orders, policy_codes
 from ._result import (CARRIER_METRICS, MARKET_METRICS, MEMBER_METRICS, SimulationResult,
@@ -132,7 +132,7 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: See
         sharing: str | Iterable[str] = (),
         rules: ServiceRules | None = None, price: PriceRule | None = None,
         holding: float = 0.004, backorder: float = 0.02, warmup: int | None = None,
-        confidence: float = 0.95) -> SimulationResult:
+        confidence: float = 0.95, keep_series: bool = True) -> SimulationResult:
     """Simulate the belt's goods, orders and money period by period.
 
     Every stocking member (supplier, producer, manufacturer, cross-border
@@ -178,6 +178,13 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: See
         demand).
     confidence : float
         Level of the t-intervals over replications.
+    keep_series : bool
+        Keep the per-period tables of every member and lane (what
+        :meth:`SimulationResult.series` reads: eight values per member and
+        two per lane for every measured period, 52 x 8 x 8 bytes = 3.3 KB a
+        member over 52 periods). False keeps only the per-market series and
+        the tables over replications, for belts where the per-period tables
+        would not fit.
 
     Returns
     -------
@@ -203,8 +210,10 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: See
     Memory: the whole-array engine holds the orders of every member, period
     and replication of one block of replications (at most 64 million
     values, 512 MB, plus the kernels' temporaries); the compiled one a few
-    values per lane and member. Larger runs go in blocks, so memory does not
-    grow with ``replications``. The need is checked before anything is
+    values per lane and member for each of 32 replications at a time. Larger
+    runs go in blocks, so memory does not grow with ``replications``. Both
+    keep about 10 values per member and 6 per lane for every measured period
+    unless ``keep_series=False``. The need is checked before anything is
     allocated: a run that cannot fit raises :class:`~ecosystem.MemoryNeedError`.
 
     Examples
@@ -231,7 +240,7 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: See
     return simulate_network(network, periods=periods, replications=replications, seed=seed,
                             demand=demand, policy=policy, sharing=sharing, rules=rules,
                             price=price, holding=holding, backorder=backorder, warmup=warmup,
-                            confidence=confidence)
+                            confidence=confidence, keep_series=keep_series)
 
 
 def simulate_network(network: Network, *, periods: int, replications: int, seed: Seed,
@@ -239,7 +248,8 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
                      policy: Policy | Mapping[str, Policy] | None,
                      sharing: str | Iterable[str], rules: ServiceRules,
                      price: PriceRule | None, holding: float, backorder: float,
-                     warmup: int | None, confidence: float) -> SimulationResult:
+                     warmup: int | None, confidence: float,
+                     keep_series: bool = True) -> SimulationResult:
     """:func:`run` on a compiled (and possibly changed) network."""
     periods = check_whole(periods, "periods", 2, " (a variance needs two periods)")
     holding = check_nonnegative(holding, "holding")
@@ -247,6 +257,9 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
     if not isinstance(confidence, Real) or isinstance(confidence, bool) \
             or not 0 < confidence < 1:
         raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
+    if not isinstance(keep_series, (bool, np.bool_)):
+        raise ParameterError(f"keep_series must be True or False, got {keep_series!r}")
+    keep_series = bool(keep_series)
     rng = as_generator(seed)
     policies = _policies(policy, network)
     shares = _sharing(sharing, network)
@@ -289,21 +302,13 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
     # instructions, and the parallel build's threads)
     draws = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
     block = replications if compiled else draws
-    horizon = int(network.lane_transit.max()) + 2 if network.n_lanes else 1
-    if compiled:
-        # the tallies per replication and period, and a tile of replications' state
-        need = 8.0 * ((network.n_lanes + 12 * (n + m)) * block + 2 * periods * network.n_lanes
-                      + 12 * periods * n
-                      + _compiled.tile_elements(network.n_lanes, horizon, n + m, block))
-    else:
-        # orders (with the kernels' temporaries), the lanes in transit and the per-period
-        # tables
-        need = 8.0 * (4 * (n + m) * total * block + horizon * network.n_lanes * block
-                      + 2 * periods * network.n_lanes + 12 * periods * n)
+    need = _memory_need(network, policies, periods, total, block, compiled, keep_series)
     check_allocation(need, f"one block of {block} replication(s) of {n} members x {total} "
-                     f"periods (a warm-up of {warmup} included)",
-                     "simulate fewer periods, give a shorter forecast window or warm-up, or a "
-                     "smaller belt")
+                     f"periods (a warm-up of {warmup} included)"
+                     + ("" if keep_series else " without per-period tables"),
+                     ("keep_series=False drops the per-period member and lane tables; "
+                      if keep_series else "") + "or simulate fewer periods, give a shorter "
+                     "forecast window or warm-up, or a smaller belt")
     layout = plan(network)
     outcomes, order_var, served_var = [], [], []
     # blocks bound memory and fix which demand each replication draws, whichever engine runs
@@ -317,14 +322,15 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
                 for at in range(first, first + count, draws)], axis=2)
         if compiled:
             tallies, orders_by_period, variance = _compiled.simulate(
-                layout, network, policies, shares, market_demand, spec, warmup)
+                layout, network, policies, shares, market_demand, spec, warmup, keep_series)
         else:
             nodes, safety = _all_orders(network, policies, shares, market_demand, spec)
-            tallies = move(layout, nodes, safety, network, warmup)
+            tallies = move(layout, nodes, safety, network, warmup, keep_series)
             measured_orders = np.ascontiguousarray(nodes[warmup:, :n].transpose(1, 2, 0))
             del nodes
             variance = variances(measured_orders)
-            orders_by_period = measured_orders.sum(axis=1).T
+            orders_by_period = measured_orders.sum(axis=1).T if keep_series \
+                else np.zeros((0, n))
         order_var.append(variance)
         outcomes.append(outcome(layout, network, prices, tallies, orders_by_period,
                                 market_demand[warmup:], capital_rate, holding, backorder))
@@ -334,7 +340,31 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
                        periods=periods, replications=replications, seed=seed,
                        warmup=warmup, demand=demand, policy=policy, sharing=sharing,
                        rules=rules, holding=holding, backorder=backorder,
-                       confidence=confidence), confidence)
+                       confidence=confidence, keep_series=keep_series), confidence)
+
+
+def _memory_need(network: Network, policies: list[Policy], periods: int, total: int,
+                 block: int, compiled: bool, keep_series: bool) -> float:
+    """Bytes a run of one block of ``block`` replications holds at its peak: the tallies
+    and results over replications, the engine's state, and the per-period tables."""
+    n, m, lanes = network.n_members, network.n_markets, network.n_lanes
+    lead = network.lane_transit.astype(np.int64) + 1
+    longest = int(lead.max()) if lanes else 0
+    # the tallies, each result table over replications, their intervals and the member
+    # table's columns
+    values = (40 * (n + m) + 2 * lanes) * block
+    if compiled:
+        history = sum(p.window if p.forecast == "moving_average" else 1 for p in policies)
+        values += _compiled.tile_elements(lanes, int(lead.sum()), n + m, history, block)
+    else:
+        # orders with the forecasters' temporaries, and the rings of arrival slots
+        values += 4 * (n + m) * total * block + (longest + 1) * lanes * block
+    if keep_series:
+        # eight member tables and two temporaries of the costs; what the lanes ship (from
+        # the longest lead time before the first measured period), what arrives, and one
+        # table at a time put back in the network's lane order
+        values += 10 * periods * n + (3 * periods + longest) * lanes
+    return 8.0 * values
 
 
 def _all_orders(network: Network, policies: list[Policy], shares: np.ndarray,
@@ -406,8 +436,14 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
     def joined(part: str, key: str) -> np.ndarray:
         return np.concatenate([getattr(o, part)[key] for o in outcomes], axis=1)
 
-    def summed(part: str, key: str) -> np.ndarray:
-        return sum(getattr(o, part)[key] for o in outcomes)
+    def summed(part: str, key: str | None) -> np.ndarray:
+        def table(o: Outcome) -> np.ndarray:
+            return getattr(o, part) if key is None else getattr(o, part)[key]
+        # into the first block's table: a copy of a per-period table is gigabytes at 1M
+        total = table(outcomes[0])
+        for later in outcomes[1:]:
+            total += table(later)
+        return total
 
     acc = {k: joined("member", k) for k in outcomes[0].member}
     per_rep = {}
@@ -497,5 +533,4 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
         replications=replicated, balance=balance, network=network, settings=settings,
         period_member={k: summed("period_member", k) for k in outcomes[0].period_member},
         period_market={k: summed("period_market", k) for k in outcomes[0].period_market},
-        lane_shipped=sum(o.lane_shipped for o in outcomes),
-        lane_arrived=sum(o.lane_arrived for o in outcomes))
+        lane_shipped=summed("lane_shipped", None), lane_arrived=summed("lane_arrived", None))
