@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections import deque
 from itertools import chain, compress, repeat
 from operator import is_not
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Hashable, Iterable, Mapping
 
 import networkx as nx
 import numpy as np
@@ -396,7 +396,15 @@ class Store:
 
     def member_values(self, name: str) -> Column | None:
         self.flush()
-        return self.members.get(name)
+        return self._members.get(name)
+
+    def member_column(self, name: Hashable) -> Column | None:
+        """One member column of the joined rows (by name: no order worked out)."""
+        return self._members.get(name)
+
+    def link_column(self, name: Hashable) -> Column | None:
+        """One link column of the joined rows (by name: no order worked out)."""
+        return self._links.get(name)
 
     def member_row(self, position: int) -> dict:
         self.flush()

@@ -35,7 +35,7 @@ def summary(eco: "Ecosystem", with_units: bool = False) -> pd.DataFrame:
     if eco._graph is None:
         store = eco._columns()
         source, flow_codes = store.source, store.flow.astype(np.int64)
-        volume = _column_volumes(store.links.get("volume"), len(source))
+        volume = _column_volumes(store.link_column("volume"), len(source))
     else:
         structure = link_structure(eco.graph)
         source, flow_codes = structure.source, structure.flow.astype(np.int64)
@@ -210,7 +210,7 @@ def _column_problems(eco: "Ecosystem") -> list[str]:
     positions = {name: k for k, name in enumerate(store.links)}
     bad: list[tuple[int, int, str | None]] = []
     for name in LINK_NUMERIC_ATTRIBUTES:
-        column = store.links.get(name)
+        column = store.link_column(name)
         if column is None:
             continue
         present = column.mask()[rows]

@@ -250,7 +250,7 @@ class Ecosystem:
             return np.fromiter((d.get(name, default) for d in self._graph._node.values()),
                                dtype=object, count=len(self._graph))
         store = self._columns()
-        column = store.members.get(name)
+        column = store.member_column(name)
         if column is None:
             return np.full(len(store.ids), default, dtype=object)
         values = column.as_object().copy()
@@ -588,7 +588,7 @@ class Ecosystem:
                                 data[name] = data[name] * factor
             return
         store = self._columns()
-        column = store.links.get(name)
+        column = store.link_column(name)
         if column is None:
             return
         inside = np.zeros(len(store.ids), bool)
@@ -602,7 +602,7 @@ class Ecosystem:
         """Whether some link has the attribute ``name``."""
         if self._graph is not None:
             return any(name in data for *_, data in self._graph.edges(keys=True, data=True))
-        column = self._columns().links.get(name)
+        column = self._columns().link_column(name)
         return column is not None and bool(column.mask().any())
 
     def _link_row(self, source: object, target: object, flow: str) -> int | None:
@@ -767,7 +767,7 @@ class Ecosystem:
             raise ParameterError(f"weight must be the name of a link attribute (a string) or "
                                  f"None, got {weight!r}")
         store = self._columns()
-        column = store.links.get(weight)
+        column = store.link_column(weight)
         if column is None:
             return np.full(len(store.source), float(default))
         if column.values.dtype != object:
