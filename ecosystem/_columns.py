@@ -542,8 +542,10 @@ class Store:
         if moved != row:
             flow[row] = self.flow[moved]
         self.source, self.target, self.flow = self.source[keep], self.target[keep], flow
+        # a column no link has any more is gone, as the key from every dict would be
         self._replace("links", {name: column for name, column in links.items()
-                                if column.present is None or column.present.any()},
+                                if len(column) and (column.present is None
+                                                    or column.present.any())},
                       first_of_some)
         self._cache.clear()
         if self._sorted is None:

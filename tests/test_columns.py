@@ -140,6 +140,7 @@ def sound_columns(eco):
     store = eco._store
     store.flush()
     for table, n in ((store.members, len(store.ids)), (store.links, len(store.source))):
+        assert n or not table  # no column without a row
         for column in table.values():
             assert len(column) == n and (column.present is None or column.present.any())
     ids = store.ids.tolist()
@@ -219,6 +220,10 @@ SEQUENCES = {
         ("link", ("m0", "m1", "logistics"), {}), ("read", "logistics"),
         ("update_link", ("m0", "m1", "logistics"), {"colour": "b"}),
         ("update_link", ("m1", "m0", "logistics"), {"volume": 3.0})],
+    # the last link removed: its attributes go with it
+    "unlink_the_last_link": [
+        ("add_member", "m0", "supplier", {}), ("link", ("m0", "m0", "capital"), {"volume": 1.0}),
+        ("read", "capital"), ("unlink", ("m0", "m0", "capital"))],
     # a member added and changed between two reads, links found after many edits
     "waiting_rows": [
         ("add_member", "m0", "supplier", {}), ("add_member", "m1", "market", {}),
