@@ -285,6 +285,9 @@ def _texts(attribute: _Attribute, index: Rows, gexf: bool
         return _float_texts(values, gexf), present
     if dtype == "i":
         return _number_texts(values, int.__repr__), present
+    if dtype == "b":
+        words = ("true", "false") if gexf else ("True", "False")
+        return np.where(values, *words).tolist(), present
     items = values.tolist()
     if attribute.kind == "json":
         texts = _json_texts(items)
@@ -554,6 +557,10 @@ class _VizColumns:
         """The viz lines of the members ``index``, and which have any (None: none has)."""
         if not self.columns:
             return None
+        if "pos" not in self.columns and all(
+                self.columns[name].values.dtype.kind in "fi"
+                for name in ("x", "y", "z", "size") if name in self.columns):
+            return self._typed(index, count)
         values = {name: (column.values[index].tolist(),
                          _present(column, index, count).tolist())
                   for name, column in self.columns.items()}
@@ -573,9 +580,50 @@ class _VizColumns:
                 has[row] = True
         return (texts, has) if texts else None
 
+    def _typed(self, index: Rows, count: int) -> tuple[list[str], np.ndarray] | None:
+        """:meth:`texts` a column at a time, where positions and sizes are float or int
+        columns (no ``pos``)."""
+        lines = np.full(count, "", dtype=object)
+        colour = self.columns.get("color")
+        if colour is not None and colour.values.dtype == object:
+            present = _present(colour, index, count)
+            for row, value in zip(np.flatnonzero(present).tolist(),
+                                  colour.values[index][present].tolist()):
+                viz = _viz({"color": value})
+                if viz:
+                    lines[row] = _viz_text(viz)
+        numbers = {name: (self.columns[name].values[index],
+                          _present(self.columns[name], index, count))
+                   for name in ("x", "y", "z", "size") if name in self.columns}
+        for name, (values, present) in numbers.items():
+            numbers[name] = (values, present & np.isfinite(values))
+        if "size" in numbers:
+            values, ok = numbers["size"]
+            if ok.any():
+                lines[ok] += ('        <viz:size value="' + _object_texts(values[ok])
+                              + '" />\n')
+        if "x" in numbers and "y" in numbers:
+            ok = numbers["x"][1] & numbers["y"][1]
+            if ok.any():
+                z = np.zeros(count)
+                if "z" in numbers:
+                    values, has_z = numbers["z"]
+                    z[has_z] = values[has_z]
+                lines[ok] += ('        <viz:position x="' + _object_texts(numbers["x"][0][ok])
+                              + '" y="' + _object_texts(numbers["y"][0][ok])
+                              + '" z="' + _object_texts(z[ok]) + '" />\n')
+        has = lines.astype(bool)
+        return (lines[has].tolist(), has) if has.any() else None
+
     def any(self) -> bool:
         return any(self.texts(index, stop - start) is not None
                    for start, stop, index in _blocks(self.members))
+
+
+def _object_texts(values: np.ndarray) -> np.ndarray:
+    """The texts of numbers as floats, in an object array (to add strings to)."""
+    texts = _float_texts(values.astype(np.float64), gexf=False)
+    return texts if isinstance(texts, np.ndarray) else np.array(texts, dtype=object)
 
 
 def _blocks(table: _Table) -> Iterator[tuple[int, int, Rows]]:

@@ -291,3 +291,24 @@ def test_a_million_ids_are_not_needed_to_see_block_boundaries(monkeypatch):
         _written(_reference_graphml, bare, "graphml")
     assert _written(_graphml.write_gexf, bare, "gexf") == \
         _written(_reference_gexf, bare, "gexf")
+
+
+@pytest.mark.parametrize("z", ["float", "int", "none"])
+def test_a_laid_out_belt_writes_what_networkx_wrote(monkeypatch, z):
+    """Positions, sizes and colours held in number columns (a layout by Gephi or networkx)."""
+    monkeypatch.setattr(_xmlwrite, "CHUNK", 7)
+    eco = networks.industrial_belt(5, seed=2)
+    rng = np.random.default_rng(5)
+    for i, member in enumerate(eco):
+        if i % 5 == 4:
+            continue  # some members have no position
+        position = {"x": float(rng.normal()), "y": round(float(rng.normal()), 1)}
+        if z != "none":
+            position["z"] = float(i % 3) if z == "float" else i % 3
+        if i % 4 == 1:
+            position["size"] = [1.5, 2.0, -0.0, float("nan")][i % 4 - 1 if i % 8 == 1 else 1]
+        if i % 3 == 0:
+            position["color"] = ["#a0b0c0", "#A0B0C0FF", "#123", "red"][i % 4]
+        eco.update_member(member, **position)
+    eco.update_member(next(iter(eco)), x=float("inf"))  # no position for this one
+    _same_files(eco)
