@@ -494,20 +494,25 @@ class _NotRows(Exception):
 _ROWS_CHUNK = 1 << 24
 
 
-def _rows_as_json(block: str) -> tuple[list, int]:
+def _yaml_chunks(block: str) -> Iterator[tuple[list, int]]:
     """The rows of one table and the deepest nesting of brackets in them, converted a chunk
     of whole lines at a time (a chunk cut inside a value fails its own checks: PyYAML reads)."""
-    rows: list = []
-    depth = 0
     start = 0
     while start < len(block):
         end = len(block) if len(block) - start <= _ROWS_CHUNK \
             else block.find("\n- {", start + _ROWS_CHUNK)
         end = len(block) if end < 0 else end
-        chunk_rows, chunk_depth = _chunk_as_json(block[start:end])
+        yield _chunk_as_json(block[start:end])
+        start = end + 1
+
+
+def _rows_as_json(block: str) -> tuple[list, int]:
+    """The rows of one table and the deepest nesting of brackets in them."""
+    rows: list = []
+    depth = 0
+    for chunk_rows, chunk_depth in _yaml_chunks(block):
         rows.extend(chunk_rows)
         depth = max(depth, chunk_depth)
-        start = end + 1
     return rows, depth
 
 

@@ -1,4 +1,4 @@
-"""JSON specs laid out as ecobelt writes them, read a block of rows at a time.
+"""JSON and YAML specs laid out as ecobelt writes them, read a block of rows at a time.
 
 :func:`ecosystem._spec.iter_json` writes the head keys one per line, then each
 member and each link on a line of its own. :func:`read_json_blocks` reads such
@@ -34,6 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from . import _arrow
 from ._errors import EcosystemError
@@ -350,7 +351,78 @@ def read_json_blocks(path: str) -> Ecosystem | None:
         return None
 
 
-def _read(reader: _Reader, arrow: Any) -> Ecosystem | None:
+class _Build:
+    """An ecosystem built from its members' blocks of records, then its links' blocks."""
+
+    def __init__(self, head: Any, arrow: SimpleNamespace | None):
+        parts = plain_head(head) if type(head) is dict else None
+        if parts is None:
+            raise _Unusual
+        self.parts, self.arrow = parts, arrow
+        self.index: pd.Index | None = None
+        self.eco: Ecosystem | None = None
+        self.members = _Table(MEMBER_FIELDS)
+        self.links = _Table(LINK_FIELDS, {"source": self.positions, "target": self.positions,
+                                          "flow": self.flows},
+                            {"source": self.arrow_positions, "target": self.arrow_positions,
+                             "flow": self.arrow_flows})
+
+    def positions(self, values: list) -> np.ndarray:
+        assert self.index is not None
+        found = self.index.get_indexer(values)
+        if (found < 0).any():
+            raise _Unusual  # a dangling link: the row-by-row reader names it
+        return found
+
+    @staticmethod
+    def flows(values: list) -> np.ndarray:  # another spelling: left to the other readers
+        return np.fromiter(map(_FLOW_CODES.__getitem__, values), np.int8, len(values))
+
+    def arrow_positions(self, values: pa.StringArray) -> np.ndarray:
+        # the block's distinct ids looked up in the members' index (hashed once)
+        encoded = values.dictionary_encode()
+        found = self.positions(encoded.dictionary.to_numpy(zero_copy_only=False))
+        return found[encoded.indices.to_numpy()]
+
+    def arrow_flows(self, values: pa.StringArray) -> np.ndarray:
+        encoded = values.dictionary_encode()
+        found = self.flows(encoded.dictionary.to_pylist())
+        return found[encoded.indices.to_numpy()]
+
+    def add_block(self, table: _Table, block: str) -> None:
+        """A block of JSON row lines (each ``{...},``)."""
+        arrow = self.arrow
+        parsed = None if arrow is None else _parse_arrow(block, arrow)
+        if arrow is None or parsed is None or not table.add_arrow(parsed, arrow):
+            table.add(_parse(block))
+
+    def members_read(self) -> None:
+        members = self.members
+        if members.count and any(n not in members.parts for n in ("id", "role")):
+            raise _Unusual
+        self.eco = eco = _new_ecosystem(*self.parts, None)
+        if members.count:
+            eco.add_members_from(members.frame())
+        self.members = _Table(MEMBER_FIELDS)  # the columns are the ecosystem's now
+        self.index = pd.Index(list(eco), dtype=object)
+
+    def links_read(self) -> Ecosystem:
+        eco, index, links = self.eco, self.index, self.links
+        assert eco is not None and index is not None
+        if links.count:
+            if any(n not in links.parts for n in LINK_FIELDS):
+                raise _Unusual
+            frame = links.frame()
+            self.links = _Table(LINK_FIELDS)
+            for end in ("source", "target"):
+                frame[end] = pd.Categorical.from_codes(frame[end].to_numpy(), categories=index)
+            frame["flow"] = pd.Categorical.from_codes(frame["flow"].to_numpy(),
+                                                      categories=pd.Index(_FLOWS, dtype=object))
+            eco.add_links_from(frame)
+        return eco
+
+
+def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
     if reader.line() != "{\n":
         return None
     head_lines = []
@@ -358,69 +430,48 @@ def _read(reader: _Reader, arrow: Any) -> Ecosystem | None:
     while line.startswith('  "') and not line.startswith(('  "members": ', '  "links": ')):
         head_lines.append(line.rstrip("\n").removesuffix(","))
         line = reader.line()
-    head = json.loads("{" + ",".join(head_lines) + "}", object_pairs_hook=_refuse_duplicates)
-    parts = plain_head(head)
-    if parts is None:
-        return None
-    name, description, attributes, roles = parts
-    index: pd.Index | None = None
-
-    def positions(values: list) -> np.ndarray:
-        assert index is not None
-        found = index.get_indexer(values)
-        if (found < 0).any():
-            raise _Unusual  # a dangling link: the row-by-row reader names it
-        return found
-
-    def flows(values: list) -> np.ndarray:  # another spelling: left to the other readers
-        return np.fromiter(map(_FLOW_CODES.__getitem__, values), np.int8, len(values))
-
-    def arrow_positions(values: pa.StringArray) -> np.ndarray:
-        # the block's distinct ids looked up in the members' index (hashed once)
-        encoded = values.dictionary_encode()
-        found = positions(encoded.dictionary.to_numpy(zero_copy_only=False))
-        return found[encoded.indices.to_numpy()]
-
-    def arrow_flows(values: pa.StringArray) -> np.ndarray:
-        encoded = values.dictionary_encode()
-        found = flows(encoded.dictionary.to_pylist())
-        return found[encoded.indices.to_numpy()]
-
-    members = _Table(MEMBER_FIELDS)
-    links = _Table(LINK_FIELDS, {"source": positions, "target": positions, "flow": flows},
-                   {"source": arrow_positions, "target": arrow_positions, "flow": arrow_flows})
-    eco = None
-    for table, key, end in ((members, "members", ","), (links, "links", "")):
+    build = _Build(json.loads("{" + ",".join(head_lines) + "}",
+                              object_pairs_hook=_refuse_duplicates), arrow)
+    for table, key, end in ((build.members, "members", ","), (build.links, "links", "")):
         if line == f'  "{key}": [\n':
             for block in reader.blocks():
-                parsed = None if arrow is None else _parse_arrow(block, arrow)
-                if parsed is None or not table.add_arrow(parsed, arrow):
-                    table.add(_parse(block))
+                build.add_block(table, block)
             line = reader.line()
             if line != f"  ]{end}\n":
                 return None
         elif line != f'  "{key}": []{end}\n':
             return None
-        if table is members:
-            if members.count and any(n not in members.parts for n in ("id", "role")):
-                return None
-            eco = _new_ecosystem(name, description, attributes, roles, None)
-            if members.count:
-                eco.add_members_from(members.frame())
-            members = _Table(MEMBER_FIELDS)  # the columns are the ecosystem's now
-            index = pd.Index(list(eco), dtype=object)
+        if key == "members":
+            build.members_read()
         line = reader.line()
     if line.rstrip("\n") != "}" or reader.rest().strip():
         return None
-    assert eco is not None and index is not None
-    if links.count:
-        if any(n not in links.parts for n in LINK_FIELDS):
+    return build.links_read()
+
+
+def read_yaml_rows(text: str) -> Ecosystem | None:
+    """The ecosystem of a YAML spec laid out as ecobelt writes it, built a chunk of rows at
+    a time (the records of a whole table are never held at once), or None: then
+    :func:`ecosystem._spec.read_yaml` reads it (the same ecosystem, or the error)."""
+    from ._spec import MAX_DEPTH, _flow_depth, _Loader, _NotRows, _yaml_chunks
+    start = text.find("\nmembers:\n")
+    middle = text.find("\nlinks:\n", start) if start >= 0 else -1
+    if middle < 0 or _flow_depth(text[:start + 1]) > MAX_DEPTH:
+        return None
+    try:
+        head = yaml.load(text[:start + 1], Loader=_Loader)  # nesting checked just above
+        if type(head) is not dict or "members" in head or "links" in head:
             return None
-        frame = links.frame()
-        links = _Table(LINK_FIELDS)
-        for end in ("source", "target"):
-            frame[end] = pd.Categorical.from_codes(frame[end].to_numpy(), categories=index)
-        frame["flow"] = pd.Categorical.from_codes(frame["flow"].to_numpy(),
-                                                  categories=pd.Index(_FLOWS, dtype=object))
-        eco.add_links_from(frame)
-    return eco
+        build = _Build(head, None)
+        for table, block in ((build.members, text[start + len("\nmembers:\n"):middle + 1]),
+                             (build.links, text[middle + len("\nlinks:\n"):])):
+            for rows, depth in _yaml_chunks(block.rstrip("\n")):
+                if depth > MAX_DEPTH:
+                    return None
+                table.add((rows, None))  # duplicate keys were refused by the converter
+            if table is build.members:
+                build.members_read()
+        return build.links_read()
+    except (_Unusual, _NotRows, EcosystemError, ValueError, TypeError, OverflowError,
+            RecursionError, KeyError, yaml.YAMLError):
+        return None

@@ -311,6 +311,56 @@ def test_pyarrow_reads_every_block_of_a_belt(monkeypatch, tmp_path):
     _same_ecosystem(blocks, _whole_file(str(tmp_path / "b.json")))
 
 
+def _whole_yaml(path: str) -> Ecosystem | tuple[str, str]:
+    """What the YAML reader gave before it built the tables a chunk at a time."""
+    from ecosystem._columnar import from_spec_fast
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = _spec.read_yaml(handle.read(), path)
+        eco = from_spec_fast(data)
+        return eco if eco is not None else _spec.from_spec(data, path)
+    except _spec.SpecError as error:
+        return "error", str(error)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ecosystems(), st.integers(60, 600))
+def test_yaml_read_a_chunk_at_a_time_gives_the_whole_files_ecosystem(eco, chunk):
+    from ecosystem import _spec as spec
+    from ecosystem._stream import read_yaml_rows
+    from ecosystem.files import save
+    saved, spec._ROWS_CHUNK = spec._ROWS_CHUNK, chunk  # many chunks, cut anywhere
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = f"{folder}/e.yaml"
+            try:
+                save(eco, path)
+            except _spec.SpecError:
+                return
+            with open(path, encoding="utf-8-sig") as handle:
+                chunked = read_yaml_rows(handle.read())
+            whole = _whole_yaml(path)
+            if chunked is not None:
+                _same_ecosystem(chunked, whole)
+            _same_ecosystem(_loaded(path), whole)
+    finally:
+        spec._ROWS_CHUNK = saved
+
+
+def test_the_yaml_of_a_belt_is_read_a_chunk_at_a_time(monkeypatch, tmp_path):
+    from ecosystem._stream import read_yaml_rows
+    from ecosystem.files import save
+    monkeypatch.setattr(_spec, "_ROWS_CHUNK", 4096)
+    eco = networks.industrial_belt(300, seed=5)
+    save(eco, tmp_path / "b.yaml")
+    chunked = read_yaml_rows((tmp_path / "b.yaml").read_text(encoding="utf-8"))
+    assert chunked is not None  # the chunked reader read it, not the fallback
+    _same_ecosystem(chunked, _whole_yaml(str(tmp_path / "b.yaml")))
+    # an edit only PyYAML reads: the chunked reader leaves it
+    text = (tmp_path / "b.yaml").read_text(encoding="utf-8")
+    assert read_yaml_rows(text.replace("\n- {", "\n- {x: 1, x: 2, ", 1)) is None
+
+
 # ------------------------------------------------ the CSV pair's int columns and link ends
 _INT_CELLS = ["+5", "05", " 5", "5 ", "5_0", "", "-0", "5.0", "1e3", "99999999999999999999",
               "9223372036854775807", "\u0665", "x"]
