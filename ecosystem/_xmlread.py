@@ -169,7 +169,7 @@ class _Gather:
             rows.flush()
 
     # -------------------------------------------------------------- links
-    def edge_id_seen(self, edge_id: str | None, where: str) -> None:
+    def edge_id_seen(self, edge_id: str | None, where: Callable[[], str]) -> None:
         """Refuse a second edge with this id; ids e0, e1, ... in order are not stored."""
         if edge_id is None:
             return
@@ -179,7 +179,8 @@ class _Gather:
                 return
             self.in_pattern = False
         if edge_id in self.edge_ids or self._implicit(edge_id):
-            raise SpecError("duplicate edge id", file=self.file, location=where, value=edge_id)
+            raise SpecError("duplicate edge id", file=self.file, location=where(),
+                            value=edge_id)
         self.edge_ids.add(edge_id)
 
     def _implicit(self, edge_id: str) -> bool:
@@ -527,14 +528,11 @@ def _read_meta(text: Any, file: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------- expat
-def _parse(path: str, what: str, start: Callable, end: Callable, text: Callable) -> None:
-    """Feed ``path`` to expat a piece at a time with these callbacks."""
+def _new_parser(path: str, what: str) -> Any:
+    """An expat parser that reports names as ``namespace}local`` and refuses entities."""
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
 
     def refuse(name: str, *_: Any) -> None:
         raise SpecError(f"an entity declaration ({name!r}); {what} files need none, and "
@@ -543,6 +541,11 @@ def _parse(path: str, what: str, start: Callable, end: Callable, text: Callable)
                                  f"{parser.CurrentColumnNumber + 1}")
 
     parser.EntityDeclHandler = refuse
+    return parser
+
+
+def _feed(parser: Any, path: str, what: str) -> None:
+    """Feed ``path`` to ``parser`` a piece at a time."""
     try:
         with open(path, "rb") as handle:
             while True:
@@ -640,6 +643,7 @@ def read_graphml(path: str) -> Ecosystem:
 
 def _read_graphml(path: str) -> Ecosystem:
     gather = _Gather(path)
+    parser = _new_parser(path, "GraphML")
     keys: dict[str, tuple[str, Callable[[str], Any]]] = {}
     defaults: dict[str, dict[str, Any]] = {"node": {}, "edge": {}}
     graph_data: dict[str, Any] = {}
@@ -647,97 +651,106 @@ def _read_graphml(path: str) -> Ecosystem:
     # the open elements, each [kind, live, group, attrs, values]: a live graph's nodes and
     # edges are read, and so are a live node's or edge's values
     stack: list[list[Any]] = [[-1, False, False, None, None]]
-    state: dict[str, Any] = {"graphs": 0, "directed": None}
-    # the open <data>: [convert (None: not read), name, text parts, capture, tag, attrs]
-    data: list[Any] = [None]
-    key: list[Any] = [None]  # the open <key>: [attrs, default text parts or None]
-    depth = [0]  # elements open inside the open <data>, itself included
+    graphs = 0
+    directed = False
+    # the open <data>: elements open inside it (itself included), how to read its text
+    # (None: not read), the attribute's name, its text, its subtree (yEd's graphics)
+    depth = 0
+    convert: Callable[[str], Any] | None = None
+    data_name: str | None = None
+    data_text: str | None = None
+    capture: _Capture | None = None
+    data_tag: tuple[str, dict[str, str]] = ("", {})
+    key: list[Any] | None = None  # the open <key>: [attrs, default text parts or None]
 
     def kind_of(name: str) -> int:
-        kind = kinds.get(name)
-        if kind is None:
-            namespace, _, local = name.rpartition("}")
-            kind = _GRAPHML_KINDS.get(local, _OTHER) if namespace in ("", _GRAPHML_NS) \
-                else _OTHER
-            kinds[name] = kind
+        namespace, _, local = name.rpartition("}")
+        kind = _GRAPHML_KINDS.get(local, _OTHER) if namespace in ("", _GRAPHML_NS) else _OTHER
+        kinds[name] = kind
         return kind
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if depth[0]:
-            depth[0] += 1
-            capture = data[0][3]
+        nonlocal depth, convert, data_name, data_text, capture, data_tag, graphs, directed, key
+        if depth:
+            depth += 1
             if capture is None:
-                capture = data[0][3] = _Capture()
-                capture.start(data[0][4], data[0][5])
+                capture = _Capture()
+                capture.start(*data_tag)
             capture.start(name, attrs)
             return
-        kind = kind_of(name)
+        kind = kinds.get(name)
+        if kind is None:
+            kind = kind_of(name)
         parent = stack[-1]
         if kind == _DATA:
-            depth[0] = 1
+            depth = 1
+            data_text = None
+            capture = None
+            data_tag = (name, attrs)
+            parser.CharacterDataHandler = text
             if parent[1] and parent[0] in (_NODE, _EDGE, _GRAPH):
                 found = keys.get(attrs.get("key"))  # type: ignore[arg-type]
                 if found is None:
                     raise _GraphMLError(f"Bad GraphML data: no key {attrs.get('key')}")
-                data[0] = [found[1], found[0], [], None, name, attrs]
+                data_name, convert = found
             else:
-                data[0] = [None, None, [], None, name, attrs]
+                data_name = convert = None
             return
         live = parent[0] == _GRAPH and parent[1]
-        if kind == _NODE:
+        if kind == _EDGE:
+            edge_id = attrs.get("id")
+            if edge_id is None or not live:
+                gather.stop_pattern()
+            gather.edge_id_seen(edge_id, lambda: f"edge {edge_id!r}")
+            stack.append([_EDGE, live, False, attrs, {}])
+        elif kind == _NODE:
             node_id = attrs.get("id")
             if node_id is not None:
                 gather.node_id_seen(node_id)
                 if not live:
                     gather.other_nodes.add(node_id)
             stack.append([_NODE, live, attrs.get("yfiles.foldertype") == "group", attrs, {}])
-            return
-        if kind == _EDGE:
-            edge_id = attrs.get("id")
-            if edge_id is None or not live:
-                gather.stop_pattern()
-            gather.edge_id_seen(edge_id, f"edge {edge_id!r}")
-            stack.append([_EDGE, live, False, attrs, {}])
-            return
-        if kind == _GRAPH:
+        elif kind == _GRAPH:
             if parent[0] == _ROOT:
-                state["graphs"] += 1
-                top = state["graphs"] == 1
-                if top:
-                    state["directed"] = attrs.get("edgedefault") == "directed"
-                stack.append([_GRAPH, top, False, None, None])
+                graphs += 1
+                if graphs == 1:
+                    directed = attrs.get("edgedefault") == "directed"
+                stack.append([_GRAPH, graphs == 1, False, None, None])
             else:  # a nested graph: read where its node is a yEd group, as networkx does
                 stack.append([_GRAPH, parent[0] == _NODE and parent[1] and parent[2], False,
                               None, None])
-            return
-        if kind == _KEY and parent[0] == _ROOT:
-            key[0] = [attrs, None]
-        elif kind == _DEFAULT and parent[0] == _KEY and key[0] is not None:
-            key[0][1] = []
-        elif kind == _HYPEREDGE and live:
-            raise _GraphMLError("GraphML reader doesn't support hyperedges")
-        elif kind == _ROOT and parent[0] != -1:
-            kind = _OTHER
-        stack.append([kind, False, False, None, None])
+        else:
+            if kind == _KEY and parent[0] == _ROOT:
+                key = [attrs, None]
+            elif kind == _DEFAULT and parent[0] == _KEY and key is not None:
+                key[1] = []
+                parser.CharacterDataHandler = text
+            elif kind == _HYPEREDGE and live:
+                raise _GraphMLError("GraphML reader doesn't support hyperedges")
+            elif kind == _ROOT and parent[0] != -1:
+                kind = _OTHER
+            stack.append([kind, False, False, None, None])
 
     def text(chunk: str) -> None:
-        if depth[0] == 1:
-            if data[0][3] is None:
-                data[0][2].append(chunk)
-        elif depth[0]:
-            data[0][3].builder.data(chunk)
-        elif key[0] is not None and key[0][1] is not None:
-            key[0][1].append(chunk)
+        nonlocal data_text
+        if depth == 1:
+            if capture is None:
+                data_text = chunk if data_text is None else data_text + chunk
+        elif depth:
+            assert capture is not None
+            capture.builder.data(chunk)
+        elif key is not None and key[1] is not None:
+            key[1].append(chunk)
 
     def end(name: str) -> None:
-        if depth[0]:
-            depth[0] -= 1
-            open_data = data[0]
-            if depth[0]:
-                open_data[3].end(name)
+        nonlocal depth, capture, key
+        if depth:
+            depth -= 1
+            if depth:
+                assert capture is not None
+                capture.end(name)
                 return
-            convert, data_name, parts, capture = open_data[:4]
-            data[0] = None
+            parser.CharacterDataHandler = None
             if data_name is None:
                 return
             owner = stack[-1]
@@ -745,9 +758,10 @@ def _read_graphml(path: str) -> Ecosystem:
             if capture is not None:
                 capture.end(name)
                 _yed(capture.builder.close(), target)
-            elif parts:
+                capture = None
+            elif data_text is not None:
                 try:
-                    target[data_name] = _typed(convert, "".join(parts))
+                    target[data_name] = _typed(convert, data_text)  # type: ignore[arg-type]
                 except (ValueError, KeyError) as error:
                     raise _GraphMLError(str(error)) from None
             else:
@@ -755,21 +769,16 @@ def _read_graphml(path: str) -> Ecosystem:
             return
         kind, live, _, attrs, values = stack.pop()
         if not live:
-            if kind == _KEY and key[0] is not None:
-                _add_key(key[0][0], key[0][1], keys, defaults)
-                key[0] = None
+            if kind == _KEY and key is not None:
+                parser.CharacterDataHandler = None
+                _add_key(key[0], key[1], keys, defaults)
+                key = None
             return
-        if kind == _NODE:
-            node_id = attrs.get("id")
-            if node_id is None:
-                raise SpecError("a node has no id", file=path)
-            node_default = defaults["node"]
-            gather.add_member(node_id, {**node_default, **values} if node_default else values)
-        elif kind == _EDGE:
-            directed = attrs.get("directed")
-            if state["directed"] and directed == "false":
+        if kind == _EDGE:
+            way = attrs.get("directed")
+            if directed and way == "false":
                 raise _GraphMLError("directed=false edge found in directed graph.")
-            if not state["directed"] and directed == "true":
+            if not directed and way == "true":
                 raise _GraphMLError("directed=true edge found in undirected graph.")
             edge_id = attrs.get("id")
             edge_key = edge_id if edge_id else values.get("key")
@@ -780,11 +789,19 @@ def _read_graphml(path: str) -> Ecosystem:
             flow = values.pop("flow") if had_flow else edge_key
             gather.add_link(attrs.get("source"), attrs.get("target"), flow, edge_key,
                             had_flow, values)
+        elif kind == _NODE:
+            node_id = attrs.get("id")
+            if node_id is None:
+                raise SpecError("a node has no id", file=path)
+            node_default = defaults["node"]
+            gather.add_member(node_id, {**node_default, **values} if node_default else values)
 
-    _parse(path, "GraphML", start, end, text)
-    if state["graphs"] == 0:
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    _feed(parser, path, "GraphML")
+    if graphs == 0:
         raise _GraphMLError("file not successfully read as graphml")
-    if not state["directed"]:
+    if not directed:
         raise SpecError("the GraphML graph is undirected; ecobelt links have a direction "
                         '(write edgedefault="directed")', file=path)
     meta = _read_meta(graph_data[_META], path) if _META in graph_data else None
@@ -841,6 +858,7 @@ def _add_key(attrs: dict[str, str], default: list[str] | None,
 
 
 # --------------------------------------------------------------------- GEXF
+_CONVERT: dict[str, Callable[[Any], Any]] = {"int": int, "float": float}
 _GEXF_TYPES = {"integer": "int", "long": "int", "short": "int", "byte": "int",
                "float": "float", "double": "float", "boolean": "bool"}
 
@@ -881,68 +899,96 @@ def read_gexf(path: str) -> Ecosystem:
     creator, keywords and description come back as graph attributes.
     """
     gather = _Gather(path)
+    parser = _new_parser(path, "GEXF")
     shown_members, shown_links = _Rows(), _Rows()
     meta: dict[str, Any] = {}
     declared: dict[str, dict[Any, tuple[Any, str, Any]]] = {"node": {}, "edge": {}}
     fills: dict[str, dict[str, Any]] = {"node": {}, "edge": {}}
-    stack: list[str] = []
-    state: dict[str, Any] = {"graphs": 0, "directed": False}
-    texts: list[Any] = [None]  # [name, parts, children seen] of a meta item or a default
-    item: list[Any] = [None]  # [attrs, attvalues, viz, nested nodes]
-    attribute: list[Any] = [None]  # [class, attrs, default parts or None]
+    stack: list[str] = []  # local names of the open elements
+    stack_attrs: list[Any] = []  # their attributes, down to depth 2
+    graphs = 0
+    directed = False
+    texts: list[Any] | None = None  # a meta item: [name, text parts, a child seen]
+    item: list[Any] | None = None  # the open node or edge: [attrs, attvalues, viz, nested]
+    attribute: list[Any] | None = None  # the open declaration: [class, attrs, default text]
     locals_: dict[str, str] = {}
-    stack_attrs: list[Any] = []  # the attributes of the open elements down to depth 2
-
-    def local(name: str) -> str:
-        found = locals_.get(name)
-        if found is None:
-            found = locals_[name] = _local(name)
-        return found
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        tag = local(name)
+        nonlocal graphs, directed, texts, item, attribute
+        tag = locals_.get(name)
+        if tag is None:
+            tag = locals_[name] = _local(name)
+        if tag == "attvalue" and item is not None and len(stack) == 5 and \
+                stack[4] == "attvalues":
+            item[1].append(attrs)
+            stack.append(tag)
+            stack_attrs.append(None)
+            return
         depth = len(stack)
-        if texts[0] is not None:
-            texts[0][2] = True
-        if depth == 0:
-            if tag != "gexf":
-                raise SpecError("not a GEXF file: expected <gexf> with one <graph>", file=path)
+        stack.append(tag)
+        stack_attrs.append(attrs if depth < 3 else None)
+        if depth == 3:
+            if stack[1] != "graph":
+                pass
+            elif tag in ("node", "edge") and stack[2] == tag + "s":
+                item = [attrs, [], [], False]
+            elif stack[2] == "attributes" and tag == "attribute":
+                attribute = [stack_attrs[2].get("class", "node"), attrs, None]
+        elif depth == 4:
+            if item is not None:
+                if tag in ("position", "color", "size", "shape"):
+                    item[2].append((tag, attrs))
+                elif tag == "nodes" and stack[3] == "node":
+                    item[3] = True
+            elif attribute is not None and tag == "default":
+                attribute[2] = []
+                parser.CharacterDataHandler = text
+        elif depth == 2:
+            if stack[1] == "meta":
+                texts = [tag, [], False]
+                parser.CharacterDataHandler = text
         elif depth == 1:
             if tag == "graph":
-                state["graphs"] += 1
-                if state["graphs"] > 1:
+                graphs += 1
+                if graphs > 1:
                     raise SpecError("not a GEXF file: expected <gexf> with one <graph>",
                                     file=path)
-                state["directed"] = attrs.get("defaultedgetype", "undirected") == "directed"
+                directed = attrs.get("defaultedgetype", "undirected") == "directed"
             elif tag == "meta":
                 modified = attrs.get("lastmodifieddate")
                 if modified:
                     meta["lastmodifieddate"] = modified
-        elif depth == 2 and stack[1] == "meta":
-            texts[0] = [tag, [], False]
-        elif depth == 3 and stack[1] == "graph":
-            if stack[2] == "attributes" and tag == "attribute":
-                attribute[0] = [stack_attrs[2].get("class", "node"), attrs, None]
-            elif tag in ("node", "edge") and stack[2] == tag + "s":
-                item[0] = [attrs, [], [], False]
-        elif depth == 4 and stack[1] == "graph" and item[0] is not None:
-            if tag in ("position", "color", "size", "shape"):
-                item[0][2].append((tag, attrs))
-            elif tag == "nodes" and stack[3] == "node":
-                item[0][3] = True
-        elif depth == 5 and item[0] is not None and tag == "attvalue" and \
-                stack[4] == "attvalues":
-            item[0][1].append(attrs)
-        elif depth == 4 and attribute[0] is not None and tag == "default":
-            attribute[0][2] = []
-        stack.append(tag)
-        stack_attrs.append(attrs if depth < 3 else None)
+        elif depth == 0 and tag != "gexf":
+            raise SpecError("not a GEXF file: expected <gexf> with one <graph>", file=path)
+        if texts is not None and depth > 2:
+            texts[2] = True
 
     def text(chunk: str) -> None:
-        if texts[0] is not None and not texts[0][2]:
-            texts[0][1].append(chunk)
-        elif attribute[0] is not None and attribute[0][2] is not None and len(stack) == 5:
-            attribute[0][2].append(chunk)
+        if texts is not None:
+            if not texts[2]:
+                texts[1].append(chunk)
+        elif attribute is not None and attribute[2] is not None and len(stack) == 5:
+            attribute[2].append(chunk)
+
+    def values(attvalues: list, scope: str, where: Callable[[], str]) -> dict[str, Any]:
+        data = dict(fills[scope])
+        known = declared[scope]
+        for attrs in attvalues:
+            key = attrs.get("for") or attrs.get("id")
+            found = known.get(key)
+            if found is None:
+                raise SpecError(f"an attvalue for an undeclared {scope} attribute",
+                                file=path, location=where(), value=key)
+            title, kind, _ = found
+            value = attrs.get("value")
+            if kind != "str":
+                convert = _CONVERT.get(kind)
+                try:
+                    value = convert(value)  # type: ignore[misc]
+                except (TypeError, ValueError):  # None, or a value to name in an error
+                    value = _gexf_value(value, kind, path, f"{where()}.{title}")
+            data[title] = value
+        return data
 
     def node_done(attrs: dict[str, str], attvalues: list, viz: list, nested: bool) -> None:
         node_id = attrs.get("id")
@@ -970,8 +1016,7 @@ def read_gexf(path: str) -> Ecosystem:
             except (TypeError, ValueError):
                 raise SpecError(f"a malformed viz:{kind}", file=path,
                                 location=f"node {node_id!r}") from None
-        record = values(attvalues, "node", f"node {node_id!r}")
-        gather.add_member(node_id, record)
+        gather.add_member(node_id, values(attvalues, "node", lambda: f"node {node_id!r}"))
         rows = shown_members
         rows.block.append(shown)
         if len(rows.block) >= BLOCK:
@@ -979,21 +1024,27 @@ def read_gexf(path: str) -> Ecosystem:
 
     def edge_done(attrs: dict[str, str], attvalues: list) -> None:
         source, target, edge_id = attrs.get("source"), attrs.get("target"), attrs.get("id")
-        where = f"edge {source!r} -> {target!r}"
+
+        def where() -> str:
+            return f"edge {source!r} -> {target!r}"
+
         if edge_id is None:
             gather.stop_pattern()
         gather.edge_id_seen(edge_id, where)
-        if attrs.get("type", attrs.get("edgetype", "directed" if state["directed"] else
+        if attrs.get("type", attrs.get("edgetype", "directed" if directed else
                                        "undirected")) != "directed":
             raise SpecError("the GEXF graph is undirected; ecobelt links have a direction "
-                            '(write defaultedgetype="directed")', file=path, location=where)
+                            '(write defaultedgetype="directed")', file=path, location=where())
         shown: dict[str, Any] = {}
         label = attrs.get("label")
         if label is not None:
             shown["label"] = label
         weight = attrs.get("weight")
         if weight is not None:
-            shown["weight"] = _gexf_value(weight, "float", path, f"{where}.weight")
+            try:
+                shown["weight"] = float(weight)
+            except ValueError:
+                shown["weight"] = _gexf_value(weight, "float", path, f"{where()}.weight")
         kind = attrs.get("kind")
         if kind is not None:
             shown["kind"] = kind
@@ -1011,56 +1062,48 @@ def read_gexf(path: str) -> Ecosystem:
         if len(rows.block) >= BLOCK:
             rows.flush()
 
-    def values(attvalues: list, scope: str, where: str) -> dict[str, Any]:
-        data = dict(fills[scope])
-        known = declared[scope]
-        for attrs in attvalues:
-            key = attrs.get("for") or attrs.get("id")
-            found = known.get(key)
-            if found is None:
-                raise SpecError(f"an attvalue for an undeclared {scope} attribute",
-                                file=path, location=where, value=key)
-            title, kind, _ = found
-            value = attrs.get("value")
-            data[title] = value if kind == "str" else \
-                _gexf_value(value, kind, path, f"{where}.{title}")
-        return data
-
     def end(name: str) -> None:
+        nonlocal texts, item, attribute
         tag = stack.pop()
         stack_attrs.pop()
+        if tag == "attvalue":
+            return
         depth = len(stack)
-        if depth == 2 and stack[1] == "meta" and texts[0] is not None:
-            item_tag, parts, _ = texts[0]
-            texts[0] = None
-            content = "".join(parts)
-            if content.strip():
-                meta[item_tag] = content.strip()
-        elif depth == 3 and stack[1] == "graph":
-            if tag == "attribute" and attribute[0] is not None:
-                scope, attrs, default = attribute[0]
-                attribute[0] = None
-                if scope in declared:
-                    key, title = attrs.get("id"), attrs.get("title") or attrs.get("id")
-                    kind = _GEXF_TYPES.get(attrs.get("type", "string"), "str")
-                    value = _gexf_value("".join(default) if default else None, kind, path,
-                                        f"attribute {title!r} default") \
-                        if default is not None else None
-                    declared[scope][key] = (title, kind, value)
-                    fills[scope] = {t: d for t, _, d in declared[scope].values()
-                                    if d is not None}
-            elif tag in ("node", "edge") and item[0] is not None:
-                attrs, attvalues, viz, nested = item[0]
-                item[0] = None
+        if depth == 3:
+            if item is not None and tag in ("node", "edge"):
+                attrs, attvalues, viz, nested = item
+                item = None
                 if tag == "node":
                     node_done(attrs, attvalues, viz, nested)
                 else:
                     edge_done(attrs, attvalues)
+            elif attribute is not None and tag == "attribute":
+                parser.CharacterDataHandler = None
+                scope, attrs, default = attribute
+                attribute = None
+                if scope in declared:
+                    key, title = attrs.get("id"), attrs.get("title") or attrs.get("id")
+                    kind = _GEXF_TYPES.get(attrs.get("type", "string"), "str")
+                    value = _gexf_value("".join(default), kind, path,
+                                        f"attribute {title!r} default") \
+                        if default else None
+                    declared[scope][key] = (title, kind, value)
+                    fills[scope] = {t: d for t, _, d in declared[scope].values()
+                                    if d is not None}
+        elif depth == 2 and texts is not None:
+            parser.CharacterDataHandler = None
+            item_tag, parts, _ = texts
+            texts = None
+            content = "".join(parts)
+            if content.strip():
+                meta[item_tag] = content.strip()
 
-    _parse(path, "GEXF", start, end, text)
-    if state["graphs"] != 1:
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    _feed(parser, path, "GEXF")
+    if graphs != 1:
         raise SpecError("not a GEXF file: expected <gexf> with one <graph>", file=path)
-    if not state["directed"] and not gather.links.count and not gather.block_ends[0]:
+    if not directed and not gather.links.count and not gather.block_ends[0]:
         raise SpecError("the GEXF graph is undirected; ecobelt links have a direction "
                         '(write defaultedgetype="directed")', file=path)
     description = meta.get("description")
