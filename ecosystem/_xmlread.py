@@ -444,7 +444,7 @@ def _build_records(gather: _Gather, ids: np.ndarray, members: dict[str, np.ndarr
         record["id"] = member_id
     link_records = _rows_of(links, len(source))
     flow_values = [_FLOWS[code] for code in flows.tolist()] if flows.dtype != object else \
-        [None if value is _ABSENT else value for value in flows.tolist()]
+        flows.tolist()
     ends: list[tuple[Any, Any]] = []
     for row, (record, u, v, flow) in enumerate(zip(link_records, source.tolist(),
                                                    target.tolist(), flow_values)):
@@ -452,8 +452,12 @@ def _build_records(gather: _Gather, ids: np.ndarray, members: dict[str, np.ndarr
             ends.append(gather.pending[row])
         else:
             ends.append((id_list[u], id_list[v]))
-        record["flow"] = flow
+        if flow is not _ABSENT:  # an edge with neither a flow nor a key: "no flow"
+            record["flow"] = flow
         record["source"], record["target"] = ends[-1]
+    order = _graph_order(gather, source, target, ends, len(id_list))
+    link_records = [link_records[row] for row in order]
+    ends = [ends[row] for row in order]
 
     def where(table: str, row: int, field: str | None) -> tuple[str, str]:
         place = f"node {id_list[row]!r}" if table == "members" else \
@@ -462,6 +466,25 @@ def _build_records(gather: _Gather, ids: np.ndarray, members: dict[str, np.ndarr
 
     return build(member_records, link_records, name=name, description=description,
                  attributes=attributes, roles=roles, where=where, roles_file=gather.file)
+
+
+def _graph_order(gather: _Gather, source: np.ndarray, target: np.ndarray,
+                 ends: list[tuple[Any, Any]], count: int) -> list[int]:
+    """Rows in the order a networkx graph of these edges lists them (source by source in
+    node order, then by the first edge of each pair), so that the first problem found is
+    the one networkx's reader made it report."""
+    if not len(source):
+        return []
+    index = {member_id: row for row, member_id in enumerate(gather.ids)}
+    source = source.copy()
+    target = target.copy()
+    for row in gather.pending:  # an end that names no member: after every member
+        u, v = ends[row]
+        source[row] = index.get(u, count) if isinstance(u, str) else count
+        target[row] = index.get(v, count) if isinstance(v, str) else count
+    pair = source * (count + 1) + target
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    return np.lexsort((np.arange(len(pair)), first[inverse], source)).tolist()
 
 
 def _finish(gather: _Gather, meta: dict[str, Any] | None, graph: dict[str, Any],
@@ -739,7 +762,7 @@ def _read_graphml(path: str) -> Ecosystem:
         elif depth:
             assert capture is not None
             capture.builder.data(chunk)
-        elif key is not None and key[1] is not None:
+        elif key is not None and key[1] is not None and stack[-1][0] == _DEFAULT:
             key[1].append(chunk)
 
     def end(name: str) -> None:
@@ -786,7 +809,7 @@ def _read_graphml(path: str) -> Ecosystem:
             if edge_default:
                 values = {**edge_default, **values}
             had_flow = "flow" in values
-            flow = values.pop("flow") if had_flow else edge_key
+            flow = values.pop("flow") if had_flow else _ABSENT if edge_key is None else edge_key
             gather.add_link(attrs.get("source"), attrs.get("target"), flow, edge_key,
                             had_flow, values)
         elif kind == _NODE:
