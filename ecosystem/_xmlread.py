@@ -152,6 +152,8 @@ class _Gather:
         self.pattern = 0  # edges so far whose ids are exactly e0, e1, ...
         self.in_pattern = True
         self.edge_ids: set[str] = set()
+        # networkx's GraphML reader checked links in its graph's order, not the file's
+        self.graph_order = False
 
     # ------------------------------------------------------------ members
     def node_id_seen(self, node_id: str) -> None:
@@ -188,8 +190,8 @@ class _Gather:
         return edge_id[:1] == "e" and digits.isascii() and digits.isdigit() and \
             (digits == "0" or digits[0] != "0") and int(digits) < self.pattern
 
-    def add_link(self, source: Any, target: Any, flow: Any, key: Any, had_flow: bool,
-                 record: dict[str, Any]) -> None:
+    def add_link(self, source: str | None, target: str | None, flow: object, key: object,
+                 had_flow: bool, record: dict[str, Any]) -> None:
         us, vs, flows, keys, had = self.block_ends
         us.append(source)
         vs.append(target)
@@ -407,14 +409,16 @@ def _build(gather: _Gather, members: dict[str, np.ndarray], links: dict[str, np.
         for key, column in links.items():
             link_frame[key] = _table_column(column, key in LINK_NUMERIC_ATTRIBUTES)
         if len(ids):
-            eco.add_members_from(pd.DataFrame(member_frame, index=pd.RangeIndex(len(ids))))
+            eco.add_members_from(pd.DataFrame(member_frame, index=pd.RangeIndex(len(ids)),
+                                              copy=False))
         if len(source):
             index = pd.Index(ids, dtype=object)
             link_frame["source"] = pd.Categorical.from_codes(source, categories=index)
             link_frame["target"] = pd.Categorical.from_codes(target, categories=index)
             link_frame["flow"] = pd.Categorical.from_codes(
                 flows, categories=pd.Index(_FLOWS, dtype=object))
-            eco.add_links_from(pd.DataFrame(link_frame, index=pd.RangeIndex(len(source))))
+            eco.add_links_from(pd.DataFrame(link_frame, index=pd.RangeIndex(len(source)),
+                                            copy=False))
         return eco
     except (_Records, EcosystemError, ValueError, TypeError, OverflowError):
         pass
@@ -455,9 +459,10 @@ def _build_records(gather: _Gather, ids: np.ndarray, members: dict[str, np.ndarr
         if flow is not _ABSENT:  # an edge with neither a flow nor a key: "no flow"
             record["flow"] = flow
         record["source"], record["target"] = ends[-1]
-    order = _graph_order(gather, source, target, ends, len(id_list))
-    link_records = [link_records[row] for row in order]
-    ends = [ends[row] for row in order]
+    if gather.graph_order:
+        order = _graph_order(gather, source, target, ends, len(id_list))
+        link_records = [link_records[row] for row in order]
+        ends = [ends[row] for row in order]
 
     def where(table: str, row: int, field: str | None) -> tuple[str, str]:
         place = f"node {id_list[row]!r}" if table == "members" else \
@@ -666,6 +671,7 @@ def read_graphml(path: str) -> Ecosystem:
 
 def _read_graphml(path: str) -> Ecosystem:
     gather = _Gather(path)
+    gather.graph_order = True
     parser = _new_parser(path, "GraphML")
     keys: dict[str, tuple[str, Callable[[str], Any]]] = {}
     defaults: dict[str, dict[str, Any]] = {"node": {}, "edge": {}}
