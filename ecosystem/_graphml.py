@@ -16,7 +16,6 @@ import math
 import re
 from typing import Any
 
-
 from ._errors import SpecError
 from .graph import Ecosystem
 
