@@ -312,3 +312,14 @@ def test_a_laid_out_belt_writes_what_networkx_wrote(monkeypatch, z):
         eco.update_member(member, **position)
     eco.update_member(next(iter(eco)), x=float("inf"))  # no position for this one
     _same_files(eco)
+
+
+def test_a_link_keyed_by_something_other_than_a_flow_is_refused(tmp_path):
+    eco = Ecosystem()
+    eco.add_member("a", "supplier")
+    eco.add_member("b", "supplier")
+    eco.graph.add_edge("a", "b")  # networkx's own key 0: not a flow
+    for extension in ("graphml", "gexf"):
+        with pytest.raises(SpecError, match=r"edge 'a' -> 'b': a link's key is not a flow"):
+            save(eco, tmp_path / f"x.{extension}")
+    assert list(tmp_path.iterdir()) == []
