@@ -8,7 +8,6 @@ an ecosystem of a million links is summarised or checked in about a second.
 
 from __future__ import annotations
 
-import warnings
 from itertools import chain, repeat
 from numbers import Real
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ import pandas as pd
 
 from ._bulk import link_structure
 from ._errors import NumericalWarning, ValidationError
+from ._warn import warn
 from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
                        link_values_ok, units_problem)
 
@@ -90,8 +90,8 @@ def _warn_overflow(table: pd.DataFrame, volume: np.ndarray) -> None:
     cause = (f"finite volumes (the largest {np.abs(finite).max():.3g}) add up beyond the "
              f"largest float, {np.finfo(float).max:.3g}; express the volumes in a larger unit"
              if np.isfinite(volume).all() else "a link's volume is itself infinite")
-    warnings.warn(f"summary: {len(bad)} volume total(s) are infinite, first the {_FLOWS[column]} "
-                  f"total of {kind} {name!r}: {cause}", NumericalWarning, stacklevel=4)
+    warn(f"summary: {len(bad)} volume total(s) are infinite, first the {_FLOWS[column]} "
+         f"total of {kind} {name!r}: {cause}", NumericalWarning)
 
 
 def _volumes(data: list[dict]) -> np.ndarray:

@@ -34,7 +34,16 @@ def cyclic_pair():
     return eco
 
 
+def infinite_totals():
+    eco = cyclic_pair()
+    eco.update_link("a", "b", "logistics", volume=1.7e308)
+    eco.update_link("b", "a", "logistics", volume=1.7e308)
+    eco.link("a", "b", "capital", volume=1.0)
+    return eco.summary()
+
+
 CALLS = {
+    "volume totals beyond floats (a method through a helper)": infinite_totals,
     "constant demand (a helper two frames down)": lambda: bullwhip.simulate(
         4, demand=bullwhip.Demand.normal(100, 0), replications=5, periods=50, seed=1),
     "an old keyword (through the renaming decorator)": lambda: spillover.heat(
