@@ -24,14 +24,16 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from ._errors import ParameterError, ValidationError
 from .taxonomy import Flow
+
+if TYPE_CHECKING:  # networkx and scipy.sparse load when a graph or a matrix is first made
+    import networkx as nx
+    import scipy.sparse as sp
 
 __all__ = ["insert_members", "insert_links", "paused_gc", "link_structure", "edge_arrays",
            "adjacency", "layer_graph", "copy_graph", "same_links", "FLOW_CODES"]
@@ -68,6 +70,7 @@ def _clear_cache(graph: nx.MultiDiGraph) -> None:
 def insert_members(graph: nx.MultiDiGraph, members: Iterable[str],
                    attributes: Iterable[dict[str, Any]]) -> None:
     """Add checked members (new, distinct ids); each attribute dict becomes the member's own."""
+    import networkx as nx
     if type(graph) is not nx.MultiDiGraph:  # a subclass may have its own dict factories
         graph.add_nodes_from(zip(members, attributes))
         return
@@ -85,6 +88,7 @@ def insert_links(graph: nx.MultiDiGraph,
                  links: Iterable[tuple[str, str, str, dict[str, Any]]]) -> None:
     """Add checked ``(source, target, flow, attributes)`` links: both ends are members,
     no link is there already or twice. Each attribute dict becomes the link's own."""
+    import networkx as nx
     if type(graph) is not nx.MultiDiGraph:  # a subclass may have its own dict factories
         graph.add_edges_from(links)
         return
@@ -207,12 +211,14 @@ def adjacency(graph: nx.MultiDiGraph, flow: Flow, weight: str | None = "volume",
     structure = link_structure(graph)
     rows, cols, data = structure.of_flow(FLOW_CODES[flow.value])
     n = len(structure.members)
+    import scipy.sparse as sp
     return sp.csr_array((_weights(structure, data, rows, cols, weight, default), (rows, cols)),
                         shape=(n, n))
 
 
 def layer_graph(graph: nx.MultiDiGraph, flow: Flow) -> nx.DiGraph:
     """One flow's links as a frozen DiGraph with every member, sharing attribute dicts."""
+    import networkx as nx
     view = nx.DiGraph()
     view.graph.update(graph.graph)  # not as keywords: an attribute may be called anything
     view._node.update(graph._node)  # the members' own dicts, not copies
@@ -231,6 +237,7 @@ def layer_graph(graph: nx.MultiDiGraph, flow: Flow) -> nx.DiGraph:
 
 def copy_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """``graph.copy()``: new attribute dicts (values shared), members and links in order."""
+    import networkx as nx
     if type(graph) is not nx.MultiDiGraph:
         return graph.copy()
     other = nx.MultiDiGraph()

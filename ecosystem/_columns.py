@@ -44,11 +44,13 @@ from __future__ import annotations
 from collections import deque
 from itertools import chain, compress, repeat
 from operator import is_not
-from typing import Any, Callable, Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Mapping
 
-import networkx as nx
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # networkx loads when a graph is first built
+    import networkx as nx
 
 __all__ = ["Column", "Store", "column_from_values", "column_from_series", "FLOW_NAMES"]
 
@@ -604,6 +606,7 @@ class Store:
     # ------------------------------------------------------------- networkx
     def to_graph(self, attributes: dict) -> nx.MultiDiGraph:
         """A networkx graph of these rows, its ``graph`` dict ``attributes`` itself."""
+        import networkx as nx
         from ._bulk import insert_links, insert_members, paused_gc
         self.flush()
         graph = nx.MultiDiGraph()

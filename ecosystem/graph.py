@@ -50,12 +50,10 @@ import functools
 import inspect
 from operator import itemgetter
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, ParamSpec, TypeVar
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from . import _bulk, _inspect
 from ._compat import renamed
@@ -63,6 +61,10 @@ from ._columns import FLOW_NAMES, Store, flow_code
 from ._errors import DuplicateError, ParameterError, UnknownMemberError, ValidationError
 from .taxonomy import (DEFAULT_ROLES, DEFAULT_UNITS, LINK_FIELDS, MEMBER_FIELDS, Flow, Ring,
                        link_attribute_problem, units_problem)
+
+if TYPE_CHECKING:  # networkx and scipy.sparse load on first use: reading a spec needs neither
+    import networkx as nx
+    import scipy.sparse as sp
 
 __all__ = ["Ecosystem"]
 
@@ -712,6 +714,7 @@ class Ecosystem:
         """:meth:`layer` for the library's analyses: the same frozen DiGraph (members,
         links and their order), read from the columns when they are the storage, so
         ``eco.graph`` is not built; its attribute dicts are then new ones."""
+        import networkx as nx
         flow = _as_flow(flow)
         if self._graph is not None:
             return _bulk.layer_graph(self._graph, flow)
@@ -832,6 +835,7 @@ class Ecosystem:
         rows, indptr, indices = store.csr_pattern(flow_code(flow.value))
         n = len(store.ids)
         data = np.ones(len(rows)) if weight is None else self._weights(weight, default)[rows]
+        import scipy.sparse as sp
         return sp.csr_array((data, indices.copy(), indptr.copy()), shape=(n, n))
 
     # ------------------------------------------------------------ whole graph

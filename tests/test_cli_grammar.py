@@ -47,6 +47,20 @@ def test_the_command_line_starts_without_the_heavy_libraries():
     assert out.strip() == "[]"
 
 
+@pytest.mark.parametrize("extension", ["yaml", "json", "csv"])
+def test_reading_and_checking_a_spec_loads_no_graph_library(extension, tmp_path):
+    """``ecobelt validate`` keeps the members and links in columns: neither networkx nor
+    scipy.sparse is imported until a graph or a matrix is asked for."""
+    spec = tmp_path / f"belt.{extension}"
+    main(["convert", "cross_border_belt", str(spec)])
+    code = ("import sys; from ecosystem.cli import main; main(['validate', sys.argv[1]]); "
+            "print(sorted(m for m in ('networkx', 'scipy.sparse') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(spec)], capture_output=True, text=True,
+                         cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
 def test_every_command_is_covered():
     names = {" ".join(words) for words, _ in COMMANDS}
     assert {"validate", "info", "convert", "flows", "cascade", "niche", "benefit", "bullwhip",
