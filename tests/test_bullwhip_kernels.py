@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ecosystem._errors import NumericalWarning
 from ecosystem.bullwhip import Demand, simulate
 from ecosystem.bullwhip._forecast import (StagePolicy, add_shifted, increments, order_up_to,
                                           first_order, smooth, window_sum)
@@ -128,8 +129,9 @@ def test_backlog_fill_rate_and_costs_by_hand():
     """L = 1, one-period moving average: y_t = d_t, so NI_t = d_{t-1} - d_t. Demand
     10, 10, 30, 10, 10 from level 10 gives net inventory 0, 0, -20, 20, 0: 20 of the 70
     units wait (fill rate 5/7), 20 backorders and 20 cases held for one period each."""
-    sim = simulate(1, lead_time=1, window=1, demand=[10.0, 10.0, 30.0, 10.0, 10.0],
-                   keep_series=True, holding=0.5, backorder=1.0)
+    with pytest.warns(NumericalWarning, match="only 5 periods"):
+        sim = simulate(1, lead_time=1, window=1, demand=[10.0, 10.0, 30.0, 10.0, 10.0],
+                       keep_series=True, holding=0.5, backorder=1.0)
     np.testing.assert_allclose(sim.net_inventory[0, 0], [0, 0, -20, 20, 0], atol=1e-12)
     np.testing.assert_allclose(sim.orders[0, 0], [10, 10, 50, -10, 10], atol=1e-12)
     row = sim.summary().iloc[0]
