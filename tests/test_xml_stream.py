@@ -9,7 +9,9 @@ elements, attribute defaults and edge ids). Left out on purpose, where the old r
 did something else: an edge to an undeclared node (networkx made a node of it, the
 streaming reader calls it a dangling link) and edge ids made only of digits (networkx
 turned them into ints and dropped them; they are kept now). An edge with neither an id nor
-a flow is refused by both, now as a link with no flow rather than with the flow 0.
+a flow is refused by both, now as a link with no flow rather than with the flow 0. A file
+with broken markup is refused by both in one line; the stream may name a refused member or
+link it met before the broken markup, where the whole-tree reader named the markup.
 """
 
 import contextlib
@@ -60,6 +62,11 @@ def compare(path, kind: str) -> None:
     if isinstance(old, str):  # the old GraphML reader wrapped its duplicate-id error twice
         old = old.replace(f"cannot read as GraphML: {path}: ", "")
     if isinstance(new, str) or isinstance(old, str):
+        if isinstance(old, str) and "not well-formed" in old:
+            # the whole-tree reader parsed the file before checking anything; the stream
+            # may meet a refused member or link before it meets the broken markup
+            assert isinstance(new, str) and new.startswith("SpecError: ") and "\n" not in new
+            return
         if isinstance(old, str) and re.search(r"flow must be one of: .* \(got \d+\)$", old):
             # an edge with no id and no flow: networkx numbered it and took the number
             # for its flow; now it has none
