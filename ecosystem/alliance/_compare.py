@@ -118,7 +118,7 @@ def _search(eco: Ecosystem, metric: str, members: Iterable[str] | None, max_size
     def score(group: tuple) -> float:
         if group not in scores:
             alliance = _alliance(group, levers) if group else None
-            result = belt.simulate(alliance)
+            result = belt.simulate(alliance, keep_series=False)
             scores[group] = float(np.nanmean(
                 _per_replication(result, belt.baseline, belt.players)[metric]))
             if alliance is not None:

@@ -123,8 +123,11 @@ class Belt:
         baseline = simulate_network(network, sharing=(), **options)
         return cls(eco, network, rules, capital_rate, options, players, baseline, prices)
 
-    def simulate(self, alliance: Alliance | None) -> SimulationResult:
-        """The belt simulated with ``alliance`` in force (the baseline for None)."""
+    def simulate(self, alliance: Alliance | None, keep_series: bool = True
+                 ) -> SimulationResult:
+        """The belt simulated with ``alliance`` in force (the baseline for None);
+        ``keep_series=False`` skips the per-period member and lane tables, which no
+        comparison metric reads."""
         if alliance is None:
             return self.baseline
         model = configure(self.network, alliance, self.rules, self.capital_rate)
@@ -132,12 +135,13 @@ class Belt:
         rates = model.capital_rate
         rules = _FixedRates(self.rules, rates)
         options["rules"] = rules
-        return simulate_network(model.network, sharing=sorted(model.sharing), **options)
+        return simulate_network(model.network, sharing=sorted(model.sharing),
+                                keep_series=keep_series, **options)
 
     def gain(self, alliance: Alliance, members: Iterable[str]) -> np.ndarray:
         """Per replication, the simulated gain in profit (money per period) of ``members``
         when ``alliance`` is in force, against the baseline."""
-        result = self.simulate(alliance)
+        result = self.simulate(alliance, keep_series=False)
         return _profit_of(result, members) - _profit_of(self.baseline, members)
 
 

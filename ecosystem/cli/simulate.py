@@ -46,9 +46,13 @@ def run_simulate(args: argparse.Namespace) -> int:
     eco = read_spec(args.spec)
     sharing = () if not args.share else (
         "all" if args.share.strip().lower() == "all" else split_list(args.share))
+    # the per-period member and lane tables take memory in proportion to members x periods;
+    # only a series table written with -o reads them
+    keep_series = bool(args.output) and args.table == "series"
     result = run(eco, periods=args.periods, replications=args.replications, seed=args.seed,
                  demand=MarketDemand(cv=args.cv, rho=args.rho), sharing=sharing,
-                 policy=Policy(args.forecast, window=args.window, alpha=args.alpha, z=args.z))
+                 policy=Policy(args.forecast, window=args.window, alpha=args.alpha, z=args.z),
+                 keep_series=keep_series)
     print(result)
     print()
     print(f"Markets (service level: share of demand shipped in the period it arose; demand "
