@@ -47,10 +47,10 @@ from operator import is_not
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Mapping
 
 import numpy as np
-import pandas as pd
 
-if TYPE_CHECKING:  # networkx loads when a graph is first built
+if TYPE_CHECKING:  # networkx loads when a graph is first built, pandas when a table is read
     import networkx as nx
+    import pandas as pd
 
 __all__ = ["Column", "Store", "column_from_values", "column_from_series", "FLOW_NAMES"]
 
@@ -59,8 +59,9 @@ FLOW_NAMES = ("information", "logistics", "capital", "technology")
 _FLOW_CODES = {name: code for code, name in enumerate(FLOW_NAMES)}
 _TYPED = {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(np.bool_)}
 _FILL = {"f": np.nan, "i": 0, "b": False}
-# what pandas' isna finds that is a missing value in a table too (NaN and NA; None is a value)
-_MISSING_KINDS = {float, np.float64, np.float32, np.float16, type(pd.NA)}
+# what pandas' isna finds that is a missing value in a table too (NaN, and pandas' NA added
+# by column_from_series; None is a value)
+_MISSING_KINDS = {float, np.float64, np.float32, np.float16}
 # links added since the sorted codes were built, looked up in a dict, before a merge: an
 # eighth of the sorted ones, and at least as many as a small model holds in all
 _RECENT = 1 << 16
@@ -148,6 +149,8 @@ def column_from_series(series: pd.Series) -> Column | None:
     In an object column ``None`` is a value; numpy scalars become Python ones,
     as :func:`ecosystem.tables` has always read them. None if no row has a value.
     """
+    import pandas as pd
+
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
         values = series.to_numpy()
@@ -171,7 +174,7 @@ def column_from_series(series: pd.Series) -> Column | None:
             values = [_python(v) for v in values]
         # pandas' isna is C-fast but also takes None and NaT, which are values here
         missing = pd.isna(objects)
-        if not set(map(type, objects[missing].tolist())) <= _MISSING_KINDS:
+        if not set(map(type, objects[missing].tolist())) <= _MISSING_KINDS | {type(pd.NA)}:
             for i in np.flatnonzero(missing).tolist():
                 v = values[i]
                 missing[i] = v is pd.NA or (isinstance(v, float) and v != v)

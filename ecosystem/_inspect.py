@@ -13,7 +13,6 @@ from numbers import Real
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ._bulk import link_structure
 from ._errors import NumericalWarning, ValidationError
@@ -21,17 +20,24 @@ from ._warn import warn
 from .taxonomy import (LINK_NUMERIC_ATTRIBUTES, Flow, Ring, link_attribute_problem,
                        link_values_ok, units_problem)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas loads for the summary table; checking needs it only for many members
+    import pandas as pd
+
     from .graph import Ecosystem
 
 __all__ = ["summary", "problems"]
 
 _RINGS = [r.value for r in Ring]
 _FLOWS = [f.value for f in Flow]
+#: Members from which :func:`problems` looks roles and rings up through pandas' hash table,
+#: faster per value than a set when there are many, but worth its import only then.
+PANDAS_LOOKUP = 1 << 16
 
 
 def summary(eco: "Ecosystem", with_units: bool = False) -> pd.DataFrame:
     """Members, links and volume per flow by ring, role and flow (see :meth:`Ecosystem.summary`)."""
+    import pandas as pd
+
     if eco._graph is None:
         store = eco._columns()
         source, flow_codes = store.source, store.flow.astype(np.int64)
@@ -187,8 +193,8 @@ def _column_problems(eco: "Ecosystem") -> list[str]:
     ids = store.ids
     role = eco._member_values("role")
     ring = eco._member_values("ring")
-    role_bad = ~pd.Index(role, dtype=object).isin(list(eco.roles))
-    ring_bad = ~pd.Index(ring, dtype=object).isin(_RINGS)
+    role_bad = _not_in(role, list(eco.roles))
+    ring_bad = _not_in(ring, _RINGS)
     id_bad = np.fromiter((not isinstance(m, str) or not m.strip() for m in ids.tolist()), bool,
                          len(ids))
     names_bad = np.zeros(len(ids), bool)
@@ -235,6 +241,29 @@ def _column_problems(eco: "Ecosystem") -> list[str]:
         u, v = ids[store.source[row]], ids[store.target[row]]
         found.append(f"link {u!r} -> {v!r} ({_FLOWS[store.flow[row]]}): {problem}")
     return found
+
+
+def _not_in(values: np.ndarray, allowed: list[str]) -> np.ndarray:
+    """Which of ``values`` (an object array) are none of ``allowed``, as
+    ``~pandas.Index(values).isin(allowed)`` finds them: a value that cannot be hashed is
+    none of them either."""
+    if len(values) >= PANDAS_LOOKUP:
+        import pandas as pd
+        return ~pd.Index(values, dtype=object).isin(allowed)
+    known = frozenset(allowed)
+    items = values.tolist()
+    try:
+        return ~np.fromiter(map(known.__contains__, items), bool, len(items))
+    except TypeError:  # a list or dict among the values: a set cannot be asked about it
+        return np.array([not _hashable(v) or v not in known for v in items], dtype=bool)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _bad_list(values: list, present: np.ndarray, name: str) -> np.ndarray:

@@ -53,7 +53,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, ParamSpec, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from . import _bulk, _inspect
 from ._compat import renamed
@@ -62,8 +61,10 @@ from ._errors import DuplicateError, ParameterError, UnknownMemberError, Validat
 from .taxonomy import (DEFAULT_ROLES, DEFAULT_UNITS, LINK_FIELDS, MEMBER_FIELDS, Flow, Ring,
                        link_attribute_problem, units_problem)
 
-if TYPE_CHECKING:  # networkx and scipy.sparse load on first use: reading a spec needs neither
+if TYPE_CHECKING:  # networkx, scipy.sparse and pandas load on first use: reading a spec and
+    # validating it need none of them
     import networkx as nx
+    import pandas as pd
     import scipy.sparse as sp
 
 __all__ = ["Ecosystem"]
