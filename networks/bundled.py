@@ -7,33 +7,37 @@ them all after changing a builder with
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import pandas as pd
+from ecosystem import ParameterError
 
-from ecosystem import Ecosystem, ParameterError
+if TYPE_CHECKING:  # looking an example up loads no builder, numpy or pandas
+    import pandas as pd
+
+    from ecosystem import Ecosystem
 
 __all__ = ["example_path", "examples", "example", "GENERATORS"]
 
 _HERE = Path(__file__).parent / "examples"
 
 
-def _generators() -> dict[str, Callable[[], Ecosystem]]:
-    from ._cross_border import cross_border_belt
-    from .archetype import archetype
-    from .belt import industrial_belt
-    from .rural import rural_cluster
-    return {
-        "archetype": archetype,
-        "cross_border_belt": cross_border_belt,
-        "rural_cluster": lambda: rural_cluster(40, seed=2026),
-        "industrial_belt": lambda: industrial_belt(100, seed=2026),
-    }
+def _builder(module: str, function: str, *args: Any, **options: Any
+             ) -> Callable[[], Ecosystem]:
+    """``function(*args, **options)`` of ``module`` (in this package), imported when called."""
+    def build() -> Ecosystem:
+        return getattr(import_module(module, __package__), function)(*args, **options)
+    return build
 
 
 #: The builder call behind each bundled file (name -> function of no arguments).
-GENERATORS: dict[str, Callable[[], Ecosystem]] = _generators()
+GENERATORS: dict[str, Callable[[], Ecosystem]] = {
+    "archetype": _builder(".archetype", "archetype"),
+    "cross_border_belt": _builder("._cross_border", "cross_border_belt"),
+    "rural_cluster": _builder(".rural", "rural_cluster", 40, seed=2026),
+    "industrial_belt": _builder(".belt", "industrial_belt", 100, seed=2026),
+}
 
 
 def example_path(name: str) -> Path | None:
@@ -66,6 +70,8 @@ def examples() -> pd.DataFrame:
     >>> "cross_border_belt" in table.index
     True
     """
+    import pandas as pd
+
     rows = []
     for name in _names():
         eco = example(name)

@@ -61,6 +61,37 @@ def test_reading_and_checking_a_spec_loads_no_graph_library(extension, tmp_path)
     assert out.strip().splitlines()[-1] == "[]"
 
 
+_NO_TABLES = ("print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
+
+
+@pytest.mark.parametrize("how", ["command", "example", "load"])
+def test_validating_the_bundled_belt_imports_neither_pandas_nor_pyarrow(how):
+    """Reading a bundled spec, building the ecosystem and checking it (warnings too) need
+    no table library: ``ecobelt validate industrial_belt`` starts without their import."""
+    run = {"command": "from ecosystem.cli import main; assert main(['validate', "
+                      "'industrial_belt']) == 0",
+           "example": "import networks; e = networks.example('industrial_belt'); "
+                      "e.validate(); assert e.problems(warnings=True) == []",
+           "load": "import ecosystem; e = ecosystem.load('networks/examples/rural_cluster.yaml'); "
+                   "assert e.validate().problems(warnings=True) == [] and len(e) == 67"}[how]
+    out = subprocess.run([sys.executable, "-c", f"import sys; {run}; {_NO_TABLES}"],
+                         capture_output=True, text=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_small_json_spec_is_validated_without_pandas(tmp_path):
+    spec = tmp_path / "belt.json"
+    main(["convert", "industrial_belt", str(spec)])
+    code = ("import sys; from ecosystem.cli import main; main(['validate', sys.argv[1]]); "
+            + _NO_TABLES)
+    out = subprocess.run([sys.executable, "-c", code, str(spec)], capture_output=True, text=True,
+                         cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                         check=True).stdout
+    assert out.strip().splitlines() == ["ok: 122 members, 1092 links", "[]"]
+
+
 def test_every_command_is_covered():
     names = {" ".join(words) for words, _ in COMMANDS}
     assert {"validate", "info", "convert", "flows", "cascade", "niche", "benefit", "bullwhip",

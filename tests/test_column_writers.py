@@ -191,10 +191,15 @@ def _whole_file(path: str) -> Ecosystem | tuple[str, str]:
 
 
 def _loaded(path: str) -> Ecosystem | tuple[str, str]:
+    """What ``load`` gives through the block and chunk readers, whatever the file's size."""
+    from ecosystem import files
+    saved, files.SMALL_SPEC = files.SMALL_SPEC, 0  # small files are otherwise read whole
     try:
         return load(path)
     except _spec.SpecError as error:
         return "error", str(error)
+    finally:
+        files.SMALL_SPEC = saved
 
 
 def _same_ecosystem(first, second) -> None:
