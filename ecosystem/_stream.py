@@ -2,18 +2,20 @@
 
 :func:`ecosystem._spec.iter_json` writes the head keys one per line, then each
 member and each link on a line of its own. :func:`read_json_blocks` reads such
-a file in pieces of a few megabytes, parses a block of rows at a time with the
-json module and turns each block into typed columns at once, so that the text,
-the parsed records and the columns of the whole file are never in memory
-together: at the end the columns (numbers as numpy arrays, link ends as member
-positions) are built into the ecosystem by the bulk table path, as
-:func:`ecosystem._columnar.from_spec_fast` builds a parsed spec.
+a file in pieces of a few megabytes (bytes, with the line ends and byte-order mark
+of text mode), parses a block of rows at a time with the json module and turns
+each block into typed columns at once, so that the text, the parsed records and
+the columns of the whole file are never in memory together: at the end the
+columns (numbers as numpy arrays, link ends as member positions) are built into
+the ecosystem by the bulk table path, as :func:`ecosystem._columnar.from_spec_fast`
+builds a parsed spec.
 
-With pyarrow installed, a block without escapes or nulls is parsed by its JSON
-reader straight into typed columns (no dict per record); the few rows holding a
+With pyarrow installed, a block without escapes is parsed by its JSON reader
+(on every core) straight into typed columns (no dict per record), and the link
+ends are looked up among the members once, at the end; the few rows holding a
 list or a mapping are read by the json module, and a block the json module might
-read differently (an int among a column's floats, NaN, a number beyond int64)
-is read by the json module whole, so both paths give the same columns.
+read differently (a null, an int among a column's floats, NaN, a number beyond
+int64) is read by the json module whole, so both paths give the same columns.
 
 Whatever does not fit (another layout, a duplicate key, a NaN value, a link to
 no member, a flow spelled another way, a value that needs checking) makes it
@@ -23,14 +25,13 @@ every file reads to the same ecosystem, or the same error, either way.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import operator
 import os
 from itertools import chain, compress, repeat
 from types import SimpleNamespace
-from typing import IO, TYPE_CHECKING, Any, Iterator
+from typing import IO, TYPE_CHECKING, Any, Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,8 @@ __all__ = ["read_json_blocks"]
 
 #: Characters read at a time; a block of rows is what they hold (whole lines).
 PIECE = 1 << 23
+#: Bytes of a block that one of pyarrow's threads parses at a time.
+_ARROW_BLOCK = 1 << 21
 _FLOWS = ("information", "logistics", "capital", "technology")
 _FLOW_CODES = {name: code for code, name in enumerate(_FLOWS)}
 
@@ -64,10 +67,10 @@ class _Absent:
 _ABSENT = _Absent()
 
 
-def _parse(block: str) -> tuple[list, int | None]:
+def _parse(block: bytes) -> tuple[list, int | None]:
     """The records of a block of row lines (each ``    {...},``) and the number of keys
     its text names (None when the records were checked for duplicate keys already)."""
-    text = block.rstrip()
+    text = block.decode().rstrip()
     text = "[" + (text[:-1] if text.endswith(",") else text) + "]"
     if "\\" in text:  # escapes: keys cannot be counted in the text, so refuse duplicates
         return json.loads(text, object_pairs_hook=_refuse_duplicates), None
@@ -76,20 +79,34 @@ def _parse(block: str) -> tuple[list, int | None]:
     return json.loads(text), text.count('": ')
 
 
-def _parse_arrow(block: str, arrow: Any) -> tuple[Any, bytes] | None:
-    """The rows of a block as a pyarrow table and the bytes it was read from, or None
-    where the json module reads the block."""
-    if "\\" in block or "null" in block:
-        return None  # escapes, and nulls that pyarrow would take for missing keys
+class _Parsed(NamedTuple):
+    """A block of row lines parsed by pyarrow."""
+
+    table: Any  # pyarrow.Table, a row a line
+    block: bytes  # the text as read
+    text: np.ndarray  # its bytes with the comma after each row made a space
+    ends: np.ndarray  # the position of every line end
+
+
+def _parse_arrow(block: bytes, arrow: Any) -> _Parsed | None:
+    """The rows of a block parsed by pyarrow's JSON reader, or None where the json module
+    reads the block."""
+    if b"\\" in block:
+        return None  # escapes: their keys and values are the json module's to read
+    text = np.frombuffer(bytearray(block), np.uint8)
+    ends = np.flatnonzero(text == 10)
+    # a comma before a line end ends a row; as a space it leaves one JSON value a line
+    before = ends[ends > 0] - 1
+    text[before[text[before] == 44]] = 32
     try:
-        data = block.replace(",\n", "\n").encode()  # a comma before a line end ends a row
-        table = arrow.json.read_json(io.BytesIO(data), read_options=arrow.json.ReadOptions(
-            block_size=len(data) + 1))
+        table = arrow.json.read_json(
+            arrow.pa.BufferReader(arrow.pa.py_buffer(text)),
+            read_options=arrow.json.ReadOptions(block_size=_ARROW_BLOCK, use_threads=True))
     except (arrow.pa.ArrowException, ValueError):
         return None  # duplicate keys, mixed types in a column, anything else
-    if table.num_rows != data.count(b"\n"):
+    if table.num_rows != len(ends):
         return None  # two rows on a line, a blank line
-    return table, data
+    return _Parsed(table, block, text, ends)
 
 
 def _keys(value: Any) -> int:
@@ -133,6 +150,40 @@ def _piece_column(values: list, nested: list[int]) -> tuple[np.ndarray, frozense
     if absent is not None:
         out[absent] = math.nan
     return out, kinds
+
+
+def _written_whole(parsed: _Parsed, arrow: SimpleNamespace, columns: list,
+                   others: np.ndarray) -> int:
+    """How many numbers of the rows ``others`` (those not read by the json module) are
+    written as ``<digits>.0``: pyarrow reads an int among a column's floats as a whole
+    float, so every whole float must be one of these.
+
+    Such a number ends with ``.0`` and is followed by ``, "`` (the next key) or ends the
+    row (``}`` at a line end). Without escapes, ``.0, "`` is found elsewhere only where
+    a string ending with ``.0, `` closes (a value or a key, counted from the columns;
+    such a quote is followed by a comma, a brace, a colon or a space), and a row's end
+    never inside a string (a string holds no line end).
+    """
+    table, block, text, ends = parsed
+    size = len(text)
+    dots = np.flatnonzero(text[:size - 4] == 46)
+    dots = dots[text[dots + 1] == 48]
+    dots = dots[(text[dots + 2] == 44) & (text[dots + 3] == 32) & (text[dots + 4] == 34)]
+    dots = dots[others[np.searchsorted(ends, dots)]]
+    # the row's last character before its line end (the comma is a space now)
+    last = ends - 1 - (text[ends - 1] == 32)
+    ending = (text[last] == 125) & (text[last - 1] == 48) & (text[last - 2] == 46)
+    count = len(dots) + int(np.count_nonzero(ending & others))
+    if not np.isin(text[np.minimum(dots + 5, size - 1)], (9, 10, 32, 44, 58, 125)).any():
+        return count  # no string closes at one of the quotes counted
+    keep = None if others.all() else arrow.pa.array(others)
+    for name, column in zip(table.column_names, columns):
+        present = column if keep is None else column.filter(keep)
+        if name.endswith(".0, "):
+            count -= len(present) - present.null_count
+        if arrow.pa.types.is_string(column.type):
+            count -= arrow.pc.sum(arrow.pc.ends_with(present, ".0, ")).as_py() or 0
+    return count
 
 
 class _Table:
@@ -179,19 +230,23 @@ class _Table:
             raise _Unusual  # a duplicate key: the whole-file reader reports it
         self.count += len(records)
 
-    def add_arrow(self, parsed: tuple[pa.Table, bytes], arrow: SimpleNamespace) -> bool:
+    def add_arrow(self, parsed: _Parsed, arrow: SimpleNamespace) -> bool:
         """Add the columns of a block parsed by pyarrow; False (nothing added) where the
         json module must read the block."""
-        table, data = parsed
+        table, block, text, ends = parsed
         types = arrow.pa.types
         count = table.num_rows
         names = table.column_names
-        columns = [column.combine_chunks() for column in table.columns]
+        if any(c.null_count for c in table.columns) and b"null" in block:
+            return False  # pyarrow reads a null as a missing key
+        try:
+            columns = [column.combine_chunks() for column in table.columns]
+        except arrow.pa.ArrowException:  # seen with lists of nulls only
+            return False
         flat = [types.is_string(c.type) or types.is_int64(c.type) or types.is_float64(c.type)
                 or types.is_boolean(c.type) for c in columns]
         rows = np.empty(0, np.intp)
         records: list = []
-        text_floats = data.count(b'.0, "') + data.count(b'.0}\n')
         if not all(flat):  # lists and mappings: those rows read by the json module
             has = np.zeros(count, bool)
             for column, plain in zip(columns, flat):
@@ -200,18 +255,14 @@ class _Table:
             rows = np.flatnonzero(has)
             if len(rows) > count // 4:
                 return False
-            ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
             starts = np.concatenate(([0], ends[:-1] + 1))
-            lines = [data[a:b] for a, b in zip(starts[rows].tolist(), ends[rows].tolist())]
-            records = [json.loads(line) for line in lines]
+            records = [json.loads(block[a:b].rstrip().removesuffix(b","))
+                       for a, b in zip(starts[rows].tolist(), ends[rows].tolist())]
             if set(map(type, records)) - {dict}:
                 return False
-            text_floats -= sum(line.count(b'.0, "') + line.endswith(b'.0}') for line in lines)
         others = np.ones(count, bool)
         others[rows] = False
-        # an int written among a column's floats is read as a float by pyarrow: every whole
-        # float outside the json-read rows must be one written with ".0" (the same count)
-        whole = 0
+        whole = 0  # whole floats outside the json-read rows
         added = []
         for name, column, plain in zip(names, columns, flat):
             kinds: set = {_Absent} if column.null_count else set()
@@ -262,8 +313,8 @@ class _Table:
             else:
                 array = column.to_numpy(zero_copy_only=False)
             added.append((name, array, kinds))
-        if whole != text_floats:
-            return False
+        if whole and whole != _written_whole(parsed, arrow, columns, others):
+            return False  # an int among a column's floats, read by pyarrow as a float
         for name, array, kinds in added:
             self.parts.setdefault(name, []).append((self.count, array))
             self.kinds.setdefault(name, set()).update(kinds)
@@ -300,51 +351,80 @@ class _Table:
                             index=pd.RangeIndex(self.count))
 
 
+def _close(text: bytes) -> int:
+    """Where the line closing a table (``  ]``) starts in ``text``, less one, or -1."""
+    # the bracket alone is found fast; rows rarely hold one
+    end = text.find(b"]")
+    while end >= 0:
+        if end >= 3 and text[end - 3:end] == b"\n  ":
+            return end - 3
+        end = text.find(b"]", end + 1)
+    return -1
+
+
 class _Reader:
-    """Lines and blocks of row lines from a text file read in pieces of :data:`PIECE`."""
+    """Lines and blocks of row lines from a file read in pieces of :data:`PIECE` bytes,
+    with the line ends text mode gives (``\\r\\n`` and ``\\r`` read as ``\\n``) and no
+    byte-order mark, as the whole-file reader reads them."""
 
-    def __init__(self, handle: IO[str]):
-        self.handle, self.buffer = handle, ""
+    def __init__(self, handle: IO[bytes]):
+        self.handle, self.buffer = handle, b""
+        self.first, self.carriage = True, False
 
-    def line(self) -> str:
-        while "\n" not in self.buffer:
-            piece = self.handle.read(PIECE)
+    def read(self, size: int = PIECE) -> bytes:
+        if self.first:  # a byte-order mark is dropped whole
+            self.first = False
+            raw = self.handle.read(max(size, 3) if size >= 0 else size)
+            piece = raw.removeprefix(b"\xef\xbb\xbf")
+        else:
+            raw = piece = self.handle.read(size)
+        if self.carriage:  # a \r held back from the last piece: \r\n is one line end
+            piece, self.carriage = b"\r" + piece, False
+        if b"\r" in piece:
+            if raw and size > 0 and piece.endswith(b"\r"):
+                piece, self.carriage = piece[:-1], True
+            piece = piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return piece if piece or not raw else self.read(size)
+
+    def line(self) -> bytes:
+        while b"\n" not in self.buffer:
+            piece = self.read()
             if not piece:
-                line, self.buffer = self.buffer, ""
+                line, self.buffer = self.buffer, b""
                 return line
             self.buffer += piece
-        end = self.buffer.index("\n") + 1
+        end = self.buffer.index(b"\n") + 1
         line, self.buffer = self.buffer[:end], self.buffer[end:]
         return line
 
-    def blocks(self) -> Iterator[str]:
+    def blocks(self) -> Iterator[bytes]:
         """Whole row lines up to the line that closes the table (``  ]``), which stays."""
         while True:
             text = self.buffer
-            if text.startswith("  ]"):
+            if text.startswith(b"  ]"):
                 return
-            close = text.find("\n  ]")
+            close = _close(text)
             if close >= 0:
                 self.buffer = text[close + 1:]
                 yield text[:close + 1]
                 return
-            end = text.rfind("\n") + 1
+            end = text.rfind(b"\n") + 1
             self.buffer = text[end:]
             if end:
                 yield text[:end]
-            piece = self.handle.read(PIECE)
+            piece = self.read()
             if not piece:
                 raise _Unusual  # the file ends inside a table
             self.buffer += piece
 
-    def rest(self) -> str:
-        return self.buffer + self.handle.read()
+    def rest(self) -> bytes:
+        return self.buffer + self.read(-1)
 
 
 def read_json_blocks(path: str) -> Ecosystem | None:
     """The ecosystem of a JSON spec laid out as ecobelt writes it, or None."""
     try:
-        with open(path, encoding="utf-8-sig") as handle:
+        with open(path, "rb") as handle:
             return _read(_Reader(handle), _arrow.modules(os.fstat(handle.fileno()).st_size))
     except (_Unusual, EcosystemError, ValueError, TypeError, OverflowError, RecursionError,
             KeyError):
@@ -367,7 +447,11 @@ class _Build:
                             {"source": self.arrow_positions, "target": self.arrow_positions,
                              "flow": self.arrow_flows})
 
-    def positions(self, values: list) -> np.ndarray:
+    def positions(self, values: list) -> Any:
+        """The members' positions of a block's link ends (with pyarrow: the ids, looked up
+        at the end, all blocks at once)."""
+        if self.arrow is not None:
+            return self.arrow.pa.array(values, self.arrow.pa.string())
         assert self.index is not None
         found = self.index.get_indexer(values)
         if (found < 0).any():
@@ -378,20 +462,20 @@ class _Build:
     def flows(values: list) -> np.ndarray:  # another spelling: left to the other readers
         return np.fromiter(map(_FLOW_CODES.__getitem__, values), np.int8, len(values))
 
-    def arrow_positions(self, values: pa.StringArray) -> np.ndarray:
-        # the block's distinct ids looked up in the members' index (hashed once)
-        encoded = values.dictionary_encode()
-        found = self.positions(encoded.dictionary.to_numpy(zero_copy_only=False))
-        return found[encoded.indices.to_numpy()]
+    @staticmethod
+    def arrow_positions(values: pa.StringArray) -> pa.StringArray:
+        return values
 
     def arrow_flows(self, values: pa.StringArray) -> np.ndarray:
         encoded = values.dictionary_encode()
         found = self.flows(encoded.dictionary.to_pylist())
         return found[encoded.indices.to_numpy()]
 
-    def add_block(self, table: _Table, block: str) -> None:
+    def add_block(self, table: _Table, block: bytes) -> None:
         """A block of JSON row lines (each ``{...},``)."""
         arrow = self.arrow
+        if arrow is not None and not block.isascii():
+            block.decode()  # UTF-8 or the whole-file reader's error
         parsed = None if arrow is None else _parse_arrow(block, arrow)
         if arrow is None or parsed is None or not table.add_arrow(parsed, arrow):
             table.add(_parse(block))
@@ -412,6 +496,8 @@ class _Build:
         if links.count:
             if any(n not in links.parts for n in LINK_FIELDS):
                 raise _Unusual
+            if self.arrow is not None:
+                self.arrow_ends(links, index)
             frame = links.frame()
             self.links = _Table(LINK_FIELDS)
             for end in ("source", "target"):
@@ -422,29 +508,46 @@ class _Build:
         return eco
 
 
+    def arrow_ends(self, links: _Table, index: pd.Index) -> None:
+        """The link ends' ids of every block looked up among the members at once (one hash
+        table of the ids, not one a block)."""
+        arrow = self.arrow
+        assert arrow is not None
+        pa = arrow.pa
+        ids = pa.array(index.to_numpy(), pa.string())
+        for end in ("source", "target"):
+            parts = links.parts.pop(end)
+            found = arrow.pc.index_in(pa.chunked_array([a for _, a in parts], pa.string()),
+                                           value_set=ids)
+            if found.null_count:
+                raise _Unusual  # a dangling link: the row-by-row reader names it
+            links.parts[end] = [(0, found.to_numpy())]
+
+
 def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
-    if reader.line() != "{\n":
+    if reader.line() != b"{\n":
         return None
     head_lines = []
     line = reader.line()
-    while line.startswith('  "') and not line.startswith(('  "members": ', '  "links": ')):
-        head_lines.append(line.rstrip("\n").removesuffix(","))
+    while line.startswith(b'  "') and not line.startswith((b'  "members": ', b'  "links": ')):
+        head_lines.append(line.decode().rstrip("\n").removesuffix(","))
         line = reader.line()
     build = _Build(json.loads("{" + ",".join(head_lines) + "}",
                               object_pairs_hook=_refuse_duplicates), arrow)
     for table, key, end in ((build.members, "members", ","), (build.links, "links", "")):
-        if line == f'  "{key}": [\n':
+        if line == f'  "{key}": [\n'.encode():
             for block in reader.blocks():
                 build.add_block(table, block)
             line = reader.line()
-            if line != f"  ]{end}\n":
+            if line != f"  ]{end}\n".encode():
                 return None
-        elif line != f'  "{key}": []{end}\n':
+        elif line != f'  "{key}": []{end}\n'.encode():
             return None
         if key == "members":
             build.members_read()
         line = reader.line()
-    if line.rstrip("\n") != "}" or reader.rest().strip():
+    # after the end only what JSON counts as whitespace, as the whole-file reader reads it
+    if line.rstrip(b"\n") != b"}" or reader.rest().strip(b" \t\n\r"):
         return None
     return build.links_read()
 

@@ -260,6 +260,13 @@ _EDITS = [
     ("a tab in a string", '"note": "x"', '"note": "x\ty"'),
     ("two rows on a line", '},\n    {"source": "m2"', '}, {"source": "m2"'),
     ("a blank line among the rows", '},\n    {"source": "m2"', '},\n\n    {"source": "m2"'),
+    # a string or a key ending as a whole float's text does, beside an int among floats
+    ("a string ending like a float's text", '"volume": 7.5,', '"volume": 7, "n": "a.0, ",'),
+    ("a key ending like a float's text", '"volume": 7.5,', '"volume": 7, "a.0, ": 1,'),
+    ("a null of its own", '"lead_time": 2', '"lead_time": 2, "n": null'),
+    ("old Mac line ends", "\n", "\r"),
+    ("a form feed after the end", "]\n}\n", "]\n}\n\f"),
+    ("a no-break space after the end", "]\n}\n", "]\n}\n\u00a0"),
 ]
 
 
@@ -286,6 +293,45 @@ def test_edited_json_reads_as_the_whole_file_reads_it(tmp_path, monkeypatch, edi
     path.write_text(text.replace(old, new, 1 if old != "\n" else -1), encoding="utf-8",
                     newline="")
     _same_ecosystem(_loaded(str(path)), _whole_file(str(path)))
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "json"])
+def test_json_that_is_not_utf8_is_refused_as_the_whole_file_reader_refuses_it(
+        tmp_path, monkeypatch, arrow):
+    from ecosystem import _arrow, _stream
+    from ecosystem.files import save
+    monkeypatch.setattr(_stream, "PIECE", 64)
+    monkeypatch.setattr(_arrow, "ENABLED", arrow)
+    eco = Ecosystem("latin")
+    eco.add_member("m1", "supplier", town="Caf\u00e9")
+    eco.add_member("m2", "supplier")
+    eco.link("m1", "m2", "logistics", note="x")
+    path = tmp_path / "e.json"
+    save(eco, path)
+    assert load(path) == eco  # the UTF-8 text as saved
+    # pyarrow's JSON reader takes a Latin-1 byte in a string for a replacement character
+    path.write_bytes(path.read_bytes().replace(b'"x"', b'"caf\xe9"'))
+    with pytest.raises(_spec.SpecError, match="not UTF-8 text"):
+        load(path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"\xef\xbb\xbf", b"}"]),
+                max_size=40), st.booleans(), st.integers(1, 7))
+def test_pieces_of_a_json_file_end_their_lines_as_text_mode_does(parts, mark, piece):
+    import io
+
+    from ecosystem._stream import _Reader
+    data = (b"\xef\xbb\xbf" if mark else b"") + b"".join(parts)
+    reader = _Reader(io.BytesIO(data))
+    pieces = []
+    while True:
+        chunk = reader.read(piece)
+        if not chunk:
+            break
+        pieces.append(chunk)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=None).read()
+    assert b"".join(pieces) == text.encode()
 
 
 def test_the_json_of_a_belt_is_read_in_blocks(monkeypatch, tmp_path):
