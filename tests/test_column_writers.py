@@ -298,10 +298,11 @@ def test_edited_json_reads_as_the_whole_file_reads_it(tmp_path, monkeypatch, edi
 @pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "json"])
 def test_json_that_is_not_utf8_is_refused_as_the_whole_file_reader_refuses_it(
         tmp_path, monkeypatch, arrow):
-    from ecosystem import _arrow, _stream
+    from ecosystem import _arrow, _stream, files
     from ecosystem.files import save
     monkeypatch.setattr(_stream, "PIECE", 64)
     monkeypatch.setattr(_arrow, "ENABLED", arrow)
+    monkeypatch.setattr(files, "SMALL_SPEC", 0)  # the block reader, not the small files' one
     eco = Ecosystem("latin")
     eco.add_member("m1", "supplier", town="Caf\u00e9")
     eco.add_member("m2", "supplier")
