@@ -29,6 +29,7 @@ import json
 import math
 import operator
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain, compress, repeat
 from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, Any, Iterator, NamedTuple
@@ -86,6 +87,14 @@ class _Parsed(NamedTuple):
     block: bytes  # the text as read
     text: np.ndarray  # its bytes with the comma after each row made a space
     ends: np.ndarray  # the position of every line end
+
+
+def _parse_checked(block: bytes, arrow: Any) -> _Parsed | None:
+    """:func:`_parse_arrow` of a block that must be UTF-8 text, as the whole-file reader
+    reads it (pyarrow's reader takes a stray byte in a string for a replacement character)."""
+    if not block.isascii():
+        block.decode()
+    return _parse_arrow(block, arrow)
 
 
 def _parse_arrow(block: bytes, arrow: Any) -> _Parsed | None:
@@ -471,13 +480,28 @@ class _Build:
         found = self.flows(encoded.dictionary.to_pylist())
         return found[encoded.indices.to_numpy()]
 
-    def add_block(self, table: _Table, block: bytes) -> None:
-        """A block of JSON row lines (each ``{...},``)."""
+    def add_blocks(self, table: _Table, blocks: Iterator[bytes]) -> None:
+        """The blocks of JSON row lines (each ``{...},``) of a table, in order; with pyarrow
+        the next block is parsed (by pyarrow's threads) while this one's columns are made."""
         arrow = self.arrow
-        if arrow is not None and not block.isascii():
-            block.decode()  # UTF-8 or the whole-file reader's error
-        parsed = None if arrow is None else _parse_arrow(block, arrow)
-        if arrow is None or parsed is None or not table.add_arrow(parsed, arrow):
+        if arrow is None:
+            for block in blocks:
+                table.add(_parse(block))
+            return
+        with ThreadPoolExecutor(1) as pool:
+            pending: tuple[bytes, Future] | None = None
+            for block in blocks:
+                parsing = pool.submit(_parse_checked, block, arrow)
+                if pending is not None:
+                    self.add_parsed(table, *pending)
+                pending = block, parsing
+            if pending is not None:
+                self.add_parsed(table, *pending)
+
+    def add_parsed(self, table: _Table, block: bytes, parsing: Future) -> None:
+        assert self.arrow is not None
+        parsed = parsing.result()
+        if parsed is None or not table.add_arrow(parsed, self.arrow):
             table.add(_parse(block))
 
     def members_read(self) -> None:
@@ -536,8 +560,7 @@ def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
                               object_pairs_hook=_refuse_duplicates), arrow)
     for table, key, end in ((build.members, "members", ","), (build.links, "links", "")):
         if line == f'  "{key}": [\n'.encode():
-            for block in reader.blocks():
-                build.add_block(table, block)
+            build.add_blocks(table, reader.blocks())
             line = reader.line()
             if line != f"  ]{end}\n".encode():
                 return None

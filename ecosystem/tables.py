@@ -213,6 +213,10 @@ def _require_column(frame: pd.DataFrame, column: str, what: str) -> None:
 
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
     """The position of every value in ``index`` (-1 where it is not there)."""
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories.equals(index):
+        # the codes are the positions already (what the file readers hand over)
+        return np.asarray(values.cat.codes, dtype=np.intp)
     found = _arrow_positions(index, values)
     if found is not None:
         return found

@@ -237,6 +237,32 @@ def test_bulk_adds_equal_one_at_a_time(eco, data):
     assert all(list(bulk.graph.pred[m]) == list(one_by_one.graph.pred[m]) for m in bulk)
 
 
+def _from_pandas(members, links):
+    try:
+        eco = Ecosystem.from_pandas(members, links, name="edited")
+    except SpecError as error:
+        return str(error)
+    return eco, list(eco.graph.edges(keys=True, data=True))
+
+
+@settings(max_examples=40)
+@given(eco=edited_ecosystems(bad_values=False), data=st.data())
+def test_link_ends_given_as_categories_add_what_their_ids_add(eco, data):
+    """Link ends as a Categorical (as the JSON reader hands them over) in the members'
+    order, in another order or naming no member, add what the plain ids add."""
+    members, links = eco.to_pandas()
+    dangling = data.draw(st.booleans()) and len(links)
+    if dangling:
+        links.loc[links.index[0], "target"] = "nobody"
+    ids = list(members["id"])
+    extra = ["nobody"] if dangling or data.draw(st.booleans()) else []
+    order = ids + extra if data.draw(st.booleans()) else data.draw(st.permutations(ids + extra))
+    coded = links.copy()
+    for end in ("source", "target"):
+        coded[end] = pd.Categorical(links[end], categories=order)
+    assert _from_pandas(members, coded) == _from_pandas(members, links)
+
+
 def test_belt_firms_have_whole_numbers_of_employees():
     belt = industrial_belt(300, seed=3)
     employees = [belt.member(m)["employees"] for m in belt.members(role="manufacturer")]
