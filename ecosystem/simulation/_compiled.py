@@ -1,17 +1,18 @@
 """The period loop compiled with numba (the ``fast`` extra): a few replications at a time,
-orders and shipments member by member and lane by lane.
+member by member and lane by lane.
 
 The whole-array engine (:func:`ecosystem.simulation._engine.move`) passes over
 every lane and replication a dozen times a period and keeps every order of a
 block in memory; this kernel takes a tile of a few replications at a time
 (their state is a few values per lane and replication), passes over the
-members once and the lanes twice a period with the replications as the
-innermost loop (which the compiler turns into vector instructions), and
-computes each member's orders in the period it places them, so it needs no
-orders array. It follows the same
-rules in the same order and gives the same tallies to rounding (tests compare
-the two on random belts). Without numba, or with the environment variable
-``ECOBELT_NUMBA=0``, the whole-array engine runs.
+suppliers once a period, deepest customers first, with the replications as
+the innermost loop (which the compiler turns into vector instructions): each
+member books its customers' orders on its lanes, places its own, takes in its
+arrivals and ships, so each lane's row of orders is read once a period and it
+needs no orders array. It follows the same rules in the same order and gives
+the same tallies to rounding (tests compare the two on random belts). Without
+numba, or with the environment variable ``ECOBELT_NUMBA=0``, the whole-array
+engine runs.
 """
 
 from __future__ import annotations
@@ -151,15 +152,16 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
     serial, parallel = _kernel()
     threads = _threads() if n * tile >= _PARALLEL_FROM else 1
     depth = network.depth
-    depth_bounds = np.concatenate([[0], np.flatnonzero(np.diff(depth)) + 1, [n]]) if n \
-        else np.zeros(1, dtype=np.int64)
+    # the members of each depth, then the outside sources
+    group_bounds = np.concatenate([[0], np.flatnonzero(np.diff(depth)) + 1, [n, n + s]]
+                                  if n else [[0, s]])
     in_lanes = np.argsort(p.customer, kind="stable")
     in_bounds = np.searchsorted(p.customer[in_lanes], np.arange(n + m + 1))
     market_lanes = np.flatnonzero(p.customer >= n)
     (parallel if threads > 1 else serial)(
         tile, warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
         p.carrier_capacity, p.capped, p.source_capacity, p.flow,
-        depth_bounds.astype(np.int64), in_bounds.astype(np.int64), in_lanes.astype(np.int64),
+        group_bounds.astype(np.int64), in_bounds.astype(np.int64), in_lanes.astype(np.int64),
         market_lanes.astype(np.int64), 4 * threads if threads > 1 else 1, keep_series,
         kind, window, history, alpha, lead.astype(float), spread, with_spread, coefficient,
         level, shares.astype(np.bool_), np.ascontiguousarray(network.routing, dtype=float),
@@ -194,7 +196,7 @@ def _arrivals(shipped: np.ndarray, lead: np.ndarray, measured: int
 
 
 def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
-              carrier_capacity, capped, source_capacity, flow, depth_bounds, in_bounds,
+              carrier_capacity, capped, source_capacity, flow, group_bounds, in_bounds,
               in_lanes, market_lanes, split, keep, kind, window, history, alpha, lead_time,
               spread, with_spread, coefficient, level, sharing, routing, demand, on_hand_start,
               m_stock, m_backlog, m_net_sq, m_unmet, m_incoming, m_received, m_sent,
@@ -206,11 +208,11 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
     Arrays over replications are ``(rows, replications)``; the state of a tile of
     replications is ``(rows, tile)``.
 
-    Each period's members of one depth, lanes into each node and suppliers are
-    independent of each other, so each is a loop over ``split`` blocks (``prange``:
-    threads in the parallel build); sums that several of them add to (carrier loads,
-    market backlogs, source output) are taken afterwards in lane order, so every number
-    is the same whichever thread computed it.
+    Each period's members of one depth, and the outside sources, are independent of each
+    other, so each group is a loop over ``split`` blocks (``prange``: threads in the
+    parallel build); sums that several of them add to (carrier loads, market backlogs,
+    source output) are taken afterwards in lane order, so every number is the same
+    whichever thread computed it.
     """
     total = demand.shape[0]
     reps = demand.shape[2]
@@ -237,7 +239,8 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
     # rows of p_shipped before the first measured period (goods then still arrive in it)
     earlier = p_shipped.shape[0] - (demand.shape[0] - warmup) if keep else 0
     owed = np.zeros((lanes, R))
-    shipped = np.zeros((lanes, R))
+    # what each lane ships, kept only while capped carriers scale it
+    shipped = np.zeros((lanes if capped else 0, R))
     on_hand = np.zeros((suppliers, R))
     node = np.zeros((n + m, R))
     received = np.zeros((n + m, R))
@@ -254,7 +257,7 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
     load = np.zeros((n_carriers, R))
     scale = np.ones((n_carriers, R))
     market_backlog = np.zeros((m, R))
-    levels = depth_bounds.shape[0] - 1
+    groups = group_bounds.shape[0] - 1
     for r0 in range(0, reps, R):
         T = min(R, reps - r0)
         for e in range(lanes):
@@ -293,126 +296,31 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
             k = t - warmup
             measure = k >= 0
             record = keep and k + earlier >= 0
-            # orders: customers (shallower depths, lower numbers) first, so each member sees
-            # this period's
             for j in range(m):
                 for q in range(T):
                     node[n + j, q] = demand[t, j, r0 + q]
-            for d in range(levels):
-                lo = depth_bounds[d]
-                width = depth_bounds[d + 1] - lo
-                for b in prange(split):
-                    come = np.zeros(R)
-                    signal = np.zeros(R)
-                    target = np.zeros(R)
-                    total_dev = np.zeros(R)
-                    total_sq = np.zeros(R)
-                    for i in range(lo + b * width // split, lo + (b + 1) * width // split):
-                        for q in range(T):
-                            come[q] = 0.0
-                        for e in range(bounds[i], bounds[i + 1]):
-                            c = customer[e]
-                            w = share[e]
-                            for q in range(T):
-                                come[q] += w * node[c, q]
-                        if sharing[i]:
-                            for q in range(T):
-                                signal[q] = 0.0
-                            for j in range(m):
-                                w = routing[i, j]
-                                for q in range(T):
-                                    signal[q] += w * demand[t, j, r0 + q]
-                        else:
-                            for q in range(T):
-                                signal[q] = come[q]
-                        mu = level[i]
-                        policy = kind[i]
-                        if policy == 0:
-                            # the last p deviations, newest first, added as the whole-array
-                            # engine adds them
-                            p = window[i]
-                            base = history[i]
-                            at = position[i]
-                            position[i] = at + 1 if at + 1 < p else 0
-                            for q in range(T):
-                                dev = signal[q] - mu
-                                ring[base + at, q] = dev
-                                total_dev[q] = dev
-                                total_sq[q] = dev * dev
-                            for lag in range(1, min(p, t + 1)):
-                                row = base + (at - lag if at >= lag else at - lag + p)
-                                for q in range(T):
-                                    v = ring[row, q]
-                                    total_dev[q] += v
-                                    total_sq[q] += v * v
-                            L = lead_time[i]
-                            if with_spread[i]:
-                                z = spread[i]
-                                for q in range(T):
-                                    mean = total_dev[q] / p
-                                    variance = total_sq[q] - p * mean * mean
-                                    variance = max(variance, 0.0) / (p - 1)
-                                    target[q] = mean * L + np.sqrt(variance) * z
-                            else:
-                                for q in range(T):
-                                    target[q] = total_dev[q] / p * L
-                        elif policy == 1:
-                            a = alpha[i]
-                            L = lead_time[i]
-                            z = spread[i]
-                            use = with_spread[i]
-                            for q in range(T):
-                                before = forecast[i, q]
-                                now = a * (signal[q] - mu) + (1.0 - a) * before
-                                forecast[i, q] = now
-                                target[q] = now * L
-                                if use:
-                                    error = (now - before) / a
-                                    smoothed[i, q] = a * (error * error) \
-                                        + (1.0 - a) * smoothed[i, q]
-                                    target[q] += np.sqrt(smoothed[i, q]) * z
-                        elif policy == 2:
-                            coef = coefficient[i]
-                            for q in range(T):
-                                target[q] = (signal[q] - mu) * coef
-                        else:
-                            for q in range(T):
-                                target[q] = 0.0
-                        for q in range(T):
-                            cumulative[i, q] += come[q]
-                            top = max(target[q] + cumulative[i, q], running[i, q])
-                            order = top - running[i, q]
-                            running[i, q] = top
-                            node[i, q] = order
-                        if measure:
-                            total_orders = 0.0
-                            for q in range(T):
-                                order = node[i, q]
-                                order_sum[i, r0 + q] += order
-                                order_sq[i, r0 + q] += order * order
-                                total_orders += order
-                            if keep:
-                                p_orders[k, i] += total_orders
-            # arrivals, node by node (each node's lanes in lane order)
-            nodes = n + m
-            for b in prange(split):
-                for c in range(b * nodes // split, (b + 1) * nodes // split):
+            # the markets' arrivals first: every supplier of a market still has to ship, so
+            # the ring slots hold what left a lead time ago
+            for j in range(m):
+                c = n + j
+                for q in range(T):
+                    received[c, q] = 0.0
+                for x in range(in_bounds[c], in_bounds[c + 1]):
+                    row = in_start[x] + in_cursor[x]
+                    in_cursor[x] = in_cursor[x] + 1 if in_cursor[x] + 1 < in_lead[x] else 0
                     for q in range(T):
-                        received[c, q] = 0.0
-                    for x in range(in_bounds[c], in_bounds[c + 1]):
-                        row = in_start[x] + in_cursor[x]
-                        in_cursor[x] = in_cursor[x] + 1 if in_cursor[x] + 1 < in_lead[x] else 0
-                        for q in range(T):
-                            received[c, q] += pipeline[row, q]
-                    if c < n:
-                        for q in range(T):
-                            on_hand[c, q] += received[c, q]
+                        received[c, q] += pipeline[row, q]
             for j in range(s):
                 for q in range(T):
                     on_hand[n + j, q] = source_capacity[j]
-            # orders on the books, then each supplier ships all it owes or its stock pro rata;
-            # carriers with a capacity scale the shipments once every supplier has booked
-            # (a second pass sends them), else each supplier's lanes are done in one pass
+            # one pass over the suppliers, members by depth (customers, shallower and numbered
+            # lower, first) then the outside sources: a member books its customers' orders
+            # (final, as their depth is done) on its lanes, places its own, takes in its
+            # arrivals (its suppliers, deeper, have not shipped yet, so each ring slot still
+            # holds what left a lead time ago) and ships all it owes or its stock pro rata.
+            # Members of one depth touch only their own lanes and rows, so each depth is
+            # split into blocks. Carriers with a capacity scale the shipments once every
+            # supplier has booked: then the first pass only books and a second one sends.
             for stage in range(2 if capped else 1):
                 if stage == 1:
                     load[:, :] = 0.0
@@ -425,88 +333,196 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                         for q in range(T):
                             scale[c, q] = carrier_capacity[c] / load[c, q] \
                                 if load[c, q] > carrier_capacity[c] else 1.0
-                for b in prange(split):
-                    ratio = np.zeros(R)
-                    sent = np.zeros(R)
-                    come = np.zeros(R)
-                    for u in range(b * suppliers // split, (b + 1) * suppliers // split):
-                        if stage == 0:
-                            for q in range(T):
-                                need[u, q] = 0.0
-                            for e in range(bounds[u], bounds[u + 1]):
-                                c = customer[e]
-                                w = share[e]
+                for d in range(groups):
+                    lo = group_bounds[d]
+                    width = group_bounds[d + 1] - lo
+                    for b in prange(split):
+                        come = np.zeros(R)
+                        signal = np.zeros(R)
+                        target = np.zeros(R)
+                        total_dev = np.zeros(R)
+                        total_sq = np.zeros(R)
+                        ratio = np.zeros(R)
+                        sent = np.zeros(R)
+                        for u in range(lo + b * width // split, lo + (b + 1) * width // split):
+                            if stage == 0:
                                 for q in range(T):
-                                    owed[e, q] += w * node[c, q]
-                                    need[u, q] += owed[e, q]
-                            for q in range(T):
-                                ratio[q] = on_hand[u, q] / need[u, q] \
-                                    if need[u, q] > on_hand[u, q] else 1.0
-                            for e in range(bounds[u], bounds[u + 1]):
-                                for q in range(T):
-                                    shipped[e, q] = ratio[q] * owed[e, q]
-                            if capped:
-                                continue
-                        else:
-                            for e in range(bounds[u], bounds[u + 1]):
-                                if carrier[e] >= 0:
-                                    c = carrier[e]
+                                    come[q] = 0.0
+                                    need[u, q] = 0.0
+                                for e in range(bounds[u], bounds[u + 1]):
+                                    c = customer[e]
+                                    w = share[e]
                                     for q in range(T):
-                                        shipped[e, q] *= scale[c, q]
-                        # the shipments leave: off the books, into the lanes' rings
-                        for q in range(T):
-                            sent[q] = 0.0
-                        for e in range(bounds[u], bounds[u + 1]):
-                            row = start[e] + cursor[e]
-                            cursor[e] = cursor[e] + 1 if cursor[e] + 1 < lead[e] else 0
-                            for q in range(T):
-                                x = shipped[e, q]
-                                owed[e, q] -= x
-                                sent[q] += x
-                                pipeline[row, q] = x
-                            if record:
-                                total_shipped = 0.0
+                                        x = w * node[c, q]
+                                        come[q] += x
+                                        owed[e, q] += x
+                                        need[u, q] += owed[e, q]
+                                if u < n:
+                                    i = u
+                                    if sharing[i]:
+                                        for q in range(T):
+                                            signal[q] = 0.0
+                                        for j in range(m):
+                                            w = routing[i, j]
+                                            for q in range(T):
+                                                signal[q] += w * demand[t, j, r0 + q]
+                                    else:
+                                        for q in range(T):
+                                            signal[q] = come[q]
+                                    mu = level[i]
+                                    policy = kind[i]
+                                    if policy == 0:
+                                        # the last p deviations, newest first, added as the
+                                        # whole-array engine adds them
+                                        p = window[i]
+                                        base = history[i]
+                                        at = position[i]
+                                        position[i] = at + 1 if at + 1 < p else 0
+                                        for q in range(T):
+                                            dev = signal[q] - mu
+                                            ring[base + at, q] = dev
+                                            total_dev[q] = dev
+                                            total_sq[q] = dev * dev
+                                        for lag in range(1, min(p, t + 1)):
+                                            row = base + (at - lag if at >= lag else at - lag + p)
+                                            for q in range(T):
+                                                v = ring[row, q]
+                                                total_dev[q] += v
+                                                total_sq[q] += v * v
+                                        L = lead_time[i]
+                                        if with_spread[i]:
+                                            z = spread[i]
+                                            for q in range(T):
+                                                mean = total_dev[q] / p
+                                                variance = total_sq[q] - p * mean * mean
+                                                variance = max(variance, 0.0) / (p - 1)
+                                                target[q] = mean * L + np.sqrt(variance) * z
+                                        else:
+                                            for q in range(T):
+                                                target[q] = total_dev[q] / p * L
+                                    elif policy == 1:
+                                        a = alpha[i]
+                                        L = lead_time[i]
+                                        z = spread[i]
+                                        use = with_spread[i]
+                                        for q in range(T):
+                                            before = forecast[i, q]
+                                            now = a * (signal[q] - mu) + (1.0 - a) * before
+                                            forecast[i, q] = now
+                                            target[q] = now * L
+                                            if use:
+                                                error = (now - before) / a
+                                                smoothed[i, q] = a * (error * error) \
+                                                    + (1.0 - a) * smoothed[i, q]
+                                                target[q] += np.sqrt(smoothed[i, q]) * z
+                                    elif policy == 2:
+                                        coef = coefficient[i]
+                                        for q in range(T):
+                                            target[q] = (signal[q] - mu) * coef
+                                    else:
+                                        for q in range(T):
+                                            target[q] = 0.0
+                                    for q in range(T):
+                                        cumulative[i, q] += come[q]
+                                        top = max(target[q] + cumulative[i, q], running[i, q])
+                                        order = top - running[i, q]
+                                        running[i, q] = top
+                                        node[i, q] = order
+                                    if measure:
+                                        total_orders = 0.0
+                                        for q in range(T):
+                                            order = node[i, q]
+                                            order_sum[i, r0 + q] += order
+                                            order_sq[i, r0 + q] += order * order
+                                            total_orders += order
+                                        if keep:
+                                            p_orders[k, i] += total_orders
+                                    # arrivals, in the order of the lanes into the member
+                                    for q in range(T):
+                                        received[i, q] = 0.0
+                                    for x in range(in_bounds[i], in_bounds[i + 1]):
+                                        row = in_start[x] + in_cursor[x]
+                                        in_cursor[x] = in_cursor[x] + 1 \
+                                            if in_cursor[x] + 1 < in_lead[x] else 0
+                                        for q in range(T):
+                                            received[i, q] += pipeline[row, q]
+                                    for q in range(T):
+                                        on_hand[i, q] += received[i, q]
                                 for q in range(T):
-                                    total_shipped += shipped[e, q]
-                                p_shipped[k + earlier, e] += total_shipped
-                            if measure:
-                                for q in range(T):
-                                    lane_sum[e, r0 + q] += shipped[e, q]
-                        if u >= n:
+                                    ratio[q] = on_hand[u, q] / need[u, q] \
+                                        if need[u, q] > on_hand[u, q] else 1.0
+                                if capped:
+                                    for e in range(bounds[u], bounds[u + 1]):
+                                        for q in range(T):
+                                            shipped[e, q] = ratio[q] * owed[e, q]
+                                    continue
+                            else:
+                                for e in range(bounds[u], bounds[u + 1]):
+                                    if carrier[e] >= 0:
+                                        c = carrier[e]
+                                        for q in range(T):
+                                            shipped[e, q] *= scale[c, q]
+                            # the shipments leave: off the books, into the lanes' rings
                             for q in range(T):
-                                source_sent[u - n, q] = sent[q]
-                            continue
-                        for q in range(T):
-                            # rounding must not leave a tiny negative stock
-                            on_hand[u, q] = max(on_hand[u, q] - sent[q], 0.0)
-                            previous = backlog[u, q]
-                            backlog[u, q] = need[u, q] - sent[q]
-                            come[q] = need[u, q] - previous
-                        if not measure:
-                            continue
-                        a1 = a2 = a3 = a4 = a5 = 0.0
-                        for q in range(T):
-                            stock = on_hand[u, q]
-                            owe = backlog[u, q]
-                            net = stock - owe
-                            m_stock[u, r0 + q] += stock
-                            m_backlog[u, r0 + q] += owe
-                            m_net_sq[u, r0 + q] += net * net
-                            m_unmet[u, r0 + q] += min(owe, come[q])
-                            m_incoming[u, r0 + q] += come[q]
-                            m_received[u, r0 + q] += received[u, q]
-                            m_sent[u, r0 + q] += sent[q]
-                            a1 += stock
-                            a2 += owe
-                            a3 += come[q]
-                            a4 += received[u, q]
-                            a5 += sent[q]
-                        if keep:
-                            p_stock[k, u] += a1
-                            p_backlog[k, u] += a2
-                            p_incoming[k, u] += a3
-                            p_received[k, u] += a4
-                            p_sent[k, u] += a5
+                                sent[q] = 0.0
+                            for e in range(bounds[u], bounds[u + 1]):
+                                row = start[e] + cursor[e]
+                                cursor[e] = cursor[e] + 1 if cursor[e] + 1 < lead[e] else 0
+                                if capped:
+                                    for q in range(T):
+                                        x = shipped[e, q]
+                                        owed[e, q] -= x
+                                        sent[q] += x
+                                        pipeline[row, q] = x
+                                else:
+                                    for q in range(T):
+                                        x = ratio[q] * owed[e, q]
+                                        owed[e, q] -= x
+                                        sent[q] += x
+                                        pipeline[row, q] = x
+                                if record:
+                                    total_shipped = 0.0
+                                    for q in range(T):
+                                        total_shipped += pipeline[row, q]
+                                    p_shipped[k + earlier, e] += total_shipped
+                                if measure:
+                                    for q in range(T):
+                                        lane_sum[e, r0 + q] += pipeline[row, q]
+                            if u >= n:
+                                for q in range(T):
+                                    source_sent[u - n, q] = sent[q]
+                                continue
+                            for q in range(T):
+                                # rounding must not leave a tiny negative stock
+                                on_hand[u, q] = max(on_hand[u, q] - sent[q], 0.0)
+                                previous = backlog[u, q]
+                                backlog[u, q] = need[u, q] - sent[q]
+                                come[q] = need[u, q] - previous
+                            if not measure:
+                                continue
+                            a1 = a2 = a3 = a4 = a5 = 0.0
+                            for q in range(T):
+                                stock = on_hand[u, q]
+                                owe = backlog[u, q]
+                                net = stock - owe
+                                m_stock[u, r0 + q] += stock
+                                m_backlog[u, r0 + q] += owe
+                                m_net_sq[u, r0 + q] += net * net
+                                m_unmet[u, r0 + q] += min(owe, come[q])
+                                m_incoming[u, r0 + q] += come[q]
+                                m_received[u, r0 + q] += received[u, q]
+                                m_sent[u, r0 + q] += sent[q]
+                                a1 += stock
+                                a2 += owe
+                                a3 += come[q]
+                                a4 += received[u, q]
+                                a5 += sent[q]
+                            if keep:
+                                p_stock[k, u] += a1
+                                p_backlog[k, u] += a2
+                                p_incoming[k, u] += a3
+                                p_received[k, u] += a4
+                                p_sent[k, u] += a5
             # what several suppliers add to, in supplier (and lane) order
             for j in range(s):
                 for q in range(T):
