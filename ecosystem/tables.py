@@ -264,6 +264,11 @@ def _named_codes(kind: type[Ring] | type[Flow], frame: pd.DataFrame, column: str
 def _require_strings(frame: pd.DataFrame, column: str, what: str) -> list:
     _require_column(frame, column, what)
     series = frame[column]
+    if series.dtype == object:
+        values = series.tolist()
+        # plain strings, none blank: asked of every value by C loops, not a Python one
+        if set(map(type, values)) == {str} and "" not in map(str.strip, values):
+            return values
     values = series.tolist() if isinstance(series.dtype, pd.StringDtype) else \
         [_python(v) for v in series.tolist()]
     if isinstance(series.dtype, pd.StringDtype):  # only strings and missing values

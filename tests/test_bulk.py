@@ -263,6 +263,30 @@ def test_link_ends_given_as_categories_add_what_their_ids_add(eco, data):
     assert _from_pandas(members, coded) == _from_pandas(members, links)
 
 
+@settings(max_examples=60)
+@given(st.lists(st.one_of(st.sampled_from(["a", "b", "", " ", "\t", "\x1f", "\u3000", "c d"]),
+                          st.builds(np.str_, st.sampled_from(["e", " "])),
+                          st.integers(0, 2), st.none()), min_size=1, max_size=6, unique_by=repr))
+def test_member_ids_must_be_strings_with_more_than_spaces(ids):
+    """Ids in an object column against a plain loop: the first one that is not a string
+    or holds nothing but white space is named; numpy strings are added as str."""
+    first_bad = next((i for i, v in enumerate(ids) if not isinstance(v, str) or not v.strip()),
+                     None)
+    eco = Ecosystem()
+    frame = pd.DataFrame({"id": pd.Series(ids, dtype=object),
+                          "role": pd.Series(["supplier"] * len(ids), dtype=object)})
+    if first_bad is None:
+        try:
+            eco.add_members_from(frame)
+        except SpecError as error:
+            assert "duplicate member id" in str(error)
+            return
+        assert list(eco) == [str(v) for v in ids] and all(type(m) is str for m in eco)
+    else:
+        with pytest.raises(SpecError, match=rf"members\[{first_bad}\].id: must be a non-empty "):
+            eco.add_members_from(frame)
+
+
 def test_belt_firms_have_whole_numbers_of_employees():
     belt = industrial_belt(300, seed=3)
     employees = [belt.member(m)["employees"] for m in belt.members(role="manufacturer")]
