@@ -524,28 +524,37 @@ class _Build:
                 self.arrow_ends(links, index)
             frame = links.frame()
             self.links = _Table(LINK_FIELDS)
+            # the codes are positions among the categories already: nothing to validate
+            members = pd.CategoricalDtype(index)
             for end in ("source", "target"):
-                frame[end] = pd.Categorical.from_codes(frame[end].to_numpy(), categories=index)
-            frame["flow"] = pd.Categorical.from_codes(frame["flow"].to_numpy(),
-                                                      categories=pd.Index(_FLOWS, dtype=object))
+                frame[end] = pd.Categorical.from_codes(frame[end].to_numpy(), dtype=members,
+                                                       validate=False)
+            frame["flow"] = pd.Categorical.from_codes(
+                frame["flow"].to_numpy(), dtype=pd.CategoricalDtype(pd.Index(_FLOWS, dtype=object)),
+                validate=False)
             eco.add_links_from(frame)
         return eco
 
-
     def arrow_ends(self, links: _Table, index: pd.Index) -> None:
         """The link ends' ids of every block looked up among the members at once (one hash
-        table of the ids, not one a block)."""
+        table of the ids, not one a block), the sources and the targets side by side."""
         arrow = self.arrow
         assert arrow is not None
         pa = arrow.pa
         ids = pa.array(index.to_numpy(), pa.string())
-        for end in ("source", "target"):
-            parts = links.parts.pop(end)
-            found = arrow.pc.index_in(pa.chunked_array([a for _, a in parts], pa.string()),
-                                           value_set=ids)
+
+        def positions(end: str) -> np.ndarray:
+            found = arrow.pc.index_in(
+                pa.chunked_array([array for _, array in links.parts[end]], pa.string()),
+                value_set=ids)
             if found.null_count:
                 raise _Unusual  # a dangling link: the row-by-row reader names it
-            links.parts[end] = [(0, found.to_numpy())]
+            return found.to_numpy()
+
+        with ThreadPoolExecutor(2) as pool:
+            found = dict(zip(("source", "target"), pool.map(positions, ("source", "target"))))
+        for end, codes in found.items():
+            links.parts[end] = [(0, codes)]
 
 
 def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
