@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import networks
 from ecosystem import Ecosystem, ParameterError, UnknownMemberError, bullwhip, simulation
-from ecosystem.simulation import MarketDemand, Policy, ServiceRules, SimulationError
+from ecosystem.simulation import MarketDemand, Policy, ServiceRules, SimulationError, _run
 
 from _belts import random_belts
 
@@ -334,8 +334,16 @@ def test_cli_simulate_writes_the_member_table(tmp_path, capsys):
 
 def test_constant_demand_warns_that_ratios_are_undefined():
     eco = serial_chain([1])
-    with pytest.warns(RuntimeWarning, match="bullwhip ratios are NaN.*does not vary"):
+    with pytest.warns(RuntimeWarning, match="bullwhip ratios are NaN.*does not vary") as caught:
         result = simulation.run(eco, demand=MarketDemand(cv=0.0), replications=2, periods=5)
+    # the caller's line, however many of the package's frames lie between (the alliance
+    # module calls the network-level entry point directly)
+    with pytest.warns(RuntimeWarning, match="bullwhip ratios are NaN") as inner:
+        _run.simulate_network(simulation.compile_network(eco), periods=5, replications=2,
+                              seed=0, demand=MarketDemand(cv=0.0), policy=None, sharing=(),
+                              rules=ServiceRules(), price=None, holding=0.004,
+                              backorder=0.02, warmup=None, confidence=0.95)
+    assert {w.filename for w in [*caught, *inner]} == {__file__}
     assert result.members["bullwhip_ratio"].isna().all()
     assert (result.members["fill_rate"] == 1).all()
 

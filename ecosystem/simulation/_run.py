@@ -13,6 +13,7 @@ import pandas as pd
 from .._errors import ParameterError, UnknownMemberError
 from .._memory import check_allocation
 from .._rng import Seed, as_generator
+from .._warn import warn
 from ..bullwhip._kernels import variances
 from ..bullwhip._params import check_nonnegative, check_whole
 from ..graph import Ecosystem
@@ -449,10 +450,9 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
     per_rep = {}
     flat = served_var <= 1e-12 * np.maximum(order_var, 1.0)
     if flat.any():
-        import warnings
-        warnings.warn("bullwhip ratios are NaN where the end demand a member serves does not "
-                      "vary over the measured periods (a coefficient of variation of 0, or a "
-                      "constant demand table)", RuntimeWarning, stacklevel=4)
+        warn("bullwhip ratios are NaN where the end demand a member serves does not vary "
+             "over the measured periods (a coefficient of variation of 0, or a constant "
+             "demand table)", RuntimeWarning)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_rep["bullwhip_ratio"] = np.where(flat, np.nan, order_var / np.where(flat, 1.0,
                                                                               served_var))
