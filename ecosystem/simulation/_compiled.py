@@ -352,10 +352,11 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                 for e in range(bounds[u], bounds[u + 1]):
                                     c = customer[e]
                                     w = share[e]
+                                    # two loops: one store each lets both run on vectors
                                     for q in range(T):
-                                        x = w * node[c, q]
-                                        come[q] += x
-                                        owed[e, q] += x
+                                        come[q] += w * node[c, q]
+                                    for q in range(T):
+                                        owed[e, q] += w * node[c, q]
                                         need[u, q] += owed[e, q]
                                 if u < n:
                                     i = u
