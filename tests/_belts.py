@@ -5,6 +5,28 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from ecosystem import Ecosystem
+from ecosystem.simulation import Policy
+
+
+def policies(max_window: int):
+    """Every forecaster: moving averages of 2 to ``max_window`` periods (with and without a
+    safety factor) and of one period, exponential smoothing, base stock and AR(1)."""
+    return st.one_of(
+        st.builds(Policy, st.just("moving_average"), window=st.integers(2, max_window),
+                  z=st.sampled_from([0.0, 1.3])),
+        st.builds(Policy, st.just("moving_average"), window=st.just(1), z=st.just(0.0)),
+        st.builds(Policy, st.just("exponential_smoothing"), alpha=st.floats(0.05, 1.0),
+                  z=st.sampled_from([0.0, 0.8])),
+        st.builds(Policy, st.just("base_stock"), z=st.floats(0.0, 2.0)),
+        st.builds(Policy, st.just("ar1"), z=st.floats(0.0, 2.0)))
+
+
+def draw_policies(data, members: list[str], strategy) -> dict:
+    """A default policy and policies of their own for some of ``members``."""
+    policy = {None: data.draw(strategy, label="default policy")}
+    for member in data.draw(st.lists(st.sampled_from(members), unique=True), label="own"):
+        policy[member] = data.draw(strategy, label=member)
+    return policy
 
 
 @st.composite

@@ -13,18 +13,11 @@ import networks
 from ecosystem import simulation
 from ecosystem.simulation import MarketDemand, Policy, _compiled
 
-from _belts import random_belts
+from _belts import draw_policies, policies, random_belts
 
 numba = pytest.importorskip("numba")
 
-POLICIES = st.one_of(
-    st.builds(Policy, st.just("moving_average"), window=st.integers(2, 14),
-              z=st.sampled_from([0.0, 1.3])),
-    st.builds(Policy, st.just("moving_average"), window=st.just(1), z=st.just(0.0)),
-    st.builds(Policy, st.just("exponential_smoothing"), alpha=st.floats(0.05, 1.0),
-              z=st.sampled_from([0.0, 0.8])),
-    st.builds(Policy, st.just("base_stock"), z=st.floats(0.0, 2.0)),
-    st.builds(Policy, st.just("ar1"), z=st.floats(0.0, 2.0)))
+POLICIES = policies(14)
 
 
 
@@ -74,9 +67,7 @@ def test_compiled_kernel_equals_whole_array_engine(eco, data):
     and more replications than one tile of the kernel."""
     network = simulation.compile_network(eco)
     members = list(network.members)
-    policy = {None: data.draw(POLICIES, label="default policy")}
-    for member in data.draw(st.lists(st.sampled_from(members), unique=True), label="own"):
-        policy[member] = data.draw(POLICIES, label=member)
+    policy = draw_policies(data, members, POLICIES)
     sharing = data.draw(st.lists(st.sampled_from(members), unique=True), label="sharing")
     # cv of 0.02 at least: a variance is the difference of two sums, rounded by about
     # 1e-16 x mean^2 / variance in either engine (and an order-up-to level takes its square

@@ -15,18 +15,11 @@ from ecosystem import simulation
 from ecosystem.simulation import MarketDemand, Policy, _compiled
 
 import _simulation_kernel_reference as reference
-from _belts import random_belts
+from _belts import draw_policies, policies, random_belts
 
 numba = pytest.importorskip("numba")
 
-FORECASTS = st.one_of(
-    st.builds(Policy, st.just("moving_average"), window=st.integers(2, 9),
-              z=st.sampled_from([0.0, 1.3])),
-    st.builds(Policy, st.just("moving_average"), window=st.just(1), z=st.just(0.0)),
-    st.builds(Policy, st.just("exponential_smoothing"), alpha=st.floats(0.05, 1.0),
-              z=st.sampled_from([0.0, 0.8])),
-    st.builds(Policy, st.just("base_stock"), z=st.floats(0.0, 2.0)),
-    st.builds(Policy, st.just("ar1"), z=st.floats(0.0, 2.0)))
+FORECASTS = policies(9)
 
 
 def kernel_outputs(simulate, eco, options):
@@ -90,9 +83,7 @@ def both(eco, **options):
 def test_kernel_equals_the_frozen_kernel_bit_for_bit(eco, data):
     network = simulation.compile_network(eco)
     members = list(network.members)
-    policy = {None: data.draw(FORECASTS, label="default policy")}
-    for member in data.draw(st.lists(st.sampled_from(members), unique=True), label="own"):
-        policy[member] = data.draw(FORECASTS, label=member)
+    policy = draw_policies(data, members, FORECASTS)
     sharing = data.draw(st.sampled_from(["none", "all", "some"]), label="sharing")
     shared = {"none": (), "all": "all",
               "some": data.draw(st.lists(st.sampled_from(members), unique=True))}[sharing]
