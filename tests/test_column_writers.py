@@ -178,12 +178,13 @@ def test_pyarrow_spells_floats_as_repr_does(values):
 
 
 # ---------------------------------------------------------------- reading JSON in blocks
-def _whole_file(path: str) -> Ecosystem | tuple[str, str]:
-    """What the whole-file JSON reader gives (the reference for the block reader)."""
+def _whole_file(path: str, read=_spec.read_json) -> Ecosystem | tuple[str, str]:
+    """What the whole-file reader gives (the reference for the block and chunk readers):
+    JSON, or YAML with ``read=_spec.read_yaml``."""
     from ecosystem._columnar import from_spec_fast
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            data = _spec.read_json(handle.read(), path)
+            data = read(handle.read(), path)
         eco = from_spec_fast(data)
         return eco if eco is not None else _spec.from_spec(data, path)
     except _spec.SpecError as error:
@@ -363,18 +364,6 @@ def test_pyarrow_reads_every_block_of_a_belt(monkeypatch, tmp_path):
     _same_ecosystem(blocks, _whole_file(str(tmp_path / "b.json")))
 
 
-def _whole_yaml(path: str) -> Ecosystem | tuple[str, str]:
-    """What the YAML reader gave before it built the tables a chunk at a time."""
-    from ecosystem._columnar import from_spec_fast
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = _spec.read_yaml(handle.read(), path)
-        eco = from_spec_fast(data)
-        return eco if eco is not None else _spec.from_spec(data, path)
-    except _spec.SpecError as error:
-        return "error", str(error)
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ecosystems(), st.integers(60, 600))
 def test_yaml_read_a_chunk_at_a_time_gives_the_whole_files_ecosystem(eco, chunk):
@@ -391,7 +380,7 @@ def test_yaml_read_a_chunk_at_a_time_gives_the_whole_files_ecosystem(eco, chunk)
                 return
             with open(path, encoding="utf-8-sig") as handle:
                 chunked = read_yaml_rows(handle.read())
-            whole = _whole_yaml(path)
+            whole = _whole_file(path, _spec.read_yaml)
             if chunked is not None:
                 _same_ecosystem(chunked, whole)
             _same_ecosystem(_loaded(path), whole)
@@ -407,7 +396,7 @@ def test_the_yaml_of_a_belt_is_read_a_chunk_at_a_time(monkeypatch, tmp_path):
     save(eco, tmp_path / "b.yaml")
     chunked = read_yaml_rows((tmp_path / "b.yaml").read_text(encoding="utf-8"))
     assert chunked is not None  # the chunked reader read it, not the fallback
-    _same_ecosystem(chunked, _whole_yaml(str(tmp_path / "b.yaml")))
+    _same_ecosystem(chunked, _whole_file(str(tmp_path / "b.yaml"), _spec.read_yaml))
     # an edit only PyYAML reads: the chunked reader leaves it
     text = (tmp_path / "b.yaml").read_text(encoding="utf-8")
     assert read_yaml_rows(text.replace("\n- {", "\n- {x: 1, x: 2, ", 1)) is None
