@@ -968,16 +968,36 @@ class Ecosystem:
 
     # ------------------------------------------------------------- files, tables
     def to_pandas(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """``(members, links)`` DataFrames: see :mod:`ecosystem.tables`."""
+        """``(members, links)`` DataFrames: see :mod:`ecosystem.tables`. Both keep the graph
+        attributes and custom roles in ``attrs["ecosystem"]`` for :meth:`from_pandas`."""
         from .tables import to_pandas
         return to_pandas(self)
 
     @classmethod
-    def from_pandas(cls, members: pd.DataFrame, links: pd.DataFrame, *, name: str = "",
+    def from_pandas(cls, members: pd.DataFrame, links: pd.DataFrame, *, name: str | None = None,
                     roles: Mapping[str, Ring | str] | None = None, **attributes: Any
                     ) -> "Ecosystem":
-        """Build an ecosystem from ``members`` and ``links`` tables (:mod:`ecosystem.tables`)."""
-        eco = cls(name, roles=roles, **attributes)
+        """Build an ecosystem from ``members`` and ``links`` tables (:mod:`ecosystem.tables`).
+
+        The graph attributes (units, period, ...) and custom roles are those the tables
+        carry from :meth:`to_pandas` (``attrs["ecosystem"]``), with ``name``, ``roles`` and
+        ``attributes`` given here taking precedence.
+
+        Examples
+        --------
+        >>> eco = Ecosystem("belt", units={"capital": "EUR"}, period="month")
+        >>> eco.add_member("m1", "manufacturer")
+        >>> again = Ecosystem.from_pandas(*eco.to_pandas())
+        >>> again == eco, again.flow_unit("capital"), again.attributes["period"]
+        (True, 'EUR', 'month')
+        >>> Ecosystem.from_pandas(*eco.to_pandas(), name="copy").name
+        'copy'
+        """
+        from .tables import saved_attributes
+        saved, saved_roles = saved_attributes(members, links)
+        saved_name = saved.pop("name", "")
+        eco = cls(saved_name if name is None else name,
+                  roles={**saved_roles, **(roles or {})}, **{**saved, **attributes})
         eco.add_members_from(members)
         eco.add_links_from(links)
         return eco

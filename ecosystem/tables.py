@@ -11,6 +11,13 @@ links
     one row per link: ``source``, ``target``, ``flow`` and one column per
     attribute.
 
+Both tables carry the ecosystem's graph attributes (name, description, units,
+period and the rest) and its custom roles in ``DataFrame.attrs["ecosystem"]``, so
+``Ecosystem.from_pandas(*eco.to_pandas())`` is ``eco`` again: flows keep their
+units. pandas keeps ``attrs`` through most operations on a frame (a row filter, a
+new column); a frame built anew, e.g. by :func:`pandas.read_csv`, has none and
+the ecosystem gets the arguments of :meth:`~Ecosystem.from_pandas` alone.
+
 A missing value (NaN, None or pandas' NA in a numeric column; NaN in an object
 column) means the row does not have that attribute, so a table read back
 recreates exactly the attributes that were there. In the link-number columns
@@ -23,6 +30,7 @@ object so that ``3`` does not come back as ``3.0``.
 
 from __future__ import annotations
 
+import copy
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -38,7 +46,11 @@ from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow
 if TYPE_CHECKING:
     from .graph import Ecosystem
 
-__all__ = ["to_pandas", "add_members_from_frame", "add_links_from_frame"]
+__all__ = ["to_pandas", "add_members_from_frame", "add_links_from_frame", "ATTRS_KEY"]
+
+#: The key of ``DataFrame.attrs`` under which the tables keep the graph attributes and
+#: custom roles: ``{"attributes": {...}, "roles": {role: ring}}``.
+ATTRS_KEY = "ecosystem"
 
 _FLOW_INDEX = pd.Index([f.value for f in Flow], dtype=object)
 _RING_INDEX = pd.Index([r.value for r in Ring], dtype=object)
@@ -98,7 +110,41 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> links
       source target       flow  volume
     0     m1     p1  logistics    10.0
+    >>> members.attrs["ecosystem"]
+    {'attributes': {'name': '', 'description': ''}, 'roles': {}}
     """
+    members, links = _frames(eco)
+    for table in (members, links):
+        table.attrs[ATTRS_KEY] = {
+            "attributes": copy.deepcopy(dict(eco.attributes)),
+            "roles": {role: ring.value for role, ring in eco._custom_roles.items()}}
+    return members, links
+
+
+def saved_attributes(members: pd.DataFrame, links: pd.DataFrame
+                     ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The graph attributes and custom roles :func:`to_pandas` put in the tables'
+    ``attrs`` (the members table's, else the links table's; empty when neither has
+    them)."""
+    for table in (members, links):
+        saved = getattr(table, "attrs", {}).get(ATTRS_KEY)
+        if saved is None:
+            continue
+        where = "members" if table is members else "links"
+        if not (isinstance(saved, Mapping) and set(saved) <= {"attributes", "roles"}
+                and isinstance(saved.get("attributes", {}), Mapping)
+                and isinstance(saved.get("roles", {}), Mapping)):
+            raise ParameterError(
+                f"{where}.attrs[{ATTRS_KEY!r}] is {saved!r}; it must be a mapping with "
+                f"'attributes' (graph attributes) and 'roles' (role -> ring) as "
+                f"Ecosystem.to_pandas writes it; fix it or delete it "
+                f"(del {where}.attrs[{ATTRS_KEY!r}])")
+        return (copy.deepcopy(dict(saved.get("attributes", {}))),
+                dict(saved.get("roles", {})))
+    return {}, {}
+
+
+def _frames(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
     if eco._graph is None:
         return _column_frames(eco)
     nodes = list(eco.graph.nodes(data=True))

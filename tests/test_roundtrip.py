@@ -12,11 +12,12 @@ import os
 import re
 import tempfile
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, Ring
+from ecosystem import DEFAULT_ROLES, Ecosystem, Flow, ParameterError, Ring
 from ecosystem.files import load, save
 from ecosystem.taxonomy import LINK_NUMERIC_ATTRIBUTES
 
@@ -113,6 +114,46 @@ def test_pandas_round_trip_is_lossless(eco):
     back = Ecosystem.from_pandas(members, links, name=eco.name, roles=eco.custom_roles,
                                  **{k: v for k, v in eco.graph.graph.items() if k != "name"})
     assert_same(back, eco)
+
+
+@SETTINGS
+@given(eco=ecosystems())
+def test_pandas_tables_carry_the_graph_attributes_and_custom_roles(eco):
+    """Nothing but the two tables: their ``attrs`` bring back the name, the description,
+    every other graph attribute and the custom roles; even after a filter that keeps
+    every row (pandas keeps ``attrs``)."""
+    members, links = eco.to_pandas()
+    assert_same(Ecosystem.from_pandas(members, links), eco)
+    kept = members[members["id"].notna()]
+    assert_same(Ecosystem.from_pandas(kept, links.copy()), eco)
+
+
+def test_pandas_attributes_given_win_over_the_tables_and_do_not_alias():
+    eco = Ecosystem("belt", units={"capital": "EUR"}, period="month", roles={"broker": "sub_core"})
+    eco.add_member("b", "broker")
+    members, links = eco.to_pandas()
+    members.attrs["ecosystem"]["attributes"]["units"]["capital"] = "USD"
+    assert eco.flow_unit("capital") == "EUR"  # the tables hold a copy
+    back = Ecosystem.from_pandas(members, links, name="copy", period="week",
+                                 roles={"agent": "outer"})
+    assert (back.name, back.attributes["period"], back.flow_unit("capital")) == \
+        ("copy", "week", "USD")
+    assert back.custom_roles == {"broker": Ring.SUB_CORE, "agent": Ring.OUTER}
+    fresh = [pd.DataFrame(table.to_dict("list")) for table in (members, links)]  # no attrs
+    assert Ecosystem.from_pandas(*fresh, roles={"broker": "sub_core"}).attributes == \
+        {"name": "", "description": ""}
+
+
+@pytest.mark.parametrize("saved", [["units"], {"attributes": 3}, {"roles": "broker"},
+                                   {"attributes": {}, "extra": 1}])
+def test_pandas_attrs_not_as_written_are_refused_with_the_fix(saved):
+    eco = Ecosystem("belt")
+    eco.add_member("m", "manufacturer")
+    members, links = eco.to_pandas()
+    members.attrs["ecosystem"] = saved
+    with pytest.raises(ParameterError, match=r"members\.attrs\['ecosystem'\] is .*"
+                                             r"del members\.attrs\['ecosystem'\]"):
+        Ecosystem.from_pandas(members, links)
 
 
 @SETTINGS
