@@ -318,3 +318,68 @@ def test_pickles_leave_the_list_of_links_behind():
     assert all(abs(a - b).sum() == 0 for a, b in zip(expected, (back.adjacency(f) for f in FLOWS)))
     back.unlink(*back.links("capital")[0])
     assert back.adjacency("capital").nnz == expected[2].nnz - 1
+
+
+# ------------------------------------------------- the checks of a large links table
+@settings(max_examples=200)
+@given(st.lists(st.integers(-3, 40), max_size=30))
+def test_the_first_repeated_code_is_found_as_a_plain_loop_finds_it(codes):
+    from ecosystem.tables import _first_repeat
+    seen, first = set(), None
+    for i, code in enumerate(codes):
+        if code in seen:
+            first = i
+            break
+        seen.add(code)
+    assert _first_repeat(np.array(codes, dtype=np.int64)) == first
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.sampled_from(FLOWS)),
+                min_size=1, max_size=25))
+def test_a_links_table_names_its_first_duplicate_link(rows):
+    """The duplicate named is the first row repeating an earlier row (a plain loop)."""
+    eco = Ecosystem()
+    ids = [f"m{i}" for i in range(4)]
+    eco.add_members_from(pd.DataFrame({"id": ids, "role": ["supplier"] * 4}))
+    table = pd.DataFrame({"source": [ids[s] for s, _, _ in rows],
+                          "target": [ids[t] for _, t, _ in rows],
+                          "flow": [f for _, _, f in rows]})
+    seen: set = set()
+    first = next((i for i, row in enumerate(rows) if row in seen or seen.add(row)), None)
+    if first is None:
+        eco.add_links_from(table)
+        assert eco.number_of_links() == len(rows)
+        return
+    s, t, f = rows[first]
+    with pytest.raises(SpecError, match=rf"links\[{first}\]: a second {f} link between the "
+                       rf"same two members \(got \('{ids[s]}', '{ids[t]}', '{f}'\)\)"):
+        eco.add_links_from(table)
+    assert eco.number_of_links() == 0
+
+
+@settings(max_examples=150)
+@given(st.sampled_from(sorted(LINK_NUMERIC_ATTRIBUTES)),
+       st.lists(st.one_of(st.integers(-3, 12), st.integers(-2 ** 63, 2 ** 63 - 1)), min_size=1,
+                max_size=20),
+       st.sampled_from([np.int64, np.int32, np.int8]))
+def test_whole_numbers_of_a_link_column_are_checked_as_one_at_a_time(name, values, dtype):
+    """An int column, checked once per distinct value, against a plain loop over the rows."""
+    info = np.iinfo(dtype)
+    values = [min(max(v, info.min), info.max) for v in values]
+    eco = Ecosystem()
+    eco.add_members_from(pd.DataFrame({"id": ["a", "b"], "role": ["supplier"] * 2}))
+    count = len(values)
+    table = pd.DataFrame({"source": ["a"] * count, "target": ["b"] * count,
+                          "flow": (FLOWS * count)[:count], name: np.array(values, dtype=dtype)})
+    if count > len(FLOWS):
+        table["target"] = [["a", "b"][k // len(FLOWS) % 2] for k in range(count)]
+        table["source"] = [["a", "b"][k // (2 * len(FLOWS)) % 2] for k in range(count)]
+    table = table.iloc[:4 * len(FLOWS)]
+    first = next((i for i, v in enumerate(table[name].tolist())
+                  if link_attribute_problem(name, int(v))), None)
+    if first is None:
+        eco.add_links_from(table)
+        return
+    with pytest.raises(SpecError, match=rf"links\[{first}\]\.{name}: "):
+        eco.add_links_from(table)
