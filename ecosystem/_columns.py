@@ -167,6 +167,10 @@ def column_from_series(series: pd.Series) -> Column | None:
         if missing.all() and len(missing):
             return None
         return Column(series.to_numpy(dtype=object, na_value=None), ~missing)
+    if isinstance(dtype, pd.SparseDtype) and dtype.subtype == np.dtype(object) and len(series) and \
+            np.ndim(pd.isna(dtype.fill_value)) == 0 and pd.isna(dtype.fill_value) and \
+            series.array.sp_index.npoints < len(series):
+        return _sparse_column(series.array)
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
         objects = series.to_numpy(dtype=object)
         values = objects.tolist()
@@ -184,6 +188,38 @@ def column_from_series(series: pd.Series) -> Column | None:
     if missing.all() and len(values):
         return None
     return column_from_values(values, ~missing if missing.any() else None)
+
+
+def _sparse_column(array: Any) -> Column | None:
+    """:func:`column_from_series` of a sparse object array whose gaps (its fill value) are
+    missing: the column the general path makes of its values and ``isna`` (where None is
+    missing too), with a Python step per stored value, not per row."""
+    import pandas as pd
+
+    count = len(array)
+    rows = array.sp_index.indices
+    stored = array.sp_values
+    held = ~pd.isna(stored)  # as the series' isna reads them, None too
+    if not held.any():
+        return None
+    present = np.zeros(count, bool)
+    present[rows[held]] = True
+    given = stored[held].tolist()
+    kinds = set(map(type, given))
+    if len(kinds) == 1:
+        typed = _TYPED.get(next(iter(kinds)))
+        if typed is not None:
+            values = np.full(count, _FILL[typed.kind], typed)
+            try:
+                values[rows[held]] = np.array(given, dtype=typed)
+                return Column(values, present)
+            except OverflowError:  # an int beyond 64 bits stays a Python int (as filled)
+                values = np.full(count, _FILL[typed.kind], dtype=object)
+                values[rows[held]] = stored[held]
+                return Column(values, present)
+    values = np.full(count, array.fill_value, dtype=object)
+    values[rows] = stored
+    return Column(values, present)
 
 
 def _concat(first: Column | None, n_first: int, second: Column | None, n_second: int

@@ -55,6 +55,10 @@ PIECE = 1 << 23
 _ARROW_BLOCK = 1 << 21
 _FLOWS = ("information", "logistics", "capital", "technology")
 _FLOW_CODES = {name: code for code, name in enumerate(_FLOWS)}
+#: ``0, "`` read as a little-endian 32-bit number (what follows the dot of a whole float).
+_ZERO_COMMA_QUOTE = int.from_bytes(b'0, "', "little")
+#: Kinds of values of a column that may be handed over sparse (see ``_Table.column``).
+_SPARSE_KINDS = frozenset({str, int, float, bool, list, dict})
 
 
 class _Unusual(Exception):
@@ -176,9 +180,11 @@ def _written_whole(parsed: _Parsed, arrow: SimpleNamespace, columns: list,
     table, block, text, ends = parsed
     size = len(text)
     dots = np.flatnonzero(text[:size - 4] == 46)
-    dots = dots[text[dots + 1] == 48]
-    dots = dots[(text[dots + 2] == 44) & (text[dots + 3] == 32) & (text[dots + 4] == 34)]
-    dots = dots[others[np.searchsorted(ends, dots)]]
+    # the four bytes after each dot as one number (a view at every byte), read at once
+    after = np.ndarray((size - 4,), "<u4", text, 1, (1,))
+    dots = dots[after[dots] == _ZERO_COMMA_QUOTE]
+    if not others.all():
+        dots = dots[others[np.searchsorted(ends, dots)]]
     # the row's last character before its line end (the comma is a space now)
     last = ends - 1 - (text[ends - 1] == 32)
     ending = (text[last] == 125) & (text[last - 1] == 48) & (text[last - 2] == 46)
@@ -353,11 +359,22 @@ class _Table:
                      for start, array in parts]
         for start, array in parts:
             out[start:start + len(array)] = array
-        return pd.Series(out, dtype=object) if out.dtype == object else out
+        if out.dtype != object:
+            return out
+        if missing and given <= _SPARSE_KINDS and name not in self.reserved and not (
+                self.reserved == LINK_FIELDS and name in LINK_NUMERIC_ATTRIBUTES):
+            # NaN is exactly the rows without the key here (a NaN value was refused, and
+            # no value pandas takes for missing can be among these kinds): kept sparse,
+            # the tables make the column without a Python step per row
+            # (from a Series: pandas then keeps the objects as they are, unconverted)
+            dense = pd.Series(out, dtype=object, copy=False)
+            return pd.Series(pd.arrays.SparseArray(dense, dtype=pd.SparseDtype(object, math.nan)))
+        return pd.Series(out, dtype=object)
 
     def frame(self) -> pd.DataFrame:
+        # not copied into blocks of one type: the tables copy what they keep
         return pd.DataFrame({name: self.column(name) for name in self.parts},
-                            index=pd.RangeIndex(self.count))
+                            index=pd.RangeIndex(self.count), copy=False)
 
 
 def _close(text: bytes) -> int:

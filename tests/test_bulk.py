@@ -383,3 +383,43 @@ def test_whole_numbers_of_a_link_column_are_checked_as_one_at_a_time(name, value
         return
     with pytest.raises(SpecError, match=rf"links\[{first}\]\.{name}: "):
         eco.add_links_from(table)
+
+
+_SPARSE_VALUES = st.one_of(st.floats(allow_nan=True), st.integers(-3, 3),
+                           st.integers(2 ** 64, 2 ** 65), st.booleans(), st.none(),
+                           st.text(max_size=2), st.just(pd.NA), st.builds(np.float64, st.floats()),
+                           st.lists(st.integers(0, 2), max_size=2),
+                           st.dictionaries(st.sampled_from("ab"), st.floats(0, 1), max_size=2))
+
+
+def _cells(column):
+    if column is None:
+        return None
+    return ([(type(v), repr(v)) for v in column.values.tolist()], column.values.dtype,
+            None if column.present is None else column.present.tolist())
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.just("gap"), _SPARSE_VALUES), min_size=1, max_size=12),
+       st.sampled_from([np.nan, None, pd.NA]))
+def test_a_sparse_column_reads_as_its_values_and_isna_read(cells, fill):
+    """A sparse object column (what the JSON reader hands over for a column most rows
+    lack) against the general path: its values listed, ``isna`` for the missing ones."""
+    from ecosystem._columns import column_from_series, column_from_values
+    dense = np.array([fill if isinstance(v, str) and v == "gap" else v for v in cells] + [fill],
+                     dtype=object)
+    array = pd.arrays.SparseArray(pd.Series(dense, dtype=object),
+                                  dtype=pd.SparseDtype(object, fill))
+    series = pd.Series(array)
+    values = series.tolist()
+    missing = series.isna().to_numpy(dtype=bool)
+    expected = None if missing.all() else column_from_values(values, ~missing
+                                                             if missing.any() else None)
+    from ecosystem import _columns
+    taken, sparse = [], _columns._sparse_column
+    _columns._sparse_column = lambda array: taken.append(1) or sparse(array)
+    try:
+        assert _cells(column_from_series(series)) == _cells(expected)
+    finally:
+        _columns._sparse_column = sparse
+    assert taken  # the sparse path itself, not the general one

@@ -349,17 +349,20 @@ def test_the_json_of_a_belt_is_read_in_blocks(monkeypatch, tmp_path):
 
 def test_pyarrow_reads_every_block_of_a_belt(monkeypatch, tmp_path):
     pytest.importorskip("pyarrow")
-    from ecosystem import _arrow, _stream
+    from ecosystem import _arrow, _columns, _stream
     from ecosystem.files import save
     monkeypatch.setattr(_stream, "PIECE", 4096)
     monkeypatch.setattr(_arrow, "ENABLED", True)  # a small file: by default not worth it
     eco = networks.industrial_belt(300, seed=5)
     assert any(isinstance(d.get("to"), dict) for *_, d in eco.graph.edges(keys=True, data=True))
     save(eco, tmp_path / "b.json")
-    taken = []
+    taken, sparse = [], []
     monkeypatch.setattr(_stream._Table, "add", lambda self, parsed: taken.append(parsed))
+    monkeypatch.setattr(_columns, "_sparse_column",
+                        lambda array, make=_columns._sparse_column: sparse.append(1) or make(array))
     blocks = _stream.read_json_blocks(str(tmp_path / "b.json"))
     assert taken == []  # no block left to the json module, the rows with mappings included
+    assert sparse  # the column of mappings most links lack handed over sparse
     assert blocks is not None
     _same_ecosystem(blocks, _whole_file(str(tmp_path / "b.json")))
 
