@@ -207,3 +207,21 @@ def test_group_sums_round_as_numpy_sums(length):
     bounds = np.concatenate([[0], np.cumsum(count)])
     for k in range(len(count)):
         assert sums[k] == values[bounds[k]:bounds[k + 1]].sum()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2 ** 32 - 1), st.data())
+def test_positions_are_those_of_the_member_list(seed, data):
+    """Member positions from the columns' index (members added after the first lookup
+    included) and from the graph are the member list's own positions."""
+    from ecosystem.simulation import _read
+    eco = networks.industrial_belt(int(seed % 40) + 8, seed=seed)
+    ids = eco.members()
+    asked = data.draw(st.lists(st.sampled_from(ids), max_size=30))
+    plain = np.array([ids.index(m) for m in asked], dtype=np.int64)
+    first = _read.positions(eco, asked)
+    assert first.dtype == np.int64 and np.array_equal(first, plain)
+    eco.add_member("late", "manufacturer")
+    assert np.array_equal(_read.positions(eco, asked + ["late"]), np.append(plain, len(ids)))
+    eco.graph  # the graph becomes the storage
+    assert np.array_equal(_read.positions(eco, asked + ["late"]), np.append(plain, len(ids)))

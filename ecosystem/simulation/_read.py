@@ -36,9 +36,14 @@ def member_values(eco: Ecosystem, name: str) -> np.ndarray:
 
 def positions(eco: Ecosystem, members: Sequence[str]) -> np.ndarray:
     """The positions of ``members`` in member order (all of them members)."""
-    import pandas as pd
     if not len(members):
         return np.zeros(0, dtype=np.int64)
+    if eco._graph is None:
+        # the columns keep their index of ids while members are only added, so the
+        # several lookups of one run build it once
+        index = eco._columns().index()
+        return np.fromiter(map(index.__getitem__, members), dtype=np.int64, count=len(members))
+    import pandas as pd
     return pd.Index(member_ids(eco)).get_indexer(np.asarray(members, dtype=object))
 
 
