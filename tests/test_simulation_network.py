@@ -223,5 +223,5 @@ def test_positions_are_those_of_the_member_list(seed, data):
     assert first.dtype == np.int64 and np.array_equal(first, plain)
     eco.add_member("late", "manufacturer")
     assert np.array_equal(_read.positions(eco, asked + ["late"]), np.append(plain, len(ids)))
-    eco.graph  # the graph becomes the storage
+    assert eco.graph is not None and eco._graph is not None  # the graph is the storage now
     assert np.array_equal(_read.positions(eco, asked + ["late"]), np.append(plain, len(ids)))
