@@ -114,11 +114,29 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
     {'attributes': {'name': '', 'description': ''}, 'roles': {}}
     """
     members, links = _frames(eco)
+    attributes = _copyable(eco.attributes)
     for table in (members, links):
         table.attrs[ATTRS_KEY] = {
-            "attributes": copy.deepcopy(dict(eco.attributes)),
+            "attributes": copy.deepcopy(attributes),
             "roles": {role: ring.value for role, ring in eco._custom_roles.items()}}
     return members, links
+
+
+def _copyable(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """Copies of the graph attributes that can be deep-copied; pandas deep-copies a frame's
+    ``attrs`` in most operations, so one that cannot be copied would break the tables."""
+    kept, left_out = {}, []
+    for key, value in attributes.items():
+        try:
+            kept[key] = copy.deepcopy(value)
+        except Exception:  # deepcopy raises whatever the value's own hooks raise
+            left_out.append(key)
+    if left_out:
+        from ._warn import warn
+        warn(f"graph attribute(s) {left_out} cannot be copied, so the tables' "
+             f"attrs[{ATTRS_KEY!r}] leave them out; pass them to Ecosystem.from_pandas "
+             f"yourself", UserWarning)
+    return kept
 
 
 def saved_attributes(members: pd.DataFrame, links: pd.DataFrame

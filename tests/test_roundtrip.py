@@ -144,6 +144,18 @@ def test_pandas_attributes_given_win_over_the_tables_and_do_not_alias():
         {"name": "", "description": ""}
 
 
+def test_pandas_tables_leave_out_what_cannot_be_copied_and_say_so():
+    """pandas deep-copies ``attrs`` when it filters a frame, so an attribute that cannot be
+    copied (a lock) stays out of them, with a warning naming it, and the tables work."""
+    import threading
+    eco = Ecosystem("belt", lock=threading.Lock(), period="week")
+    eco.add_member("m", "manufacturer")
+    with pytest.warns(UserWarning, match=r"\['lock'\] cannot be copied.*from_pandas"):
+        members, links = eco.to_pandas()
+    back = Ecosystem.from_pandas(members[members["id"] == "m"], links)
+    assert back.attributes == {"name": "belt", "description": "", "period": "week"}
+
+
 @pytest.mark.parametrize("saved", [["units"], {"attributes": 3}, {"roles": "broker"},
                                    {"attributes": {}, "extra": 1}])
 def test_pandas_attrs_not_as_written_are_refused_with_the_fix(saved):
