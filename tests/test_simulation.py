@@ -506,3 +506,20 @@ def test_memory_stated_covers_the_measured_peak():
                           check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     for keep, (stated, peak) in json.loads(done.stdout).items():
         assert peak <= stated <= 1.6 * peak, (keep, stated / 2 ** 20, peak / 2 ** 20)
+
+
+def test_memory_stated_counts_shipments_only_where_carriers_cap_them():
+    """The compiled kernel keeps what each lane ships only while a capped carrier scales it,
+    so the statement for the bundled belt's uncapped carriers is lower by exactly that
+    array (tile x lanes doubles), and a finite capacity brings it back."""
+    from dataclasses import replace
+
+    from ecosystem.simulation import _compiled
+    from ecosystem.simulation._network import compile_network
+    network = compile_network(networks.example("cross_border_belt"))
+    policies = [Policy()] * network.n_members
+    capped = replace(network, carrier_capacity=np.full(len(network.carriers), 50.0))
+    assert not network.capped and capped.capped
+    need = [_run._memory_need(net, policies, 52, 144, 10, True, False)
+            for net in (network, capped)]
+    assert need[1] - need[0] == 8 * min(_compiled._TILE, 10) * network.n_lanes

@@ -49,12 +49,13 @@ _KINDS = {"moving_average": 0, "exponential_smoothing": 1, "ar1": 2, "base_stock
 
 
 def tile_elements(lanes: int, in_transit: int, nodes: int, history: int,
-                  replications: int) -> int:
+                  replications: int, capped: bool = True) -> int:
     """Values the kernel's state of one tile of replications holds (for the memory check):
     ``in_transit`` ring slots (each lane's lead time, summed), ``history`` forecast slots
-    (each member's window, summed), a few values per lane and node, and five integers per
-    lane."""
-    return min(_TILE, replications) * (in_transit + 2 * lanes + 12 * nodes + history) \
+    (each member's window, summed), what each lane owes (and, with ``capped`` carriers,
+    ships), a few values per node, and five integers per lane."""
+    per_lane = 2 if capped else 1
+    return min(_TILE, replications) * (in_transit + per_lane * lanes + 12 * nodes + history) \
         + 5 * lanes
 
 

@@ -87,7 +87,7 @@ def plan(network: Network) -> Plan:
     share = network.lane_share[order]
     carrier = network.lane_carrier[order]
     capacity = network.carrier_capacity
-    capped = bool(np.isfinite(capacity[carrier[carrier >= 0]]).any())
+    capped = network.capped
     bounds = np.searchsorted(sup, np.arange(n + s + 1))
     flow = share * network.level[cust]
     in_pipeline = np.bincount(cust, weights=flow * lead, minlength=n + m)[:n]

@@ -140,6 +140,12 @@ class Network:
     def n_lanes(self) -> int:
         return len(self.lane_supplier)
 
+    @property
+    def capped(self) -> bool:
+        """Whether a lane's carrier has a finite capacity (shipments are then scaled)."""
+        carrier = self.lane_carrier
+        return bool(np.isfinite(self.carrier_capacity[carrier[carrier >= 0]]).any())
+
     def with_lanes(self, **arrays: Any) -> "Network":
         """A copy with some lane arrays replaced (service rules and alliance levers use it);
         member lead times follow the new transit times."""

@@ -356,7 +356,8 @@ def _memory_need(network: Network, policies: list[Policy], periods: int, total: 
     values = (40 * (n + m) + 2 * lanes) * block
     if compiled:
         history = sum(p.window if p.forecast == "moving_average" else 1 for p in policies)
-        values += _compiled.tile_elements(lanes, int(lead.sum()), n + m, history, block)
+        values += _compiled.tile_elements(lanes, int(lead.sum()), n + m, history, block,
+                                          network.capped)
     else:
         # orders with the forecasters' temporaries, and the rings of arrival slots
         values += 4 * (n + m) * total * block + (longest + 1) * lanes * block
