@@ -584,21 +584,30 @@ def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
         line = reader.line()
     build = _Build(json.loads("{" + ",".join(head_lines) + "}",
                               object_pairs_hook=_refuse_duplicates), arrow)
-    for table, key, end in ((build.members, "members", ","), (build.links, "links", "")):
-        if line == f'  "{key}": [\n'.encode():
-            build.add_blocks(table, reader.blocks())
-            line = reader.line()
-            if line != f"  ]{end}\n".encode():
+    # with pyarrow the link blocks need nothing of the members until the end, so the
+    # members are built into the ecosystem beside them, on a core the parser leaves free
+    with ThreadPoolExecutor(1) as beside:
+        members: Future | None = None
+        for table, key, end in ((build.members, "members", ","), (build.links, "links", "")):
+            if line == f'  "{key}": [\n'.encode():
+                build.add_blocks(table, reader.blocks())
+                line = reader.line()
+                if line != f"  ]{end}\n".encode():
+                    return None
+            elif line != f'  "{key}": []{end}\n'.encode():
                 return None
-        elif line != f'  "{key}": []{end}\n'.encode():
+            if key == "members":
+                if arrow is None:
+                    build.members_read()
+                else:
+                    members = beside.submit(build.members_read)
+            line = reader.line()
+        if members is not None:
+            members.result()  # its error, if any, as the members' own
+        # after the end only what JSON counts as whitespace, as the whole-file reader reads it
+        if line.rstrip(b"\n") != b"}" or reader.rest().strip(b" \t\n\r"):
             return None
-        if key == "members":
-            build.members_read()
-        line = reader.line()
-    # after the end only what JSON counts as whitespace, as the whole-file reader reads it
-    if line.rstrip(b"\n") != b"}" or reader.rest().strip(b" \t\n\r"):
-        return None
-    return build.links_read()
+        return build.links_read()
 
 
 def read_yaml_rows(text: str) -> Ecosystem | None:
