@@ -967,11 +967,12 @@ class Ecosystem:
         return self
 
     # ------------------------------------------------------------- files, tables
-    def to_pandas(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """``(members, links)`` DataFrames: see :mod:`ecosystem.tables`. Both keep the graph
-        attributes and custom roles in ``attrs["ecosystem"]`` for :meth:`from_pandas`."""
+    def to_pandas(self, *, attrs: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(members, links)`` DataFrames: see :mod:`ecosystem.tables`. With ``attrs`` both
+        keep the graph attributes and custom roles in ``attrs["ecosystem"]`` for
+        :meth:`from_pandas`."""
         from .tables import to_pandas
-        return to_pandas(self)
+        return to_pandas(self, attrs=attrs)
 
     @classmethod
     def from_pandas(cls, members: pd.DataFrame, links: pd.DataFrame, *, name: str | None = None,
@@ -983,6 +984,19 @@ class Ecosystem:
         carry from :meth:`to_pandas` (``attrs["ecosystem"]``), with ``name``, ``roles`` and
         ``attributes`` given here taking precedence.
 
+        Parameters
+        ----------
+        members, links : DataFrame
+            The two tables (:mod:`ecosystem.tables`).
+        name : str, optional
+            The ecosystem's name; None takes the tables' (or ``""``), ``""`` sets an empty
+            one.
+        roles : mapping of str to Ring or str, optional
+            Custom roles and their rings, added to the tables' role by role.
+        **attributes
+            Graph attributes, each replacing the tables' of the same name whole (a given
+            ``units`` mapping replaces the saved one).
+
         Examples
         --------
         >>> eco = Ecosystem("belt", units={"capital": "EUR"}, period="month")
@@ -993,11 +1007,16 @@ class Ecosystem:
         >>> Ecosystem.from_pandas(*eco.to_pandas(), name="copy").name
         'copy'
         """
-        from .tables import saved_attributes
-        saved, saved_roles = saved_attributes(members, links)
+        from .tables import _saved_attributes
+        saved, saved_roles = _saved_attributes(members, links)
         saved_name = saved.pop("name", "")
+        graph = {**saved, **attributes}
+        # passed as keywords only where the constructor checks them: a saved attribute may
+        # be called "roles" or have a key that is not a string
+        checked = {key: graph.pop(key) for key in ("description", "units") if key in graph}
         eco = cls(saved_name if name is None else name,
-                  roles={**saved_roles, **(roles or {})}, **{**saved, **attributes})
+                  roles={**saved_roles, **(roles or {})}, **checked)
+        eco._attrs.update(graph)
         eco.add_members_from(members)
         eco.add_links_from(links)
         return eco

@@ -14,9 +14,13 @@ links
 Both tables carry the ecosystem's graph attributes (name, description, units,
 period and the rest) and its custom roles in ``DataFrame.attrs["ecosystem"]``, so
 ``Ecosystem.from_pandas(*eco.to_pandas())`` is ``eco`` again: flows keep their
-units. pandas keeps ``attrs`` through most operations on a frame (a row filter, a
-new column); a frame built anew, e.g. by :func:`pandas.read_csv`, has none and
-the ecosystem gets the arguments of :meth:`~Ecosystem.from_pandas` alone.
+units. The attributes are stored as a spec file stores them (numpy values and
+tuples as plain Python, so pandas can compare them and write them to Parquet);
+one that JSON cannot hold (a set, a date, a lock) is left out with a warning.
+pandas copies ``attrs`` along a row filter or a new column; :func:`pandas.concat`
+keeps them only when every input has the same, :meth:`~pandas.DataFrame.merge`
+takes the left table's, and a frame built anew (:func:`pandas.read_csv`) has none,
+so the ecosystem then gets the arguments of :meth:`~Ecosystem.from_pandas` alone.
 
 A missing value (NaN, None or pandas' NA in a numeric column; NaN in an object
 column) means the row does not have that attribute, so a table read back
@@ -31,6 +35,7 @@ object so that ``3`` does not come back as ``3.0``.
 from __future__ import annotations
 
 import copy
+import reprlib
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -41,7 +46,7 @@ from ._bulk import link_structure
 from ._columns import Column, column_from_series, column_from_values
 from ._errors import ParameterError, SpecError, ValidationError
 from .taxonomy import (LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS, Flow, Ring,
-                       link_attribute_problem, link_values_ok)
+                       link_attribute_problem, link_values_ok, units_problem)
 
 if TYPE_CHECKING:
     from .graph import Ecosystem
@@ -92,8 +97,9 @@ def _frame(records: list[dict[str, Any]], leading: list[str], leading_values: li
     return pd.DataFrame(columns)
 
 
-def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return ``(members, links)`` DataFrames (see the module docstring).
+def to_pandas(eco: "Ecosystem", *, attrs: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return ``(members, links)`` DataFrames (see the module docstring); with ``attrs``,
+    each carries the graph attributes and custom roles in ``attrs["ecosystem"]``.
 
     Examples
     --------
@@ -114,51 +120,72 @@ def to_pandas(eco: "Ecosystem") -> tuple[pd.DataFrame, pd.DataFrame]:
     {'attributes': {'name': '', 'description': ''}, 'roles': {}}
     """
     members, links = _frames(eco)
-    attributes = _copyable(eco.attributes)
-    for table in (members, links):
-        table.attrs[ATTRS_KEY] = {
-            "attributes": copy.deepcopy(attributes),
-            "roles": {role: ring.value for role, ring in eco._custom_roles.items()}}
+    if attrs:
+        saved = {"attributes": _storable(eco.attributes),
+                 "roles": {role: ring.value for role, ring in eco._custom_roles.items()}}
+        members.attrs[ATTRS_KEY] = saved
+        links.attrs[ATTRS_KEY] = copy.deepcopy(saved)
     return members, links
 
 
-def _copyable(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """Copies of the graph attributes that can be deep-copied; pandas deep-copies a frame's
-    ``attrs`` in most operations, so one that cannot be copied would break the tables."""
+def _storable(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The graph attributes as a spec file stores them, leaving out (with a warning) what
+    JSON cannot hold: pandas compares ``attrs`` in :func:`pandas.concat` (an array would
+    raise) and writes them as JSON to Parquet."""
+    import json
+
+    from ._spec import plain
     kept, left_out = {}, []
     for key, value in attributes.items():
+        value = plain(value)
         try:
-            kept[key] = copy.deepcopy(value)
-        except Exception:  # deepcopy raises whatever the value's own hooks raise
+            json.dumps(value)
+        except (TypeError, ValueError):  # not JSON: a set, a date, a lock, a cycle
             left_out.append(key)
+        else:
+            kept[key] = value
     if left_out:
         from ._warn import warn
-        warn(f"graph attribute(s) {left_out} cannot be copied, so the tables' "
+        warn(f"graph attribute(s) {left_out} cannot be stored as JSON, so the tables' "
              f"attrs[{ATTRS_KEY!r}] leave them out; pass them to Ecosystem.from_pandas "
              f"yourself", UserWarning)
     return kept
 
 
-def saved_attributes(members: pd.DataFrame, links: pd.DataFrame
-                     ) -> tuple[dict[str, Any], dict[str, str]]:
+def _saved_attributes(members: pd.DataFrame, links: pd.DataFrame
+                      ) -> tuple[dict[str, Any], dict[str, Ring]]:
     """The graph attributes and custom roles :func:`to_pandas` put in the tables'
     ``attrs`` (the members table's, else the links table's; empty when neither has
-    them)."""
+    them), checked."""
     for table in (members, links):
         saved = getattr(table, "attrs", {}).get(ATTRS_KEY)
         if saved is None:
             continue
-        where = "members" if table is members else "links"
+        where = f"{'members' if table is members else 'links'}.attrs[{ATTRS_KEY!r}]"
+        fix = f"; fix it or delete it (del {where})"
         if not (isinstance(saved, Mapping) and set(saved) <= {"attributes", "roles"}
                 and isinstance(saved.get("attributes", {}), Mapping)
                 and isinstance(saved.get("roles", {}), Mapping)):
             raise ParameterError(
-                f"{where}.attrs[{ATTRS_KEY!r}] is {saved!r}; it must be a mapping with "
-                f"'attributes' (graph attributes) and 'roles' (role -> ring) as "
-                f"Ecosystem.to_pandas writes it; fix it or delete it "
-                f"(del {where}.attrs[{ATTRS_KEY!r}])")
-        return (copy.deepcopy(dict(saved.get("attributes", {}))),
-                dict(saved.get("roles", {})))
+                f"{where} is {reprlib.repr(saved)}; it must be a mapping with 'attributes' "
+                f"(graph attributes) and 'roles' (role -> ring) as Ecosystem.to_pandas "
+                f"writes it" + fix)
+        attributes = copy.deepcopy(dict(saved.get("attributes", {})))
+        for key in ("name", "description"):
+            if not isinstance(attributes.get(key, ""), str):
+                raise ParameterError(f"{where}['attributes'][{key!r}] is "
+                                     f"{reprlib.repr(attributes[key])}, not a string" + fix)
+        if "units" in attributes:
+            problem = units_problem(attributes["units"])
+            if problem:
+                raise ParameterError(f"{where}['attributes']['units']: {problem}" + fix)
+        roles = {}
+        for role, ring in saved.get("roles", {}).items():
+            try:
+                roles[role] = Ring.coerce(ring, "ring")
+            except ParameterError as error:
+                raise ParameterError(f"{where}['roles'][{role!r}]: {error}" + fix) from None
+        return attributes, roles
     return {}, {}
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -30,7 +31,8 @@ names = st.one_of(
     # names the formats use themselves, or that collide with ecobelt's own keys
     st.sampled_from(["name", "label", "weight", "id", "key", "type", "viz", "x", "y", "z",
                      "ecobelt", "ecobelt.json", "mode", "node_default", "networkx_key",
-                     "node_for_adding", "u_for_edge", "employees", "a:int", "<<"]),
+                     "node_for_adding", "u_for_edge", "employees", "a:int", "<<", "roles",
+                     "units_of"]),
     st.text(printable, min_size=1, max_size=8))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(),
                     st.integers(min_value=-2 ** 70, max_value=2 ** 70),
@@ -111,8 +113,10 @@ def test_file_round_trip_is_lossless(extension, eco):
 @given(eco=ecosystems())
 def test_pandas_round_trip_is_lossless(eco):
     members, links = eco.to_pandas()
+    # a graph attribute called "roles" cannot be a keyword here: the tables bring it
     back = Ecosystem.from_pandas(members, links, name=eco.name, roles=eco.custom_roles,
-                                 **{k: v for k, v in eco.graph.graph.items() if k != "name"})
+                                 **{k: v for k, v in eco.graph.graph.items()
+                                    if k not in ("name", "roles")})
     assert_same(back, eco)
 
 
@@ -139,32 +143,67 @@ def test_pandas_attributes_given_win_over_the_tables_and_do_not_alias():
     assert (back.name, back.attributes["period"], back.flow_unit("capital")) == \
         ("copy", "week", "USD")
     assert back.custom_roles == {"broker": Ring.SUB_CORE, "agent": Ring.OUTER}
+    members.attrs["ecosystem"]["attributes"]["units"]["capital"] = "JPY"
+    assert back.flow_unit("capital") == "USD"  # and the ecosystem holds its own
     fresh = [pd.DataFrame(table.to_dict("list")) for table in (members, links)]  # no attrs
     assert Ecosystem.from_pandas(*fresh, roles={"broker": "sub_core"}).attributes == \
         {"name": "", "description": ""}
 
 
-def test_pandas_tables_leave_out_what_cannot_be_copied_and_say_so():
-    """pandas deep-copies ``attrs`` when it filters a frame, so an attribute that cannot be
-    copied (a lock) stays out of them, with a warning naming it, and the tables work."""
+def test_pandas_tables_hold_attributes_as_a_spec_file_does(tmp_path):
+    """numpy values and tuples are stored plain, so pandas can compare the tables' attrs
+    (concat, merge) and write them to Parquet; what JSON cannot hold (a lock, a set, a
+    date) stays out, with a warning naming it, and the tables still work."""
+    import datetime
     import threading
-    eco = Ecosystem("belt", lock=threading.Lock(), period="week")
+    eco = Ecosystem("belt", origin=np.array([1.0, 2.0]), size=np.int64(3), pair=(1, 2),
+                    lock=threading.Lock(), tags={"a"}, day=datetime.date(2026, 1, 1))
     eco.add_member("m", "manufacturer")
-    with pytest.warns(UserWarning, match=r"\['lock'\] cannot be copied.*from_pandas"):
+    with pytest.warns(UserWarning, match=r"\['lock', 'tags', 'day'\] cannot be stored as "
+                                         r"JSON.*from_pandas"):
         members, links = eco.to_pandas()
+    stored = {"name": "belt", "description": "", "origin": [1.0, 2.0], "size": 3,
+              "pair": [1, 2]}
+    assert members.attrs["ecosystem"]["attributes"] == stored
+    assert type(members.attrs["ecosystem"]["attributes"]["size"]) is int
+    both = pd.concat([members, members.copy()])
+    assert both.attrs == members.attrs
+    assert members.merge(members, on="id").attrs == members.attrs
+    pytest.importorskip("pyarrow")
+    members.to_parquet(tmp_path / "members.parquet")
     back = Ecosystem.from_pandas(members[members["id"] == "m"], links)
-    assert back.attributes == {"name": "belt", "description": "", "period": "week"}
+    assert back.attributes == stored
 
 
-@pytest.mark.parametrize("saved", [["units"], {"attributes": 3}, {"roles": "broker"},
-                                   {"attributes": {}, "extra": 1}])
-def test_pandas_attrs_not_as_written_are_refused_with_the_fix(saved):
+def test_pandas_attribute_called_roles_or_not_named_by_a_string():
+    eco = Ecosystem("belt", roles={"broker": "sub_core"}, period="week")
+    eco.graph.graph.update({"roles": ["buyer", "seller"], 7: "seven"})
+    eco.add_member("b", "broker")
+    back = Ecosystem.from_pandas(*eco.to_pandas())
+    assert back == eco and back.custom_roles == {"broker": Ring.SUB_CORE}
+
+
+def test_internal_tables_carry_no_attrs():
+    eco = Ecosystem("belt", period="week")
+    eco.add_member("m", "manufacturer")
+    assert all(not table.attrs for table in eco.to_pandas(attrs=False))
+
+
+@pytest.mark.parametrize("saved, where", [
+    (["units"], r" is \['units'\]"), ({"attributes": 3}, " is "), ({"roles": "broker"}, " is "),
+    ({"attributes": {}, "extra": 1}, " is "),
+    ({"roles": {"broker": "nowhere"}}, r"\['roles'\]\['broker'\]: ring 'nowhere' is not one of"),
+    ({"attributes": {"units": {"money": "EUR"}}}, r"\['attributes'\]\['units'\]: .*money"),
+    ({"attributes": {"name": 3}}, r"\['attributes'\]\['name'\] is 3, not a string"),
+    ({"attributes": {"description": ["x"]}}, r"\['attributes'\]\['description'\] is")])
+def test_pandas_attrs_not_as_written_are_refused_with_the_fix(saved, where):
     eco = Ecosystem("belt")
     eco.add_member("m", "manufacturer")
     members, links = eco.to_pandas()
-    members.attrs["ecosystem"] = saved
-    with pytest.raises(ParameterError, match=r"members\.attrs\['ecosystem'\] is .*"
-                                             r"del members\.attrs\['ecosystem'\]"):
+    links.attrs["ecosystem"] = saved
+    del members.attrs["ecosystem"]
+    with pytest.raises(ParameterError, match=r"^links\.attrs\['ecosystem'\]" + where +
+                                             r".*del links\.attrs\['ecosystem'\]\)$"):
         Ecosystem.from_pandas(members, links)
 
 

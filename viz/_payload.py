@@ -245,7 +245,7 @@ def _members_and_links(eco: "Ecosystem") -> tuple[list, dict, dict, np.ndarray]:
     would cost more than the whole page.
     """
     if eco._graph is None:
-        members, links = eco.to_pandas()
+        members, links = eco.to_pandas(attrs=False)
         volume = (pd.to_numeric(links["volume"], errors="coerce").to_numpy(float)
                   if "volume" in links.columns else np.full(len(links), np.nan))
         return (members["id"].tolist(),
