@@ -1,6 +1,7 @@
 """Alliance configurations and their comparison (ecosystem.alliance); sweeps and the CLI
 are in test_alliance_sweep.py and test_alliance_cli.py."""
 
+import re
 
 import numpy as np
 import pandas as pd
@@ -313,3 +314,26 @@ def test_the_readme_simulation_example_runs(tmp_path, monkeypatch):
     assert list(result.metrics.index) == ["baseline", "sharing", "cost cut"]
     assert result.differences.loc["cost cut", "belt_profit_low"] > 0
     assert namespace["run"].units["profit"] == "thousand CNY per week"
+
+
+def test_findings_say_unchanged_where_nothing_moved_and_enough_digits_elsewhere(belt):
+    """A cost cut moves no goods, so its sentence leaves the bullwhip ratio and the service
+    level where they were; information sharing moves both, and each pair of numbers the
+    sentence gives differs as printed and matches the metrics table."""
+    exporters = ("beltlink", "silkroad", "oceancart")
+    result = compare(belt, [Alliance("cost", exporters, share_information=False, cost_cut=0.3),
+                            Alliance("sharing", exporters)], **SMALL)
+    cost, sharing = result.findings()[:2]
+    base = result.metrics.loc["baseline"]
+    assert f"leaves the belt's bullwhip ratio at {base['bullwhip_ratio']:.3g};" in cost
+    assert f"leaves the service level at {base['service_level']:.1%}" in cost
+    moved = result.metrics.loc["sharing"]
+    assert moved["bullwhip_ratio"] != base["bullwhip_ratio"]
+    bullwhip = re.search(r"bullwhip ratio from (\S+) to (\S+) \(", sharing)
+    assert bullwhip and bullwhip[1] != bullwhip[2]
+    assert float(bullwhip[1]) == pytest.approx(base["bullwhip_ratio"], rel=1e-2)
+    assert float(bullwhip[2]) == pytest.approx(moved["bullwhip_ratio"], rel=1e-2)
+    if moved["service_level"] != base["service_level"]:
+        level = re.search(r"service level of (\S+)% against (\S+)%", sharing)
+        assert level and level[1] != level[2]
+        assert float(level[1]) / 100 == pytest.approx(moved["service_level"], abs=5e-4)

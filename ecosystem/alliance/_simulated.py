@@ -40,6 +40,20 @@ INDUSTRY_ROLES = ("manufacturer", "producer", "supplier", "production_base", "pr
 EXACT_PLAYERS = 12
 
 
+def _told_apart(before: float, after: float, kind: str, digits: int
+                ) -> tuple[str, str] | None:
+    """``before`` and ``after`` formatted (``kind`` "g" or "%") with ``digits`` digits, or up
+    to three more where those print the same; None when they are equal to that
+    precision (a sentence then says "leaves ... at" rather than "from 34.5 to 34.5")."""
+    if np.isnan(before) or np.isnan(after):
+        return format(before, f".{digits}{kind}"), format(after, f".{digits}{kind}")
+    for more in range(4):
+        spec = f".{digits + more}{kind}"
+        if format(before, spec) != format(after, spec):
+            return format(before, spec), format(after, spec)
+    return None
+
+
 @dataclass(frozen=True)
 class Metric:
     """One compared metric: whether larger is better, its unit kind and its meaning."""
@@ -317,12 +331,18 @@ class AllianceComparison(Result):
                            "does not move (within noise)")
                 parts.append(f"{verdict} {whose}: {mean:+.3g} {money} (95% paired interval "
                              f"{low:+.3g} to {high:+.3g})")
-            ratio = row["bullwhip_ratio"] / base["bullwhip_ratio"] \
-                if base["bullwhip_ratio"] else np.nan
-            parts.append(f"brings the belt's bullwhip ratio from {base['bullwhip_ratio']:.3g} "
-                         f"to {row['bullwhip_ratio']:.3g} ({ratio:.0%} of the baseline)")
-            parts.append(f"a service level of {row['service_level']:.1%} against "
-                         f"{base['service_level']:.1%}")
+            before, after = base["bullwhip_ratio"], row["bullwhip_ratio"]
+            shown = _told_apart(before, after, "g", 3)
+            if shown is None:
+                parts.append(f"leaves the belt's bullwhip ratio at {before:.3g}")
+            else:
+                ratio = after / before if before else np.nan
+                parts.append(f"brings the belt's bullwhip ratio from {shown[0]} to {shown[1]} "
+                             f"({ratio:.0%} of the baseline)")
+            before, after = base["service_level"], row["service_level"]
+            shown = _told_apart(before, after, "%", 1)
+            parts.append(f"leaves the service level at {before:.1%}" if shown is None else
+                         f"a service level of {shown[1]} against {shown[0]}")
             stable = self.stability.loc[name]
             if stable["method"] == "exact":
                 parts.append("the Shapley split is in the core: no group of members gains by "
