@@ -411,7 +411,8 @@ def _first_repeat(codes: np.ndarray) -> int | None:
     """The first position whose value an earlier position holds too, or None.
 
     Sorted, a repeat sits beside its twin; only when there is one is the first
-    found in position order (pandas' hash table, many times slower than the sort).
+    found in position order (with pandas' hash table, kept off the path of tables
+    without repeats; benchmarks/RESULTS.md compares the two).
 
     Examples
     --------
