@@ -427,29 +427,11 @@ def _first_repeat(codes: np.ndarray) -> int | None:
     return _first_bad(pd.Series(codes).duplicated().to_numpy())
 
 
-def _ints_ok(name: str, values: np.ndarray) -> np.ndarray:
-    """:func:`~ecosystem.taxonomy.link_values_ok` of whole numbers (read as floats), asked
-    once per distinct value where they span a range no wider than the array is long."""
-    if not len(values):
-        return np.ones(0, bool)
-    low, high = int(values.min()), int(values.max())
-    if high - low >= len(values):
-        return link_values_ok(name, values.astype(float))
-    offsets = values.astype(np.int64) - low
-    seen = np.flatnonzero(np.bincount(offsets, minlength=high - low + 1))
-    table = np.zeros(high - low + 1, bool)
-    table[seen] = link_values_ok(name, (seen + low).astype(float))
-    return table[offsets]
-
-
 def _check_numeric(frame: pd.DataFrame, name: str) -> None:
     column = frame[name]
     present = ~column.isna().to_numpy()
     if column.dtype.kind in "fiu":
-        plain_ints = isinstance(column.dtype, np.dtype) and column.dtype.kind == "i"
-        ok = _ints_ok(name, column.to_numpy()) if plain_ints else \
-            link_values_ok(name, column.to_numpy(dtype=float))
-        i = _first_bad(present & ~ok)
+        i = _first_bad(present & ~link_values_ok(name, column.to_numpy(dtype=float)))
         if i is not None:
             raise SpecError(f"{name} must be {LINK_NUMERIC_ATTRIBUTES[name]}",
                             location=f"links[{i}].{name}", value=_python(column.iloc[i]))
