@@ -397,7 +397,9 @@ class _Reader:
         self.handle, self.buffer = handle, b""
         self.first, self.carriage = True, False
 
-    def read(self, size: int = PIECE) -> bytes:
+    def read(self, size: int | None = None) -> bytes:
+        if size is None:
+            size = PIECE  # looked up now: tests make the pieces small
         if self.first:  # a byte-order mark is dropped whole
             self.first = False
             raw = self.handle.read(max(size, 3) if size >= 0 else size)
