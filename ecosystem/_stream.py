@@ -10,12 +10,15 @@ columns (numbers as numpy arrays, link ends as member positions) are built into
 the ecosystem by the bulk table path, as :func:`ecosystem._columnar.from_spec_fast`
 builds a parsed spec.
 
-With pyarrow installed, a block without escapes is parsed by its JSON reader
-(on every core) straight into typed columns (no dict per record), and the link
-ends are looked up among the members once, at the end; the few rows holding a
-list or a mapping are read by the json module, and a block the json module might
-read differently (a null, an int among a column's floats, NaN, a number beyond
-int64) is read by the json module whole, so both paths give the same columns.
+With pyarrow installed, a block whose lines all hold the same keys in the same
+order, with strings and numbers only, is cut into columns by the positions of its
+quotes (:mod:`ecosystem._jsonrows`, no parser); another block without escapes is
+parsed by pyarrow's JSON reader (on every core) straight into typed columns (no
+dict per record). The link ends are looked up among the members once, at the
+end; the few rows holding a list or a mapping are read by the json module, and a
+block the json module might read differently (a null, an int among a column's
+floats, NaN, a number beyond int64) is read by the json module whole, so every
+path gives the same columns.
 
 Whatever does not fit (another layout, a duplicate key, a NaN value, a link to
 no member, a flow spelled another way, a value that needs checking) makes it
@@ -29,6 +32,7 @@ import json
 import math
 import operator
 import os
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain, compress, repeat
 from types import SimpleNamespace
@@ -38,7 +42,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import _arrow
+from . import _arrow, _jsonrows
 from ._errors import EcosystemError
 from ._spec import _new_ecosystem, _refuse_duplicates, plain_head, value_problem
 from .graph import Ecosystem
@@ -53,6 +57,8 @@ __all__ = ["read_json_blocks"]
 PIECE = 1 << 23
 #: Bytes of a block that one of pyarrow's threads parses at a time.
 _ARROW_BLOCK = 1 << 21
+#: Blocks parsed at once, at most (at most one a core).
+_WORKERS = 2
 _FLOWS = ("information", "logistics", "capital", "technology")
 _FLOW_CODES = {name: code for code, name in enumerate(_FLOWS)}
 #: ``0, "`` read as a little-endian 32-bit number (what follows the dot of a whole float).
@@ -93,12 +99,14 @@ class _Parsed(NamedTuple):
     ends: np.ndarray  # the position of every line end
 
 
-def _parse_checked(block: bytes, arrow: Any) -> _Parsed | None:
-    """:func:`_parse_arrow` of a block that must be UTF-8 text, as the whole-file reader
+def _parse_checked(block: bytes, arrow: Any) -> _jsonrows.Rows | _Parsed | None:
+    """The columns of a block cut by positions (:func:`ecosystem._jsonrows.parse_rows`), or
+    else :func:`_parse_arrow` of it; the block must be UTF-8 text, as the whole-file reader
     reads it (pyarrow's reader takes a stray byte in a string for a replacement character)."""
     if not block.isascii():
         block.decode()
-    return _parse_arrow(block, arrow)
+    rows = _jsonrows.parse_rows(block, arrow)
+    return rows if rows is not None else _parse_arrow(block, arrow)
 
 
 def _parse_arrow(block: bytes, arrow: Any) -> _Parsed | None:
@@ -336,6 +344,28 @@ class _Table:
         self.count += count
         return True
 
+    def add_rows(self, rows: _jsonrows.Rows) -> bool:
+        """Add the columns of a block cut by positions; False (nothing added) where the
+        json module must read the block."""
+        added: list[tuple[str, Any, type]] = []
+        for name, values, kind in rows.columns:
+            if name in self.reserved:
+                if kind is not str:
+                    return False
+                if name in self.arrow_codes:
+                    added.append((name, self.arrow_codes[name](values), kind))
+                    continue
+            elif kind is str and name in LINK_NUMERIC_ATTRIBUTES and \
+                    self.reserved == LINK_FIELDS:
+                return False
+            added.append((name, values if kind is not str else
+                          values.to_numpy(zero_copy_only=False), kind))
+        for name, array, kind in added:
+            self.parts.setdefault(name, []).append((self.count, array))
+            self.kinds.setdefault(name, set()).add(kind)
+        self.count += rows.size
+        return True
+
     def column(self, name: str) -> Any:
         """The whole column, as :func:`ecosystem._columnar.from_spec_fast` makes it from
         every record at once (NaN where a row lacks the key)."""
@@ -501,26 +531,31 @@ class _Build:
 
     def add_blocks(self, table: _Table, blocks: Iterator[bytes]) -> None:
         """The blocks of JSON row lines (each ``{...},``) of a table, in order; with pyarrow
-        the next block is parsed (by pyarrow's threads) while this one's columns are made."""
+        the next blocks are parsed while this one's columns are made."""
         arrow = self.arrow
         if arrow is None:
             for block in blocks:
                 table.add(_parse(block))
             return
-        with ThreadPoolExecutor(1) as pool:
-            pending: tuple[bytes, Future] | None = None
+        # the blocks cut by positions are parsed on one core each (numpy and pyarrow's
+        # kernels let go of the interpreter), so as many at once as there are cores
+        workers = max(1, min(_WORKERS, os.cpu_count() or 1))
+        with ThreadPoolExecutor(workers) as pool:
+            pending: deque[tuple[bytes, Future]] = deque()
             for block in blocks:
-                parsing = pool.submit(_parse_checked, block, arrow)
-                if pending is not None:
-                    self.add_parsed(table, *pending)
-                pending = block, parsing
-            if pending is not None:
-                self.add_parsed(table, *pending)
+                pending.append((block, pool.submit(_parse_checked, block, arrow)))
+                if len(pending) > workers:
+                    self.add_parsed(table, *pending.popleft())
+            while pending:
+                self.add_parsed(table, *pending.popleft())
 
     def add_parsed(self, table: _Table, block: bytes, parsing: Future) -> None:
         assert self.arrow is not None
         parsed = parsing.result()
-        if parsed is None or not table.add_arrow(parsed, self.arrow):
+        if isinstance(parsed, _jsonrows.Rows):
+            if not table.add_rows(parsed):
+                table.add(_parse(block))
+        elif parsed is None or not table.add_arrow(parsed, self.arrow):
             table.add(_parse(block))
 
     def members_read(self) -> None:

@@ -214,12 +214,13 @@ def _same_ecosystem(first, second) -> None:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ecosystems(), st.integers(40, 400), st.booleans())
-def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece, arrow):
-    from ecosystem import _arrow, _stream
+@given(ecosystems(), st.integers(40, 400), st.sampled_from(["rows", "pyarrow", "json"]))
+def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece, reader):
+    from ecosystem import _arrow, _jsonrows, _stream
     from ecosystem.files import save
     saved, _stream.PIECE = _stream.PIECE, piece  # many small blocks, boundaries anywhere
-    _arrow.ENABLED = arrow  # with and without pyarrow's reader
+    _arrow.ENABLED = reader != "json"  # with and without pyarrow's reader
+    _jsonrows.ENABLED = reader == "rows"  # blocks cut by positions first, or not
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = f"{folder}/e.json"
@@ -231,6 +232,7 @@ def test_json_read_in_blocks_gives_the_whole_files_ecosystem(eco, piece, arrow):
     finally:
         _stream.PIECE = saved
         _arrow.ENABLED = None
+        _jsonrows.ENABLED = True
 
 
 _EDITS = [
@@ -273,13 +275,14 @@ _EDITS = [
 
 @pytest.mark.parametrize("edit", _EDITS, ids=[e[0] for e in _EDITS])
 @pytest.mark.parametrize("piece", [30, 1 << 20])
-@pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "json"])
+@pytest.mark.parametrize("reader", ["rows", "pyarrow", "json"])
 def test_edited_json_reads_as_the_whole_file_reads_it(tmp_path, monkeypatch, edit, piece,
-                                                       arrow):
-    from ecosystem import _arrow, _stream
+                                                       reader):
+    from ecosystem import _arrow, _jsonrows, _stream
     from ecosystem.files import save
     monkeypatch.setattr(_stream, "PIECE", piece)
-    monkeypatch.setattr(_arrow, "ENABLED", arrow)
+    monkeypatch.setattr(_arrow, "ENABLED", reader != "json")
+    monkeypatch.setattr(_jsonrows, "ENABLED", reader == "rows")
     eco = Ecosystem("edited")
     for member in ("m1", "m2", "m3"):
         eco.add_member(member, "supplier")
@@ -349,10 +352,11 @@ def test_the_json_of_a_belt_is_read_in_blocks(monkeypatch, tmp_path):
 
 def test_pyarrow_reads_every_block_of_a_belt(monkeypatch, tmp_path):
     pytest.importorskip("pyarrow")
-    from ecosystem import _arrow, _columns, _stream
+    from ecosystem import _arrow, _columns, _jsonrows, _stream
     from ecosystem.files import save
     monkeypatch.setattr(_stream, "PIECE", 4096)
     monkeypatch.setattr(_arrow, "ENABLED", True)  # a small file: by default not worth it
+    monkeypatch.setattr(_jsonrows, "ENABLED", False)  # pyarrow's reader for every block
     eco = networks.industrial_belt(300, seed=5)
     assert any(isinstance(d.get("to"), dict) for *_, d in eco.graph.edges(keys=True, data=True))
     save(eco, tmp_path / "b.json")
