@@ -402,9 +402,14 @@ class _Table:
         return pd.Series(out, dtype=object)
 
     def frame(self) -> pd.DataFrame:
+        """The whole table; its blocks are let go of a column at a time as they are joined
+        (so that at most one column is held twice), which leaves the table empty."""
+        columns = {}
+        for name in list(self.parts):
+            columns[name] = self.column(name)
+            del self.parts[name]
         # not copied into blocks of one type: the tables copy what they keep
-        return pd.DataFrame({name: self.column(name) for name in self.parts},
-                            index=pd.RangeIndex(self.count), copy=False)
+        return pd.DataFrame(columns, index=pd.RangeIndex(self.count), copy=False)
 
 
 def _close(text: bytes) -> int:
