@@ -24,6 +24,9 @@ whole number, float64 where every value has a fraction or an exponent.
 from __future__ import annotations
 
 import json
+import os
+import threading
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -33,6 +36,8 @@ __all__ = ["ENABLED", "Rows", "parse_rows"]
 
 #: False: every block goes to the other readers (tests set it to run both).
 ENABLED = True
+#: ``ECOBELT_NUMBA=0`` cuts the blocks by numpy's passes even where numba is installed.
+ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
 _QUOTE, _NEWLINE = 34, 10
 _ROW_START = b"    {"
 _ROW_BREAK = b"},\n" + _ROW_START
@@ -170,6 +175,211 @@ def _numbers(arrow: Any, block: bytes, starts: np.ndarray, ends: np.ndarray) -> 
     return values
 
 
+_COMPILING = threading.Lock()
+_SCRATCH = threading.local()
+_POWERS = np.array([float(10 ** k) for k in range(23)])  # exact doubles, 1 to 1e22
+
+
+def _cut(text: np.ndarray, first: np.ndarray, segments: np.ndarray, bounds: np.ndarray,
+         kinds: np.ndarray, end: np.ndarray, row_end: np.ndarray, powers: np.ndarray,
+         starts: np.ndarray, ends: np.ndarray, ints: np.ndarray, floats: np.ndarray,
+         flags: np.ndarray) -> int:
+    """The rows of a block cut in one pass (compiled by numba), or -1.
+
+    ``first`` is the first row's text up to its first value, ``segments[bounds[j]:
+    bounds[j + 1]]`` the text before value ``j`` (``j >= 1``), ``end`` what follows the
+    last value, ``row_end`` what follows that up to the next row's first value. Writes
+    every value's span (``starts[j, i]``, ``ends[j, i]``), every number ``k`` (``kinds[j]
+    = k + 1``; strings 0) as an int (written whole) or a float where one rounding gives
+    the double nearest to the text (a mantissa below 2**53 and a power of ten up to
+    1e22: exact operands, one correctly rounded multiplication or division), and
+    ``flags[k]``: 1 a whole number seen, 2 a fraction or an exponent, 4 a number left to
+    pyarrow (more digits, a larger power).
+    """
+    size = text.shape[0]
+    keys = kinds.shape[0]
+    capacity = starts.shape[1]
+    pos = 0
+    for i in range(first.shape[0]):
+        if i >= size or text[i] != first[i]:
+            return -1
+    pos = first.shape[0]
+    row = 0
+    while True:
+        if row >= capacity:
+            return -1
+        for j in range(keys):
+            if j:
+                for i in range(bounds[j], bounds[j + 1]):
+                    if pos >= size or text[pos] != segments[i]:
+                        return -1
+                    pos += 1
+            starts[j, row] = pos
+            if kinds[j] == 0:
+                while pos < size and text[pos] != 34:
+                    if text[pos] < 32 or text[pos] == 92:
+                        return -1
+                    pos += 1
+                if pos >= size:
+                    return -1
+                ends[j, row] = pos
+                continue
+            negative = pos < size and text[pos] == 45
+            if negative:
+                pos += 1
+            if pos >= size or text[pos] < 48 or text[pos] > 57:
+                return -1
+            mantissa, digits, scale, exponent, fraction = 0, 0, 0, 0, False
+            if text[pos] == 48:
+                pos += 1
+            else:
+                while pos < size and 48 <= text[pos] <= 57:
+                    if digits < 18:
+                        mantissa = mantissa * 10 + (int(text[pos]) - 48)
+                        if mantissa:
+                            digits += 1
+                    else:
+                        digits = 99
+                    pos += 1
+            if pos < size and text[pos] == 46:
+                fraction = True
+                pos += 1
+                if pos >= size or text[pos] < 48 or text[pos] > 57:
+                    return -1
+                while pos < size and 48 <= text[pos] <= 57:
+                    if digits < 18:
+                        mantissa = mantissa * 10 + (int(text[pos]) - 48)
+                        if mantissa:
+                            digits += 1
+                        scale -= 1
+                    elif text[pos] != 48:
+                        digits = 99
+                    pos += 1
+            if pos < size and (text[pos] == 101 or text[pos] == 69):
+                fraction = True
+                pos += 1
+                sign = 1
+                if pos < size and (text[pos] == 43 or text[pos] == 45):
+                    sign = 1 if text[pos] == 43 else -1
+                    pos += 1
+                if pos >= size or text[pos] < 48 or text[pos] > 57:
+                    return -1
+                while pos < size and 48 <= text[pos] <= 57:
+                    if exponent < 100000:
+                        exponent = exponent * 10 + (int(text[pos]) - 48)
+                    pos += 1
+                scale += sign * exponent
+            ends[j, row] = pos
+            k = kinds[j] - 1
+            if not fraction:
+                if digits > 18:
+                    flags[k] |= 5
+                else:
+                    flags[k] |= 1
+                    ints[k, row] = -mantissa if negative else mantissa
+            else:
+                flags[k] |= 2
+                value = 0.0
+                if mantissa == 0:
+                    value = 0.0
+                elif digits <= 15 and -22 <= scale <= 22:
+                    if scale < 0:
+                        value = mantissa / powers[-scale]
+                    else:
+                        value = mantissa * powers[scale]
+                else:
+                    flags[k] |= 4
+                floats[k, row] = -value if negative else value
+        for i in range(end.shape[0]):
+            if pos >= size or text[pos] != end[i]:
+                return -1
+            pos += 1
+        row += 1
+        if pos + 1 == size and text[pos] == 10:
+            return row
+        if pos + 2 == size and text[pos] == 44 and text[pos + 1] == 10:
+            return row
+        for i in range(row_end.shape[0]):
+            if pos >= size or text[pos] != row_end[i]:
+                return -1
+            pos += 1
+
+
+def _compiled() -> Any:
+    """:func:`_cut` compiled, or None (without numba, or switched off)."""
+    with _COMPILING:  # the reader's threads ask at once: numba is imported by one
+        return _compile()
+
+
+@lru_cache(maxsize=1)
+def _compile() -> Any:
+    if os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    try:
+        import numba
+    except ImportError:
+        return None
+    # nogil: the blocks of the reader's threads are cut side by side; cache=True keeps
+    # the machine code, so only the first run on a machine compiles
+    return numba.njit(cache=True, nogil=True)(_cut)
+
+
+def _scratch(keys: int, numbers: int, capacity: int) -> tuple[np.ndarray, ...]:
+    """Arrays for :func:`_cut` to write into, kept by each thread from block to block (new
+    ones each block leave the allocator's heaps full of holes between the kept columns)."""
+    held = getattr(_SCRATCH, "arrays", None)
+    if held is None or held[0].shape[0] < keys or held[2].shape[0] < numbers \
+            or held[0].shape[1] < capacity:
+        shape = (max(keys, held[0].shape[0] if held else 0),
+                 max(capacity, held[0].shape[1] if held else 0))
+        width = max(numbers, held[2].shape[0] if held else 0)
+        held = (np.empty(shape, np.int64), np.empty(shape, np.int64),
+                np.empty((width, shape[1]), np.int64), np.empty((width, shape[1])))
+        _SCRATCH.arrays = held
+    return held
+
+
+def _cut_columns(block: bytes, arrow: SimpleNamespace, cut: Any, keys: list[tuple[str, type]],
+                 segments: list[_Segment], end: bytes) -> Rows | None:
+    """:func:`parse_rows` by the compiled :func:`_cut`."""
+    text = np.frombuffer(block, np.uint8)
+    texts = [segment.text for segment in segments]
+    first = np.frombuffer(_ROW_START + texts[0], np.uint8)
+    joined = np.frombuffer(b"".join(texts) or b" ", np.uint8)
+    bounds = np.cumsum([0] + [len(t) for t in texts])
+    numbered = np.cumsum([kind is not str for _, kind in keys])
+    kinds = np.array([numbered[j] if kind is not str else 0 for j, (_, kind) in enumerate(keys)],
+                     np.int64)
+    numbers = int(numbered[-1])
+
+    # a row is at least its keys' text, a character a number and its line end
+    shortest = len(_ROW_START) + sum(map(len, texts)) + numbers + len(end) + 1
+    capacity = len(block) // shortest + 1
+    starts, ends, ints, floats = _scratch(len(keys), numbers, capacity)
+    flags = np.zeros(max(numbers, 1), np.int64)
+    count = cut(text, first, joined, bounds, kinds, np.frombuffer(end, np.uint8),
+                np.frombuffer(_ROW_BREAK[1:] + texts[0], np.uint8), _POWERS, starts, ends,
+                ints, floats, flags)
+    if count <= 0:
+        return None
+    columns: list[tuple[str, Any, type]] = []
+    for j, (name, kind) in enumerate(keys):
+        if kind is str:
+            columns.append((name, _texts(arrow, block, starts[j, :count], ends[j, :count]), str))
+            continue
+        k = kinds[j] - 1
+        if flags[k] & 3 == 3:
+            return None  # ints among floats: the json module reads them as ints
+        if flags[k] & 4:  # beyond the exact operands: pyarrow's conversion
+            values = _numbers(arrow, block, starts[j, :count], ends[j, :count])
+            if values is None:
+                return None
+        else:
+            values = (floats if flags[k] & 2 else ints)[k, :count].copy()
+        columns.append((name, values, float if values.dtype.kind == "f" else int))
+    return Rows(count, columns)
+
+
 def parse_rows(block: bytes, arrow: SimpleNamespace) -> Rows | None:
     """The columns of a block of whole row lines, or None where the other readers read it."""
     newline = block.find(b"\n")
@@ -179,6 +389,9 @@ def parse_rows(block: bytes, arrow: SimpleNamespace) -> Rows | None:
     if found is None:
         return None
     keys, segments, end = found
+    cut = _compiled()
+    if cut is not None:
+        return _cut_columns(block, arrow, cut, keys, segments, end)
     size = len(block)
     text = np.frombuffer(block, np.uint8)
     quotes = np.flatnonzero(text == _QUOTE)

@@ -3,6 +3,7 @@ columns as the json module's reading of the block, or None and the other readers
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -26,6 +27,32 @@ ARROW = _arrow.modules(1 << 30)
 #: JSON's number grammar (RFC 8259, section 6).
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+CUTTERS = ["numba", "numpy"]
+
+
+@contextlib.contextmanager
+def _cutter(name: str):
+    """Blocks cut by the compiled pass (``"numba"``) or by numpy's passes."""
+    if name == "numba":
+        pytest.importorskip("numba")
+        if _jsonrows._compiled() is None:
+            pytest.skip(f"numba switched off by {_jsonrows.ENVIRONMENT_VARIABLE}")
+        yield
+        return
+    saved = _jsonrows._compiled
+    _jsonrows._compiled = lambda: None
+    try:
+        yield
+    finally:
+        _jsonrows._compiled = saved
+
+
+@pytest.fixture(params=CUTTERS)
+def cutter(request):
+    with _cutter(request.param):
+        yield request.param
 
 
 def _block(rows: list[dict], last: bool = False) -> bytes:
@@ -91,7 +118,7 @@ BELT_LINKS = [
 
 
 @pytest.mark.parametrize("last", [False, True], ids=["inside", "the table's end"])
-def test_a_block_of_links_cut_by_positions_is_the_json_modules_reading(last):
+def test_a_block_of_links_cut_by_positions_is_the_json_modules_reading(last, cutter):
     block = _block(BELT_LINKS, last)
     cut = _cut(block)
     assert cut is not None  # the fast branch read it
@@ -108,7 +135,7 @@ def test_a_block_of_links_cut_by_positions_is_the_json_modules_reading(last):
             assert rows is BELT_LINKS
 
 
-def test_rows_give_typed_columns():
+def test_rows_give_typed_columns(cutter):
     rows = _jsonrows.parse_rows(_block(BELT_LINKS), ARROW)
     assert rows is not None and rows.size == 3
     kinds = {name: kind for name, _, kind in rows.columns}
@@ -159,7 +186,7 @@ _FALLBACKS = [
 
 
 @pytest.mark.parametrize("edit", _FALLBACKS, ids=[e[0] for e in _FALLBACKS])
-def test_a_block_not_as_ecobelt_writes_it_is_left_to_the_other_readers(edit):
+def test_a_block_not_as_ecobelt_writes_it_is_left_to_the_other_readers(edit, cutter):
     _, old, new = edit
     text = _block(BELT_LINKS).decode()
     assert old in text
@@ -169,7 +196,7 @@ def test_a_block_not_as_ecobelt_writes_it_is_left_to_the_other_readers(edit):
 
 @pytest.mark.parametrize("edit", _FALLBACKS, ids=[e[0] for e in _FALLBACKS])
 def test_a_file_with_such_a_block_reads_as_the_whole_file_reads_it(tmp_path, monkeypatch,
-                                                                    edit):
+                                                                    edit, cutter):
     monkeypatch.setattr(_arrow, "ENABLED", True)
     monkeypatch.setattr(_stream, "PIECE", 1 << 20)
     eco = Ecosystem("edited")
@@ -221,12 +248,14 @@ def blocks(draw) -> tuple[list[dict], bool]:
     return rows, draw(st.booleans())
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("name", CUTTERS)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(blocks())
-def test_rows_cut_by_positions_are_the_json_modules_columns(drawn):
+def test_rows_cut_by_positions_are_the_json_modules_columns(name, drawn):
     rows, last = drawn
     block = _block(rows, last)
-    cut = _cut(block)
+    with _cutter(name):
+        cut = _cut(block)
     reference = _reference(block)
     if cut is not None:
         assert reference is not None
@@ -244,11 +273,15 @@ def _number_block(text: str) -> bytes:
     return b'    {"a": ' + text.encode() + b', "b": "x"},\n'
 
 
-@settings(max_examples=600, deadline=None)
+@pytest.mark.parametrize("name", CUTTERS)
+@settings(max_examples=500, deadline=None)
 @given(st.text("0123456789.eE+-xXaIn f", max_size=10)
-       | st.from_regex(NUMBER, fullmatch=True).filter(lambda t: len(t) <= 30))
-def test_a_number_is_read_exactly_when_json_has_it(text):
-    rows = _jsonrows.parse_rows(_number_block(text), ARROW)
+       | st.from_regex(NUMBER, fullmatch=True).filter(lambda t: len(t) <= 30)
+       | st.floats(allow_nan=False, allow_infinity=False).map(repr)
+       | st.integers(-(2 ** 64), 2 ** 64).map(str))
+def test_a_number_is_read_exactly_when_json_has_it(name, text):
+    with _cutter(name):
+        rows = _jsonrows.parse_rows(_number_block(text), ARROW)
     fits = NUMBER.fullmatch(text) is not None
     if fits:
         value = json.loads(text)
@@ -264,27 +297,32 @@ _BYTES = [b'"', b",", b" ", b":", b"{", b"}", b"\n", b"\\", b"a", b"1", b".", b"
           b"", b"0", b"E", b"+"]
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.parametrize("name", CUTTERS)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 10 ** 6), st.integers(0, 2), st.sampled_from(_BYTES)),
                 min_size=1, max_size=3))
-def test_a_block_edited_anywhere_is_cut_as_the_json_module_reads_it_or_left(edits):
+def test_a_block_edited_anywhere_is_cut_as_the_json_module_reads_it_or_left(name, edits):
     block = bytearray(_block(BELT_LINKS))
     for where, drop, byte in edits:
         where %= len(block)
         block[where:where + drop] = byte
-    cut = _cut(bytes(block))
+    with _cutter(name):
+        cut = _cut(bytes(block))
     if cut is not None:
         reference = _reference(bytes(block))
         assert reference is not None
         _same_table(cut, reference)
 
 
-def test_the_belts_link_blocks_are_cut_by_positions(monkeypatch, tmp_path):
+def test_the_belts_link_blocks_are_cut_by_positions(monkeypatch, tmp_path, cutter):
     monkeypatch.setattr(_stream, "PIECE", 4096)
     monkeypatch.setattr(_arrow, "ENABLED", True)
     eco = networks.industrial_belt(300, seed=5)
     save(eco, tmp_path / "b.json")
-    cut, other = [], []
+    cut, other, compiled = [], [], []
+    cut_columns = _jsonrows._cut_columns
+    monkeypatch.setattr(_jsonrows, "_cut_columns",
+                        lambda *args: compiled.append(1) or cut_columns(*args))
     parse_rows = _jsonrows.parse_rows
     monkeypatch.setattr(_jsonrows, "parse_rows",
                         lambda block, arrow: (cut if (found := parse_rows(block, arrow))
@@ -295,6 +333,7 @@ def test_the_belts_link_blocks_are_cut_by_positions(monkeypatch, tmp_path):
     # every block but those whose rows differ in their keys (a link with a mapping,
     # "to"; a member without employees) or hold a mapping
     assert len(cut) > 4 * len(other)
+    assert bool(compiled) == (cutter == "numba")  # the compiled pass, or numpy's
     for block in other:
         rows = [json.loads(line.rstrip(b",")) for line in block.splitlines()]
         assert len({tuple(row) for row in rows}) > 1 or b'"to": {' in block
