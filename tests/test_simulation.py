@@ -509,9 +509,10 @@ def test_memory_stated_covers_the_measured_peak():
 
 
 def test_memory_stated_counts_shipments_only_where_carriers_cap_them():
-    """The compiled kernel keeps what each lane ships only while a capped carrier scales it,
-    so the statement for the bundled belt's uncapped carriers is lower by exactly that
-    array (tile x lanes doubles), and a finite capacity brings it back."""
+    """The compiled kernel keeps what each lane ships and what each supplier needs only while
+    a capped carrier scales the shipments, so the statement for the bundled belt's uncapped
+    carriers is lower by exactly those arrays (tile x (lanes + nodes) doubles), and a finite
+    capacity brings them back."""
     from dataclasses import replace
 
     from ecosystem.simulation import _compiled
@@ -522,4 +523,5 @@ def test_memory_stated_counts_shipments_only_where_carriers_cap_them():
     assert not network.capped and capped.capped
     need = [_run._memory_need(net, policies, 52, 144, 10, True, False)
             for net in (network, capped)]
-    assert need[1] - need[0] == 8 * min(_compiled._TILE, 10) * network.n_lanes
+    assert need[1] - need[0] == 8 * min(_compiled._TILE, 10) * (
+        network.n_lanes + network.n_members + network.n_markets)

@@ -138,3 +138,25 @@ def test_the_loop_split_into_blocks_gives_the_same_numbers(eco, seed, share):
         assert np.array_equal(whole.period_member[key], blocks.period_member[key]), key
     assert np.array_equal(whole.lane_shipped, blocks.lane_shipped)
     assert np.array_equal(whole.lane_arrived, blocks.lane_arrived)
+
+
+@pytest.mark.filterwarnings("ignore:bullwhip ratios are NaN")
+def test_the_plain_loop_after_the_compiled_one_looks_ahead_without_changing_a_number():
+    """The compiled loop asks for the rows of members a few places ahead early (a hint to the
+    memory, no value changes); the loop run as plain Python after it was compiled does the same
+    walk with a hint that does nothing and gives every number bit for bit."""
+    eco = networks.industrial_belt(80, seed=2)
+    network = simulation.compile_network(eco)
+    # a depth with more members than the look-ahead, so the hint is reached
+    assert np.bincount(network.depth).max() > _compiled._AHEAD + 1
+    options = dict(periods=5, warmup=4, replications=3, seed=11, demand=MarketDemand(cv=0.3))
+    whole = simulation.run(eco, **options)
+    plain = _compiled._simulate
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_compiled, "_kernel", lambda: (plain, plain))
+        again = simulation.run(eco, **options)
+    for name in ("members", "markets", "carriers", "totals"):
+        assert np.array_equal(getattr(whole, name).select_dtypes("number").to_numpy(),
+                              getattr(again, name).select_dtypes("number").to_numpy(),
+                              equal_nan=True), name
+    assert np.array_equal(whole.lane_shipped, again.lane_shipped)

@@ -9,10 +9,12 @@ suppliers once a period, deepest customers first, with the replications as
 the innermost loop (which the compiler turns into vector instructions): each
 member books its customers' orders on its lanes, places its own, takes in its
 arrivals and ships, so each lane's row of orders is read once a period and it
-needs no orders array. It follows the same rules in the same order and gives
-the same tallies to rounding (tests compare the two on random belts). Without
-numba, or with the environment variable ``ECOBELT_NUMBA=0``, the whole-array
-engine runs.
+needs no orders array. The rows a member reads out of order (its customers' orders,
+its arriving ring slots) are asked of memory a few members ahead, and what a member
+needs and receives stays in a small array of its thread unless capped carriers need it
+again. It follows the same rules in the same order and gives the same tallies to
+rounding (tests compare the two on random belts). Without numba, or with the
+environment variable ``ECOBELT_NUMBA=0``, the whole-array engine runs.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _TILE = 32
 #: faster (benchmarks/RESULTS.md).
 _PARALLEL_FROM = 1_000_000
 
-# the loop over blocks: numba's prange once the kernel is compiled
+# the loop over blocks (numba's prange in the compiled copies)
 prange = range
 
 #: ``ECOBELT_NUMBA=0`` runs the whole-array engine even where numba is installed.
@@ -47,15 +49,54 @@ ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
 
 _KINDS = {"moving_average": 0, "exponential_smoothing": 1, "ar1": 2, "base_stock": 3}
 
+#: Members ahead of the one being simulated whose scattered rows (their customers' orders,
+#: their arriving ring slots) are asked of memory early: at a million members those rows are
+#: not in the cache, and a member's own work is long enough to hide the wait.
+_AHEAD = 4
+
+
+def _no_prefetch(array, row, column):
+    """What the kernel calls as plain Python (a hint with nothing to do)."""
+
+
+prefetch = _no_prefetch
+
+
+def _prefetch_intrinsic():
+    """A numba function that asks for the cache line of ``array[row, column]`` (LLVM's
+    prefetch: a read, kept in every cache level); it changes no value."""
+    from llvmlite import ir
+    from numba.core import cgutils, types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def fetch(typingctx, array, row, column):
+        def codegen(context, builder, signature, args):
+            kind = signature.args[0]
+            handle = context.make_array(kind)(context, builder, args[0])
+            pointer = cgutils.get_item_pointer(context, builder, kind, handle,
+                                               [args[1], args[2]], wraparound=False)
+            byte = ir.IntType(8).as_pointer()
+            word = ir.IntType(32)
+            function = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.VoidType(), [byte, word, word, word]),
+                "llvm.prefetch.p0i8")
+            builder.call(function, [builder.bitcast(pointer, byte), word(0), word(3), word(1)])
+            return context.get_dummy_value()
+        return types.void(array, row, column), codegen
+    return fetch
+
 
 def tile_elements(lanes: int, in_transit: int, nodes: int, history: int,
                   replications: int, capped: bool = True) -> int:
     """Values the kernel's state of one tile of replications holds (for the memory check):
     ``in_transit`` ring slots (each lane's lead time, summed), ``history`` forecast slots
-    (each member's window, summed), what each lane owes (and, with ``capped`` carriers,
-    ships), a few values per node, and five integers per lane."""
-    per_lane = 2 if capped else 1
-    return min(_TILE, replications) * (in_transit + per_lane * lanes + 12 * nodes + history) \
+    (each member's window, summed), what each lane owes, a few values per node, and five
+    integers per lane; with ``capped`` carriers also what each lane ships and what each node
+    needs (kept between the booking and the sending pass)."""
+    per_lane, per_node = (2, 12) if capped else (1, 11)
+    return min(_TILE, replications) * (in_transit + per_lane * lanes + per_node * nodes
+                                       + history) \
         + 5 * lanes
 
 
@@ -73,18 +114,25 @@ def _kernel():
         import numba
     except ImportError:
         return None
-    global prange
-    prange = numba.prange
+    # the compiled copies see numba's prange and prefetch; the module's own function (what
+    # plain Python runs) keeps range and a prefetch that does nothing
+    names = dict(globals(), prange=numba.prange, prefetch=_prefetch_intrinsic())
     # cache=True keeps the machine code beside this module (or in numba's user cache when
     # the package folder is read-only), so only the first run on a machine compiles
     # error_model="numpy": a division by zero gives inf or nan as in numpy (the rules never
     # divide by zero) instead of a check that keeps the loops over replications scalar
     options = dict(cache=True, nogil=True, error_model="numpy")
-    serial = numba.njit(**options)(_simulate)
+    serial = numba.njit(**options)(_copy(names, "_simulate"))
     # the same code under its own name, so numba's cache keeps the two builds apart
-    twin = types.FunctionType(_simulate.__code__, globals(), "_simulate_parallel")
-    twin.__qualname__ = "_simulate_parallel"
+    twin = _copy(names, "_simulate_parallel")
     return serial, numba.njit(parallel=True, **options)(twin)
+
+
+def _copy(names: dict, name: str) -> types.FunctionType:
+    """:func:`_simulate` with its global names looked up in ``names``."""
+    function = types.FunctionType(_simulate.__code__, names, name)
+    function.__qualname__ = name
+    return function
 
 
 def _threads() -> int:
@@ -245,7 +293,8 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
     on_hand = np.zeros((suppliers, R))
     node = np.zeros((n + m, R))
     received = np.zeros((n + m, R))
-    need = np.zeros((suppliers, R))
+    # kept between the two stages only where capped carriers scale the shipments
+    need = np.zeros((suppliers if capped else 0, R))
     source_sent = np.zeros((s, R))
     backlog = np.zeros((n, R))
     cumulative = np.zeros((n, R))
@@ -345,11 +394,26 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                         total_sq = np.zeros(R)
                         ratio = np.zeros(R)
                         sent = np.zeros(R)
-                        for u in range(lo + b * width // split, lo + (b + 1) * width // split):
+                        wanted = np.zeros(R)
+                        got = np.zeros(R)
+                        hi = lo + (b + 1) * width // split
+                        for u in range(lo + b * width // split, hi):
                             if stage == 0:
+                                ahead = u + _AHEAD
+                                if ahead < hi:
+                                    # both cache lines of each row (a row is T values)
+                                    for e in range(bounds[ahead], bounds[ahead + 1]):
+                                        c = customer[e]
+                                        prefetch(node, c, 0)
+                                        prefetch(node, c, T - 1)
+                                    if ahead < n:
+                                        for x in range(in_bounds[ahead], in_bounds[ahead + 1]):
+                                            row = in_start[x] + in_cursor[x]
+                                            prefetch(pipeline, row, 0)
+                                            prefetch(pipeline, row, T - 1)
                                 for q in range(T):
                                     come[q] = 0.0
-                                    need[u, q] = 0.0
+                                    wanted[q] = 0.0
                                 for e in range(bounds[u], bounds[u + 1]):
                                     c = customer[e]
                                     w = share[e]
@@ -358,7 +422,7 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                         come[q] += w * node[c, q]
                                     for q in range(T):
                                         owed[e, q] += w * node[c, q]
-                                        need[u, q] += owed[e, q]
+                                        wanted[q] += owed[e, q]
                                 if u < n:
                                     i = u
                                     if sharing[i]:
@@ -441,24 +505,35 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                             p_orders[k, i] += total_orders
                                     # arrivals, in the order of the lanes into the member
                                     for q in range(T):
-                                        received[i, q] = 0.0
+                                        got[q] = 0.0
                                     for x in range(in_bounds[i], in_bounds[i + 1]):
                                         row = in_start[x] + in_cursor[x]
                                         in_cursor[x] = in_cursor[x] + 1 \
                                             if in_cursor[x] + 1 < in_lead[x] else 0
                                         for q in range(T):
-                                            received[i, q] += pipeline[row, q]
+                                            got[q] += pipeline[row, q]
                                     for q in range(T):
-                                        on_hand[i, q] += received[i, q]
+                                        on_hand[i, q] += got[q]
                                 for q in range(T):
-                                    ratio[q] = on_hand[u, q] / need[u, q] \
-                                        if need[u, q] > on_hand[u, q] else 1.0
+                                    ratio[q] = on_hand[u, q] / wanted[q] \
+                                        if wanted[q] > on_hand[u, q] else 1.0
                                 if capped:
+                                    # the second stage needs them again
+                                    for q in range(T):
+                                        need[u, q] = wanted[q]
+                                    if u < n:
+                                        for q in range(T):
+                                            received[u, q] = got[q]
                                     for e in range(bounds[u], bounds[u + 1]):
                                         for q in range(T):
                                             shipped[e, q] = ratio[q] * owed[e, q]
                                     continue
                             else:
+                                for q in range(T):
+                                    wanted[q] = need[u, q]
+                                if u < n:
+                                    for q in range(T):
+                                        got[q] = received[u, q]
                                 for e in range(bounds[u], bounds[u + 1]):
                                     if carrier[e] >= 0:
                                         c = carrier[e]
@@ -498,8 +573,8 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                 # rounding must not leave a tiny negative stock
                                 on_hand[u, q] = max(on_hand[u, q] - sent[q], 0.0)
                                 previous = backlog[u, q]
-                                backlog[u, q] = need[u, q] - sent[q]
-                                come[q] = need[u, q] - previous
+                                backlog[u, q] = wanted[q] - sent[q]
+                                come[q] = wanted[q] - previous
                             if not measure:
                                 continue
                             a1 = a2 = a3 = a4 = a5 = 0.0
@@ -512,12 +587,12 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                 m_net_sq[u, r0 + q] += net * net
                                 m_unmet[u, r0 + q] += min(owe, come[q])
                                 m_incoming[u, r0 + q] += come[q]
-                                m_received[u, r0 + q] += received[u, q]
+                                m_received[u, r0 + q] += got[q]
                                 m_sent[u, r0 + q] += sent[q]
                                 a1 += stock
                                 a2 += owe
                                 a3 += come[q]
-                                a4 += received[u, q]
+                                a4 += got[q]
                                 a5 += sent[q]
                             if keep:
                                 p_stock[k, u] += a1
