@@ -109,6 +109,9 @@ def _sharing(sharing: Any, network: Network) -> np.ndarray:
         sharing = [part.strip() for part in sharing.split(",") if part.strip()]
     if not isinstance(sharing, Iterable):
         raise ParameterError(f"sharing must be member ids or 'all', got {sharing!r}")
+    sharing = list(sharing)
+    if not sharing:
+        return mask
     position = {m: i for i, m in enumerate(network.members)}
     eco = network.ecosystem
     for member in sharing:
@@ -355,7 +358,9 @@ def _memory_need(network: Network, policies: list[Policy], periods: int, total: 
     # table's columns
     values = (40 * (n + m) + 2 * lanes) * block
     if compiled:
-        history = sum(p.window if p.forecast == "moving_average" else 1 for p in policies)
+        distinct, code = policy_codes(policies)
+        slots = [p.window if p.forecast == "moving_average" else 1 for p in distinct]
+        history = int(np.bincount(code, minlength=len(distinct)) @ np.array(slots, dtype=np.int64))
         values += _compiled.tile_elements(lanes, int(lead.sum()), n + m, history, block,
                                           network.capped)
     else:
