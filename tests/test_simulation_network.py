@@ -225,3 +225,19 @@ def test_positions_are_those_of_the_member_list(seed, data):
     assert np.array_equal(_read.positions(eco, asked + ["late"]), np.append(plain, len(ids)))
     assert eco.graph is not None and eco._graph is not None  # the graph is the storage now
     assert np.array_equal(_read.positions(eco, asked + ["late"]), np.append(plain, len(ids)))
+
+
+def test_lane_paths_are_made_when_first_read():
+    """A run does not make a tuple of ids for each lane; read, the paths are the tuples the
+    plain loop makes, by index, slice, iteration and comparison."""
+    eco = networks.example("cross_border_belt")
+    result = simulation.run(eco, periods=4, replications=2, seed=0)
+    paths = result.network.lane_links
+    assert paths._made is None
+    expected = reference_compile_network(networks.example("cross_border_belt")).lane_links
+    assert len(paths) == len(expected) and paths._made is None
+    assert paths[0] == expected[0] and paths[-1] == expected[-1]
+    assert paths[1:3] == expected[1:3]
+    assert tuple(paths) == expected and paths == expected and expected == paths
+    assert repr(paths) == repr(expected)
+    assert any(path[0] == "outside" for path in paths)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from numbers import Real
 from operator import methodcaller
-from typing import Any, Mapping, cast
+from typing import Any, Iterator, Mapping, Sequence, cast, overload
 
 import numpy as np
 import scipy.sparse as sp
@@ -94,8 +94,9 @@ class Network:
         Fraction of the customer's orders placed on the lane (sums to 1 per customer).
     lane_volume : ndarray (e,)
         The lane's volume in the spec (goods per period).
-    lane_links : tuple of tuple of str
-        The member ids along each lane, shipper first.
+    lane_links : sequence of tuple of str
+        The member ids along each lane, shipper first (a read-only sequence whose
+        tuples are made when it is first read).
     depth : ndarray (n,)
         1 for members that ship to markets only, 1 + the deepest customer otherwise.
     level : ndarray (n + m,)
@@ -122,7 +123,7 @@ class Network:
     lane_fee: np.ndarray
     lane_share: np.ndarray
     lane_volume: np.ndarray
-    lane_links: tuple[tuple[str, ...], ...]
+    lane_links: Sequence[tuple[str, ...]]
     depth: np.ndarray
     level: np.ndarray
     routing: np.ndarray
@@ -368,8 +369,7 @@ def compile_network(eco: Ecosystem) -> Network:
         lane_transit=np.concatenate([lanes.days, source_transit]).astype(np.int64),
         lane_fee=np.concatenate([lanes.cost, np.zeros(s)]), lane_share=share,
         lane_volume=volume_arr,
-        lane_links=lanes.paths(ids) + tuple(zip(repeat("outside"),
-                                                ids[source_pos].tolist())),
+        lane_links=LanePaths(lanes, ids, ids[source_pos]),
         depth=depth_arr.astype(np.int64), level=level, routing=routing[:n],
         lead_time=np.zeros(n, dtype=np.int64))
     object.__setattr__(network, "lead_time", _lead_times(network))
@@ -415,15 +415,55 @@ class _Lanes:
     def take(self, rows: np.ndarray) -> "_Lanes":
         return _Lanes(**{name: getattr(self, name)[rows] for name in self.FIELDS})
 
-    def paths(self, ids: np.ndarray) -> tuple[tuple[str, ...], ...]:
-        """Each route's member ids, shipper first."""
-        out = np.empty(len(self), dtype=object)
-        lengths = (self.path >= 0).sum(axis=1)
-        for length in np.unique(lengths):
-            rows = np.flatnonzero(lengths == length)
-            names = ids[self.path[rows, :length]].tolist()
-            out[rows] = np.fromiter(map(tuple, names), dtype=object, count=len(rows))
-        return tuple(out.tolist())
+
+
+class LanePaths(Sequence[tuple[str, ...]]):
+    """The member ids along each lane, shipper first, then ``("outside", member)`` for each
+    outside source: a read-only sequence that makes its tuples when first read (a belt of a
+    million members has millions of lanes, and a run that never reads their paths should not
+    make a tuple for each)."""
+
+    def __init__(self, lanes: _Lanes, ids: np.ndarray, sourced: np.ndarray):
+        self._path, self._ids, self._sourced = lanes.path, ids, sourced
+        self._made: tuple[tuple[str, ...], ...] | None = None
+
+    def _tuples(self) -> tuple[tuple[str, ...], ...]:
+        if self._made is None:
+            out = np.empty(len(self._path), dtype=object)
+            lengths = (self._path >= 0).sum(axis=1)
+            for length in np.unique(lengths):
+                rows = np.flatnonzero(lengths == length)
+                names = self._ids[self._path[rows, :length]].tolist()
+                out[rows] = np.fromiter(map(tuple, names), dtype=object, count=len(rows))
+            self._made = tuple(out.tolist()) + tuple(zip(repeat("outside"),
+                                                         self._sourced.tolist()))
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self._path) + len(self._sourced)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[str, ...], ...]: ...
+
+    def __getitem__(self, index):
+        return self._tuples()[index]
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return iter(self._tuples())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LanePaths, tuple)):
+            return self._tuples() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._tuples())
+
+    def __repr__(self) -> str:
+        return repr(self._tuples())
 
 
 def _routes(ids, kind, carrier_number, links, transit, transit_bad, fee, fee_bad, volume,
