@@ -168,11 +168,12 @@ def problems(eco: "Ecosystem") -> list[str]:
     except ValidationError:  # a key that is not a flow: check link by link
         return found + _link_problems_one_by_one(eco)
     members = structure.members
+    # a link's problems in the order the taxonomy lists its attributes, whatever order the
+    # link's own dict (or a column store) keeps them in
     bad: list[tuple[int, int, str | None]] = []
-    for name in LINK_NUMERIC_ATTRIBUTES:
+    for rank, name in enumerate(LINK_NUMERIC_ATTRIBUTES):
         for position in _bad_values(structure.data, name):
-            keys = list(structure.data[position])
-            bad.append((position, keys.index(name),
+            bad.append((position, rank,
                         link_attribute_problem(name, structure.data[position][name])))
     for position, _, problem in sorted(bad):
         u, v = members[structure.source[position]], members[structure.target[position]]
@@ -214,9 +215,8 @@ def _column_problems(eco: "Ecosystem") -> list[str]:
         if names_bad[i]:
             found.append(f"member {m!r}: attribute names must be strings")
     rows = eco._ordered_rows()
-    positions = {name: k for k, name in enumerate(store.links)}
     bad: list[tuple[int, int, str | None]] = []
-    for name in LINK_NUMERIC_ATTRIBUTES:
+    for rank, name in enumerate(LINK_NUMERIC_ATTRIBUTES):
         column = store.link_column(name)
         if column is None:
             continue
@@ -225,11 +225,11 @@ def _column_problems(eco: "Ecosystem") -> list[str]:
             x = column.values[rows].astype(float)
             for position in np.flatnonzero(present & ~link_values_ok(name, x)).tolist():
                 value = column.values[rows[position]].item()
-                bad.append((position, positions[name], link_attribute_problem(name, value)))
+                bad.append((position, rank, link_attribute_problem(name, value)))
             continue
         values = column.as_object()[rows].tolist()
         for position in _bad_list(values, present, name):
-            bad.append((position, positions[name], link_attribute_problem(name, values[position])))
+            bad.append((position, rank, link_attribute_problem(name, values[position])))
     unnamed = np.zeros(len(rows), bool)
     for name, column in store.links.items():
         if not isinstance(name, str):

@@ -920,7 +920,9 @@ class Ecosystem:
         """Every rule the ecosystem breaks, as sentences (empty when valid).
 
         Useful after editing ``eco.graph`` directly, which bypasses the checks
-        of :meth:`add_member` and :meth:`link`.
+        of :meth:`add_member` and :meth:`link`. Links come in link order, and
+        a link's problems in the order of
+        :data:`~ecosystem.taxonomy.LINK_NUMERIC_ATTRIBUTES`.
 
         With ``warnings=True`` the goods balance is checked as well, and each
         finding is added as a sentence starting with ``"warning: "``: a member

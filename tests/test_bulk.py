@@ -77,9 +77,12 @@ def reference_summary(eco):
 
 
 def reference_link_problems(eco):
+    """Link by link, each link's problems in the order the taxonomy lists the attributes
+    (not the order of the link's own dict, which a column store does not keep per link)."""
     return [f"link {u!r} -> {v!r} ({k}): {problem}"
-            for u, v, k, d in eco.graph.edges(keys=True, data=True) for name, value in d.items()
-            if (problem := link_attribute_problem(name, value))]
+            for u, v, k, d in eco.graph.edges(keys=True, data=True)
+            for name in LINK_NUMERIC_ATTRIBUTES if name in d
+            if (problem := link_attribute_problem(name, d[name]))]
 
 
 # ------------------------------------------------------------------- reading

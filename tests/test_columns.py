@@ -430,3 +430,23 @@ def test_links_found_after_many_single_edits_match_a_plain_set(recent, monkeypat
     assert all(eco._has_link(u, v, f) for u, v, f in reference)
     sound_columns(eco)
     assert eco == Ecosystem.from_pandas(*eco.to_pandas())
+
+
+def test_a_links_problems_come_in_the_taxonomys_order_in_both_stores():
+    """A link breaking two rules lists them in the order the taxonomy lists the attributes
+    (volume before lead_time), whether a networkx dict holds the link (it keeps the link's
+    own key order, lead_time first here) or the columns of its copy do (one order for every
+    link: volume first, made by an earlier link)."""
+    eco = Ecosystem("x")
+    for member in ("m0", "m6"):
+        eco.add_member(member, "association")
+    eco.link("m0", "m0", "information", volume=0.0)
+    eco.graph.add_edge("m0", "m6", key="information", lead_time=2.4, volume=False)
+    columns = eco.copy()
+    assert eco._graph is not None and columns._graph is None
+    expected = ["link 'm0' -> 'm6' (information): volume must be a finite number >= 0 "
+                "(flow per period), got False",
+                "link 'm0' -> 'm6' (information): lead_time must be a whole number of "
+                "periods >= 0, got 2.4"]
+    assert eco.problems() == expected
+    assert columns.problems() == expected
