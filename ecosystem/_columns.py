@@ -143,25 +143,34 @@ def _python(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def column_from_series(series: pd.Series) -> Column | None:
+def column_from_series(series: pd.Series, copy: bool = True) -> Column | None:
     """A column of a table: NaN, None-less NA and pandas' NA mean "no such attribute".
 
     In an object column ``None`` is a value; numpy scalars become Python ones,
     as :func:`ecosystem.tables` has always read them. None if no row has a value.
+    ``copy=False``: a float, int or bool column keeps the series' own array where it
+    has the column's type (the caller's series is not used again).
     """
     import pandas as pd
 
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
         values = series.to_numpy()
+        if not copy and not values.flags.writeable:
+            try:  # pandas hands out a read-only view of its own array
+                values = values.view()
+                values.setflags(write=True)
+            except ValueError:
+                copy = True  # an array no one may write to
+        # otherwise a copy: set() writes in place
         if dtype.kind == "f":
             present = ~np.isnan(values)
             if not present.any():
                 return None
-            return Column(values.astype(np.float64), present)  # a copy: set() writes in place
+            return Column(values.astype(np.float64, copy=copy), present)
         if dtype.kind == "u" and len(values) and values.max() > np.iinfo(np.int64).max:
             return Column(_object_array(values.tolist(), len(values)))
-        return Column(values.astype(np.int64 if dtype.kind in "iu" else np.bool_))
+        return Column(values.astype(np.int64 if dtype.kind in "iu" else np.bool_, copy=copy))
     if isinstance(dtype, pd.StringDtype):  # strings and missing values only
         missing = series.isna().to_numpy(dtype=bool)
         if missing.all() and len(missing):

@@ -458,12 +458,14 @@ def _member_codes(frame: pd.DataFrame, members: pd.Index) -> dict[str, np.ndarra
     return codes
 
 
-def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]]
-                         ) -> None:
+def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]],
+                         copy: bool = True) -> None:
     """Add the rows of a links table to ``eco`` (all or nothing).
 
     Every check works on whole columns (member ids and flows become integer
     codes), so a million links are checked and added in a couple of seconds.
+    ``copy=False`` (a reader's own frame, not used again): the typed attribute
+    columns are kept as they are instead of copied.
     """
     frame = _as_frame(table, "links")
     members = pd.Index(list(eco), dtype=object)
@@ -498,7 +500,7 @@ def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mappin
                 cells = series.to_numpy(dtype=object).copy()
                 cells[pd.isna(cells)] = np.nan
                 series = pd.Series(cells, index=series.index, dtype=object)
-        values = column_from_series(series)
+        values = column_from_series(series, copy)
         if values is not None:
             columns[name] = values
     eco._add_link_columns(ends["source"], ends["target"], flows, columns)

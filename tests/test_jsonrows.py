@@ -10,6 +10,7 @@ import re
 import struct
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -343,3 +344,29 @@ def test_the_belts_link_blocks_are_cut_by_positions(monkeypatch, tmp_path, cutte
 def test_switched_off_every_block_goes_to_the_other_readers(enabled, monkeypatch):
     monkeypatch.setattr(_jsonrows, "ENABLED", enabled)
     assert (_jsonrows.parse_rows(_block(BELT_LINKS), ARROW) is not None) == enabled
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.bool_])
+def test_a_column_taken_over_from_a_frame_is_its_array_and_can_be_set(dtype):
+    from ecosystem._columns import column_from_series
+    array = np.array([1, 0, 1], dtype=dtype)
+    frame = pd.DataFrame({"x": array}, copy=False)
+    kept = column_from_series(frame["x"], copy=False)
+    copied = column_from_series(frame["x"])
+    assert np.shares_memory(kept.values, array) and not np.shares_memory(copied.values, array)
+    assert kept.values.tolist() == copied.values.tolist()
+    assert kept.values.dtype == copied.values.dtype
+    assert kept.set(1, dtype(1)).values.tolist() == [1, 1, 1]  # set() writes in place
+
+
+def test_the_links_read_in_blocks_take_edits_as_the_whole_files(tmp_path, monkeypatch, cutter):
+    monkeypatch.setattr(_arrow, "ENABLED", True)
+    monkeypatch.setattr(_stream, "PIECE", 4096)
+    save(networks.industrial_belt(100, seed=2), tmp_path / "b.json")
+    read, whole = _stream.read_json_blocks(str(tmp_path / "b.json")), \
+        _whole_file(str(tmp_path / "b.json"))
+    assert read is not None
+    for eco in (read, whole):
+        source, target, flow = eco.links()[3]
+        eco.update_link(source, target, flow, volume=12345.5, lead_time=7)
+    _same_ecosystem(read, whole)
