@@ -616,6 +616,8 @@ class _Build:
             found = dict(zip(("source", "target"), pool.map(positions, ("source", "target"))))
         for end, codes in found.items():
             links.parts[end] = [(0, codes)]
+        # the ids' text is let go of; pyarrow's allocator would keep its pages for reuse
+        pa.default_memory_pool().release_unused()
 
 
 def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
