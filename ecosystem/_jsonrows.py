@@ -12,6 +12,13 @@ string between two quotes (no quote, no backslash and no control character can b
 inside, the block holds none), or a number, checked against JSON's grammar and
 converted by pyarrow (``pyarrow.compute.cast``).
 
+Where numba is installed (the ``fast`` extra) and the file is large, one compiled
+pass (:func:`_cut`) does the same in a single walk over the block's bytes: it
+compares the template's text byte for byte, finds each value's end, and reads
+each number as JSON's grammar spells it (whole numbers as ints, the others as the
+nearest double where that is one exact operation; the rest by pyarrow), with the
+same results and the same refusals.
+
 Anything else (an escape, a null, true or false, a list or a mapping, another
 key, another order, a number JSON does not allow, an int among a column's floats,
 an int beyond int64, a float beyond the double range, a control character, a
@@ -36,6 +43,9 @@ __all__ = ["ENABLED", "Rows", "parse_rows"]
 
 #: False: every block goes to the other readers (tests set it to run both).
 ENABLED = True
+#: Text from which the compiled pass pays for importing numba in each process (and, the
+#: first time on a machine, for compiling it); RESULTS.md has the figures.
+MIN_COMPILED_BYTES = 1 << 26
 #: ``ECOBELT_NUMBA=0`` cuts the blocks by numpy's passes even where numba is installed.
 ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
 _QUOTE, _NEWLINE = 34, 10
@@ -380,8 +390,10 @@ def _cut_columns(block: bytes, arrow: SimpleNamespace, cut: Any, keys: list[tupl
     return Rows(count, columns)
 
 
-def parse_rows(block: bytes, arrow: SimpleNamespace) -> Rows | None:
-    """The columns of a block of whole row lines, or None where the other readers read it."""
+def parse_rows(block: bytes, arrow: SimpleNamespace, compiled: bool = True) -> Rows | None:
+    """The columns of a block of whole row lines, or None where the other readers read it;
+    ``compiled``: by the compiled pass where numba is installed (the reader asks for it
+    from :data:`MIN_COMPILED_BYTES` of text on)."""
     newline = block.find(b"\n")
     if not ENABLED or newline < 0 or b"\\" in block:
         return None
@@ -389,7 +401,7 @@ def parse_rows(block: bytes, arrow: SimpleNamespace) -> Rows | None:
     if found is None:
         return None
     keys, segments, end = found
-    cut = _compiled()
+    cut = _compiled() if compiled else None
     if cut is not None:
         return _cut_columns(block, arrow, cut, keys, segments, end)
     size = len(block)

@@ -100,13 +100,14 @@ class _Parsed(NamedTuple):
     ends: np.ndarray  # the position of every line end
 
 
-def _parse_checked(block: bytes, arrow: Any) -> _jsonrows.Rows | _Parsed | None:
+def _parse_checked(block: bytes, arrow: Any, compiled: bool = False
+                   ) -> _jsonrows.Rows | _Parsed | None:
     """The columns of a block cut by positions (:func:`ecosystem._jsonrows.parse_rows`), or
     else :func:`_parse_arrow` of it; the block must be UTF-8 text, as the whole-file reader
     reads it (pyarrow's reader takes a stray byte in a string for a replacement character)."""
     if not block.isascii():
         block.decode()
-    rows = _jsonrows.parse_rows(block, arrow)
+    rows = _jsonrows.parse_rows(block, arrow, compiled)
     return rows if rows is not None else _parse_arrow(block, arrow)
 
 
@@ -489,7 +490,9 @@ def read_json_blocks(path: str) -> Ecosystem | None:
     """The ecosystem of a JSON spec laid out as ecobelt writes it, or None."""
     try:
         with open(path, "rb") as handle:
-            return _read(_Reader(handle), _arrow.modules(os.fstat(handle.fileno()).st_size))
+            size = os.fstat(handle.fileno()).st_size
+            return _read(_Reader(handle), _arrow.modules(size),
+                         size >= _jsonrows.MIN_COMPILED_BYTES)
     except (_Unusual, EcosystemError, ValueError, TypeError, OverflowError, RecursionError,
             KeyError):
         return None
@@ -498,11 +501,11 @@ def read_json_blocks(path: str) -> Ecosystem | None:
 class _Build:
     """An ecosystem built from its members' blocks of records, then its links' blocks."""
 
-    def __init__(self, head: Any, arrow: SimpleNamespace | None):
+    def __init__(self, head: Any, arrow: SimpleNamespace | None, compiled: bool = False):
         parts = plain_head(head) if type(head) is dict else None
         if parts is None:
             raise _Unusual
-        self.parts, self.arrow = parts, arrow
+        self.parts, self.arrow, self.compiled = parts, arrow, compiled
         self.index: pd.Index | None = None
         self.eco: Ecosystem | None = None
         self.members = _Table(MEMBER_FIELDS)
@@ -549,7 +552,7 @@ class _Build:
         with ThreadPoolExecutor(workers) as pool:
             pending: deque[tuple[bytes, Future]] = deque()
             for block in blocks:
-                pending.append((block, pool.submit(_parse_checked, block, arrow)))
+                pending.append((block, pool.submit(_parse_checked, block, arrow, self.compiled)))
                 if len(pending) > workers:
                     self.add_parsed(table, *pending.popleft())
             while pending:
@@ -620,7 +623,8 @@ class _Build:
         pa.default_memory_pool().release_unused()
 
 
-def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
+def _read(reader: _Reader, arrow: SimpleNamespace | None, compiled: bool = False
+          ) -> Ecosystem | None:
     if reader.line() != b"{\n":
         return None
     head_lines = []
@@ -629,7 +633,7 @@ def _read(reader: _Reader, arrow: SimpleNamespace | None) -> Ecosystem | None:
         head_lines.append(line.decode().rstrip("\n").removesuffix(","))
         line = reader.line()
     build = _Build(json.loads("{" + ",".join(head_lines) + "}",
-                              object_pairs_hook=_refuse_duplicates), arrow)
+                              object_pairs_hook=_refuse_duplicates), arrow, compiled)
     # with pyarrow the link blocks need nothing of the members until the end, so the
     # members are built into the ecosystem beside them, on a core the parser leaves free
     with ThreadPoolExecutor(1) as beside:

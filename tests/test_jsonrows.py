@@ -40,7 +40,12 @@ def _cutter(name: str):
         pytest.importorskip("numba")
         if _jsonrows._compiled() is None:
             pytest.skip(f"numba switched off by {_jsonrows.ENVIRONMENT_VARIABLE}")
-        yield
+        saved = _jsonrows.MIN_COMPILED_BYTES
+        _jsonrows.MIN_COMPILED_BYTES = 0  # the readers' small files too
+        try:
+            yield
+        finally:
+            _jsonrows.MIN_COMPILED_BYTES = saved
         return
     saved = _jsonrows._compiled
     _jsonrows._compiled = lambda: None
@@ -326,8 +331,9 @@ def test_the_belts_link_blocks_are_cut_by_positions(monkeypatch, tmp_path, cutte
                         lambda *args: compiled.append(1) or cut_columns(*args))
     parse_rows = _jsonrows.parse_rows
     monkeypatch.setattr(_jsonrows, "parse_rows",
-                        lambda block, arrow: (cut if (found := parse_rows(block, arrow))
-                                              is not None else other).append(block) or found)
+                        lambda block, arrow, compiled: (
+                            cut if (found := parse_rows(block, arrow, compiled)) is not None
+                            else other).append(block) or found)
     loaded = _stream.read_json_blocks(str(tmp_path / "b.json"))
     assert loaded is not None
     _same_ecosystem(loaded, _whole_file(str(tmp_path / "b.json")))
@@ -370,3 +376,17 @@ def test_the_links_read_in_blocks_take_edits_as_the_whole_files(tmp_path, monkey
         source, target, flow = eco.links()[3]
         eco.update_link(source, target, flow, volume=12345.5, lead_time=7)
     _same_ecosystem(read, whole)
+
+
+def test_a_small_file_is_cut_without_the_compiled_pass(monkeypatch, tmp_path):
+    pytest.importorskip("numba")
+    monkeypatch.setattr(_arrow, "ENABLED", True)
+    save(networks.industrial_belt(100, seed=2), tmp_path / "b.json")
+    assert (tmp_path / "b.json").stat().st_size < _jsonrows.MIN_COMPILED_BYTES
+    asked = []
+    parse_rows = _jsonrows.parse_rows
+    monkeypatch.setattr(_jsonrows, "parse_rows",
+                        lambda block, arrow, compiled: asked.append(compiled)
+                        or parse_rows(block, arrow, compiled))
+    assert _stream.read_json_blocks(str(tmp_path / "b.json")) is not None
+    assert asked and not any(asked)  # importing numba would cost more than it saves
