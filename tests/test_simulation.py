@@ -525,3 +525,23 @@ def test_memory_stated_counts_shipments_only_where_carriers_cap_them():
             for net in (network, capped)]
     assert need[1] - need[0] == 8 * min(_compiled._TILE, 10) * (
         network.n_lanes + network.n_members + network.n_markets)
+
+
+@pytest.mark.parametrize("members,markets,periods,reps", [
+    (23, 4, 6, 3), (0, 3, 5, 2), (7, 1, 2, 1), (5, 3, 4, 0)])
+def test_served_variance_is_the_variance_of_each_members_served_demand(
+        members, markets, periods, reps):
+    """Member by member and replication by replication, the sample variance over periods of
+    the demand a member serves (its routing row times the markets' demand each period)."""
+    rng = np.random.default_rng(members + 10 * markets)
+    routing = rng.random((members, markets)) * (rng.random((members, markets)) < 0.6)
+    demand = rng.normal(50.0, 9.0, (periods, markets, reps))
+    got = _run._served_variance(routing, demand)
+    assert got.shape == (members, reps)
+    for i in range(members):
+        for r in range(reps):
+            served = [sum(routing[i, a] * demand[t, a, r] for a in range(markets))
+                      for t in range(periods)]
+            mean = sum(served) / periods
+            expected = sum((x - mean) ** 2 for x in served) / max(periods - 1, 1)
+            assert got[i, r] == pytest.approx(expected, rel=1e-9, abs=1e-9)
