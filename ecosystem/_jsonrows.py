@@ -177,7 +177,9 @@ def _numbers(arrow: Any, block: bytes, starts: np.ndarray, ends: np.ndarray) -> 
     if 0 < fractions < count:
         return None  # ints among floats: the json module reads them as ints
     try:
-        values = pc.cast(texts, pa.float64() if fractions else pa.int64()).to_numpy()
+        # numpy's own copy: pyarrow's allocator reuses the block's buffers for the next
+        # block at once, instead of keeping every block's until the end
+        values = pc.cast(texts, pa.float64() if fractions else pa.int64()).to_numpy().copy()
     except (pa.ArrowException, ValueError):
         return None  # beyond int64, or not a number after all
     if fractions and not np.isfinite(values).all():

@@ -587,6 +587,8 @@ class _Build:
                 self.arrow_ends(links, index)
             frame = links.frame()
             self.links = _Table(LINK_FIELDS)
+            if self.arrow is not None:  # the blocks' numbers pyarrow converted, let go of
+                self.arrow.pa.default_memory_pool().release_unused()
             # the codes are positions among the categories already: nothing to validate
             members = pd.CategoricalDtype(index)
             for end in ("source", "target"):
