@@ -160,3 +160,49 @@ def test_the_plain_loop_after_the_compiled_one_looks_ahead_without_changing_a_nu
                               getattr(again, name).select_dtypes("number").to_numpy(),
                               equal_nan=True), name
     assert np.array_equal(whole.lane_shipped, again.lane_shipped)
+
+
+def test_the_prefetch_hint_takes_any_integer_index():
+    """The hint compiles for the index types numba may pass (int32 as well as int64) and
+    changes nothing it is given."""
+    fetch = _compiled._prefetch_intrinsic()
+
+    @numba.njit
+    def touch(array, row, column):
+        fetch(array, row, column)
+        return array[row, column]
+
+    array = np.arange(12.0).reshape(4, 3)
+    assert touch(array, np.int32(2), np.int32(1)) == 7.0
+    assert touch(array, np.int64(3), 2) == 11.0
+    assert np.array_equal(array, np.arange(12.0).reshape(4, 3))
+
+
+_WITHOUT_JIT = """
+import json, warnings
+warnings.simplefilter("ignore")
+import networks
+from ecosystem import simulation
+result = simulation.run(networks.industrial_belt(40, seed=2), periods=3, warmup=2,
+                        replications=2, seed=5)
+print(json.dumps(result.totals["value"].tolist()))
+"""
+
+
+def test_the_loop_runs_with_numbas_compiler_switched_off():
+    """With ``NUMBA_DISABLE_JIT=1`` numba hands back plain functions: the kernel's copies then
+    run as plain Python (with a hint that does nothing) and give the compiled run's numbers."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import warnings
+    done = subprocess.run([sys.executable, "-c", _WITHOUT_JIT], capture_output=True, text=True,
+                          env={**os.environ, "NUMBA_DISABLE_JIT": "1",
+                               "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = simulation.run(networks.industrial_belt(40, seed=2), periods=3, warmup=2,
+                                replications=2, seed=5)
+    assert json.loads(done.stdout) == result.totals["value"].tolist()

@@ -74,8 +74,11 @@ def _prefetch_intrinsic():
         def codegen(context, builder, signature, args):
             kind = signature.args[0]
             handle = context.make_array(kind)(context, builder, args[0])
-            pointer = cgutils.get_item_pointer(context, builder, kind, handle,
-                                               [args[1], args[2]], wraparound=False)
+            # any integer type the kernel passes, as the index width the pointer needs
+            index = [context.cast(builder, args[k], signature.args[k], types.intp)
+                     for k in (1, 2)]
+            pointer = cgutils.get_item_pointer(context, builder, kind, handle, index,
+                                               wraparound=False)
             byte = ir.IntType(8).as_pointer()
             word = ir.IntType(32)
             function = cgutils.get_or_insert_function(
@@ -116,7 +119,9 @@ def _kernel():
         return None
     # the compiled copies see numba's prange and prefetch; the module's own function (what
     # plain Python runs) keeps range and a prefetch that does nothing
-    names = dict(globals(), prange=numba.prange, prefetch=_prefetch_intrinsic())
+    # with numba's compiler switched off (NUMBA_DISABLE_JIT) the copies run as plain Python
+    hint = _no_prefetch if numba.config.DISABLE_JIT else _prefetch_intrinsic()
+    names = dict(globals(), prange=numba.prange, prefetch=hint)
     # cache=True keeps the machine code beside this module (or in numba's user cache when
     # the package folder is read-only), so only the first run on a machine compiles
     # error_model="numpy": a division by zero gives inf or nan as in numpy (the rules never
