@@ -43,8 +43,8 @@ __all__ = ["ENABLED", "Rows", "parse_rows"]
 
 #: False: every block goes to the other readers (tests set it to run both).
 ENABLED = True
-#: Text from which the compiled pass pays for importing numba in each process (and, the
-#: first time on a machine, for compiling it); RESULTS.md has the figures.
+#: Bytes of text from which the compiled pass pays for importing numba in each process
+#: (and, the first time on a machine, for compiling it).
 MIN_COMPILED_BYTES = 1 << 26
 #: ``ECOBELT_NUMBA=0`` cuts the blocks by numpy's passes even where numba is installed.
 ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"

@@ -46,7 +46,7 @@ from . import _arrow, _jsonrows
 from ._errors import EcosystemError
 from ._spec import _new_ecosystem, _refuse_duplicates, plain_head, value_problem
 from .graph import Ecosystem
-from .tables import add_links_from_frame
+from .tables import _add_links
 from .taxonomy import LINK_FIELDS, LINK_NUMERIC_ATTRIBUTES, MEMBER_FIELDS
 
 if TYPE_CHECKING:
@@ -598,7 +598,7 @@ class _Build:
                 frame["flow"].to_numpy(), dtype=pd.CategoricalDtype(pd.Index(_FLOWS, dtype=object)),
                 validate=False)
             # the frame's columns become the ecosystem's: not copied, the peak one frame less
-            add_links_from_frame(eco, frame, copy=False)
+            _add_links(eco, frame, copy=False)
         return eco
 
     def arrow_ends(self, links: _Table, index: pd.Index) -> None:

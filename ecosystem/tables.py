@@ -458,15 +458,27 @@ def _member_codes(frame: pd.DataFrame, members: pd.Index) -> dict[str, np.ndarra
     return codes
 
 
-def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]],
-                         copy: bool = True) -> None:
+def add_links_from_frame(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]]
+                         ) -> None:
     """Add the rows of a links table to ``eco`` (all or nothing).
 
     Every check works on whole columns (member ids and flows become integer
-    codes), so a million links are checked and added in a couple of seconds.
-    ``copy=False`` (a reader's own frame, not used again): the typed attribute
-    columns are kept as they are instead of copied.
+    codes), with no Python call per link.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem the links join; their ends must be members of it.
+    table : DataFrame or iterable of mappings
+        One row per link: ``source``, ``target``, ``flow`` and attribute columns.
     """
+    _add_links(eco, table, copy=True)
+
+
+def _add_links(eco: "Ecosystem", table: pd.DataFrame | Iterable[Mapping[str, Any]],
+               copy: bool) -> None:
+    """:func:`add_links_from_frame`; ``copy=False`` only for a reader's own frame that no one
+    uses again: its typed attribute columns become the ecosystem's without a copy."""
     frame = _as_frame(table, "links")
     members = pd.Index(list(eco), dtype=object)
     ends = _member_codes(frame, members)
