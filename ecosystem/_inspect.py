@@ -301,8 +301,8 @@ def _link_problems_one_by_one(eco: "Ecosystem") -> list[str]:
             found.append(f"link {u!r} -> {v!r}: key {k!r} is not a flow")
         if not all(isinstance(key, str) for key in d):
             found.append(f"link {u!r} -> {v!r} ({k}): attribute names must be strings")
-        for name, value in d.items():
-            problem = link_attribute_problem(name, value)
+        for name in LINK_NUMERIC_ATTRIBUTES:  # the only attributes with rules, in their order
+            problem = link_attribute_problem(name, d[name]) if name in d else None
             if problem:
                 found.append(f"link {u!r} -> {v!r} ({k}): {problem}")
     return found

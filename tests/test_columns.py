@@ -450,3 +450,19 @@ def test_a_links_problems_come_in_the_taxonomys_order_in_both_stores():
                 "periods >= 0, got 2.4"]
     assert eco.problems() == expected
     assert columns.problems() == expected
+
+
+def test_a_links_problems_keep_the_taxonomys_order_when_a_key_is_no_flow():
+    """With a link whose key is no flow the links are checked one by one; each link's problems
+    still come in the taxonomy's order (volume before capacity), not its dict's."""
+    eco = Ecosystem("x")
+    for member in ("a", "b"):
+        eco.add_member(member, "association")
+    eco.graph.add_edge("a", "b", key="information", capacity=-5, volume=-5)
+    ordered = eco.problems()
+    assert ordered[0].startswith("link 'a' -> 'b' (information): volume")
+    assert "capacity" in ordered[1]
+    eco.graph.add_edge("a", "b", key="bogus")
+    checked = eco.problems()
+    assert any("key 'bogus' is not a flow" in line for line in checked)
+    assert [line for line in checked if "(information)" in line] == ordered
