@@ -31,7 +31,6 @@ whole number, float64 where every value has a fraction or an exponent.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from functools import lru_cache
 from types import SimpleNamespace
@@ -39,15 +38,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["ENABLED", "Rows", "parse_rows"]
+from ._numba import ENVIRONMENT_VARIABLE, switched_off
+
+__all__ = ["ENABLED", "Rows", "parse_rows", "ENVIRONMENT_VARIABLE"]
 
 #: False: every block goes to the other readers (tests set it to run both).
 ENABLED = True
 #: Bytes of text from which the compiled pass pays for importing numba in each process
 #: (and, the first time on a machine, for compiling it).
 MIN_COMPILED_BYTES = 1 << 26
-#: ``ECOBELT_NUMBA=0`` cuts the blocks by numpy's passes even where numba is installed.
-ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
 _QUOTE, _NEWLINE = 34, 10
 _ROW_START = b"    {"
 _ROW_BREAK = b"},\n" + _ROW_START
@@ -325,7 +324,7 @@ def _compiled() -> Any:
 
 @lru_cache(maxsize=1)
 def _compile() -> Any:
-    if os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
+    if switched_off():
         return None
     try:
         import numba

@@ -16,16 +16,14 @@ loop runs.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-__all__ = ["available", "horn_sums", "ENVIRONMENT_VARIABLE"]
+from .._numba import ENVIRONMENT_VARIABLE, switched_off
 
-#: ``ECOBELT_NUMBA=0`` runs the numpy loop even where numba is installed.
-ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
+__all__ = ["available", "horn_sums", "ENVIRONMENT_VARIABLE"]
 
 # values of the buffer of sums (all resources of a tile of rows): 512 KB stays in a core's
 # L2 cache between the three passes over it; a larger buffer was slower (RESULTS.md)
@@ -34,7 +32,7 @@ _BUFFER = 2**16
 
 def available() -> bool:
     """Whether the compiled passes run: numba importable and not switched off."""
-    if os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
+    if switched_off():
         return False
     return _kernels() is not None
 

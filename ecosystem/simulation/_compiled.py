@@ -19,12 +19,12 @@ environment variable ``ECOBELT_NUMBA=0``, the whole-array engine runs.
 
 from __future__ import annotations
 
-import os
 import types
 from functools import lru_cache
 
 import numpy as np
 
+from .._numba import ENVIRONMENT_VARIABLE, switched_off
 from ..bullwhip._forecast import ar1_coefficient
 from ._engine import Plan, Tallies, initial_stock
 from ._network import Network
@@ -43,9 +43,6 @@ _PARALLEL_FROM = 1_000_000
 
 # the loop over blocks (numba's prange in the compiled copies)
 prange = range
-
-#: ``ECOBELT_NUMBA=0`` runs the whole-array engine even where numba is installed.
-ENVIRONMENT_VARIABLE = "ECOBELT_NUMBA"
 
 _KINDS = {"moving_average": 0, "exponential_smoothing": 1, "ar1": 2, "base_stock": 3}
 
@@ -105,7 +102,7 @@ def tile_elements(lanes: int, in_transit: int, nodes: int, history: int,
 
 def available() -> bool:
     """Whether the compiled kernel runs: numba importable and not switched off."""
-    if os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
+    if switched_off():
         return False
     return _kernel() is not None
 
