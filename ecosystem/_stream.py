@@ -222,6 +222,9 @@ class _Table:
         self.count = 0
         self.parts: dict[str, list[tuple[int, np.ndarray]]] = {}
         self.kinds: dict[str, set] = {}
+        # the link attributes whose values must be numbers (none for the members)
+        self.numeric = frozenset(LINK_NUMERIC_ATTRIBUTES) if reserved == LINK_FIELDS \
+            else frozenset()
 
     def add(self, parsed: tuple[list, int | None]) -> None:
         records, keys = parsed
@@ -245,8 +248,7 @@ class _Table:
                     array = np.empty(len(values), dtype=object)
                     array[:] = [math.nan if v is _ABSENT else v for v in values]
             else:
-                if name in LINK_NUMERIC_ATTRIBUTES and self.reserved == LINK_FIELDS and \
-                        set(map(type, values)) - {int, float, _Absent}:
+                if name in self.numeric and set(map(type, values)) - {int, float, _Absent}:
                     raise _Unusual  # the tables read None as missing here; the spec refuses it
                 array, kinds = _piece_column(values, nested)
             self.parts.setdefault(name, []).append((self.count, array))
@@ -297,8 +299,7 @@ class _Table:
                     values[row] = record.get(name, _ABSENT)
                 array, found = _piece_column(values, [0])
                 kinds |= found
-                if name in self.reserved or name in LINK_NUMERIC_ATTRIBUTES and \
-                        self.reserved == LINK_FIELDS:
+                if name in self.reserved or name in self.numeric:
                     return False
                 added.append((name, array, kinds))
                 continue
@@ -328,8 +329,7 @@ class _Table:
                         raise _Unusual
                     added.append((name, self.arrow_codes[name](column), kinds))
                     continue
-            elif name in LINK_NUMERIC_ATTRIBUTES and self.reserved == LINK_FIELDS and \
-                    kinds - {int, float, _Absent}:
+            elif name in self.numeric and kinds - {int, float, _Absent}:
                 return False
             if column.null_count and float not in kinds:
                 array = np.full(count, math.nan, dtype=object)
@@ -357,8 +357,7 @@ class _Table:
                 if name in self.arrow_codes:
                     added.append((name, self.arrow_codes[name](values), kind))
                     continue
-            elif kind is str and name in LINK_NUMERIC_ATTRIBUTES and \
-                    self.reserved == LINK_FIELDS:
+            elif kind is str and name in self.numeric:
                 return False
             added.append((name, values if kind is not str else
                           values.to_numpy(zero_copy_only=False), kind))
@@ -393,8 +392,8 @@ class _Table:
             out[start:start + len(array)] = array
         if out.dtype != object:
             return out
-        if missing and given <= _SPARSE_KINDS and name not in self.reserved and not (
-                self.reserved == LINK_FIELDS and name in LINK_NUMERIC_ATTRIBUTES):
+        if missing and given <= _SPARSE_KINDS and name not in self.reserved \
+                and name not in self.numeric:
             # NaN is exactly the rows without the key here (a NaN value was refused, and
             # no value pandas takes for missing can be among these kinds): kept sparse,
             # the tables make the column without a Python step per row
