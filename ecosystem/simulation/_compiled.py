@@ -211,7 +211,7 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
     market_lanes = np.flatnonzero(p.customer >= n)
     (parallel if threads > 1 else serial)(
         tile, warmup, n, m, s, p.bounds, p.customer, p.share, p.lead, p.carrier,
-        p.carrier_capacity, p.capped, p.source_capacity, p.flow,
+        p.carrier_capacity, p.capped, p.source_capacity, p.flow, p.order.astype(np.int64),
         group_bounds.astype(np.int64), in_bounds.astype(np.int64), in_lanes.astype(np.int64),
         market_lanes.astype(np.int64), 4 * threads if threads > 1 else 1, keep_series,
         kind, window, history, alpha, lead.astype(float), spread, with_spread, coefficient,
@@ -226,8 +226,8 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
         balance["initial_goods"], balance["source_output"], balance["delivered"],
         balance["final_goods"])
     orders_by_period = period.pop("orders")
-    period["lane_shipped"], period["lane_arrived"] = _arrivals(period["lane_shipped"], p.lead,
-                                                               kept)
+    period["lane_shipped"], period["lane_arrived"] = _arrivals(
+        period["lane_shipped"], network.lane_transit.astype(np.int64) + 1, kept)
     # the sample variance as the whole-array engine computes it (bullwhip's variances)
     order_var = (order_sq - order_sum * order_sum / measured) / max(measured - 1, 1)
     return Tallies(member, lane_sum, market, period, balance), orders_by_period, order_var
@@ -236,18 +236,31 @@ def simulate(p: Plan, network: Network, policies: list[Policy], shares: np.ndarr
 def _arrivals(shipped: np.ndarray, lead: np.ndarray, measured: int
               ) -> tuple[np.ndarray, np.ndarray]:
     """The measured rows of ``shipped`` (periods from the longest lead time before the first
-    measured one, x lanes) and what arrives on each lane in each measured period: what it
-    shipped its lead time before."""
-    earlier = shipped.shape[0] - measured
+    measured one, x the network's lanes) and what arrives on each lane in each measured
+    period: what it shipped its lead time before."""
     arrived = np.empty((measured, shipped.shape[1]))
-    for L in np.unique(lead).tolist():
-        lanes = np.flatnonzero(lead == L)
-        arrived[:, lanes] = shipped[earlier - L:earlier - L + measured, lanes]
-    return shipped[earlier:], arrived
+    _arrival_kernel()(shipped, lead, arrived)
+    return shipped[shipped.shape[0] - measured:], arrived
+
+
+def _arrive(shipped, lead, arrived):
+    """Fill ``arrived`` row by row (compiled by numba): a lane at a time would read a column
+    of the table, and numpy's gathers per lead time pass over it twice."""
+    measured, lanes = arrived.shape
+    earlier = shipped.shape[0] - measured
+    for t in range(measured):
+        for j in range(lanes):
+            arrived[t, j] = shipped[earlier + t - lead[j], j]
+
+
+@lru_cache(maxsize=1)
+def _arrival_kernel():
+    import numba
+    return numba.njit(cache=True, nogil=True)(_arrive)
 
 
 def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
-              carrier_capacity, capped, source_capacity, flow, group_bounds, in_bounds,
+              carrier_capacity, capped, source_capacity, flow, column, group_bounds, in_bounds,
               in_lanes, market_lanes, split, keep, kind, window, history, alpha, lead_time,
               spread, with_spread, coefficient, level, sharing, routing, demand, on_hand_start,
               m_stock, m_backlog, m_net_sq, m_unmet, m_incoming, m_received, m_sent,
@@ -257,7 +270,8 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
               initial_goods, source_output, delivered, final_goods):
     """The period loop of one block (compiled by numba; plain Python runs it too, slowly).
     Arrays over replications are ``(rows, replications)``; the state of a tile of
-    replications is ``(rows, tile)``.
+    replications is ``(rows, tile)``. Lanes are sorted by supplier, and ``column`` gives each
+    its column of ``p_shipped`` (the network's order of lanes).
 
     Each period's members of one depth, and the outside sources, are independent of each
     other, so each group is a loop over ``split`` blocks (``prange``: threads in the
@@ -322,7 +336,7 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                     before = 0.0
                     for q in range(T):
                         before += pipeline[start[e] + lag, q]
-                    p_shipped[row, e] += before
+                    p_shipped[row, column[e]] += before
         cursor[:] = 0
         in_cursor[:] = 0
         owed[:, :] = 0.0
@@ -563,7 +577,7 @@ def _simulate(tile, warmup, n, m, s, bounds, customer, share, lead, carrier,
                                     total_shipped = 0.0
                                     for q in range(T):
                                         total_shipped += pipeline[row, q]
-                                    p_shipped[k + earlier, e] += total_shipped
+                                    p_shipped[k + earlier, column[e]] += total_shipped
                                 if measure:
                                     for q in range(T):
                                         lane_sum[e, r0 + q] += pipeline[row, q]

@@ -109,15 +109,16 @@ def initial_stock(plan_: Plan, network: Network, safety: np.ndarray) -> np.ndarr
 
 @dataclass
 class Tallies:
-    """What a period loop counts (sorted lanes; ``(rows, replications)`` unless said).
+    """What a period loop counts (``(rows, replications)`` unless said).
 
     Member rows: ``stock``, ``backlog``, ``net_sq``, ``unmet``, ``incoming``,
     ``received``, ``sent`` (sums over measured periods). Lanes: ``lane_sum``
-    (shipped, measured). Markets: ``market_unmet``, ``market_delivered``.
-    ``period`` holds per-period sums over replications ``(measured, rows)``:
-    stock, backlog, incoming, received, sent, orders, market_delivered,
-    market_backlog, lane_shipped, lane_arrived. ``balance`` per replication:
-    initial_goods, source_output, delivered, final_goods.
+    (shipped, measured; lanes sorted as in the plan). Markets: ``market_unmet``,
+    ``market_delivered``. ``period`` holds per-period sums over replications
+    ``(measured, rows)``: stock, backlog, incoming, received, sent, orders,
+    market_delivered, market_backlog, and lane_shipped, lane_arrived with a column per
+    lane in the network's order. ``balance`` per replication: initial_goods,
+    source_output, delivered, final_goods.
     """
 
     member: dict
@@ -231,8 +232,8 @@ def move(p: Plan, nodes: np.ndarray, safety_stock: np.ndarray, network: Network,
                                     ("incoming", incoming), ("received", received[:n]),
                                     ("sent", sent[:n])):
                     period[key][k] = amount.sum(axis=1)
-                period["lane_arrived"][k] = arrived.sum(axis=1)
-                period["lane_shipped"][k] = shipped.sum(axis=1)
+                period["lane_arrived"][k, p.order] = arrived.sum(axis=1)
+                period["lane_shipped"][k, p.order] = shipped.sum(axis=1)
             market["unmet"] += np.minimum(market_backlog, nodes[t, n:])
             market["delivered"] += received[n:]
             period["market_delivered"][k] = received[n:].sum(axis=1)
@@ -312,26 +313,27 @@ def outcome(p: Plan, network: Network, prices: Prices, tallies: Tallies,
                        per["lane_arrived"], balance)
     stock, backlog = per["stock"], per["backlog"]
     unit = prices.value * (holding + capital_rate)
+    # the lanes' table in rows (lanes x periods) once for the three products; each would
+    # otherwise copy it again
+    by_lane = np.ascontiguousarray(lane_shipped.T)
     # one members x periods table at a time, summed in place
-    cost = _into_rows(buy_money[:n], lane_shipped)
-    cost += _into_rows(fee_money[:n], lane_shipped)
+    cost = _into_rows(buy_money[:n], p.order, by_lane)
+    cost += _into_rows(fee_money[:n], p.order, by_lane)
     cost += stock * unit
     cost += backlog * backlog_rate
     per_member = {"stock": stock, "backlog": backlog, "orders": orders_by_period,
                   "incoming": per["incoming"], "received": per["received"],
-                  "shipped": per["sent"], "revenue": _into_rows(sell_money[:n], lane_shipped),
-                  "cost": cost}
-    # into the network's lane order one table at a time (a table's copy, not two)
-    unsort = np.argsort(p.order)
-    shipped_table = lane_shipped[:, unsort]
-    del lane_shipped
-    per["lane_shipped"] = None
-    arrived_table = per["lane_arrived"][:, unsort]
-    per["lane_arrived"] = None
-    return Outcome(acc, acc_market, acc_carrier, per_member, per_market, shipped_table,
-                   arrived_table, balance)
+                  "shipped": per["sent"],
+                  "revenue": _into_rows(sell_money[:n], p.order, by_lane), "cost": cost}
+    return Outcome(acc, acc_market, acc_carrier, per_member, per_market, lane_shipped,
+                   per["lane_arrived"], balance)
 
 
-def _into_rows(matrix: sp.csr_array, series: np.ndarray) -> np.ndarray:
-    """``series`` (periods x lanes) summed into ``matrix``'s rows, periods x rows."""
-    return np.asarray((matrix @ series.T).T)
+def _into_rows(matrix: sp.csr_array, column: np.ndarray, by_lane: np.ndarray) -> np.ndarray:
+    """``by_lane`` (the network's lanes x periods) summed into the rows of ``matrix`` (whose
+    columns are the sorted lanes; ``column`` gives each its row of ``by_lane``), periods x
+    rows. Each row adds its lanes in the order the matrix keeps them, as for the sorted
+    lanes' table."""
+    in_network_order = sp.csr_array((matrix.data, column[matrix.indices], matrix.indptr),
+                                    shape=(matrix.shape[0], len(column)))
+    return np.asarray((in_network_order @ by_lane).T)

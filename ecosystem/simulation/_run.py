@@ -368,8 +368,8 @@ def _memory_need(network: Network, policies: list[Policy], periods: int, total: 
         values += 4 * (n + m) * total * block + (longest + 1) * lanes * block
     if keep_series:
         # eight member tables and two temporaries of the costs; what the lanes ship (from
-        # the longest lead time before the first measured period), what arrives, and one
-        # table at a time put back in the network's lane order
+        # the longest lead time before the first measured period), what arrives, and the
+        # shipments turned a lane to a row for the money tables
         values += 10 * periods * n + (3 * periods + longest) * lanes
     return 8.0 * values
 
