@@ -106,6 +106,9 @@ class Network:
     lead_time : ndarray (n,)
         ``L`` of each member: the share-weighted mean transit of its inbound lanes
         plus the review period (1), rounded to whole periods.
+    member_rows : ndarray (n,) or None
+        Each stocking member's position in the ecosystem's member order (None: looked up
+        by id when needed).
     """
 
     ecosystem: Ecosystem = field(repr=False)
@@ -128,6 +131,7 @@ class Network:
     level: np.ndarray
     routing: np.ndarray
     lead_time: np.ndarray
+    member_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_members(self) -> int:
@@ -371,7 +375,7 @@ def compile_network(eco: Ecosystem) -> Network:
         lane_volume=volume_arr,
         lane_links=LanePaths(lanes, ids, ids[source_pos]),
         depth=depth_arr.astype(np.int64), level=level, routing=routing[:n],
-        lead_time=np.zeros(n, dtype=np.int64))
+        lead_time=np.zeros(n, dtype=np.int64), member_rows=order)
     object.__setattr__(network, "lead_time", _lead_times(network))
     return network
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 from itertools import repeat
 from numbers import Real
 from operator import is_not
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from ..graph import Ecosystem
 from ..taxonomy import Flow
 
-__all__ = ["Links", "flow_links", "member_ids", "member_values", "positions", "given",
-           "numbers"]
+if TYPE_CHECKING:
+    from ._network import Network
+
+__all__ = ["Links", "flow_links", "member_ids", "member_values", "positions", "member_rows",
+           "given", "numbers"]
 
 
 def member_ids(eco: Ecosystem) -> np.ndarray:
@@ -45,6 +48,13 @@ def positions(eco: Ecosystem, members: Sequence[str]) -> np.ndarray:
         return np.fromiter(map(index.__getitem__, members), dtype=np.int64, count=len(members))
     import pandas as pd
     return pd.Index(member_ids(eco)).get_indexer(np.asarray(members, dtype=object))
+
+
+def member_rows(network: Network) -> np.ndarray:
+    """The positions of a compiled network's stocking members in the ecosystem's member
+    order (kept by :func:`~ecosystem.simulation.compile_network`, else looked up)."""
+    rows = network.member_rows
+    return positions(network.ecosystem, network.members) if rows is None else rows
 
 
 def given(values: np.ndarray) -> np.ndarray:

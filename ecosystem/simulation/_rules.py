@@ -98,7 +98,7 @@ class ServiceRules:
         platform = np.isin(roles[links.source], np.array(["technology", "research"], dtype=object))
         served = np.zeros(len(roles), dtype=bool)
         served[links.target[platform]] = True
-        mask = np.concatenate([served[_read.positions(eco, network.members)],
+        mask = np.concatenate([served[_read.member_rows(network)],
                                np.zeros(network.n_markets, dtype=bool)])
         hit = mask[network.lane_customer]
         return network.with_lanes(
@@ -119,7 +119,7 @@ class ServiceRules:
                              for value in given.tolist()]
         rates = np.full(len(roles), np.inf)
         np.minimum.at(rates, links.target[finance], rate[links.source[finance]])
-        rates = rates[_read.positions(eco, network.members)]
+        rates = rates[_read.member_rows(network)]
         return np.where(np.isfinite(rates), rates, self.capital_rate)
 
 

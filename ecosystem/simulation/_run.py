@@ -481,7 +481,7 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
         "backlog_cost"]
     eco = network.ecosystem
     members = _table(per_rep, pd.Index(network.members, name="member"), confidence)
-    members["role"] = _read.member_values(eco, "role")[_read.positions(eco, network.members)]
+    members["role"] = _read.member_values(eco, "role")[_read.member_rows(network)]
     members["lead_time"] = network.lead_time
     members["shares"] = shares
     members["markup"] = prices.markup
