@@ -808,8 +808,9 @@ def _depths(ids: np.ndarray, active: np.ndarray, shipper: np.ndarray, receiver: 
         remaining[frontier] = False
         suppliers = up[by_customer[_ranges(start[frontier], start[frontier + 1]
                                            - start[frontier])]]
-        np.subtract.at(waiting, suppliers, 1)
-        candidates = np.unique(suppliers)
+        served = np.bincount(suppliers, minlength=len(ids))
+        waiting -= served
+        candidates = np.flatnonzero(served)
         frontier = candidates[(waiting[candidates] == 0) & remaining[candidates]]
         level += 1
     if remaining.any():
