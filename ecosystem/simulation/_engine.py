@@ -316,15 +316,16 @@ def outcome(p: Plan, network: Network, prices: Prices, tallies: Tallies,
     # the lanes' table in rows (lanes x periods) once for the three products; each would
     # otherwise copy it again
     by_lane = np.ascontiguousarray(lane_shipped.T)
+    revenue = _into_rows(sell_money[:n], p.order, by_lane)
     # one members x periods table at a time, summed in place
     cost = _into_rows(buy_money[:n], p.order, by_lane)
     cost += _into_rows(fee_money[:n], p.order, by_lane)
+    del by_lane
     cost += stock * unit
     cost += backlog * backlog_rate
     per_member = {"stock": stock, "backlog": backlog, "orders": orders_by_period,
                   "incoming": per["incoming"], "received": per["received"],
-                  "shipped": per["sent"],
-                  "revenue": _into_rows(sell_money[:n], p.order, by_lane), "cost": cost}
+                  "shipped": per["sent"], "revenue": revenue, "cost": cost}
     return Outcome(acc, acc_market, acc_carrier, per_member, per_market, lane_shipped,
                    per["lane_arrived"], balance)
 

@@ -356,7 +356,7 @@ def _memory_need(network: Network, policies: list[Policy], periods: int, total: 
     longest = int(lead.max()) if lanes else 0
     # the tallies, each result table over replications, their intervals and the member
     # table's columns
-    values = (40 * (n + m) + 2 * lanes) * block
+    values = (20 * (n + m) + 2 * lanes) * block
     if compiled:
         distinct, code = policy_codes(policies)
         slots = [p.window if p.forecast == "moving_average" else 1 for p in distinct]
@@ -364,8 +364,10 @@ def _memory_need(network: Network, policies: list[Policy], periods: int, total: 
         values += _compiled.tile_elements(lanes, int(lead.sum()), n + m, history, block,
                                           network.capped)
     else:
-        # orders with the forecasters' temporaries, and the rings of arrival slots
-        values += 4 * (n + m) * total * block + (longest + 1) * lanes * block
+        # orders with the forecasters' temporaries, the rings of arrival slots, and the
+        # tallies of the blocks joined
+        values += 4 * (n + m) * total * block + (longest + 1) * lanes * block \
+            + 20 * (n + m) * block
     if keep_series:
         # eight member tables and two temporaries of the costs; what the lanes ship (from
         # the longest lead time before the first measured period), what arrives, and the
@@ -441,6 +443,8 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
     measured = settings["periods"]
 
     def joined(part: str, key: str) -> np.ndarray:
+        if len(outcomes) == 1:  # one block (the compiled engine's): its own arrays
+            return getattr(outcomes[0], part)[key]
         return np.concatenate([getattr(o, part)[key] for o in outcomes], axis=1)
 
     def summed(part: str, key: str | None) -> np.ndarray:
