@@ -545,3 +545,21 @@ def test_served_variance_is_the_variance_of_each_members_served_demand(
             mean = sum(served) / periods
             expected = sum((x - mean) ** 2 for x in served) / max(periods - 1, 1)
             assert got[i, r] == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize("pattern", ["one", "two", "equal but distinct", "none"])
+def test_policy_codes_name_each_members_object(pattern):
+    """Each member's code points at its own policy object among the distinct ones, each
+    object once (a plain loop over the members)."""
+    from ecosystem.simulation._orders import policy_codes
+    a, b = Policy(), Policy("exponential_smoothing")
+    members = {"one": [a] * 5, "two": [a, b, b, a, b], "equal but distinct":
+               [Policy(), Policy(), a], "none": []}[pattern]
+    distinct, code = policy_codes(members)
+    seen: list = []
+    for policy in members:
+        if not any(policy is known for known in seen):
+            seen.append(policy)
+    assert len(distinct) == len(seen) and {id(x) for x in distinct} == {id(x) for x in seen}
+    assert code.dtype == np.int64
+    assert [distinct[k] is policy for k, policy in zip(code, members)] == [True] * len(members)

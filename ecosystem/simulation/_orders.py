@@ -159,5 +159,7 @@ def policy_codes(policies: list[Policy]) -> tuple[list[Policy], np.ndarray]:
     """The distinct policy objects of ``policies`` and each member's position among them
     (members usually share one object, so per-member settings are a few lookups)."""
     ids = np.fromiter(map(id, policies), dtype=np.int64, count=len(policies))
+    if len(ids) and bool((ids == ids[0]).all()):  # one policy for all: no sort
+        return [policies[0]], np.zeros(len(ids), dtype=np.int64)
     _, first, code = np.unique(ids, return_index=True, return_inverse=True)
     return [policies[k] for k in first.tolist()], code.reshape(-1).astype(np.int64)
