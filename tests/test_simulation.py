@@ -495,7 +495,8 @@ json.dump(out, sys.stdout)
 def test_memory_stated_covers_the_measured_peak():
     """The memory the check states before a run (20,000 firms, 52 periods x 10 replications,
     with and without the per-period tables) is at least the peak the run adds to the
-    process's resident memory, and at most 1.6 times it."""
+    process's resident memory, and at most 1.8 times it (the statement counts the bytes
+    allocated, and pages never written do not become resident)."""
     import json
     import os
     import subprocess
@@ -505,7 +506,7 @@ def test_memory_stated_covers_the_measured_peak():
     done = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     for keep, (stated, peak) in json.loads(done.stdout).items():
-        assert peak <= stated <= 1.6 * peak, (keep, stated / 2 ** 20, peak / 2 ** 20)
+        assert peak <= stated <= 1.8 * peak, (keep, stated / 2 ** 20, peak / 2 ** 20)
 
 
 def test_memory_stated_counts_shipments_only_where_carriers_cap_them():
@@ -521,7 +522,7 @@ def test_memory_stated_counts_shipments_only_where_carriers_cap_them():
     policies = [Policy()] * network.n_members
     capped = replace(network, carrier_capacity=np.full(len(network.carriers), 50.0))
     assert not network.capped and capped.capped
-    need = [_run._memory_need(net, policies, 52, 144, 10, True, False)
+    need = [_run._memory_need(net, policies, 52, 144, 10, 10, True, False)
             for net in (network, capped)]
     assert need[1] - need[0] == 8 * min(_compiled._TILE, 10) * (
         network.n_lanes + network.n_members + network.n_markets)
@@ -563,3 +564,35 @@ def test_policy_codes_name_each_members_object(pattern):
     assert len(distinct) == len(seen) and {id(x) for x in distinct} == {id(x) for x in seen}
     assert code.dtype == np.int64
     assert [distinct[k] is policy for k, policy in zip(code, members)] == [True] * len(members)
+
+
+@pytest.mark.parametrize("engine,blocks", [("compiled", 1), ("whole-array", 1),
+                                           ("whole-array", 10)])
+@pytest.mark.parametrize("keep_series", [True, False])
+def test_memory_stated_covers_the_allocated_peak(engine, blocks, keep_series, monkeypatch):
+    """Where the tables over replications dominate (300 members, 2,000 replications), the
+    memory stated before the run is at least the peak of what numpy allocates during it
+    (tracemalloc), for both engines and for the whole-array engine's blocks joined."""
+    import tracemalloc
+
+    from ecosystem.simulation import _compiled
+    if engine == "compiled" and not _compiled.available():
+        pytest.skip("the compiled engine needs numba")
+    if engine == "whole-array":
+        monkeypatch.setattr(_compiled, "available", lambda: False)
+    eco = networks.industrial_belt(300, seed=1)
+    network = simulation.compile_network(eco)
+    n_nodes = network.n_members + network.n_markets
+    # blocks of 200 replications when 10 are asked for (20 periods)
+    monkeypatch.setattr(_run, "_BLOCK_ELEMENTS", n_nodes * 20 * (2000 // blocks))
+    simulation.run(eco, periods=10, replications=2, seed=1, warmup=10)  # loads the kernel
+    stated = []
+    monkeypatch.setattr(_run, "check_allocation", lambda need, what, fix: stated.append(need))
+    tracemalloc.start()
+    try:
+        simulation.run(eco, periods=10, replications=2000, seed=1, warmup=10,
+                       keep_series=keep_series)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak <= stated[-1], (stated[-1] / 2 ** 20, peak / 2 ** 20)

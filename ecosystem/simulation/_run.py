@@ -215,9 +215,10 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: See
     and replication of one block of replications (at most 64 million
     values, 512 MB, plus the kernels' temporaries); the compiled one a few
     values per lane and member for each of 32 replications at a time. Larger
-    runs go in blocks, so memory does not grow with ``replications``. Both
-    keep about 10 values per member and 6 per lane for every measured period
-    unless ``keep_series=False``. The need is checked before anything is
+    runs go in blocks, so this working memory does not grow with
+    ``replications``; the tallies and result tables do (a few dozen values
+    per member and replication). Both keep about 10 values per member and 6
+    per lane for every measured period unless ``keep_series=False``. The need is checked before anything is
     allocated: a run that cannot fit raises :class:`~ecosystem.MemoryNeedError`.
 
     Examples
@@ -306,7 +307,8 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
     # instructions, and the parallel build's threads)
     draws = max(1, min(replications, _BLOCK_ELEMENTS // max(1, (n + m) * total)))
     block = replications if compiled else draws
-    need = _memory_need(network, policies, periods, total, block, compiled, keep_series)
+    need = _memory_need(network, policies, periods, total, block, replications, compiled,
+                        keep_series)
     check_allocation(need, f"one block of {block} replication(s) of {n} members x {total} "
                      f"periods (a warm-up of {warmup} included)"
                      + ("" if keep_series else " without per-period tables"),
@@ -348,15 +350,18 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
 
 
 def _memory_need(network: Network, policies: list[Policy], periods: int, total: int,
-                 block: int, compiled: bool, keep_series: bool) -> float:
-    """Bytes a run of one block of ``block`` replications holds at its peak: the tallies
-    and results over replications, the engine's state, and the per-period tables."""
+                 block: int, replications: int, compiled: bool, keep_series: bool) -> float:
+    """Bytes a run holds at its peak: the tallies and results over all replications, the
+    engine's state for one block of ``block`` replications, and the per-period tables."""
     n, m, lanes = network.n_members, network.n_markets, network.n_lanes
     lead = network.lane_transit.astype(np.int64) + 1
     longest = int(lead.max()) if lanes else 0
-    # the tallies, each result table over replications, their intervals and the member
-    # table's columns
-    values = (20 * (n + m) + 2 * lanes) * block
+    # every block's tallies and priced tables (those of sellers with the outside sources'
+    # rows), the variances, each result table over replications with its interval's
+    # temporaries, and the member table's columns
+    values = (34 * (n + m) + 2 * len(network.sources) + 2 * lanes) * replications
+    if block < replications:
+        values += 20 * (n + m) * replications  # the blocks' tables joined
     if compiled:
         distinct, code = policy_codes(policies)
         slots = [p.window if p.forecast == "moving_average" else 1 for p in distinct]
@@ -364,10 +369,8 @@ def _memory_need(network: Network, policies: list[Policy], periods: int, total: 
         values += _compiled.tile_elements(lanes, int(lead.sum()), n + m, history, block,
                                           network.capped)
     else:
-        # orders with the forecasters' temporaries, the rings of arrival slots, and the
-        # tallies of the blocks joined
-        values += 4 * (n + m) * total * block + (longest + 1) * lanes * block \
-            + 20 * (n + m) * block
+        # orders with the forecasters' temporaries, and the rings of arrival slots
+        values += 4 * (n + m) * total * block + (longest + 1) * lanes * block
     if keep_series:
         # eight member tables and two temporaries of the costs; what the lanes ship (from
         # the longest lead time before the first measured period), what arrives, and the
@@ -443,7 +446,7 @@ def _result(network: Network, prices, outcomes, order_var: np.ndarray, served_va
     measured = settings["periods"]
 
     def joined(part: str, key: str) -> np.ndarray:
-        if len(outcomes) == 1:  # one block (the compiled engine's): its own arrays
+        if len(outcomes) == 1:  # one block: its own arrays
             return getattr(outcomes[0], part)[key]
         return np.concatenate([getattr(o, part)[key] for o in outcomes], axis=1)
 
