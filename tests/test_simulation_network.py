@@ -244,3 +244,23 @@ def test_lane_paths_are_made_when_first_read():
     assert tuple(paths) == expected and paths == expected and expected == paths
     assert repr(paths) == repr(expected)
     assert any(path[0] == "outside" for path in paths)
+
+
+@pytest.mark.parametrize("length", [3, 40, 400])
+def test_long_chains_compile_as_the_plain_loop(length):
+    """A chain of manufacturers, each shipping to the next, the last to two markets:
+    depths 1 to ``length``, as the plain loop gives them (rounds of one supplier each)."""
+    def chain() -> Ecosystem:
+        eco = Ecosystem("chain")
+        for k in range(length):
+            eco.add_member(f"f{k}", "manufacturer")
+        eco.add_member("us", "market")
+        eco.add_member("eu", "market")
+        for k in range(length - 1):
+            eco.link(f"f{k + 1}", f"f{k}", "logistics", volume=10.0)
+        eco.link("f0", "us", "logistics", volume=6.0)
+        eco.link("f0", "eu", "logistics", volume=4.0)
+        return eco
+    network = simulation.compile_network(chain())
+    assert network.depth.tolist() == list(range(1, length + 1))
+    assert_same(network, reference_compile_network(chain()))

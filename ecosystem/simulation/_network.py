@@ -808,9 +808,13 @@ def _depths(ids: np.ndarray, active: np.ndarray, shipper: np.ndarray, receiver: 
         remaining[frontier] = False
         suppliers = up[by_customer[_ranges(start[frontier], start[frontier + 1]
                                            - start[frontier])]]
-        served = np.bincount(suppliers, minlength=len(ids))
-        waiting -= served
-        candidates = np.flatnonzero(served)
+        if 8 * len(suppliers) >= len(ids):
+            served = np.bincount(suppliers, minlength=len(ids))
+            waiting -= served
+            candidates = np.flatnonzero(served)
+        else:  # a thin round (a long chain): a pass over every member would cost more
+            np.subtract.at(waiting, suppliers, 1)
+            candidates = np.unique(suppliers)
         frontier = candidates[(waiting[candidates] == 0) & remaining[candidates]]
         level += 1
     if remaining.any():
