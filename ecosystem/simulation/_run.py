@@ -218,8 +218,9 @@ def run(eco: Ecosystem, *, periods: int = 52, replications: int = 200, seed: See
     runs go in blocks, so this working memory does not grow with
     ``replications``; the tallies and result tables do (a few dozen values
     per member and replication). Both keep about 10 values per member and 6
-    per lane for every measured period unless ``keep_series=False``. The need is checked before anything is
-    allocated: a run that cannot fit raises :class:`~ecosystem.MemoryNeedError`.
+    per lane for every measured period unless ``keep_series=False``. The
+    need is checked before anything is allocated: a run that cannot fit
+    raises :class:`~ecosystem.MemoryNeedError`.
 
     Examples
     --------
