@@ -351,8 +351,17 @@ def test_constant_demand_warns_that_ratios_are_undefined():
 def test_memory_is_stated_before_it_is_spent(monkeypatch):
     from ecosystem._errors import MemoryNeedError
     monkeypatch.setenv("ECOBELT_MEMORY_LIMIT", "1M")
-    with pytest.raises(MemoryNeedError, match="block of .* replication.*fewer periods"):
+    with pytest.raises(MemoryNeedError, match=r"^2 replication\(s\) of 3 members x .*fewer "
+                                              r"periods"):
         simulation.run(serial_chain([1, 1]), periods=100_000, replications=2)
+    # the whole-array engine's blocks are named
+    from ecosystem.simulation import _compiled
+    monkeypatch.setattr(_compiled, "available", lambda: False)
+    monkeypatch.setattr(_run, "_BLOCK_ELEMENTS", 1000)
+    with pytest.raises(MemoryNeedError, match=r"^300 replication\(s\) of 3 members x 1\d+ "
+                                              r"periods \(a warm-up of \d+ included, in "
+                                              r"blocks of \d+\)"):
+        simulation.run(serial_chain([1, 1]), periods=10_000, replications=300)
 
 
 def test_base_stock_passes_orders_on_and_keeps_z_periods_of_cover():

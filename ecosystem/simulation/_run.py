@@ -310,8 +310,9 @@ def simulate_network(network: Network, *, periods: int, replications: int, seed:
     block = replications if compiled else draws
     need = _memory_need(network, policies, periods, total, block, replications, compiled,
                         keep_series)
-    check_allocation(need, f"one block of {block} replication(s) of {n} members x {total} "
-                     f"periods (a warm-up of {warmup} included)"
+    blocks = f", in blocks of {block}" if block < replications else ""
+    check_allocation(need, f"{replications} replication(s) of {n} members x {total} periods "
+                     f"(a warm-up of {warmup} included{blocks})"
                      + ("" if keep_series else " without per-period tables"),
                      ("keep_series=False drops the per-period member and lane tables; "
                       if keep_series else "") + "or simulate fewer periods, give a shorter "
