@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -255,14 +256,18 @@ def _write_columns(path: Path, reserved: tuple[str, ...],
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)  # \r\n rows, so a lone \r in a cell gets quoted
         writer.writerow(list(reserved) + [name for name, _, _ in table])
-        for start in range(0, count, _CHUNK):
+        starts = range(0, count, _CHUNK)
+        made: Iterable[bytes | None] = itertools.repeat(None)
+        if arrow is not None and fixed_texts is not None:
+            made = _arrow.in_order(lambda start: _arrow_chunk(
+                arrow, fixed_texts, fixed, table, rows, start, min(start + _CHUNK, count)),
+                starts)
+        for start, text in zip(starts, made):
             stop = min(start + _CHUNK, count)
-            if arrow is not None and fixed_texts is not None:
-                text = _arrow_chunk(arrow, fixed_texts, fixed, table, rows, start, stop)
-                if text is not None:
-                    handle.flush()
-                    handle.buffer.write(text)
-                    continue
+            if text is not None:
+                handle.flush()
+                handle.buffer.write(text)
+                continue
             cells = [(values[start:stop] if positions is None else
                       values[positions[start:stop]]).tolist() for values, positions in fixed]
             index = slice(start, stop) if rows is None else rows[start:stop]

@@ -45,7 +45,8 @@ class _Cell:
 
     ``rows`` (if given) maps the table's rows to positions in ``values``: the
     link order for link columns, and for the link ends and flows the member or
-    flow of each link (those values are encoded once, then gathered).
+    flow of each link. The values of a ``gather`` cell (member ids, flows) are
+    encoded once per save, for both tables, then taken row by row.
     """
 
     __slots__ = ("key", "values", "present", "rows", "gather")
@@ -174,8 +175,11 @@ class ColumnRecords:
     from ``(key, value)`` pairs of the cells it has, as the record writer does.
     """
 
-    def __init__(self, table: str, count: int, cells: Sequence[_Cell], members: bool):
+    def __init__(self, table: str, count: int, cells: Sequence[_Cell], members: bool,
+                 texts: dict | None = None):
         self.table, self.count, self.cells, self.members = table, count, list(cells), members
+        # the texts of gather cells' values, shared by the tables of one spec
+        self.texts: dict = {} if texts is None else texts
 
     def __len__(self) -> int:
         return self.count
@@ -218,84 +222,102 @@ class ColumnRecords:
             yield from map(self._record, self._chunk_pairs(start, stop))
 
     # ------------------------------------------------------------------- text
-    def text_chunks(self, file: str | None, yaml_row: bool, prefix: str, separator: str
-             ) -> Iterator[str] | None:
+    def text_chunks(self, file: str | None, yaml_row: bool, prefix: str, separator: str,
+                    encoded: bool = False) -> Iterator[Any] | None:
         """The rows as text in chunks (``prefix`` before each row, ``separator`` between
-        rows), or None where a key needs the record writer."""
+        rows), or their UTF-8 bytes if ``encoded`` (bytes, or memoryviews of pyarrow's
+        buffers: a gigabyte of rows is neither decoded nor encoded again), or None where a
+        key needs the record writer."""
         keys = []
         for cell in self.cells:
             key = _string_text(cell.key, yaml_row) if type(cell.key) is str else None
             if key is None:
                 return None
             keys.append(key)
-        return self._text(keys, file, yaml_row, prefix, separator)
+        return self._text(keys, file, yaml_row, prefix, separator, encoded)
 
     def _text(self, keys: list[str], file: str | None, yaml_row: bool, prefix: str,
-              separator: str) -> Iterator[str]:
+              separator: str, encoded: bool) -> Iterator[Any]:
         gathered = {}
-        for cell in self.cells:  # link ends and flows: each member's or flow's text once
+        for cell in self.cells:  # member ids and flows: each one's text once
             if cell.gather and id(cell.values) not in gathered:
-                texts, bad = _texts(cell.values, None, yaml_row)
-                gathered[id(cell.values)] = (np.array(texts, dtype=object),
-                                             np.zeros(len(texts), bool) if bad is None else bad)
+                spelling = (id(cell.values), yaml_row)
+                if spelling not in self.texts:
+                    texts, bad = _texts(cell.values, None, yaml_row)
+                    self.texts[spelling] = (np.array(texts, dtype=object),
+                                            np.zeros(len(texts), bool) if bad is None else bad)
+                gathered[id(cell.values)] = self.texts[spelling]
         arrow = _arrow.modules(self.count * 64)  # bytes of a row or so
         arrow_gathered: dict | None = None
         if arrow is not None:
             try:  # each member's and flow's text once, as a pyarrow array to take rows from
-                arrow_gathered = {key_id: arrow.pa.array(encoded, arrow.pa.string())
-                                  for key_id, (encoded, _) in gathered.items()}
+                arrow_gathered = {key_id: arrow.pa.array(spelled, arrow.pa.string())
+                                  for key_id, (spelled, _) in gathered.items()}
             except (arrow.pa.ArrowException, ValueError, TypeError):
                 arrow_gathered = None
-        first = True
-        for start in range(0, self.count, CHUNK):
+
+        def chunk(start: int) -> memoryview | str:
             stop = min(start + CHUNK, self.count)
             if arrow is not None and arrow_gathered is not None:
-                text = self._arrow_text(arrow, arrow_gathered, gathered, keys, file, yaml_row,
+                view = self._arrow_text(arrow, arrow_gathered, gathered, keys, file, yaml_row,
                                         prefix, separator, start, stop)
-                if text is not None:
-                    yield text if first else separator + text
-                    first = False
-                    continue
-            layout = [prefix.replace("%", "%%") + "{"]
-            columns: list[list[str]] = []
-            slow: np.ndarray | None = None
-            for j, (cell, key) in enumerate(zip(self.cells, keys)):
-                lead = ("" if j == 0 else ", ") + key + ": "
-                if cell.gather:
-                    encoded, flags = gathered[id(cell.values)]
-                    assert cell.rows is not None
-                    positions = cell.rows[start:stop]
-                    texts = encoded[positions].tolist()
-                    bad = flags[positions] if flags.any() else None
-                    present = None
-                else:
-                    values, present = cell.take(start, stop)
-                    texts, bad = _texts(values, present, yaml_row)
-                if bad is not None:
-                    slow = bad if slow is None else slow | bad
-                if present is None:  # the key goes in the layout, once
-                    layout.append(lead.replace("%", "%%") + "%s")
-                    columns.append(texts)
-                else:
-                    layout.append("%s")
-                    columns.append([lead + text if has else ""
-                                    for has, text in zip(present.tolist(), texts)])
-            layout.append("}")
-            rows = list(map("".join(layout).__mod__, zip(*columns)))
-            if slow is not None:
-                for i in np.flatnonzero(slow).tolist():
-                    rows[i] = prefix + _spec._row_text(
-                        self._record(self._pairs(start + i)), file,
-                        f"{self.table}[{start + i}]", yaml_row)
-            text = separator.join(rows)
-            yield text if first else separator + text
-            first = False
+                if view is not None:
+                    return view
+            return self._python_text(gathered, keys, file, yaml_row, prefix, separator,
+                                     start, stop)
 
+        starts = range(0, self.count, CHUNK)
+        # pyarrow's kernels let go of the GIL: the next chunks are made while one is written
+        made = _arrow.in_order(chunk, starts) if arrow is not None else map(chunk, starts)
+        for i, text in enumerate(made):
+            if encoded:
+                if i:
+                    yield separator.encode()
+                yield text.encode() if isinstance(text, str) else text
+            else:
+                text = text if isinstance(text, str) else str(text, "utf-8")
+                yield separator + text if i else text
+
+    def _python_text(self, gathered: dict, keys: list[str], file: str | None, yaml_row: bool,
+                     prefix: str, separator: str, start: int, stop: int) -> str:
+        """The rows ``start:stop`` as text, each one ``%`` formatting of its cells."""
+        layout = [prefix.replace("%", "%%") + "{"]
+        columns: list[list[str]] = []
+        slow: np.ndarray | None = None
+        for j, (cell, key) in enumerate(zip(self.cells, keys)):
+            lead = ("" if j == 0 else ", ") + key + ": "
+            if cell.gather:
+                once, flags = gathered[id(cell.values)]
+                positions: slice | np.ndarray = slice(start, stop) if cell.rows is None \
+                    else cell.rows[start:stop]
+                texts = once[positions].tolist()
+                bad = flags[positions] if flags.any() else None
+                present = None
+            else:
+                values, present = cell.take(start, stop)
+                texts, bad = _texts(values, present, yaml_row)
+            if bad is not None:
+                slow = bad if slow is None else slow | bad
+            if present is None:  # the key goes in the layout, once
+                layout.append(lead.replace("%", "%%") + "%s")
+                columns.append(texts)
+            else:
+                layout.append("%s")
+                columns.append([lead + text if has else ""
+                                for has, text in zip(present.tolist(), texts)])
+        layout.append("}")
+        rows = list(map("".join(layout).__mod__, zip(*columns)))
+        if slow is not None:
+            for i in np.flatnonzero(slow).tolist():
+                rows[i] = prefix + _spec._row_text(
+                    self._record(self._pairs(start + i)), file,
+                    f"{self.table}[{start + i}]", yaml_row)
+        return separator.join(rows)
 
     def _arrow_text(self, arrow: Any, arrow_gathered: dict, gathered: dict, keys: list[str],
                     file: str | None, yaml_row: bool, prefix: str, separator: str,
-                    start: int, stop: int) -> str | None:
-        """The rows ``start:stop`` as text joined by pyarrow (the same text as the ``%``
+                    start: int, stop: int) -> memoryview | None:
+        """The UTF-8 bytes of the rows ``start:stop`` joined by pyarrow (the text the ``%``
         layout gives), or None where a value needs the Python path."""
         pa, pc = arrow.pa, arrow.pc
         parts: list = []
@@ -306,9 +328,14 @@ class ColumnRecords:
                 present = None
                 bad = None
                 if cell.gather:
-                    assert cell.rows is not None
-                    positions = cell.rows[start:stop]
-                    texts = arrow_gathered[id(cell.values)].take(pa.array(positions))
+                    texts = arrow_gathered[id(cell.values)]
+                    positions: slice | np.ndarray
+                    if cell.rows is None:
+                        positions = slice(start, stop)
+                        texts = texts.slice(start, stop - start)
+                    else:
+                        positions = cell.rows[start:stop]
+                        texts = texts.take(pa.array(positions))
                     flags = gathered[id(cell.values)][1]
                     bad = flags[positions] if flags.any() else None
                 else:
@@ -339,15 +366,16 @@ class ColumnRecords:
                     + separator for i in where], pa.string()))
         except (pa.ArrowException, ValueError, TypeError):
             return None  # a lone surrogate, a chunk beyond 2 GiB: the Python path decides
-        return _arrow.text_of(arrow, rows)[:-len(separator.encode())].decode()
+        return _arrow.text_view(rows)[:-len(separator.encode())]
 
 
-def member_records(eco: Ecosystem) -> ColumnRecords:
-    """The member records of a column-backed ecosystem (``eco._graph`` is None)."""
+def member_records(eco: Ecosystem, texts: dict | None = None) -> ColumnRecords:
+    """The member records of a column-backed ecosystem (``eco._graph`` is None);
+    ``texts`` shares the ids' texts with :func:`link_records`."""
     store = eco._columns()
     count = len(store.ids)
     columns = store.members
-    cells = [_Cell("id", store.ids, None)]
+    cells = [_Cell("id", store.ids, None, gather=True)]
     if count:
         role, ring = columns["role"], columns["ring"]
         rings = {role: ring.value for role, ring in eco.roles.items()}
@@ -360,10 +388,10 @@ def member_records(eco: Ecosystem) -> ColumnRecords:
     for key, column in columns.items():
         if key not in ("role", "ring"):
             cells.append(_Cell(key, column.values, column.present))
-    return ColumnRecords("members", count, cells, members=True)
+    return ColumnRecords("members", count, cells, members=True, texts=texts)
 
 
-def link_records(eco: Ecosystem) -> ColumnRecords:
+def link_records(eco: Ecosystem, texts: dict | None = None) -> ColumnRecords:
     """The link records of a column-backed ecosystem, in networkx's link order."""
     from ._columns import FLOW_NAMES
     store = eco._columns()
@@ -375,4 +403,4 @@ def link_records(eco: Ecosystem) -> ColumnRecords:
              _Cell("flow", flows, None, store.flow[rows].astype(np.intp), gather=True)]
     cells += [_Cell(key, column.values, column.present, rows)
               for key, column in store.links.items()]
-    return ColumnRecords("links", len(rows), cells, members=False)
+    return ColumnRecords("links", len(rows), cells, members=False, texts=texts)

@@ -322,7 +322,8 @@ def spec_parts(eco: Ecosystem) -> tuple[dict[str, Any], Iterable[dict], Iterable
         head["roles"] = {role: ring.value for role, ring in eco.custom_roles.items()}
     if eco._graph is None:
         from ._rows import link_records, member_records
-        return head, member_records(eco), link_records(eco)
+        texts: dict = {}  # the member ids' texts, made once for both tables
+        return head, member_records(eco, texts), link_records(eco, texts)
     rings = {role: ring.value for role, ring in eco.roles.items()}
 
     def members() -> Iterator[dict]:
@@ -641,10 +642,11 @@ def _row_text(value: Any, file: str | None, place: str, yaml_row: bool) -> str:
 
 
 def _rows(records: Iterable[dict], table: str, file: str | None, yaml_row: bool,
-          prefix: str, separator: str) -> Iterator[str]:
-    """The lines of one table, in chunks of many rows (fewer, larger writes)."""
+          prefix: str, separator: str, encoded: bool = False) -> Iterator[Any]:
+    """The lines of one table, in chunks of many rows (fewer, larger writes): text, or
+    its UTF-8 bytes (bytes or memoryviews) if ``encoded``."""
     text_chunks = getattr(records, "text_chunks", None)  # rows straight from columns
-    chunks = text_chunks(file, yaml_row, prefix, separator) if text_chunks else None
+    chunks = text_chunks(file, yaml_row, prefix, separator, encoded) if text_chunks else None
     if chunks is not None:
         yield from chunks
         return
@@ -655,16 +657,23 @@ def _rows(records: Iterable[dict], table: str, file: str | None, yaml_row: bool,
         chunk.append(line if first else separator + line)
         first = False
         if len(chunk) >= 4096:
-            yield "".join(chunk)
+            yield "".join(chunk).encode() if encoded else "".join(chunk)
             chunk = []
     if chunk:
-        yield "".join(chunk)
+        yield "".join(chunk).encode() if encoded else "".join(chunk)
 
 
 def iter_yaml(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
-              file: str | None = None) -> Iterator[str]:
+              file: str | None = None, encoded: bool = False) -> Iterator[Any]:
     """YAML text of a spec in chunks: the head as PyYAML writes it, then one member or link
-    per line in flow style."""
+    per line in flow style. With ``encoded``, the chunks are the text's UTF-8 bytes (bytes
+    or memoryviews: the rows made from columns are not copied into Python strings)."""
+    for chunk in _yaml_text(head, members, links, file, encoded):
+        yield chunk.encode() if encoded and type(chunk) is str else chunk
+
+
+def _yaml_text(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
+               file: str | None, encoded: bool) -> Iterator[Any]:
     try:
         yield yaml.dump(dict(head), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                         width=1 << 16)
@@ -677,7 +686,7 @@ def iter_yaml(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[
                         file=file) from None
     for table, records in (("members", members), ("links", links)):
         empty = True
-        for chunk in _rows(records, table, file, True, "- ", "\n"):
+        for chunk in _rows(records, table, file, True, "- ", "\n", encoded):
             if empty:
                 yield f"{table}:\n"
                 empty = False
@@ -722,14 +731,21 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def iter_json(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
-              file: str | None = None) -> Iterator[str]:
-    """JSON text of a spec in chunks, one member or link per line."""
+              file: str | None = None, encoded: bool = False) -> Iterator[Any]:
+    """JSON text of a spec in chunks, one member or link per line; with ``encoded``, its
+    UTF-8 bytes (as :func:`iter_yaml`)."""
+    for chunk in _json_text(head, members, links, file, encoded):
+        yield chunk.encode() if encoded and type(chunk) is str else chunk
+
+
+def _json_text(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
+               file: str | None, encoded: bool) -> Iterator[Any]:
     yield "{\n"
     for key, value in head.items():
         yield f"  {_row_text(key, file, key, False)}: {_row_text(value, file, key, False)},\n"
     for table, records in (("members", members), ("links", links)):
         empty = True
-        for chunk in _rows(records, table, file, False, "    ", ",\n"):
+        for chunk in _rows(records, table, file, False, "    ", ",\n", encoded):
             if empty:
                 yield f'  "{table}": [\n'
                 empty = False

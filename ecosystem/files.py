@@ -309,8 +309,9 @@ def save(eco: "Ecosystem", path: str | os.PathLike, format: str | None = None) -
     if kind in ("yaml", "json"):
         from . import _spec
         chunks = (_spec.iter_yaml if kind == "yaml" else _spec.iter_json)(
-            *_spec.spec_parts(eco), path)
-        with atomic_open(path, "w", encoding="utf-8") as handle:
+            *_spec.spec_parts(eco), path, encoded=True)
+        # bytes: the same file on every platform ("\n" line ends), and no second encoding
+        with atomic_open(path, "wb") as handle:
             handle.writelines(chunks)
     elif kind == "csv":
         from ._csv import write_csv_pair

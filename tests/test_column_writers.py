@@ -35,11 +35,20 @@ def _graph_backed(eco: Ecosystem) -> Ecosystem:
 
 
 def _text(eco: Ecosystem, kind: str) -> str | tuple[str, str]:
+    """The text the writer gives; its encoded chunks (what ``save`` writes) must be that
+    text's UTF-8 bytes, or fail with the same error."""
     write = _spec.iter_yaml if kind == "yaml" else _spec.iter_json
     try:
-        return "".join(write(*_spec.spec_parts(eco), "f"))
+        text = "".join(write(*_spec.spec_parts(eco), "f"))
     except _spec.SpecError as error:
+        with pytest.raises(_spec.SpecError) as again:
+            b"".join(write(*_spec.spec_parts(eco), "f", encoded=True))
+        assert str(again.value) == str(error)
         return "error", str(error)
+    chunks = list(write(*_spec.spec_parts(eco), "f", encoded=True))
+    assert all(isinstance(chunk, (bytes, memoryview)) for chunk in chunks)
+    assert b"".join(chunks) == text.encode("utf-8")
+    return text
 
 
 def _csv_pair(eco: Ecosystem) -> dict[str, bytes] | tuple[str, str]:
@@ -139,10 +148,12 @@ def test_random_ecosystems_write_the_same_text(eco, arrow):
         _arrow.ENABLED = None
 
 
+@pytest.mark.parametrize("threads", [1, 3])
 @pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "python"])
-def test_the_rows_are_read_a_chunk_at_a_time(monkeypatch, arrow):
+def test_the_rows_are_read_a_chunk_at_a_time(monkeypatch, arrow, threads):
     from ecosystem import _arrow, _csv, _rows
     monkeypatch.setattr(_arrow, "ENABLED", arrow)
+    monkeypatch.setattr(_arrow, "THREADS", threads)  # chunks made on threads come in order
     monkeypatch.setattr(_rows, "CHUNK", 7)
     monkeypatch.setattr(_csv, "_CHUNK", 5)
     eco = networks.industrial_belt(30, seed=2)
@@ -457,3 +468,31 @@ def test_a_lone_surrogate_in_the_name_survives_the_csv_pair(tmp_path):
     eco.add_member("a", "supplier")
     write_csv_pair(eco, tmp_path / "e.csv")  # the sidecar escapes it, as JSON files do
     assert load(tmp_path / "e.csv") == eco and load(tmp_path / "e.csv").name == "\ud800"
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_chunks_made_on_threads_come_in_order_and_few_at_a_time(monkeypatch, threads):
+    """Later chunks finish first (they sleep less), yet come out in order; no more than
+    ``THREADS`` are being made or waiting at once."""
+    import threading
+    import time
+
+    from ecosystem import _arrow
+    monkeypatch.setattr(_arrow, "THREADS", threads)
+    lock = threading.Lock()
+    made: list[int] = []
+    taken: list[int] = []
+
+    def make(start: int) -> int:
+        time.sleep(0.002 * (10 - start))
+        with lock:
+            made.append(start)
+        return start * 10
+
+    for value in _arrow.in_order(make, range(10)):
+        taken.append(value)
+        with lock:
+            assert len(made) - len(taken) < threads  # made and not yet taken
+    assert taken == [start * 10 for start in range(10)]
+    if threads > 1:
+        assert made != sorted(made)  # the threads did run out of order
