@@ -90,3 +90,49 @@ def test_the_numpy_loop_runs_without_numba(monkeypatch):
     assert not _compiled.available()
     monkeypatch.setattr(_compiled, "horn_sums", None)  # would fail if called
     assert np.array_equal(overlap(U, "horn"), fast)
+
+
+@pytest.mark.parametrize("seed, n, r, share", [(0, 61, 9, 0.0), (1, 400, 50, 0.0),
+                                              (2, 77, 13, 0.5), (3, 8, 3, 0.0), (4, 2, 1, 0.0)])
+def test_the_fused_pass_gives_the_two_passes_matrix(monkeypatch, seed, n, r, share):
+    """Where numpy's ``log`` is SVML's 8-lane one, the fused pass calls it: the same matrix
+    as the two passes around ``np.log`` and as the numpy loop, with and without sparse
+    resources, on shapes that leave every padding of the last 8 lanes."""
+    kernels_here = _compiled._kernels()
+    if kernels_here is None or kernels_here[2] is None:
+        pytest.skip("numpy's log is not SVML's 8-lane logarithm on this machine")
+    fill, weigh, fused = kernels_here
+    U = use(seed, n, r, share)
+    ran = []
+
+    def spy(*args):
+        ran.append(args[3:5])
+        return fused(*args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_compiled, "_kernels", lambda: (fill, weigh, spy))
+        one = compiled(monkeypatch, lambda: overlap(U, "horn"))
+        assert ran  # the fused pass ran
+        patch.setattr(_compiled, "_kernels", lambda: (fill, weigh, None))
+        two = compiled(monkeypatch, lambda: overlap(U, "horn"))
+    plain = numpy_loop(monkeypatch, lambda: overlap(U, "horn"))
+    assert np.array_equal(one, two) and np.array_equal(one, plain)
+
+
+def test_numpys_logarithm_in_compiled_code_is_np_log():
+    """The self-test's values and odd counts of values: the same bits as ``np.log``."""
+    if _compiled._numpy_log8() is None:
+        pytest.skip("numpy's log is not SVML's 8-lane logarithm on this machine")
+    from ecosystem.niche import _numpy_log
+    _compiled._kernels()  # declares the function's address
+    rng = np.random.default_rng(7)
+    for values in (_compiled._log_test_values(), rng.random(8 * 999) * 1e-3,
+                   np.exp(rng.uniform(-700.0, 700.0, 8 * 1000)), np.full(8, 1.0)):
+        ours = values.copy()
+        _numpy_log.logs(ours)
+        assert np.array_equal(ours, np.log(values))
+
+
+def test_without_the_cpu_feature_the_two_passes_run(monkeypatch):
+    monkeypatch.setattr(_compiled, "_numpy_log8", lambda: None)
+    assert _compiled._fused_kernel() is None
