@@ -30,8 +30,10 @@ T = TypeVar("T")
 ENABLED: bool | None = None
 #: Below this many bytes of text the paths without pyarrow are as fast as importing it.
 MIN_BYTES = 1 << 23
-#: Chunks of a file's text made at once by :func:`in_order`: one per core, up to 4.
-THREADS = min(4, os.cpu_count() or 1)
+#: Chunks of a file's text made at once by :func:`in_order`: one per core this process may
+#: use, up to 4.
+THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+              else os.cpu_count() or 1)
 
 
 def modules(size: int) -> SimpleNamespace | None:

@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable, Iterator
 
 import numpy as np
 import yaml
@@ -664,7 +664,7 @@ def _rows(records: Iterable[dict], table: str, file: str | None, yaml_row: bool,
 
 
 def iter_yaml(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
-              file: str | None = None, encoded: bool = False) -> Iterator[Any]:
+              file: str | None = None, encoded: bool = False) -> Generator[Any, None, None]:
     """YAML text of a spec in chunks: the head as PyYAML writes it, then one member or link
     per line in flow style. With ``encoded``, the chunks are the text's UTF-8 bytes (bytes
     or memoryviews: the rows made from columns are not copied into Python strings)."""
@@ -731,7 +731,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def iter_json(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],
-              file: str | None = None, encoded: bool = False) -> Iterator[Any]:
+              file: str | None = None, encoded: bool = False) -> Generator[Any, None, None]:
     """JSON text of a spec in chunks, one member or link per line; with ``encoded``, its
     UTF-8 bytes (as :func:`iter_yaml`)."""
     for chunk in _json_text(head, members, links, file, encoded):

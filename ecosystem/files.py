@@ -175,6 +175,7 @@ Examples
 from __future__ import annotations
 
 import os
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -310,8 +311,9 @@ def save(eco: "Ecosystem", path: str | os.PathLike, format: str | None = None) -
         from . import _spec
         chunks = (_spec.iter_yaml if kind == "yaml" else _spec.iter_json)(
             *_spec.spec_parts(eco), path, encoded=True)
-        # bytes: the same file on every platform ("\n" line ends), and no second encoding
-        with atomic_open(path, "wb") as handle:
+        # bytes: the same file on every platform ("\n" line ends), and no second encoding;
+        # closing the chunks on a failed write stops the threads that make them
+        with closing(chunks), atomic_open(path, "wb") as handle:
             handle.writelines(chunks)
     elif kind == "csv":
         from ._csv import write_csv_pair

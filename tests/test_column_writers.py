@@ -140,12 +140,16 @@ def ecosystems(draw) -> Ecosystem:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ecosystems(), st.booleans())
 def test_random_ecosystems_write_the_same_text(eco, arrow):
-    from ecosystem import _arrow
+    from ecosystem import _arrow, _csv, _rows
+    saved = _arrow.ENABLED, _arrow.THREADS, _rows.CHUNK, _csv._CHUNK
     _arrow.ENABLED = arrow  # rows joined by pyarrow, then by Python's % layout
+    # chunks of two rows made on three threads: a value that fails in a late chunk fails
+    # on a thread, and its error must be the one the record writer gives
+    _arrow.THREADS, _rows.CHUNK, _csv._CHUNK = 3, 2, 2
     try:
         _same_text(eco)
     finally:
-        _arrow.ENABLED = None
+        _arrow.ENABLED, _arrow.THREADS, _rows.CHUNK, _csv._CHUNK = saved
 
 
 @pytest.mark.parametrize("threads", [1, 3])
@@ -472,27 +476,79 @@ def test_a_lone_surrogate_in_the_name_survives_the_csv_pair(tmp_path):
 
 @pytest.mark.parametrize("threads", [1, 2, 4])
 def test_chunks_made_on_threads_come_in_order_and_few_at_a_time(monkeypatch, threads):
-    """Later chunks finish first (they sleep less), yet come out in order; no more than
-    ``THREADS`` are being made or waiting at once."""
+    """The second chunk is made before the first (the first waits for it), yet they come
+    out in order; while a slow writer takes them, no more than ``THREADS - 1`` chunks are
+    begun and not yet taken."""
     import threading
     import time
 
     from ecosystem import _arrow
     monkeypatch.setattr(_arrow, "THREADS", threads)
     lock = threading.Lock()
+    second_made = threading.Event()
+    begun: list[int] = []
     made: list[int] = []
-    taken: list[int] = []
+    ahead: list[int] = []
 
     def make(start: int) -> int:
-        time.sleep(0.002 * (10 - start))
+        with lock:
+            begun.append(start)
+        if start == 0 and threads > 1:
+            assert second_made.wait(timeout=30)  # the threads run out of order
         with lock:
             made.append(start)
+        if start == 1:
+            second_made.set()
         return start * 10
 
-    for value in _arrow.in_order(make, range(10)):
-        taken.append(value)
+    taken: list[int] = []
+    for value in _arrow.in_order(make, range(12)):
+        time.sleep(0.01)  # a slow writer: the makers would run ahead if nothing held them
         with lock:
-            assert len(made) - len(taken) < threads  # made and not yet taken
-    assert taken == [start * 10 for start in range(10)]
+            ahead.append(len(begun) - len(taken) - 1)  # begun besides the one taken now
+        taken.append(value)
+    assert taken == [start * 10 for start in range(12)]
+    assert max(ahead) <= threads - 1
     if threads > 1:
-        assert made != sorted(made)  # the threads did run out of order
+        assert made.index(1) < made.index(0)
+        assert max(ahead) == threads - 1  # and they do work ahead
+
+
+def test_a_failed_write_stops_the_threads_that_make_the_chunks(monkeypatch, tmp_path):
+    """A disk that fills up halfway: the old file stays, and no thread is left making
+    chunks while the error is held (pytest holds it here)."""
+    import threading
+    from contextlib import contextmanager
+
+    from ecosystem import _arrow, _rows, files
+    monkeypatch.setattr(_arrow, "ENABLED", True)
+    monkeypatch.setattr(_arrow, "THREADS", 4)
+    monkeypatch.setattr(_rows, "CHUNK", 50)
+    eco = networks.industrial_belt(300, seed=4)
+    target = tmp_path / "b.json"
+    target.write_bytes(b"OLD")
+    real = files.atomic_open
+
+    class Full:
+        def __init__(self, handle):
+            self.handle, self.written = handle, 0
+
+        def writelines(self, chunks):
+            for chunk in chunks:
+                self.written += 1
+                if self.written == 8:
+                    raise OSError(28, "No space left on device")
+                self.handle.write(chunk)
+
+    @contextmanager
+    def filling(path, mode="w", **options):
+        with real(path, mode, **options) as handle:
+            yield Full(handle)
+
+    monkeypatch.setattr(files, "atomic_open", filling)
+    before = threading.active_count()
+    with pytest.raises(OSError, match="No space left") as error:
+        files.save(eco, target)
+    assert threading.active_count() == before and error.value is not None
+    assert target.read_bytes() == b"OLD"
+    assert [p.name for p in tmp_path.iterdir()] == ["b.json"]
