@@ -136,3 +136,11 @@ def test_numpys_logarithm_in_compiled_code_is_np_log():
 def test_without_the_cpu_feature_the_two_passes_run(monkeypatch):
     monkeypatch.setattr(_compiled, "_numpy_log8", lambda: None)
     assert _compiled._fused_kernel() is None
+
+
+def test_with_numbas_jit_switched_off_the_two_passes_run(monkeypatch):
+    """``NUMBA_DISABLE_JIT=1`` runs the compiled functions as Python, which cannot call
+    numpy's machine-code logarithm: the fused pass stays out and Horn still works."""
+    import numba
+    monkeypatch.setattr(numba.config, "DISABLE_JIT", True)
+    assert _compiled._fused_kernel() is None
