@@ -48,12 +48,22 @@ def use(seed, n, r, sparse_share=0.0):
     return U
 
 
+def two_passes(monkeypatch, yes):
+    """The compiled path without the fused pass (the two passes around ``np.log``)."""
+    if yes:
+        real = _compiled._kernels()
+        assert real is not None
+        monkeypatch.setattr(_compiled, "_kernels", lambda: (real[0], real[1], None))
+
+
 @given(st.integers(0, 2**32 - 1), st.integers(2, 90), st.integers(1, 12),
-       st.sampled_from([0.0, 0.5]), st.sampled_from([1, 2]))
-def test_compiled_horn_is_the_numpy_loop_bit_for_bit(seed, n, r, sparse_share, workers):
+       st.sampled_from([0.0, 0.5]), st.sampled_from([1, 2]), st.booleans())
+def test_compiled_horn_is_the_numpy_loop_bit_for_bit(seed, n, r, sparse_share, workers,
+                                                      without_fused_pass):
     U = use(seed, n, r, sparse_share)
     with pytest.MonkeyPatch.context() as monkeypatch:
         plain = numpy_loop(monkeypatch, lambda: overlap(U, "horn", workers=1))
+        two_passes(monkeypatch, without_fused_pass)
         fast = compiled(monkeypatch, lambda: overlap(U, "horn", workers=workers))
     assert np.array_equal(plain, fast)
 
@@ -61,10 +71,13 @@ def test_compiled_horn_is_the_numpy_loop_bit_for_bit(seed, n, r, sparse_share, w
 @pytest.mark.parametrize("n, r, buffer, block", [(700, 50, 2**16, 4_000_000),
                                                   (300, 7, 2**10, 20_000),
                                                   (257, 130, 2**9, 9_000)])
-def test_tiles_and_blocks_of_every_size_give_the_same_matrix(monkeypatch, n, r, buffer, block):
+@pytest.mark.parametrize("without_fused_pass", [False, True])
+def test_tiles_and_blocks_of_every_size_give_the_same_matrix(monkeypatch, n, r, buffer, block,
+                                                             without_fused_pass):
     # small buffers and blocks: many tiles and column chunks, a resource per chunk
     U = use(n + r, n, r)
     plain = numpy_loop(monkeypatch, lambda: overlap(U, "horn"))
+    two_passes(monkeypatch, without_fused_pass)
     monkeypatch.setattr(_compiled, "_BUFFER", buffer)
     monkeypatch.setattr(kernels, "_BLOCK_ELEMENTS", block)
     fast = compiled(monkeypatch, lambda: overlap(U, "horn"))
@@ -121,10 +134,10 @@ def test_the_fused_pass_gives_the_two_passes_matrix(monkeypatch, seed, n, r, sha
 
 def test_numpys_logarithm_in_compiled_code_is_np_log():
     """The self-test's values and odd counts of values: the same bits as ``np.log``."""
-    if _compiled._numpy_log8() is None:
-        pytest.skip("numpy's log is not SVML's 8-lane logarithm on this machine")
+    kernels_here = _compiled._kernels()  # declares the function's address
+    if kernels_here is None or kernels_here[2] is None:
+        pytest.skip("numpy's log is not SVML's 8-lane logarithm called from compiled code here")
     from ecosystem.niche import _numpy_log
-    _compiled._kernels()  # declares the function's address
     rng = np.random.default_rng(7)
     for values in (_compiled._log_test_values(), rng.random(8 * 999) * 1e-3,
                    np.exp(rng.uniform(-700.0, 700.0, 8 * 1000)), np.full(8, 1.0)):
@@ -143,4 +156,23 @@ def test_with_numbas_jit_switched_off_the_two_passes_run(monkeypatch):
     numpy's machine-code logarithm: the fused pass stays out and Horn still works."""
     import numba
     monkeypatch.setattr(numba.config, "DISABLE_JIT", True)
+    assert _compiled._fused_kernel() is None
+
+
+def test_numpys_logarithm_takes_whole_groups_of_eight_only():
+    kernels_here = _compiled._kernels()
+    if kernels_here is None or kernels_here[2] is None:
+        pytest.skip("numpy's log is not SVML's 8-lane logarithm called from compiled code here")
+    from ecosystem.niche import _numpy_log
+    values = np.full(24, 2.0)
+    with pytest.raises(ValueError, match="multiple of 8"):
+        _numpy_log.logs(values[:9])
+    assert (values == 2.0).all()  # nothing written past the slice
+
+
+def test_a_compiler_target_without_avx512_keeps_the_fused_pass_out(monkeypatch):
+    """The 8-lane call needs the compiler's AVX-512 calling convention: a generic target
+    (``NUMBA_CPU_NAME=generic``) would pass the lanes in other registers."""
+    import numba
+    monkeypatch.setattr(numba.config, "CPU_NAME", "generic", raising=False)
     assert _compiled._fused_kernel() is None

@@ -15,12 +15,12 @@ loop runs.
 
 Where numpy's ``log`` is SVML's 8-lane high-accuracy logarithm (x86-64 builds on
 a CPU with AVX-512, where numpy's own library exports it as ``__svml_log8_ha``),
-one compiled pass does it all: each row's sums go into a small buffer that
-stays in the first-level cache, that same function takes their logarithms
-eight at a time, and the products are accumulated as above; nothing passes
-through memory between the steps. It is used only after it has given numpy's
-own ``log`` bit for bit on 65,544 test values on this machine (the two
-passes run otherwise).
+one compiled pass does it all: each row's sums go into a buffer of at most
+2,048 values that stays in the first-level cache, that same function takes
+their logarithms eight at a time, and the products are accumulated as above;
+nothing passes through memory between the steps. It is used only after it has given numpy's
+own ``log`` bit for bit on 65,544 test values on this machine, and only where
+numba compiles for this CPU's AVX-512 (the two passes run otherwise).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ __all__ = ["available", "horn_sums", "ENVIRONMENT_VARIABLE"]
 _BUFFER = 2**16
 # rows of the fused pass per column chunk: fewer pairs below the diagonal computed for nothing
 _FUSED_ROWS = 64
+_FUSED_WIDTH = 2048
 
 
 def available() -> bool:
@@ -106,6 +107,16 @@ def _numpy_log8() -> int | None:
         return None
 
 
+def _compiles_for_avx512(numba: Any) -> bool:
+    """Whether numba compiles for this CPU and it has AVX-512 (the calling convention the
+    8-lane logarithm expects)."""
+    if getattr(numba.config, "CPU_NAME", None) not in (None, "host") or \
+            getattr(numba.config, "CPU_FEATURES", None):
+        return False
+    import llvmlite.binding as llvm
+    return "+avx512f" in llvm.get_host_cpu_features().flatten().split(",")
+
+
 def _log_test_values() -> np.ndarray:
     """Values where two logarithms would part: the whole range Horn meets, and its edges."""
     rng = as_generator(0)
@@ -120,6 +131,8 @@ def _fused_kernel() -> Any:
     import numba
     if getattr(numba.config, "DISABLE_JIT", False):
         return None  # the logarithm is machine code only: plain Python cannot call it
+    if not _compiles_for_avx512(numba):
+        return None  # the 8 lanes would not be passed in one 512-bit register
     address = _numpy_log8()
     if not address:
         return None
@@ -160,7 +173,9 @@ def horn_sums(columns: np.ndarray, start: int, stop: int, first: int, out: np.nd
     r = columns.shape[0]
     finish_own = own if own is not None else np.zeros(1)
     if fused is not None:
-        width = max(1, min(_BUFFER // r, columns.shape[1] - first))  # columns at a time
+        # columns at a time: the chunk of ``columns`` in the second-level cache, the sums
+        # (at most _FUSED_WIDTH of them) in the first
+        width = max(1, min(_BUFFER // r, _FUSED_WIDTH, columns.shape[1] - first))
         sums = np.empty(width + 8)
         for low in range(0, stop - start, _FUSED_ROWS):
             high = min(low + _FUSED_ROWS, stop - start)

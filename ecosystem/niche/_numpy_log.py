@@ -48,6 +48,8 @@ _compile = numba.njit(cache=True, nogil=True, error_model="numpy")
 @_compile
 def logs(values: np.ndarray) -> None:
     """The logarithm of every value in place (``values.size`` a multiple of 8)."""
+    if values.size % 8:
+        raise ValueError("logs takes a multiple of 8 values")
     for start in range(0, values.size, 8):
         _log8(values, start)  # type: ignore[call-arg]
 
