@@ -122,13 +122,26 @@ def _arguments_checked(hint: str) -> Callable[[Callable[_P, _R]], Callable[_P, _
 
 
 def _same_attributes(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
-    """Equal attribute dicts, a NaN value equal to a NaN value: Python compares floats by
-    value after identity, and a NaN read from a file is never the same object twice."""
+    """Equal attribute dicts, a NaN value equal to a NaN value, inside lists and mappings
+    too: Python compares floats by value after identity, and a NaN read from a file is
+    never the same object twice."""
     if first == second:
         return True
     return first.keys() == second.keys() and all(
-        a == b or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)
-        for a, b in ((first[key], second[key]) for key in first))
+        _same_value(first[key], second[key]) for key in first)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
+    if isinstance(a, float) and isinstance(b, float):
+        return a != a and b != b
+    if isinstance(a, (list, tuple)) and type(a) is type(b):
+        return len(a) == len(b) and all(map(_same_value, a, b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return _same_attributes(a, b)
+    return False
+
 
 class Ecosystem:
     """A cross-border e-commerce supply-chain ecosystem as a typed multiplex graph.

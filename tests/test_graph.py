@@ -376,3 +376,22 @@ def test_a_nan_attribute_equals_a_nan_attribute(tmp_path):
     other = eco.copy()
     other.update_member("a", employees=1.0)
     assert other != eco  # a number is not NaN
+
+
+def test_a_nan_inside_a_list_or_mapping_equals_a_nan_there(tmp_path):
+    """The same inside containers: ``[nan]`` read back from a file equals the ``[nan]``
+    saved, and a list of another length, a number for the NaN, or a tuple for the list
+    does not."""
+    from ecosystem.files import load
+    nan = float("nan")
+    eco = Ecosystem("e")
+    eco.add_member("a", "supplier", scores=[nan, 1.0], shares={"x": [nan]})
+    eco.link("a", "a", "information", history=[nan])
+    for kind in ("json", "yaml"):
+        eco.save(tmp_path / f"e.{kind}")
+        loaded = load(tmp_path / f"e.{kind}")
+        assert loaded == eco and eco == loaded, kind
+    for changed in ([nan], [1.0, 1.0], (nan, 1.0)):
+        other = eco.copy()
+        other.update_member("a", scores=changed)
+        assert other != eco, changed
