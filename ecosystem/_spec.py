@@ -668,7 +668,12 @@ def iter_yaml(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[
     """YAML text of a spec in chunks: the head as PyYAML writes it, then one member or link
     per line in flow style. With ``encoded``, the chunks are the text's UTF-8 bytes (bytes
     or memoryviews: the rows made from columns are not copied into Python strings)."""
-    for chunk in _yaml_text(head, members, links, file, encoded):
+    yield from _utf8(_yaml_text(head, members, links, file, encoded), encoded)
+
+
+def _utf8(chunks: Iterable[Any], encoded: bool) -> Iterator[Any]:
+    """The chunks, the text ones encoded in UTF-8 if ``encoded`` (bytes pass as they are)."""
+    for chunk in chunks:
         yield chunk.encode() if encoded and type(chunk) is str else chunk
 
 
@@ -734,8 +739,7 @@ def iter_json(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[
               file: str | None = None, encoded: bool = False) -> Generator[Any, None, None]:
     """JSON text of a spec in chunks, one member or link per line; with ``encoded``, its
     UTF-8 bytes (as :func:`iter_yaml`)."""
-    for chunk in _json_text(head, members, links, file, encoded):
-        yield chunk.encode() if encoded and type(chunk) is str else chunk
+    yield from _utf8(_json_text(head, members, links, file, encoded), encoded)
 
 
 def _json_text(head: Mapping[str, Any], members: Iterable[dict], links: Iterable[dict],

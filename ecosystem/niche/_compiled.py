@@ -18,9 +18,10 @@ a CPU with AVX-512, where numpy's own library exports it as ``__svml_log8_ha``),
 one compiled pass does it all: each row's sums go into a buffer of at most
 2,048 values that stays in the first-level cache, that same function takes
 their logarithms eight at a time, and the products are accumulated as above;
-nothing passes through memory between the steps. It is used only after it has given numpy's
-own ``log`` bit for bit on 65,544 test values on this machine, and only where
-numba compiles for this CPU's AVX-512 (the two passes run otherwise).
+nothing passes through memory between the steps. It is used only after it has
+given numpy's own ``log`` bit for bit on 65,544 test values on this machine,
+and only where numba compiles for this CPU's AVX-512 (the two passes run
+otherwise).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def _fused_kernel() -> Any:
     if not address:
         return None
     from . import _numpy_log  # needs numba; declares the logarithm at this address
-    _numpy_log.declare(_NUMPY_LOG8, address)
+    _numpy_log.declare(address)
     values = _log_test_values()
     ours = values.copy()
     _numpy_log.logs(ours)

@@ -16,16 +16,16 @@ from llvmlite import ir
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from ._compiled import _NUMPY_LOG8
+
 __all__ = ["declare", "logs", "fused"]
 
 _LANES = ir.VectorType(ir.DoubleType(), 8)
-_SYMBOL = "__svml_log8_ha"
 
 
-def declare(symbol: str, address: int) -> None:
-    """Tell the compiler where numpy's logarithm ``symbol`` is (before any kernel runs)."""
-    assert symbol == _SYMBOL, symbol
-    llvm.add_symbol(symbol, address)
+def declare(address: int) -> None:
+    """Tell the compiler where numpy's 8-lane logarithm is (before any kernel runs)."""
+    llvm.add_symbol(_NUMPY_LOG8, address)
 
 
 @intrinsic
@@ -35,7 +35,7 @@ def _log8(typing_context: Any, array: Any, start: Any) -> Any:
         data = context.make_array(signature.args[0])(context, builder, arguments[0]).data
         where = builder.bitcast(builder.gep(data, [arguments[1]]), _LANES.as_pointer())
         function = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(_LANES, [_LANES]), _SYMBOL)
+            builder.module, ir.FunctionType(_LANES, [_LANES]), _NUMPY_LOG8)
         builder.store(builder.call(function, [builder.load(where, align=8)]), where, align=8)
         return context.get_dummy_value()
     return numba.types.void(array, start), _generate
